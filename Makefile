@@ -1,0 +1,54 @@
+# Two commands get a newcomer from a fresh clone to results:
+#   make run    set up .venv, install, build the whole coaching year
+#   make test   set up .venv, install, run the test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The local Dagster instance lives in the repository, so the runs made by
+# `make run` are the runs `make dev` shows.
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+
+.PHONY: install run test dev check-data sample-data lock clean help
+
+help:
+	@echo "make run          build the whole coaching year into warehouse/ and reports/"
+	@echo "make test         run the test suite"
+	@echo "make dev          open the Dagster UI (http://127.0.0.1:3000) on the local instance"
+	@echo "make sample-data  regenerate the synthetic sample year in raw_data/"
+	@echo "make clean        remove the warehouse, reports and the local Dagster instance"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+
+# Install from the frozen lock file so every machine gets the same versions.
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/coaching build
+
+test: install
+	$(BIN)/python -m pytest
+
+# `coaching partitions` creates the instance (if new) and registers one partition per initiative folder.
+dev: install
+	$(BIN)/coaching partitions
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+sample-data: install
+	$(BIN)/python scripts/generate_sample_year.py
+
+# Refresh requirements.lock after changing pyproject.toml's pins.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > requirements.lock
+
+clean:
+	rm -rf warehouse/*.duckdb* reports/2018 $(DAGSTER_HOME)

@@ -1,0 +1,81 @@
+"""Programme settings and each initiative's Theory of Change, validated and stored."""
+
+import pandas as pd
+from dagster import AssetExecutionContext, BackfillPolicy, Failure, MaterializeResult, MetadataValue, asset
+
+from assets._metadata import markdown_table
+from impact import warehouse
+from impact.errors import ConfigError
+from impact.ingest.drops import sha256_of
+from impact.programme import PROGRAMME_FILE, load_programme
+from impact.theory_of_change import TOC_FILE, as_tables, load_theory_of_change
+from pipelines.partitions import initiative_partitions
+from pipelines.resources import CoachingFiles, DuckDBWarehouse
+
+TOC_TABLES = ("initiatives", "outputs", "outcomes", "hypotheses", "sroi_assumptions")
+
+
+@asset(group_name="settings", kinds={"yaml", "duckdb"}, owners=["team:data-engineering"])
+def programme(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """The programme's settings from ``raw_data/programme.yaml``, validated, in ``programme.settings``."""
+    try:
+        settings = load_programme(files.raw_data_path)
+    except ConfigError as exc:
+        raise Failure(description=str(exc)) from None
+    row = pd.DataFrame([{**settings.model_dump(mode="json"), "source_sha256": sha256_of(files.raw_data_path / PROGRAMME_FILE)}])
+    row["closing_meeting"] = pd.to_datetime(row["closing_meeting"])
+    with duckdb_warehouse.connect() as con, warehouse.transaction(con):
+        warehouse.replace_rows(con, "programme.settings", row, key_column=None)
+    return MaterializeResult(
+        metadata={
+            "year": settings.year,
+            "alpha": settings.alpha,
+            "disclosure_threshold": settings.disclosure_threshold,
+            "closing_meeting": settings.closing_meeting.isoformat(),
+        }
+    )
+
+
+@asset(
+    group_name="settings",
+    partitions_def=initiative_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    kinds={"yaml", "duckdb"},
+    owners=["team:data-engineering"],
+)
+def theory_of_change(
+    context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse
+) -> MaterializeResult:
+    """Each initiative's Theory of Change (``theory_of_change.yaml``), validated against the schema.
+
+    Valid ones land in ``programme.initiatives``, ``programme.outputs``,
+    ``programme.outcomes``, ``programme.hypotheses`` and
+    ``programme.sroi_assumptions``. An invalid one is listed in
+    ``programme.config_errors`` with every problem (file, key, what is
+    expected); the other initiatives carry on.
+    """
+    keys = list(context.partition_keys)
+    tocs, errors = {}, []
+    for key in keys:
+        folder = files.raw_data_path / key
+        try:
+            tocs[key] = (load_theory_of_change(folder, files.raw_data_path), sha256_of(folder / TOC_FILE))
+        except ConfigError as exc:
+            errors += [{"initiative_id": key, "source_file": exc.source, "problem": p} for p in exc.problems]
+            context.log.error(str(exc))
+    tables = as_tables(tocs)
+    error_frame = pd.DataFrame(errors, columns=["initiative_id", "source_file", "problem"])
+    with duckdb_warehouse.connect() as con, warehouse.transaction(con):
+        for name in TOC_TABLES:
+            warehouse.replace_rows(con, f"programme.{name}", tables[name], key_column="initiative_id", keys=keys)
+        warehouse.replace_rows(con, "programme.config_errors", error_frame, key_column="initiative_id", keys=keys)
+    return MaterializeResult(
+        metadata={
+            "initiatives": len(tocs),
+            "invalid": len({e["initiative_id"] for e in errors}),
+            "hypotheses": markdown_table(tables["hypotheses"][["initiative_id", "hypothesis_id", "outcome_id", "test", "direction"]])
+            if len(tables["hypotheses"])
+            else MetadataValue.md("_none_"),
+            "problems": markdown_table(error_frame) if errors else MetadataValue.md("_none_"),
+        }
+    )

@@ -1,0 +1,207 @@
+"""Staged tables: every drop read, held against the contract, and split into staged and quarantined rows.
+
+Each asset is thin: it finds the drops, hands them to ``impact.contracts``
+and writes the result to the warehouse in one transaction.
+"""
+
+
+from collections.abc import Sequence
+
+import pandas as pd
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetsDefinition,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    asset_check,
+)
+
+from assets._metadata import column_schema, markdown_table
+from assets.settings import programme, theory_of_change
+from impact import warehouse
+from impact.contracts import ContractContext
+from impact.contracts.batches import StagedBatch, stage_drops
+from impact.ingest import discover_drops
+from impact.privacy import load_key
+from impact.quality import row_accounting
+from pipelines.partitions import initiative_partitions
+from pipelines.resources import CoachingFiles, DuckDBWarehouse
+
+COLUMN_DESCRIPTIONS = {
+    "initiative_id": "The initiative (its folder name under raw_data/)",
+    "source_file": "The drop the row came from, relative to raw_data/",
+    "source_sha256": "SHA-256 of that drop",
+    "source_row": "Data row number in the drop (1 = the row after the header)",
+    "participant_id": "Pseudonym: keyed HMAC-SHA256 of the initiative's own participant code",
+}
+
+
+def _contexts(duckdb_warehouse: DuckDBWarehouse, keys: Sequence[str]) -> dict[str, ContractContext]:
+    """What the contract needs from each Theory of Change: its waves and custom outcomes."""
+    with duckdb_warehouse.connect(read_only=False) as con:
+        waves = dict(
+            con.execute(
+                "SELECT initiative_id, waves FROM programme.initiatives WHERE initiative_id IN (SELECT unnest(?))", [list(keys)]
+            ).fetchall()
+        ) if warehouse.table_exists(con, "programme.initiatives") else {}
+        custom = (
+            con.execute(
+                "SELECT initiative_id, list(outcome_id ORDER BY outcome_id) FROM programme.outcomes "
+                "WHERE instrument = 'custom' GROUP BY initiative_id"
+            ).fetchall()
+            if warehouse.table_exists(con, "programme.outcomes")
+            else []
+        )
+    custom_by = dict(custom)
+    return {
+        k: ContractContext(
+            waves=tuple(waves[k].split(",")) if k in waves else ("baseline", "follow_up"),
+            custom_outcomes=tuple(custom_by.get(k, ())),
+        )
+        for k in keys
+    }
+
+
+def write_batch(duckdb_warehouse: DuckDBWarehouse, batch: StagedBatch, keys: Sequence[str], *, key_column: str | None = "initiative_id") -> None:
+    """Replace the staged rows, quarantine entries and drop summaries of these initiatives, atomically."""
+    table = batch.table_name
+    owner_filter = f"AND table_name = '{table}'"
+    with duckdb_warehouse.connect() as con, warehouse.transaction(con):
+        if len(batch.staged.columns):
+            warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=key_column, keys=keys)
+        warehouse.replace_rows(con, "staging.quarantine", batch.quarantine, key_column=key_column, keys=keys, extra_where=owner_filter)
+        warehouse.replace_rows(con, "staging.drops", batch.drops, key_column=key_column, keys=keys, extra_where=owner_filter)
+
+
+def staging_metadata(batch: StagedBatch) -> dict:
+    drops = batch.drops
+    per_initiative = (
+        drops.groupby("initiative_id", sort=True)[["raw_rows", "staged_rows", "quarantined_rows"]].sum().reset_index()
+        if len(drops)
+        else drops
+    )
+    reasons = (
+        batch.quarantine.groupby("rule").size().rename("entries").reset_index()
+        if len(batch.quarantine)
+        else pd.DataFrame()
+    )
+    return {
+        "dagster/row_count": int(drops["staged_rows"].sum()) if len(drops) else 0,
+        "dagster/column_schema": column_schema(batch.staged, COLUMN_DESCRIPTIONS),
+        "drops": len(drops),
+        "raw_rows": int(drops["raw_rows"].sum()) if len(drops) else 0,
+        "quarantined_rows": int(drops["quarantined_rows"].sum()) if len(drops) else 0,
+        "refused_drops": int(drops["refused"].sum()) if len(drops) else 0,
+        "rows_per_initiative": markdown_table(per_initiative) if len(per_initiative) else MetadataValue.md("_no drops_"),
+        "quarantine_reasons": markdown_table(reasons) if len(reasons) else MetadataValue.md("_nothing quarantined_"),
+        "quarantine_sample": markdown_table(batch.quarantine[["source_file", "source_row", "column", "rule", "message"]], 10)
+        if len(batch.quarantine)
+        else MetadataValue.md("_nothing quarantined_"),
+    }
+
+
+def staged_initiative_table(kind: str, table_name: str, description: str) -> AssetsDefinition:
+    """A per-initiative staged table for one kind of drop (participants, activities, survey)."""
+
+    @asset(
+        name=table_name,
+        group_name="staging",
+        partitions_def=initiative_partitions,
+        backfill_policy=BackfillPolicy.single_run(),
+        deps=[theory_of_change],
+        kinds={"pandera", "duckdb"},
+        owners=["team:data-engineering"],
+        description=description,
+    )
+    def _staged(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+        keys = list(context.partition_keys)
+        drops = {k: discover_drops(files.raw_data_path, k, kind) for k in keys}
+        batch = stage_drops(kind, drops, _contexts(duckdb_warehouse, keys), load_key())
+        write_batch(duckdb_warehouse, batch, keys)
+        for note in batch.notes:
+            context.log.warning(note)
+        return MaterializeResult(metadata=staging_metadata(batch))
+
+    return _staged
+
+
+participants = staged_initiative_table(
+    "participants",
+    "participants",
+    "The participant register of each initiative (``participants*.csv|xlsx``), one row per participant, "
+    "participant codes pseudonymised. Rows that break the contract are in ``staging.quarantine``.",
+)
+activities = staged_initiative_table(
+    "activities",
+    "activities",
+    "The activity log of each initiative (``activities*.csv|xlsx``): date, activity, attendees, volunteers, "
+    "volunteer hours and cost. Rows that break the contract are in ``staging.quarantine``.",
+)
+survey_responses = staged_initiative_table(
+    "survey",
+    "survey_responses",
+    "Survey answers of each initiative (``survey*.csv|xlsx``): one row per participant and wave, with the "
+    "item columns of registered instruments and custom outcomes as text. Scoring comes later.",
+)
+
+
+@asset(group_name="staging", deps=[programme], kinds={"pandera", "duckdb"}, owners=["team:data-engineering"])
+def coaching_sessions(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """The coaching log of the whole programme (``raw_data/coaching_sessions*.csv|xlsx``): plenary,
+    one-to-one and closing sessions with their topics, lessons and actions."""
+    from impact.ingest.drops import discover_initiatives
+
+    drops = {"all": discover_drops(files.raw_data_path, "all", "coaching_sessions")}
+    context = ContractContext(initiative_ids=tuple(discover_initiatives(files.raw_data_path)))
+    batch = stage_drops("coaching_sessions", drops, {"all": context}, load_key())
+    table = batch.table_name
+    with duckdb_warehouse.connect() as con, warehouse.transaction(con):
+        if len(batch.staged.columns):
+            warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=None)
+        for t in ("staging.quarantine", "staging.drops"):
+            frame = batch.quarantine if t.endswith("quarantine") else batch.drops
+            warehouse.replace_rows(con, t, frame, key_column=None, extra_where=f"AND table_name = '{table}'")
+    return MaterializeResult(metadata=staging_metadata(batch))
+
+
+def row_accounting_check(asset_def: AssetsDefinition, table_name: str):
+    @asset_check(
+        asset=asset_def,
+        name="raw_rows_add_up",
+        blocking=True,
+        description="Every raw row of every drop is either staged or quarantined: raw = staged + quarantined.",
+    )
+    def _check(context: AssetCheckExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
+        with duckdb_warehouse.connect(read_only=True) as con:
+            table = row_accounting(con, table_name)
+        off = table[~table["balanced"]]
+        return AssetCheckResult(
+            passed=bool(off.empty),
+            severity=AssetCheckSeverity.ERROR,
+            metadata={
+                "drops": len(table),
+                "raw_rows": int(table["raw_rows"].sum()),
+                "staged_rows": int(table["staged_rows"].sum()),
+                "quarantined_rows": int(table["quarantined_rows"].sum()),
+                "drops_not_adding_up": markdown_table(off) if len(off) else MetadataValue.md("_none_"),
+            },
+        )
+
+    return _check
+
+
+staging_assets = [participants, activities, survey_responses, coaching_sessions]
+staging_checks = [
+    row_accounting_check(a, t)
+    for a, t in (
+        (participants, "participants"),
+        (activities, "activities"),
+        (survey_responses, "survey_responses"),
+        (coaching_sessions, "coaching_sessions"),
+    )
+]

@@ -1,0 +1,155 @@
+"""The contract at the door, as pandera models a coach can read (DESIGN.md §2).
+
+Each column states its type, whether it may be empty, and its allowed values or
+range. ``metadata['expected']`` is the plain-words description used in
+messages; ``metadata['aliases']`` lists other spellings that mean an allowed
+value (``vrouw`` is ``v``). Values are coerced explicitly beforehand
+(``impact.contracts.coercion``), so pandera checks types and values, and
+never guesses.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from impact.contracts.vocabulary import (
+    AGE_BANDS,
+    GENDER_WORDS,
+    GENDERS,
+    SESSION_KIND_WORDS,
+    SESSION_KINDS,
+    WAVE_WORDS,
+    WIJKEN,
+)
+
+MAX_ID_LENGTH = 64
+MAX_TEXT_LENGTH = 2000
+DATE_WORDS = "a date like 2018-03-31 or 31-03-2018"
+
+
+def _expected(text: str, **extra) -> dict:
+    return {"expected": text, **extra}
+
+
+class Participants(pa.DataFrameModel):
+    """The participant register: one row per participant of an initiative."""
+
+    participant_id: Series[str] = pa.Field(
+        str_length={"min_value": 1, "max_value": MAX_ID_LENGTH},
+        metadata=_expected(f"the initiative's own participant code (at most {MAX_ID_LENGTH} characters)"),
+    )
+    enrolled_on: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
+    wijk: Series[str] = pa.Field(
+        isin=list(WIJKEN), nullable=True, metadata=_expected("one of Utrecht's ten wijken (" + ", ".join(WIJKEN) + ") or empty")
+    )
+    age_band: Series[str] = pa.Field(
+        isin=list(AGE_BANDS), metadata=_expected("an age band: " + ", ".join(AGE_BANDS))
+    )
+    gender: Series[str] = pa.Field(
+        isin=list(GENDERS),
+        nullable=True,
+        metadata=_expected("v, m, x (or vrouw, man, anders) or empty", aliases=GENDER_WORDS),
+    )
+    left_on: Series[pd.Timestamp] = pa.Field(nullable=True, metadata=_expected(DATE_WORDS + ", or empty"))
+
+    class Config:
+        strict = False
+
+
+class Activities(pa.DataFrameModel):
+    """The activity log: one row per activity held."""
+
+    date: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
+    activity: Series[str] = pa.Field(
+        str_length={"min_value": 1, "max_value": MAX_TEXT_LENGTH},
+        metadata=_expected(f"a short description of the activity (at most {MAX_TEXT_LENGTH} characters)"),
+    )
+    attendees: Series[pd.Int64Dtype] = pa.Field(ge=0, metadata=_expected("a whole number of 0 or more, like 20"))
+    volunteers: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, nullable=True, metadata=_expected("a whole number of 0 or more, or empty")
+    )
+    volunteer_hours: Series[float] = pa.Field(
+        ge=0, nullable=True, metadata=_expected("a number of hours of 0 or more, like 3,5, or empty")
+    )
+    cost_eur: Series[float] = pa.Field(
+        ge=0, nullable=True, metadata=_expected("an amount in euros of 0 or more, like 125,50, or empty")
+    )
+
+    class Config:
+        strict = False
+
+
+class SurveyResponses(pa.DataFrameModel):
+    """Survey answers: one row per participant and wave; item columns follow."""
+
+    participant_id: Series[str] = pa.Field(
+        str_length={"min_value": 1, "max_value": MAX_ID_LENGTH},
+        metadata=_expected(f"the initiative's own participant code (at most {MAX_ID_LENGTH} characters)"),
+    )
+    # The allowed waves come from the Theory of Change (see ``schema_for``).
+    wave: Series[str] = pa.Field(
+        isin=["baseline", "follow_up"], metadata=_expected("baseline or follow_up", aliases=WAVE_WORDS)
+    )
+    responded_on: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
+
+    class Config:
+        strict = False
+
+
+class CoachingSessions(pa.DataFrameModel):
+    """The coaching log of the whole programme."""
+
+    # The allowed initiatives are the folders under raw_data (see ``schema_for``).
+    initiative_id: Series[str] = pa.Field(metadata=_expected("an initiative's folder name, or all for plenary sessions"))
+    kind: Series[str] = pa.Field(
+        isin=list(SESSION_KINDS),
+        metadata=_expected("plenary, one_to_one or closing", aliases=SESSION_KIND_WORDS),
+    )
+    session_no: Series[pd.Int64Dtype] = pa.Field(ge=1, metadata=_expected("a session number of 1 or more"))
+    date: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
+    topics: Series[str] = pa.Field(
+        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters")
+    )
+    lessons: Series[str] = pa.Field(
+        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters")
+    )
+    actions: Series[str] = pa.Field(
+        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters")
+    )
+
+    class Config:
+        strict = False
+
+
+MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "participants": Participants,
+    "activities": Activities,
+    "survey": SurveyResponses,
+    "coaching_sessions": CoachingSessions,
+}
+
+# Columns a table must have (the others may be absent and are then empty).
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "participants": ("participant_id", "enrolled_on", "wijk", "age_band"),
+    "activities": ("date", "activity", "attendees"),
+    "survey": ("participant_id", "wave", "responded_on"),
+    "coaching_sessions": ("initiative_id", "kind", "session_no", "date"),
+}
+
+
+def schema_for(kind: str, *, waves: list[str] | None = None, initiative_ids: list[str] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of a table, with the allowed values that depend on the raw data."""
+    schema = MODELS[kind].to_schema()
+    if kind == "survey" and waves:
+        col = schema.columns["wave"]
+        schema = schema.update_column(
+            "wave",
+            checks=[pa.Check.isin(list(waves))],
+            metadata={**col.metadata, "expected": " or ".join([", ".join(waves[:-1]), waves[-1]]) if len(waves) > 1 else waves[0]},
+        )
+    if kind == "coaching_sessions" and initiative_ids is not None:
+        allowed = ["all", *initiative_ids]
+        schema = schema.update_column("initiative_id", checks=[pa.Check.isin(allowed)])
+    return schema

@@ -1,0 +1,30 @@
+"""Errors a coach reads: each names the file and says what was expected."""
+
+from __future__ import annotations
+
+
+class CoachingDataError(Exception):
+    """Base class for problems with the raw data."""
+
+
+class ConfigError(CoachingDataError):
+    """``programme.yaml`` or a ``theory_of_change.yaml`` is not as expected.
+
+    ``problems`` lists one plain sentence per problem, each naming the key.
+    """
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
+
+
+class UnreadableDrop(CoachingDataError):
+    """A drop that cannot be used at all (unreadable, empty, not a table, ...)."""
+
+    def __init__(self, source_file: str, reason: str, rule: str = "unreadable_file"):
+        self.source_file = source_file
+        self.reason = reason
+        self.rule = rule
+        super().__init__(f"{source_file}: {reason}")

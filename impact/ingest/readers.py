@@ -1,0 +1,210 @@
+"""Read one drop (CSV or XLSX) into a table of text, with each row's number.
+
+Accepted (DESIGN.md §2): CSV with ``,`` or ``;`` as separator, in UTF-8 (with or
+without BOM) or Windows-1252; XLSX (the sheet named like the kind, else the
+first sheet). Everything is read as text here; types are the contract's job
+(``impact.contracts``), so a coach's ``ca. 20`` is reported, not lost.
+
+Row numbers (``source_row``) count data rows from 1, the header not counted,
+so data row 1 is line/row 2 of the file as a spreadsheet shows it. Blank rows
+hold no data and are not rows; they keep their place in the numbering.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from impact.errors import UnreadableDrop
+from impact.ingest.drops import TABLE_SUFFIXES
+
+EXTRA_VALUES = "__extra_values__"
+# Columns read as dates; an XLSX number in them is an Excel date serial.
+DATE_COLUMNS = frozenset({"enrolled_on", "left_on", "date", "responded_on"})
+ACCEPTED = "a CSV file (separator , or ;  encoding UTF-8 or Windows-1252) or an Excel .xlsx workbook"
+csv.field_size_limit(16 * 1024 * 1024)
+
+
+@dataclass
+class RawTable:
+    """A drop read as text: normalised column names, ``source_row``, and reading notes."""
+
+    source_file: str
+    frame: pd.DataFrame
+    header: list[str]
+    original_header: list[str]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def normalise_header(name: object) -> str:
+    """``' Participant ID'`` -> ``participant_id``; ``'Follow-up'`` -> ``follow_up``."""
+    text = str(name if name is not None else "").replace("\ufeff", "").strip().lower()
+    text = re.sub(r"[^0-9a-z]+", "_", text)
+    return text.strip("_")
+
+
+def _cell_text(value: object, column: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        if column in DATE_COLUMNS and 1 <= value < 2958466:
+            from openpyxl.utils.datetime import from_excel
+
+            return _cell_text(from_excel(value), column)
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return repr(value) if isinstance(value, float) else str(value)
+    return str(value)
+
+
+def _decode(data: bytes, source_file: str) -> tuple[str, str]:
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        raise UnreadableDrop(
+            source_file, f"is saved as UTF-16 text, which is not accepted; expected {ACCEPTED}", "unreadable_file"
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        raise UnreadableDrop(
+            source_file, f"is neither UTF-8 nor Windows-1252 text; expected {ACCEPTED}", "unreadable_file"
+        ) from None
+
+
+def _delimiter(header_line: str, source_file: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";")}
+    if max(counts.values()) == 0:
+        for other, label in (("\t", "tabs"), ("|", "'|'")):
+            if other in header_line:
+                raise UnreadableDrop(
+                    source_file,
+                    f"separates its columns with {label}; expected {ACCEPTED}",
+                    "wrong_delimiter",
+                )
+        return ","
+    return max(counts, key=lambda d: (counts[d], d == ";"))
+
+
+def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str, str]]:
+    data = path.read_bytes()
+    if data.startswith(b"PK\x03\x04"):
+        raise UnreadableDrop(
+            source_file, "is an Excel workbook saved with a .csv name; rename it to .xlsx", "not_a_table"
+        )
+    if b"\x00" in data[:65536]:
+        raise UnreadableDrop(source_file, f"holds binary data, not a table; expected {ACCEPTED}", "not_a_table")
+    text, encoding = _decode(data, source_file)
+    if not text.strip():
+        raise UnreadableDrop(source_file, "is empty; expected a header row and data rows", "empty_file")
+    first_line = text.lstrip("\r\n").splitlines()[0]
+    delimiter = _delimiter(first_line, source_file)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UnreadableDrop(source_file, f"cannot be read as CSV ({exc}); expected {ACCEPTED}") from None
+    return records, {"encoding": encoding, "delimiter": delimiter}
+
+
+def _records_from_xlsx(path: Path, source_file: str, kind: str) -> tuple[list[list[object]], dict[str, str]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise UnreadableDrop(
+            source_file, f"cannot be opened as an Excel workbook; expected {ACCEPTED}", "unreadable_file"
+        ) from None
+    try:
+        names = wb.sheetnames
+        chosen = next((n for n in names if normalise_header(n) == kind), None)
+        chosen = chosen or next((n for n in names if normalise_header(n).startswith(kind)), names[0])
+        records = [list(r) for r in wb[chosen].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return records, {"sheet": chosen}
+
+
+def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
+    """Read a drop into text columns; raise :class:`UnreadableDrop` if it cannot be used at all."""
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise UnreadableDrop(source_file, f"has the extension '{suffix or '(none)'}'; expected {ACCEPTED}", "not_a_table")
+    if suffix == ".csv":
+        records, info = _records_from_csv(path, source_file)
+    else:
+        records, info = _records_from_xlsx(path, source_file, kind)
+
+    if not records or all(_blank(v) for v in records[0]):
+        raise UnreadableDrop(source_file, "has no header row; the first row must hold the column names", "no_header")
+    original = [str(v).strip() if v is not None else "" for v in records[0]]
+    while original and original[-1] == "":  # trailing empty header cells (Excel)
+        original.pop()
+    header = [normalise_header(h) for h in original]
+    notes: list[str] = []
+    for i, h in enumerate(header):
+        if not h:
+            header[i] = f"column_{i + 1}"
+            notes.append(f"column {i + 1} has no name and is not used")
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise UnreadableDrop(
+            source_file, f"has the column '{dupes[0]}' more than once; each column name must appear once", "duplicate_column"
+        )
+
+    width = len(header)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    extras: list[str] = []
+    for number, record in enumerate(records[1:], start=1):
+        cells = [_cell_text(v, header[i] if i < width else "") for i, v in enumerate(record)]
+        if all(c.strip() == "" for c in cells):
+            continue
+        extra = [c for c in cells[width:] if c.strip() != ""]
+        cells = (cells + [""] * width)[:width]
+        rows.append(cells)
+        numbers.append(number)
+        extras.append(" | ".join(extra))
+    if not rows:
+        raise UnreadableDrop(source_file, "has a header but no data rows", "empty_file")
+
+    frame = pd.DataFrame(rows, columns=header, dtype="object")
+    frame.insert(0, "source_row", pd.array(numbers, dtype="int64"))
+    frame[EXTRA_VALUES] = extras
+    return RawTable(
+        source_file=source_file,
+        frame=frame,
+        header=header,
+        original_header=original,
+        encoding=info.get("encoding"),
+        delimiter=info.get("delimiter"),
+        sheet=info.get("sheet"),
+        notes=notes,
+    )
+
+
+def _blank(v: object) -> bool:
+    return v is None or str(v).strip() == ""

@@ -1,0 +1,221 @@
+"""An initiative's Theory of Change: ``raw_data/<initiative>/theory_of_change.yaml``.
+
+The schema follows DESIGN.md §2. Errors name the file, the key and what is
+expected, e.g. ``key 'hypotheses[0].outcome': 'wellbeing' is not an outcome
+declared under 'outcomes' (declared: self_esteem)``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from impact.errors import ConfigError
+from impact.instruments import REGISTERED_INSTRUMENTS
+from impact.yaml_files import parse_model, read_yaml_mapping
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TOC_FILE = "theory_of_change.yaml"
+DEFAULT_WAVES = ("baseline", "follow_up")
+_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Output(_Strict):
+    id: str = Field(pattern=_SNAKE.pattern)
+    label: str = Field(min_length=1)
+    target: float | None = Field(default=None, ge=0)
+    unit: str | None = None
+
+
+class Outcome(_Strict):
+    id: str = Field(pattern=_SNAKE.pattern)
+    label: str = Field(min_length=1)
+    instrument: str
+    # only for instrument: custom
+    type: Literal["numeric", "binary", "ordinal"] | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    higher_is_better: bool | None = None
+
+    @field_validator("instrument")
+    @classmethod
+    def _known_instrument(cls, v: str) -> str:
+        allowed = (*REGISTERED_INSTRUMENTS, "custom")
+        if v not in allowed:
+            raise ValueError(f"unknown instrument; expected one of {', '.join(allowed)}")
+        return v
+
+
+class Hypothesis(_Strict):
+    id: str = Field(min_length=1)
+    statement: str = Field(min_length=1)
+    outcome: str
+    design: Literal["pre_post"] = "pre_post"
+    test: Literal["paired_t", "wilcoxon", "mcnemar", "auto"] = "auto"
+    direction: Literal["increase", "decrease"]
+    alternative: Literal["two-sided", "greater", "less"] = "two-sided"
+    min_pairs: int | None = Field(default=None, ge=2)
+    primary: bool = True
+
+
+class SroiOutcome(_Strict):
+    outcome: str
+    quantity: float | Literal["from_data"]
+    proxy_eur: float = Field(ge=0)
+    deadweight: float = Field(default=0, ge=0, le=1)
+    displacement: float = Field(default=0, ge=0, le=1)
+    attribution: float = Field(default=0, ge=0, le=1)
+    drop_off: float = Field(default=0, ge=0, le=1)
+    duration_years: int = Field(default=1, ge=1, le=10)
+
+
+class Sroi(_Strict):
+    inputs_eur: float = Field(gt=0)
+    outcomes: list[SroiOutcome] = Field(min_length=1)
+
+
+class TheoryOfChange(_Strict):
+    id: str = Field(pattern=_SLUG.pattern)
+    name: str = Field(min_length=1)
+    kind: Literal["social_enterprise", "resident_initiative"]
+    problem: str = Field(min_length=1)
+    target_group: str = Field(min_length=1)
+    activities: list[str] = Field(min_length=1)
+    outputs: list[Output] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(min_length=1)
+    impact: str = Field(min_length=1)
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    waves: list[str] = Field(default_factory=lambda: list(DEFAULT_WAVES))
+    sroi: Sroi | None = None
+
+    def outcome(self, outcome_id: str) -> Outcome:
+        return next(o for o in self.outcomes if o.id == outcome_id)
+
+
+def cross_check(toc: TheoryOfChange, folder_name: str) -> list[str]:
+    """Rules that span keys: ids match, references resolve, custom outcomes are complete."""
+    problems: list[str] = []
+    if toc.id != folder_name:
+        problems.append(f"key 'id': '{toc.id}' must equal the initiative's folder name '{folder_name}'")
+    for key, items in (("outputs", toc.outputs), ("outcomes", toc.outcomes), ("hypotheses", toc.hypotheses)):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.id in seen:
+                problems.append(f"key '{key}[{i}].id': '{item.id}' is used twice; ids must be unique")
+            seen.add(item.id)
+    declared = [o.id for o in toc.outcomes]
+    for i, o in enumerate(toc.outcomes):
+        if o.instrument == "custom":
+            for attr in ("type", "min", "max", "higher_is_better"):
+                if getattr(o, attr) is None:
+                    problems.append(f"key 'outcomes[{i}].{attr}' is missing; a custom outcome declares type, min, max and higher_is_better")
+            if o.min is not None and o.max is not None and o.min >= o.max:
+                problems.append(f"key 'outcomes[{i}].max': must be larger than min ({o.min:g})")
+        else:
+            for attr in ("type", "min", "max", "higher_is_better"):
+                if getattr(o, attr) is not None:
+                    problems.append(f"key 'outcomes[{i}].{attr}': only a custom outcome declares '{attr}'; instrument '{o.instrument}' defines its own")
+    for i, h in enumerate(toc.hypotheses):
+        if h.outcome not in declared:
+            problems.append(
+                f"key 'hypotheses[{i}].outcome': '{h.outcome}' is not an outcome declared under 'outcomes' (declared: {', '.join(declared)})"
+            )
+    if toc.sroi:
+        for i, s in enumerate(toc.sroi.outcomes):
+            if s.outcome not in declared:
+                problems.append(
+                    f"key 'sroi.outcomes[{i}].outcome': '{s.outcome}' is not an outcome declared under 'outcomes' (declared: {', '.join(declared)})"
+                )
+    for i, w in enumerate(toc.waves):
+        if not _SNAKE.match(w):
+            problems.append(f"key 'waves[{i}]': '{w}' must be lower-case letters, digits and underscores")
+    if toc.waves[:2] != list(DEFAULT_WAVES):
+        problems.append("key 'waves': must start with baseline, follow_up (further waves may follow)")
+    return problems
+
+
+def load_theory_of_change(initiative_dir: Path, raw_data: Path) -> TheoryOfChange:
+    path = initiative_dir / TOC_FILE
+    display = path.relative_to(raw_data).as_posix()
+    data = read_yaml_mapping(path, display)
+    toc = parse_model(TheoryOfChange, data, display)
+    problems = cross_check(toc, initiative_dir.name)
+    if problems:
+        raise ConfigError(display, problems)
+    return toc
+
+
+def as_tables(tocs: dict[str, tuple[TheoryOfChange, str]]) -> dict[str, "pd.DataFrame"]:
+    """The Theories of Change as warehouse tables; ``tocs`` maps id -> (model, file sha256)."""
+    import pandas as pd
+
+    initiatives, outputs, outcomes, hypotheses, sroi = [], [], [], [], []
+    for initiative_id in sorted(tocs):
+        toc, sha = tocs[initiative_id]
+        initiatives.append(
+            {
+                "initiative_id": toc.id,
+                "name": toc.name,
+                "kind": toc.kind,
+                "problem": toc.problem,
+                "target_group": toc.target_group,
+                "activities": "\n".join(toc.activities),
+                "impact": toc.impact,
+                "waves": ",".join(toc.waves),
+                "sroi_inputs_eur": toc.sroi.inputs_eur if toc.sroi else None,
+                "source_file": f"{toc.id}/{TOC_FILE}",
+                "source_sha256": sha,
+            }
+        )
+        outputs += [{"initiative_id": toc.id, "output_id": o.id, **o.model_dump(exclude={"id"})} for o in toc.outputs]
+        outcomes += [{"initiative_id": toc.id, "outcome_id": o.id, **o.model_dump(exclude={"id"})} for o in toc.outcomes]
+        hypotheses += [
+            {"initiative_id": toc.id, "hypothesis_id": h.id, "outcome_id": h.outcome, **h.model_dump(exclude={"id", "outcome"})}
+            for h in toc.hypotheses
+        ]
+        if toc.sroi:
+            sroi += [
+                {"initiative_id": toc.id, "outcome_id": s.outcome, **s.model_dump(exclude={"outcome"}, mode="json")}
+                for s in toc.sroi.outcomes
+            ]
+    frames = {
+        "initiatives": pd.DataFrame(
+            initiatives,
+            columns=["initiative_id", "name", "kind", "problem", "target_group", "activities", "impact", "waves", "sroi_inputs_eur", "source_file", "source_sha256"],
+        ),
+        "outputs": pd.DataFrame(outputs, columns=["initiative_id", "output_id", "label", "target", "unit"]),
+        "outcomes": pd.DataFrame(
+            outcomes,
+            columns=["initiative_id", "outcome_id", "label", "instrument", "type", "min", "max", "unit", "higher_is_better"],
+        ),
+        "hypotheses": pd.DataFrame(
+            hypotheses,
+            columns=["initiative_id", "hypothesis_id", "outcome_id", "statement", "design", "test", "direction", "alternative", "min_pairs", "primary"],
+        ),
+        "sroi_assumptions": pd.DataFrame(
+            sroi,
+            columns=["initiative_id", "outcome_id", "quantity", "proxy_eur", "deadweight", "displacement", "attribution", "drop_off", "duration_years"],
+        ),
+    }
+    frames["sroi_assumptions"]["quantity"] = frames["sroi_assumptions"]["quantity"].astype("object").map(
+        lambda q: None if q is None else str(q)
+    )
+    for name in ("outputs", "outcomes"):
+        for col in ("target", "min", "max"):
+            if col in frames[name]:
+                frames[name][col] = frames[name][col].astype("float64")
+    frames["outcomes"]["higher_is_better"] = frames["outcomes"]["higher_is_better"].astype("boolean")
+    frames["hypotheses"]["min_pairs"] = frames["hypotheses"]["min_pairs"].astype("Int64")
+    frames["hypotheses"]["primary"] = frames["hypotheses"]["primary"].astype("bool")
+    return frames

@@ -1,0 +1,153 @@
+"""The DuckDB warehouse: table layout and idempotent writes.
+
+Layout (DESIGN.md §6):
+
+- ``staging.participants``, ``staging.activities``, ``staging.survey_responses``,
+  ``staging.coaching_sessions``: rows that passed the contract, each with
+  ``initiative_id``, ``source_file``, ``source_sha256``, ``source_row``;
+- ``staging.quarantine``: rows (or whole drops) that did not, with the reason;
+- ``staging.drops``: one row per drop with its raw, staged and quarantined row counts;
+- ``programme.settings`` and the Theory of Change tables ``programme.initiatives``,
+  ``programme.outputs``, ``programme.outcomes``, ``programme.hypotheses``,
+  ``programme.sroi_assumptions``.
+
+Every write replaces the rows of the initiatives being rebuilt inside one
+transaction, so a rebuild is idempotent and readers never see half of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMAS = ("staging", "programme")
+
+QUARANTINE_DDL = """
+CREATE TABLE IF NOT EXISTS staging.quarantine (
+    initiative_id VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_sha256 VARCHAR NOT NULL,
+    source_row BIGINT,
+    "column" VARCHAR,
+    value VARCHAR,
+    rule VARCHAR NOT NULL,
+    message VARCHAR NOT NULL
+)"""
+
+DROPS_DDL = """
+CREATE TABLE IF NOT EXISTS staging.drops (
+    initiative_id VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_sha256 VARCHAR NOT NULL,
+    raw_rows BIGINT NOT NULL,
+    staged_rows BIGINT NOT NULL,
+    quarantined_rows BIGINT NOT NULL,
+    refused BOOLEAN NOT NULL,
+    notes VARCHAR
+)"""
+
+
+def sql_type(dtype: object) -> str:
+    text = str(dtype)
+    if text.startswith("datetime64"):
+        return "DATE"
+    if text in ("Int64", "int64", "int32"):
+        return "BIGINT"
+    if text.startswith("float"):
+        return "DOUBLE"
+    if text in ("bool", "boolean"):
+        return "BOOLEAN"
+    return "VARCHAR"
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating folder, schemas and fixed tables when writing)."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            for schema in SCHEMAS:
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            con.execute(QUARANTINE_DDL)
+            con.execute(DROPS_DDL)
+        yield con
+    finally:
+        con.close()
+
+
+def _ensure_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Create the table from the frame's columns, or add columns it does not have yet."""
+    schema, name = table.split(".")
+    existing = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+            [schema, name],
+        ).fetchall()
+    }
+    if not existing:
+        cols = ", ".join(f'"{c}" {sql_type(t)}' for c, t in frame.dtypes.items())
+        con.execute(f"CREATE TABLE {table} ({cols})")
+        return
+    for c, t in frame.dtypes.items():
+        if c not in existing:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{c}" {sql_type(t)}')
+
+
+def replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pd.DataFrame,
+    *,
+    key_column: str | None,
+    keys: Sequence[str] = (),
+    extra_where: str = "",
+) -> int:
+    """Replace the rows whose ``key_column`` is in ``keys`` (all rows when ``key_column`` is None) with ``frame``.
+
+    The caller runs this inside a transaction (see :func:`transaction`).
+    """
+    _ensure_table(con, table, frame)
+    if key_column is None:
+        con.execute(f"DELETE FROM {table} WHERE TRUE {extra_where}")
+    else:
+        con.execute(f'DELETE FROM {table} WHERE "{key_column}" IN (SELECT unnest(?)) {extra_where}', [list(keys)])
+    if len(frame):
+        con.register("_incoming", frame)
+        try:
+            casts = ", ".join(
+                f'CAST("{c}" AS {sql_type(t)}) AS "{c}"' for c, t in frame.dtypes.items()
+            )
+            con.execute(f"INSERT INTO {table} BY NAME SELECT {casts} FROM _incoming")
+        finally:
+            con.unregister("_incoming")
+    return len(frame)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, name]
+        ).fetchone()[0]
+    )

@@ -1,0 +1,231 @@
+"""``coaching``: the pipeline for people who do not use the Dagster UI.
+
+    coaching build [--initiative ID ...]   build the selected initiatives (default: all) and everything downstream
+    coaching check FILE [FILE ...]          check drops against the contract before adding them to raw_data/
+    coaching partitions                     register every initiative folder as a partition (used by `make dev`)
+
+Locations come from COACHING_RAW_DATA, COACHING_WAREHOUSE and COACHING_REPORTS
+(default raw_data/, warehouse/, reports/ in the current folder). Runs are
+recorded in the Dagster instance at DAGSTER_HOME (default .dagster_home/ in the
+current folder), the one `make dev` opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+LOCAL_INSTANCE = ".dagster_home"
+LOCAL_INSTANCE_YAML = """\
+# The local Dagster instance of this checkout (created by `coaching`).
+# Runs, materialisations and check results of `make run` and `make dev` live here.
+telemetry:
+  enabled: false
+"""
+
+
+def _ensure_instance_home() -> Path:
+    home = os.environ.get("DAGSTER_HOME")
+    path = Path(home) if home else Path.cwd() / LOCAL_INSTANCE
+    path.mkdir(parents=True, exist_ok=True)
+    config = path / "dagster.yaml"
+    if not config.exists():
+        config.write_text(LOCAL_INSTANCE_YAML)
+    os.environ["DAGSTER_HOME"] = str(path.resolve())
+    return path.resolve()
+
+
+def contiguous_ranges(ordered: Sequence[str], selected: Sequence[str]) -> list[tuple[str, str]]:
+    """Group the selected keys into ranges that are contiguous in the partition order."""
+    wanted = set(selected)
+    ranges: list[tuple[str, str]] = []
+    start = prev = None
+    for key in ordered:
+        if key in wanted:
+            start = start or key
+            prev = key
+        elif start is not None:
+            ranges.append((start, prev))
+            start = prev = None
+    if start is not None:
+        ranges.append((start, prev))
+    return ranges
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from impact.errors import ConfigError
+    from impact.locations import Locations
+    from impact.programme import load_programme
+
+    locations = Locations.from_env()
+    home = _ensure_instance_home()
+    print(f"raw data:  {locations.raw_data}")
+    print(f"warehouse: {locations.warehouse}")
+    print(f"reports:   {locations.reports}")
+    print(f"dagster:   {home}")
+    try:
+        load_programme(locations.raw_data)
+    except ConfigError as exc:
+        print(f"\nCannot build: {exc}", file=sys.stderr)
+        return 1
+
+    from dagster import DagsterInstance
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from pipelines.definitions import defs
+    from pipelines.partitions import initiative_partitions, sync_initiative_partitions
+
+    instance = DagsterInstance.get()
+    added, removed = sync_initiative_partitions(instance, locations)
+    for key in added:
+        print(f"new initiative: {key}")
+    for key in removed:
+        print(f"initiative folder gone, partition removed: {key}")
+    ordered = list(instance.get_dynamic_partitions(initiative_partitions.name))
+    if not ordered:
+        print(f"\nNo initiatives found: {locations.raw_data} has no folder with a theory_of_change.yaml.", file=sys.stderr)
+        return 1
+    selected = args.initiative or ordered
+    unknown = sorted(set(selected) - set(ordered))
+    if unknown:
+        print(f"\nUnknown initiative(s): {', '.join(unknown)}. Known: {', '.join(ordered)}", file=sys.stderr)
+        return 2
+
+    job = defs.resolve_job_def("coaching_year")
+    ok = True
+    evaluations = []
+    for start, end in contiguous_ranges(ordered, selected):
+        label = start if start == end else f"{start} … {end}"
+        print(f"\nbuilding {label}")
+        result = job.execute_in_process(
+            instance=instance,
+            tags={ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end, "coaching/trigger": "cli"},
+            raise_on_error=False,
+            # Dagster's step-by-step log stays in the instance (see `make dev`); the console gets warnings.
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
+        ok &= result.success
+        evaluations += result.get_asset_check_evaluations()
+        print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
+    _print_summary(locations, selected, evaluations)
+    return 0 if ok else 1
+
+
+def _print_summary(locations, selected: Sequence[str], evaluations) -> None:
+    from impact import warehouse
+
+    if not locations.warehouse.exists():
+        return
+    with warehouse.connect(locations.warehouse, read_only=True) as con:
+        drops = con.execute(
+            """SELECT initiative_id, count(*)::INT AS drops, sum(raw_rows)::INT AS raw_rows,
+                      sum(staged_rows)::INT AS staged, sum(quarantined_rows)::INT AS quarantined,
+                      sum(refused::INT)::INT AS refused_drops
+               FROM staging.drops WHERE initiative_id IN (SELECT unnest(?)) OR initiative_id = 'all'
+               GROUP BY initiative_id ORDER BY initiative_id""",
+            [list(selected)],
+        ).df()
+        errors = (
+            con.execute("SELECT source_file, problem FROM programme.config_errors ORDER BY source_file").fetchall()
+            if warehouse.table_exists(con, "programme.config_errors")
+            else []
+        )
+    print("\nSummary (rows per initiative, all tables):")
+    print(drops.to_string(index=False))
+    for source, problem in errors:
+        print(f"  Theory of Change not usable: {source}: {problem}")
+    failed = [e for e in evaluations if not e.passed]
+    print(f"checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
+    for e in failed:
+        print(f"  FAILED {e.asset_key.to_user_string()}:{e.check_name}")
+    print(f"\nWarehouse: {locations.warehouse}")
+    print("Quarantined rows and why: SELECT * FROM staging.quarantine (or `coaching check FILE` before dropping a file)")
+    print(f"Reports:   {locations.reports} (reports are added by a later stage of the pipeline)")
+    print("Dagster UI with these runs: make dev, then http://127.0.0.1:3000")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from impact.contracts import ContractContext, stage_file
+    from impact.errors import ConfigError
+    from impact.ingest.drops import Drop, discover_initiatives, kind_of, sha256_of
+    from impact.locations import Locations
+    from impact.theory_of_change import TOC_FILE, load_theory_of_change
+
+    problems_total = 0
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"{name}: no such file")
+            problems_total += 1
+            continue
+        kind = kind_of(path.name)
+        if kind is None:
+            print(f"{name}: the file name must start with participants, activities, survey or coaching_sessions, so the pipeline knows what it holds")
+            problems_total += 1
+            continue
+        folder = path.resolve().parent
+        context = ContractContext()
+        if kind == "coaching_sessions":
+            raw_root = folder if any(folder.glob(f"*/{TOC_FILE}")) else Locations.from_env().raw_data
+            context = ContractContext(initiative_ids=tuple(discover_initiatives(raw_root)))
+            initiative_id = "all"
+        else:
+            initiative_id = folder.name
+            if (folder / TOC_FILE).is_file():
+                try:
+                    toc = load_theory_of_change(folder, folder.parent)
+                    custom = tuple(o.id for o in toc.outcomes if o.instrument == "custom")
+                    context = ContractContext(waves=tuple(toc.waves), custom_outcomes=custom)
+                except ConfigError as exc:
+                    print(f"note: {exc}\n(checking {name} with the default waves baseline, follow_up)")
+        drop = Drop(initiative_id, kind, path, name, sha256_of(path))
+        result = stage_file(drop, context)
+        if result.refused:
+            print(f"{name}: REFUSED — {result.quarantine['message'].iloc[0].split(': the whole file is refused: ', 1)[-1]}")
+            problems_total += 1
+        else:
+            bad = result.quarantined_rows
+            verdict = "fine" if bad == 0 else f"{bad} row(s) would be quarantined"
+            print(f"{name}: {result.raw_rows} rows, {len(result.staged)} fine, {verdict}")
+            for message in result.quarantine["message"]:
+                print(f"  - {message.split(': ', 1)[1] if message.startswith(name) else message}")
+            problems_total += bad
+        for note in result.notes:
+            print(f"  note: {note}")
+    return 0 if problems_total == 0 else 1
+
+
+def cmd_partitions(args: argparse.Namespace) -> int:
+    from dagster import DagsterInstance
+
+    from impact.locations import Locations
+    from pipelines.partitions import sync_initiative_partitions
+
+    _ensure_instance_home()
+    added, removed = sync_initiative_partitions(DagsterInstance.get(), Locations.from_env())
+    print(f"partitions: {len(added)} added, {len(removed)} removed")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    warnings.filterwarnings("ignore", module="dagster")
+    parser = argparse.ArgumentParser(prog="coaching", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="build the selected initiatives (default: all) and everything downstream")
+    build.add_argument("--initiative", action="append", metavar="ID", help="an initiative's folder name; repeat for more")
+    build.set_defaults(func=cmd_build)
+    check = sub.add_parser("check", help="check drops against the contract before adding them")
+    check.add_argument("files", nargs="+", metavar="FILE")
+    check.set_defaults(func=cmd_check)
+    parts = sub.add_parser("partitions", help="register initiative folders as partitions in the local Dagster instance")
+    parts.set_defaults(func=cmd_partitions)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""The Dagster code location: assets, checks, jobs and resources of the coaching year."""
+
+from __future__ import annotations
+
+from dagster import Definitions, in_process_executor
+
+from assets.settings import programme, theory_of_change
+from assets.staging import staging_assets, staging_checks
+from pipelines.jobs import coaching_year_job
+from pipelines.resources import CoachingFiles, DuckDBWarehouse
+
+defs = Definitions(
+    assets=[programme, theory_of_change, *staging_assets],
+    asset_checks=staging_checks,
+    jobs=[coaching_year_job],
+    resources={"files": CoachingFiles(), "duckdb_warehouse": DuckDBWarehouse()},
+    # One process, many partitions per run: far faster than a process per step
+    # for data of this size, and DuckDB allows one writer per file (DESIGN.md §9).
+    executor=in_process_executor,
+)

@@ -1,0 +1,28 @@
+"""One partition per initiative: a folder under ``raw_data/`` with a Theory of Change.
+
+The partitions are dynamic, so a new folder becomes a new partition with no
+code change: ``coaching build`` (and ``coaching partitions``) register every
+folder they find in the Dagster instance.
+"""
+
+from __future__ import annotations
+
+from dagster import DagsterInstance, DynamicPartitionsDefinition
+
+from impact.ingest import discover_initiatives
+from impact.locations import Locations
+
+initiative_partitions = DynamicPartitionsDefinition(name="initiative")
+
+
+def sync_initiative_partitions(instance: DagsterInstance, locations: Locations) -> tuple[list[str], list[str]]:
+    """Make the instance's partitions match the initiative folders; returns (added, removed)."""
+    folders = discover_initiatives(locations.raw_data)
+    known = list(instance.get_dynamic_partitions(initiative_partitions.name))
+    added = [k for k in folders if k not in known]
+    removed = [k for k in known if k not in folders]
+    if added:
+        instance.add_dynamic_partitions(initiative_partitions.name, added)
+    for key in removed:
+        instance.delete_dynamic_partition(initiative_partitions.name, key)
+    return added, removed
