@@ -76,10 +76,6 @@ def _cell_text(value: object, column: str) -> str:
 
 
 def _decode(data: bytes, source_file: str) -> tuple[str, str]:
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        raise UnreadableDrop(
-            source_file, f"is saved as UTF-16 text, which is not accepted; expected {ACCEPTED}", "unreadable_file"
-        )
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     try:
@@ -113,6 +109,10 @@ def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], di
     if data.startswith(b"PK\x03\x04"):
         raise UnreadableDrop(
             source_file, "is an Excel workbook saved with a .csv name; rename it to .xlsx", "not_a_table"
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableDrop(
+            source_file, f"is saved as UTF-16 text, which is not accepted; expected {ACCEPTED}", "unreadable_file"
         )
     if b"\x00" in data[:65536]:
         raise UnreadableDrop(source_file, f"holds binary data, not a table; expected {ACCEPTED}", "not_a_table")

@@ -1,0 +1,117 @@
+"""The contract at the door: exact messages, and every raw row staged or quarantined."""
+
+from __future__ import annotations
+
+import hashlib
+
+from impact.contracts import ContractContext, stage_file
+from impact.contracts.batches import stage_drops
+from impact.ingest.drops import Drop
+
+
+def _drop(tmp_path, name, text, kind, initiative="demo", encoding="utf-8"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return Drop(initiative, kind, p, f"{initiative}/{name}", hashlib.sha256(p.read_bytes()).hexdigest())
+
+
+PARTICIPANTS = (
+    "participant_id;enrolled_on;wijk;age_band;gender\n"
+    "A1;31-03-2018;overvecht ;18-29;vrouw\n"  # fine after trimming and case-folding
+    "A2;2018-02-30;Overvect;18-29;\n"  # impossible date and a mistyped wijk
+    ";2018-01-01;Oost;99;q\n"  # no code, unknown age band and gender
+    "A4;2018-01-01;;75+;m\n"  # fine: wijk may be empty
+)
+
+
+def test_participants_messages_name_file_row_column_and_what_is_expected(tmp_path):
+    result = stage_file(_drop(tmp_path, "participants_q1.csv", PARTICIPANTS, "participants"), ContractContext())
+    assert (result.raw_rows, len(result.staged), result.quarantined_rows) == (4, 2, 2)
+    assert result.staged["wijk"].tolist() == ["Overvecht", None]
+    assert result.staged["gender"].tolist() == ["v", "m"]
+    assert result.quarantine["message"].tolist() == [
+        "demo/participants_q1.csv, row 2, column 'enrolled_on': '2018-02-30' is not a real date; expected a date like 2018-03-31 or 31-03-2018",
+        "demo/participants_q1.csv, row 2, column 'wijk': 'Overvect' is not allowed; expected one of Utrecht's ten wijken "
+        "(Binnenstad, Oost, Leidsche Rijn, West, Overvecht, Zuid, Noordoost, Zuidwest, Noordwest, Vleuten-De Meern) or empty",
+        "demo/participants_q1.csv, row 3, column 'age_band': '99' is not allowed; expected an age band: 0-11, 12-17, 18-29, 30-44, 45-64, 65-74, 75+",
+        "demo/participants_q1.csv, row 3, column 'gender': 'q' is not allowed; expected v, m, x (or vrouw, man, anders) or empty",
+        "demo/participants_q1.csv, row 3, column 'participant_id': the value is empty; expected the initiative's own participant code (at most 64 characters)",
+    ]
+    assert result.quarantine["rule"].tolist() == ["date", "allowed_values", "allowed_values", "allowed_values", "required"]
+
+
+def test_activities_with_dutch_numbers(tmp_path):
+    text = (
+        "date;activity;attendees;volunteers;volunteer_hours;cost_eur\r\n"
+        "03-01-2018;Café-avond;12;2;3,5;1.234,50\r\n"
+        "04-01-2018;Les;ca. 20;;;\r\n"
+        "05-01-2018;Les;-1;;;\r\n"
+    )
+    result = stage_file(_drop(tmp_path, "activities_h1.csv", text, "activities", encoding="cp1252"), ContractContext())
+    row = result.staged.iloc[0]
+    assert (row["activity"], row["attendees"], row["volunteer_hours"], row["cost_eur"]) == ("Café-avond", 12, 3.5, 1234.5)
+    assert result.quarantine[["source_row", "column", "rule"]].values.tolist() == [
+        [2, "attendees", "whole_number"],
+        [3, "attendees", "range"],
+    ]
+    assert result.quarantine["message"].tolist()[1] == (
+        "demo/activities_h1.csv, row 3, column 'attendees': '-1' is not allowed; expected a whole number of 0 or more, like 20"
+    )
+
+
+def test_survey_keeps_item_columns_and_declared_custom_outcomes(tmp_path):
+    text = (
+        "participant_id,wave,responded_on,djg11_1,contact,favourite_colour\n"
+        "A1,baseline,2018-01-05,ja,5,blue\n"
+        "A1,Follow-up,2018-06-05,nee,7,red\n"
+        "A2,midterm,2018-03-05,nee,6,red\n"
+    )
+    ctx = ContractContext(custom_outcomes=("contact",))
+    result = stage_file(_drop(tmp_path, "survey_2018.csv", text, "survey"), ctx)
+    assert list(result.staged.columns)[-2:] == ["djg11_1", "contact"]
+    assert result.staged["wave"].tolist() == ["baseline", "follow_up"]
+    assert result.notes == ["demo/survey_2018.csv: column(s) favourite_colour are not part of the contract and are not used"]
+    assert result.quarantine["message"].tolist() == [
+        "demo/survey_2018.csv, row 3, column 'wave': 'midterm' is not allowed; expected baseline or follow_up"
+    ]
+    # a wave the Theory of Change declares is allowed
+    ctx3 = ContractContext(waves=("baseline", "follow_up", "midterm"), custom_outcomes=("contact",))
+    assert stage_file(_drop(tmp_path, "survey_2018.csv", text, "survey"), ctx3).quarantined_rows == 0
+
+
+def test_a_missing_required_column_refuses_the_whole_drop(tmp_path):
+    result = stage_file(_drop(tmp_path, "participants_x.csv", "participant_id,wijk\nA1,Oost\nA2,Zuid\n", "participants"), ContractContext())
+    assert result.refused and (result.raw_rows, result.quarantined_rows, len(result.staged)) == (2, 2, 0)
+    q = result.quarantine.iloc[0]
+    assert q["source_row"] is None or str(q["source_row"]) == "<NA>"
+    assert q["rule"] == "missing_column"
+    assert q["message"] == (
+        "demo/participants_x.csv: the whole file is refused: it lacks the required columns 'enrolled_on', 'age_band'; "
+        "a participants file needs the columns participant_id, enrolled_on, wijk, age_band (found: participant_id, wijk)"
+    )
+
+
+def test_unreadable_drop_is_one_quarantine_entry_without_row(tmp_path):
+    result = stage_file(_drop(tmp_path, "survey_bad.csv", "", "survey"), ContractContext())
+    assert result.refused
+    assert result.quarantine[["rule", "message"]].values.tolist() == [
+        ["empty_file", "demo/survey_bad.csv: the whole file is refused: it is empty; expected a header row and data rows"]
+    ]
+
+
+def test_participant_codes_are_pseudonymised_and_never_shown(tmp_path):
+    long_code = "X" * 70
+    text = f"participant_id,enrolled_on,wijk,age_band\nA1,2018-01-01,Oost,18-29\n{long_code},2018-01-01,Oost,18-29\n"
+    drop = _drop(tmp_path, "participants_a.csv", text, "participants")
+    batch = stage_drops("participants", {"demo": [drop]}, {"demo": ContractContext()}, b"k")
+    import hmac
+
+    expected = "p_" + hmac.new(b"k", b"demo/A1", hashlib.sha256).hexdigest()[:24]
+    assert batch.staged["participant_id"].tolist() == [expected]
+    assert batch.quarantine["message"].tolist() == [
+        "demo/participants_a.csv, row 2, column 'participant_id': the code has 70 characters; "
+        "expected the initiative's own participant code (at most 64 characters)"
+    ]
+    assert long_code not in batch.quarantine.to_csv()
+    assert batch.quarantine["value"].iloc[0].startswith("p_")
+    assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[2, 1, 1]]

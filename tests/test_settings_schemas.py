@@ -1,0 +1,114 @@
+"""programme.yaml and theory_of_change.yaml: errors name the file, the key and what is expected."""
+
+from __future__ import annotations
+
+import pytest
+
+from impact.errors import ConfigError
+from impact.programme import load_programme
+from impact.theory_of_change import load_theory_of_change
+from tests.conftest import PROGRAMME_YAML, TOC_YAML
+
+
+def _programme_problems(tmp_path, text):
+    (tmp_path / "programme.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_programme(tmp_path)
+    assert err.value.source == "programme.yaml"
+    return err.value.problems
+
+
+def _toc_problems(tmp_path, text, folder="demo"):
+    (tmp_path / folder).mkdir(exist_ok=True)
+    (tmp_path / folder / "theory_of_change.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_theory_of_change(tmp_path / folder, tmp_path)
+    assert err.value.source == f"{folder}/theory_of_change.yaml"
+    return err.value.problems
+
+
+def test_valid_programme(tmp_path):
+    (tmp_path / "programme.yaml").write_text(PROGRAMME_YAML, encoding="utf-8")
+    p = load_programme(tmp_path)
+    assert (p.year, p.alpha, p.min_pairs, p.closing_meeting.isoformat()) == (2018, 0.05, 10, "2019-01-31")
+
+
+def test_programme_wrong_values(tmp_path):
+    text = PROGRAMME_YAML.replace("alpha: 0.05", "alpha: five percent").replace("multiple_testing: holm", "multiple_testing: bonferroni")
+    assert _programme_problems(tmp_path, text) == [
+        "key 'alpha': Input should be a valid number, unable to parse string as a number (got 'five percent')",
+        "key 'multiple_testing': Input should be 'holm' or 'none' (got 'bonferroni')",
+    ]
+
+
+def test_programme_missing_and_unknown_keys(tmp_path):
+    text = PROGRAMME_YAML.replace("year: 2018\n", "").replace("language: nl", "langauge: nl")
+    assert _programme_problems(tmp_path, text) == [
+        "key 'year' is missing; it is required",
+        "key 'langauge' is not a known key (check the spelling)",
+    ]
+
+
+def test_programme_yaml_syntax_error_names_line_and_column(tmp_path):
+    assert _programme_problems(tmp_path, "name: [unclosed\nyear: 2018\n") == [
+        "YAML syntax error at line 2, column 5: expected ',' or ']', but got ':'"
+    ]
+
+
+def test_programme_not_a_mapping(tmp_path):
+    assert _programme_problems(tmp_path, "- just\n- a list\n") == [
+        "expected YAML keys (a mapping) at the top level, got a list"
+    ]
+
+
+def test_programme_missing_file(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load_programme(tmp_path)
+    assert str(err.value) == "programme.yaml: 1 problem(s)\n  - the file does not exist"
+
+
+def test_valid_theory_of_change(tmp_path):
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "theory_of_change.yaml").write_text(TOC_YAML.format(id="demo"), encoding="utf-8")
+    toc = load_theory_of_change(tmp_path / "demo", tmp_path)
+    assert [o.id for o in toc.outcomes] == ["contact", "loneliness"]
+    assert toc.hypotheses[0].alternative == "two-sided" and toc.waves == ["baseline", "follow_up"]
+
+
+def test_toc_hypothesis_about_an_undeclared_outcome(tmp_path):
+    text = TOC_YAML.format(id="demo").replace("outcome: contact", "outcome: wellbeing")
+    assert _toc_problems(tmp_path, text) == [
+        "key 'hypotheses[0].outcome': 'wellbeing' is not an outcome declared under 'outcomes' (declared: contact, loneliness)"
+    ]
+
+
+def test_toc_unknown_instrument_and_test(tmp_path):
+    text = TOC_YAML.format(id="demo").replace("instrument: djg11", "instrument: ucla").replace("test: paired_t", "test: ttest")
+    assert _toc_problems(tmp_path, text) == [
+        "key 'outcomes[1].instrument': unknown instrument; expected one of djg11, djg6, rses, who5, life_satisfaction, "
+        "participation_ladder, zrm, custom (got 'ucla')",
+        "key 'hypotheses[0].test': Input should be 'paired_t', 'wilcoxon', 'mcnemar' or 'auto' (got 'ttest')",
+    ]
+
+
+def test_toc_custom_outcome_must_declare_its_scale(tmp_path):
+    text = TOC_YAML.format(id="demo").replace(" type: numeric, min: 0, max: 10,", "")
+    assert _toc_problems(tmp_path, text) == [
+        "key 'outcomes[0].type' is missing; a custom outcome declares type, min, max and higher_is_better",
+        "key 'outcomes[0].min' is missing; a custom outcome declares type, min, max and higher_is_better",
+        "key 'outcomes[0].max' is missing; a custom outcome declares type, min, max and higher_is_better",
+    ]
+
+
+def test_toc_id_must_match_folder(tmp_path):
+    assert _toc_problems(tmp_path, TOC_YAML.format(id="other")) == [
+        "key 'id': 'other' must equal the initiative's folder name 'demo'"
+    ]
+
+
+def test_toc_wrong_direction_and_missing_key(tmp_path):
+    text = TOC_YAML.format(id="demo").replace("direction: increase", "direction: up").replace("impact: Een buurt waar mensen elkaar kennen.\n", "")
+    assert _toc_problems(tmp_path, text) == [
+        "key 'impact' is missing; it is required",
+        "key 'hypotheses[0].direction': Input should be 'increase' or 'decrease' (got 'up')",
+    ]
