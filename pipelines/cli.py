@@ -182,7 +182,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                     context = ContractContext(waves=tuple(toc.waves), custom_outcomes=custom)
                 except ConfigError as exc:
                     print(f"note: {exc}\n(checking {name} with the default waves baseline, follow_up)")
-        drop = Drop(initiative_id, kind, path, name, sha256_of(path))
+        source_file = path.name if kind == "coaching_sessions" else f"{initiative_id}/{path.name}"
+        drop = Drop(initiative_id, kind, path, source_file, sha256_of(path))
         result = stage_file(drop, context)
         if result.refused:
             print(f"{name}: REFUSED — {result.quarantine['message'].iloc[0].split(': the whole file is refused: ', 1)[-1]}")
@@ -192,7 +193,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             verdict = "fine" if bad == 0 else f"{bad} row(s) would be quarantined"
             print(f"{name}: {result.raw_rows} rows, {len(result.staged)} fine, {verdict}")
             for message in result.quarantine["message"]:
-                print(f"  - {message.split(': ', 1)[1] if message.startswith(name) else message}")
+                print(f"  - {message.removeprefix(source_file + ', ')}")
             problems_total += bad
         for note in result.notes:
             print(f"  note: {note}")

@@ -1,0 +1,49 @@
+"""`coaching check FILE`: a coach checks a drop before adding it."""
+
+from __future__ import annotations
+
+from pipelines.cli import main
+from tests.conftest import write_demo_initiative
+
+
+def test_check_lists_each_problem_with_row_and_column(tmp_path, capsys):
+    folder = write_demo_initiative(tmp_path)
+    drop = folder / "survey_2018-09.csv"
+    drop.write_text(
+        "participant_id,wave,responded_on,contact,djg11_1\n"
+        "A1,baseline,2018-01-05,5,ja\n"
+        "A2,nameting,05-09-2018,7,nee\n"
+        "A3,follow_up,2018-09-31,6,nee\n"
+        "A4,later,gisteren,6,nee\n",
+        encoding="utf-8",
+    )
+    code = main(["check", str(drop)])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out == [
+        f"{drop}: 4 rows, 2 fine, 2 row(s) would be quarantined",
+        "  - row 3, column 'responded_on': '2018-09-31' is not a real date; expected a date like 2018-03-31 or 31-03-2018",
+        "  - row 4, column 'responded_on': 'gisteren' is not a date; expected a date like 2018-03-31 or 31-03-2018",
+        "  - row 4, column 'wave': 'later' is not allowed; expected baseline or follow_up",
+    ]
+
+
+def test_check_passes_a_clean_drop(tmp_path, capsys):
+    folder = write_demo_initiative(tmp_path)
+    drop = folder / "participants_2018-q2.csv"
+    drop.write_text("participant_id;enrolled_on;wijk;age_band\nA1;02-04-2018;Oost;75+\n", encoding="cp1252")
+    assert main(["check", str(drop)]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"{drop}: 1 rows, 1 fine, fine"]
+
+
+def test_check_refuses_an_unusable_file_and_a_file_of_unknown_kind(tmp_path, capsys):
+    folder = write_demo_initiative(tmp_path)
+    empty = folder / "activities_leeg.csv"
+    empty.write_text("", encoding="utf-8")
+    stray = folder / "notities.csv"
+    stray.write_text("a,b\n", encoding="utf-8")
+    assert main(["check", str(empty), str(stray)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{empty}: REFUSED — it is empty; expected a header row and data rows",
+        f"{stray}: the file name must start with participants, activities, survey or coaching_sessions, so the pipeline knows what it holds",
+    ]

@@ -1,0 +1,46 @@
+"""The code location loads, with the asset graph a data engineer expects."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster import AssetKey, Definitions, DynamicPartitionsDefinition
+
+from pipelines.cli import contiguous_ranges
+from pipelines.definitions import defs
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_definitions_load_with_the_expected_graph():
+    Definitions.validate_loadable(defs)
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert keys == {"programme", "theory_of_change", "participants", "activities", "survey_responses", "coaching_sessions"}
+    for name in ("theory_of_change", "participants", "activities", "survey_responses"):
+        pdef = graph.get(AssetKey(name)).partitions_def
+        assert isinstance(pdef, DynamicPartitionsDefinition) and pdef.name == "initiative"
+    assert graph.get(AssetKey("participants")).parent_keys == {AssetKey("theory_of_change")}
+    checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
+    assert checks == {(t, "raw_rows_add_up") for t in ("participants", "activities", "survey_responses", "coaching_sessions")}
+
+
+def test_workspace_yaml_validates_with_the_dagster_cli(tmp_path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    dagster = Path(sys.executable).with_name("dagster")
+    proc = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Validation successful for code location impact_coaching" in proc.stdout + proc.stderr
+
+
+def test_contiguous_ranges():
+    order = ["a", "b", "c", "d", "e"]
+    assert contiguous_ranges(order, order) == [("a", "e")]
+    assert contiguous_ranges(order, ["b", "c"]) == [("b", "c")]
+    assert contiguous_ranges(order, ["a", "c", "d"]) == [("a", "a"), ("c", "d")]

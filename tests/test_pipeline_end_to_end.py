@@ -1,0 +1,175 @@
+"""Build the sample year into a temporary warehouse and account for every raw row."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from impact.ingest.drops import discover_drops, discover_initiatives
+from pipelines.cli import main
+from tests.conftest import SAMPLE_RAW_DATA, write_demo_initiative
+
+NINE = [
+    "digitale-buddies",
+    "food-for-good",
+    "imc-weekendschool",
+    "nieuw-rotsoord",
+    "sociale-supermarkt",
+    "talent-connection",
+    "utrecht-cares",
+    "zorgverslimming",
+    "zus-en-zo",
+]
+
+
+def independent_row_count(path) -> int:
+    """Count data rows with pandas' own readers (not the pipeline's), ignoring blank rows."""
+    if path.suffix == ".xlsx":
+        frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0)
+    else:
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+        frame = pd.read_csv(pd.io.common.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
+    frame = frame.fillna("").astype(str).apply(lambda c: c.str.strip())
+    return int((frame != "").any(axis=1).sum())
+
+
+def _tree_digest(folder) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(folder).as_posix().encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def built_sample(tmp_path_factory):
+    """The whole sample year built once, with the CLI, into temporary folders."""
+    tmp = tmp_path_factory.mktemp("sample_build")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("COACHING_RAW_DATA", str(SAMPLE_RAW_DATA))
+    mp.setenv("COACHING_WAREHOUSE", str(tmp / "warehouse"))
+    mp.setenv("COACHING_REPORTS", str(tmp / "reports"))
+    mp.setenv("DAGSTER_HOME", str(tmp / "dagster_home"))
+    before = _tree_digest(SAMPLE_RAW_DATA)
+    code = main(["build"])
+    after = _tree_digest(SAMPLE_RAW_DATA)
+    mp.undo()
+    con = duckdb.connect(str(tmp / "warehouse" / "coaching.duckdb"), read_only=True)
+    yield {"code": code, "con": con, "raw_unchanged": before == after}
+    con.close()
+
+
+def test_build_succeeds_and_never_writes_into_raw_data(built_sample):
+    assert built_sample["code"] == 0
+    assert built_sample["raw_unchanged"]
+
+
+def test_nine_initiatives_with_their_theory_of_change(built_sample):
+    con = built_sample["con"]
+    assert discover_initiatives(SAMPLE_RAW_DATA) == NINE
+    assert [r[0] for r in con.execute("SELECT initiative_id FROM programme.initiatives ORDER BY 1").fetchall()] == NINE
+    assert con.execute("SELECT count(*) FROM programme.config_errors").fetchone()[0] == 0
+    hyps = con.execute("SELECT count(*), count(DISTINCT initiative_id) FROM programme.hypotheses").fetchone()
+    assert hyps[0] >= 9 and hyps[1] == 9
+
+
+def test_every_drop_adds_up_against_the_raw_files(built_sample):
+    con = built_sample["con"]
+    recorded = con.execute("SELECT source_file, table_name, raw_rows, staged_rows, quarantined_rows FROM staging.drops").df()
+    expected_files = []
+    for initiative in NINE:
+        for kind in ("participants", "activities", "survey"):
+            drops = discover_drops(SAMPLE_RAW_DATA, initiative, kind)
+            assert len(drops) >= 2, f"{initiative} should have several {kind} drops"
+            expected_files += drops
+    expected_files += discover_drops(SAMPLE_RAW_DATA, "all", "coaching_sessions")
+    assert sorted(recorded["source_file"]) == sorted(d.source_file for d in expected_files)
+
+    by_file = recorded.set_index("source_file")
+    for drop in expected_files:
+        rec = by_file.loc[drop.source_file]
+        table = rec["table_name"]
+        independent = independent_row_count(drop.path)
+        staged = con.execute(f"SELECT count(*) FROM staging.{table} WHERE source_file = ?", [drop.source_file]).fetchone()[0]
+        quarantined = con.execute(
+            "SELECT count(DISTINCT source_row) FROM staging.quarantine WHERE source_file = ?", [drop.source_file]
+        ).fetchone()[0]
+        assert rec["raw_rows"] == independent, drop.source_file
+        assert staged + quarantined == independent, drop.source_file
+        assert (rec["staged_rows"], rec["quarantined_rows"]) == (staged, quarantined), drop.source_file
+
+
+def test_rows_per_initiative_add_up(built_sample):
+    con = built_sample["con"]
+    for table, kind in (("participants", "participants"), ("activities", "activities"), ("survey_responses", "survey")):
+        staged = dict(con.execute(f"SELECT initiative_id, count(*) FROM staging.{table} GROUP BY 1").fetchall())
+        quarantined = dict(
+            con.execute(
+                "SELECT initiative_id, count(DISTINCT source_file || '#' || source_row) FROM staging.quarantine "
+                "WHERE table_name = ? GROUP BY 1",
+                [table],
+            ).fetchall()
+        )
+        for initiative in NINE:
+            raw = sum(independent_row_count(d.path) for d in discover_drops(SAMPLE_RAW_DATA, initiative, kind))
+            assert staged.get(initiative, 0) + quarantined.get(initiative, 0) == raw, (table, initiative)
+            assert staged.get(initiative, 0) > 0
+
+
+def test_planted_entry_errors_are_quarantined_with_reasons(built_sample):
+    con = built_sample["con"]
+    rows = con.execute('SELECT "column", value, rule FROM staging.quarantine ORDER BY ALL').fetchall()
+    assert ("wijk", "Overvect", "allowed_values") in rows
+    assert ("attendees", "ca. 20", "whole_number") in rows
+    # `overvecht ` (only badly spaced and cased) is not an error
+    assert con.execute("SELECT count(*) FROM staging.quarantine WHERE value ILIKE 'overvecht%' AND value <> 'Overvect'").fetchone()[0] == 0
+
+
+def test_no_raw_participant_code_reaches_the_warehouse(built_sample):
+    con = built_sample["con"]
+    codes = set()
+    for initiative in NINE:
+        for drop in discover_drops(SAMPLE_RAW_DATA, initiative, "participants"):
+            if drop.path.suffix == ".csv":
+                codes |= set(pd.read_csv(drop.path, sep=None, engine="python", dtype=str, encoding="cp1252")["participant_id"].dropna())
+    assert len(codes) > 100
+    stored = set(r[0] for r in con.execute("SELECT participant_id FROM staging.participants UNION SELECT participant_id FROM staging.survey_responses").fetchall())
+    stored |= set(r[0] for r in con.execute("SELECT value FROM staging.quarantine WHERE value IS NOT NULL").fetchall())
+    assert not (codes & stored)
+    assert all(s.startswith("p_") for s in con.execute("SELECT participant_id FROM staging.participants").df()["participant_id"])
+
+
+def test_a_new_folder_becomes_a_new_partition_without_code_change(locations_env):
+    from dagster import DagsterInstance
+
+    raw, wh, _ = locations_env
+    shutil.copy(SAMPLE_RAW_DATA / "coaching_sessions.csv", raw / "coaching_sessions.csv")
+    folder = write_demo_initiative(raw, "buurtkamer-oost")
+    (folder / "participants_2018.csv").write_text("participant_id,enrolled_on,wijk,age_band\nB1,2018-05-01,Oost,65-74\n", encoding="utf-8")
+    (folder / "survey_2018.csv").write_text("participant_id,wave,responded_on,contact\nB1,baseline,2018-05-02,4\n", encoding="utf-8")
+    assert main(["build"]) == 0
+    with DagsterInstance.get() as instance:
+        assert instance.get_dynamic_partitions("initiative") == ["buurtkamer-oost"]
+    con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
+    assert con.execute("SELECT initiative_id, contact FROM staging.survey_responses").fetchall() == [("buurtkamer-oost", "4")]
+    # the coaching log names initiatives this raw-data folder does not have: they are quarantined, not lost
+    assert con.execute("SELECT count(*) FROM staging.quarantine WHERE table_name = 'coaching_sessions' AND rule = 'allowed_values'").fetchone()[0] > 0
+    con.close()
+
+
+def test_unknown_initiative_is_refused(locations_env, capsys):
+    raw, _, _ = locations_env
+    write_demo_initiative(raw, "demo")
+    assert main(["build", "--initiative", "nope"]) == 2
+    assert "Unknown initiative(s): nope. Known: demo" in capsys.readouterr().err
