@@ -12,11 +12,16 @@ def row_accounting(con: duckdb.DuckDBPyConnection, table_name: str) -> pd.DataFr
     Staged and quarantined rows are counted in their tables, independently of
     the counts the staging step recorded, so a lost or doubled row shows here.
     """
+    from impact.warehouse import table_exists
+
+    staged_source = (
+        f"SELECT source_file, count(*) AS n FROM staging.{table_name} GROUP BY source_file"
+        if table_exists(con, f"staging.{table_name}")
+        else "SELECT NULL::VARCHAR AS source_file, 0 AS n WHERE false"
+    )
     return con.execute(
         f"""
-        WITH staged AS (
-            SELECT source_file, count(*) AS n FROM staging.{table_name} GROUP BY source_file
-        ), quarantined AS (
+        WITH staged AS ({staged_source}), quarantined AS (
             SELECT source_file,
                    count(DISTINCT source_row) AS n,
                    bool_or(source_row IS NULL) AS refused

@@ -1,4 +1,10 @@
-"""Resources: where the raw data, the warehouse and the reports live."""
+"""Resources: where the raw data, the warehouse and the reports live.
+
+Each location can be set in the resource's config (e.g. in the launchpad);
+left empty, it comes from the environment at run time: ``COACHING_RAW_DATA``,
+``COACHING_WAREHOUSE``, ``COACHING_REPORTS`` (default ``raw_data/``,
+``warehouse/``, ``reports/`` in the working directory).
+"""
 
 from __future__ import annotations
 
@@ -14,37 +20,31 @@ from impact import warehouse
 from impact.locations import WAREHOUSE_FILE, Locations
 
 
-def _default(attr: str):
-    return lambda: str(getattr(Locations.from_env(), attr))
-
-
 class CoachingFiles(ConfigurableResource):
-    """The raw-data folder (read only) and the reports folder.
+    """The raw-data folder (only ever read) and the reports folder."""
 
-    Defaults come from ``COACHING_RAW_DATA`` and ``COACHING_REPORTS``
-    (``raw_data`` and ``reports`` in the working directory).
-    """
-
-    raw_data: str = Field(default_factory=_default("raw_data"), description="Folder with programme.yaml and one folder per initiative")
-    reports: str = Field(default_factory=_default("reports"), description="Folder the reports are written into")
+    raw_data: str | None = Field(default=None, description="Folder with programme.yaml and one folder per initiative; default $COACHING_RAW_DATA or raw_data/")
+    reports: str | None = Field(default=None, description="Folder the reports are written into; default $COACHING_REPORTS or reports/")
 
     @property
     def raw_data_path(self) -> Path:
-        return Path(self.raw_data)
+        return Path(self.raw_data).resolve() if self.raw_data else Locations.from_env().raw_data
 
     @property
     def reports_path(self) -> Path:
-        return Path(self.reports)
+        return Path(self.reports).resolve() if self.reports else Locations.from_env().reports
 
 
 class DuckDBWarehouse(ConfigurableResource):
-    """The DuckDB warehouse file ``<COACHING_WAREHOUSE>/coaching.duckdb`` (default ``warehouse/``)."""
+    """The DuckDB warehouse file ``coaching.duckdb``."""
 
-    directory: str = Field(default_factory=_default("warehouse_dir"), description="Folder holding coaching.duckdb")
+    directory: str | None = Field(default=None, description="Folder holding coaching.duckdb; default $COACHING_WAREHOUSE or warehouse/")
 
     @property
     def path(self) -> Path:
-        return Path(self.directory) / WAREHOUSE_FILE
+        if self.directory:
+            return Path(self.directory).resolve() / WAREHOUSE_FILE
+        return Locations.from_env().warehouse
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -529,7 +529,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
         activity_drops=(Drop("activities_2018-h1.csv", *H1), Drop("activities_2018-h2.csv", *H2)),
         survey_drops=(SurveyDrop("survey_baseline.csv", "baseline"),
                       SurveyDrop("survey_2018-10.csv", "follow_up", CSV_NL_EXCEL)),
-        baseline_not_before=date(YEAR, 1, 22), follow_up_window=(date(YEAR, 10, 1), date(YEAR, 10, 12)),
+        baseline_not_before=date(YEAR, 1, 22), follow_up_window=(date(YEAR, 10, 7), date(YEAR, 10, 7)),
         activities=(
             ActivityType("Zondagles", (6,), (48, 58), (6, 10), 3.0, (120.0, 180.0), summer_break=True,
                          cancel_rate=0.03),
@@ -621,7 +621,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
                     "Vijf korte interviews opnemen in het jaarverslag; in 2019 de participatieladder twee keer per jaar "
                     "bij alle vaste bezoekers afnemen."),
             Session("Verbeteren: registratie op orde",
-                    "In de activiteitenlijst stond een buurtdiner in december 2017 dat in december 2018 was; dat viel "
+                    "In de activiteitenlijst stond een activiteit in december 2017 die in december 2018 was; dat viel "
                     "pas op in het jaaroverzicht.",
                     "Datumcontrole in het invoerblad; maandelijks de lijst nalopen met de coördinator."),
         ),
@@ -682,7 +682,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
             Session("Analyse: eenzaamheid neemt toe",
                     "Gemiddelde eenzaamheid bij de nameting bijna een punt hóger dan bij de start. Vrijwilligers "
                     "herkennen dat deelnemers na een paar bezoeken eerlijker antwoorden en hun eenzaamheid dan pas "
-                    "benoemen. Vier op de tien deelnemers deden niet mee aan de nameting.",
+                    "benoemen. Van wie al aan de beurt was, deed ruim een derde niet mee aan de nameting.",
                     "Resultaat niet wegpoetsen: in de rapportage bespreken als mogelijk effect van vertrouwen (response "
                     "shift) én als signaal; vrijwilligers bevragen over het verloop van de bezoeken."),
             Session("Verbeteren: van huisbezoek naar netwerk",
@@ -794,7 +794,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
             ScoreModel("self_reliance", "zrm", 2.6, 0.9, 0.2, 0.6, 1, 5, column="zrm_financien"),
             ScoreModel("self_reliance", "zrm", 2.4, 0.9, 0.5, 0.7, 1, 5, column="zrm_dagbesteding"),
             ScoreModel("self_reliance", "zrm", 2.7, 0.9, 0.3, 0.6, 1, 5, column="zrm_sociaal_netwerk"),
-            ScoreModel("wellbeing", "who5", 11.0, 4.5, 3.0, 3.5, 0, 25, target=3.0, tol=0.08),
+            ScoreModel("wellbeing", "who5", 11.0, 4.5, 3.0, 2.5, 0, 25, target=3.0, tol=0.08),
         ),
         baseline_share=0.92, attrition=0.25,
         participant_drops=(Drop("participants_2018-h1.csv", *H1), Drop("participants_2018-h2.csv", *H2)),
@@ -1493,8 +1493,8 @@ def readme_text(files: dict[str, Table], planted: list[Planted]) -> str:
                          "can be more than a few weeks after enrolment.")
         if spec.follow_up_window is not None:
             first, last = spec.follow_up_window
-            lines.append(f"- `{spec.id}`: the follow-up was one collective measurement between "
-                         f"{first.isoformat()} and {last.isoformat()}.")
+            when = first.isoformat() if first == last else f"between {first.isoformat()} and {last.isoformat()}"
+            lines.append(f"- `{spec.id}`: the follow-up was one collective measurement in class ({when}).")
     return "\n".join(lines) + "\n"
 
 

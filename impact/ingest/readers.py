@@ -105,7 +105,10 @@ def _delimiter(header_line: str, source_file: str) -> str:
 
 
 def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str, str]]:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableDrop(source_file, f"cannot be read ({exc.strerror})", "unreadable_file") from None
     if data.startswith(b"PK\x03\x04"):
         raise UnreadableDrop(
             source_file, "is an Excel workbook saved with a .csv name; rename it to .xlsx", "not_a_table"
