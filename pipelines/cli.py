@@ -111,15 +111,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         ok &= result.success
         evaluations += result.get_asset_check_evaluations()
         print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
-    _print_summary(locations, selected, evaluations)
-    return 0 if ok else 1
+    config_problems = _print_summary(locations, selected, evaluations)
+    if config_problems:
+        print(f"\nThe build finished, but {config_problems} problem(s) in a Theory of Change need fixing (listed above).", file=sys.stderr)
+    return 0 if ok and not config_problems else 1
 
 
-def _print_summary(locations, selected: Sequence[str], evaluations) -> None:
+def _print_summary(locations, selected: Sequence[str], evaluations) -> int:
+    """Print what was built; return the number of Theory of Change problems."""
     from impact import warehouse
 
     if not locations.warehouse.exists():
-        return
+        return 0
     with warehouse.connect(locations.warehouse, read_only=True) as con:
         drops = con.execute(
             """SELECT initiative_id, count(*)::INT AS drops, sum(raw_rows)::INT AS raw_rows,
@@ -130,7 +133,10 @@ def _print_summary(locations, selected: Sequence[str], evaluations) -> None:
             [list(selected)],
         ).df()
         errors = (
-            con.execute("SELECT source_file, problem FROM programme.config_errors ORDER BY source_file").fetchall()
+            con.execute(
+                "SELECT source_file, problem FROM programme.config_errors WHERE initiative_id IN (SELECT unnest(?)) ORDER BY ALL",
+                [list(selected)],
+            ).fetchall()
             if warehouse.table_exists(con, "programme.config_errors")
             else []
         )
@@ -146,6 +152,7 @@ def _print_summary(locations, selected: Sequence[str], evaluations) -> None:
     print("Quarantined rows and why: SELECT * FROM staging.quarantine (or `coaching check FILE` before dropping a file)")
     print(f"Reports:   {locations.reports} (reports are added by a later stage of the pipeline)")
     print("Dagster UI with these runs: make dev, then http://127.0.0.1:3000")
+    return len(errors)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -173,3 +173,36 @@ def test_unknown_initiative_is_refused(locations_env, capsys):
     write_demo_initiative(raw, "demo")
     assert main(["build", "--initiative", "nope"]) == 2
     assert "Unknown initiative(s): nope. Known: demo" in capsys.readouterr().err
+
+
+def test_a_broken_theory_of_change_is_reported_and_the_others_carry_on(locations_env, capsys):
+    raw, wh, _ = locations_env
+    write_demo_initiative(raw, "demo")
+    broken = write_demo_initiative(raw, "kapot")
+    toc = broken / "theory_of_change.yaml"
+    toc.write_text(toc.read_text(encoding="utf-8").replace("outcome: contact", "outcome: geluk"), encoding="utf-8")
+    for folder in (raw / "demo", broken):
+        (folder / "participants_2018.csv").write_text("participant_id,enrolled_on,wijk,age_band\nB1,2018-05-01,Oost,65-74\n", encoding="utf-8")
+    assert main(["build"]) == 1
+    captured = capsys.readouterr()
+    assert (
+        "  Theory of Change not usable: kapot/theory_of_change.yaml: key 'hypotheses[0].outcome': 'geluk' is not an "
+        "outcome declared under 'outcomes' (declared: contact, loneliness)"
+    ) in captured.out.splitlines()
+    assert "1 problem(s) in a Theory of Change need fixing" in captured.err
+    con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
+    assert con.execute("SELECT initiative_id FROM programme.initiatives").fetchall() == [("demo",)]
+    # the participants of both initiatives are still staged
+    assert con.execute("SELECT initiative_id, count(*) FROM staging.participants GROUP BY 1 ORDER BY 1").fetchall() == [("demo", 1), ("kapot", 1)]
+    con.close()
+
+
+def test_a_broken_programme_yaml_stops_the_build_with_the_reason(locations_env, capsys):
+    raw, _, _ = locations_env
+    write_demo_initiative(raw, "demo")
+    (raw / "programme.yaml").write_text((raw / "programme.yaml").read_text().replace("year: 2018", "year: twintig-achttien"))
+    assert main(["build"]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "Cannot build: programme.yaml: 1 problem(s)",
+        "  - key 'year': Input should be a valid integer, unable to parse string as an integer (got 'twintig-achttien')",
+    ]
