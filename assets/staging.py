@@ -90,13 +90,16 @@ def staging_metadata(batch: StagedBatch) -> dict:
         if len(batch.quarantine)
         else pd.DataFrame()
     )
+    # One run covers many partitions and Dagster attaches this metadata to each of
+    # them, so the counts are labelled as the run's totals; the table splits them.
     return {
-        "dagster/row_count": int(drops["staged_rows"].sum()) if len(drops) else 0,
         "dagster/column_schema": column_schema(batch.staged, COLUMN_DESCRIPTIONS),
-        "drops": len(drops),
-        "raw_rows": int(drops["raw_rows"].sum()) if len(drops) else 0,
-        "quarantined_rows": int(drops["quarantined_rows"].sum()) if len(drops) else 0,
-        "refused_drops": int(drops["refused"].sum()) if len(drops) else 0,
+        "initiatives_in_run": int(drops["initiative_id"].nunique()) if len(drops) else 0,
+        "drops_in_run": len(drops),
+        "raw_rows_in_run": int(drops["raw_rows"].sum()) if len(drops) else 0,
+        "staged_rows_in_run": int(drops["staged_rows"].sum()) if len(drops) else 0,
+        "quarantined_rows_in_run": int(drops["quarantined_rows"].sum()) if len(drops) else 0,
+        "refused_drops_in_run": int(drops["refused"].sum()) if len(drops) else 0,
         "rows_per_initiative": markdown_table(per_initiative) if len(per_initiative) else MetadataValue.md("_no drops_"),
         "quarantine_reasons": markdown_table(reasons) if len(reasons) else MetadataValue.md("_nothing quarantined_"),
         "quarantine_sample": markdown_table(batch.quarantine[["source_file", "source_row", "column", "rule", "message"]], 10)
