@@ -140,8 +140,15 @@ def _print_summary(locations, selected: Sequence[str], evaluations) -> int:
             if warehouse.table_exists(con, "programme.config_errors")
             else []
         )
+        refused = con.execute(
+            "SELECT message FROM staging.quarantine WHERE source_row IS NULL "
+            "AND (initiative_id IN (SELECT unnest(?)) OR initiative_id = 'all') ORDER BY source_file",
+            [list(selected)],
+        ).fetchall()
     print("\nSummary (rows per initiative, all tables):")
     print(drops.to_string(index=False))
+    for (message,) in refused:
+        print(f"  refused: {message}")
     for source, problem in errors:
         print(f"  Theory of Change not usable: {source}: {problem}")
     failed = [e for e in evaluations if not e.passed]

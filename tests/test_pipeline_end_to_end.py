@@ -206,3 +206,20 @@ def test_a_broken_programme_yaml_stops_the_build_with_the_reason(locations_env, 
         "Cannot build: programme.yaml: 1 problem(s)",
         "  - key 'year': Input should be a valid integer, unable to parse string as an integer (got 'twintig-achttien')",
     ]
+
+
+def test_an_unreadable_drop_is_refused_by_name_and_the_rest_carries_on(locations_env, capsys):
+    raw, wh, _ = locations_env
+    folder = write_demo_initiative(raw, "demo")
+    (folder / "participants_2018.csv").write_text("participant_id,enrolled_on,wijk,age_band\nB1,2018-05-01,Oost,65-74\n", encoding="utf-8")
+    (folder / "survey_2018-09.csv").write_bytes(b"PK\x03\x04 this is a zip file")
+    assert main(["build"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "  refused: demo/survey_2018-09.csv: the whole file is refused: it is an Excel workbook saved with a .csv name; rename it to .xlsx" in out
+    con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM staging.participants").fetchone()[0] == 1
+    assert con.execute("SELECT table_name, raw_rows, staged_rows, quarantined_rows, refused FROM staging.drops ORDER BY 1").fetchall() == [
+        ("participants", 1, 1, 0, False),
+        ("survey_responses", 0, 0, 0, True),
+    ]
+    con.close()
