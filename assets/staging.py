@@ -24,7 +24,7 @@ from dagster import (
 from assets._metadata import column_schema, markdown_table
 from assets.settings import programme, theory_of_change
 from impact import warehouse
-from impact.contracts import ContractContext
+from impact.contracts import ContractContext, CustomOutcome
 from impact.contracts.batches import StagedBatch, stage_drops
 from impact.ingest import discover_drops
 from impact.privacy import load_key
@@ -43,25 +43,21 @@ COLUMN_DESCRIPTIONS = {
 
 def _contexts(duckdb_warehouse: DuckDBWarehouse, keys: Sequence[str]) -> dict[str, ContractContext]:
     """What the contract needs from each Theory of Change: its waves and custom outcomes."""
-    with duckdb_warehouse.connect(read_only=False) as con:
-        waves = dict(
-            con.execute(
-                "SELECT initiative_id, waves FROM programme.initiatives WHERE initiative_id IN (SELECT unnest(?))", [list(keys)]
-            ).fetchall()
-        ) if warehouse.table_exists(con, "programme.initiatives") else {}
-        custom = (
-            con.execute(
-                "SELECT initiative_id, list(outcome_id ORDER BY outcome_id) FROM programme.outcomes "
-                "WHERE instrument = 'custom' GROUP BY initiative_id"
-            ).fetchall()
-            if warehouse.table_exists(con, "programme.outcomes")
-            else []
-        )
-    custom_by = dict(custom)
+    with duckdb_warehouse.connect() as con:
+        if not warehouse.table_exists(con, "programme.initiatives"):
+            return {k: ContractContext() for k in keys}
+        waves = dict(con.execute("SELECT initiative_id, waves FROM programme.initiatives").fetchall())
+        custom = con.execute(
+            "SELECT initiative_id, outcome_id, type, min, max, unit FROM programme.outcomes "
+            "WHERE instrument = 'custom' ORDER BY initiative_id, outcome_id"
+        ).fetchall()
+    by_initiative: dict[str, list[CustomOutcome]] = {}
+    for initiative_id, *spec in custom:
+        by_initiative.setdefault(initiative_id, []).append(CustomOutcome(*spec))
     return {
         k: ContractContext(
             waves=tuple(waves[k].split(",")) if k in waves else ("baseline", "follow_up"),
-            custom_outcomes=tuple(custom_by.get(k, ())),
+            custom_outcomes=tuple(by_initiative.get(k, ())),
         )
         for k in keys
     }
@@ -76,6 +72,7 @@ def write_batch(duckdb_warehouse: DuckDBWarehouse, batch: StagedBatch, keys: Seq
             warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=key_column, keys=keys)
         warehouse.replace_rows(con, "staging.quarantine", batch.quarantine, key_column=key_column, keys=keys, extra_where=owner_filter)
         warehouse.replace_rows(con, "staging.drops", batch.drops, key_column=key_column, keys=keys, extra_where=owner_filter)
+        warehouse.replace_rows(con, "staging.ingest_notices", batch.notices, key_column=key_column, keys=keys, extra_where=owner_filter)
 
 
 def staging_metadata(batch: StagedBatch) -> dict:
@@ -126,8 +123,8 @@ def staged_initiative_table(kind: str, table_name: str, description: str) -> Ass
         drops = {k: discover_drops(files.raw_data_path, k, kind) for k in keys}
         batch = stage_drops(kind, drops, _contexts(duckdb_warehouse, keys), load_key())
         write_batch(duckdb_warehouse, batch, keys)
-        for note in batch.notes:
-            context.log.warning(note)
+        for message in batch.notices["message"]:
+            context.log.warning(message)
         return MaterializeResult(metadata=staging_metadata(batch))
 
     return _staged
@@ -166,8 +163,7 @@ def coaching_sessions(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -
     with duckdb_warehouse.connect() as con, warehouse.transaction(con):
         if len(batch.staged.columns):
             warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=None)
-        for t in ("staging.quarantine", "staging.drops"):
-            frame = batch.quarantine if t.endswith("quarantine") else batch.drops
+        for t, frame in (("staging.quarantine", batch.quarantine), ("staging.drops", batch.drops), ("staging.ingest_notices", batch.notices)):
             warehouse.replace_rows(con, t, frame, key_column=None, extra_where=f"AND table_name = '{table}'")
     return MaterializeResult(metadata=staging_metadata(batch))
 

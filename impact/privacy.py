@@ -10,6 +10,7 @@ initiative's own code; nobody else can.
 from __future__ import annotations
 
 import hashlib
+import re
 import hmac
 import os
 import secrets
@@ -50,3 +51,86 @@ def pseudonymise(initiative_id: str, participant_ids: pd.Series, key: bytes) -> 
         return PSEUDONYM_PREFIX + digest[:24]
 
     return participant_ids.map(one).astype("object")
+
+
+# --- direct identifiers -------------------------------------------------------------------------
+
+# Normalised column names (see impact.ingest.readers.normalise_header) that hold direct
+# identifiers, in Dutch and English, by kind.
+IDENTIFIER_HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("naam", "voornaam", "achternaam", "roepnaam", "voorletters", "tussenvoegsel", "name",
+             "first_name", "firstname", "last_name", "lastname", "surname", "full_name", "volledige_naam"),
+    "e-mail address": ("email", "e_mail", "mail", "emailadres", "e_mailadres", "email_address", "mailadres"),
+    "phone number": ("telefoon", "telefoonnummer", "tel", "telnr", "tel_nr", "phone", "phone_number",
+                     "mobiel", "mobile", "gsm", "mobiel_nummer"),
+    "address": ("adres", "straat", "straatnaam", "huisnummer", "address", "street", "house_number",
+                "postcode", "zip", "zipcode", "postal_code"),
+    "full birth date": ("geboortedatum", "geb_datum", "gebdatum", "birth_date", "birthdate", "date_of_birth",
+                        "dob", "birthday", "geboren"),
+    "BSN": ("bsn", "burgerservicenummer", "sofinummer", "sofi_nummer", "social_security_number", "ssn"),
+}
+_HEADER_KIND = {h: kind for kind, headers in IDENTIFIER_HEADERS.items() for h in headers}
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w])(?:\+31|0031|0)[\s-]?[1-9](?:[\s-]?\d){8}(?!\d)")
+NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+FULL_DATE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/]\d{1,2}[-/]\d{4})\s*$")
+REDACTED = {"e-mail address": "[e-mail verwijderd]", "phone number": "[telefoonnummer verwijderd]", "BSN": "[BSN verwijderd]"}
+
+
+def is_bsn(digits: str) -> bool:
+    """The eleven test ("elfproef") of a Dutch citizen service number."""
+    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
+    return total % 11 == 0
+
+
+def identifier_kind_of_header(column: str) -> str | None:
+    """The kind of direct identifier a (normalised) column name announces, or None."""
+    if column in _HEADER_KIND:
+        return _HEADER_KIND[column]
+    for token, kind in _HEADER_KIND.items():
+        if len(token) >= 4 and (column.startswith(token + "_") or column.endswith("_" + token)):
+            return kind
+    return None
+
+
+def identifier_kind_of_values(values: pd.Series, share: float = 0.5) -> str | None:
+    """The kind of direct identifier most of a column's values look like, or None."""
+    text = values.dropna().astype(str).str.strip()
+    text = text[text != ""]
+    if text.empty:
+        return None
+    tests = {
+        "e-mail address": text.str.fullmatch(EMAIL),
+        "phone number": text.str.fullmatch(PHONE),
+        "BSN": text.map(lambda v: is_bsn(v.replace(" ", "").replace(".", ""))),
+        "full birth date": text.str.match(FULL_DATE),
+    }
+    for kind, hits in tests.items():
+        if hits.mean() >= share:
+            return kind
+    return None
+
+
+def redact_identifiers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Replace e-mail addresses, phone numbers and BSNs inside free text; returns (text, redacted mask)."""
+    present = text.notna()
+    s = text.where(present, "").astype(str)
+    out = s.str.replace(EMAIL, REDACTED["e-mail address"], regex=True)
+    out = out.str.replace(PHONE, REDACTED["phone number"], regex=True)
+    out = out.str.replace(NINE_DIGITS, lambda m: REDACTED["BSN"] if is_bsn(m.group(0)) else m.group(0), regex=True)
+    changed = present & (out != s)
+    return out.where(present, None).astype("object"), changed
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Prefix text that a spreadsheet would run as a formula with ``'``; returns (text, changed mask)."""
+    present = text.notna()
+    s = text.where(present, "").astype(str)
+    risky = present & s.str.startswith(FORMULA_START)
+    return text.where(~risky, "'" + s).astype("object"), risky

@@ -7,6 +7,8 @@ Layout (DESIGN.md §6):
   ``initiative_id``, ``source_file``, ``source_sha256``, ``source_row``;
 - ``staging.quarantine``: rows (or whole drops) that did not, with the reason;
 - ``staging.drops``: one row per drop with its raw, staged and quarantined row counts;
+- ``staging.ingest_notices``: what was not stored although no row was quarantined
+  (columns outside the contract, direct identifiers, redactions);
 - ``programme.settings`` and the Theory of Change tables ``programme.initiatives``,
   ``programme.outputs``, ``programme.outcomes``, ``programme.hypotheses``,
   ``programme.sroi_assumptions``.
@@ -52,6 +54,16 @@ CREATE TABLE IF NOT EXISTS staging.drops (
     notes VARCHAR
 )"""
 
+NOTICES_DDL = """
+CREATE TABLE IF NOT EXISTS staging.ingest_notices (
+    initiative_id VARCHAR NOT NULL,
+    table_name VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    "column" VARCHAR,
+    rule VARCHAR NOT NULL,
+    message VARCHAR NOT NULL
+)"""
+
 
 def sql_type(dtype: object) -> str:
     text = str(dtype)
@@ -78,6 +90,7 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             con.execute(QUARANTINE_DDL)
             con.execute(DROPS_DDL)
+            con.execute(NOTICES_DDL)
         yield con
     finally:
         con.close()

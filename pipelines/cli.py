@@ -163,12 +163,15 @@ def _print_summary(locations, selected: Sequence[str], evaluations) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from impact.contracts import ContractContext, stage_file
+    """Stage each file as the pipeline would, beside the drops already in its initiative's folder."""
+    from impact.contracts import ContractContext
+    from impact.contracts.batches import stage_drops
     from impact.errors import ConfigError
-    from impact.ingest.drops import Drop, discover_initiatives, kind_of, sha256_of
+    from impact.ingest.drops import Drop, discover_drops, discover_initiatives, kind_of, sha256_of
     from impact.locations import Locations
     from impact.theory_of_change import TOC_FILE, load_theory_of_change
 
+    raw_data = Locations.from_env().raw_data
     problems_total = 0
     for name in args.files:
         path = Path(name)
@@ -182,36 +185,48 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems_total += 1
             continue
         folder = path.resolve().parent
-        context = ContractContext()
         if kind == "coaching_sessions":
-            raw_root = folder if any(folder.glob(f"*/{TOC_FILE}")) else Locations.from_env().raw_data
-            context = ContractContext(initiative_ids=tuple(discover_initiatives(raw_root)))
-            initiative_id = "all"
+            root = folder if any(folder.glob(f"*/{TOC_FILE}")) else raw_data
+            initiative_id, home = "all", root
+            context = ContractContext(initiative_ids=tuple(discover_initiatives(root)))
         else:
-            initiative_id = folder.name
-            if (folder / TOC_FILE).is_file():
+            home = raw_data / args.initiative if args.initiative else folder
+            initiative_id = home.name
+            context = ContractContext()
+            if (home / TOC_FILE).is_file():
                 try:
-                    toc = load_theory_of_change(folder, folder.parent)
-                    custom = tuple(o.id for o in toc.outcomes if o.instrument == "custom")
-                    context = ContractContext(waves=tuple(toc.waves), custom_outcomes=custom)
+                    context = ContractContext.from_theory_of_change(load_theory_of_change(home, home.parent))
                 except ConfigError as exc:
-                    print(f"note: {exc}\n(checking {name} with the default waves baseline, follow_up)")
+                    print(f"note: {exc}\n(checking {name} with the default waves baseline, follow_up and no custom outcomes)")
+            else:
+                print(f"note: {home} has no {TOC_FILE}; checking {name} without its custom outcomes and extra waves "
+                      "(use --initiative ID to check it against an initiative)")
         source_file = path.name if kind == "coaching_sessions" else f"{initiative_id}/{path.name}"
         drop = Drop(initiative_id, kind, path, source_file, sha256_of(path))
-        result = stage_file(drop, context)
-        if result.refused:
-            print(f"{name}: REFUSED — {result.quarantine['message'].iloc[0].split(': the whole file is refused: ', 1)[-1]}")
-            problems_total += 1
-        else:
-            bad = result.quarantined_rows
-            verdict = "fine" if bad == 0 else f"{bad} row(s) would be quarantined"
-            print(f"{name}: {result.raw_rows} rows, {len(result.staged)} fine, {verdict}")
-            for message in result.quarantine["message"]:
-                print(f"  - {message.removeprefix(source_file + ', ')}")
-            problems_total += bad
-        for note in result.notes:
-            print(f"  note: {note}")
+        # the drops already there, so repeats and conflicts across drops show too
+        siblings = [d for d in discover_drops(home.parent if kind != "coaching_sessions" else home, initiative_id, kind)
+                    if d.path.resolve() != path.resolve()] if home.is_dir() else []
+        batch = stage_drops(kind, {initiative_id: [*siblings, drop]}, {initiative_id: context}, b"check")
+        problems_total += _print_check(name, source_file, batch)
     return 0 if problems_total == 0 else 1
+
+
+def _print_check(name: str, source_file: str, batch) -> int:
+    """Print what would happen to one file; return the number of rows (or files) with a problem."""
+    summary = batch.drops[batch.drops["source_file"] == source_file].iloc[0]
+    mine = batch.quarantine[batch.quarantine["source_file"] == source_file]
+    notices = batch.notices[batch.notices["source_file"] == source_file]
+    if summary["refused"]:
+        print(f"{name}: REFUSED — {mine['message'].iloc[0].split(': the whole file is refused: ', 1)[-1]}")
+        return 1
+    bad = int(summary["quarantined_rows"])
+    verdict = "fine" if bad == 0 else f"{bad} row(s) would be quarantined"
+    print(f"{name}: {summary['raw_rows']} rows, {summary['staged_rows']} fine, {verdict}")
+    for message in mine["message"]:
+        print(f"  - {message.removeprefix(source_file + ', ')}")
+    for message in notices["message"]:
+        print(f"  note: {message.removeprefix(source_file + ': ')}")
+    return bad
 
 
 def cmd_partitions(args: argparse.Namespace) -> int:
@@ -235,6 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.set_defaults(func=cmd_build)
     check = sub.add_parser("check", help="check drops against the contract before adding them")
     check.add_argument("files", nargs="+", metavar="FILE")
+    check.add_argument("--initiative", metavar="ID", help="the initiative the file is meant for (default: the folder it is in)")
     check.set_defaults(func=cmd_check)
     parts = sub.add_parser("partitions", help="register initiative folders as partitions in the local Dagster instance")
     parts.set_defaults(func=cmd_partitions)

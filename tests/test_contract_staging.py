@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from impact.contracts import ContractContext, stage_file
+from impact.contracts import ContractContext, CustomOutcome, stage_file
 from impact.contracts.batches import stage_drops
 from impact.ingest.drops import Drop
 
@@ -66,16 +66,21 @@ def test_survey_keeps_item_columns_and_declared_custom_outcomes(tmp_path):
         "A1,Follow-up,2018-06-05,nee,7,red\n"
         "A2,midterm,2018-03-05,nee,6,red\n"
     )
-    ctx = ContractContext(custom_outcomes=("contact",))
+    contact = CustomOutcome("contact", "numeric", 0, 10, "punten")
+    ctx = ContractContext(custom_outcomes=(contact,))
     result = stage_file(_drop(tmp_path, "survey_2018.csv", text, "survey"), ctx)
     assert list(result.staged.columns)[-2:] == ["djg11_1", "contact"]
+    assert result.staged[["djg11_1", "contact"]].values.tolist() == [[3.0, 5.0], [1.0, 7.0]]  # ja = 3, nee = 1
     assert result.staged["wave"].tolist() == ["baseline", "follow_up"]
-    assert result.notes == ["demo/survey_2018.csv: column(s) favourite_colour are not part of the contract and are not used"]
+    assert [n.message for n in result.notices] == [
+        "demo/survey_2018.csv: column 'favourite_colour' is neither an item of a registered instrument "
+        "nor an outcome of the Theory of Change; it is not stored"
+    ]
     assert result.quarantine["message"].tolist() == [
         "demo/survey_2018.csv, row 3, column 'wave': 'midterm' is not allowed; expected baseline or follow_up"
     ]
     # a wave the Theory of Change declares is allowed
-    ctx3 = ContractContext(waves=("baseline", "follow_up", "midterm"), custom_outcomes=("contact",))
+    ctx3 = ContractContext(waves=("baseline", "follow_up", "midterm"), custom_outcomes=(contact,))
     assert stage_file(_drop(tmp_path, "survey_2018.csv", text, "survey"), ctx3).quarantined_rows == 0
 
 

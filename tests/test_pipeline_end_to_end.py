@@ -162,7 +162,7 @@ def test_a_new_folder_becomes_a_new_partition_without_code_change(locations_env)
     with DagsterInstance.get() as instance:
         assert instance.get_dynamic_partitions("initiative") == ["buurtkamer-oost"]
     con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
-    assert con.execute("SELECT initiative_id, contact FROM staging.survey_responses").fetchall() == [("buurtkamer-oost", "4")]
+    assert con.execute("SELECT initiative_id, contact FROM staging.survey_responses").fetchall() == [("buurtkamer-oost", 4.0)]
     # the coaching log names initiatives this raw-data folder does not have: they are quarantined, not lost
     assert con.execute("SELECT count(*) FROM staging.quarantine WHERE table_name = 'coaching_sessions' AND rule = 'allowed_values'").fetchone()[0] > 0
     con.close()

@@ -1,18 +1,32 @@
-"""Stage all drops of one table for a set of initiatives, ready for the warehouse."""
+"""Stage all drops of one table for a set of initiatives, ready for the warehouse.
+
+Across the drops of an initiative two more rules apply (DESIGN.md §4):
+
+- an exact repeat of a row (within or across drops) is kept once; the repeat is
+  quarantined with rule ``duplicate`` and a message naming the row it repeats;
+- two *different* rows for the same participant (and wave) are both
+  quarantined with rule ``conflict`` and a message naming both sources,
+  because the pipeline cannot know which one is right.
+
+Participant codes are pseudonymised last, so nothing downstream sees them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
+from impact.contracts.context import ContractContext
 from impact.contracts.staging import (
+    LINEAGE_COLUMNS,
+    NOTICE_COLUMNS,
     PSEUDONYMISED_COLUMNS,
     QUARANTINE_COLUMNS,
     TABLE_NAMES,
-    ContractContext,
     StagedDrop,
+    empty_quarantine,
     stage_file,
 )
 from impact.ingest.drops import Drop
@@ -27,34 +41,32 @@ DROP_SUMMARY_COLUMNS = (
     "staged_rows",
     "quarantined_rows",
     "refused",
-    "notes",
 )
+
+# What identifies one record: two different rows with the same key are a conflict.
+CONFLICT_KEYS: dict[str, tuple[str, ...]] = {
+    "participants": ("participant_id",),
+    "survey": ("participant_id", "wave"),
+    "coaching_sessions": ("kind", "session_no"),
+    "activities": (),
+}
+CONFLICT_WHAT = {
+    "participants": "this participant code is registered more than once with different details",
+    "survey": "this participant has more than one different answer row for wave '{wave}'",
+    "coaching_sessions": "session {kind} {session_no} is logged more than once with different details",
+}
+WHOLE_ROW = "(whole row)"
 
 
 @dataclass
 class StagedBatch:
-    """Staged rows, quarantine entries and one summary row per drop."""
+    """Staged rows, quarantine entries, notices and one summary row per drop."""
 
     table_name: str
     staged: pd.DataFrame
     quarantine: pd.DataFrame
     drops: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
-
-
-def summarise(result: StagedDrop) -> dict:
-    d = result.drop
-    return {
-        "initiative_id": d.initiative_id,
-        "table_name": TABLE_NAMES[d.kind],
-        "source_file": d.source_file,
-        "source_sha256": d.sha256,
-        "raw_rows": result.raw_rows,
-        "staged_rows": len(result.staged),
-        "quarantined_rows": result.quarantined_rows,
-        "refused": result.refused,
-        "notes": "\n".join(result.notes) or None,
-    }
+    notices: pd.DataFrame
 
 
 def stage_drops(
@@ -63,35 +75,117 @@ def stage_drops(
     contexts: dict[str, ContractContext],
     pseudonym_key: bytes,
 ) -> StagedBatch:
-    """Stage every drop; participant codes are replaced by keyed pseudonyms before returning."""
-    results: list[StagedDrop] = []
-    for initiative_id in sorted(drops_by_initiative):
-        for drop in drops_by_initiative[initiative_id]:
-            results.append(stage_file(drop, contexts[initiative_id]))
-
+    """Stage every drop, set duplicates and conflicts aside, pseudonymise participant codes."""
+    results: list[StagedDrop] = [
+        stage_file(drop, contexts[initiative_id])
+        for initiative_id in sorted(drops_by_initiative)
+        for drop in drops_by_initiative[initiative_id]
+    ]
     staged_parts = [r.staged for r in results if len(r.staged)]
     staged = pd.concat(staged_parts, ignore_index=True) if staged_parts else (results[0].staged if results else pd.DataFrame())
-    q_parts = [r.quarantine for r in results if len(r.quarantine)]
-    quarantine = (
-        pd.concat(q_parts, ignore_index=True)
-        if q_parts
-        else pd.DataFrame({c: pd.Series(dtype="Int64" if c == "source_row" else "object") for c in QUARANTINE_COLUMNS})
-    )
+    quarantine_parts = [r.quarantine for r in results if len(r.quarantine)]
+
+    if len(staged):
+        staged, repeats = set_aside_duplicates(staged, kind)
+        quarantine_parts.append(repeats)
+    quarantine_parts = [q for q in quarantine_parts if len(q)]
+    quarantine = pd.concat(quarantine_parts, ignore_index=True) if quarantine_parts else empty_quarantine()
+
     for column in PSEUDONYMISED_COLUMNS:
         if column in staged.columns and len(staged):
-            staged[column] = _pseudonymise_by_initiative(staged, column, pseudonym_key)
+            staged[column] = _pseudonymise_by_initiative(staged, staged[column], pseudonym_key)
         sensitive = quarantine["column"] == column
         if sensitive.any():
-            quarantine.loc[sensitive, "value"] = _pseudonymise_by_initiative(
-                quarantine[sensitive].assign(value=quarantine.loc[sensitive, "value"].replace("", None)), "value", pseudonym_key
-            )
-    drops = pd.DataFrame([summarise(r) for r in results], columns=list(DROP_SUMMARY_COLUMNS))
-    notes = [n for r in results for n in r.notes]
-    return StagedBatch(TABLE_NAMES[kind], staged, quarantine, drops, notes)
+            part = quarantine[sensitive]
+            quarantine.loc[sensitive, "value"] = _pseudonymise_by_initiative(part, part["value"].replace("", None), pseudonym_key)
+
+    quarantine = quarantine.sort_values(["source_file", "source_row", "column"], kind="stable", na_position="first")
+    drops = summarise(kind, results, staged, quarantine)
+    notices = pd.DataFrame(
+        [
+            {"initiative_id": r.drop.initiative_id, "table_name": TABLE_NAMES[kind], **vars(n)}
+            for r in results
+            for n in r.notices
+        ],
+        columns=list(NOTICE_COLUMNS),
+    )
+    return StagedBatch(TABLE_NAMES[kind], staged.reset_index(drop=True), quarantine.reset_index(drop=True), drops, notices)
 
 
-def _pseudonymise_by_initiative(frame: pd.DataFrame, column: str, key: bytes) -> pd.Series:
+def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the first of exact repeats; set aside every row of a conflicting record. Returns (kept, quarantine entries)."""
+    ordered = staged.sort_values(["initiative_id", "source_file", "source_row"], kind="stable")
+    values = [c for c in ordered.columns if c not in LINEAGE_COLUMNS]
+    group = ["initiative_id", *values]
+    repeat = ordered.duplicated(subset=group, keep="first")
+    first = ordered.groupby(group, dropna=False, sort=False)[["source_file", "source_row"]].transform("first")
+    rep = ordered[repeat]
+    repeats = _row_entries(
+        rep,
+        TABLE_NAMES[kind],
+        "duplicate",
+        "an exact repeat of " + first.loc[repeat, "source_file"] + " row " + first.loc[repeat, "source_row"].astype(str)
+        + "; that row is kept, this one is set aside",
+    )
+    kept = ordered[~repeat]
+
+    key = list(CONFLICT_KEYS[kind])
+    if not key:
+        return kept, repeats
+    grouped = kept.groupby(["initiative_id", *key], dropna=False, sort=False)
+    clash = grouped["source_row"].transform("size") > 1
+    if not clash.any():
+        return kept, repeats
+    clashing = kept[clash]
+    where = clashing["source_file"] + " row " + clashing["source_row"].astype(str)
+    sources = where.groupby([clashing[c] for c in ["initiative_id", *key]], dropna=False, sort=False).transform(" and ".join)
+    what = clashing.apply(lambda r: CONFLICT_WHAT[kind].format(**r.to_dict()), axis=1) if kind != "participants" else CONFLICT_WHAT[kind]
+    conflicts = _row_entries(clashing, TABLE_NAMES[kind], "conflict", what + " (" + sources + "); all are set aside until the coach corrects them")
+    return kept[~clash], pd.concat([repeats, conflicts], ignore_index=True)
+
+
+def _row_entries(rows: pd.DataFrame, table_name: str, rule: str, message: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "initiative_id": rows["initiative_id"],
+            "table_name": table_name,
+            "source_file": rows["source_file"],
+            "source_sha256": rows["source_sha256"],
+            "source_row": rows["source_row"].astype("Int64"),
+            "column": WHOLE_ROW,
+            "value": None,
+            "rule": rule,
+            "message": rows["source_file"] + ", row " + rows["source_row"].astype(str) + ": " + message,
+        },
+        columns=list(QUARANTINE_COLUMNS),
+    )
+
+
+def summarise(kind: str, results: list[StagedDrop], staged: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Per drop: raw, staged and quarantined rows, counted in the final frames."""
+    staged_n = staged.groupby("source_file").size() if len(staged) else pd.Series(dtype="int64")
+    q = quarantine[quarantine["source_row"].notna()]
+    quarantined_n = q.groupby("source_file")["source_row"].nunique() if len(q) else pd.Series(dtype="int64")
+    rows = []
+    for r in results:
+        d = r.drop
+        rows.append(
+            {
+                "initiative_id": d.initiative_id,
+                "table_name": TABLE_NAMES[kind],
+                "source_file": d.source_file,
+                "source_sha256": d.sha256,
+                "raw_rows": r.raw_rows,
+                "staged_rows": int(staged_n.get(d.source_file, 0)),
+                "quarantined_rows": r.raw_rows if r.refused else int(quarantined_n.get(d.source_file, 0)),
+                "refused": r.refused,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(DROP_SUMMARY_COLUMNS))
+
+
+def _pseudonymise_by_initiative(frame: pd.DataFrame, codes: pd.Series, key: bytes) -> pd.Series:
     out = pd.Series(None, index=frame.index, dtype="object")
     for initiative_id, idx in frame.groupby("initiative_id", sort=True).groups.items():
-        out[idx] = pseudonymise(initiative_id, frame.loc[idx, column], key)
+        out[idx] = pseudonymise(initiative_id, codes.loc[idx], key)
     return out

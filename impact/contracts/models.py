@@ -14,6 +14,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from impact.contracts.context import ContractContext
+from impact.instruments import REGISTRY, instrument_of_column
+
 from impact.contracts.vocabulary import (
     AGE_BANDS,
     GENDER_WORDS,
@@ -64,7 +67,7 @@ class Activities(pa.DataFrameModel):
     date: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
     activity: Series[str] = pa.Field(
         str_length={"min_value": 1, "max_value": MAX_TEXT_LENGTH},
-        metadata=_expected(f"a short description of the activity (at most {MAX_TEXT_LENGTH} characters)"),
+        metadata=_expected(f"a short description of the activity (at most {MAX_TEXT_LENGTH} characters)", free_text=True),
     )
     attendees: Series[pd.Int64Dtype] = pa.Field(ge=0, metadata=_expected("a whole number of 0 or more, like 20"))
     volunteers: Series[pd.Int64Dtype] = pa.Field(
@@ -110,13 +113,13 @@ class CoachingSessions(pa.DataFrameModel):
     session_no: Series[pd.Int64Dtype] = pa.Field(ge=1, metadata=_expected("a session number of 1 or more"))
     date: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
     topics: Series[str] = pa.Field(
-        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters")
+        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters", free_text=True)
     )
     lessons: Series[str] = pa.Field(
-        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters")
+        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters", free_text=True)
     )
     actions: Series[str] = pa.Field(
-        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters")
+        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters", free_text=True)
     )
 
     class Config:
@@ -139,17 +142,49 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def schema_for(kind: str, *, waves: list[str] | None = None, initiative_ids: list[str] | None = None) -> pa.DataFrameSchema:
-    """The pandera schema of a table, with the allowed values that depend on the raw data."""
-    schema = MODELS[kind].to_schema()
-    if kind == "survey" and waves:
-        col = schema.columns["wave"]
-        schema = schema.update_column(
-            "wave",
-            checks=[pa.Check.isin(list(waves))],
-            metadata={**col.metadata, "expected": " or ".join([", ".join(waves[:-1]), waves[-1]]) if len(waves) > 1 else waves[0]},
+BINARY_WORDS = {"ja": 1, "nee": 0, "yes": 1, "no": 0, "waar": 1, "onwaar": 0, "true": 1, "false": 0}
+
+
+def _number(x: float) -> str:
+    return f"{x:g}"
+
+
+def item_column(column: str, context: ContractContext) -> pa.Column | None:
+    """The contract of one survey item column: a registered instrument's item or a custom outcome."""
+    instrument = instrument_of_column(column)
+    if instrument:
+        inst = REGISTRY[instrument]
+        return pa.Column(
+            float,
+            checks=pa.Check.in_range(inst.min_code, inst.max_code),
+            nullable=True,
+            required=False,
+            metadata={"expected": inst.expected(), "answers": inst.answer_words, "whole": True, "item_of": inst.id},
         )
-    if kind == "coaching_sessions" and initiative_ids is not None:
-        allowed = ["all", *initiative_ids]
-        schema = schema.update_column("initiative_id", checks=[pa.Check.isin(allowed)])
+    custom = next((c for c in context.custom_outcomes if c.id == column), None)
+    if custom is None:
+        return None
+    unit = f" ({custom.unit})" if custom.unit else ""
+    if custom.type == "binary":
+        meta = {"expected": "1 or 0 (ja or nee, yes or no)", "answers": BINARY_WORDS, "whole": True}
+        return pa.Column(float, checks=pa.Check.isin([0.0, 1.0]), nullable=True, required=False, metadata={**meta, "item_of": column})
+    whole = custom.type == "ordinal"
+    what = "a whole number" if whole else "a number"
+    meta = {"expected": f"{what} from {_number(custom.min)} to {_number(custom.max)}{unit}", "whole": whole, "item_of": column}
+    return pa.Column(float, checks=pa.Check.in_range(custom.min, custom.max), nullable=True, required=False, metadata=meta)
+
+
+def schema_for(kind: str, context: ContractContext | None = None, header: list[str] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of a table, with what depends on the raw data: waves, initiatives, item columns."""
+    context = context or ContractContext()
+    schema = MODELS[kind].to_schema()
+    if kind == "survey":
+        waves = list(context.waves)
+        col = schema.columns["wave"]
+        expected = waves[0] if len(waves) == 1 else ", ".join(waves[:-1]) + " or " + waves[-1]
+        schema = schema.update_column("wave", checks=[pa.Check.isin(waves)], metadata={**col.metadata, "expected": expected})
+        items = {c: item_column(c, context) for c in header or ()}
+        schema = schema.add_columns({c: col for c, col in items.items() if col is not None})
+    if kind == "coaching_sessions" and context.initiative_ids is not None:
+        schema = schema.update_column("initiative_id", checks=[pa.Check.isin(["all", *context.initiative_ids])])
     return schema

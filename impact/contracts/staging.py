@@ -4,20 +4,28 @@ Every raw row ends in exactly one of the two (DESIGN.md §4). A row breaks the
 contract when a cell cannot be coerced to its type or fails a pandera check;
 it then goes to quarantine with one entry per broken cell, each naming the
 file, the row, the column, the value and what was expected.
+
+On the way, privacy rules apply (DESIGN.md §2): columns that hold direct
+identifiers are never kept, e-mail addresses, phone numbers and BSNs inside
+free text are redacted, and free text that a spreadsheet would run as a
+formula is neutralised. Each such action is recorded as a *notice*.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import pandas as pd
 import pandera.pandas as pa
 
+from impact import privacy
 from impact.contracts import coercion
+from impact.contracts.context import ContractContext
 from impact.contracts.models import DATE_WORDS, REQUIRED_COLUMNS, schema_for
 from impact.errors import UnreadableDrop
 from impact.ingest.drops import Drop
-from impact.ingest.readers import ACCEPTED, EXTRA_VALUES, RawTable, read_drop
-from impact.instruments import instrument_of_column
+from impact.ingest.readers import EXTRA_VALUES, RawTable, read_drop
+from impact.instruments.registry import fold, looks_like_item_of
 
 LINEAGE_COLUMNS = ("initiative_id", "source_file", "source_sha256", "source_row")
 QUARANTINE_COLUMNS = (
@@ -31,6 +39,7 @@ QUARANTINE_COLUMNS = (
     "rule",
     "message",
 )
+NOTICE_COLUMNS = ("initiative_id", "table_name", "source_file", "column", "rule", "message")
 TABLE_NAMES = {
     "participants": "participants",
     "activities": "activities",
@@ -42,35 +51,37 @@ MAX_VALUE_SHOWN = 200
 PSEUDONYMISED_COLUMNS = frozenset({"participant_id"})
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something the coach should know that quarantined no row (a dropped column, a redaction)."""
+
+    source_file: str
+    column: str
+    rule: str
+    message: str
+
+
 @dataclass
 class StagedDrop:
-    """The outcome of one drop: staged rows, quarantined entries and notes for the coach."""
+    """The outcome of one drop: staged rows, quarantined entries and notices."""
 
     drop: Drop
     raw_rows: int
     staged: pd.DataFrame
     quarantine: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     refused: bool = False
 
     @property
     def quarantined_rows(self) -> int:
-        q = self.quarantine
         if self.refused:
             return self.raw_rows
+        q = self.quarantine
         return int(q["source_row"].nunique()) if len(q) else 0
 
 
-@dataclass(frozen=True)
-class ContractContext:
-    """What the contract needs to know beyond the file itself."""
-
-    waves: tuple[str, ...] = ("baseline", "follow_up")
-    custom_outcomes: tuple[str, ...] = ()
-    initiative_ids: tuple[str, ...] | None = None
-
-
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
+    """A value as quoted in a message: empty for missing, shortened when very long."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     return text if len(text) <= MAX_VALUE_SHOWN else text[:MAX_VALUE_SHOWN] + f"… ({len(text)} characters)"
 
@@ -100,7 +111,7 @@ def stage_file(drop: Drop, context: ContractContext) -> StagedDrop:
     try:
         raw = read_drop(drop.path, drop.source_file, drop.kind)
     except UnreadableDrop as exc:
-        return StagedDrop(drop, 0, _empty_staged(drop.kind), refusal(drop, exc.reason, exc.rule), refused=True)
+        return StagedDrop(drop, 0, empty_staged(drop.kind), refusal(drop, exc.reason, exc.rule), refused=True)
     return stage_table(raw, drop, context)
 
 
@@ -108,6 +119,7 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
     kind = drop.kind
     frame = raw.frame
     n = len(frame)
+    notices = [Notice(drop.source_file, "", "reading", note) for note in raw.notes]
     missing = [c for c in REQUIRED_COLUMNS[kind] if c not in raw.header]
     if missing:
         need = ", ".join(REQUIRED_COLUMNS[kind])
@@ -116,27 +128,24 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
             f"lacks the required column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)}; "
             f"a {TABLE_NAMES[kind]} file needs the columns {need} (found: {found})"
         )
-        return StagedDrop(drop, n, _empty_staged(kind), refusal(drop, reason, "missing_column"), list(raw.notes), refused=True)
+        return StagedDrop(drop, n, empty_staged(kind), refusal(drop, reason, "missing_column"), notices, refused=True)
 
-    schema = schema_for(kind, waves=list(context.waves), initiative_ids=list(context.initiative_ids) if context.initiative_ids is not None else None)
-    notes = list(raw.notes)
-    kept_extra = _extra_columns(kind, raw.header, schema, context)
-    dropped = [c for c in raw.header if c not in schema.columns and c not in kept_extra]
-    if dropped:
-        notes.append(f"{drop.source_file}: column(s) {', '.join(dropped)} are not part of the contract and are not used")
+    schema = schema_for(kind, context, raw.header)
+    notices += _unused_columns(drop, frame, [h for h in raw.header if h not in raw.unnamed], schema)
 
     typed = pd.DataFrame(index=frame.index)
     problems: list[pd.DataFrame] = []
     for name, column in schema.columns.items():
         source = frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index, dtype="object")
-        values, failed = _coerce(source, column)
+        values, failed, rule, message = _coerce(source, name, column)
+        if (column.metadata or {}).get("free_text"):
+            values, text_notices = _protect_free_text(drop, values, name)
+            notices += text_notices
         typed[name] = values
         if failed.any():
-            problems.append(_entries(drop, frame, failed, name, source, *_coercion_rule(source[failed], column)))
-    for name in kept_extra:
-        typed[name] = coercion.clean_text(frame[name])
+            problems.append(_entries(drop, frame, failed, name, source, rule, message))
 
-    already = _failed_cells(problems)
+    already = {(int(r), c) for p in problems for r, c in zip(p["source_row"], p["column"])}
     try:
         schema.validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -149,7 +158,7 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
                      f"the row has more values than the header has columns ({len(raw.header)}); check the separator or quotes")
         )
 
-    quarantine = pd.concat(problems, ignore_index=True) if problems else _empty_quarantine()
+    quarantine = pd.concat(problems, ignore_index=True) if problems else empty_quarantine()
     bad_rows = set(quarantine["source_row"].dropna().astype(int))
     ok = ~frame["source_row"].isin(bad_rows)
     staged = typed[ok].copy()
@@ -161,55 +170,100 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
     else:
         staged.insert(0, "initiative_id", drop.initiative_id)
     quarantine = quarantine.sort_values(["source_row", "column"], kind="stable").reset_index(drop=True)
-    return StagedDrop(drop, n, staged.reset_index(drop=True), quarantine, notes)
+    return StagedDrop(drop, n, staged.reset_index(drop=True), quarantine, notices)
 
 
-def _extra_columns(kind: str, header: list[str], schema: pa.DataFrameSchema, context: ContractContext) -> list[str]:
-    """Survey item columns kept beside the contract's columns: registered instruments and custom outcomes."""
-    if kind != "survey":
-        return []
-    return [c for c in header if c not in schema.columns and (instrument_of_column(c) or c in context.custom_outcomes)]
+def _unused_columns(drop: Drop, frame: pd.DataFrame, header: list[str], schema: pa.DataFrameSchema) -> list[Notice]:
+    """Columns outside the contract are not stored; say why, loudest for direct identifiers."""
+    notices = []
+    for column in header:
+        if column in schema.columns:
+            continue
+        kind = privacy.identifier_kind_of_header(column) or privacy.identifier_kind_of_values(frame[column])
+        if kind:
+            notices.append(Notice(drop.source_file, column, "direct_identifier",
+                                  f"{drop.source_file}: column '{column}' holds a direct identifier ({kind}); "
+                                  "it is not stored. Leave it out of the files you drop."))
+        elif owner := looks_like_item_of(column):
+            notices.append(Notice(drop.source_file, column, "unknown_item",
+                                  f"{drop.source_file}: column '{column}' is not an item of {owner}; it is not stored"))
+        elif drop.kind == "survey":
+            notices.append(Notice(drop.source_file, column, "unknown_column",
+                                  f"{drop.source_file}: column '{column}' is neither an item of a registered instrument "
+                                  "nor an outcome of the Theory of Change; it is not stored"))
+        else:
+            notices.append(Notice(drop.source_file, column, "unknown_column",
+                                  f"{drop.source_file}: column '{column}' is not part of the contract; it is not stored"))
+    return notices
 
 
-def _coerce(source: pd.Series, column: pa.Column) -> tuple[pd.Series, pd.Series]:
+def _protect_free_text(drop: Drop, values: pd.Series, column: str) -> tuple[pd.Series, list[Notice]]:
+    notices = []
+    values, redacted = privacy.redact_identifiers(values)
+    if redacted.any():
+        notices.append(Notice(drop.source_file, column, "redacted_identifier",
+                              f"{drop.source_file}: column '{column}': an e-mail address, phone number or BSN was removed "
+                              f"from {int(redacted.sum())} row(s)"))
+    values, neutralised = privacy.neutralise_formulas(values)
+    if neutralised.any():
+        notices.append(Notice(drop.source_file, column, "formula_neutralised",
+                              f"{drop.source_file}: column '{column}': {int(neutralised.sum())} value(s) started like a "
+                              "spreadsheet formula (=, +, -, @) and are stored with a leading '"))
+    return values, notices
+
+
+def _coerce(source: pd.Series, name: str, column: pa.Column) -> tuple[pd.Series, pd.Series, str, object]:
+    """Typed values, the mask of cells that could not be read, and the rule and message for those."""
     dtype = str(column.dtype)
+    meta = column.metadata or {}
+    expected = meta.get("expected", dtype)
+    no_failures = pd.Series(False, index=source.index)
+    if "item_of" in meta:
+        return _coerce_item(source, name, meta)
     if dtype.startswith("datetime64"):
-        return coercion.to_dates(source)
+        values, failed = coercion.to_dates(source)
+        real = coercion.looks_like_date(source)
+        message = pd.Series(
+            [f"{shown(v)!r} is not a real date; expected {DATE_WORDS}" if r else f"{shown(v)!r} is not a date; expected {DATE_WORDS}"
+             for v, r in zip(source, real)],
+            index=source.index,
+        )
+        return values, failed, "date", message
     if dtype == "Int64":
-        return coercion.to_integers(source)
+        values, failed = coercion.to_integers(source)
+        return values, failed, "whole_number", source.map(lambda v: f"{shown(v)!r} is not a whole number; expected {expected}")
     if dtype.startswith("float"):
-        return coercion.to_decimals(source)
+        values, failed = coercion.to_decimals(source)
+        return values, failed, "number", source.map(lambda v: f"{shown(v)!r} is not a number; expected {expected}")
     text = coercion.clean_text(source)
     isin = next((c for c in column.checks if c.name == "isin"), None)
     if isin is not None:
-        aliases = (column.metadata or {}).get("aliases")
-        text = coercion.to_category(text, tuple(isin.statistics["allowed_values"]), aliases)
-    return text, pd.Series(False, index=source.index)
+        text = coercion.to_category(text, tuple(isin.statistics["allowed_values"]), meta.get("aliases"))
+    return text, no_failures, "", ""
 
 
-def _coercion_rule(bad: pd.Series, column: pa.Column) -> tuple[str, object]:
-    dtype = str(column.dtype)
-    expected = (column.metadata or {}).get("expected", dtype)
-    if dtype.startswith("datetime64"):
-        impossible = coercion.looks_like_date(bad)
-        messages = pd.Series(
-            [f"{_shown(v)!r} is not a real date; expected {DATE_WORDS}" if imp else f"{_shown(v)!r} is not a date; expected {DATE_WORDS}"
-             for v, imp in zip(bad, impossible)],
-            index=bad.index,
-        )
-        return "date", messages
-    if dtype == "Int64":
-        return "whole_number", bad.map(lambda v: f"{_shown(v)!r} is not a whole number; expected {expected}")
-    return "number", bad.map(lambda v: f"{_shown(v)!r} is not a number; expected {expected}")
+def _coerce_item(source: pd.Series, name: str, meta: dict) -> tuple[pd.Series, pd.Series, str, object]:
+    """An answer: a word from the instrument's answer list, or a (whole) number; the range is pandera's."""
+    text = coercion.clean_text(source)
+    words = {fold(w): float(c) for w, c in (meta.get("answers") or {}).items()}
+    from_words = text.where(text.notna(), "").map(fold).map(words)
+    if meta.get("whole"):
+        numbers, failed = coercion.to_integers(text.where(from_words.isna()))
+        numbers = numbers.astype("float64")
+    else:
+        numbers, failed = coercion.to_decimals(text.where(from_words.isna()))
+    values = from_words.astype("float64").fillna(numbers)
+    message = source.map(lambda v: f"{shown(v)!r} is not an answer to {name}; expected {meta['expected']}")
+    return values, failed, "answer", message
 
 
 def _entries(drop: Drop, frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, rule: str, message) -> pd.DataFrame:
     rows = frame.loc[mask, "source_row"].astype("int64")
-    msg = message[mask] if isinstance(message, pd.Series) and len(message) == len(frame) else message
-    if isinstance(msg, pd.Series):
-        msg = msg.reindex(rows.index)
-    shown = values[mask].map(_shown)
+    msg = message[mask] if isinstance(message, pd.Series) else message
     prefix = drop.source_file + ", row " + rows.astype(str) + f", column '{column}': "
+    shown_values = values[mask].map(shown)
+    if column in PSEUDONYMISED_COLUMNS:
+        shown_values = values[mask]  # replaced by pseudonyms before anything is stored
     return pd.DataFrame(
         {
             "initiative_id": drop.initiative_id,
@@ -218,18 +272,11 @@ def _entries(drop: Drop, frame: pd.DataFrame, mask: pd.Series, column: str, valu
             "source_sha256": drop.sha256,
             "source_row": rows.astype("Int64"),
             "column": column,
-            "value": shown,
+            "value": shown_values,
             "rule": rule,
             "message": prefix + msg,
         }
     ).reset_index(drop=True)
-
-
-def _failed_cells(problems: list[pd.DataFrame]) -> set[tuple[int, str]]:
-    cells: set[tuple[int, str]] = set()
-    for p in problems:
-        cells.update(zip(p["source_row"].astype(int), p["column"]))
-    return cells
 
 
 _RULES = {
@@ -244,15 +291,14 @@ _RULES = {
 
 def _pandera_entries(drop, frame, typed, schema, failure_cases: pd.DataFrame, already) -> list[pd.DataFrame]:
     out = []
-    fc = failure_cases[failure_cases["index"].notna()].copy()
+    fc = failure_cases[failure_cases["index"].notna()]
     for (column, check), group in fc.groupby(["column", "check"], sort=True):
         col = schema.columns[column]
         expected = (col.metadata or {}).get("expected", str(col.dtype))
-        rule_name = check.split("(")[0]
-        rule = _RULES.get(rule_name, rule_name)
+        rule = _RULES.get(check.split("(")[0], check.split("(")[0])
         mask = pd.Series(False, index=frame.index)
         mask[group["index"].astype(int).to_numpy()] = True
-        mask &= ~pd.Series([(int(r), column) in already for r in frame["source_row"]], index=frame.index)
+        mask &= ~frame["source_row"].map(lambda r: (int(r), column) in already)
         if not mask.any():
             continue
         values = frame[column] if column in frame.columns else pd.Series([None] * len(frame), index=frame.index)
@@ -261,24 +307,21 @@ def _pandera_entries(drop, frame, typed, schema, failure_cases: pd.DataFrame, al
         elif rule == "length" and column in PSEUDONYMISED_COLUMNS:
             message = values.map(lambda v: f"the code has {len(str(v))} characters; expected {expected}")
         elif rule == "length":
-            message = values.map(lambda v: f"{_shown(v)!r} has {len(str(v))} characters; expected {expected}")
+            message = values.map(lambda v: f"{shown(v)!r} has {len(str(v))} characters; expected {expected}")
         else:
-            message = values.map(lambda v: f"{_shown(v)!r} is not allowed; expected {expected}")
+            message = values.map(lambda v: f"{shown(v)!r} is not allowed; expected {expected}")
         out.append(_entries(drop, frame, mask, column, values, rule, message))
     return out
 
 
-def _empty_quarantine() -> pd.DataFrame:
+def empty_quarantine() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "source_row" else "object") for c in QUARANTINE_COLUMNS})
 
 
-def _empty_staged(kind: str) -> pd.DataFrame:
+def empty_staged(kind: str) -> pd.DataFrame:
     schema = schema_for(kind)
     cols = {c: pd.Series(dtype="object") for c in LINEAGE_COLUMNS}
     cols["source_row"] = pd.Series(dtype="int64")
     for name, col in schema.columns.items():
         cols[name] = pd.Series(dtype=str(col.dtype) if str(col.dtype) != "str" else "object")
     return pd.DataFrame(cols)
-
-
-__all__ = ["ACCEPTED", "ContractContext", "StagedDrop", "stage_file", "stage_table", "refusal", "TABLE_NAMES", "QUARANTINE_COLUMNS"]

@@ -44,6 +44,7 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
+    unnamed: list[str] = field(default_factory=list)
 
 
 def normalise_header(name: object) -> str:
@@ -168,10 +169,12 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
         original.pop()
     header = [normalise_header(h) for h in original]
     notes: list[str] = []
+    unnamed: list[str] = []
     for i, h in enumerate(header):
         if not h:
             header[i] = f"column_{i + 1}"
-            notes.append(f"column {i + 1} has no name and is not used")
+            unnamed.append(header[i])
+            notes.append(f"{source_file}: column {i + 1} has no name in the header row; it is not stored")
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         raise UnreadableDrop(
@@ -206,6 +209,7 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
         delimiter=info.get("delimiter"),
         sheet=info.get("sheet"),
         notes=notes,
+        unnamed=unnamed,
     )
 
 

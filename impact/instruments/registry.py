@@ -1,0 +1,139 @@
+"""The instrument registry: what each registered instrument's survey columns may hold.
+
+Answer codes are the project's raw-data codes (what coaches type or what a
+survey tool exports); words in Dutch or English map onto them. Sources:
+
+- De Jong Gierveld, J. & Van Tilburg, T. (2008). *De ingekorte schaal voor algemene,
+  emotionele en sociale eenzaamheid*. Tijdschrift voor Gerontologie en Geriatrie 39, 4–15;
+  and the 11-item manual: De Jong Gierveld & Van Tilburg (1999), *Manual of the
+  Loneliness Scale*, VU University Amsterdam.
+- Rosenberg, M. (1965). *Society and the adolescent self-image*. Princeton University Press.
+- World Health Organization (1998). *Wellbeing measures in primary health care: the
+  DepCare project* (WHO-5); Topp et al. (2015), Psychother Psychosom 84, 167–176.
+- Participatieladder: Movisie / Divosa (2010), *Participatieladder, meetinstrument voor de
+  participatie van burgers*.
+- Zelfredzaamheid-Matrix (ZRM): GGD Amsterdam (2017), *Zelfredzaamheid-Matrix 2017*.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+def fold(text: str) -> str:
+    """How answers are compared: trimmed, case-folded, inner whitespace collapsed."""
+    return " ".join(str(text).replace("\u00a0", " ").casefold().split())
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One registered instrument: its item columns and the answers each item accepts."""
+
+    id: str
+    name: str
+    source: str
+    items: tuple[str, ...]
+    min_code: int
+    max_code: int
+    answer_words: dict[str, int] = field(default_factory=dict)
+    answers_in_words: str = ""
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        return tuple(range(self.min_code, self.max_code + 1))
+
+    def expected(self) -> str:
+        codes = f"a whole number from {self.min_code} to {self.max_code}"
+        return f"{codes} or {self.answers_in_words}" if self.answers_in_words else codes
+
+
+def _numbered(prefix: str, n: int) -> tuple[str, ...]:
+    return tuple(f"{prefix}_{i}" for i in range(1, n + 1))
+
+
+DJG_WORDS = {"nee": 1, "no": 1, "min of meer": 2, "more or less": 2, "ja": 3, "yes": 3}
+RSES_WORDS = {
+    "helemaal oneens": 1, "strongly disagree": 1,
+    "oneens": 2, "mee oneens": 2, "disagree": 2,
+    "eens": 3, "mee eens": 3, "agree": 3,
+    "helemaal eens": 4, "helemaal mee eens": 4, "strongly agree": 4,
+}
+WHO5_WORDS = {
+    "de hele tijd": 5, "altijd": 5, "all of the time": 5,
+    "meestal": 4, "most of the time": 4,
+    "meer dan de helft van de tijd": 3, "more than half of the time": 3,
+    "minder dan de helft van de tijd": 2, "less than half of the time": 2,
+    "af en toe": 1, "some of the time": 1,
+    "op geen enkel moment": 0, "nooit": 0, "at no time": 0,
+}
+ZRM_WORDS = {
+    "acute problematiek": 1, "acute problems": 1,
+    "niet zelfredzaam": 2, "not self-sufficient": 2,
+    "beperkt zelfredzaam": 3, "limited self-sufficiency": 3,
+    "voldoende zelfredzaam": 4, "sufficiently self-sufficient": 4,
+    "volledig zelfredzaam": 5, "completely self-sufficient": 5,
+}
+ZRM_DOMAINS = (
+    "financien", "dagbesteding", "huisvesting", "huiselijke_relaties", "geestelijke_gezondheid",
+    "lichamelijke_gezondheid", "verslaving", "adl", "sociaal_netwerk", "maatschappelijke_participatie",
+    "justitie", "opvoeding", "middelengebruik",
+)
+
+REGISTRY: dict[str, Instrument] = {
+    i.id: i
+    for i in (
+        Instrument(
+            "djg11", "De Jong Gierveld loneliness scale (11 items)",
+            "De Jong Gierveld & Van Tilburg (1999), Manual of the Loneliness Scale",
+            _numbered("djg11", 11), 1, 3, DJG_WORDS, "nee, min of meer, ja (no, more or less, yes)",
+        ),
+        Instrument(
+            "djg6", "De Jong Gierveld loneliness scale, short (6 items)",
+            "De Jong Gierveld & Van Tilburg (2008), Tijdschrift voor Gerontologie en Geriatrie 39, 4-15",
+            _numbered("djg6", 6), 1, 3, DJG_WORDS, "nee, min of meer, ja (no, more or less, yes)",
+        ),
+        Instrument(
+            "rses", "Rosenberg self-esteem scale",
+            "Rosenberg (1965), Society and the adolescent self-image",
+            _numbered("rses", 10), 1, 4, RSES_WORDS,
+            "helemaal oneens, oneens, eens, helemaal eens (strongly disagree … strongly agree)",
+        ),
+        Instrument(
+            "who5", "WHO-5 well-being index",
+            "WHO (1998); Topp et al. (2015), Psychother Psychosom 84, 167-176",
+            _numbered("who5", 5), 0, 5, WHO5_WORDS, "op geen enkel moment … de hele tijd (at no time … all of the time)",
+        ),
+        Instrument(
+            "life_satisfaction", "Life satisfaction (rapportcijfer)",
+            "Single-item life satisfaction, grade 1-10 (CBS, Sociale samenhang en welzijn)",
+            ("life_satisfaction",), 1, 10,
+        ),
+        Instrument(
+            "participation_ladder", "Participatieladder",
+            "Movisie / Divosa (2010), Participatieladder",
+            ("participation_ladder",), 1, 6,
+        ),
+        Instrument(
+            "zrm", "Zelfredzaamheid-Matrix",
+            "GGD Amsterdam (2017), Zelfredzaamheid-Matrix 2017",
+            tuple(f"zrm_{d}" for d in ZRM_DOMAINS), 1, 5, ZRM_WORDS,
+            "acute problematiek, niet, beperkt, voldoende or volledig zelfredzaam",
+        ),
+    )
+}
+
+REGISTERED_INSTRUMENTS: tuple[str, ...] = tuple(REGISTRY)
+_COLUMN_OWNER = {item: inst.id for inst in REGISTRY.values() for item in inst.items}
+_LOOKS_LIKE_ITEM = re.compile(r"^(djg11|djg6|rses|who5|zrm)_[a-z0-9_]+$")
+
+
+def instrument_of_column(column: str) -> str | None:
+    """The registered instrument a survey column belongs to, or None."""
+    return _COLUMN_OWNER.get(column)
+
+
+def looks_like_item_of(column: str) -> str | None:
+    """An instrument whose prefix the column carries although it is no item (``rses_11``)."""
+    m = _LOOKS_LIKE_ITEM.match(column)
+    return m.group(1) if m and column not in _COLUMN_OWNER else None
