@@ -9,16 +9,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 from dagster import (
-    AssetCheckExecutionContext,
-    AssetCheckResult,
-    AssetCheckSeverity,
     AssetExecutionContext,
     AssetsDefinition,
     BackfillPolicy,
     MaterializeResult,
     MetadataValue,
     asset,
-    asset_check,
 )
 
 from assets._metadata import column_schema, markdown_table
@@ -28,7 +24,6 @@ from impact.contracts import ContractContext, CustomOutcome
 from impact.contracts.batches import StagedBatch, stage_drops
 from impact.ingest import discover_drops
 from impact.privacy import load_key
-from impact.quality import row_accounting
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import CoachingFiles, DuckDBWarehouse
 
@@ -168,39 +163,4 @@ def coaching_sessions(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -
     return MaterializeResult(metadata=staging_metadata(batch))
 
 
-def row_accounting_check(asset_def: AssetsDefinition, table_name: str):
-    @asset_check(
-        asset=asset_def,
-        name="raw_rows_add_up",
-        blocking=True,
-        description="Every raw row of every drop is either staged or quarantined: raw = staged + quarantined.",
-    )
-    def _check(context: AssetCheckExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
-        with duckdb_warehouse.connect(read_only=True) as con:
-            table = row_accounting(con, table_name)
-        off = table[~table["balanced"]]
-        return AssetCheckResult(
-            passed=bool(off.empty),
-            severity=AssetCheckSeverity.ERROR,
-            metadata={
-                "drops": len(table),
-                "raw_rows": int(table["raw_rows"].sum()),
-                "staged_rows": int(table["staged_rows"].sum()),
-                "quarantined_rows": int(table["quarantined_rows"].sum()),
-                "drops_not_adding_up": markdown_table(off) if len(off) else MetadataValue.md("_none_"),
-            },
-        )
-
-    return _check
-
-
 staging_assets = [participants, activities, survey_responses, coaching_sessions]
-staging_checks = [
-    row_accounting_check(a, t)
-    for a, t in (
-        (participants, "participants"),
-        (activities, "activities"),
-        (survey_responses, "survey_responses"),
-        (coaching_sessions, "coaching_sessions"),
-    )
-]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor
 
 from assets.settings import programme, theory_of_change
-from assets.staging import staging_assets, staging_checks
+from assets.quality import quality_checks
+from assets.staging import staging_assets
 from pipelines.jobs import coaching_year_job
 from pipelines.resources import CoachingFiles, DuckDBWarehouse
 
 defs = Definitions(
     assets=[programme, theory_of_change, *staging_assets],
-    asset_checks=staging_checks,
+    asset_checks=quality_checks,
     jobs=[coaching_year_job],
     resources={"files": CoachingFiles(), "duckdb_warehouse": DuckDBWarehouse()},
     # One process, many partitions per run: far faster than a process per step

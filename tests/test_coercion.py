@@ -16,9 +16,12 @@ def test_dates_iso_and_dutch_day_first():
 
 
 def test_decimals_with_point_or_dutch_comma():
-    values, failed = coercion.to_decimals(pd.Series(["3,5", "3.5", "1.234,50", "12", "", "ca. 20", "1,2,3"]))
+    values, failed = coercion.to_decimals(pd.Series(["3,5", "3.5", "1.234,50", "12", "", "ca. 20", "1,2,3", "1.250", "1,250", 1.25]))
     assert values[:4].tolist() == [3.5, 3.5, 1234.5, 12.0]
-    assert failed.tolist() == [False, False, False, False, False, True, True]
+    assert values[9] == 1.25  # a workbook number needs no parsing
+    # 1.250 and 1,250 could be 1250 or 1.25: refused, not guessed
+    assert failed.tolist() == [False, False, False, False, False, True, True, True, True, False]
+    assert coercion.is_ambiguous_number(pd.Series(["1.250", "1,25", "12.500", "1250"])).tolist() == [True, False, True, False]
 
 
 def test_integers_refuse_fractions_and_words():
@@ -30,8 +33,8 @@ def test_integers_refuse_fractions_and_words():
 
 def test_categories_are_trimmed_and_case_folded():
     out = coercion.to_category(
-        pd.Series(["overvecht ", "LEIDSCHE  RIJN", "Overvect", "vrouw", None]),
-        ("Overvecht", "Leidsche Rijn", "v"),
+        pd.Series(["overvecht ", "LEIDSCHE\u00a0 RIJN", "Overvect", "vrouw", None, "Vleuten\u2013De Meern"]),
+        ("Overvecht", "Leidsche Rijn", "v", "Vleuten-De Meern"),
         {"vrouw": "v"},
     )
-    assert out.tolist() == ["Overvecht", "Leidsche Rijn", "Overvect", "v", None]
+    assert out.tolist() == ["Overvecht", "Leidsche Rijn", "Overvect", "v", None, "Vleuten-De Meern"]

@@ -25,7 +25,23 @@ def test_definitions_load_with_the_expected_graph():
         assert isinstance(pdef, DynamicPartitionsDefinition) and pdef.name == "initiative"
     assert graph.get(AssetKey("participants")).parent_keys == {AssetKey("theory_of_change")}
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
-    assert checks == {(t, "raw_rows_add_up") for t in ("participants", "activities", "survey_responses", "coaching_sessions")}
+    staged = ("participants", "activities", "survey_responses", "coaching_sessions")
+    assert checks == {
+        *((t, "raw_rows_add_up") for t in staged),
+        *((t, "no_direct_identifiers") for t in staged),
+        *((t, "dates_in_programme_year") for t in ("participants", "activities", "survey_responses")),
+        ("participants", "completeness"),
+        ("participants", "left_after_enrolled"),
+        ("participants", "one_row_per_participant"),
+        ("activities", "plausible_values"),
+        ("survey_responses", "one_response_per_participant_and_wave"),
+        ("survey_responses", "follow_up_after_baseline"),
+        ("survey_responses", "respondents_in_register"),
+        ("survey_responses", "response_and_retention"),
+        ("survey_responses", "item_completeness"),
+        ("survey_responses", "plausible_answers"),
+        ("coaching_sessions", "coaching_log_complete"),
+    }
 
 
 def test_workspace_yaml_validates_with_the_dagster_cli(tmp_path):

@@ -91,8 +91,9 @@ def test_xlsx_date_cells_numbers_and_serials(tmp_path):
     t = _read(p, "activities")
     assert t.sheet == "activities"
     assert t.frame["date"].tolist() == ["2018-03-31", "2018-03-31"]
-    assert t.frame["attendees"].tolist() == ["12", "12"]
-    assert t.frame["volunteer_hours"].tolist() == ["3.5", ""]
+    # numbers stay numbers as the workbook holds them; the contract reads them without parsing
+    assert t.frame["attendees"].tolist() == [12, 12]
+    assert t.frame["volunteer_hours"].tolist() == [3.5, ""]
 
 
 def test_xlsx_sheet_named_like_the_kind_wins(tmp_path):
@@ -127,7 +128,11 @@ def test_xlsx_sheet_named_like_the_kind_wins(tmp_path):
         ("participants.txt", b"a,b\n1,2\n", "not_a_table",
          "has the extension '.txt'; expected a CSV file (separator , or ;  encoding UTF-8 or Windows-1252) or an Excel .xlsx workbook"),
         ("participants.csv", b"participant_id,wijk,Wijk\nA1,Oost,Oost\n", "duplicate_column",
-         "has the column 'wijk' more than once; each column name must appear once"),
+         "has the columns 'wijk' and 'Wijk', which mean the same column 'wijk'; each column must appear once"),
+        ("participants.csv", b"participant_id,Source row\nA1,3\n", "reserved_column",
+         "uses the column name 'Source row', which the pipeline reserves for itself; rename that column"),
+        ("participants.csv", b'participant_id,wijk\nA1,"Oost\nA2,Zuid\nA3,West\n', "broken_quotes",
+         'has an unclosed quote (") or a broken quoted value near line 4; every value that starts with a quote must end with one'),
         ("participants.csv", b"\n\n", "empty_file", "is empty; expected a header row and data rows"),
     ],
 )
@@ -138,3 +143,42 @@ def test_unusable_drops_are_refused_with_the_reason(tmp_path, name, content, rul
         _read(p)
     assert (err.value.rule, err.value.reason) == (rule, reason)
     assert str(err.value) == f"{name}: {reason}"
+
+
+def test_xlsx_with_a_wrong_stored_sheet_size_loses_no_rows(tmp_path):
+    """Some export tools store a sheet size smaller than the data; every row must still be read."""
+    import re
+    import zipfile
+
+    p = tmp_path / "participants_dim.xlsx"
+    _xlsx(p, "participants", [["participant_id", "wijk"], *[[f"A{i}", "Oost"] for i in range(1, 6)]])
+    shrunk = tmp_path / "participants_dim2.xlsx"
+    with zipfile.ZipFile(p) as zin, zipfile.ZipFile(shrunk, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:B2"/>', data)
+            zout.writestr(item, data)
+    assert _read(shrunk).frame["participant_id"].tolist() == ["A1", "A2", "A3", "A4", "A5"]
+
+
+def test_bom_with_windows_1252_bytes_is_read(tmp_path):
+    p = tmp_path / "activities.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + "date;activity;attendees\n01-02-2018;Caf\u00e9;3\n".encode("cp1252"))
+    t = _read(p, "activities")
+    assert (t.encoding, t.frame.loc[0, "activity"]) == ("windows-1252", "Caf\u00e9")
+
+
+def test_excel_separator_hint_and_a_header_with_a_line_break(tmp_path):
+    p = tmp_path / "participants.csv"
+    p.write_text('sep=;\nparticipant_id;"enrolled\non";wijk;age_band\nA1;01-02-2018;Oost;18-29\n', encoding="utf-8")
+    t = _read(p)
+    assert t.delimiter == ";"
+    assert t.header == ["participant_id", "enrolled_on", "wijk", "age_band"]
+    assert t.frame["source_row"].tolist() == [1]
+
+
+def test_a_plain_number_in_an_xlsx_date_column_is_not_taken_for_a_date(tmp_path):
+    p = tmp_path / "activities.xlsx"
+    _xlsx(p, "activities", [["date", "activity", "attendees"], [2018, "Les", 3], [43190, "Les", 3]])
+    assert _read(p, "activities").frame["date"].tolist() == [2018, "2018-03-31"]

@@ -17,12 +17,27 @@ _DUTCH_DATE = re.compile(r"^\d{1,2}[-/]\d{1,2}[-/]\d{4}$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL_POINT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d*)?$")
+# 1.250 or 1,250: a thousands separator or a decimal separator? Refused, not guessed.
+_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+
+
+def _as_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def clean_text(raw: pd.Series) -> pd.Series:
-    """Trim cells; empty cells become null."""
-    text = raw.astype("object").where(raw.notna(), "").astype(str).str.strip()
+    """Trim cells (numbers from a workbook become their text); empty cells become null."""
+    text = raw.astype("object").map(_as_text).str.strip()
     return text.where(text != "", None).astype("object")
+
+
+def _workbook_numbers(raw: pd.Series) -> pd.Series:
+    """Cells that a workbook stored as numbers (not text): they need no parsing."""
+    return raw.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and not pd.isna(v))
 
 
 def to_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -56,16 +71,27 @@ def to_integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def to_decimals(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers with a decimal point (``3.5``) or a Dutch decimal comma (``3,5``, ``1.234,50``)."""
-    text = clean_text(raw)
+    """Numbers with a decimal point (``3.5``) or a Dutch decimal comma (``3,5``, ``1.234,50``).
+
+    ``1.250`` and ``1,250`` are refused as ambiguous (1250 or 1.25?), unless a
+    workbook stored the cell as a number.
+    """
+    numeric = _workbook_numbers(raw)
+    text = clean_text(raw.where(~numeric))
     present = text.notna()
     t = text.where(present, "").str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
-    point = t.str.match(_DECIMAL_POINT)
-    comma = ~point & t.str.match(_DECIMAL_COMMA)
+    ambiguous = t.str.match(_AMBIGUOUS)
+    point = ~ambiguous & t.str.match(_DECIMAL_POINT)
+    comma = ~ambiguous & ~point & t.str.match(_DECIMAL_COMMA)
     normal = t.where(~comma, t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
     values = pd.to_numeric(normal.where(point | comma), errors="coerce").astype("float64")
+    values = values.where(~numeric, pd.to_numeric(raw.where(numeric), errors="coerce").astype("float64"))
     failed = present & values.isna()
     return values, failed
+
+
+def is_ambiguous_number(raw: pd.Series) -> pd.Series:
+    return clean_text(raw).where(lambda s: s.notna(), "").str.replace(" ", "", regex=False).str.match(_AMBIGUOUS)
 
 
 def to_category(raw: pd.Series, allowed: tuple[str, ...], aliases: dict[str, str] | None = None) -> pd.Series:
@@ -86,4 +112,6 @@ def to_category(raw: pd.Series, allowed: tuple[str, ...], aliases: dict[str, str
 
 
 def _fold(value: str) -> str:
-    return " ".join(str(value).casefold().split())
+    from impact.instruments.registry import fold
+
+    return fold(value)

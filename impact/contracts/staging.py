@@ -229,17 +229,29 @@ def _coerce(source: pd.Series, name: str, column: pa.Column) -> tuple[pd.Series,
             index=source.index,
         )
         return values, failed, "date", message
-    if dtype == "Int64":
-        values, failed = coercion.to_integers(source)
-        return values, failed, "whole_number", source.map(lambda v: f"{shown(v)!r} is not a whole number; expected {expected}")
-    if dtype.startswith("float"):
-        values, failed = coercion.to_decimals(source)
-        return values, failed, "number", source.map(lambda v: f"{shown(v)!r} is not a number; expected {expected}")
+    if dtype == "Int64" or dtype.startswith("float"):
+        whole = dtype == "Int64"
+        values, failed = coercion.to_integers(source) if whole else coercion.to_decimals(source)
+        what = "a whole number" if whole else "a number"
+        ambiguous = coercion.is_ambiguous_number(source)
+        message = pd.Series(
+            [_ambiguity(v) if amb else f"{shown(v)!r} is not {what}; expected {expected}" for v, amb in zip(source, ambiguous)],
+            index=source.index,
+        )
+        return values, failed, "whole_number" if whole else "number", message
     text = coercion.clean_text(source)
     isin = next((c for c in column.checks if c.name == "isin"), None)
     if isin is not None:
         text = coercion.to_category(text, tuple(isin.statistics["allowed_values"]), meta.get("aliases"))
     return text, no_failures, "", ""
+
+
+def _ambiguity(value: object) -> str:
+    text = str(value).strip()
+    thousands = text.replace(".", "").replace(",", "")
+    decimal = text.replace(",", ".")
+    return (f"{text!r} is ambiguous: it could mean {thousands} or {decimal}; write {thousands} without a separator, "
+            f"or {decimal.replace('.', ',')} with a decimal comma")
 
 
 def _coerce_item(source: pd.Series, name: str, meta: dict) -> tuple[pd.Series, pd.Series, str, object]:

@@ -54,7 +54,13 @@ def normalise_header(name: object) -> str:
     return text.strip("_")
 
 
-def _cell_text(value: object, column: str) -> str:
+# Excel date serials between 1990-01-01 and 2100-01-01; other numbers in a date column stay numbers.
+PLAUSIBLE_SERIALS = (32874, 73051)
+RESERVED_COLUMNS = frozenset({"source_row", "source_file", "source_sha256", "table_name", EXTRA_VALUES.strip("_")})
+
+
+def _cell_value(value: object, column: str) -> object:
+    """A cell as the contract will see it: text, or a number exactly as the workbook holds it."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -66,43 +72,46 @@ def _cell_text(value: object, column: str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (int, float)):
-        if column in DATE_COLUMNS and 1 <= value < 2958466:
+        if column in DATE_COLUMNS and PLAUSIBLE_SERIALS[0] <= value < PLAUSIBLE_SERIALS[1]:
             from openpyxl.utils.datetime import from_excel
 
-            return _cell_text(from_excel(value), column)
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return repr(value) if isinstance(value, float) else str(value)
+            return _cell_value(from_excel(value), column)
+        return int(value) if isinstance(value, float) and value.is_integer() else value
     return str(value)
 
 
 def _decode(data: bytes, source_file: str) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
     try:
-        return data.decode("utf-8"), "utf-8"
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "windows-1252"
+        return body.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         raise UnreadableDrop(
             source_file, f"is neither UTF-8 nor Windows-1252 text; expected {ACCEPTED}", "unreadable_file"
         ) from None
 
 
-def _delimiter(header_line: str, source_file: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", ";")}
-    if max(counts.values()) == 0:
+def _first_record(text: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _delimiter(text: str, source_file: str) -> str:
+    """``,`` or ``;``: whichever splits the header row into more columns."""
+    widths = {d: len(_first_record(text, d)) for d in (",", ";")}
+    if max(widths.values()) <= 1:
+        header = text.splitlines()[0] if text else ""
         for other, label in (("\t", "tabs"), ("|", "'|'")):
-            if other in header_line:
-                raise UnreadableDrop(
-                    source_file,
-                    f"separates its columns with {label}; expected {ACCEPTED}",
-                    "wrong_delimiter",
-                )
+            if other in header:
+                raise UnreadableDrop(source_file, f"separates its columns with {label}; expected {ACCEPTED}", "wrong_delimiter")
         return ","
-    return max(counts, key=lambda d: (counts[d], d == ";"))
+    return ";" if widths[";"] > widths[","] else ","
 
 
 def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str, str]]:
@@ -121,14 +130,26 @@ def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], di
     if b"\x00" in data[:65536]:
         raise UnreadableDrop(source_file, f"holds binary data, not a table; expected {ACCEPTED}", "not_a_table")
     text, encoding = _decode(data, source_file)
+    text = text.lstrip("\r\n")
     if not text.strip():
         raise UnreadableDrop(source_file, "is empty; expected a header row and data rows", "empty_file")
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    delimiter = _delimiter(first_line, source_file)
+    hint = re.match(r"^sep=([,;])\r?\n", text)  # Excel's separator hint line
+    if hint:
+        text, delimiter = text[hint.end():], hint.group(1)
+    else:
+        delimiter = _delimiter(text, source_file)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[list[str]] = []
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise UnreadableDrop(source_file, f"cannot be read as CSV ({exc}); expected {ACCEPTED}") from None
+        for record in reader:
+            records.append(record)
+    except csv.Error:
+        raise UnreadableDrop(
+            source_file,
+            f"has an unclosed quote (\") or a broken quoted value near line {reader.line_num}; "
+            "every value that starts with a quote must end with one",
+            "broken_quotes",
+        ) from None
     return records, {"encoding": encoding, "delimiter": delimiter}
 
 
@@ -146,7 +167,9 @@ def _records_from_xlsx(path: Path, source_file: str, kind: str) -> tuple[list[li
         names = wb.sheetnames
         chosen = next((n for n in names if normalise_header(n) == kind), None)
         chosen = chosen or next((n for n in names if normalise_header(n).startswith(kind)), names[0])
-        records = [list(r) for r in wb[chosen].iter_rows(values_only=True)]
+        sheet = wb[chosen]
+        sheet.reset_dimensions()  # some tools store a wrong sheet size; read what is there
+        records = [list(r) for r in sheet.iter_rows(values_only=True)]
     finally:
         wb.close()
     return records, {"sheet": chosen}
@@ -175,10 +198,18 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
             header[i] = f"column_{i + 1}"
             unnamed.append(header[i])
             notes.append(f"{source_file}: column {i + 1} has no name in the header row; it is not stored")
+    for h, o in zip(header, original):
+        if h in RESERVED_COLUMNS:
+            raise UnreadableDrop(
+                source_file, f"uses the column name '{o}', which the pipeline reserves for itself; rename that column", "reserved_column"
+            )
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
+        names = [repr(o) for h, o in zip(header, original) if h == dupes[0]]
         raise UnreadableDrop(
-            source_file, f"has the column '{dupes[0]}' more than once; each column name must appear once", "duplicate_column"
+            source_file,
+            f"has the columns {' and '.join(names)}, which mean the same column '{dupes[0]}'; each column must appear once",
+            "duplicate_column",
         )
 
     width = len(header)
@@ -186,10 +217,10 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
     numbers: list[int] = []
     extras: list[str] = []
     for number, record in enumerate(records[1:], start=1):
-        cells = [_cell_text(v, header[i] if i < width else "") for i, v in enumerate(record)]
-        if all(c.strip() == "" for c in cells):
+        cells = [_cell_value(v, header[i] if i < width else "") for i, v in enumerate(record)]
+        if all(_blank(c) for c in cells):
             continue
-        extra = [c for c in cells[width:] if c.strip() != ""]
+        extra = [str(c) for c in cells[width:] if not _blank(c)]
         cells = (cells + [""] * width)[:width]
         rows.append(cells)
         numbers.append(number)

@@ -21,9 +21,12 @@ import re
 from dataclasses import dataclass, field
 
 
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+
+
 def fold(text: str) -> str:
-    """How answers are compared: trimmed, case-folded, inner whitespace collapsed."""
-    return " ".join(str(text).replace("\u00a0", " ").casefold().split())
+    """How answers and categories are compared: trimmed, case-folded, one kind of space and dash."""
+    return " ".join(str(text).replace("\u00a0", " ").translate(_DASHES).casefold().split())
 
 
 @dataclass(frozen=True)

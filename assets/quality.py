@@ -1,0 +1,83 @@
+"""Asset checks on the staged tables: the row accounting and the Great Expectations rules.
+
+Every check writes its results to ``quality.quality_results`` and reports them
+in the UI. All are ``blocking``: a failure of an ERROR rule stops what depends
+on the table; a WARN rule never does, it asks a person to look.
+"""
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetChecksDefinition,
+    AssetsDefinition,
+    MetadataValue,
+    asset_check,
+)
+
+from assets._metadata import markdown_table
+from assets.settings import programme
+from assets.staging import activities, coaching_sessions, participants, survey_responses
+from impact.quality import row_accounting
+from impact.quality.results import accounting_results, known_initiatives, programme_year, replace_results
+from impact.quality.rules import RULES, ProgrammeYear, QualityRule
+from pipelines.resources import DuckDBWarehouse
+
+STAGED = {
+    "participants": participants,
+    "activities": activities,
+    "survey_responses": survey_responses,
+    "coaching_sessions": coaching_sessions,
+}
+SEVERITY = {"ERROR": AssetCheckSeverity.ERROR, "WARN": AssetCheckSeverity.WARN}
+
+
+def _result(results, severity: str) -> AssetCheckResult:
+    not_passed = results[results["outcome"] != "passed"]
+    shown = not_passed[["initiative_id", "column", "unexpected_count", "observed_value", "description", "failing_rows"]]
+    return AssetCheckResult(
+        passed=bool(not_passed.empty),
+        severity=SEVERITY[severity],
+        metadata={
+            "initiatives_checked": int(results["initiative_id"].nunique()),
+            "expectations_evaluated": len(results),
+            "expectations_not_met": len(not_passed),
+            "initiatives_not_met": MetadataValue.md(", ".join(sorted(not_passed["initiative_id"].unique())) or "_none_"),
+            "details": markdown_table(shown, 20) if len(shown) else MetadataValue.md("_all expectations met_"),
+        },
+    )
+
+
+def accounting_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDefinition:
+    @asset_check(
+        asset=asset_def,
+        name="raw_rows_add_up",
+        blocking=True,
+        description="Every raw row of every drop is either staged or quarantined: raw = staged + quarantined.",
+    )
+    def _check(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
+        with duckdb_warehouse.connect() as con:
+            results = accounting_results(row_accounting(con, table_name), table_name)
+            replace_results(con, "raw_rows_add_up", table_name, results)
+        return _result(results, "ERROR")
+
+    return _check
+
+
+def rule_check(rule: QualityRule) -> AssetChecksDefinition:
+    @asset_check(
+        asset=STAGED[rule.table_name],
+        name=rule.name,
+        blocking=True,
+        additional_deps=[programme],
+        description=f"{rule.description} ({rule.severity}; Great Expectations)",
+    )
+    def _check(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
+        with duckdb_warehouse.connect() as con:
+            results = rule.evaluate(con, ProgrammeYear(programme_year(con)), known_initiatives(con))
+            replace_results(con, rule.name, rule.table_name, results)
+        return _result(results, rule.severity)
+
+    return _check
+
+
+quality_checks = [accounting_check(t, a) for t, a in STAGED.items()] + [rule_check(r) for r in RULES]

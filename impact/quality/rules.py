@@ -1,0 +1,305 @@
+"""The quality rules: what Great Expectations checks on the staged tables (DESIGN.md §4).
+
+Each rule reads one frame from the warehouse (SQL, all initiatives at once)
+and states its expectations per initiative as code. ``ERROR`` rules guard
+results that would otherwise be wrong and block what depends on them;
+``WARN`` rules ask a person to look and go into the reports.
+
+The plain-words ``description`` of every expectation is what a coach reads on
+the data-quality page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from impact.quality.expectations import run_rule
+from impact.warehouse import table_exists
+
+# Thresholds a person should look at (WARN).
+MIN_COMPLETENESS = 0.90  # share of filled cells in a column that should be filled
+MIN_BASELINE_RESPONSE = 0.60  # share of registered participants with a baseline
+MIN_RETENTION = 0.50  # share of baseline respondents with a follow-up
+MAX_ATTENDEES = 500
+MAX_VOLUNTEER_HOURS = 200
+MAX_COST_EUR = 50_000
+ONE_TO_ONE_SESSIONS = 5
+
+
+@dataclass(frozen=True)
+class ProgrammeYear:
+    year: int
+
+    @property
+    def first_day(self) -> pd.Timestamp:
+        return pd.Timestamp(dt.date(self.year, 1, 1))
+
+    @property
+    def last_day(self) -> pd.Timestamp:
+        return pd.Timestamp(dt.date(self.year, 12, 31))
+
+
+@dataclass(frozen=True)
+class QualityRule:
+    name: str
+    table_name: str
+    severity: str  # ERROR | WARN
+    description: str
+    sql: str
+    expectations: Callable[[pd.DataFrame, ProgrammeYear], Sequence]
+    needs: tuple[str, ...] = ()  # further tables the SQL reads
+
+    def evaluate(self, con: duckdb.DuckDBPyConnection, year: ProgrammeYear, initiative_ids: Sequence[str]) -> pd.DataFrame:
+        """Run the rule on the warehouse; one result row per expectation and initiative."""
+        if not all(table_exists(con, t) for t in (f"staging.{self.table_name}", *self.needs)):
+            frame = pd.DataFrame({"initiative_id": pd.Series(dtype="object")})
+        else:
+            frame = con.execute(self.sql).df()
+        return run_rule(
+            check_name=self.name,
+            table_name=self.table_name,
+            severity=self.severity,
+            frame=frame,
+            initiative_ids=initiative_ids,
+            expectations=lambda part: self.expectations(part, year),
+            locate=_locate if "source_file" in frame.columns else None,
+        )
+
+
+def _locate(rows: pd.DataFrame) -> pd.Series:
+    return rows["source_file"] + " row " + rows["source_row"].astype(str)
+
+
+def _gx():
+    import great_expectations as gx
+
+    return gx.expectations
+
+
+def _meta(text: str) -> dict:
+    return {"description": text}
+
+
+def _in_year(column: str):
+    def build(part: pd.DataFrame, year: ProgrammeYear):
+        return [
+            _gx().ExpectColumnValuesToBeBetween(
+                column=column, min_value=year.first_day, max_value=year.last_day,
+                meta=_meta(f"'{column}' falls inside the programme year {year.year}"),
+            )
+        ]
+
+    return build
+
+
+def _participants_completeness(part: pd.DataFrame, year: ProgrammeYear):
+    e = _gx()
+    return [
+        e.ExpectColumnValuesToNotBeNull(column=c, mostly=MIN_COMPLETENESS,
+                                        meta=_meta(f"'{c}' is filled in for at least {MIN_COMPLETENESS:.0%} of participants"))
+        for c in ("wijk", "gender")
+    ]
+
+
+def _left_after_enrolled(part: pd.DataFrame, year: ProgrammeYear):
+    return [
+        _gx().ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="left_on", column_B="enrolled_on", or_equal=True, ignore_row_if="either_value_is_missing",
+            meta=_meta("a participant leaves on or after the day they enrolled"),
+        )
+    ]
+
+
+def _one_row_per_participant(part: pd.DataFrame, year: ProgrammeYear):
+    return [_gx().ExpectColumnValuesToBeUnique(column="participant_id", meta=_meta("each participant is registered once"))]
+
+
+def _plausible_activities(part: pd.DataFrame, year: ProgrammeYear):
+    e = _gx()
+    return [
+        e.ExpectColumnValuesToBeBetween(column="attendees", min_value=0, max_value=MAX_ATTENDEES,
+                                        meta=_meta(f"an activity has at most {MAX_ATTENDEES} attendees")),
+        e.ExpectColumnValuesToBeBetween(column="volunteer_hours", min_value=0, max_value=MAX_VOLUNTEER_HOURS,
+                                        meta=_meta(f"an activity takes at most {MAX_VOLUNTEER_HOURS} volunteer hours")),
+        e.ExpectColumnValuesToBeBetween(column="cost_eur", min_value=0, max_value=MAX_COST_EUR,
+                                        meta=_meta(f"an activity costs at most €{MAX_COST_EUR:,}".replace(",", "."))),
+    ]
+
+
+def _one_response_per_wave(part: pd.DataFrame, year: ProgrammeYear):
+    return [
+        _gx().ExpectCompoundColumnsToBeUnique(
+            column_list=["participant_id", "wave"], meta=_meta("each participant answers each wave at most once")
+        )
+    ]
+
+
+def _follow_up_after_baseline(part: pd.DataFrame, year: ProgrammeYear):
+    return [
+        _gx().ExpectColumnValuesToBeBetween(
+            column="days_after_baseline", min_value=1,
+            meta=_meta("a participant's follow-up is answered after their baseline"),
+        )
+    ]
+
+
+def _respondents_registered(part: pd.DataFrame, year: ProgrammeYear):
+    return [
+        _gx().ExpectColumnValuesToBeInSet(
+            column="in_register", value_set=[True],
+            meta=_meta("everyone who answered the survey is in the initiative's participant register"),
+        )
+    ]
+
+
+def _response_and_retention(part: pd.DataFrame, year: ProgrammeYear):
+    e = _gx()
+    return [
+        e.ExpectColumnValuesToBeBetween(
+            column="baseline_response", min_value=MIN_BASELINE_RESPONSE,
+            meta=_meta(f"at least {MIN_BASELINE_RESPONSE:.0%} of registered participants answered the baseline"),
+        ),
+        e.ExpectColumnValuesToBeBetween(
+            column="retention", min_value=MIN_RETENTION,
+            meta=_meta(f"at least {MIN_RETENTION:.0%} of baseline respondents answered the follow-up"),
+        ),
+    ]
+
+
+ITEM_PREFIXES = ("djg11_", "djg6_", "rses_", "who5_", "zrm_")
+NOT_ITEMS = {"initiative_id", "source_file", "source_sha256", "source_row", "participant_id", "wave", "responded_on"}
+
+
+def _answered_items(part: pd.DataFrame) -> list[str]:
+    """The item columns this initiative used (columns of other initiatives are empty here)."""
+    return [c for c in part.columns if c not in NOT_ITEMS and part[c].notna().any()]
+
+
+def _item_completeness(part: pd.DataFrame, year: ProgrammeYear):
+    e = _gx()
+    return [
+        e.ExpectColumnValuesToNotBeNull(column=c, mostly=MIN_COMPLETENESS,
+                                        meta=_meta(f"item '{c}' is answered by at least {MIN_COMPLETENESS:.0%} of respondents"))
+        for c in _answered_items(part)
+    ]
+
+
+def _plausible_answers(part: pd.DataFrame, year: ProgrammeYear):
+    e = _gx()
+    return [
+        e.ExpectColumnStdevToBeBetween(column=c, min_value=1e-9,
+                                       meta=_meta(f"answers to '{c}' vary between respondents (not all the same)"))
+        for c in _answered_items(part)
+        if part[c].notna().sum() >= 10
+    ]
+
+
+def _coaching_log_complete(part: pd.DataFrame, year: ProgrammeYear):
+    return [
+        _gx().ExpectColumnValuesToBeBetween(
+            column="one_to_one_sessions", min_value=ONE_TO_ONE_SESSIONS, max_value=ONE_TO_ONE_SESSIONS,
+            meta=_meta(f"the coaching log holds {ONE_TO_ONE_SESSIONS} one-to-one sessions for the initiative"),
+        )
+    ]
+
+
+def _no_direct_identifiers(part: pd.DataFrame, year: ProgrammeYear):
+    return [
+        _gx().ExpectColumnValuesToNotBeInSet(
+            column="rule", value_set=["direct_identifier", "redacted_identifier"],
+            meta=_meta("drops carry no direct identifiers (names, e-mail, phone, address, birth date, BSN)"),
+        )
+    ]
+
+
+def _pii_rule(table: str) -> QualityRule:
+    return QualityRule(
+        "no_direct_identifiers", table, "WARN",
+        "Drops carry no direct identifiers; columns that do were not stored and the coach should leave them out.",
+        f"SELECT initiative_id, source_file, 0 AS source_row, \"column\", rule FROM staging.ingest_notices "
+        f"WHERE table_name = '{table}'",
+        _no_direct_identifiers,
+        needs=("staging.ingest_notices",),
+    )
+
+
+SURVEY_DAYS = """
+    WITH b AS (SELECT initiative_id, participant_id, min(responded_on) AS baseline_on
+               FROM staging.survey_responses WHERE wave = 'baseline' GROUP BY ALL)
+    SELECT s.initiative_id, s.source_file, s.source_row, date_diff('day', b.baseline_on, s.responded_on) AS days_after_baseline
+    FROM staging.survey_responses s JOIN b USING (initiative_id, participant_id)
+    WHERE s.wave <> 'baseline'
+"""
+SURVEY_REGISTER = """
+    SELECT s.initiative_id, s.source_file, s.source_row, p.participant_id IS NOT NULL AS in_register
+    FROM staging.survey_responses s
+    LEFT JOIN (SELECT DISTINCT initiative_id, participant_id FROM staging.participants) p USING (initiative_id, participant_id)
+"""
+SURVEY_RETENTION = """
+    WITH reg AS (SELECT initiative_id, count(DISTINCT participant_id) AS registered FROM staging.participants GROUP BY ALL),
+         waves AS (SELECT initiative_id, participant_id,
+                          bool_or(wave = 'baseline') AS has_baseline, bool_or(wave = 'follow_up') AS has_follow_up
+                   FROM staging.survey_responses GROUP BY ALL),
+         per AS (SELECT initiative_id, count(*) FILTER (WHERE has_baseline) AS baseline,
+                        count(*) FILTER (WHERE has_baseline AND has_follow_up) AS paired
+                 FROM waves GROUP BY ALL)
+    SELECT per.initiative_id, reg.registered, per.baseline, per.paired,
+           per.baseline / nullif(reg.registered, 0) AS baseline_response,
+           per.paired / nullif(per.baseline, 0) AS retention
+    FROM per LEFT JOIN reg USING (initiative_id)
+"""
+COACHING_LOG = """
+    SELECT initiative_id, count(*) FILTER (WHERE kind = 'one_to_one') AS one_to_one_sessions
+    FROM staging.coaching_sessions WHERE initiative_id <> 'all' GROUP BY ALL
+"""
+
+RULES: tuple[QualityRule, ...] = (
+    QualityRule("completeness", "participants", "WARN",
+                "The register's wijk and gender are filled in for nearly everyone.",
+                "SELECT * FROM staging.participants", _participants_completeness),
+    QualityRule("dates_in_programme_year", "participants", "WARN",
+                "Participants enrolled inside the programme year.",
+                "SELECT * FROM staging.participants", _in_year("enrolled_on")),
+    QualityRule("left_after_enrolled", "participants", "WARN",
+                "Nobody leaves before they enrolled.",
+                "SELECT * FROM staging.participants", _left_after_enrolled),
+    QualityRule("one_row_per_participant", "participants", "ERROR",
+                "Each participant is registered once; otherwise reach would be counted twice.",
+                "SELECT * FROM staging.participants", _one_row_per_participant),
+    QualityRule("dates_in_programme_year", "activities", "WARN",
+                "Activities took place inside the programme year.",
+                "SELECT * FROM staging.activities", _in_year("date")),
+    QualityRule("plausible_values", "activities", "WARN",
+                "Attendance, volunteer hours and costs per activity are within plausible bounds.",
+                "SELECT * FROM staging.activities", _plausible_activities),
+    QualityRule("dates_in_programme_year", "survey_responses", "WARN",
+                "Survey answers were given inside the programme year.",
+                "SELECT * FROM staging.survey_responses", _in_year("responded_on")),
+    QualityRule("one_response_per_participant_and_wave", "survey_responses", "ERROR",
+                "Each participant answers each wave once; otherwise pairs would be wrong.",
+                "SELECT * FROM staging.survey_responses", _one_response_per_wave),
+    QualityRule("follow_up_after_baseline", "survey_responses", "ERROR",
+                "Each follow-up comes after the same participant's baseline; otherwise the change has the wrong sign.",
+                SURVEY_DAYS, _follow_up_after_baseline),
+    QualityRule("respondents_in_register", "survey_responses", "WARN",
+                "Everyone who answered the survey is in the participant register.",
+                SURVEY_REGISTER, _respondents_registered, needs=("staging.participants",)),
+    QualityRule("response_and_retention", "survey_responses", "WARN",
+                "Enough participants answered the baseline, and enough of them the follow-up.",
+                SURVEY_RETENTION, _response_and_retention, needs=("staging.participants",)),
+    QualityRule("item_completeness", "survey_responses", "WARN",
+                "Respondents answered nearly every item they were asked.",
+                "SELECT * FROM staging.survey_responses", _item_completeness),
+    QualityRule("plausible_answers", "survey_responses", "WARN",
+                "Answers to each item vary between respondents (a column with one answer for all is suspect).",
+                "SELECT * FROM staging.survey_responses", _plausible_answers),
+    QualityRule("coaching_log_complete", "coaching_sessions", "WARN",
+                f"The coaching log holds the {ONE_TO_ONE_SESSIONS} one-to-one sessions of each initiative.",
+                COACHING_LOG, _coaching_log_complete),
+    *(_pii_rule(t) for t in ("participants", "activities", "survey_responses", "coaching_sessions")),
+)
