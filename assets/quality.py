@@ -20,7 +20,7 @@ from assets.staging import activities, coaching_sessions, participants, survey_r
 from impact.quality import row_accounting
 from impact.quality.results import accounting_results, known_initiatives, programme_year, replace_results
 from impact.quality.rules import RULES, ProgrammeYear, QualityRule
-from pipelines.resources import DuckDBWarehouse
+from pipelines.resources import CoachingFiles, DuckDBWarehouse
 
 STAGED = {
     "participants": participants,
@@ -52,11 +52,12 @@ def accounting_check(table_name: str, asset_def: AssetsDefinition) -> AssetCheck
         asset=asset_def,
         name="raw_rows_add_up",
         blocking=True,
-        description="Every raw row of every drop is either staged or quarantined: raw = staged + quarantined.",
+        description="Every raw row of every drop (recounted with pandas) is either staged or quarantined: "
+        "raw = staged + quarantined. ERROR: blocks what depends on the table.",
     )
-    def _check(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
+    def _check(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
         with duckdb_warehouse.connect() as con:
-            results = accounting_results(row_accounting(con, table_name), table_name)
+            results = accounting_results(row_accounting(con, table_name, files.raw_data_path), table_name)
             replace_results(con, "raw_rows_add_up", table_name, results)
         return _result(results, "ERROR")
 

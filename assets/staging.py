@@ -63,8 +63,7 @@ def write_batch(duckdb_warehouse: DuckDBWarehouse, batch: StagedBatch, keys: Seq
     table = batch.table_name
     owner_filter = f"AND table_name = '{table}'"
     with duckdb_warehouse.connect() as con, warehouse.transaction(con):
-        if len(batch.staged.columns):
-            warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=key_column, keys=keys)
+        warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=key_column, keys=keys)
         warehouse.replace_rows(con, "staging.quarantine", batch.quarantine, key_column=key_column, keys=keys, extra_where=owner_filter)
         warehouse.replace_rows(con, "staging.drops", batch.drops, key_column=key_column, keys=keys, extra_where=owner_filter)
         warehouse.replace_rows(con, "staging.ingest_notices", batch.notices, key_column=key_column, keys=keys, extra_where=owner_filter)
@@ -156,8 +155,7 @@ def coaching_sessions(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -
     batch = stage_drops("coaching_sessions", drops, {"all": context}, load_key())
     table = batch.table_name
     with duckdb_warehouse.connect() as con, warehouse.transaction(con):
-        if len(batch.staged.columns):
-            warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=None)
+        warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=None)
         for t, frame in (("staging.quarantine", batch.quarantine), ("staging.drops", batch.drops), ("staging.ingest_notices", batch.notices)):
             warehouse.replace_rows(con, t, frame, key_column=None, extra_where=f"AND table_name = '{table}'")
     return MaterializeResult(metadata=staging_metadata(batch))

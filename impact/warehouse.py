@@ -50,8 +50,7 @@ CREATE TABLE IF NOT EXISTS staging.drops (
     raw_rows BIGINT NOT NULL,
     staged_rows BIGINT NOT NULL,
     quarantined_rows BIGINT NOT NULL,
-    refused BOOLEAN NOT NULL,
-    notes VARCHAR
+    refused BOOLEAN NOT NULL
 )"""
 
 NOTICES_DDL = """
@@ -164,3 +163,20 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?", [schema, name]
         ).fetchone()[0]
     )
+
+
+def purge_initiatives(con: duckdb.DuckDBPyConnection, initiative_ids: Sequence[str]) -> int:
+    """Delete every row of initiatives whose folder is gone, from every table that has ``initiative_id``."""
+    if not initiative_ids:
+        return 0
+    tables = con.execute(
+        "SELECT DISTINCT table_schema || '.' || table_name FROM information_schema.columns "
+        "WHERE column_name = 'initiative_id' ORDER BY 1"
+    ).fetchall()
+    deleted = 0
+    with transaction(con):
+        for (table,) in tables:
+            deleted += con.execute(
+                f"DELETE FROM {table} WHERE initiative_id IN (SELECT unnest(?))", [list(initiative_ids)]
+            ).fetchone()[0]
+    return deleted

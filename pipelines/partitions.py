@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dagster import DagsterInstance, DynamicPartitionsDefinition
 
+from impact import warehouse
 from impact.ingest import discover_initiatives
 from impact.locations import Locations
 
@@ -16,7 +17,11 @@ initiative_partitions = DynamicPartitionsDefinition(name="initiative")
 
 
 def sync_initiative_partitions(instance: DagsterInstance, locations: Locations) -> tuple[list[str], list[str]]:
-    """Make the instance's partitions match the initiative folders; returns (added, removed)."""
+    """Make the instance's partitions match the initiative folders; returns (added, removed).
+
+    An initiative whose folder is gone loses its partition and its rows in the
+    warehouse, so no table keeps figures of an initiative that no longer exists.
+    """
     folders = discover_initiatives(locations.raw_data)
     known = list(instance.get_dynamic_partitions(initiative_partitions.name))
     added = [k for k in folders if k not in known]
@@ -25,4 +30,7 @@ def sync_initiative_partitions(instance: DagsterInstance, locations: Locations) 
         instance.add_dynamic_partitions(initiative_partitions.name, added)
     for key in removed:
         instance.delete_dynamic_partition(initiative_partitions.name, key)
+    if removed and locations.warehouse.exists():
+        with warehouse.connect(locations.warehouse) as con:
+            warehouse.purge_initiatives(con, removed)
     return added, removed

@@ -120,3 +120,47 @@ def test_participant_codes_are_pseudonymised_and_never_shown(tmp_path):
     assert long_code not in batch.quarantine.to_csv()
     assert batch.quarantine["value"].iloc[0].startswith("p_")
     assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[2, 1, 1]]
+
+
+def test_codes_and_identifiers_never_reach_the_quarantine(tmp_path):
+    text = (
+        "participant_id,enrolled_on,wijk,age_band\n"
+        "PX-0041,2018-01-01,Oost,18-29\n"
+        "PX-0042,PX-0042,Oost,18-29\n"  # the code typed in the date column
+        "PX-0043,2018-01-01,jan@example.nl,18-29\n"  # an e-mail address in the wijk column
+        "PX-0044,2018-01-01,Oost,18-29,Jan Jansen,06-12345678\n"  # surplus cells
+    )
+    drop = _drop(tmp_path, "participants_a.csv", text, "participants")
+    batch = stage_drops("participants", {"demo": [drop]}, {"demo": ContractContext()}, b"k")
+    stored = batch.quarantine.to_csv() + batch.staged.to_csv() + batch.notices.to_csv()
+    for secret in ("PX-004", "jan@example.nl", "Jan Jansen", "12345678"):
+        assert secret not in stored, secret
+    assert batch.quarantine["message"].tolist() == [
+        "demo/participants_a.csv, row 2, column 'enrolled_on': '[participant code]' is not a date; "
+        "expected a date like 2018-03-31 or 31-03-2018",
+        "demo/participants_a.csv, row 3, column 'wijk': '[e-mail verwijderd]' is not allowed; expected one of Utrecht's ten wijken "
+        "(Binnenstad, Oost, Leidsche Rijn, West, Overvecht, Zuid, Noordoost, Zuidwest, Noordwest, Vleuten-De Meern) or empty",
+        "demo/participants_a.csv, row 4, column '(beyond the last column)': the row has more values than the header has "
+        "columns (4); check the separator or quotes",
+    ]
+    assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[4, 1, 3]]
+
+
+def test_exact_repeats_are_kept_once_and_conflicts_are_both_set_aside(tmp_path):
+    q1 = _drop(tmp_path, "survey_q1.csv",
+               "participant_id,wave,responded_on,rses_1\nA1,baseline,2018-01-05,3\nA2,baseline,2018-01-06,2\n", "survey")
+    q2 = _drop(tmp_path, "survey_q2.csv",
+               "participant_id,wave,responded_on,rses_1\nA1,baseline,2018-01-05,3\nA2,baseline,2018-01-06,4\n", "survey")
+    batch = stage_drops("survey", {"demo": [q1, q2]}, {"demo": ContractContext()}, b"k")
+    assert len(batch.staged) == 1 and batch.staged["rses_1"].tolist() == [3.0]
+    assert batch.quarantine[["source_file", "source_row", "rule", "message"]].values.tolist() == [
+        ["demo/survey_q1.csv", 2, "conflict",
+         "demo/survey_q1.csv, row 2: this participant has more than one different answer row for wave 'baseline' "
+         "(demo/survey_q1.csv row 2 and demo/survey_q2.csv row 2); all are set aside until the coach corrects them"],
+        ["demo/survey_q2.csv", 1, "duplicate",
+         "demo/survey_q2.csv, row 1: an exact repeat of demo/survey_q1.csv row 1; that row is kept, this one is set aside"],
+        ["demo/survey_q2.csv", 2, "conflict",
+         "demo/survey_q2.csv, row 2: this participant has more than one different answer row for wave 'baseline' "
+         "(demo/survey_q1.csv row 2 and demo/survey_q2.csv row 2); all are set aside until the coach corrects them"],
+    ]
+    assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[2, 1, 1], [2, 0, 2]]

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from impact.ingest.drops import discover_drops, discover_initiatives
+from impact.quality.accounting import independent_row_count
 from pipelines.cli import main
 from tests.conftest import SAMPLE_RAW_DATA, write_demo_initiative
 
@@ -24,24 +25,6 @@ NINE = [
     "zorgverslimming",
     "zus-en-zo",
 ]
-
-
-def independent_row_count(path) -> int:
-    """Count data rows with pandas' own readers (not the pipeline's), ignoring blank rows."""
-    if path.suffix == ".xlsx":
-        frame = pd.read_excel(path, sheet_name=0, dtype=str, header=0)
-    else:
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-        frame = pd.read_csv(pd.io.common.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True)
-    frame = frame.fillna("").astype(str).apply(lambda c: c.str.strip())
-    return int((frame != "").any(axis=1).sum())
 
 
 def _tree_digest(folder) -> str:

@@ -27,10 +27,11 @@ from impact.contracts.staging import (
     TABLE_NAMES,
     StagedDrop,
     empty_quarantine,
+    empty_staged,
     stage_file,
 )
 from impact.ingest.drops import Drop
-from impact.privacy import pseudonymise
+from impact.privacy import pseudonymise, redact_identifiers
 
 DROP_SUMMARY_COLUMNS = (
     "initiative_id",
@@ -82,7 +83,8 @@ def stage_drops(
         for drop in drops_by_initiative[initiative_id]
     ]
     staged_parts = [r.staged for r in results if len(r.staged)]
-    staged = pd.concat(staged_parts, ignore_index=True) if staged_parts else (results[0].staged if results else pd.DataFrame())
+    # with no rows at all, an empty frame with the contract's columns, so a rebuild still clears old rows
+    staged = pd.concat(staged_parts, ignore_index=True) if staged_parts else empty_staged(kind)
     quarantine_parts = [r.quarantine for r in results if len(r.quarantine)]
 
     if len(staged):
@@ -91,6 +93,7 @@ def stage_drops(
     quarantine_parts = [q for q in quarantine_parts if len(q)]
     quarantine = pd.concat(quarantine_parts, ignore_index=True) if quarantine_parts else empty_quarantine()
 
+    quarantine = mask_leaks(quarantine, frozenset().union(*(r.participant_codes for r in results)))
     for column in PSEUDONYMISED_COLUMNS:
         if column in staged.columns and len(staged):
             staged[column] = _pseudonymise_by_initiative(staged, staged[column], pseudonym_key)
@@ -110,6 +113,30 @@ def stage_drops(
         columns=list(NOTICE_COLUMNS),
     )
     return StagedBatch(TABLE_NAMES[kind], staged.reset_index(drop=True), quarantine.reset_index(drop=True), drops, notices)
+
+
+PARTICIPANT_CODE = "[participant code]"
+
+
+def mask_leaks(quarantine: pd.DataFrame, codes: frozenset[str]) -> pd.DataFrame:
+    """Quarantine values and messages never hold a participant code or a direct identifier.
+
+    A value equal to a participant code of the batch (a shifted column, a code
+    typed in the wrong place) is replaced, in the value and where the message
+    quotes it; e-mail addresses, phone numbers and BSNs are redacted.
+    """
+    if quarantine.empty:
+        return quarantine
+    q = quarantine.copy()
+    other = ~q["column"].isin(PSEUDONYMISED_COLUMNS)
+    leaked = other & q["value"].isin(codes)
+    if leaked.any():
+        quoted = "'" + q.loc[leaked, "value"].astype(str) + "'"
+        q.loc[leaked, "message"] = [m.replace(c, f"'{PARTICIPANT_CODE}'") for m, c in zip(q.loc[leaked, "message"], quoted)]
+        q.loc[leaked, "value"] = PARTICIPANT_CODE
+    q.loc[other, "value"] = redact_identifiers(q.loc[other, "value"])[0]
+    q["message"] = redact_identifiers(q["message"])[0]
+    return q
 
 
 def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:

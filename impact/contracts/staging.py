@@ -24,7 +24,7 @@ from impact.contracts.context import ContractContext
 from impact.contracts.models import DATE_WORDS, REQUIRED_COLUMNS, schema_for
 from impact.errors import UnreadableDrop
 from impact.ingest.drops import Drop
-from impact.ingest.readers import EXTRA_VALUES, RawTable, read_drop
+from impact.ingest.readers import ACCEPTED, EXTRA_VALUES, RawTable, read_drop
 from impact.instruments.registry import fold, looks_like_item_of
 
 LINEAGE_COLUMNS = ("initiative_id", "source_file", "source_sha256", "source_row")
@@ -71,6 +71,7 @@ class StagedDrop:
     quarantine: pd.DataFrame
     notices: list[Notice] = field(default_factory=list)
     refused: bool = False
+    participant_codes: frozenset[str] = frozenset()  # as written in the drop; masked wherever they could leak
 
     @property
     def quarantined_rows(self) -> int:
@@ -112,6 +113,9 @@ def stage_file(drop: Drop, context: ContractContext) -> StagedDrop:
         raw = read_drop(drop.path, drop.source_file, drop.kind)
     except UnreadableDrop as exc:
         return StagedDrop(drop, 0, empty_staged(drop.kind), refusal(drop, exc.reason, exc.rule), refused=True)
+    except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other drops and initiatives
+        reason = f"could not be read ({type(exc).__name__}: {exc}); expected {ACCEPTED}"
+        return StagedDrop(drop, 0, empty_staged(drop.kind), refusal(drop, reason, "unreadable_file"), refused=True)
     return stage_table(raw, drop, context)
 
 
@@ -153,8 +157,10 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
 
     extra = frame[EXTRA_VALUES] != ""
     if extra.any():
+        # the surplus values are not kept: they may be anything, names included
         problems.append(
-            _entries(drop, frame, extra, "(beyond the last column)", frame[EXTRA_VALUES], "extra_values",
+            _entries(drop, frame, extra, "(beyond the last column)", pd.Series(None, index=frame.index, dtype="object"),
+                     "extra_values",
                      f"the row has more values than the header has columns ({len(raw.header)}); check the separator or quotes")
         )
 
@@ -170,7 +176,8 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
     else:
         staged.insert(0, "initiative_id", drop.initiative_id)
     quarantine = quarantine.sort_values(["source_row", "column"], kind="stable").reset_index(drop=True)
-    return StagedDrop(drop, n, staged.reset_index(drop=True), quarantine, notices)
+    codes = frozenset(coercion.clean_text(frame["participant_id"]).dropna()) if "participant_id" in frame else frozenset()
+    return StagedDrop(drop, n, staged.reset_index(drop=True), quarantine, notices, participant_codes=codes)
 
 
 def _unused_columns(drop: Drop, frame: pd.DataFrame, header: list[str], schema: pa.DataFrameSchema) -> list[Notice]:

@@ -1,0 +1,59 @@
+"""The row accounting finds lost, doubled and orphaned rows."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from impact import warehouse
+from impact.quality.accounting import independent_row_count, row_accounting
+
+
+def _warehouse(tmp_path, staged_files, drops):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    for schema in warehouse.SCHEMAS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    con.execute(warehouse.QUARANTINE_DDL)
+    con.execute(warehouse.DROPS_DDL)
+    staged = pd.DataFrame({"initiative_id": "demo", "source_file": staged_files, "source_row": range(1, len(staged_files) + 1)})
+    con.execute("CREATE TABLE staging.activities AS SELECT * FROM staged")
+    for d in drops:
+        con.execute("INSERT INTO staging.drops VALUES ('demo', 'activities', ?, 'sha', ?, ?, 0, false)", d)
+    return con
+
+
+def test_balanced_drops_pass(tmp_path):
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "activities_a.csv").write_text("date,activity,attendees\n2018-01-01,a,1\n2018-01-02,b,2\n")
+    con = _warehouse(tmp_path, ["demo/activities_a.csv"] * 2, [("demo/activities_a.csv", 2, 2)])
+    table = row_accounting(con, "activities", tmp_path)
+    assert table[["source_file", "raw_rows", "staged_rows", "quarantined_rows", "balanced"]].values.tolist() == [
+        ["demo/activities_a.csv", 2, 2, 0, True]
+    ]
+
+
+def test_a_row_the_reader_lost_is_found_by_recounting(tmp_path):
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "activities_a.csv").write_text("date,activity,attendees\n2018-01-01,a,1\n2018-01-02,b,2\n2018-01-03,c,3\n")
+    # the pipeline recorded and staged 2 rows, the file has 3
+    con = _warehouse(tmp_path, ["demo/activities_a.csv"] * 2, [("demo/activities_a.csv", 2, 2)])
+    table = row_accounting(con, "activities", tmp_path)
+    assert table[["raw_rows", "recorded_raw_rows", "balanced"]].values.tolist() == [[3, 2, False]]
+
+
+def test_orphaned_staged_rows_are_unbalanced(tmp_path):
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "activities_a.csv").write_text("date,activity,attendees\n2018-01-01,a,1\n")
+    con = _warehouse(tmp_path, ["demo/activities_a.csv", "demo/activities_gone.csv"], [("demo/activities_a.csv", 1, 1)])
+    table = row_accounting(con, "activities", tmp_path)
+    assert table[["initiative_id", "source_file", "balanced"]].values.tolist() == [
+        ["demo", "demo/activities_a.csv", True],
+        ["(unknown drop)", "demo/activities_gone.csv", False],
+    ]
+
+
+def test_independent_count_ignores_blank_rows_and_reads_excel_hints(tmp_path):
+    p = tmp_path / "participants.csv"
+    p.write_text('sep=;\nparticipant_id;wijk\nA1;"Oost"\n;\n\nA2;Zuid\n', encoding="utf-8")
+    assert independent_row_count(p) == 2
+    assert independent_row_count(tmp_path / "missing.csv") is None
