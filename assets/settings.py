@@ -6,7 +6,7 @@ from dagster import AssetExecutionContext, BackfillPolicy, Failure, MaterializeR
 from assets._metadata import markdown_table
 from impact import warehouse
 from impact.errors import ConfigError
-from impact.ingest.drops import sha256_of
+from impact.ingest.drops import inventory, sha256_of
 from impact.programme import PROGRAMME_FILE, load_programme
 from impact.theory_of_change import TOC_FILE, as_tables, load_theory_of_change
 from pipelines.partitions import initiative_partitions
@@ -77,5 +77,43 @@ def theory_of_change(
             if len(tables["hypotheses"])
             else MetadataValue.md("_none_"),
             "problems": markdown_table(error_frame) if errors else MetadataValue.md("_none_"),
+        }
+    )
+
+
+@asset(
+    group_name="staging",
+    partitions_def=initiative_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    kinds={"duckdb"},
+    owners=["team:data-engineering"],
+)
+def drop_inventory(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """Every file in each initiative's folder with its size and sha256, and what the pipeline does not read
+    (a file whose name is not a drop kind, a sub-folder), so no drop is ignored without a word."""
+    keys = list(context.partition_keys)
+    frame = pd.concat([inventory(files.raw_data_path, k) for k in keys], ignore_index=True)
+    unread = frame[frame["message"].notna()]
+    notices = pd.DataFrame(
+        {
+            "initiative_id": unread["initiative_id"],
+            "table_name": "drop_inventory",
+            "source_file": unread["source_file"],
+            "column": None,
+            "rule": "unrecognised_file",
+            "message": unread["message"],
+        }
+    )
+    with duckdb_warehouse.connect() as con, warehouse.transaction(con):
+        warehouse.replace_rows(con, "staging.drop_inventory", frame, key_column="initiative_id", keys=keys)
+        warehouse.replace_rows(con, "staging.ingest_notices", notices, key_column="initiative_id", keys=keys,
+                               extra_where="AND table_name = 'drop_inventory'")
+    for message in unread["message"]:
+        context.log.warning(message)
+    return MaterializeResult(
+        metadata={
+            "files_in_run": len(frame),
+            "not_read_in_run": len(unread),
+            "not_read": markdown_table(unread[["source_file", "message"]]) if len(unread) else MetadataValue.md("_every file is read_"),
         }
     )

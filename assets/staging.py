@@ -18,7 +18,7 @@ from dagster import (
 )
 
 from assets._metadata import column_schema, markdown_table
-from assets.settings import programme, theory_of_change
+from assets.settings import drop_inventory, programme, theory_of_change
 from impact import warehouse
 from impact.contracts import ContractContext, CustomOutcome
 from impact.contracts.batches import StagedBatch, stage_drops
@@ -107,7 +107,7 @@ def staged_initiative_table(kind: str, table_name: str, description: str) -> Ass
         group_name="staging",
         partitions_def=initiative_partitions,
         backfill_policy=BackfillPolicy.single_run(),
-        deps=[theory_of_change],
+        deps=[theory_of_change, drop_inventory],
         kinds={"pandera", "duckdb"},
         owners=["team:data-engineering"],
         description=description,

@@ -111,18 +111,23 @@ def cmd_build(args: argparse.Namespace) -> int:
         ok &= result.success
         evaluations += result.get_asset_check_evaluations()
         print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
-    config_problems = _print_summary(locations, selected, evaluations)
+    if not ok:
+        print("\nThe run FAILED (see the errors above); the counts below are what the warehouse holds now.", file=sys.stderr)
+    config_problems = _print_summary(locations, selected)
+    _print_checks(defs, evaluations)
+    _print_where(locations)
     if config_problems:
         print(f"\nThe build finished, but {config_problems} problem(s) in a Theory of Change need fixing (listed above).", file=sys.stderr)
     return 0 if ok and not config_problems else 1
 
 
-def _print_summary(locations, selected: Sequence[str], evaluations) -> int:
-    """Print what was built; return the number of Theory of Change problems."""
+def _print_summary(locations, selected: Sequence[str]) -> int:
+    """Print what the warehouse holds for the selection; return the number of Theory of Change problems."""
     from impact import warehouse
 
     if not locations.warehouse.exists():
         return 0
+    keys = [list(selected)]
     with warehouse.connect(locations.warehouse, read_only=True) as con:
         drops = con.execute(
             """SELECT initiative_id, count(*)::INT AS drops, sum(raw_rows)::INT AS raw_rows,
@@ -130,12 +135,12 @@ def _print_summary(locations, selected: Sequence[str], evaluations) -> int:
                       sum(refused::INT)::INT AS refused_drops
                FROM staging.drops WHERE initiative_id IN (SELECT unnest(?)) OR initiative_id = 'all'
                GROUP BY initiative_id ORDER BY initiative_id""",
-            [list(selected)],
+            keys,
         ).df()
         errors = (
             con.execute(
                 "SELECT source_file, problem FROM programme.config_errors WHERE initiative_id IN (SELECT unnest(?)) ORDER BY ALL",
-                [list(selected)],
+                keys,
             ).fetchall()
             if warehouse.table_exists(con, "programme.config_errors")
             else []
@@ -143,23 +148,50 @@ def _print_summary(locations, selected: Sequence[str], evaluations) -> int:
         refused = con.execute(
             "SELECT message FROM staging.quarantine WHERE source_row IS NULL "
             "AND (initiative_id IN (SELECT unnest(?)) OR initiative_id = 'all') ORDER BY source_file",
-            [list(selected)],
+            keys,
+        ).fetchall()
+        notices = con.execute(
+            "SELECT message FROM staging.ingest_notices WHERE rule IN ('unrecognised_file', 'direct_identifier') "
+            "AND initiative_id IN (SELECT unnest(?)) ORDER BY source_file, \"column\"",
+            keys,
         ).fetchall()
     print("\nSummary (rows per initiative, all tables):")
     print(drops.to_string(index=False))
     for (message,) in refused:
         print(f"  refused: {message}")
+    for (message,) in notices:
+        print(f"  not stored: {message}")
     for source, problem in errors:
         print(f"  Theory of Change not usable: {source}: {problem}")
-    failed = [e for e in evaluations if not e.passed]
-    print(f"checks: {len(evaluations) - len(failed)} passed, {len(failed)} failed")
-    for e in failed:
-        print(f"  FAILED {e.asset_key.to_user_string()}:{e.check_name}")
+    return len(errors)
+
+
+def _print_where(locations) -> None:
     print(f"\nWarehouse: {locations.warehouse}")
     print("Quarantined rows and why: SELECT * FROM staging.quarantine (or `coaching check FILE` before dropping a file)")
-    print(f"Reports:   {locations.reports} (reports are added by a later stage of the pipeline)")
+    print(f"Reports:   {locations.reports}")
     print("Dagster UI with these runs: make dev, then http://127.0.0.1:3000")
-    return len(errors)
+
+
+def _print_checks(defs, evaluations) -> None:
+    """Each check once (its last evaluation), with the ones that did not run."""
+    from dagster import AssetCheckSeverity
+
+    latest = {(e.asset_key, e.check_name): e for e in evaluations}
+    expected = set(defs.resolve_asset_graph().asset_check_keys)
+    not_run = sorted(f"{k.asset_key.to_user_string()}:{k.name}" for k in expected if (k.asset_key, k.name) not in latest)
+    failed = sorted(f"{a.to_user_string()}:{n}" for (a, n), e in latest.items() if not e.passed and e.severity == AssetCheckSeverity.ERROR)
+    warned = sorted(f"{a.to_user_string()}:{n}" for (a, n), e in latest.items() if not e.passed and e.severity == AssetCheckSeverity.WARN)
+    passed = len(latest) - len(failed) - len(warned)
+    print(f"\nchecks: {passed} passed, {len(warned)} warned, {len(failed)} failed, {len(not_run)} did not run")
+    for name in failed:
+        print(f"  FAILED (blocks what depends on it): {name}")
+    for name in warned:
+        print(f"  warning: {name}")
+    for name in not_run:
+        print(f"  did not run: {name}")
+    if failed or warned:
+        print("  details: SELECT * FROM quality.quality_results WHERE outcome <> 'passed' (or the check in `make dev`)")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -188,7 +220,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         if kind == "coaching_sessions":
             root = folder if any(folder.glob(f"*/{TOC_FILE}")) else raw_data
             initiative_id, home = "all", root
-            context = ContractContext(initiative_ids=tuple(discover_initiatives(root)))
+            known = tuple(discover_initiatives(root))
+            context = ContractContext(initiative_ids=known or None)
+            if not known:
+                print(f"note: no initiative folders found in {root}; initiative_id is not checked (set COACHING_RAW_DATA)")
         else:
             home = raw_data / args.initiative if args.initiative else folder
             initiative_id = home.name
@@ -219,12 +254,20 @@ def _print_check(name: str, source_file: str, batch) -> int:
     if summary["refused"]:
         print(f"{name}: REFUSED — {mine['message'].iloc[0].split(': the whole file is refused: ', 1)[-1]}")
         return 1
-    bad = int(summary["quarantined_rows"])
-    verdict = "fine" if bad == 0 else f"{bad} row(s) would be quarantined"
+    # a column the coach meant to deliver but that is not stored is a problem to fix, not a remark
+    fix = notices["rule"].isin(["direct_identifier", "unknown_item"]) | (
+        (notices["rule"] == "unknown_column") & (notices["table_name"] == "survey_responses")
+    )
+    bad = int(summary["quarantined_rows"]) + int(fix.sum())
+    verdict = "fine" if bad == 0 else (
+        f"{int(summary['quarantined_rows'])} row(s) would be quarantined" + (f", {int(fix.sum())} column(s) would not be stored" if fix.any() else "")
+    )
     print(f"{name}: {summary['raw_rows']} rows, {summary['staged_rows']} fine, {verdict}")
     for message in mine["message"]:
         print(f"  - {message.removeprefix(source_file + ', ')}")
-    for message in notices["message"]:
+    for message in notices.loc[fix, "message"]:
+        print(f"  - {message.removeprefix(source_file + ': ')}")
+    for message in notices.loc[~fix, "message"]:
         print(f"  note: {message.removeprefix(source_file + ': ')}")
     return bad
 

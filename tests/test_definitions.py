@@ -19,11 +19,11 @@ def test_definitions_load_with_the_expected_graph():
     Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"programme", "theory_of_change", "participants", "activities", "survey_responses", "coaching_sessions"}
-    for name in ("theory_of_change", "participants", "activities", "survey_responses"):
+    assert keys == {"programme", "theory_of_change", "drop_inventory", "participants", "activities", "survey_responses", "coaching_sessions", "data_quality_report"}
+    for name in ("theory_of_change", "drop_inventory", "participants", "activities", "survey_responses"):
         pdef = graph.get(AssetKey(name)).partitions_def
         assert isinstance(pdef, DynamicPartitionsDefinition) and pdef.name == "initiative"
-    assert graph.get(AssetKey("participants")).parent_keys == {AssetKey("theory_of_change")}
+    assert graph.get(AssetKey("participants")).parent_keys == {AssetKey("theory_of_change"), AssetKey("drop_inventory")}
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     staged = ("participants", "activities", "survey_responses", "coaching_sessions")
     assert checks == {

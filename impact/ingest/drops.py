@@ -74,14 +74,34 @@ def discover_drops(raw_data: Path, initiative_id: str, kind: str) -> list[Drop]:
     return [_drop(raw_data, owner, kind, p) for p in sorted(found, key=lambda p: p.name)]
 
 
-def unrecognised_files(raw_data: Path, initiative_id: str) -> list[str]:
-    """Files in an initiative folder that are no drop and no Theory of Change."""
+def inventory(raw_data: Path, initiative_id: str) -> "pd.DataFrame":
+    """Every file and folder in an initiative's folder: what the pipeline reads, and what it does not.
+
+    Columns: ``initiative_id``, ``source_file``, ``kind`` (a drop kind, ``theory_of_change``,
+    or None when the pipeline does not read it), ``bytes``, ``source_sha256`` and ``message``
+    (why an entry is not read).
+    """
+    import pandas as pd
+
     folder = raw_data / initiative_id
-    return sorted(
-        p.relative_to(raw_data).as_posix()
-        for p in folder.iterdir()
-        if p.is_file()
-        and p.name != TOC_FILE
-        and not p.name.startswith(".")
-        and kind_of(p.name) not in INITIATIVE_KINDS
-    )
+    rows = []
+    for p in sorted(folder.iterdir(), key=lambda p: p.name) if folder.is_dir() else []:
+        rel = p.relative_to(raw_data).as_posix()
+        if p.name.startswith(".") or p.name.startswith("~$"):
+            continue  # hidden files and Excel lock files
+        if p.is_dir():
+            rows.append({"source_file": rel + "/", "kind": None, "bytes": None, "source_sha256": None,
+                         "message": f"{rel}/ is a folder; the pipeline does not look inside folders, put drops directly in {initiative_id}/"})
+            continue
+        kind = "theory_of_change" if p.name == TOC_FILE else kind_of(p.name)
+        if kind == "coaching_sessions":
+            kind = None
+        message = None if kind in (*INITIATIVE_KINDS, "theory_of_change") else (
+            f"{rel} is not read: a drop's name starts with participants, activities or survey "
+            f"(e.g. participants_2018-q3.csv)"
+        )
+        rows.append({"source_file": rel, "kind": kind, "bytes": p.stat().st_size, "source_sha256": sha256_of(p), "message": message})
+    frame = pd.DataFrame(rows, columns=["source_file", "kind", "bytes", "source_sha256", "message"])
+    frame.insert(0, "initiative_id", initiative_id)
+    frame["bytes"] = frame["bytes"].astype("Int64")
+    return frame

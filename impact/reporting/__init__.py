@@ -1,0 +1,1 @@
+"""Rendering artefacts for people: pages and tables, written atomically and reproducibly."""

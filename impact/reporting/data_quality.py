@@ -1,0 +1,77 @@
+"""The data-quality page: what was quarantined and why, which checks warned, per initiative.
+
+It is written for coaches and the initiatives: plain sentences, every problem
+with its file, row and column, nothing that identifies a person.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from impact import warehouse
+from impact.reporting.files import csv_bytes, write_atomic
+
+TEMPLATE = "data_quality.html.j2"
+
+
+def _frame(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> pd.DataFrame:
+    return con.execute(sql).df() if warehouse.table_exists(con, table) else pd.DataFrame()
+
+
+def collect(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """Everything the page shows, in a stable order."""
+    return {
+        "drops": _frame(con, "staging.drops", """
+            SELECT initiative_id, count(*) AS drops, sum(raw_rows) AS raw_rows, sum(staged_rows) AS staged_rows,
+                   sum(quarantined_rows) AS quarantined_rows, sum(refused::INT) AS refused_drops
+            FROM staging.drops GROUP BY ALL ORDER BY initiative_id"""),
+        "checks": _frame(con, "quality.quality_results", """
+            SELECT initiative_id,
+                   count(*) FILTER (WHERE outcome = 'passed') AS passed,
+                   count(*) FILTER (WHERE outcome = 'warning') AS warnings,
+                   count(*) FILTER (WHERE outcome = 'failed') AS failed
+            FROM quality.quality_results GROUP BY ALL ORDER BY initiative_id"""),
+        "not_met": _frame(con, "quality.quality_results", """
+            SELECT initiative_id, table_name, check_name, outcome, description, observed_value, unexpected_count, failing_rows
+            FROM quality.quality_results WHERE outcome <> 'passed'
+            ORDER BY initiative_id, outcome, table_name, check_name, description"""),
+        "reasons": _frame(con, "staging.quarantine", """
+            SELECT initiative_id, table_name, rule, count(*) AS entries
+            FROM staging.quarantine GROUP BY ALL ORDER BY initiative_id, table_name, entries DESC, rule"""),
+        "quarantine": _frame(con, "staging.quarantine", """
+            SELECT initiative_id, table_name, source_file, source_row, "column", rule, message
+            FROM staging.quarantine ORDER BY initiative_id, source_file, source_row NULLS FIRST, "column\""""),
+        "notices": _frame(con, "staging.ingest_notices", """
+            SELECT initiative_id, table_name, source_file, "column", rule, message
+            FROM staging.ingest_notices ORDER BY initiative_id, source_file, "column", rule"""),
+        "results": _frame(con, "quality.quality_results", """
+            SELECT * FROM quality.quality_results ORDER BY table_name, check_name, initiative_id, "column", description"""),
+    }
+
+
+def render(data: dict[str, pd.DataFrame], year: int) -> str:
+    env = Environment(loader=PackageLoader("impact.reporting"), autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
+    per = data["drops"].merge(data["checks"], on="initiative_id", how="outer") if len(data["drops"]) else data["drops"]
+    per = per.fillna(0)
+    return env.get_template(TEMPLATE).render(
+        year=year,
+        per_initiative=per.to_dict("records"),
+        not_met=data["not_met"].fillna("").to_dict("records"),
+        reasons=data["reasons"].to_dict("records"),
+        quarantine=data["quarantine"].fillna("").to_dict("records"),
+        notices=data["notices"].fillna("").to_dict("records"),
+    )
+
+
+def write_data_quality_page(con: duckdb.DuckDBPyConnection, reports: Path, year: int) -> list[Path]:
+    """Write ``reports/<year>/data_quality/`` (index.html and the tables as CSV); returns the files written."""
+    data = collect(con)
+    folder = reports / str(year) / "data_quality"
+    written = [write_atomic(folder / "index.html", render(data, year).encode("utf-8"))]
+    for name in ("results", "quarantine", "notices"):
+        written.append(write_atomic(folder / f"{'quality_results' if name == 'results' else name}.csv", csv_bytes(data[name])))
+    return written
