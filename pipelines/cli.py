@@ -105,16 +105,20 @@ def cmd_build(args: argparse.Namespace) -> int:
             instance=instance,
             tags={ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end, "coaching/trigger": "cli"},
             raise_on_error=False,
-            # Dagster's step-by-step log stays in the instance (see `make dev`); the console gets warnings.
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            # Dagster's step-by-step log stays in the instance (see `make dev`); the summary below says what matters.
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         )
         ok &= result.success
+        for event in result.all_events:
+            if event.is_step_failure:
+                error = event.event_specific_data.error
+                print(f"  step {event.step_key} failed: {error.message.strip().splitlines()[-1] if error else 'unknown error'}")
         evaluations += result.get_asset_check_evaluations()
         print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
     if not ok:
         print("\nThe run FAILED (see the errors above); the counts below are what the warehouse holds now.", file=sys.stderr)
     config_problems = _print_summary(locations, selected)
-    _print_checks(defs, evaluations)
+    _print_checks(defs, evaluations, locations)
     _print_where(locations)
     if config_problems:
         print(f"\nThe build finished, but {config_problems} problem(s) in a Theory of Change need fixing (listed above).", file=sys.stderr)
@@ -173,7 +177,7 @@ def _print_where(locations) -> None:
     print("Dagster UI with these runs: make dev, then http://127.0.0.1:3000")
 
 
-def _print_checks(defs, evaluations) -> None:
+def _print_checks(defs, evaluations, locations) -> None:
     """Each check once (its last evaluation), with the ones that did not run."""
     from dagster import AssetCheckSeverity
 
@@ -184,14 +188,35 @@ def _print_checks(defs, evaluations) -> None:
     warned = sorted(f"{a.to_user_string()}:{n}" for (a, n), e in latest.items() if not e.passed and e.severity == AssetCheckSeverity.WARN)
     passed = len(latest) - len(failed) - len(warned)
     print(f"\nchecks: {passed} passed, {len(warned)} warned, {len(failed)} failed, {len(not_run)} did not run")
-    for name in failed:
-        print(f"  FAILED (blocks what depends on it): {name}")
-    for name in warned:
-        print(f"  warning: {name}")
+    details = _not_met(locations) if failed or warned else {}
+    for label, names in (("FAILED (blocks what depends on it)", failed), ("warning", warned)):
+        for name in names:
+            print(f"  {label}: {name}")
+            for line in details.get(name, [])[:5]:
+                print(f"      {line}")
     for name in not_run:
         print(f"  did not run: {name}")
+    if failed:
+        print("  A failed check stops what depends on it (the reports too) until the data are corrected.")
     if failed or warned:
-        print("  details: SELECT * FROM quality.quality_results WHERE outcome <> 'passed' (or the check in `make dev`)")
+        print("  all details: SELECT * FROM quality.quality_results WHERE outcome <> 'passed'"
+              + ("" if failed else ", or reports/<year>/data_quality/index.html"))
+
+
+def _not_met(locations) -> dict[str, list[str]]:
+    """Per check, one line per initiative and expectation not met: what is expected and where it is not."""
+    from impact import warehouse
+
+    with warehouse.connect(locations.warehouse, read_only=True) as con:
+        rows = con.execute(
+            "SELECT table_name || ':' || check_name, initiative_id, description, unexpected_count, observed_value, failing_rows "
+            "FROM quality.quality_results WHERE outcome <> 'passed' ORDER BY ALL"
+        ).fetchall()
+    out: dict[str, list[str]] = {}
+    for name, initiative, description, count, observed, where in rows:
+        found = f"{count} not as expected" if count is not None else f"found {observed}"
+        out.setdefault(name, []).append(f"{initiative}: {description}: {found}" + (f" ({where})" if where else ""))
+    return out
 
 
 def cmd_check(args: argparse.Namespace) -> int:

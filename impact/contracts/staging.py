@@ -256,9 +256,9 @@ def _coerce(source: pd.Series, name: str, column: pa.Column) -> tuple[pd.Series,
 def _ambiguity(value: object) -> str:
     text = str(value).strip()
     thousands = text.replace(".", "").replace(",", "")
-    decimal = text.replace(",", ".")
+    decimal = f"{float(text.replace('.', ',').replace(',', '.')):g}".replace(".", ",")
     return (f"{text!r} is ambiguous: it could mean {thousands} or {decimal}; write {thousands} without a separator, "
-            f"or {decimal.replace('.', ',')} with a decimal comma")
+            f"or {decimal} with a decimal comma")
 
 
 def _coerce_item(source: pd.Series, name: str, meta: dict) -> tuple[pd.Series, pd.Series, str, object]:

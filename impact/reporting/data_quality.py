@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 
 from impact import warehouse
 from impact.reporting.files import csv_bytes, write_atomic
@@ -54,7 +54,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
 
 
 def render(data: dict[str, pd.DataFrame], year: int) -> str:
-    env = Environment(loader=PackageLoader("impact.reporting"), autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("impact.reporting"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     per = data["drops"].merge(data["checks"], on="initiative_id", how="outer") if len(data["drops"]) else data["drops"]
     per = per.fillna(0)
     return env.get_template(TEMPLATE).render(

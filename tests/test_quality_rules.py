@@ -1,0 +1,67 @@
+"""Great Expectations rules on the warehouse: what blocks, what warns, and the data-quality page."""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.cli import main
+from tests.conftest import write_demo_initiative
+
+PARTICIPANTS = "participant_id,enrolled_on,wijk,age_band,gender\nA1,2018-01-02,Oost,18-29,v\nA2,2018-01-02,Oost,18-29,m\n"
+
+
+def _results(wh, check):
+    con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
+    rows = con.execute(
+        "SELECT initiative_id, outcome, unexpected_count, failing_rows FROM quality.quality_results "
+        "WHERE check_name = ? ORDER BY ALL",
+        [check],
+    ).fetchall()
+    con.close()
+    return rows
+
+
+def test_follow_up_before_baseline_blocks_and_says_where(locations_env, capsys):
+    raw, wh, rep = locations_env
+    folder = write_demo_initiative(raw, "demo")
+    (folder / "participants_2018.csv").write_text(PARTICIPANTS)
+    (folder / "survey_2018.csv").write_text(
+        "participant_id,wave,responded_on,contact\n"
+        "A1,baseline,2018-03-01,4\n"
+        "A1,follow_up,2018-02-01,5\n"  # before the baseline
+        "A3,baseline,2017-12-01,5\n"  # outside 2018 and not in the register
+    )
+    assert main(["build"]) == 1
+    out = capsys.readouterr().out
+    assert "  FAILED (blocks what depends on it): survey_responses:follow_up_after_baseline" in out
+    assert ("      demo: a participant's follow-up is answered after their baseline: 1 not as expected "
+            "(demo/survey_2018.csv row 2)") in out
+    assert _results(wh, "follow_up_after_baseline") == [("demo", "failed", 1, "demo/survey_2018.csv row 2")]
+    assert ("demo", "warning", 1, "demo/survey_2018.csv row 3") in _results(wh, "dates_in_programme_year")
+    assert _results(wh, "respondents_in_register") == [("demo", "warning", 1, "demo/survey_2018.csv row 3")]
+    # what depends on the survey is not built while the error stands
+    assert not (rep / "2018" / "data_quality" / "index.html").exists()
+
+
+def test_clean_data_pass_and_the_page_is_reproducible(locations_env, capsys):
+    raw, wh, rep = locations_env
+    folder = write_demo_initiative(raw, "demo")
+    (folder / "participants_2018.csv").write_text(PARTICIPANTS)
+    (folder / "survey_2018.csv").write_text(
+        "participant_id,wave,responded_on,contact\nA1,baseline,2018-03-01,4\nA1,follow_up,2018-09-01,5\n"
+        "A2,baseline,2018-03-02,6\nA2,follow_up,2018-09-02,6\n"
+    )
+    (folder / "activities_2018.csv").write_text("date,activity,attendees\n2018-03-01,Koffie,12\n2018-03-08,Koffie,1.250\n2018-03-09,Thee,<script>x</script>\n")
+    assert main(["build"]) == 0
+    page = rep / "2018" / "data_quality" / "index.html"
+    first = {p.name: p.read_bytes() for p in page.parent.iterdir()}
+    assert sorted(first) == ["index.html", "notices.csv", "quality_results.csv", "quarantine.csv"]
+    assert _results(wh, "follow_up_after_baseline") == [("demo", "passed", 0, None)]
+    assert _results(wh, "response_and_retention") == [("demo", "passed", 0, None), ("demo", "passed", 0, None)]
+    text = page.read_text(encoding="utf-8")
+    assert ("demo/activities_2018.csv, row 2, column &#39;attendees&#39;: &#39;1.250&#39; is ambiguous: it could mean 1250 "
+            "or 1,25; write 1250 without a separator, or 1,25 with a decimal comma") in text
+    assert "A1" not in text and "A2" not in text  # participant codes never appear
+    assert "<script>" not in text and "&#39;&lt;script&gt;x&lt;/script&gt;&#39; is not a whole number" in text
+    assert main(["build"]) == 0
+    assert {p.name: p.read_bytes() for p in page.parent.iterdir()} == first
