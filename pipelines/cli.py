@@ -112,7 +112,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         for event in result.all_events:
             if event.is_step_failure:
                 error = event.event_specific_data.error
-                print(f"  step {event.step_key} failed: {error.message.strip().splitlines()[-1] if error else 'unknown error'}")
+                while error is not None and error.cause is not None:  # the root cause says what went wrong
+                    error = error.cause
+                print(f"  step {event.step_key} failed: {error.message.strip() if error else 'unknown error'}")
         evaluations += result.get_asset_check_evaluations()
         print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
     if not ok:

@@ -44,7 +44,8 @@ class Case:
     stored: tuple[tuple[str, tuple], ...] = ()  # (column, staged values of this drop) for what must pass
     check_exit: int = 1  # what `coaching check` returns for this file
     decided_later: str = ""  # a quality rule (Great Expectations) that judges this after the door
-    xfail: str = ""  # "bug: …" when production code does not yet do what a coach should see
+    xfail: str = ""  # "bug: …" when the messages are not yet what a coach should see
+    counts_xfail: str = ""  # "bug: …" when the row accounting is not yet what it should be
 
     @property
     def filename(self) -> str:
@@ -63,7 +64,7 @@ class Case:
 
 P = "participant_id,enrolled_on,wijk,age_band"
 A = "date,activity,attendees,volunteers,volunteer_hours,cost_eur"
-A_NL = "Datum;Activiteit;Attendees;Volunteers;Volunteer_hours;Cost_EUR"
+A_NL = "Date;Activity;Attendees;Volunteers;Volunteer hours;Cost (EUR)"  # a Dutch Excel export
 S = "participant_id,wave,responded_on"
 C = "initiative_id,kind,session_no,date,topics,lessons,actions"
 
@@ -78,9 +79,13 @@ WHO5 = "a whole number from 0 to 5 or op geen enkel moment … de hele tijd (at 
 NOT_STORED_PII = "it is not stored. Leave it out of the files you drop."
 
 
-def csv_bytes(*lines: str, sep: str = ",", encoding: str = "utf-8", eol: str = "\n") -> bytes:
-    """Lines written with ``,`` become ``sep``-separated (no line of these cases quotes a comma)."""
-    return "".join(line.replace(",", sep) + eol for line in lines).encode(encoding)
+def csv_bytes(*lines: str, encoding: str = "utf-8", eol: str = "\n") -> bytes:
+    return "".join(line + eol for line in lines).encode(encoding)
+
+
+def separated_by(sep: str, *lines: str) -> bytes:
+    """Lines written with ``,`` (and no quoted commas), separated by ``sep`` instead."""
+    return csv_bytes(*(line.replace(",", sep) for line in lines))
 
 
 def xlsx(*rows: list, sheet: str = "Blad1") -> Callable[[Path], None]:
@@ -119,6 +124,10 @@ def at(row: int, column: str, text: str, file: str = "{f}") -> str:
     return f"{file}, row {row}, column '{column}': {text}"
 
 
+REFUSED_ROWS = ("bug: a drop refused after its rows were read records raw_rows=0, so its data row is neither staged "
+                "nor quarantined; the warehouse's own recount (impact.quality.accounting.independent_row_count) finds 1 "
+                "row and staging.drops no longer balances")
+
 ONE_MB = 1_000_000
 LONG_TEXT = ("Verslag van de buurtavond: wie er waren en wat er besproken is. " * (ONE_MB // 60 + 1))[:ONE_MB]
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00\x1f\xf3\xffa" + bytes(range(256))
@@ -150,7 +159,7 @@ CASES: list[Case] = [
          csv_bytes("participant_id,enrolled_on,wijk,age_band,Participant ID", "C05-1,2018-03-01,Oost,18-29,C05-1"),
          refused("has the columns 'participant_id' and 'Participant ID', which mean the same column 'participant_id'; "
                  "each column must appear once"),
-         (0, 0, 0)),
+         (1, 0, 1), counts_xfail=REFUSED_ROWS),
     Case("c06_conflicting_registration", "participants",
          csv_bytes(P, "C06-1,2018-05-01,Zuid,30-44", "C06-2,2018-05-01,Zuid,30-44"),
          ("{s1}, row 1: this participant code is registered more than once with different details "
@@ -176,21 +185,23 @@ CASES: list[Case] = [
          (f"{{f}}: column 'contact_info' holds a direct identifier (e-mail address); {NOT_STORED_PII}",),
          (3, 3, 0)),
     Case("c10_unclosed_quote", "participants",
-         csv_bytes(P, 'C10-1,2018-03-01,"Oost,18-29', "C10-2,2018-03-01,Zuid,18-29"),
-         refused('has an unclosed quote (") or a broken quoted value near line 3; '
+         csv_bytes(P, 'C10-1,2018-03-01,"Oost,18-29', *(f"C10-{i},2018-03-01,Zuid,18-29" for i in range(2, 7))),
+         refused('has an unclosed quote (") or a broken quoted value near line 2; '  # line 2: where the quote opens
                  "every value that starts with a quote must end with one"),
-         (0, 0, 0)),
+         (0, 0, 0),
+         xfail="bug: the line named is where the reader gave up (the end of the file, line 7), not where the quote "
+               "opens (line 2); a coach looks in the wrong place"),
     Case("c11_binary_file_named_csv", "participants", PNG,
          refused(f"holds binary data, not a table; expected {ACCEPTED}"), (0, 0, 0)),
     Case("c12_xlsx_renamed_to_csv", "participants",
          xlsx(P.split(","), ["C12-1", dt.datetime(2018, 3, 1), "Oost", "18-29"]),
          refused("is an Excel workbook saved with a .csv name; rename it to .xlsx"), (0, 0, 0)),
     Case("c13_tab_separated", "participants",
-         csv_bytes(P, "C13-1,2018-03-01,Oost,18-29", sep="\t"),
-         refused(f"separates its columns with tabs; expected {ACCEPTED}"), (0, 0, 0)),
+         separated_by("\t", P, "C13-1,2018-03-01,Oost,18-29"),
+         refused(f"separates its columns with tabs; expected {ACCEPTED}"), (1, 0, 1), counts_xfail=REFUSED_ROWS),
     Case("c14_pipe_separated", "participants",
-         csv_bytes(P, "C14-1,2018-03-01,Oost,18-29", sep="|"),
-         refused(f"separates its columns with '|'; expected {ACCEPTED}"), (0, 0, 0)),
+         separated_by("|", P, "C14-1,2018-03-01,Oost,18-29"),
+         refused(f"separates its columns with '|'; expected {ACCEPTED}"), (1, 0, 1), counts_xfail=REFUSED_ROWS),
     Case("c15_utf16", "participants",
          csv_bytes(P, "C15-1,2018-03-01,Oost,18-29", encoding="utf-16"),
          refused(f"is saved as UTF-16 text, which is not accepted; expected {ACCEPTED}"), (0, 0, 0)),
@@ -226,9 +237,9 @@ CASES: list[Case] = [
          (at(1, "attendees", f"'-3' is not allowed; expected {ATTENDEES}"),),
          (2, 1, 1)),
     Case("c24_ambiguous_thousands", "activities",
-         csv_bytes(A_NL, "01-03-2018;Buurtmaaltijd c24;40;4;12;1.250", "08-03-2018;Buurtmaaltijd c24;38;4;12;1.250,00", sep=";"),
-         (at(1, "cost_eur", "'1.250' is ambiguous: it could mean 1250 or 1.250; write 1250 without a separator, "
-                            "or 1,250 with a decimal comma"),),
+         csv_bytes(A_NL, "01-03-2018;Buurtmaaltijd c24;40;4;12;1.250", "08-03-2018;Buurtmaaltijd c24;38;4;12;1.250,00"),
+         (at(1, "cost_eur", "'1.250' is ambiguous: it could mean 1250 or 1,25; write 1250 without a separator, "
+                            "or 1,25 with a decimal comma"),),
          (2, 1, 1), stored=(("cost_eur", (1250.0,)),)),
     Case("c25_email_in_description", "activities",
          csv_bytes(A, "2018-03-01,Aanmelden via ria@example.nl of 06-12345678 (c25),12,,,"),
@@ -256,13 +267,13 @@ CASES: list[Case] = [
          (2, 1, 1)),
     Case("c30_windows_1252_dutch_export", "activities",
          csv_bytes(A_NL, "03-03-2018;Ideeënavond in het café c30;12;2;3,5;12,50", "10-03-2018;Crêpes bakken c30;±20;;;",
-                   "17-03-2018;Café-avond c30;9;;;", sep=";", encoding="cp1252", eol="\r\n"),
+                   "17-03-2018;Café-avond c30;9;;;", encoding="cp1252", eol="\r\n"),
          (at(2, "attendees", f"'±20' is not a whole number; expected {ATTENDEES}"),),
          (3, 2, 1), stored=(("activity", ("Ideeënavond in het café c30", "Café-avond c30")), ("cost_eur", (12.5, None)))),
     Case("c31_reserved_column_name", "activities",
          csv_bytes(A + ",source_row", "2018-03-01,Moestuin c31,5,,,,1"),
          refused("uses the column name 'source_row', which the pipeline reserves for itself; rename that column"),
-         (0, 0, 0)),
+         (1, 0, 1), counts_xfail=REFUSED_ROWS),
     Case("c32_month_thirteen", "activities",
          csv_bytes(A, "31/13/2018,Voorleesuur c32,6,,,", "31/12/2018,Voorleesuur c32,7,,,"),
          (at(1, "date", f"'31/13/2018' is not a real date; expected {DATE}"),),
@@ -273,6 +284,11 @@ CASES: list[Case] = [
              "the row has more values than the header has columns (3); check the separator or quotes"),
           at(1, "attendees", f"' thee en gesprek c33' is not a whole number; expected {ATTENDEES}")),
          (2, 1, 1)),
+    Case("c62_dutch_column_names", "activities",
+         csv_bytes("Datum;Activiteit;Aantal deelnemers", "03-03-2018;Koffieochtend c62;12"),
+         refused("lacks the required columns 'date', 'activity', 'attendees'; a activities file needs the columns "
+                 "date, activity, attendees (found: Datum, Activiteit, Aantal deelnemers)"),
+         (1, 0, 1)),
     # survey --------------------------------------------------------------------------------
     Case("c34_out_of_range_answer_codes", "survey",
          csv_bytes(S + ",rses_4,who5_1", "C34-1,baseline,2018-03-01,5,3", "C34-2,baseline,2018-03-01,2,6",
@@ -315,7 +331,7 @@ CASES: list[Case] = [
          (2, 1, 1),
          siblings=(csv_bytes(S + ",contact", "C41-1,follow_up,2018-09-28,7"),)),
     Case("c42_half_answer_code", "survey",
-         csv_bytes(S + ";rses_2", "C42-1;baseline;01-03-2018;2,5", "C42-2;baseline;01-03-2018;2", sep=";"),
+         csv_bytes(S.replace(",", ";") + ";rses_2", "C42-1;baseline;01-03-2018;2,5", "C42-2;baseline;01-03-2018;2"),
          (at(1, "rses_2", f"'2,5' is not an answer to rses_2; expected {RSES}"),),
          (2, 1, 1)),
     Case("c43_follow_up_before_baseline", "survey",
@@ -331,9 +347,9 @@ CASES: list[Case] = [
     Case("c45_session_logged_twice", "coaching_sessions",
          csv_bytes(C, "all,plenary,7,2018-09-06,Rapporteren,,", "all,plenaire sessie,7,2018-09-13,Rapporteren,,",
                    "all,Plenair,7,2018-09-13,Rapporteren,,"),
-         (at(2, "kind", "'plenaire sessie' is not allowed; expected plenary, one_to_one or closing"),
-          "{f}, row 1: session plenary 7 is logged more than once with different details "
+         ("{f}, row 1: session plenary 7 is logged more than once with different details "
           "({f} row 1 and {f} row 3); all are set aside until the coach corrects them",
+          at(2, "kind", "'plenaire sessie' is not allowed; expected plenary, one_to_one or closing"),
           "{f}, row 3: session plenary 7 is logged more than once with different details "
           "({f} row 1 and {f} row 3); all are set aside until the coach corrects them"),
          (3, 0, 3)),
@@ -353,7 +369,8 @@ CASES: list[Case] = [
     Case("c51_programme_empty", "programme", b"",
          ("the file is empty; expected YAML keys",)),
     Case("c52_programme_impossible_date", "programme", programme(("2019-01-31", "2019-02-30")),
-         ("key 'closing_meeting': 2019-02-30 is not a real date (got '2019-02-30')",),
+         ("key 'closing_meeting': Input should be a valid date or datetime, day value is outside expected range "
+          "(got '2019-02-30')",),
          xfail="bug: an impossible date in programme.yaml escapes as a bare ValueError ('day is out of range for "
                "month') instead of a ConfigError naming the file and key"),
     # theory_of_change.yaml -------------------------------------------------------------------
@@ -372,7 +389,7 @@ CASES: list[Case] = [
     Case("c58_toc_bad_test_name", "theory_of_change", toc(("test: paired_t", "test: t-test")),
          ("key 'hypotheses[0].test': Input should be 'paired_t', 'wilcoxon', 'mcnemar' or 'auto' (got 't-test')",)),
     Case("c59_toc_yaml_syntax_error", "theory_of_change", toc(("outcomes:\n  - {id: contact", "outcomes:\n\t- {id: contact")),
-         ("YAML syntax error at line 9, column 1: found character '\\t' that cannot start any token",)),
+         ("YAML syntax error at line 10, column 1: found character '\\t' that cannot start any token",)),
     Case("c60_toc_dutch_wave_names", "theory_of_change",
          toc(("hypotheses:", "waves: [nulmeting, nameting]\nhypotheses:")),
          ("key 'waves': must start with baseline, follow_up (further waves may follow)",)),

@@ -53,6 +53,7 @@ class QualityRule:
     sql: str
     expectations: Callable[[pd.DataFrame, ProgrammeYear], Sequence]
     needs: tuple[str, ...] = ()  # further tables the SQL reads
+    locate: Callable[[pd.DataFrame], pd.Series] | None = None  # names failing rows for people
 
     def evaluate(self, con: duckdb.DuckDBPyConnection, year: ProgrammeYear, initiative_ids: Sequence[str]) -> pd.DataFrame:
         """Run the rule on the warehouse; one result row per expectation and initiative."""
@@ -67,7 +68,7 @@ class QualityRule:
             frame=frame,
             initiative_ids=initiative_ids,
             expectations=lambda part: self.expectations(part, year),
-            locate=_locate if "source_file" in frame.columns else None,
+            locate=self.locate or (_locate if "source_row" in frame.columns else None),
         )
 
 
@@ -221,10 +222,11 @@ def _pii_rule(table: str) -> QualityRule:
     return QualityRule(
         "no_direct_identifiers", table, "WARN",
         "Drops carry no direct identifiers; columns that do were not stored and the coach should leave them out.",
-        f"SELECT initiative_id, source_file, 0 AS source_row, \"column\", rule FROM staging.ingest_notices "
+        f"SELECT initiative_id, source_file, \"column\", rule FROM staging.ingest_notices "
         f"WHERE table_name = '{table}'",
         _no_direct_identifiers,
         needs=("staging.ingest_notices",),
+        locate=lambda rows: rows["source_file"] + " column '" + rows["column"].fillna("") + "'",
     )
 
 

@@ -53,17 +53,21 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     }
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows for the template; missing values become empty strings."""
+    return frame.astype(object).where(frame.notna(), "").to_dict("records")
+
+
 def render(data: dict[str, pd.DataFrame], year: int) -> str:
     env = Environment(loader=PackageLoader("impact.reporting"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     per = data["drops"].merge(data["checks"], on="initiative_id", how="outer") if len(data["drops"]) else data["drops"]
-    per = per.fillna(0)
     return env.get_template(TEMPLATE).render(
         year=year,
-        per_initiative=per.to_dict("records"),
-        not_met=data["not_met"].fillna("").to_dict("records"),
-        reasons=data["reasons"].to_dict("records"),
-        quarantine=data["quarantine"].fillna("").to_dict("records"),
-        notices=data["notices"].fillna("").to_dict("records"),
+        per_initiative=per.astype(object).where(per.notna(), 0).to_dict("records"),
+        not_met=_records(data["not_met"]),
+        reasons=_records(data["reasons"]),
+        quarantine=_records(data["quarantine"]),
+        notices=_records(data["notices"]),
     )
 
 
