@@ -216,7 +216,7 @@ def _not_met(locations) -> dict[str, list[str]]:
         ).fetchall()
     out: dict[str, list[str]] = {}
     for name, initiative, description, count, observed, where in rows:
-        found = f"{count} not as expected" if count is not None else f"found {observed}"
+        found = (f"{count} not as expected" + (f", found {observed}" if observed else "")) if count is not None else f"found {observed}"
         out.setdefault(name, []).append(f"{initiative}: {description}: {found}" + (f" ({where})" if where else ""))
     return out
 

@@ -100,28 +100,29 @@ def xlsx(*rows: list, sheet: str = "Blad1") -> Callable[[Path], None]:
     return write
 
 
-def toc(*replacements: tuple[str, str], initiative_id: str = "demo") -> bytes:
-    text = TOC_YAML.format(id=initiative_id)
+def _edited(text: str, replacements: tuple[tuple[str, str], ...]) -> bytes:
     for old, new in replacements:
         assert old in text, old
         text = text.replace(old, new)
     return text.encode("utf-8")
+
+
+def toc(*replacements: tuple[str, str]) -> bytes:
+    """The demo Theory of Change of tests/conftest.py (folder ``demo``), edited."""
+    return _edited(TOC_YAML.format(id="demo"), replacements)
 
 
 def programme(*replacements: tuple[str, str]) -> bytes:
-    text = PROGRAMME_YAML
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    return text.encode("utf-8")
+    """The programme.yaml of tests/conftest.py, edited."""
+    return _edited(PROGRAMME_YAML, replacements)
 
 
 def refused(reason: str) -> tuple[str]:
     return (f"{{f}}: the whole file is refused: it {reason}",)
 
 
-def at(row: int, column: str, text: str, file: str = "{f}") -> str:
-    return f"{file}, row {row}, column '{column}': {text}"
+def at(row: int, column: str, text: str) -> str:
+    return f"{{f}}, row {row}, column '{column}': {text}"
 
 
 REFUSED_ROWS = ("bug: a drop refused after its rows were read records raw_rows=0, so its data row is neither staged "

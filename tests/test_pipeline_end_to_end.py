@@ -206,3 +206,58 @@ def test_an_unreadable_drop_is_refused_by_name_and_the_rest_carries_on(locations
         ("survey_responses", 0, 0, 0, True),
     ]
     con.close()
+
+
+def _all_text_in_warehouse(con) -> str:
+    """Every value of every text column of every table, as one string to search."""
+    parts = []
+    for schema, table, column in con.execute(
+        "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+        "WHERE data_type = 'VARCHAR' ORDER BY ALL"
+    ).fetchall():
+        parts += [str(v) for (v,) in con.execute(f'SELECT DISTINCT "{column}" FROM {schema}.{table} WHERE "{column}" IS NOT NULL').fetchall()]
+    return "\n".join(parts)
+
+
+def test_sample_year_plus_a_folder_of_broken_drops(tmp_path, monkeypatch, capsys):
+    """The broken folder is quarantined, named and kept out; every other initiative is built as usual."""
+    from tests.bad_inputs import PII_VALUES, write_catalogue_folder
+
+    raw = tmp_path / "raw_data"
+    shutil.copytree(SAMPLE_RAW_DATA, raw)
+    written = write_catalogue_folder(raw / "broken-drops", "broken-drops")
+    for name, value in (("COACHING_RAW_DATA", raw), ("COACHING_WAREHOUSE", tmp_path / "wh"),
+                        ("COACHING_REPORTS", tmp_path / "rep"), ("DAGSTER_HOME", tmp_path / "dh")):
+        monkeypatch.setenv(name, str(value))
+    main(["build"])
+    out = capsys.readouterr().out
+    con = duckdb.connect(str(tmp_path / "wh" / "coaching.duckdb"), read_only=True)
+    # every other initiative is built exactly as without the broken folder
+    staged = dict(con.execute("SELECT initiative_id, count(*) FROM staging.survey_responses GROUP BY 1").fetchall())
+    assert set(NINE) <= set(staged)
+    # every raw row of every drop, broken ones included, is staged or quarantined
+    drops = con.execute("SELECT source_file, raw_rows, staged_rows, quarantined_rows, refused FROM staging.drops").fetchall()
+    assert len([d for d in drops if d[0].startswith("broken-drops/")]) == len(
+        [p for p in written if p.name != "theory_of_change.yaml" and p.name.split("_")[0] in ("participants", "activities", "survey")]
+    )
+    for source_file, raw_rows, staged_rows, quarantined_rows, refused in drops:
+        assert raw_rows == staged_rows + quarantined_rows, source_file
+        path = raw / source_file
+        if not refused:
+            assert independent_row_count(path) == raw_rows, source_file
+    # no raw participant code and no direct identifier anywhere in the warehouse
+    text = _all_text_in_warehouse(con)
+    for value in PII_VALUES:
+        assert value not in text, value
+    codes = set()
+    for initiative in [*NINE, "broken-drops"]:
+        for drop in discover_drops(raw, initiative, "participants"):
+            if drop.path.suffix == ".csv":
+                try:
+                    codes |= set(pd.read_csv(drop.path, sep=None, engine="python", dtype=str, encoding="cp1252")["participant_id"].dropna())
+                except Exception:  # noqa: BLE001 - broken drops may not parse at all
+                    pass
+    leaked = {c for c in codes if len(c) >= 4 and f"'{c}'" in text or c in text.split("\n")}
+    assert not leaked
+    assert "broken-drops" in out
+    con.close()

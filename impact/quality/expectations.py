@@ -97,6 +97,8 @@ def run_rule(
             if failing and locate is not None:
                 where = "; ".join(locate(part.loc[[i for i in failing if isinstance(i, int)][:10]]).tolist())
             observed = info.get("observed_value")
+            if observed is None and where is None and info.get("partial_unexpected_list"):
+                observed = ", ".join(_plain(v) for v in info["partial_unexpected_list"][:5])
             rows.append(
                 {
                     "check_name": check_name,
