@@ -23,8 +23,9 @@ class ConfigError(CoachingDataError):
 class UnreadableDrop(CoachingDataError):
     """A drop that cannot be used at all (unreadable, empty, not a table, ...)."""
 
-    def __init__(self, source_file: str, reason: str, rule: str = "unreadable_file"):
+    def __init__(self, source_file: str, reason: str, rule: str = "unreadable_file", rows: int = 0):
         self.source_file = source_file
         self.reason = reason
         self.rule = rule
+        self.rows = rows  # data rows the file holds, where they could be counted (all are quarantined)
         super().__init__(f"{source_file}: {reason}")

@@ -38,6 +38,23 @@ def describe_validation_error(error: ValidationError) -> list[str]:
     return problems
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """A safe loader that leaves dates as text, so pydantic checks them and names the key."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+# What to do about the YAML errors people make most, in plain words.
+_YAML_HINTS = {
+    "mapping values are not allowed here": "text that contains ': ' must be put in quotes",
+    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
+    "could not find expected ':'": "each line needs 'key: value'; text that runs over several lines must be put in quotes",
+}
+
+
 def read_yaml_mapping(path: Path, display_name: str) -> dict[str, Any]:
     """Parse a YAML file that must hold a mapping; syntax errors name line and column."""
     try:
@@ -47,12 +64,13 @@ def read_yaml_mapping(path: Path, display_name: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise ConfigError(display_name, ["the file is not UTF-8 text; save it as UTF-8"]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(display_name, [f"YAML syntax error at {where}{problem}"]) from None
+        hint = next((h for p, h in _YAML_HINTS.items() if problem.startswith(p)), None)
+        raise ConfigError(display_name, [f"YAML syntax error at {where}{problem}" + (f" ({hint})" if hint else "")]) from None
     if data is None:
         raise ConfigError(display_name, ["the file is empty; expected YAML keys"])
     if not isinstance(data, dict):

@@ -259,7 +259,11 @@ def cmd_check(args: argparse.Namespace) -> int:
                 try:
                     context = ContractContext.from_theory_of_change(load_theory_of_change(home, home.parent))
                 except ConfigError as exc:
-                    print(f"note: {exc}\n(checking {name} with the default waves baseline, follow_up and no custom outcomes)")
+                    print(f"{exc.source}: the Theory of Change has problems; fix them before building:")
+                    for problem in exc.problems:
+                        print(f"  - {problem}")
+                    print(f"(checking {name} with the default waves baseline, follow_up and no custom outcomes)")
+                    problems_total += len(exc.problems)
             else:
                 print(f"note: {home} has no {TOC_FILE}; checking {name} without its custom outcomes and extra waves "
                       "(use --initiative ID to check it against an initiative)")

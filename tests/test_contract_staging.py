@@ -156,11 +156,13 @@ def test_exact_repeats_are_kept_once_and_conflicts_are_both_set_aside(tmp_path):
     assert batch.quarantine[["source_file", "source_row", "rule", "message"]].values.tolist() == [
         ["demo/survey_q1.csv", 2, "conflict",
          "demo/survey_q1.csv, row 2: this participant has more than one different answer row for wave 'baseline' "
-         "(demo/survey_q1.csv row 2 and demo/survey_q2.csv row 2); all are set aside until the coach corrects them"],
+         "(demo/survey_q1.csv row 2 and demo/survey_q2.csv row 2; they differ in rses_1); these rows are set aside: "
+         "correct or remove the wrong one"],
         ["demo/survey_q2.csv", 1, "duplicate",
          "demo/survey_q2.csv, row 1: an exact repeat of demo/survey_q1.csv row 1; that row is kept, this one is set aside"],
         ["demo/survey_q2.csv", 2, "conflict",
          "demo/survey_q2.csv, row 2: this participant has more than one different answer row for wave 'baseline' "
-         "(demo/survey_q1.csv row 2 and demo/survey_q2.csv row 2); all are set aside until the coach corrects them"],
+         "(demo/survey_q1.csv row 2 and demo/survey_q2.csv row 2; they differ in rses_1); these rows are set aside: "
+         "correct or remove the wrong one"],
     ]
     assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[2, 1, 1], [2, 0, 2]]

@@ -122,7 +122,7 @@ def test_xlsx_sheet_named_like_the_kind_wins(tmp_path):
         ("participants.csv", "participant_id\tenrolled_on\nA1\t2018-01-01\n".encode(), "wrong_delimiter",
          "separates its columns with tabs; expected a CSV file (separator , or ;  encoding UTF-8 or Windows-1252) or an Excel .xlsx workbook"),
         ("participants.csv", "participant_id,wijk\n".encode("utf-16"), "unreadable_file",
-         "is saved as UTF-16 text, which is not accepted; expected a CSV file (separator , or ;  encoding UTF-8 or Windows-1252) or an Excel .xlsx workbook"),
+         "is saved as UTF-16 text, which is not accepted; save it as CSV UTF-8; expected a CSV file (separator , or ;  encoding UTF-8 or Windows-1252) or an Excel .xlsx workbook"),
         ("participants.xlsx", b"not really a workbook", "unreadable_file",
          "cannot be opened as an Excel workbook; expected a CSV file (separator , or ;  encoding UTF-8 or Windows-1252) or an Excel .xlsx workbook"),
         ("participants.txt", b"a,b\n1,2\n", "not_a_table",
@@ -132,7 +132,8 @@ def test_xlsx_sheet_named_like_the_kind_wins(tmp_path):
         ("participants.csv", b"participant_id,Source row\nA1,3\n", "reserved_column",
          "uses the column name 'Source row', which the pipeline reserves for itself; rename that column"),
         ("participants.csv", b'participant_id,wijk\nA1,"Oost\nA2,Zuid\nA3,West\n', "broken_quotes",
-         'has an unclosed quote (") or a broken quoted value near line 4; every value that starts with a quote must end with one'),
+         'has an unclosed quote (") in the row that starts on line 2 of the file (the header is line 1); '
+         'every value that starts with a quote must end with one'),
         ("participants.csv", b"\n\n", "empty_file", "is empty; expected a header row and data rows"),
     ],
 )

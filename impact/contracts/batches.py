@@ -82,7 +82,8 @@ def stage_drops(
         for initiative_id in sorted(drops_by_initiative)
         for drop in drops_by_initiative[initiative_id]
     ]
-    staged_parts = [r.staged for r in results if len(r.staged)]
+    # the order of the drops decides which copy of a repeated row is kept: the earlier drop's
+    staged_parts = [r.staged.assign(_drop_order=i) for i, r in enumerate(results) if len(r.staged)]
     # with no rows at all, an empty frame with the contract's columns, so a rebuild still clears old rows
     staged = pd.concat(staged_parts, ignore_index=True) if staged_parts else empty_staged(kind)
     quarantine_parts = [r.quarantine for r in results if len(r.quarantine)]
@@ -90,6 +91,10 @@ def stage_drops(
     if len(staged):
         staged, repeats = set_aside_duplicates(staged, kind)
         quarantine_parts.append(repeats)
+    if kind == "survey" and len(staged):
+        staged, out_of_order = set_aside_waves_out_of_order(staged)
+        quarantine_parts.append(out_of_order)
+    staged = staged.drop(columns="_drop_order", errors="ignore")
     quarantine_parts = [q for q in quarantine_parts if len(q)]
     quarantine = pd.concat(quarantine_parts, ignore_index=True) if quarantine_parts else empty_quarantine()
 
@@ -141,8 +146,9 @@ def mask_leaks(quarantine: pd.DataFrame, codes: frozenset[str]) -> pd.DataFrame:
 
 def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep the first of exact repeats; set aside every row of a conflicting record. Returns (kept, quarantine entries)."""
-    ordered = staged.sort_values(["initiative_id", "source_file", "source_row"], kind="stable")
-    values = [c for c in ordered.columns if c not in LINEAGE_COLUMNS]
+    order = ["_drop_order"] if "_drop_order" in staged.columns else ["source_file"]
+    ordered = staged.sort_values(["initiative_id", *order, "source_row"], kind="stable")
+    values = [c for c in ordered.columns if c not in (*LINEAGE_COLUMNS, "_drop_order")]
     group = ["initiative_id", *values]
     repeat = ordered.duplicated(subset=group, keep="first")
     first = ordered.groupby(group, dropna=False, sort=False)[["source_file", "source_row"]].transform("first")
@@ -164,11 +170,47 @@ def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame,
     if not clash.any():
         return kept, repeats
     clashing = kept[clash]
+    keys = [clashing[c] for c in ["initiative_id", *key]]
     where = clashing["source_file"] + " row " + clashing["source_row"].astype(str)
-    sources = where.groupby([clashing[c] for c in ["initiative_id", *key]], dropna=False, sort=False).transform(" and ".join)
-    what = clashing.apply(lambda r: CONFLICT_WHAT[kind].format(**r.to_dict()), axis=1) if kind != "participants" else CONFLICT_WHAT[kind]
-    conflicts = _row_entries(clashing, TABLE_NAMES[kind], "conflict", what + " (" + sources + "); all are set aside until the coach corrects them")
+    sources = where.groupby(keys, dropna=False, sort=False).transform(" and ".join)
+    compared = [c for c in values if c not in key]
+    differs = clashing[compared].astype(str).groupby(keys, dropna=False, sort=False).transform("nunique") > 1
+    columns = differs.apply(lambda row: ", ".join(c for c in compared if row[c]), axis=1)
+    what = clashing.apply(lambda r: CONFLICT_WHAT[kind].format(**r.to_dict()), axis=1)
+    conflicts = _row_entries(
+        clashing, TABLE_NAMES[kind], "conflict",
+        what + " (" + sources + "; they differ in " + columns + "); these rows are set aside: correct or remove the wrong one",
+    )
     return kept[~clash], pd.concat([repeats, conflicts], ignore_index=True)
+
+
+def set_aside_waves_out_of_order(staged: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A later wave answered before the same participant's baseline: both rows are set aside.
+
+    The change between the waves would have the wrong sign, and only the coach
+    can tell which date (or wave) is wrong.
+    """
+    keys = ["initiative_id", "participant_id"]
+    base = staged[staged["wave"] == "baseline"][[*keys, "responded_on", "source_file", "source_row"]]
+    later = staged[staged["wave"] != "baseline"].reset_index()
+    pairs = later.merge(base, on=keys, suffixes=("", "_baseline"))
+    bad = pairs[pairs["responded_on"] < pairs["responded_on_baseline"]]
+    if bad.empty:
+        return staged, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
+    day = lambda col: bad[col].dt.strftime("%Y-%m-%d")  # noqa: E731
+    bad = bad.assign(
+        message="the " + bad["wave"] + " answers (" + bad["source_file"] + " row " + bad["source_row"].astype(str) + ", "
+        + day("responded_on") + ") are dated before the baseline (" + bad["source_file_baseline"] + " row "
+        + bad["source_row_baseline"].astype(str) + ", " + day("responded_on_baseline")
+        + "); these rows are set aside: check the dates and the waves"
+    )
+    per_participant = bad.groupby(keys, sort=False)["message"].agg("; ".join)
+    involved = staged.index.isin(bad["index"]) | (
+        (staged["wave"] == "baseline") & staged.set_index(keys).index.isin(per_participant.index)
+    )
+    rows = staged[involved]
+    message = pd.Series(per_participant.reindex(rows.set_index(keys).index).to_numpy(), index=rows.index)
+    return staged[~involved], _row_entries(rows, "survey_responses", "wave_order", message)
 
 
 def _row_entries(rows: pd.DataFrame, table_name: str, rule: str, message: pd.Series) -> pd.DataFrame:

@@ -46,6 +46,12 @@ TABLE_NAMES = {
     "survey": "survey_responses",
     "coaching_sessions": "coaching_sessions",
 }
+FILE_KINDS = {
+    "participants": "a participants file",
+    "activities": "an activities file",
+    "survey": "a survey file",
+    "coaching_sessions": "the coaching log",
+}
 MAX_VALUE_SHOWN = 200
 # Never shown in messages; pseudonymised before anything is stored (impact.privacy).
 PSEUDONYMISED_COLUMNS = frozenset({"participant_id"})
@@ -112,7 +118,7 @@ def stage_file(drop: Drop, context: ContractContext) -> StagedDrop:
     try:
         raw = read_drop(drop.path, drop.source_file, drop.kind)
     except UnreadableDrop as exc:
-        return StagedDrop(drop, 0, empty_staged(drop.kind), refusal(drop, exc.reason, exc.rule), refused=True)
+        return StagedDrop(drop, exc.rows, empty_staged(drop.kind), refusal(drop, exc.reason, exc.rule), refused=True)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other drops and initiatives
         reason = f"could not be read ({type(exc).__name__}: {exc}); expected {ACCEPTED}"
         return StagedDrop(drop, 0, empty_staged(drop.kind), refusal(drop, reason, "unreadable_file"), refused=True)
@@ -130,7 +136,7 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
         found = ", ".join(raw.original_header)
         reason = (
             f"lacks the required column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)}; "
-            f"a {TABLE_NAMES[kind]} file needs the columns {need} (found: {found})"
+            f"{FILE_KINDS[kind]} needs the columns {need} (found: {found})"
         )
         return StagedDrop(drop, n, empty_staged(kind), refusal(drop, reason, "missing_column"), notices, refused=True)
 
@@ -231,7 +237,10 @@ def _coerce(source: pd.Series, name: str, column: pa.Column) -> tuple[pd.Series,
         values, failed = coercion.to_dates(source)
         real = coercion.looks_like_date(source)
         message = pd.Series(
-            [f"{shown(v)!r} is not a real date; expected {DATE_WORDS}" if r else f"{shown(v)!r} is not a date; expected {DATE_WORDS}"
+            [f"{shown(v)!r} is not a real date; expected {DATE_WORDS}" if r
+             else f"{shown(v)!r} looks like an Excel date number; format the column as a date in Excel, or write {DATE_WORDS.removeprefix('a date like ')}"
+             if _excel_serial(v)
+             else f"{shown(v)!r} is not a date; expected {DATE_WORDS}"
              for v, r in zip(source, real)],
             index=source.index,
         )
@@ -251,6 +260,11 @@ def _coerce(source: pd.Series, name: str, column: pa.Column) -> tuple[pd.Series,
     if isin is not None:
         text = coercion.to_category(text, tuple(isin.statistics["allowed_values"]), meta.get("aliases"))
     return text, no_failures, "", ""
+
+
+def _excel_serial(value: object) -> bool:
+    text = str(value).strip()
+    return text.isdigit() and 32874 <= int(text) < 73051
 
 
 def _ambiguity(value: object) -> str:

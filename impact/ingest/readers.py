@@ -102,6 +102,15 @@ def _first_record(text: str, delimiter: str) -> list[str]:
         return []
 
 
+def _count_data_rows(text: str, delimiter: str) -> int:
+    """Non-blank records after the header, for a file that is refused but could be counted."""
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return 0
+    return sum(1 for r in records[1:] if any(c.strip() for c in r))
+
+
 def _delimiter(text: str, source_file: str) -> str:
     """``,`` or ``;``: whichever splits the header row into more columns."""
     widths = {d: len(_first_record(text, d)) for d in (",", ";")}
@@ -109,7 +118,8 @@ def _delimiter(text: str, source_file: str) -> str:
         header = text.splitlines()[0] if text else ""
         for other, label in (("\t", "tabs"), ("|", "'|'")):
             if other in header:
-                raise UnreadableDrop(source_file, f"separates its columns with {label}; expected {ACCEPTED}", "wrong_delimiter")
+                raise UnreadableDrop(source_file, f"separates its columns with {label}; expected {ACCEPTED}",
+                                     "wrong_delimiter", rows=_count_data_rows(text, other))
         return ","
     return ";" if widths[";"] > widths[","] else ","
 
@@ -124,8 +134,10 @@ def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], di
             source_file, "is an Excel workbook saved with a .csv name; rename it to .xlsx", "not_a_table"
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
         raise UnreadableDrop(
-            source_file, f"is saved as UTF-16 text, which is not accepted; expected {ACCEPTED}", "unreadable_file"
+            source_file, f"is saved as UTF-16 text, which is not accepted; save it as CSV UTF-8; expected {ACCEPTED}",
+            "unreadable_file", rows=_count_data_rows(text, ";" if text.count(";") > text.count(",") else ","),
         )
     if b"\x00" in data[:65536]:
         raise UnreadableDrop(source_file, f"holds binary data, not a table; expected {ACCEPTED}", "not_a_table")
@@ -140,15 +152,18 @@ def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], di
         delimiter = _delimiter(text, source_file)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[str]] = []
+    line = 0 if not hint else 1  # physical lines read so far, the hint line included
     try:
         for record in reader:
             records.append(record)
+            line = reader.line_num + (1 if hint else 0)
     except csv.Error:
         raise UnreadableDrop(
             source_file,
-            f"has an unclosed quote (\") or a broken quoted value near line {reader.line_num}; "
+            f"has an unclosed quote (\") in the row that starts on line {line + 1} of the file (the header is line 1); "
             "every value that starts with a quote must end with one",
             "broken_quotes",
+            rows=max(len([r for r in records[1:] if any(c.strip() for c in r)]), 0),
         ) from None
     return records, {"encoding": encoding, "delimiter": delimiter}
 
@@ -198,10 +213,12 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
             header[i] = f"column_{i + 1}"
             unnamed.append(header[i])
             notes.append(f"{source_file}: column {i + 1} has no name in the header row; it is not stored")
+    data_rows = sum(1 for r in records[1:] if not all(_blank(v) for v in r))
     for h, o in zip(header, original):
         if h in RESERVED_COLUMNS:
             raise UnreadableDrop(
-                source_file, f"uses the column name '{o}', which the pipeline reserves for itself; rename that column", "reserved_column"
+                source_file, f"uses the column name '{o}', which the pipeline reserves for itself; rename that column",
+                "reserved_column", rows=data_rows,
             )
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
@@ -209,7 +226,7 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
         raise UnreadableDrop(
             source_file,
             f"has the columns {' and '.join(names)}, which mean the same column '{dupes[0]}'; each column must appear once",
-            "duplicate_column",
+            "duplicate_column", rows=data_rows,
         )
 
     width = len(header)

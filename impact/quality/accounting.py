@@ -29,7 +29,8 @@ def independent_row_count(path: Path) -> int | None:
         else:
             raw = path.read_bytes()
             text = None
-            for encoding in ("utf-8-sig", "cp1252"):
+            encodings = ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252")
+            for encoding in encodings:
                 try:
                     text = raw.decode(encoding)
                     break
