@@ -177,8 +177,8 @@ CASES: list[Case] = [
          csv_bytes("participant_id,Naam,E-mail,Geboortedatum,BSN,enrolled_on,wijk,age_band",
                    "C08-1,Jan Jansen,jan@example.nl,12-05-1941,111222333,2018-03-01,Oost,75+"),
          tuple(f"{{f}}: column '{c}' holds a direct identifier ({k}); {NOT_STORED_PII}"
-               for c, k in (("naam", "name"), ("e_mail", "e-mail address"), ("geboortedatum", "full birth date"),
-                            ("bsn", "BSN"))),
+               for c, k in (("Naam", "name"), ("E-mail", "e-mail address"), ("Geboortedatum", "full birth date"),
+                            ("BSN", "BSN"))),
          (1, 1, 0)),
     Case("c09_pii_column_by_content", "participants",
          csv_bytes(P + ",contact_info", "C09-1,2018-03-01,Oost,18-29,piet@example.nl",
@@ -319,7 +319,7 @@ CASES: list[Case] = [
          (1, 1, 0)),
     Case("c40_unregistered_instrument_column", "survey",
          csv_bytes(S + ",UCLA_1", "C40-1,baseline,2018-03-01,2"),
-         ("{f}: column 'ucla_1' is neither an item of a registered instrument nor an outcome of the Theory of Change; "
+         ("{f}: column 'UCLA_1' is neither an item of a registered instrument nor an outcome of the Theory of Change; "
           "it is not stored",),
          (1, 1, 0)),
     Case("c41_conflicting_answers_across_drops", "survey",

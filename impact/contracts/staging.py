@@ -141,7 +141,8 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
         return StagedDrop(drop, n, empty_staged(kind), refusal(drop, reason, "missing_column"), notices, refused=True)
 
     schema = schema_for(kind, context, raw.header)
-    notices += _unused_columns(drop, frame, [h for h in raw.header if h not in raw.unnamed], schema)
+    written_as = dict(zip(raw.header, raw.original_header))
+    notices += _unused_columns(drop, frame, [h for h in raw.header if h not in raw.unnamed], schema, written_as)
 
     typed = pd.DataFrame(index=frame.index)
     problems: list[pd.DataFrame] = []
@@ -186,27 +187,30 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
     return StagedDrop(drop, n, staged.reset_index(drop=True), quarantine, notices, participant_codes=codes)
 
 
-def _unused_columns(drop: Drop, frame: pd.DataFrame, header: list[str], schema: pa.DataFrameSchema) -> list[Notice]:
-    """Columns outside the contract are not stored; say why, loudest for direct identifiers."""
+def _unused_columns(
+    drop: Drop, frame: pd.DataFrame, header: list[str], schema: pa.DataFrameSchema, written_as: dict[str, str]
+) -> list[Notice]:
+    """Columns outside the contract are not stored; say why (naming the column as the coach wrote it)."""
     notices = []
     for column in header:
         if column in schema.columns:
             continue
+        name = written_as.get(column, column)
         kind = privacy.identifier_kind_of_header(column) or privacy.identifier_kind_of_values(frame[column])
         if kind:
             notices.append(Notice(drop.source_file, column, "direct_identifier",
-                                  f"{drop.source_file}: column '{column}' holds a direct identifier ({kind}); "
+                                  f"{drop.source_file}: column '{name}' holds a direct identifier ({kind}); "
                                   "it is not stored. Leave it out of the files you drop."))
         elif owner := looks_like_item_of(column):
             notices.append(Notice(drop.source_file, column, "unknown_item",
-                                  f"{drop.source_file}: column '{column}' is not an item of {owner}; it is not stored"))
+                                  f"{drop.source_file}: column '{name}' is not an item of {owner}; it is not stored"))
         elif drop.kind == "survey":
             notices.append(Notice(drop.source_file, column, "unknown_column",
-                                  f"{drop.source_file}: column '{column}' is neither an item of a registered instrument "
+                                  f"{drop.source_file}: column '{name}' is neither an item of a registered instrument "
                                   "nor an outcome of the Theory of Change; it is not stored"))
         else:
             notices.append(Notice(drop.source_file, column, "unknown_column",
-                                  f"{drop.source_file}: column '{column}' is not part of the contract; it is not stored"))
+                                  f"{drop.source_file}: column '{name}' is not part of the contract; it is not stored"))
     return notices
 
 
