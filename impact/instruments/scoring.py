@@ -165,6 +165,7 @@ def score_outcomes(survey: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame
     if not parts:
         return pd.DataFrame(columns=SCORE_COLUMNS)
     out = pd.concat(parts, ignore_index=True).reindex(columns=SCORE_COLUMNS)
+    out["category"] = out["category"].astype("object").where(out["category"].notna(), None)
     out["items_answered"] = out["items_answered"].astype("int64")
     out["items_total"] = out["items_total"].astype("int64")
     return out.sort_values(["initiative_id", "outcome_id", "participant_id", "wave"], kind="stable").reset_index(drop=True)
