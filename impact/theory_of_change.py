@@ -30,11 +30,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# What the pipeline can count for an output target (impact.indicators): unique participants
+# enrolled, activities held, total attendance, volunteer hours, volunteers, costs.
+OUTPUT_MEASURES = ("participants", "activities", "attendance", "volunteer_hours", "volunteers", "cost_eur")
+
+
 class Output(_Strict):
     id: str = Field(pattern=_SNAKE.pattern)
     label: str = Field(min_length=1)
     target: float | None = Field(default=None, ge=0)
     unit: str | None = None
+    # which count realises the target; without it the target is shown but not measured
+    measure: Literal["participants", "activities", "attendance", "volunteer_hours", "volunteers", "cost_eur"] | None = None
 
 
 class Outcome(_Strict):
@@ -194,7 +201,7 @@ def as_tables(tocs: dict[str, tuple[TheoryOfChange, str]]) -> dict[str, "pd.Data
             initiatives,
             columns=["initiative_id", "name", "kind", "problem", "target_group", "activities", "impact", "waves", "sroi_inputs_eur", "source_file", "source_sha256"],
         ),
-        "outputs": pd.DataFrame(outputs, columns=["initiative_id", "output_id", "label", "target", "unit"]),
+        "outputs": pd.DataFrame(outputs, columns=["initiative_id", "output_id", "label", "target", "unit", "measure"]),
         "outcomes": pd.DataFrame(
             outcomes,
             columns=["initiative_id", "outcome_id", "label", "instrument", "type", "min", "max", "unit", "higher_is_better"],

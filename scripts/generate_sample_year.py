@@ -1386,8 +1386,14 @@ def programme_yaml() -> str:
     )
 
 
+# What the pipeline counts for each output (in the order every initiative lists them):
+# unique participants enrolled, activities held, volunteer hours.
+OUTPUT_MEASURES = ("participants", "activities", "volunteer_hours")
+
+
 def toc_yaml(spec: InitiativeSpec) -> str:
     data = {"id": spec.id, "name": spec.name, "kind": spec.kind, **spec.toc}
+    data["outputs"] = [{**o, "measure": m} for o, m in zip(data["outputs"], OUTPUT_MEASURES)]
     order = ["id", "name", "kind", "problem", "target_group", "activities", "outputs", "outcomes", "impact",
              "hypotheses", "sroi"]
     return yaml_text({k: data[k] for k in order if k in data})
