@@ -1,0 +1,5 @@
+"""Indicators per initiative, per quarter and for the year (DESIGN.md §4, the ``indicators`` table)."""
+
+from impact.indicators.compute import INDICATOR_COLUMNS, compute_indicators
+
+__all__ = ["INDICATOR_COLUMNS", "compute_indicators"]

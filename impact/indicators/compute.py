@@ -1,0 +1,235 @@
+"""Compute the ``indicators`` table (long format) for all initiatives at once.
+
+One row per initiative, period (``2018-Q1`` … ``2018-Q4``, ``2018``) and
+indicator. ``n`` is the number of people (or activities) a value rests on;
+``suppressed`` marks person-based values resting on fewer people than the
+programme's disclosure threshold — reports must not publish those. Only dates
+inside the programme year count (dates outside are flagged by the quality rules).
+
+Indicators:
+
+- ``participants_new`` and ``participants_reached`` (cumulative) per quarter and year;
+- ``activities_held``, ``attendance``, ``volunteer_hours``, ``volunteers``, ``cost_eur``
+  per quarter and year;
+- for the year: ``baseline_respondents``, ``follow_up_respondents``, ``paired_respondents``,
+  ``response_rate`` (baseline / registered), ``retention`` (paired / baseline);
+- per outcome: ``mean_score.<outcome>.<wave>``, ``share_improved.<outcome>`` (paired
+  participants whose score moved the better way), ``share_cut_off.<outcome>.<wave>``
+  (share on the named side of the instrument's cut-off, e.g. lonely);
+- ``reach_wijk.<wijk>``: participants per wijk (``unknown`` when empty);
+- ``realisation.<output>``: what the output's measure reached / its 2018 target.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from impact.instruments.scoring import HIGHER_IS_BETTER, dichotomy
+
+INDICATOR_COLUMNS = ["initiative_id", "period", "indicator_id", "label", "value", "n", "unit", "target", "suppressed"]
+ACTIVITY_MEASURES = {  # indicator id: (column, aggregation, unit, label)
+    "activities_held": ("activity", "count", "activities", "activities held"),
+    "attendance": ("attendees", "sum", "attendances", "total attendance"),
+    "volunteer_hours": ("volunteer_hours", "sum", "hours", "volunteer hours"),
+    "volunteers": ("volunteers", "sum", "volunteer shifts", "volunteers at activities (shifts)"),
+    "cost_eur": ("cost_eur", "sum", "EUR", "costs of activities"),
+}
+MEASURE_INDICATOR = {"participants": "participants_reached", "activities": "activities_held",
+                     "attendance": "attendance", "volunteer_hours": "volunteer_hours",
+                     "volunteers": "volunteers", "cost_eur": "cost_eur"}
+
+
+def _quarter(dates: pd.Series, year: int) -> pd.Series:
+    return str(year) + "-Q" + dates.dt.quarter.astype("Int64").astype(str)
+
+
+def _in_year(frame: pd.DataFrame, column: str, year: int) -> pd.DataFrame:
+    return frame[frame[column].dt.year == year]
+
+
+def _rows(frame: pd.DataFrame, indicator_id, label, unit, value="value", n="n", person_based=True) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "initiative_id": frame["initiative_id"], "period": frame["period"],
+        "indicator_id": indicator_id, "label": label,
+        "value": frame[value].astype("float64"), "n": frame[n].astype("Int64"), "unit": unit,
+    })
+    out["person_based"] = person_based
+    return out
+
+
+def _periods(initiatives: list[str], year: int) -> pd.DataFrame:
+    periods = [f"{year}-Q{q}" for q in range(1, 5)] + [str(year)]
+    return pd.MultiIndex.from_product([initiatives, periods], names=["initiative_id", "period"]).to_frame(index=False)
+
+
+def reach(participants: pd.DataFrame, initiatives: list[str], year: int) -> pd.DataFrame:
+    p = _in_year(participants, "enrolled_on", year).assign(period=lambda f: _quarter(f["enrolled_on"], year))
+    new_q = p.groupby(["initiative_id", "period"]).size().rename("value")
+    grid = _periods(initiatives, year)
+    new = grid.merge(new_q.reset_index(), how="left").fillna({"value": 0})
+    quarters = new[new["period"] != str(year)].sort_values(["initiative_id", "period"])
+    year_total = quarters.groupby("initiative_id")["value"].sum()
+    new.loc[new["period"] == str(year), "value"] = new.loc[new["period"] == str(year), "initiative_id"].map(year_total).fillna(0).to_numpy()
+    cumulative = quarters.assign(value=quarters.groupby("initiative_id")["value"].cumsum())
+    cumulative = pd.concat([cumulative, new[new["period"] == str(year)]])
+    return pd.concat([
+        _rows(new.assign(n=new["value"]), "participants_new", "participants who enrolled in the period", "persons"),
+        _rows(cumulative.assign(n=cumulative["value"]), "participants_reached", "participants enrolled so far", "persons"),
+    ])
+
+
+def activity_indicators(activities: pd.DataFrame, initiatives: list[str], year: int) -> pd.DataFrame:
+    a = _in_year(activities, "date", year).assign(period=lambda f: _quarter(f["date"], year))
+    both = pd.concat([a, a.assign(period=str(year))])
+    grid = _periods(initiatives, year)
+    parts = []
+    for indicator, (column, how, unit, label) in ACTIVITY_MEASURES.items():
+        g = both.groupby(["initiative_id", "period"])
+        agg = pd.DataFrame({"value": g[column].agg(how), "n": g.size()}).reset_index()
+        agg = grid.merge(agg, how="left").fillna({"value": 0, "n": 0})
+        parts.append(_rows(agg, indicator, label, unit, person_based=False))
+    return pd.concat(parts)
+
+
+def response(participants: pd.DataFrame, survey: pd.DataFrame, initiatives: list[str], year: int) -> pd.DataFrame:
+    registered = participants.groupby("initiative_id")["participant_id"].nunique()
+    waves = survey.groupby(["initiative_id", "participant_id"])["wave"].agg(
+        baseline=lambda w: (w == "baseline").any(), follow_up=lambda w: (w == "follow_up").any()
+    )
+    waves["paired"] = waves["baseline"] & waves["follow_up"]
+    counts = waves.groupby("initiative_id")[["baseline", "follow_up", "paired"]].sum().reindex(initiatives).fillna(0)
+    counts["registered"] = registered.reindex(initiatives).fillna(0)
+    frame = counts.reset_index().assign(period=str(year))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["response_rate"] = frame["baseline"] / frame["registered"].replace(0, np.nan)
+        frame["retention"] = frame["paired"] / frame["baseline"].replace(0, np.nan)
+    return pd.concat([
+        _rows(frame.assign(value=frame["baseline"], n=frame["baseline"]), "baseline_respondents", "participants who answered the baseline", "persons"),
+        _rows(frame.assign(value=frame["follow_up"], n=frame["follow_up"]), "follow_up_respondents", "participants who answered the follow-up", "persons"),
+        _rows(frame.assign(value=frame["paired"], n=frame["paired"]), "paired_respondents", "participants who answered both waves", "persons"),
+        _rows(frame.assign(value=frame["response_rate"], n=frame["registered"]), "response_rate", "share of registered participants who answered the baseline", "share"),
+        _rows(frame.assign(value=frame["retention"], n=frame["baseline"]), "retention", "share of baseline respondents who answered the follow-up", "share"),
+    ])
+
+
+def outcome_indicators(scores: pd.DataFrame, outcomes: pd.DataFrame, year: int) -> pd.DataFrame:
+    if scores.empty:
+        return pd.DataFrame()
+    s = scores[scores["score"].notna()]
+    means = s.groupby(["initiative_id", "outcome_id", "wave"])["score"].agg(value="mean", n="size").reset_index()
+    means = means.assign(period=str(year))
+    parts = [_rows(means.assign(indicator_id="mean_score." + means["outcome_id"] + "." + means["wave"]),
+                   means.pipe(lambda f: "mean_score." + f["outcome_id"] + "." + f["wave"]),
+                   "mean score at " + means["wave"].str.replace("_", "-"), "score")]
+
+    # share improved, on participants with both waves
+    wide = s.pivot_table(index=["initiative_id", "outcome_id", "participant_id"], columns="wave", values="score")
+    if {"baseline", "follow_up"} <= set(wide.columns):
+        paired = wide.dropna(subset=["baseline", "follow_up"]).reset_index()
+        spec = _outcome_spec(outcomes)
+        paired = paired.merge(spec, on=["initiative_id", "outcome_id"], how="left")
+        change = paired["follow_up"] - paired["baseline"]
+        better_up = paired["higher_is_better"].astype("boolean").fillna(True).astype(bool)
+        paired["improved"] = np.where(better_up, change > 0, change < 0)
+        imp = paired.groupby(["initiative_id", "outcome_id"])["improved"].agg(value="mean", n="size").reset_index()
+        imp = imp.assign(period=str(year))
+        parts.append(_rows(imp, "share_improved." + imp["outcome_id"], "share of paired participants whose score improved", "share"))
+
+    # share on the named side of the cut-off, per wave
+    spec = _outcome_spec(outcomes)
+    with_spec = s.merge(spec, on=["initiative_id", "outcome_id"], how="left")
+    cut_parts = []
+    for (instrument, outcome_type), group in with_spec.groupby(["base_instrument", "type"], dropna=False):
+        rule = dichotomy(instrument, None if pd.isna(outcome_type) else outcome_type)
+        if rule is None:
+            continue
+        label, side = rule
+        cut_parts.append(group.assign(flag=side(group["score"]), cut_label=f"share {label}"))
+    if cut_parts:
+        cut = pd.concat(cut_parts)
+        shares = cut.groupby(["initiative_id", "outcome_id", "wave", "cut_label"])["flag"].agg(value="mean", n="size").reset_index()
+        shares = shares.assign(period=str(year))
+        parts.append(_rows(shares, "share_cut_off." + shares["outcome_id"] + "." + shares["wave"],
+                           shares["cut_label"] + " at " + shares["wave"].str.replace("_", "-"), "share"))
+    return pd.concat(parts)
+
+
+def _outcome_spec(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Per declared outcome (ZRM domains included): instrument, type and which way is better."""
+    spec = outcomes[["initiative_id", "outcome_id", "instrument", "type", "higher_is_better"]].copy()
+    spec["base_instrument"] = spec["instrument"]
+    spec["higher_is_better"] = spec["higher_is_better"].astype("object").where(
+        spec["instrument"] == "custom", spec["instrument"].map(HIGHER_IS_BETTER)
+    )
+    return spec
+
+
+def _zrm_domains(scores: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Outcome rows for ZRM domains (``<outcome>.<domain>``), so they get indicators too."""
+    zrm = outcomes[outcomes["instrument"] == "zrm"]
+    if zrm.empty or scores.empty:
+        return outcomes
+    domains = scores[scores["instrument"] == "zrm"][["initiative_id", "outcome_id"]].drop_duplicates()
+    domains["base"] = domains["outcome_id"].str.split(".").str[0]
+    extra = domains.merge(zrm.rename(columns={"outcome_id": "base"}), on=["initiative_id", "base"]).drop(columns="base")
+    return pd.concat([outcomes, extra], ignore_index=True)
+
+
+def reach_by_wijk(participants: pd.DataFrame, initiatives: list[str], year: int) -> pd.DataFrame:
+    p = _in_year(participants, "enrolled_on", year)
+    wijk = p["wijk"].fillna("unknown")
+    counts = p.assign(wijk=wijk).groupby(["initiative_id", "wijk"]).size().rename("value").reset_index()
+    counts = counts.assign(period=str(year), n=counts["value"])
+    return _rows(counts, "reach_wijk." + counts["wijk"], "participants living in " + counts["wijk"], "persons")
+
+
+def realisation(indicators: pd.DataFrame, outputs: pd.DataFrame, year: int) -> pd.DataFrame:
+    o = outputs[outputs["measure"].notna() & outputs["target"].notna()].copy()
+    if o.empty:
+        return pd.DataFrame()
+    o["indicator_id"] = o["measure"].map(MEASURE_INDICATOR)
+    measured = indicators[indicators["period"] == str(year)][["initiative_id", "indicator_id", "value", "n"]]
+    o = o.merge(measured, on=["initiative_id", "indicator_id"], how="left")
+    o["period"] = str(year)
+    out = _rows(o.assign(value=o["value"] / o["target"]), "realisation." + o["output_id"],
+                "realised share of the target: " + o["label"], "share", person_based=False)
+    out["target"] = o["target"].to_numpy()
+    out["person_based"] = (o["measure"] == "participants").to_numpy()
+    return out
+
+
+def compute_indicators(
+    participants: pd.DataFrame,
+    activities: pd.DataFrame,
+    survey: pd.DataFrame,
+    scores: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    outputs: pd.DataFrame,
+    initiatives: list[str],
+    year: int,
+    disclosure_threshold: int,
+) -> pd.DataFrame:
+    """All indicators of the given initiatives, long format, in a stable order."""
+    outcomes = _zrm_domains(scores, outcomes)
+    base = pd.concat([
+        reach(participants, initiatives, year),
+        activity_indicators(activities, initiatives, year),
+        response(participants, survey, initiatives, year),
+        outcome_indicators(scores, outcomes, year),
+        reach_by_wijk(participants, initiatives, year),
+    ], ignore_index=True)
+    real = realisation(base, outputs, year)
+    out = pd.concat([base, real], ignore_index=True)
+    # the target of a measured output also shows on the count itself
+    if len(real):
+        targets = outputs[outputs["measure"].notna()].assign(indicator_id=lambda f: f["measure"].map(MEASURE_INDICATOR))
+        targets = targets.groupby(["initiative_id", "indicator_id"])["target"].sum().rename("count_target")
+        out = out.merge(targets.reset_index(), on=["initiative_id", "indicator_id"], how="left")
+        out["target"] = out["target"].where(out["target"].notna(), out["count_target"].where(out["period"] == str(year)))
+        out = out.drop(columns="count_target")
+    if "target" not in out:
+        out["target"] = np.nan
+    out["suppressed"] = out["person_based"].astype(bool) & (out["n"].fillna(0) < disclosure_threshold)
+    out = out[out["initiative_id"].isin(initiatives)]
+    return out.reindex(columns=INDICATOR_COLUMNS).sort_values(["initiative_id", "indicator_id", "period"], kind="stable").reset_index(drop=True)
