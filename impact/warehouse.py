@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-SCHEMAS = ("staging", "programme", "quality")
+SCHEMAS = ("staging", "programme", "quality", "marts")
 
 QUARANTINE_DDL = """
 CREATE TABLE IF NOT EXISTS staging.quarantine (

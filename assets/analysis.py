@@ -1,0 +1,100 @@
+"""Analysis layer: scored outcomes and indicators per initiative.
+
+Thin wrappers: the scoring lives in ``impact.instruments.scoring``, the
+indicators in ``impact.indicators``; these assets read the staged tables,
+call them for all initiatives of the run at once, and write ``marts.*``.
+"""
+
+from collections.abc import Sequence
+
+import pandas as pd
+from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
+
+from assets._metadata import column_schema, markdown_table
+from assets.settings import programme, theory_of_change
+from assets.staging import activities, participants, survey_responses
+from impact import warehouse
+from impact.indicators import compute_indicators
+from impact.instruments.scoring import SCORE_COLUMNS, score_outcomes
+from pipelines.partitions import initiative_partitions
+from pipelines.resources import DuckDBWarehouse
+
+
+def read_for(con, table: str, keys: Sequence[str]) -> pd.DataFrame:
+    """Rows of a warehouse table for the given initiatives (empty frame when the table does not exist)."""
+    if not warehouse.table_exists(con, table):
+        return pd.DataFrame(columns=["initiative_id"])
+    return con.execute(f"SELECT * FROM {table} WHERE initiative_id IN (SELECT unnest(?)) ORDER BY ALL", [list(keys)]).df()
+
+
+@asset(
+    group_name="analysis",
+    partitions_def=initiative_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[survey_responses, theory_of_change],
+    kinds={"pandas", "duckdb"},
+    owners=["team:data-engineering"],
+)
+def outcome_scores(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """One row per participant, wave and outcome: the score of the registered instrument (or the
+    custom outcome's value), its category (e.g. moderately lonely), and how many items were answered.
+    Scoring rules and their sources: ``impact/instruments/scoring.py``."""
+    keys = list(context.partition_keys)
+    with duckdb_warehouse.connect() as con:
+        survey = read_for(con, "staging.survey_responses", keys)
+        outcomes = read_for(con, "programme.outcomes", keys)
+        scores = score_outcomes(survey, outcomes) if len(survey) and len(outcomes) else pd.DataFrame(columns=SCORE_COLUMNS)
+        with warehouse.transaction(con):
+            warehouse.replace_rows(con, "marts.outcome_scores", scores, key_column="initiative_id", keys=keys)
+    summary = (
+        scores.groupby(["initiative_id", "outcome_id", "wave"])["score"].agg(["count", "mean"]).round(2).reset_index()
+        if len(scores) else pd.DataFrame()
+    )
+    return MaterializeResult(
+        metadata={
+            "scores_in_run": len(scores),
+            "scored_in_run": int(scores["score"].notna().sum()) if len(scores) else 0,
+            "dagster/column_schema": column_schema(scores),
+            "mean_score_per_wave": markdown_table(summary, 40) if len(summary) else MetadataValue.md("_no scores_"),
+        }
+    )
+
+
+@asset(
+    group_name="analysis",
+    partitions_def=initiative_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[participants, activities, survey_responses, outcome_scores, theory_of_change, programme],
+    kinds={"pandas", "duckdb"},
+    owners=["team:data-engineering"],
+)
+def indicators(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """Indicators per initiative for each quarter and the year (long format): reach, activities,
+    attendance, volunteer hours, response and retention, mean scores per wave, share improved, share
+    across the cut-off, reach by wijk and realisation against every target of the Theory of Change.
+    ``suppressed`` marks values resting on fewer people than the disclosure threshold."""
+    keys = list(context.partition_keys)
+    with duckdb_warehouse.connect() as con:
+        settings = con.execute("SELECT year, disclosure_threshold FROM programme.settings").fetchone()
+        frames = {t: read_for(con, t, keys) for t in (
+            "staging.participants", "staging.activities", "staging.survey_responses", "marts.outcome_scores",
+            "programme.outcomes", "programme.outputs")}
+        result = compute_indicators(
+            frames["staging.participants"], frames["staging.activities"], frames["staging.survey_responses"],
+            frames["marts.outcome_scores"], frames["programme.outcomes"], frames["programme.outputs"],
+            initiatives=keys, year=int(settings[0]), disclosure_threshold=int(settings[1]),
+        )
+        with warehouse.transaction(con):
+            warehouse.replace_rows(con, "marts.indicators", result, key_column="initiative_id", keys=keys)
+    year = result[(result["period"] == str(settings[0])) & result["indicator_id"].isin(
+        ["participants_reached", "activities_held", "volunteer_hours", "response_rate", "retention"])]
+    return MaterializeResult(
+        metadata={
+            "indicators_in_run": len(result),
+            "suppressed_in_run": int(result["suppressed"].sum()),
+            "dagster/column_schema": column_schema(result),
+            "year_overview": markdown_table(
+                year.pivot_table(index="initiative_id", columns="indicator_id", values="value").round(2).reset_index(), 40
+            ) if len(year) else MetadataValue.md("_none_"),
+        }
+    )
