@@ -72,8 +72,13 @@ IDENTIFIER_HEADERS: dict[str, tuple[str, ...]] = {
 _HEADER_KIND = {h: kind for kind, headers in IDENTIFIER_HEADERS.items() for h in headers}
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\w])(?:\+31|0031|0)[\s-]?[1-9](?:[\s-]?\d){8}(?!\d)")
+# A run of digits with the separators people type in phone numbers and BSNs: spaces, dashes,
+# dots, slashes, brackets, a leading + or 00 (e.g. "(030) 234 56 78", "+31 (0)6 1234 5678").
+DIGIT_RUN = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s\-./()]{6,}\d(?!\w)")
+PHONE = re.compile(r"^(?:\+31|0031|0)[\s\-./()]*\d(?:[\s\-./()]*\d){8}$")
 NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# Codes like participant numbers inside free text: letters, a dash, three or more digits ("ZZ-0014").
+CODE_LIKE = re.compile(r"\b[A-Za-z]{1,4}-\d{3,6}\b")
 FULL_DATE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/]\d{1,2}[-/]\d{4})\s*$")
 REDACTED = {"e-mail address": "[e-mail verwijderd]", "phone number": "[telefoonnummer verwijderd]", "BSN": "[BSN verwijderd]"}
 
@@ -114,15 +119,73 @@ def identifier_kind_of_values(values: pd.Series, share: float = 0.5) -> str | No
     return None
 
 
+def _digit_run(match: re.Match) -> str:
+    """A phone number (Dutch: 10 digits with a leading 0, or +31/0031 and 9 digits) or a BSN; else as it was."""
+    text = match.group(0)
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("0031"):
+        digits = "0" + digits[4:]
+    elif text.lstrip("(").startswith("+31") or (digits.startswith("31") and text.startswith("+")):
+        digits = "0" + digits[2:]
+    digits = digits.replace("00", "0", 1) if digits.startswith("00") else digits
+    if "(0)" in text and digits.startswith("00"):
+        digits = digits[1:]
+    if len(digits) == 10 and digits.startswith("0"):
+        return REDACTED["phone number"]
+    if len(digits) == 9 and is_bsn(digits):
+        return REDACTED["BSN"]
+    return text
+
+
 def redact_identifiers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Replace e-mail addresses, phone numbers and BSNs inside free text; returns (text, redacted mask)."""
     present = text.notna()
     s = text.where(present, "").astype(str)
     out = s.str.replace(EMAIL, REDACTED["e-mail address"], regex=True)
-    out = out.str.replace(PHONE, REDACTED["phone number"], regex=True)
+    out = out.str.replace(DIGIT_RUN, _digit_run, regex=True)
     out = out.str.replace(NINE_DIGITS, lambda m: REDACTED["BSN"] if is_bsn(m.group(0)) else m.group(0), regex=True)
     changed = present & (out != s)
     return out.where(present, None).astype("object"), changed
+
+
+def redact_codes(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Replace tokens that look like participant codes (``ZZ-0014``) inside free text."""
+    present = text.notna()
+    s = text.where(present, "").astype(str)
+    out = s.str.replace(CODE_LIKE, "[code verwijderd]", regex=True)
+    changed = present & (out != s)
+    return out.where(present, None).astype("object"), changed
+
+
+def normalise_codes(codes: pd.Series) -> pd.Series:
+    """One spelling per participant code: trimmed, upper case, inner spaces removed; a purely numeric
+    code without leading zeros (a spreadsheet turns ``007`` into 7, so both mean the same person)."""
+    present = codes.notna()
+    s = codes.where(present, "").astype(str).str.strip().str.upper().str.replace(r"\s+", "", regex=True)
+    numeric = s.str.fullmatch(r"\d+")
+    s = s.where(~numeric, s.str.lstrip("0").replace("", "0"))
+    return s.where(present & (s != ""), None).astype("object")
+
+
+# What a value typed in the wrong column may be, for the quarantine to leave it out.
+NAME_LIKE = re.compile(r"^[A-Z][a-zà-ÿ'.]+(?:\s+(?:van|de|der|den|el|ten|ter|la|le)?\s*)*\s+[A-Z][a-zà-ÿ'-]+")
+ADDRESS_LIKE = re.compile(r"[A-Za-zà-ÿ]{3,}\s+\d+\s?[a-zA-Z]?\b|\b\d{4}\s?[A-Za-z]{2}\b")
+
+
+def looks_personal(values: pd.Series, date_column: bool = False) -> pd.Series:
+    """Values that may identify a person: a name, an address or postcode, an e-mail address, a phone
+    number or BSN, a full date outside a date column, or long free text."""
+    text = values.where(values.notna(), "").astype(str).str.strip()
+    personal = (
+        text.str.match(NAME_LIKE)
+        | text.str.contains(ADDRESS_LIKE)
+        | text.str.contains(EMAIL)
+        | (redact_identifiers(text)[1])
+        | (text.str.len() > 60)
+    )
+    if not date_column:
+        personal |= text.str.match(FULL_DATE)
+    return personal & values.notna()
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -336,7 +336,7 @@ CASES: list[Case] = [
          (2, 1, 1)),
     Case("c43_follow_up_before_baseline", "survey",
          csv_bytes(S + ",contact", "C43-1,baseline,2018-06-01,4", "C43-1,follow_up,2018-02-01,6"),
-         tuple(f"{{f}}, row {r}: the follow_up answers ({{f}} row 2, 2018-02-01) are dated before the baseline "
+         tuple(f"{{f}}, row {r}: the follow_up answers ({{f}} row 2, 2018-02-01) are not dated after the baseline "
                "({f} row 1, 2018-06-01); these rows are set aside: check the dates and the waves" for r in (1, 2)),
          (2, 0, 2)),
     # coaching log (raw_data/coaching_sessions*.csv) -----------------------------------------

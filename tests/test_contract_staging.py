@@ -135,15 +135,42 @@ def test_codes_and_identifiers_never_reach_the_quarantine(tmp_path):
     stored = batch.quarantine.to_csv() + batch.staged.to_csv() + batch.notices.to_csv()
     for secret in ("PX-004", "jan@example.nl", "Jan Jansen", "12345678"):
         assert secret not in stored, secret
+    assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[4, 1, 3]]
     assert batch.quarantine["message"].tolist() == [
         "demo/participants_a.csv, row 2, column 'enrolled_on': '[participant code]' is not a date; "
         "expected a date like 2018-03-31 or 31-03-2018",
-        "demo/participants_a.csv, row 3, column 'wijk': '[e-mail verwijderd]' is not allowed; expected one of Utrecht's ten wijken "
+        "demo/participants_a.csv, row 3, column 'wijk': (value not shown: it may identify a person) is not allowed; "
+        "expected one of Utrecht's ten wijken "
         "(Binnenstad, Oost, Leidsche Rijn, West, Overvecht, Zuid, Noordoost, Zuidwest, Noordwest, Vleuten-De Meern) or empty",
         "demo/participants_a.csv, row 4, column '(beyond the last column)': the row has more values than the header has "
         "columns (4); check the separator or quotes",
     ]
-    assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[4, 1, 3]]
+
+
+def test_personal_data_typed_in_the_wrong_column_is_not_kept(tmp_path):
+    text = (
+        "participant_id,enrolled_on,wijk,age_band\n"
+        "TC-9003,05-01-2018,Kanaalstraat 12,12-03-1941\n"  # an address and a birth date
+        "TC-9004,05-01-2018,Overvect,18-29\n"  # a typo: shown, so the coach can fix it
+        "TC-9005,05-01-2018,Fatima Bakkali,18-29\n"  # a name
+    )
+    batch = stage_drops("participants", {"demo": [_drop(tmp_path, "participants_b.csv", text, "participants")]},
+                        {"demo": ContractContext()}, b"k")
+    stored = batch.quarantine.to_csv()
+    for secret in ("Kanaalstraat", "12-03-1941", "Fatima", "Bakkali", "TC-900"):
+        assert secret not in stored, secret
+    assert batch.quarantine["value"].tolist() == [None, None, "Overvect", None]
+
+
+def test_a_headerless_file_is_refused_without_repeating_its_first_row(tmp_path):
+    drop = _drop(tmp_path, "participants_c.csv", "FG-9001;Fatima Bakkali;05-01-2018;Overvecht;45-64\nFG-9002;Piet Smit;06-01-2018;Zuid;30-44\n",
+                 "participants")
+    message = stage_file(drop, ContractContext()).quarantine["message"].iloc[0]
+    assert message == (
+        "demo/participants_c.csv: the whole file is refused: it lacks the required columns 'participant_id', "
+        "'enrolled_on', 'wijk', 'age_band'; a participants file needs the columns participant_id, enrolled_on, wijk, "
+        "age_band (the first row looks like data: it must hold the column names)"
+    )
 
 
 def test_exact_repeats_are_kept_once_and_conflicts_are_both_set_aside(tmp_path):
@@ -166,3 +193,28 @@ def test_exact_repeats_are_kept_once_and_conflicts_are_both_set_aside(tmp_path):
          "correct or remove the wrong one"],
     ]
     assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[2, 1, 1], [2, 0, 2]]
+
+
+def test_a_leaver_recorded_in_a_later_drop_updates_the_registration(tmp_path):
+    q1 = _drop(tmp_path, "participants_q1.csv",
+               "participant_id,enrolled_on,wijk,age_band,left_on\nDB-1,2018-01-05,Oost,75+,\nDB-2,2018-01-06,Zuid,75+,\n",
+               "participants")
+    q3 = _drop(tmp_path, "participants_q3.csv",
+               "participant_id,enrolled_on,wijk,age_band,left_on\ndb-1,2018-01-05,Oost,75+,30-06-2018\n", "participants")
+    batch = stage_drops("participants", {"demo": [q1, q3]}, {"demo": ContractContext()}, b"k")
+    assert len(batch.staged) == 2
+    assert batch.staged["left_on"].notna().sum() == 1  # db-1 is DB-1: one person, who left on 30 June
+    assert batch.quarantine[["source_file", "source_row", "rule", "message"]].values.tolist() == [
+        ["demo/participants_q1.csv", 1, "superseded",
+         "demo/participants_q1.csv, row 1: superseded by demo/participants_q3.csv row 1, which repeats this "
+         "registration and adds left_on; that row is kept"],
+    ]
+    assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[2, 1, 1], [1, 1, 0]]
+
+
+def test_participant_codes_are_one_spelling(tmp_path):
+    drop = _drop(tmp_path, "participants_a.csv",
+                 "participant_id,enrolled_on,wijk,age_band\n007,2018-01-05,Oost,75+\n7,2018-01-05,Oost,75+\n", "participants")
+    batch = stage_drops("participants", {"demo": [drop]}, {"demo": ContractContext()}, b"k")
+    # a spreadsheet turns 007 into 7: one person, registered twice -> kept once
+    assert len(batch.staged) == 1 and batch.quarantine["rule"].tolist() == ["duplicate"]

@@ -28,6 +28,7 @@ def test_definitions_load_with_the_expected_graph():
     staged = ("participants", "activities", "survey_responses", "coaching_sessions")
     assert checks == {
         *((t, "raw_rows_add_up") for t in staged),
+        *((t, "raw_rows_recount") for t in staged),
         *((t, "no_direct_identifiers") for t in staged),
         *((t, "dates_in_programme_year") for t in ("participants", "activities", "survey_responses")),
         ("participants", "completeness"),

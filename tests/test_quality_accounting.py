@@ -35,10 +35,18 @@ def test_balanced_drops_pass(tmp_path):
 def test_a_row_the_reader_lost_is_found_by_recounting(tmp_path):
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "activities_a.csv").write_text("date,activity,attendees\n2018-01-01,a,1\n2018-01-02,b,2\n2018-01-03,c,3\n")
-    # the pipeline recorded and staged 2 rows, the file has 3
+    # the pipeline recorded and staged 2 rows, the file has 3: the tables add up, the recount does not
     con = _warehouse(tmp_path, ["demo/activities_a.csv"] * 2, [("demo/activities_a.csv", 2, 2)])
     table = row_accounting(con, "activities", tmp_path)
-    assert table[["raw_rows", "recorded_raw_rows", "balanced"]].values.tolist() == [[3, 2, False]]
+    assert table[["recorded_raw_rows", "recounted_rows", "balanced", "recount_agrees"]].values.tolist() == [[2, 3, True, False]]
+
+
+def test_a_row_lost_on_the_way_to_the_warehouse_unbalances(tmp_path):
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "activities_a.csv").write_text("date,activity,attendees\n2018-01-01,a,1\n2018-01-02,b,2\n")
+    con = _warehouse(tmp_path, ["demo/activities_a.csv"], [("demo/activities_a.csv", 2, 2)])  # read 2, stored 1
+    table = row_accounting(con, "activities")
+    assert table[["raw_rows", "staged_rows", "quarantined_rows", "balanced"]].values.tolist() == [[2, 1, 0, False]]
 
 
 def test_orphaned_staged_rows_are_unbalanced(tmp_path):

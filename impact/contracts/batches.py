@@ -13,6 +13,7 @@ Participant codes are pseudonymised last, so nothing downstream sees them.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,10 +29,12 @@ from impact.contracts.staging import (
     StagedDrop,
     empty_quarantine,
     empty_staged,
+    shown,
     stage_file,
 )
 from impact.ingest.drops import Drop
-from impact.privacy import pseudonymise, redact_identifiers
+from impact.contracts.models import schema_for
+from impact.privacy import looks_personal, pseudonymise, redact_identifiers
 
 DROP_SUMMARY_COLUMNS = (
     "initiative_id",
@@ -98,7 +101,7 @@ def stage_drops(
     quarantine_parts = [q for q in quarantine_parts if len(q)]
     quarantine = pd.concat(quarantine_parts, ignore_index=True) if quarantine_parts else empty_quarantine()
 
-    quarantine = mask_leaks(quarantine, frozenset().union(*(r.participant_codes for r in results)))
+    quarantine = mask_leaks(quarantine, frozenset().union(*(r.participant_codes for r in results)), kind)
     for column in PSEUDONYMISED_COLUMNS:
         if column in staged.columns and len(staged):
             staged[column] = _pseudonymise_by_initiative(staged, staged[column], pseudonym_key)
@@ -123,22 +126,44 @@ def stage_drops(
 PARTICIPANT_CODE = "[participant code]"
 
 
-def mask_leaks(quarantine: pd.DataFrame, codes: frozenset[str]) -> pd.DataFrame:
-    """Quarantine values and messages never hold a participant code or a direct identifier.
+NOT_SHOWN = "(value not shown: it may identify a person)"
 
-    A value equal to a participant code of the batch (a shifted column, a code
-    typed in the wrong place) is replaced, in the value and where the message
-    quotes it; e-mail addresses, phone numbers and BSNs are redacted.
+
+def _code_like(codes: frozenset[str]) -> frozenset[str]:
+    """Codes distinctive enough to mask wherever they appear (``7`` or ``30`` are answers too)."""
+    return frozenset(c for c in codes if len(c) >= 4 or (any(ch.isalpha() for ch in c) and any(ch.isdigit() for ch in c)))
+
+
+def mask_leaks(quarantine: pd.DataFrame, codes: frozenset[str], kind: str) -> pd.DataFrame:
+    """Quarantine values and messages never hold a participant code or something that may identify a person.
+
+    A value equal to a distinctive participant code of the batch (a shifted column) is replaced by
+    ``[participant code]``. A value that looks personal — a name, an address or postcode, an e-mail
+    address, a phone number, a BSN, a full date outside a date column, long text — is not kept, and the
+    message says so, unless it is close to an allowed value (a typo such as ``Overvect``).
     """
     if quarantine.empty:
         return quarantine
     q = quarantine.copy()
-    other = ~q["column"].isin(PSEUDONYMISED_COLUMNS)
-    leaked = other & q["value"].isin(codes)
-    if leaked.any():
-        quoted = "'" + q.loc[leaked, "value"].astype(str) + "'"
-        q.loc[leaked, "message"] = [m.replace(c, f"'{PARTICIPANT_CODE}'") for m, c in zip(q.loc[leaked, "message"], quoted)]
-        q.loc[leaked, "value"] = PARTICIPANT_CODE
+    schema = schema_for(kind)
+    other = ~q["column"].isin(PSEUDONYMISED_COLUMNS) & q["value"].notna()
+    leaked = other & q["value"].isin(_code_like(codes))
+    personal = pd.Series(False, index=q.index)
+    for column, rows in q[other & ~leaked].groupby("column"):
+        col = schema.columns.get(column)
+        dtype = str(col.dtype) if col is not None else ""
+        isin = next((c for c in col.checks if c.name == "isin"), None) if col is not None else None
+        flag = looks_personal(rows["value"], date_column=dtype.startswith("datetime64"))
+        if isin is not None:
+            allowed = [str(v) for v in isin.statistics["allowed_values"]]
+            close = rows["value"].map(lambda v: bool(difflib.get_close_matches(str(v), allowed, n=1, cutoff=0.75)))
+            flag = flag & ~close
+        personal.loc[rows.index] = flag
+    for mask, replacement in ((leaked, f"'{PARTICIPANT_CODE}'"), (personal, NOT_SHOWN)):
+        if mask.any():
+            quoted = q.loc[mask, "value"].map(lambda v: repr(shown(v)))
+            q.loc[mask, "message"] = [m.replace(c, replacement) for m, c in zip(q.loc[mask, "message"], quoted)]
+            q.loc[mask, "value"] = PARTICIPANT_CODE if replacement != NOT_SHOWN else None
     q.loc[other, "value"] = redact_identifiers(q.loc[other, "value"])[0]
     q["message"] = redact_identifiers(q["message"])[0]
     return q
@@ -165,6 +190,9 @@ def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame,
     key = list(CONFLICT_KEYS[kind])
     if not key:
         return kept, repeats
+    if kind == "participants":
+        kept, superseded = _supersede_completed_registrations(kept, key, values)
+        repeats = pd.concat([repeats, superseded], ignore_index=True)
     grouped = kept.groupby(["initiative_id", *key], dropna=False, sort=False)
     clash = grouped["source_row"].transform("size") > 1
     if not clash.any():
@@ -185,7 +213,7 @@ def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame,
 
 
 def set_aside_waves_out_of_order(staged: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A later wave answered before the same participant's baseline: both rows are set aside.
+    """A later wave answered on or before the same participant's baseline: both rows are set aside.
 
     The change between the waves would have the wrong sign, and only the coach
     can tell which date (or wave) is wrong.
@@ -194,13 +222,13 @@ def set_aside_waves_out_of_order(staged: pd.DataFrame) -> tuple[pd.DataFrame, pd
     base = staged[staged["wave"] == "baseline"][[*keys, "responded_on", "source_file", "source_row"]]
     later = staged[staged["wave"] != "baseline"].reset_index()
     pairs = later.merge(base, on=keys, suffixes=("", "_baseline"))
-    bad = pairs[pairs["responded_on"] < pairs["responded_on_baseline"]]
+    bad = pairs[pairs["responded_on"] <= pairs["responded_on_baseline"]]
     if bad.empty:
         return staged, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
     day = lambda col: bad[col].dt.strftime("%Y-%m-%d")  # noqa: E731
     bad = bad.assign(
         message="the " + bad["wave"] + " answers (" + bad["source_file"] + " row " + bad["source_row"].astype(str) + ", "
-        + day("responded_on") + ") are dated before the baseline (" + bad["source_file_baseline"] + " row "
+        + day("responded_on") + ") are not dated after the baseline (" + bad["source_file_baseline"] + " row "
         + bad["source_row_baseline"].astype(str) + ", " + day("responded_on_baseline")
         + "); these rows are set aside: check the dates and the waves"
     )
@@ -211,6 +239,39 @@ def set_aside_waves_out_of_order(staged: pd.DataFrame) -> tuple[pd.DataFrame, pd
     rows = staged[involved]
     message = pd.Series(per_participant.reindex(rows.set_index(keys).index).to_numpy(), index=rows.index)
     return staged[~involved], _row_entries(rows, "survey_responses", "wave_order", message)
+
+
+def _supersede_completed_registrations(kept: pd.DataFrame, key: list[str], values: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A later drop that repeats a registration and only fills in what was empty (typically ``left_on``
+    when someone leaves) updates it: the fuller row is kept, the earlier one is set aside as ``superseded``."""
+    keys = ["initiative_id", *key]
+    compared = [c for c in values if c not in key]
+    multi = kept.groupby(keys, sort=False)["source_row"].transform("size") > 1
+    group = kept[multi]
+    if group.empty:
+        return kept, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
+    # compatible: no column holds two different filled-in values
+    compatible = (group[compared].astype("object").groupby([group[k] for k in keys], sort=False)
+                  .transform(lambda c: c.dropna().nunique() <= 1).all(axis=1))
+    candidates = group[compatible].assign(_filled=group[compared].notna().sum(axis=1))
+    if candidates.empty:
+        return kept, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
+    order = ["_drop_order"] if "_drop_order" in candidates else ["source_file"]
+    candidates = candidates.sort_values([*keys, "_filled", *order, "source_row"], kind="stable")
+    keeper = candidates.groupby(keys, sort=False).tail(1)
+    earlier = candidates.drop(index=keeper.index)
+    if earlier.empty:
+        return kept, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
+    keep_at = keeper.set_index(keys)
+    joined = earlier.join(keep_at[["source_file", "source_row"]], on=keys, rsuffix="_keeper")
+    added = [
+        ", ".join(c for c in compared if pd.isna(row[c]) and pd.notna(keep_at.loc[tuple(row[k] for k in keys), c]))
+        for _, row in earlier.iterrows()
+    ]  # a handful of rows at most: one per participant updated in a later drop
+    message = ("superseded by " + joined["source_file_keeper"] + " row " + joined["source_row_keeper"].astype(str)
+               + ", which repeats this registration and adds " + pd.Series(added, index=earlier.index)
+               + "; that row is kept")
+    return kept.drop(index=earlier.index), _row_entries(earlier, "participants", "superseded", message)
 
 
 def _row_entries(rows: pd.DataFrame, table_name: str, rule: str, message: pd.Series) -> pd.DataFrame:

@@ -133,10 +133,19 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
     missing = [c for c in REQUIRED_COLUMNS[kind] if c not in raw.header]
     if missing:
         need = ", ".join(REQUIRED_COLUMNS[kind])
-        found = ", ".join(raw.original_header)
+        # the first row is echoed only when it looks like column names: if it holds data, it may be personal
+        cells = pd.Series(raw.original_header, dtype="object")
+        names_only = not privacy.looks_personal(cells).any() and not cells.str.contains(r"\d").any()
+        known = [h for h in raw.header if h in schema_for(kind).columns]
+        if names_only:
+            found = f"(found: {', '.join(raw.original_header)})"
+        elif known:
+            found = f"(recognised: {', '.join(known)})"
+        else:
+            found = "(the first row looks like data: it must hold the column names)"
         reason = (
             f"lacks the required column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)}; "
-            f"{FILE_KINDS[kind]} needs the columns {need} (found: {found})"
+            f"{FILE_KINDS[kind]} needs the columns {need} {found}"
         )
         return StagedDrop(drop, n, empty_staged(kind), refusal(drop, reason, "missing_column"), notices, refused=True)
 
@@ -183,7 +192,11 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
     else:
         staged.insert(0, "initiative_id", drop.initiative_id)
     quarantine = quarantine.sort_values(["source_row", "column"], kind="stable").reset_index(drop=True)
-    codes = frozenset(coercion.clean_text(frame["participant_id"]).dropna()) if "participant_id" in frame else frozenset()
+    if "participant_id" in frame:
+        written = coercion.clean_text(frame["participant_id"])
+        codes = frozenset(written.dropna()) | frozenset(privacy.normalise_codes(written).dropna())
+    else:
+        codes = frozenset()
     return StagedDrop(drop, n, staged.reset_index(drop=True), quarantine, notices, participant_codes=codes)
 
 
@@ -221,6 +234,11 @@ def _protect_free_text(drop: Drop, values: pd.Series, column: str) -> tuple[pd.S
         notices.append(Notice(drop.source_file, column, "redacted_identifier",
                               f"{drop.source_file}: column '{column}': an e-mail address, phone number or BSN was removed "
                               f"from {int(redacted.sum())} row(s)"))
+    values, coded = privacy.redact_codes(values)
+    if coded.any():
+        notices.append(Notice(drop.source_file, column, "redacted_identifier",
+                              f"{drop.source_file}: column '{column}': something that looks like a participant code was "
+                              f"removed from {int(coded.sum())} row(s)"))
     values, neutralised = privacy.neutralise_formulas(values)
     if neutralised.any():
         notices.append(Notice(drop.source_file, column, "formula_neutralised",
@@ -260,6 +278,8 @@ def _coerce(source: pd.Series, name: str, column: pa.Column) -> tuple[pd.Series,
         )
         return values, failed, "whole_number" if whole else "number", message
     text = coercion.clean_text(source)
+    if name in PSEUDONYMISED_COLUMNS:
+        text = privacy.normalise_codes(text)  # DB-007, db-007 and 007/7 are one participant each
     isin = next((c for c in column.checks if c.name == "isin"), None)
     if isin is not None:
         text = coercion.to_category(text, tuple(isin.statistics["allowed_values"]), meta.get("aliases"))

@@ -168,6 +168,12 @@ def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], di
     return records, {"encoding": encoding, "delimiter": delimiter}
 
 
+def choose_sheet(names: list[str], kind: str) -> str:
+    """The sheet named like the kind (``Survey``, ``survey september``), else the first sheet."""
+    exact = next((n for n in names if normalise_header(n) == kind), None)
+    return exact or next((n for n in names if normalise_header(n).startswith(kind)), names[0])
+
+
 def _records_from_xlsx(path: Path, source_file: str, kind: str) -> tuple[list[list[object]], dict[str, str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -180,8 +186,7 @@ def _records_from_xlsx(path: Path, source_file: str, kind: str) -> tuple[list[li
         ) from None
     try:
         names = wb.sheetnames
-        chosen = next((n for n in names if normalise_header(n) == kind), None)
-        chosen = chosen or next((n for n in names if normalise_header(n).startswith(kind)), names[0])
+        chosen = choose_sheet(names, kind)
         sheet = wb[chosen]
         sheet.reset_dimensions()  # some tools store a wrong sheet size; read what is there
         records = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -200,13 +205,17 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
     else:
         records, info = _records_from_xlsx(path, source_file, kind)
 
-    if not records or all(_blank(v) for v in records[0]):
-        raise UnreadableDrop(source_file, "has no header row; the first row must hold the column names", "no_header")
+    notes: list[str] = []
+    leading = next((i for i, r in enumerate(records) if not all(_blank(v) for v in r)), None)
+    if leading is None:
+        raise UnreadableDrop(source_file, "is empty; expected a header row and data rows", "empty_file")
+    if leading:
+        records = records[leading:]  # empty rows above the header (Excel exports)
+        notes.append(f"{source_file}: the first {leading} row(s) are empty; the column names were read from row {leading + 1}")
     original = [str(v).strip() if v is not None else "" for v in records[0]]
     while original and original[-1] == "":  # trailing empty header cells (Excel)
         original.pop()
     header = [normalise_header(h) for h in original]
-    notes: list[str] = []
     unnamed: list[str] = []
     for i, h in enumerate(header):
         if not h:
@@ -243,7 +252,8 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
         numbers.append(number)
         extras.append(" | ".join(extra))
     if not rows:
-        raise UnreadableDrop(source_file, "has a header but no data rows", "empty_file")
+        where = f" (sheet '{info['sheet']}')" if info.get("sheet") else ""
+        raise UnreadableDrop(source_file, f"has a header but no data rows{where}", "empty_file")
 
     frame = pd.DataFrame(rows, columns=header, dtype="object")
     frame.insert(0, "source_row", pd.array(numbers, dtype="int64"))

@@ -1,10 +1,11 @@
 """Row accounting: every raw row is either staged or quarantined (DESIGN.md §4).
 
-Raw rows are counted a second time here with pandas' own readers, independent
-of the pipeline's reader, so a row the reader lost shows up as a gap; staged
-and quarantined rows are counted in their tables, so a row lost or doubled
-on the way to the warehouse shows up too. Staged rows whose drop is unknown
-(left from a drop that no longer exists) make their table unbalanced.
+Staged and quarantined rows are counted in their tables, so a row lost or
+doubled on the way to the warehouse shows up as a gap (ERROR); staged rows
+whose drop is unknown (left from a drop that no longer exists) do too. Raw
+rows are also recounted with pandas' own readers, independent of the
+pipeline's reader: pandas reads some files differently (an unquoted comma, a
+sheet of notes), so a disagreement is a WARN for a person to look at.
 """
 
 from __future__ import annotations
@@ -18,14 +19,20 @@ import pandas as pd
 from impact.warehouse import table_exists
 
 
-def independent_row_count(path: Path) -> int | None:
-    """Data rows in a drop as pandas reads it (blank rows not counted), or None if pandas cannot read it."""
+def independent_row_count(path: Path, kind: str | None = None) -> int | None:
+    """Data rows in a drop as pandas reads it (blank rows not counted), or None if pandas cannot read it.
+
+    For a workbook it reads the sheet the pipeline reads (``choose_sheet``).
+    """
+    from impact.ingest.drops import kind_of
+    from impact.ingest.readers import choose_sheet
+
     try:
         if path.suffix.lower() == ".xlsx":
-            sheets = pd.read_excel(path, sheet_name=None, dtype=str, header=0)
-            kind = path.name.lower()
-            name = next((n for n in sheets if kind.startswith(n.strip().lower())), next(iter(sheets)))
-            frame = sheets[name]
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str, header=None)
+            frame = sheets[choose_sheet(list(sheets), kind or kind_of(path.name) or "")]
+            frame = frame.dropna(how="all")
+            frame = frame.iloc[1:]  # the header row
         else:
             raw = path.read_bytes()
             text = None
@@ -41,7 +48,8 @@ def independent_row_count(path: Path) -> int | None:
             text = text.removeprefix("\ufeff").lstrip("\r\n")
             if text.startswith(("sep=;", "sep=,")):
                 text = text.split("\n", 1)[1]
-            frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str, keep_default_na=False)
+            frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str, keep_default_na=False,
+                                skip_blank_lines=True)
     except Exception:  # noqa: BLE001 - "cannot be read" is an answer here
         return None
     cells = frame.fillna("").astype(str).apply(lambda c: c.str.strip())
@@ -49,7 +57,11 @@ def independent_row_count(path: Path) -> int | None:
 
 
 def row_accounting(con: duckdb.DuckDBPyConnection, table_name: str, raw_data: Path | None = None) -> pd.DataFrame:
-    """Per drop: raw rows (recorded and, with ``raw_data``, recounted), staged, quarantined, and whether they add up."""
+    """Per drop: raw rows as read, staged and quarantined rows as found in their tables, and whether they add up.
+
+    With ``raw_data`` each drop is also recounted with pandas (``recounted_rows``,
+    ``recount_agrees``; refused drops agree by definition).
+    """
     staged_source = (
         f"SELECT source_file, count(*) AS n FROM staging.{table_name} GROUP BY source_file"
         if table_exists(con, f"staging.{table_name}")
@@ -76,21 +88,18 @@ def row_accounting(con: duckdb.DuckDBPyConnection, table_name: str, raw_data: Pa
         """,
         [table_name, table_name],
     ).df()
-    if raw_data is not None:
-        table["raw_rows"] = [
-            independent_row_count(raw_data / f) if isinstance(f, str) and (raw_data / f).is_file() else None
-            for f in table["source_file"]
-        ]
-        table["raw_rows"] = table["raw_rows"].astype("Int64")
-        # a file pandas cannot read either is fine when it was refused as a whole
-        unreadable = table["raw_rows"].isna() & table["refused"]
-        table.loc[unreadable, "raw_rows"] = table.loc[unreadable, "recorded_raw_rows"]
-    else:
-        table["raw_rows"] = table["recorded_raw_rows"].astype("Int64")
+    table["raw_rows"] = table["recorded_raw_rows"].astype("Int64")
     total = table["staged_rows"] + table["quarantined_rows"]
-    table["balanced"] = (
-        table["recorded_raw_rows"].notna()
-        & (table["raw_rows"] == table["recorded_raw_rows"]).fillna(False)
-        & (table["raw_rows"] == total).fillna(False)
-    ).astype(bool)
+    table["balanced"] = (table["recorded_raw_rows"].notna() & (table["raw_rows"] == total).fillna(False)).astype(bool)
+    if raw_data is not None:
+        # a second opinion: pandas' own count of the file (it reads some files differently, so a
+        # disagreement asks a person to look rather than stopping anything)
+        table["recounted_rows"] = pd.array(
+            [
+                independent_row_count(raw_data / f) if isinstance(f, str) and (raw_data / f).is_file() else None
+                for f in table["source_file"]
+            ],
+            dtype="Int64",
+        )
+        table["recount_agrees"] = (table["refused"] | (table["recounted_rows"] == table["recorded_raw_rows"]).fillna(False)).astype(bool)
     return table

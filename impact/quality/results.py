@@ -64,3 +64,36 @@ def accounting_results(accounting: pd.DataFrame, table_name: str) -> pd.DataFram
         },
         columns=list(RESULT_COLUMNS),
     )
+
+
+def recount_results(accounting: pd.DataFrame, table_name: str) -> pd.DataFrame:
+    """pandas' recount of every drop against the rows the pipeline read, per initiative (WARN)."""
+    if accounting.empty or "recount_agrees" not in accounting:
+        return pd.DataFrame(columns=list(RESULT_COLUMNS))
+    known = accounting[accounting["initiative_id"] != "(unknown drop)"]
+    per = known.groupby("initiative_id", sort=True).agg(
+        off=("recount_agrees", lambda b: int((~b).sum())), drops=("source_file", "size")
+    ).reset_index()
+    disagree = known[~known["recount_agrees"]]
+    where = (disagree["source_file"] + ": read " + disagree["recorded_raw_rows"].astype(str) + ", pandas counts "
+             + disagree["recounted_rows"].astype("object").where(disagree["recounted_rows"].notna(), "none").astype(str))
+    where = where.groupby(disagree["initiative_id"]).agg("; ".join)
+    return pd.DataFrame(
+        {
+            "check_name": "raw_rows_recount",
+            "table_name": table_name,
+            "initiative_id": per["initiative_id"],
+            "severity": "WARN",
+            "outcome": per["off"].map(lambda n: "passed" if n == 0 else "warning"),
+            "expectation": "pandas counts as many data rows in each drop as the pipeline read",
+            "column": None,
+            "element_count": per["drops"].astype("Int64"),
+            "unexpected_count": per["off"].astype("Int64"),
+            "unexpected_percent": (100.0 * per["off"] / per["drops"]).astype("float64"),
+            "observed_value": None,
+            "expected": "the same count",
+            "description": "A second reader (pandas) counts the same rows in each drop; if not, look at the file",
+            "failing_rows": per["initiative_id"].map(where),
+        },
+        columns=list(RESULT_COLUMNS),
+    )

@@ -250,10 +250,12 @@ SURVEY_RETENTION = """
          per AS (SELECT initiative_id, count(*) FILTER (WHERE has_baseline) AS baseline,
                         count(*) FILTER (WHERE has_baseline AND has_follow_up) AS paired
                  FROM waves GROUP BY ALL)
-    SELECT per.initiative_id, reg.registered, per.baseline, per.paired,
-           per.baseline / nullif(reg.registered, 0) AS baseline_response,
-           per.paired / nullif(per.baseline, 0) AS retention
-    FROM per LEFT JOIN reg USING (initiative_id)
+    -- from the register, so an initiative whose survey drops were all refused shows 0, not nothing
+    SELECT reg.initiative_id, reg.registered, coalesce(per.baseline, 0) AS baseline, coalesce(per.paired, 0) AS paired,
+           coalesce(per.baseline, 0) / reg.registered AS baseline_response,
+           coalesce(per.paired / nullif(per.baseline, 0), 0) AS retention
+    FROM reg LEFT JOIN per USING (initiative_id)
+    WHERE reg.registered > 0
 """
 COACHING_LOG = """
     SELECT initiative_id, count(*) FILTER (WHERE kind = 'one_to_one') AS one_to_one_sessions
