@@ -192,7 +192,7 @@ def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame,
         return kept, repeats
     if kind == "participants":
         kept, superseded = _supersede_completed_registrations(kept, key, values)
-        repeats = pd.concat([repeats, superseded], ignore_index=True)
+        repeats = pd.concat([p for p in (repeats, superseded) if len(p)], ignore_index=True) if len(superseded) else repeats
     grouped = kept.groupby(["initiative_id", *key], dropna=False, sort=False)
     clash = grouped["source_row"].transform("size") > 1
     if not clash.any():
@@ -243,35 +243,31 @@ def set_aside_waves_out_of_order(staged: pd.DataFrame) -> tuple[pd.DataFrame, pd
 
 def _supersede_completed_registrations(kept: pd.DataFrame, key: list[str], values: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A later drop that repeats a registration and only fills in what was empty (typically ``left_on``
-    when someone leaves) updates it: the fuller row is kept, the earlier one is set aside as ``superseded``."""
+    when someone leaves) updates it: the fuller row is kept, the earlier one is set aside as ``superseded``.
+
+    Loops over the participants registered more than once only (a handful), never over all rows.
+    """
     keys = ["initiative_id", *key]
     compared = [c for c in values if c not in key]
+    order = ["_drop_order"] if "_drop_order" in kept else ["source_file"]
     multi = kept.groupby(keys, sort=False)["source_row"].transform("size") > 1
-    group = kept[multi]
-    if group.empty:
+    superseded, messages = [], []
+    for _, rows in kept[multi].groupby(keys, sort=False):
+        if any(rows[c].dropna().nunique() > 1 for c in compared):
+            continue  # two different filled-in values: a conflict, not an update
+        rows = rows.assign(_filled=rows[compared].notna().sum(axis=1)).sort_values(["_filled", *order, "source_row"], kind="stable")
+        keeper = rows.iloc[-1]
+        for index, row in rows.iloc[:-1].iterrows():
+            added = [c for c in compared if pd.isna(row[c]) and pd.notna(keeper[c])]
+            superseded.append(index)
+            messages.append(
+                f"superseded by {keeper['source_file']} row {keeper['source_row']}, which repeats this registration"
+                + (f" and adds {', '.join(added)}" if added else "") + "; that row is kept"
+            )
+    if not superseded:
         return kept, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
-    # compatible: no column holds two different filled-in values
-    compatible = (group[compared].astype("object").groupby([group[k] for k in keys], sort=False)
-                  .transform(lambda c: c.dropna().nunique() <= 1).all(axis=1))
-    candidates = group[compatible].assign(_filled=group[compared].notna().sum(axis=1))
-    if candidates.empty:
-        return kept, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
-    order = ["_drop_order"] if "_drop_order" in candidates else ["source_file"]
-    candidates = candidates.sort_values([*keys, "_filled", *order, "source_row"], kind="stable")
-    keeper = candidates.groupby(keys, sort=False).tail(1)
-    earlier = candidates.drop(index=keeper.index)
-    if earlier.empty:
-        return kept, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
-    keep_at = keeper.set_index(keys)
-    joined = earlier.join(keep_at[["source_file", "source_row"]], on=keys, rsuffix="_keeper")
-    added = [
-        ", ".join(c for c in compared if pd.isna(row[c]) and pd.notna(keep_at.loc[tuple(row[k] for k in keys), c]))
-        for _, row in earlier.iterrows()
-    ]  # a handful of rows at most: one per participant updated in a later drop
-    message = ("superseded by " + joined["source_file_keeper"] + " row " + joined["source_row_keeper"].astype(str)
-               + ", which repeats this registration and adds " + pd.Series(added, index=earlier.index)
-               + "; that row is kept")
-    return kept.drop(index=earlier.index), _row_entries(earlier, "participants", "superseded", message)
+    earlier = kept.loc[superseded]
+    return kept.drop(index=superseded), _row_entries(earlier, "participants", "superseded", pd.Series(messages, index=earlier.index))
 
 
 def _row_entries(rows: pd.DataFrame, table_name: str, rule: str, message: pd.Series) -> pd.DataFrame:
