@@ -16,6 +16,7 @@ from assets.staging import activities, participants, survey_responses
 from impact import warehouse
 from impact.indicators import compute_indicators
 from impact.instruments.scoring import SCORE_COLUMNS, score_outcomes
+from impact.statistics.hypotheses import conclude, test_hypotheses
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import DuckDBWarehouse
 
@@ -96,5 +97,66 @@ def indicators(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse
             "year_overview": markdown_table(
                 year.pivot_table(index="initiative_id", columns="indicator_id", values="value").round(2).reset_index(), 40
             ) if len(year) else MetadataValue.md("_none_"),
+        }
+    )
+
+
+@asset(
+    group_name="analysis",
+    partitions_def=initiative_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[outcome_scores, theory_of_change, programme],
+    kinds={"scipy", "duckdb"},
+    owners=["team:data-engineering"],
+)
+def hypothesis_tests(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """Each hypothesis of the Theory of Change tested on the participants with both waves, as declared
+    (paired t, Wilcoxon signed-rank, McNemar, or a documented ``auto`` choice), before the Holm
+    correction: n per wave and paired, means, the difference with its interval, the statistic, p,
+    the effect size with its interval, the minimum detectable effect and the attrition note."""
+    keys = list(context.partition_keys)
+    with duckdb_warehouse.connect() as con:
+        alpha, min_pairs = con.execute("SELECT alpha, min_pairs FROM programme.settings").fetchone()
+        tests = test_hypotheses(
+            read_for(con, "programme.hypotheses", keys), read_for(con, "programme.outcomes", keys),
+            read_for(con, "marts.outcome_scores", keys), int(min_pairs), float(alpha),
+        )
+        with warehouse.transaction(con):
+            warehouse.replace_rows(con, "marts.hypothesis_tests", tests, key_column="initiative_id", keys=keys)
+    shown = tests[["initiative_id", "hypothesis_id", "test", "n_pairs", "mean_difference", "p_value"]]
+    return MaterializeResult(
+        metadata={
+            "hypotheses_in_run": len(tests),
+            "tests": markdown_table(shown.round(4), 40) if len(shown) else MetadataValue.md("_no hypotheses_"),
+        }
+    )
+
+
+@asset(
+    group_name="analysis",
+    deps=[hypothesis_tests],
+    kinds={"statsmodels", "duckdb"},
+    owners=["team:data-engineering"],
+)
+def hypothesis_results(duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """The programme's verdicts: the Holm correction across the primary hypotheses of all initiatives
+    of the year, and per hypothesis ``supported``, ``contradicted``, ``not_shown`` (with the minimum
+    detectable effect) or ``insufficient_data``. Depends on every initiative's tests."""
+    with duckdb_warehouse.connect() as con:
+        alpha = float(con.execute("SELECT alpha FROM programme.settings").fetchone()[0])
+        tests = con.execute("SELECT * FROM marts.hypothesis_tests ORDER BY initiative_id, hypothesis_id").df()
+        results = conclude(tests, alpha)
+        with warehouse.transaction(con):
+            warehouse.replace_rows(con, "marts.hypothesis_results", results, key_column=None)
+    shown = results[["initiative_id", "hypothesis_id", "test", "n_pairs", "mean_difference", "p_value", "p_adjusted", "verdict"]]
+    return MaterializeResult(
+        metadata={
+            "hypotheses": len(results),
+            "supported": int((results["verdict"] == "supported").sum()),
+            "contradicted": int((results["verdict"] == "contradicted").sum()),
+            "not_shown": int((results["verdict"] == "not_shown").sum()),
+            "insufficient_data": int((results["verdict"] == "insufficient_data").sum()),
+            "verdicts": markdown_table(shown.round(4), 60) if len(shown) else MetadataValue.md("_no hypotheses_"),
+            "dagster/column_schema": column_schema(results),
         }
     )

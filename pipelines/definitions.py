@@ -5,7 +5,7 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor
 
 from assets.settings import drop_inventory, programme, theory_of_change
-from assets.analysis import indicators, outcome_scores
+from assets.analysis import hypothesis_results, hypothesis_tests, indicators, outcome_scores
 from assets.quality import quality_checks
 from assets.reports import data_quality_report
 from assets.staging import staging_assets
@@ -13,7 +13,7 @@ from pipelines.jobs import coaching_year_job
 from pipelines.resources import CoachingFiles, DuckDBWarehouse
 
 defs = Definitions(
-    assets=[programme, theory_of_change, drop_inventory, *staging_assets, outcome_scores, indicators, data_quality_report],
+    assets=[programme, theory_of_change, drop_inventory, *staging_assets, outcome_scores, indicators, hypothesis_tests, hypothesis_results, data_quality_report],
     asset_checks=quality_checks,
     jobs=[coaching_year_job],
     resources={"files": CoachingFiles(), "duckdb_warehouse": DuckDBWarehouse()},
