@@ -15,6 +15,7 @@ from dagster import (
 )
 
 from assets._metadata import markdown_table
+from assets.analysis import outcome_scores
 from assets.settings import programme
 from assets.staging import activities, coaching_sessions, participants, survey_responses
 from impact.quality import row_accounting
@@ -25,6 +26,7 @@ from impact.quality.results import (
     recount_results,
     replace_results,
 )
+from impact.quality.reliability import reliability_results
 from impact.quality.rules import RULES, ProgrammeYear, QualityRule
 from pipelines.resources import CoachingFiles, DuckDBWarehouse
 
@@ -104,8 +106,25 @@ def rule_check(rule: QualityRule) -> AssetChecksDefinition:
     return _check
 
 
+@asset_check(
+    asset=outcome_scores,
+    name="reliability",
+    blocking=True,
+    description="Cronbach's alpha per initiative, multi-item instrument and wave is at least 0.70. "
+    "WARN: a low alpha is reported next to the results.",
+)
+def reliability(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
+    with duckdb_warehouse.connect() as con:
+        survey = con.execute("SELECT * FROM staging.survey_responses").df()
+        outcomes = con.execute("SELECT * FROM programme.outcomes").df()
+        results = reliability_results(survey, outcomes)
+        replace_results(con, "reliability", "outcome_scores", results)
+    return _result(results, "WARN")
+
+
 quality_checks = [
     *(accounting_check(t, a) for t, a in STAGED.items()),
     *(recount_check(t, a) for t, a in STAGED.items()),
     *(rule_check(r) for r in RULES),
+    reliability,
 ]

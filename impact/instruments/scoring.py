@@ -184,3 +184,22 @@ def dichotomy(instrument: str, outcome_type: str | None) -> tuple[str, Callable[
     if instrument == "custom" and outcome_type == "binary":
         return "yes", lambda s: s
     return None
+
+
+def item_scores(frame: pd.DataFrame, instrument: str) -> pd.DataFrame | None:
+    """Per-item scores as the scale adds them up (De Jong Gierveld: 0/1 lonely answers; Rosenberg:
+    reversed where needed, 0–3; WHO-5: 0–5), for reliability; None for single-item instruments."""
+    if instrument in DJG_NEGATIVE:
+        negative = [f"{instrument}_{i}" for i in DJG_NEGATIVE[instrument]]
+        positive = [f"{instrument}_{i}" for i in DJG_POSITIVE[instrument]]
+        neg, pos = _items(frame, negative), _items(frame, positive)
+        return pd.concat([neg.isin([2, 3]).astype(float).where(neg.notna()), pos.isin([1, 2]).astype(float).where(pos.notna())], axis=1)
+    if instrument == "rses":
+        codes = _items(frame, [f"rses_{i}" for i in range(1, 11)])
+        scores = codes - 1
+        reversed_cols = [f"rses_{i}" for i in RSES_REVERSED]
+        scores[reversed_cols] = 4 - codes[reversed_cols]
+        return scores
+    if instrument == "who5":
+        return _items(frame, [f"who5_{i}" for i in range(1, 6)])
+    return None
