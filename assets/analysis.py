@@ -16,7 +16,7 @@ from assets.staging import activities, participants, survey_responses
 from impact import warehouse
 from impact.indicators import compute_indicators
 from impact.instruments.scoring import SCORE_COLUMNS, score_outcomes
-from impact.statistics.hypotheses import conclude, test_hypotheses
+from impact.statistics.hypotheses import conclude, run_hypothesis_tests
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import DuckDBWarehouse
 
@@ -117,7 +117,7 @@ def hypothesis_tests(context: AssetExecutionContext, duckdb_warehouse: DuckDBWar
     keys = list(context.partition_keys)
     with duckdb_warehouse.connect() as con:
         alpha, min_pairs = con.execute("SELECT alpha, min_pairs FROM programme.settings").fetchone()
-        tests = test_hypotheses(
+        tests = run_hypothesis_tests(
             read_for(con, "programme.hypotheses", keys), read_for(con, "programme.outcomes", keys),
             read_for(con, "marts.outcome_scores", keys), int(min_pairs), float(alpha),
         )

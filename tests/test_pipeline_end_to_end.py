@@ -266,3 +266,52 @@ def test_sample_year_plus_a_folder_of_broken_drops(tmp_path, monkeypatch, capsys
     assert not {c for c in codes if c in values or f"'{c}'" in text}
     assert "broken-drops" in out
     con.close()
+
+
+def test_sample_verdicts_are_those_the_generator_planted(built_sample):
+    con = built_sample["con"]
+    verdicts = dict(con.execute(
+        "SELECT initiative_id || ':' || hypothesis_id, verdict FROM marts.hypothesis_results").fetchall())
+    assert verdicts == {
+        "digitale-buddies:H1": "supported", "digitale-buddies:H2": "supported",
+        "food-for-good:H1": "not_shown", "imc-weekendschool:H1": "supported",
+        "nieuw-rotsoord:H1": "insufficient_data", "sociale-supermarkt:H1": "supported",
+        "talent-connection:H1": "supported", "utrecht-cares:H1": "contradicted",
+        "zorgverslimming:H1": "supported", "zus-en-zo:H1": "supported",
+    }
+    # Digitale Buddies: loneliness 1.11 points lower on the De Jong Gierveld 11 (the published result)
+    change = con.execute("SELECT mean_difference FROM marts.hypothesis_results "
+                         "WHERE initiative_id = 'digitale-buddies' AND hypothesis_id = 'H1'").fetchone()[0]
+    assert change == pytest.approx(-1.11, abs=0.05)
+    not_shown = con.execute("SELECT mde, p_value FROM marts.hypothesis_results WHERE verdict = 'not_shown'").fetchone()
+    assert not_shown[0] > 0 and not_shown[1] > 0.05  # absence of evidence comes with what could have been detected
+
+
+def test_sample_indicators_cover_every_initiative_and_period(built_sample):
+    con = built_sample["con"]
+    periods = con.execute("SELECT initiative_id, list(DISTINCT period ORDER BY period) FROM marts.indicators "
+                          "WHERE indicator_id = 'participants_new' GROUP BY 1 ORDER BY 1").fetchall()
+    assert [p[0] for p in periods] == NINE
+    assert all(p[1] == ["2018", "2018-Q1", "2018-Q2", "2018-Q3", "2018-Q4"] for p in periods)
+    # reach for the year equals the staged register inside 2018
+    reach = dict(con.execute("SELECT initiative_id, value FROM marts.indicators "
+                             "WHERE indicator_id = 'participants_reached' AND period = '2018'").fetchall())
+    register = dict(con.execute("SELECT initiative_id, count(*) FROM staging.participants "
+                                "WHERE year(enrolled_on) = 2018 GROUP BY 1").fetchall())
+    assert reach == {k: float(v) for k, v in register.items()}
+
+
+def test_a_custom_outcome_initiative_gets_its_result_with_no_code_change(locations_env):
+    raw, wh, _ = locations_env
+    shutil.copy(SAMPLE_RAW_DATA / "coaching_sessions.csv", raw / "coaching_sessions.csv")
+    folder = write_demo_initiative(raw, "buurtkamer-oost")  # custom numeric outcome 'contact', H1 paired_t
+    codes = [f"B{i}" for i in range(14)]
+    (folder / "participants_2018.csv").write_text(
+        "participant_id,enrolled_on,wijk,age_band\n" + "".join(f"{c},2018-02-01,Oost,65-74\n" for c in codes), encoding="utf-8")
+    rows = "".join(f"{c},baseline,2018-02-15,{3 + i % 3}\n{c},follow_up,2018-10-01,{5 + i % 4}\n" for i, c in enumerate(codes))
+    (folder / "survey_2018.csv").write_text("participant_id,wave,responded_on,contact\n" + rows, encoding="utf-8")
+    assert main(["build"]) == 0
+    con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
+    result = con.execute("SELECT test, n_pairs, verdict FROM marts.hypothesis_results WHERE initiative_id = 'buurtkamer-oost'").fetchall()
+    con.close()
+    assert result == [("paired_t", 14, "supported")]

@@ -1,6 +1,6 @@
 """Testing the hypotheses of the Theories of Change on the scored outcomes (DESIGN.md §5).
 
-``test_hypotheses`` runs one test per hypothesis (the only loop) on the
+``run_hypothesis_tests`` runs one test per hypothesis (the only loop) on the
 participants who have both waves; ``conclude`` applies the Holm correction across
 the programme's primary hypotheses and gives each its verdict. Rows follow the
 ``hypothesis_results`` contract of DESIGN.md §6.
@@ -56,7 +56,7 @@ def _waves(scores: pd.DataFrame, initiative_id: str, outcome_id: str) -> pd.Data
     return s.pivot_table(index="participant_id", columns="wave", values="score", aggfunc="first")
 
 
-def test_one(h: pd.Series, scores: pd.DataFrame, min_pairs: int, alpha: float) -> dict:
+def run_one_test(h: pd.Series, scores: pd.DataFrame, min_pairs: int, alpha: float) -> dict:
     """Test one hypothesis; ``h`` is a row of ``programme.hypotheses`` joined with its outcome."""
     wide = _waves(scores, h["initiative_id"], h["outcome_id"])
     base = wide["baseline"] if "baseline" in wide else pd.Series(dtype=float)
@@ -112,12 +112,12 @@ def _mean(values: np.ndarray) -> float | None:
     return float(np.mean(values)) if len(values) else None
 
 
-def test_hypotheses(hypotheses: pd.DataFrame, outcomes: pd.DataFrame, scores: pd.DataFrame, min_pairs: int, alpha: float) -> pd.DataFrame:
+def run_hypothesis_tests(hypotheses: pd.DataFrame, outcomes: pd.DataFrame, scores: pd.DataFrame, min_pairs: int, alpha: float) -> pd.DataFrame:
     """One row per hypothesis of the given initiatives, before the Holm correction."""
     if hypotheses.empty:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     spec = hypotheses.merge(outcomes[["initiative_id", "outcome_id", "instrument", "type"]], on=["initiative_id", "outcome_id"], how="left")
-    rows = [test_one(h, scores, min_pairs, alpha) for _, h in spec.sort_values(["initiative_id", "hypothesis_id"]).iterrows()]
+    rows = [run_one_test(h, scores, min_pairs, alpha) for _, h in spec.sort_values(["initiative_id", "hypothesis_id"]).iterrows()]
     return pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
 
 

@@ -1,0 +1,71 @@
+"""Hypothesis orchestration: which test runs and why, the Holm family, verdicts, the minimum pairs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from impact.statistics.hypotheses import choose_test, conclude, run_hypothesis_tests
+
+
+def _scores(initiative, outcome, pairs, extra_baseline=()):
+    rows = []
+    for i, (b, f) in enumerate(pairs):
+        rows += [(initiative, f"p{i}", "baseline", outcome, b), (initiative, f"p{i}", "follow_up", outcome, f)]
+    rows += [(initiative, f"x{i}", "baseline", outcome, b) for i, b in enumerate(extra_baseline)]
+    return pd.DataFrame(rows, columns=["initiative_id", "participant_id", "wave", "outcome_id", "score"])
+
+
+def _hypothesis(initiative, outcome, test, direction="increase", primary=True, min_pairs=None):
+    return {"initiative_id": initiative, "hypothesis_id": "H1", "outcome_id": outcome, "statement": "s",
+            "test": test, "direction": direction, "alternative": "two-sided", "primary": primary, "min_pairs": min_pairs}
+
+
+def test_auto_is_declared_with_its_reason():
+    d = np.array([1.0, 2.0, 1.5, 0.5, 3.0, 2.5, 1.0, 2.0, 1.5, 0.0, 2.2, 1.1])
+    assert choose_test("auto", "custom", "binary", d, 2) == ("mcnemar", "auto chose McNemar: the outcome is binary")
+    assert choose_test("auto", "participation_ladder", None, d, 6)[0] == "wilcoxon"
+    assert choose_test("auto", "custom", "numeric", np.arange(40.0), 40) == (
+        "paired_t", "auto chose the paired t-test: a numeric outcome with roughly normal differences or at least 30 pairs")
+    skewed = np.array([0.1, 0.1, 0.2, 0.1, 0.2, 0.1, 0.3, 0.1, 9.0, 12.0, 0.2, 0.1])
+    test, why = choose_test("auto", "custom", "numeric", skewed, 20)
+    assert test == "wilcoxon" and why.startswith("auto chose Wilcoxon: the differences are not normal (Shapiro-Wilk p = ")
+    assert choose_test("paired_t", "djg11", None, d, 12) == ("paired_t", "paired_t as declared in the Theory of Change")
+
+
+def test_verdicts_holm_and_minimum_pairs():
+    rng = np.random.default_rng(1)
+    up = [(b, b + 2 + rng.normal(0, 0.5)) for b in rng.normal(20, 3, 20)]      # clearly up
+    down = [(b, b - 2 + rng.normal(0, 0.5)) for b in rng.normal(20, 3, 20)]    # clearly down
+    few = [(5.0, 6.0)] * 4
+    scores = pd.concat([_scores("a", "esteem", up, extra_baseline=[18.0, 25.0]), _scores("b", "lonely", down),
+                        _scores("c", "esteem", few)])
+    hyps = pd.DataFrame([
+        _hypothesis("a", "esteem", "paired_t"),                           # supported
+        _hypothesis("b", "lonely", "paired_t", direction="increase"),     # significant the other way
+        _hypothesis("c", "esteem", "paired_t"),                           # 4 pairs of the 10 needed
+    ])
+    outcomes = pd.DataFrame([{"initiative_id": i, "outcome_id": o, "instrument": "custom", "type": "numeric"}
+                             for i, o in (("a", "esteem"), ("b", "lonely"), ("c", "esteem"))])
+    result = conclude(run_hypothesis_tests(hyps, outcomes, scores, min_pairs=10, alpha=0.05), alpha=0.05).set_index("initiative_id")
+    assert result["verdict"].to_dict() == {"a": "supported", "b": "contradicted", "c": "insufficient_data"}
+    assert result.loc["a", ["n_baseline", "n_follow_up", "n_pairs"]].tolist() == [22, 20, 20]
+    # Holm over the two tested primary hypotheses: the smaller p is doubled
+    p = result.loc[["a", "b"], "p_value"].astype(float)
+    assert result.loc[p.idxmin(), "p_adjusted"] == pytest.approx(2 * p.min())
+    assert np.isnan(result.loc["c", "p_value"]) and "at least 10 are needed" in result.loc["c", "notes"]
+    assert "attrition: Those lost to follow-up (n = 2)" in result.loc["a", "notes"]
+    assert "Holm correction across 2 primary hypotheses" in result.loc["a", "notes"]
+
+
+def test_mcnemar_on_an_instrument_uses_its_cut_off():
+    # De Jong Gierveld 11: lonely at 3 or more; 12 people move from lonely to not lonely, 1 the other way
+    pairs = [(5.0, 1.0)] * 12 + [(1.0, 4.0)] + [(6.0, 6.0)] * 5 + [(0.0, 0.0)] * 5
+    scores = _scores("a", "loneliness", pairs)
+    hyps = pd.DataFrame([_hypothesis("a", "loneliness", "mcnemar", direction="decrease")])
+    outcomes = pd.DataFrame([{"initiative_id": "a", "outcome_id": "loneliness", "instrument": "djg11", "type": None}])
+    r = conclude(run_hypothesis_tests(hyps, outcomes, scores, 10, 0.05), 0.05).iloc[0]
+    assert r["test"] == "mcnemar" and r["verdict"] == "supported"
+    assert "outcome read as the share 'lonely (score 3 or more)'" in r["notes"]
+    assert r["mean_difference"] == pytest.approx((6 - 17) / 23)  # share lonely 17/23 -> 6/23
