@@ -133,7 +133,13 @@ def cross_check(toc: TheoryOfChange, folder_name: str) -> list[str]:
             for attr in ("type", "min", "max", "higher_is_better"):
                 if getattr(o, attr) is not None:
                     problems.append(f"key 'outcomes[{i}].{attr}': only a custom outcome declares '{attr}'; instrument '{o.instrument}' defines its own")
+    instrument_of = {o.id: o.instrument for o in toc.outcomes}
     for i, h in enumerate(toc.hypotheses):
+        if instrument_of.get(h.outcome) == "zrm":
+            problems.append(
+                f"key 'hypotheses[{i}].outcome': '{h.outcome}' is a Zelfredzaamheid-Matrix profile, which has no total "
+                "score to test; declare a custom ordinal outcome for the domain you want to test"
+            )
         if h.outcome not in declared:
             problems.append(
                 f"key 'hypotheses[{i}].outcome': '{h.outcome}' is not an outcome declared under 'outcomes' (declared: {', '.join(declared)})"

@@ -269,9 +269,11 @@ def cmd_check(args: argparse.Namespace) -> int:
                       "(use --initiative ID to check it against an initiative)")
         source_file = path.name if kind == "coaching_sessions" else f"{initiative_id}/{path.name}"
         drop = Drop(initiative_id, kind, path, source_file, sha256_of(path))
-        # the drops already there, so repeats and conflicts across drops show too
+        # the drops already in the initiative's folder, so repeats and conflicts across drops show too;
+        # a folder without a Theory of Change (say, Downloads) holds no drops of the initiative
+        is_initiative = (home / TOC_FILE).is_file() or kind == "coaching_sessions"
         siblings = [d for d in discover_drops(home.parent if kind != "coaching_sessions" else home, initiative_id, kind)
-                    if d.path.resolve() != path.resolve()] if home.is_dir() else []
+                    if d.path.resolve() != path.resolve()] if home.is_dir() and is_initiative else []
         batch = stage_drops(kind, {initiative_id: [*siblings, drop]}, {initiative_id: context}, b"check")
         problems_total += _print_check(name, source_file, batch)
     return 0 if problems_total == 0 else 1

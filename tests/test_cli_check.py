@@ -47,3 +47,26 @@ def test_check_refuses_an_unusable_file_and_a_file_of_unknown_kind(tmp_path, cap
         f"{empty}: REFUSED — it is empty; expected a header row and data rows",
         f"{stray}: the file name must start with participants, activities, survey or coaching_sessions, so the pipeline knows what it holds",
     ]
+
+
+def test_check_outside_raw_data_ignores_other_files_in_that_folder(tmp_path, capsys, monkeypatch):
+    raw = tmp_path / "raw_data"
+    raw.mkdir()
+    folder = write_demo_initiative(raw)
+    (folder / "participants_2018.csv").write_text("participant_id,enrolled_on,wijk,age_band\nA1,2018-01-02,Oost,75+\n", encoding="utf-8")
+    monkeypatch.setenv("COACHING_RAW_DATA", str(raw))
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    (downloads / "participants_other_project.csv").write_text("participant_id,enrolled_on,wijk,age_band\nA2,2017-01-02,Zuid,18-29\n")
+    new = downloads / "participants_2018-q2.csv"
+    new.write_text("participant_id,enrolled_on,wijk,age_band\nA2,2018-04-02,Oost,75+\nA1,2018-01-02,Oost,75+\n", encoding="utf-8")
+    # checked against the initiative: the repeat of A1 from its folder shows, the other Downloads file plays no part
+    assert main(["check", str(new), "--initiative", "demo"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{new}: 2 rows, 1 fine, 1 row(s) would be quarantined",
+        "  - row 2: an exact repeat of demo/participants_2018.csv row 1; that row is kept, this one is set aside",
+    ]
+    # checked on its own: no Theory of Change there, so no siblings either
+    main(["check", str(new)])
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == f"{new}: 2 rows, 2 fine, fine"

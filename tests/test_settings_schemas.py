@@ -112,3 +112,11 @@ def test_toc_wrong_direction_and_missing_key(tmp_path):
         "key 'impact' is missing; it is required",
         "key 'hypotheses[0].direction': Input should be 'increase' or 'decrease' (got 'up')",
     ]
+
+
+def test_toc_hypothesis_on_a_zrm_profile_is_refused(tmp_path):
+    text = TOC_YAML.format(id="demo").replace("instrument: djg11", "instrument: zrm").replace("outcome: contact", "outcome: loneliness")
+    assert _toc_problems(tmp_path, text) == [
+        "key 'hypotheses[0].outcome': 'loneliness' is a Zelfredzaamheid-Matrix profile, which has no total score to "
+        "test; declare a custom ordinal outcome for the domain you want to test"
+    ]
