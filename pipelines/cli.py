@@ -121,6 +121,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("\nThe run FAILED (see the errors above); the counts below are what the warehouse holds now.", file=sys.stderr)
     config_problems = _print_summary(locations, selected)
     _print_checks(defs, evaluations, locations)
+    _print_verdicts(locations, selected)
     _print_where(locations)
     if config_problems:
         print(f"\nThe build finished, but {config_problems} problem(s) in a Theory of Change need fixing (listed above).", file=sys.stderr)
@@ -170,6 +171,27 @@ def _print_summary(locations, selected: Sequence[str]) -> int:
     for source, problem in errors:
         print(f"  Theory of Change not usable: {source}: {problem}")
     return len(errors)
+
+
+def _print_verdicts(locations, selected: Sequence[str]) -> None:
+    """The hypotheses of the selected initiatives: test, pairs, change, adjusted p and verdict."""
+    from impact import warehouse
+
+    if not locations.warehouse.exists():
+        return
+    with warehouse.connect(locations.warehouse, read_only=True) as con:
+        if not warehouse.table_exists(con, "marts.hypothesis_results"):
+            return
+        table = con.execute(
+            """SELECT initiative_id, hypothesis_id, outcome_id, test, n_pairs,
+                      round(mean_difference, 2) AS change, round(p_adjusted, 4) AS p_adjusted, verdict
+               FROM marts.hypothesis_results WHERE initiative_id IN (SELECT unnest(?))
+               ORDER BY initiative_id, hypothesis_id""",
+            [list(selected)],
+        ).df()
+    if len(table):
+        print("\nHypotheses (change = follow-up minus baseline; p_adjusted = Holm across the primary hypotheses, a secondary keeps its own p):")
+        print(table.to_string(index=False))
 
 
 def _print_where(locations) -> None:
