@@ -143,9 +143,9 @@ def hypothesis_results(duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
     of the year, and per hypothesis ``supported``, ``contradicted``, ``not_shown`` (with the minimum
     detectable effect) or ``insufficient_data``. Depends on every initiative's tests."""
     with duckdb_warehouse.connect() as con:
-        alpha = float(con.execute("SELECT alpha FROM programme.settings").fetchone()[0])
+        alpha, threshold = con.execute("SELECT alpha, disclosure_threshold FROM programme.settings").fetchone()
         tests = con.execute("SELECT * FROM marts.hypothesis_tests ORDER BY initiative_id, hypothesis_id").df()
-        results = conclude(tests, alpha)
+        results = conclude(tests, float(alpha), int(threshold))
         with warehouse.transaction(con):
             warehouse.replace_rows(con, "marts.hypothesis_results", results, key_column=None)
     shown = results[["initiative_id", "hypothesis_id", "test", "n_pairs", "mean_difference", "p_value", "p_adjusted", "verdict"]]

@@ -2,6 +2,7 @@
 
 from dagster import MaterializeResult, MetadataValue, asset
 
+from assets.analysis import outcome_scores
 from assets.staging import activities, coaching_sessions, participants, survey_responses
 from impact.quality.results import programme_year
 from impact.reporting.data_quality import write_data_quality_page
@@ -10,7 +11,8 @@ from pipelines.resources import CoachingFiles, DuckDBWarehouse
 
 @asset(
     group_name="reports",
-    deps=[participants, activities, survey_responses, coaching_sessions],
+    # after the staged tables and the scores, so every check (they all block on ERROR) has run
+    deps=[participants, activities, survey_responses, coaching_sessions, outcome_scores],
     kinds={"html", "csv"},
     owners=["team:data-engineering"],
 )

@@ -134,7 +134,21 @@ def cross_check(toc: TheoryOfChange, folder_name: str) -> list[str]:
                 if getattr(o, attr) is not None:
                     problems.append(f"key 'outcomes[{i}].{attr}': only a custom outcome declares '{attr}'; instrument '{o.instrument}' defines its own")
     instrument_of = {o.id: o.instrument for o in toc.outcomes}
+    type_of = {o.id: o.type for o in toc.outcomes}
+    with_cut_off = ("djg11", "djg6", "rses", "who5")
     for i, h in enumerate(toc.hypotheses):
+        if h.test == "mcnemar" and h.outcome in declared and not (
+            instrument_of[h.outcome] in with_cut_off or type_of[h.outcome] == "binary"
+        ):
+            problems.append(
+                f"key 'hypotheses[{i}].test': McNemar needs a yes/no outcome; '{h.outcome}' is neither binary nor an "
+                f"instrument with a cut-off ({', '.join(with_cut_off)}); use paired_t, wilcoxon or auto"
+            )
+        if (h.direction, h.alternative) in (("decrease", "greater"), ("increase", "less")):
+            problems.append(
+                f"key 'hypotheses[{i}].alternative': '{h.alternative}' tests the opposite of direction '{h.direction}'; "
+                f"use two-sided or {'less' if h.direction == 'decrease' else 'greater'}"
+            )
         if instrument_of.get(h.outcome) == "zrm":
             problems.append(
                 f"key 'hypotheses[{i}].outcome': '{h.outcome}' is a Zelfredzaamheid-Matrix profile, which has no total "

@@ -69,3 +69,35 @@ def test_mcnemar_on_an_instrument_uses_its_cut_off():
     assert r["test"] == "mcnemar" and r["verdict"] == "supported"
     assert "outcome read as the share 'lonely (score 3 or more)'" in r["notes"]
     assert r["mean_difference"] == pytest.approx((6 - 17) / 23)  # share lonely 17/23 -> 6/23
+
+
+def _run(pairs, test, direction="increase", instrument="custom", outcome_type="numeric", extra_rows=()):
+    scores = pd.concat([_scores("a", "x", pairs), pd.DataFrame(list(extra_rows), columns=["initiative_id", "participant_id", "wave", "outcome_id", "score"])])
+    hyps = pd.DataFrame([_hypothesis("a", "x", test, direction=direction)])
+    outcomes = pd.DataFrame([{"initiative_id": "a", "outcome_id": "x", "instrument": instrument, "type": outcome_type}])
+    return conclude(run_hypothesis_tests(hyps, outcomes, scores, 10, 0.05), 0.05).iloc[0]
+
+
+def test_wilcoxon_verdict_follows_the_ranks_not_the_mean():
+    # 25 people gain a point, 2 lose 30: the signed ranks say "up" (W+ 325 of 378), the mean says "down"
+    r = _run([(10.0, 11.0)] * 25 + [(40.0, 10.0)] * 2, "wilcoxon")
+    assert r["mean_difference"] < 0 < r["effect_size"]
+    assert r["verdict"] == "supported"
+
+
+def test_a_third_wave_does_not_break_the_pairs():
+    third = [("a", f"p{i}", "tussenmeting", "x", 5.0) for i in range(20)]
+    r = _run([(5.0, 7.0 + 0.1 * i) for i in range(20)], "paired_t", extra_rows=third)
+    assert r["n_pairs"] == 20 and r["verdict"] == "supported"
+
+
+def test_mcnemar_mde_is_a_share_and_small_groups_are_flagged():
+    r = _run([(5.0, 1.0)] * 12 + [(1.0, 4.0)] + [(6.0, 6.0)] * 5 + [(0.0, 0.0)] * 5, "mcnemar",
+             direction="decrease", instrument="djg11", outcome_type=None)
+    assert 0 < r["mde"] < 1  # a difference in the share lonely, not in loneliness points
+    assert not r["suppressed"]
+    few = conclude(run_hypothesis_tests(
+        pd.DataFrame([_hypothesis("a", "x", "paired_t", min_pairs=3)]),
+        pd.DataFrame([{"initiative_id": "a", "outcome_id": "x", "instrument": "custom", "type": "numeric"}]),
+        _scores("a", "x", [(1.0, 2.0), (2.0, 4.0), (3.0, 3.5), (1.0, 1.5)]), 10, 0.05), 0.05, disclosure_threshold=10)
+    assert bool(few["suppressed"].iloc[0]) is True

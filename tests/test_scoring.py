@@ -108,3 +108,12 @@ def test_dichotomies_at_the_cut_offs():
     assert label == "lonely (score 3 or more)"
     assert lonely(pd.Series([2.0, 3.0, NAN])).tolist()[:2] == [0.0, 1.0]
     assert dichotomy("life_satisfaction", None) is None
+
+
+def test_a_custom_outcome_is_scored_by_its_own_initiative_type():
+    survey = pd.concat([_survey("x", [[]], {"x": 1.0}).assign(initiative_id="a"),
+                        _survey("x", [[]], {"x": 1.0}).assign(initiative_id="b")])
+    outcomes = pd.DataFrame([{"initiative_id": "a", "outcome_id": "x", "instrument": "custom", "type": "binary"},
+                             {"initiative_id": "b", "outcome_id": "x", "instrument": "custom", "type": "numeric"}])
+    out = score_outcomes(survey, outcomes).set_index("initiative_id")
+    assert out.loc["a", "category"] == "ja" and out.loc["b", "category"] is None

@@ -120,3 +120,12 @@ def test_toc_hypothesis_on_a_zrm_profile_is_refused(tmp_path):
         "key 'hypotheses[0].outcome': 'loneliness' is a Zelfredzaamheid-Matrix profile, which has no total score to "
         "test; declare a custom ordinal outcome for the domain you want to test"
     ]
+
+
+def test_toc_mcnemar_needs_a_yes_no_outcome_and_alternative_must_match_direction(tmp_path):
+    text = TOC_YAML.format(id="demo").replace("test: paired_t, direction: increase", "test: mcnemar, direction: increase, alternative: less")
+    assert _toc_problems(tmp_path, text) == [
+        "key 'hypotheses[0].test': McNemar needs a yes/no outcome; 'contact' is neither binary nor an instrument with a "
+        "cut-off (djg11, djg6, rses, who5); use paired_t, wilcoxon or auto",
+        "key 'hypotheses[0].alternative': 'less' tests the opposite of direction 'increase'; use two-sided or greater",
+    ]

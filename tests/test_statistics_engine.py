@@ -162,8 +162,12 @@ def test_wilcoxon_method_sentence_switches_between_exact_and_approximate():
                            "(1 zero difference dropped; n = 5 non-zero differences)")
     assert zero.n_pairs == 6
 
-    large = wilcoxon_signed_rank([0] * 51, [k if k % 2 else -k for k in range(1, 52)])
-    assert "n = 51 > 50" in large.method
+    # R's wilcox.test is exact below 50 pairs only: at exactly 50 it approximates, and so does the engine
+    at_fifty = wilcoxon_signed_rank([0] * 50, [k if k % 2 else -k for k in range(1, 51)])
+    assert at_fifty.method == ("Wilcoxon signed-rank, normal approximation with continuity and tie correction "
+                               "(n = 50 ≥ 50; n = 50 non-zero differences)")
+    below = wilcoxon_signed_rank([0] * 49, [k if k % 2 else -k for k in range(1, 50)])
+    assert below.method == "Wilcoxon signed-rank, exact p (n = 49, no ties, no zeros)"
 
     forced = wilcoxon_signed_rank([0] * 5, [1, 2, 3, 4, -5], method="approx")
     assert "approximation requested" in forced.method

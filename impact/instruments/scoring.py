@@ -147,7 +147,10 @@ def score_outcomes(survey: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame
     instrument, type, ...). A wave row without any answer for an outcome gets no score row.
     """
     parts = []
-    for (instrument, outcome_id), spec in outcomes.groupby(["instrument", "outcome_id"], sort=True):
+    # one group per instrument, outcome and (for custom outcomes) type: the same outcome id may be a
+    # binary outcome in one initiative and numeric in another
+    keyed = outcomes.assign(_type=outcomes["type"].fillna("") if "type" in outcomes else "")
+    for (instrument, outcome_id, _), spec in keyed.groupby(["instrument", "outcome_id", "_type"], sort=True):
         rows = survey[survey["initiative_id"].isin(spec["initiative_id"])]
         if rows.empty:
             continue

@@ -24,7 +24,10 @@ def reliability_results(survey: pd.DataFrame, outcomes: pd.DataFrame) -> pd.Data
     for _, o in declared.sort_values(["initiative_id", "outcome_id"]).iterrows():
         mine = survey[survey["initiative_id"] == o["initiative_id"]]
         for wave, answers in mine.groupby("wave", sort=True):
-            alpha, n = cronbach_alpha(item_scores(answers, o["instrument"]))
+            items = item_scores(answers, o["instrument"])
+            if items is None or items.notna().sum().sum() == 0:
+                continue  # the instrument was not asked in this wave
+            alpha, n = cronbach_alpha(items)
             ok = pd.notna(alpha) and alpha >= MIN_ALPHA
             rows.append({
                 "check_name": "reliability", "table_name": "outcome_scores", "initiative_id": o["initiative_id"],

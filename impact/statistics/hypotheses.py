@@ -30,7 +30,7 @@ RESULT_COLUMNS = [
     "initiative_id", "hypothesis_id", "outcome_id", "statement", "primary", "direction", "test", "alternative",
     "n_baseline", "n_follow_up", "n_pairs", "mean_baseline", "mean_follow_up", "mean_difference",
     "ci_low", "ci_high", "statistic", "df", "p_value", "p_adjusted", "effect_size", "effect_size_kind",
-    "effect_size_ci_low", "effect_size_ci_high", "mde", "min_pairs", "verdict", "method", "notes",
+    "effect_size_ci_low", "effect_size_ci_high", "mde", "min_pairs", "verdict", "suppressed", "method", "notes",
 ]
 FEW_DISTINCT = 7
 SMALL_N = 30
@@ -61,7 +61,8 @@ def run_one_test(h: pd.Series, scores: pd.DataFrame, min_pairs: int, alpha: floa
     wide = _waves(scores, h["initiative_id"], h["outcome_id"])
     base = wide["baseline"] if "baseline" in wide else pd.Series(dtype=float)
     follow = wide["follow_up"] if "follow_up" in wide else pd.Series(dtype=float)
-    both = wide.dropna(subset=[c for c in ("baseline", "follow_up") if c in wide]) if len(wide.columns) == 2 else wide.iloc[0:0]
+    # participants with both waves (further waves a Theory of Change declares play no part here)
+    both = wide.dropna(subset=["baseline", "follow_up"]) if {"baseline", "follow_up"} <= set(wide.columns) else wide.iloc[0:0]
     b, f = (both["baseline"].to_numpy(float), both["follow_up"].to_numpy(float)) if len(both) else (np.array([]), np.array([]))
     needed = int(h["min_pairs"]) if pd.notna(h.get("min_pairs")) else min_pairs
     row = {
@@ -70,10 +71,11 @@ def run_one_test(h: pd.Series, scores: pd.DataFrame, min_pairs: int, alpha: floa
         "alternative": h["alternative"], "n_baseline": int(base.notna().sum()), "n_follow_up": int(follow.notna().sum()),
         "n_pairs": len(both), "min_pairs": needed,
     }
-    notes = []
+    notes = ["means are over the participants with both waves"]
     test, why = choose_test(h["test"], h["instrument"], h.get("type"), f - b, len(np.unique(np.concatenate([b, f]))))
     notes.append(why)
     result: PairedTestResult | None = None
+    bb = ff = np.array([])
     if len(both) < needed:
         notes.append(f"only {len(both)} participants answered both waves; at least {needed} are needed for a test")
         row.update(mean_baseline=_mean(b), mean_follow_up=_mean(f), mean_difference=_mean(f - b) if len(both) else None)
@@ -94,9 +96,11 @@ def run_one_test(h: pd.Series, scores: pd.DataFrame, min_pairs: int, alpha: floa
         row.update({k: getattr(result, k) for k in (
             "mean_baseline", "mean_follow_up", "mean_difference", "ci_low", "ci_high", "statistic", "df", "p_value",
             "effect_size", "effect_size_kind", "effect_size_ci_low", "effect_size_ci_high", "method")})
-        sd = float(np.std(f - b, ddof=1)) if len(both) > 1 else None
+        # the MDE in the unit of the tested difference: score points, or a share for McNemar
+        tested = (ff - bb) if test == "mcnemar" else (f - b)
+        sd = float(np.std(tested, ddof=1)) if len(both) > 1 else None
         _, mde_raw = minimum_detectable_effect(len(both), alpha, 0.8, h["alternative"], sd_difference=sd)
-        row["mde"] = mde_raw
+        row["mde"] = mde_raw if sd else None  # no spread in the differences: nothing to express it in
         if test != "paired_t":
             notes.append("the minimum detectable effect is the paired t-test approximation")
     row["test"] = test
@@ -121,8 +125,12 @@ def run_hypothesis_tests(hypotheses: pd.DataFrame, outcomes: pd.DataFrame, score
     return pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
 
 
-def conclude(tests: pd.DataFrame, alpha: float) -> pd.DataFrame:
-    """Holm across the primary hypotheses that were tested; then a verdict for every hypothesis."""
+def conclude(tests: pd.DataFrame, alpha: float, disclosure_threshold: int = 10) -> pd.DataFrame:
+    """Holm across the primary hypotheses that were tested; then a verdict for every hypothesis.
+
+    ``suppressed`` marks results whose pairs are fewer than the disclosure threshold: a report
+    shows the verdict but not the means of so few people.
+    """
     out = tests.copy()
     primary = out["primary"].astype(bool) & out["p_value"].notna()
     out["p_adjusted"] = np.nan
@@ -133,7 +141,9 @@ def conclude(tests: pd.DataFrame, alpha: float) -> pd.DataFrame:
     family = int(primary.sum())
     verdicts, notes = [], []
     for _, r in out.iterrows():
-        difference = r["mean_difference"]
+        # the sign of what the test estimates: the rank-biserial r for Wilcoxon (W+ versus W-), the
+        # difference in proportions for McNemar, the mean difference for the t-test
+        difference = r["effect_size"] if r["test"] == "wilcoxon" and pd.notna(r["effect_size"]) else r["mean_difference"]
         verdicts.append(verdict(None if pd.isna(r["p_adjusted"]) else float(r["p_adjusted"]), alpha, r["direction"],
                                 None if pd.isna(difference) else float(difference), int(r["n_pairs"]), int(r["min_pairs"])))
         extra = (f"Holm correction across {family} primary hypotheses" if r["primary"] and pd.notna(r["p_value"])
@@ -142,5 +152,6 @@ def conclude(tests: pd.DataFrame, alpha: float) -> pd.DataFrame:
         notes.append("; ".join(x for x in (r["notes"], extra) if x))
     out["verdict"] = verdicts
     out["notes"] = notes
+    out["suppressed"] = out["n_pairs"].astype(int) < disclosure_threshold
     return out.reindex(columns=RESULT_COLUMNS)
 

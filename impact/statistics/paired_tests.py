@@ -18,8 +18,7 @@ Choices made here, for the report and for a statistician's review:
   ``effectsize::cohens_d(paired = TRUE)`` reports.
 - Wilcoxon: ``scipy.stats.wilcoxon`` with zero_method="wilcox" (zero differences
   are dropped before ranking, as R's ``wilcox.test`` does). Exact p when there
-  are at most 50 non-zero differences and no ties and no zeros (R: fewer than
-  50); otherwise the normal approximation with tie correction and continuity
+  are fewer than 50 non-zero differences and no ties and no zeros (as R); otherwise the normal approximation with tie correction and continuity
   correction (R's default ``correct = TRUE``). Differences are rounded to 9
   decimals first so that floating-point noise does not break ties (0.2 − 1.1 is
   −0.9000000000000001, 1.0 − 0.1 is 0.9). ``statistic`` is W+. Effect size: the
@@ -53,7 +52,7 @@ from scipy import optimize, stats
 from statsmodels.stats.contingency_tables import mcnemar as _sm_mcnemar
 
 ALTERNATIVES = ("two-sided", "greater", "less")
-EXACT_WILCOXON_MAX_N = 50          # exact up to 50 non-zero differences (R's wilcox.test: below 50)
+EXACT_WILCOXON_BELOW = 50          # exact below 50 non-zero differences, as R's wilcox.test
 EXACT_MCNEMAR_BELOW = 25           # exact binomial when the discordant pairs are fewer than this
 TIE_DECIMALS = 9
 
@@ -278,7 +277,7 @@ def wilcoxon_signed_rank(baseline, follow_up, alternative: str = "two-sided", co
     has_ties = np.unique(np.abs(nonzero)).size < n
 
     if method == "auto":
-        exact = n <= EXACT_WILCOXON_MAX_N and not has_ties and n_zero == 0
+        exact = n < EXACT_WILCOXON_BELOW and not has_ties and n_zero == 0
     elif method == "exact":
         if has_ties or n_zero:
             raise ValueError("an exact Wilcoxon p needs differences without ties and zeros")
@@ -297,8 +296,8 @@ def wilcoxon_signed_rank(baseline, follow_up, alternative: str = "two-sided", co
             reasons.append("ties present")
         if n_zero:
             reasons.append(f"{n_zero} zero difference{'s' if n_zero > 1 else ''} dropped")
-        if n > EXACT_WILCOXON_MAX_N:
-            reasons.append(f"n = {n} > {EXACT_WILCOXON_MAX_N}")
+        if n >= EXACT_WILCOXON_BELOW:
+            reasons.append(f"n = {n} ≥ {EXACT_WILCOXON_BELOW}")
         if method == "approx" and not reasons:
             reasons.append("approximation requested")
         corrections = "continuity and tie correction" if correction else "tie correction, no continuity correction"
