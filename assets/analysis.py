@@ -15,7 +15,7 @@ from assets.settings import programme, theory_of_change
 from assets.staging import activities, participants, survey_responses
 from impact import warehouse
 from impact.indicators import compute_indicators
-from impact.instruments.scoring import SCORE_COLUMNS, score_outcomes
+from impact.instruments.scoring import empty_scores, score_outcomes
 from impact.statistics.hypotheses import conclude, run_hypothesis_tests
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import DuckDBWarehouse
@@ -44,7 +44,7 @@ def outcome_scores(context: AssetExecutionContext, duckdb_warehouse: DuckDBWareh
     with duckdb_warehouse.connect() as con:
         survey = read_for(con, "staging.survey_responses", keys)
         outcomes = read_for(con, "programme.outcomes", keys)
-        scores = score_outcomes(survey, outcomes) if len(survey) and len(outcomes) else pd.DataFrame(columns=SCORE_COLUMNS)
+        scores = score_outcomes(survey, outcomes) if len(survey) and len(outcomes) else empty_scores()
         with warehouse.transaction(con):
             warehouse.replace_rows(con, "marts.outcome_scores", scores, key_column="initiative_id", keys=keys)
     summary = (

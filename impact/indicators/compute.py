@@ -98,7 +98,7 @@ def response(participants: pd.DataFrame, survey: pd.DataFrame, initiatives: list
         baseline=lambda w: (w == "baseline").any(), follow_up=lambda w: (w == "follow_up").any()
     )
     waves["paired"] = waves["baseline"] & waves["follow_up"]
-    counts = waves.groupby("initiative_id")[["baseline", "follow_up", "paired"]].sum().reindex(initiatives).fillna(0)
+    counts = waves.groupby("initiative_id")[["baseline", "follow_up", "paired"]].sum().astype("float64").reindex(initiatives).fillna(0)
     counts["registered"] = registered.reindex(initiatives).fillna(0)
     frame = counts.reset_index().assign(period=str(year))
     with np.errstate(divide="ignore", invalid="ignore"):

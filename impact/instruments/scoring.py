@@ -166,12 +166,21 @@ def score_outcomes(survey: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame
             scored = SCORERS[instrument](rows).assign(outcome_id=outcome_id)
         parts.append(scored.assign(instrument=instrument)[scored["items_answered"] > 0])
     if not parts:
-        return pd.DataFrame(columns=SCORE_COLUMNS)
+        return empty_scores()
     out = pd.concat(parts, ignore_index=True).reindex(columns=SCORE_COLUMNS)
     out["category"] = out["category"].astype("object").where(out["category"].notna(), None)
     out["items_answered"] = out["items_answered"].astype("int64")
     out["items_total"] = out["items_total"].astype("int64")
     return out.sort_values(["initiative_id", "outcome_id", "participant_id", "wave"], kind="stable").reset_index(drop=True)
+
+
+def empty_scores() -> pd.DataFrame:
+    """No scores, with the column types of ``outcome_scores``."""
+    return pd.DataFrame({
+        c: pd.Series(dtype="float64" if c in ("score", "subscale_emotional", "subscale_social")
+                     else "int64" if c.startswith("items_") else "datetime64[ns]" if c == "responded_on" else "object")
+        for c in SCORE_COLUMNS
+    })
 
 
 def dichotomy(instrument: str, outcome_type: str | None) -> tuple[str, Callable[[pd.Series], pd.Series]] | None:

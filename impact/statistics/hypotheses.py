@@ -32,7 +32,20 @@ RESULT_COLUMNS = [
     "ci_low", "ci_high", "statistic", "df", "p_value", "p_adjusted", "effect_size", "effect_size_kind",
     "effect_size_ci_low", "effect_size_ci_high", "mde", "min_pairs", "verdict", "suppressed", "method", "notes",
 ]
+FLOAT_COLUMNS = ["mean_baseline", "mean_follow_up", "mean_difference", "ci_low", "ci_high", "statistic", "df",
+                 "p_value", "p_adjusted", "effect_size", "effect_size_ci_low", "effect_size_ci_high", "mde"]
+INT_COLUMNS = ["n_baseline", "n_follow_up", "n_pairs", "min_pairs"]
 FEW_DISTINCT = 7
+
+
+def typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The result columns with fixed types, so an all-empty column is still a number in the warehouse."""
+    out = frame.reindex(columns=RESULT_COLUMNS)
+    out[FLOAT_COLUMNS] = out[FLOAT_COLUMNS].astype("float64")
+    out[INT_COLUMNS] = out[INT_COLUMNS].astype("Int64")
+    out["primary"] = out["primary"].astype("boolean")
+    out["suppressed"] = out["suppressed"].astype("boolean")
+    return out
 SMALL_N = 30
 
 
@@ -119,10 +132,10 @@ def _mean(values: np.ndarray) -> float | None:
 def run_hypothesis_tests(hypotheses: pd.DataFrame, outcomes: pd.DataFrame, scores: pd.DataFrame, min_pairs: int, alpha: float) -> pd.DataFrame:
     """One row per hypothesis of the given initiatives, before the Holm correction."""
     if hypotheses.empty:
-        return pd.DataFrame(columns=RESULT_COLUMNS)
+        return typed(pd.DataFrame(columns=RESULT_COLUMNS))
     spec = hypotheses.merge(outcomes[["initiative_id", "outcome_id", "instrument", "type"]], on=["initiative_id", "outcome_id"], how="left")
     rows = [run_one_test(h, scores, min_pairs, alpha) for _, h in spec.sort_values(["initiative_id", "hypothesis_id"]).iterrows()]
-    return pd.DataFrame(rows).reindex(columns=RESULT_COLUMNS)
+    return typed(pd.DataFrame(rows))
 
 
 def conclude(tests: pd.DataFrame, alpha: float, disclosure_threshold: int = 10) -> pd.DataFrame:
@@ -153,5 +166,5 @@ def conclude(tests: pd.DataFrame, alpha: float, disclosure_threshold: int = 10) 
     out["verdict"] = verdicts
     out["notes"] = notes
     out["suppressed"] = out["n_pairs"].astype(int) < disclosure_threshold
-    return out.reindex(columns=RESULT_COLUMNS)
+    return typed(out)
 
