@@ -297,11 +297,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         siblings = [d for d in discover_drops(home.parent if kind != "coaching_sessions" else home, initiative_id, kind)
                     if d.path.resolve() != path.resolve()] if home.is_dir() and is_initiative else []
         batch = stage_drops(kind, {initiative_id: [*siblings, drop]}, {initiative_id: context}, b"check")
-        problems_total += _print_check(name, source_file, batch)
+        problems_total += _print_check(name, source_file, batch, args.all)
     return 0 if problems_total == 0 else 1
 
 
-def _print_check(name: str, source_file: str, batch) -> int:
+MAX_PROBLEMS_SHOWN = 100
+
+
+def _print_check(name: str, source_file: str, batch, show_all: bool = False) -> int:
     """Print what would happen to one file; return the number of rows (or files) with a problem."""
     summary = batch.drops[batch.drops["source_file"] == source_file].iloc[0]
     mine = batch.quarantine[batch.quarantine["source_file"] == source_file]
@@ -318,10 +321,12 @@ def _print_check(name: str, source_file: str, batch) -> int:
         f"{int(summary['quarantined_rows'])} row(s) would be quarantined" + (f", {int(fix.sum())} column(s) would not be stored" if fix.any() else "")
     )
     print(f"{name}: {summary['raw_rows']} rows, {summary['staged_rows']} fine, {verdict}")
-    for message in mine["message"]:
-        print(f"  - {message.removeprefix(source_file + ', ')}")
-    for message in notices.loc[fix, "message"]:
-        print(f"  - {message.removeprefix(source_file + ': ')}")
+    problems = [f"  - {m.removeprefix(source_file + ', ')}" for m in mine["message"]]
+    problems += [f"  - {m.removeprefix(source_file + ': ')}" for m in notices.loc[fix, "message"]]
+    for line in problems if show_all else problems[:MAX_PROBLEMS_SHOWN]:
+        print(line)
+    if not show_all and len(problems) > MAX_PROBLEMS_SHOWN:
+        print(f"  … and {len(problems) - MAX_PROBLEMS_SHOWN} more (coaching check --all FILE lists every one)")
     for message in notices.loc[~fix, "message"]:
         print(f"  note: {message.removeprefix(source_file + ': ')}")
     return bad
@@ -349,6 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = sub.add_parser("check", help="check drops against the contract before adding them")
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--initiative", metavar="ID", help="the initiative the file is meant for (default: the folder it is in)")
+    check.add_argument("--all", action="store_true", help=f"list every problem (default: the first {MAX_PROBLEMS_SHOWN})")
     check.set_defaults(func=cmd_check)
     parts = sub.add_parser("partitions", help="register initiative folders as partitions in the local Dagster instance")
     parts.set_defaults(func=cmd_partitions)

@@ -257,24 +257,26 @@ def _coerce(source: pd.Series, name: str, column: pa.Column) -> tuple[pd.Series,
         return _coerce_item(source, name, meta)
     if dtype.startswith("datetime64"):
         values, failed = coercion.to_dates(source)
-        real = coercion.looks_like_date(source)
+        bad = source[failed]  # messages for the cells that failed only: a large file stays fast
+        real = coercion.looks_like_date(bad)
         message = pd.Series(
             [f"{shown(v)!r} is not a real date; expected {DATE_WORDS}" if r
              else f"{shown(v)!r} looks like an Excel date number; format the column as a date in Excel, or write {DATE_WORDS.removeprefix('a date like ')}"
              if _excel_serial(v)
              else f"{shown(v)!r} is not a date; expected {DATE_WORDS}"
-             for v, r in zip(source, real)],
-            index=source.index,
+             for v, r in zip(bad, real)],
+            index=bad.index, dtype="object",
         )
         return values, failed, "date", message
     if dtype == "Int64" or dtype.startswith("float"):
         whole = dtype == "Int64"
         values, failed = coercion.to_integers(source) if whole else coercion.to_decimals(source)
         what = "a whole number" if whole else "a number"
-        ambiguous = coercion.is_ambiguous_number(source)
+        bad = source[failed]
+        ambiguous = coercion.is_ambiguous_number(bad)
         message = pd.Series(
-            [_ambiguity(v) if amb else f"{shown(v)!r} is not {what}; expected {expected}" for v, amb in zip(source, ambiguous)],
-            index=source.index,
+            [_ambiguity(v) if amb else f"{shown(v)!r} is not {what}; expected {expected}" for v, amb in zip(bad, ambiguous)],
+            index=bad.index, dtype="object",
         )
         return values, failed, "whole_number" if whole else "number", message
     text = coercion.clean_text(source)
@@ -310,13 +312,13 @@ def _coerce_item(source: pd.Series, name: str, meta: dict) -> tuple[pd.Series, p
     else:
         numbers, failed = coercion.to_decimals(text.where(from_words.isna()))
     values = from_words.astype("float64").fillna(numbers)
-    message = source.map(lambda v: f"{shown(v)!r} is not an answer to {name}; expected {meta['expected']}")
+    message = source[failed].map(lambda v: f"{shown(v)!r} is not an answer to {name}; expected {meta['expected']}")
     return values, failed, "answer", message
 
 
 def _entries(drop: Drop, frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, rule: str, message) -> pd.DataFrame:
     rows = frame.loc[mask, "source_row"].astype("int64")
-    msg = message[mask] if isinstance(message, pd.Series) else message
+    msg = message.reindex(rows.index) if isinstance(message, pd.Series) else message
     prefix = drop.source_file + ", row " + rows.astype(str) + f", column '{column}': "
     shown_values = values[mask].map(shown)
     if column in PSEUDONYMISED_COLUMNS:
