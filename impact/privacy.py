@@ -122,14 +122,11 @@ def identifier_kind_of_values(values: pd.Series, share: float = 0.5) -> str | No
 def _digit_run(match: re.Match) -> str:
     """A phone number (Dutch: 10 digits with a leading 0, or +31/0031 and 9 digits) or a BSN; else as it was."""
     text = match.group(0)
-    digits = re.sub(r"\D", "", text)
-    if digits.startswith("0031"):
-        digits = "0" + digits[4:]
-    elif text.lstrip("(").startswith("+31") or (digits.startswith("31") and text.startswith("+")):
+    digits = re.sub(r"\D", "", text.replace("(0)", ""))  # "+31 (0)6 …": the (0) is not dialled
+    if text.lstrip("(").startswith("+") and digits.startswith("31"):
         digits = "0" + digits[2:]
-    digits = digits.replace("00", "0", 1) if digits.startswith("00") else digits
-    if "(0)" in text and digits.startswith("00"):
-        digits = digits[1:]
+    elif digits.startswith("0031"):
+        digits = "0" + digits[4:]
     if len(digits) == 10 and digits.startswith("0"):
         return REDACTED["phone number"]
     if len(digits) == 9 and is_bsn(digits):
