@@ -31,7 +31,14 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Instrument:
-    """One registered instrument: its item columns and the answers each item accepts."""
+    """One registered instrument: its items, the answers they accept, and how it is scored.
+
+    ``reversed_items`` are scored the other way round (for De Jong Gierveld: the
+    positively worded items, which count as lonely for "nee" or "min of meer").
+    ``max_missing`` is how many items may be unanswered for a total (None: no
+    total). ``categories`` describes the cut-off categories in words; the
+    scoring itself is in ``impact.instruments.scoring``.
+    """
 
     id: str
     name: str
@@ -41,6 +48,12 @@ class Instrument:
     max_code: int
     answer_words: dict[str, int] = field(default_factory=dict)
     answers_in_words: str = ""
+    reversed_items: tuple[int, ...] = ()
+    subscales: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    max_missing: int | None = None
+    higher_is_better: bool = True
+    scoring: str = ""
+    categories: str = ""
 
     @property
     def codes(self) -> tuple[int, ...]:
@@ -90,38 +103,55 @@ REGISTRY: dict[str, Instrument] = {
             "djg11", "De Jong Gierveld loneliness scale (11 items)",
             "De Jong Gierveld & Van Tilburg (1999), Manual of the Loneliness Scale",
             _numbered("djg11", 11), 1, 3, DJG_WORDS, "nee, min of meer, ja (no, more or less, yes)",
+            reversed_items=(1, 4, 7, 8, 11), subscales={"emotional": (2, 3, 5, 6, 9, 10), "social": (1, 4, 7, 8, 11)},
+            max_missing=0, higher_is_better=False,
+            scoring="count of lonely answers, 0-11: 'ja' or 'min of meer' on items 2, 3, 5, 6, 9, 10; 'nee' or 'min of meer' on items 1, 4, 7, 8, 11",
+            categories="0-2 not lonely, 3-8 moderately, 9-10 severely, 11 very severely lonely",
         ),
         Instrument(
             "djg6", "De Jong Gierveld loneliness scale, short (6 items)",
             "De Jong Gierveld & Van Tilburg (2008), Tijdschrift voor Gerontologie en Geriatrie 39, 4-15",
             _numbered("djg6", 6), 1, 3, DJG_WORDS, "nee, min of meer, ja (no, more or less, yes)",
+            reversed_items=(4, 5, 6), subscales={"emotional": (1, 2, 3), "social": (4, 5, 6)},
+            max_missing=1, higher_is_better=False,
+            scoring="count of lonely answers, 0-6: 'ja' or 'min of meer' on items 1-3; 'nee' or 'min of meer' on items 4-6",
+            categories="0-1 not lonely, 2-4 moderately, 5-6 severely lonely",
         ),
         Instrument(
             "rses", "Rosenberg self-esteem scale",
             "Rosenberg (1965), Society and the adolescent self-image",
             _numbered("rses", 10), 1, 4, RSES_WORDS,
             "helemaal oneens, oneens, eens, helemaal eens (strongly disagree … strongly agree)",
+            reversed_items=(2, 5, 6, 8, 9), max_missing=1,
+            scoring="items 0-3 (reversed items 3-0), total 0-30; one missing item is prorated",
+            categories="below 15 low, 15-25 normal, above 25 high self-esteem",
         ),
         Instrument(
             "who5", "WHO-5 well-being index",
             "WHO (1998); Topp et al. (2015), Psychother Psychosom 84, 167-176",
             _numbered("who5", 5), 0, 5, WHO5_WORDS, "op geen enkel moment … de hele tijd (at no time … all of the time)",
+            max_missing=1,
+            scoring="raw total 0-25, reported x4 as 0-100; one missing item is prorated; a change of 10 (0-100) is meaningful",
+            categories="raw below 13 (below 52 of 100) poor well-being",
         ),
         Instrument(
             "life_satisfaction", "Life satisfaction (rapportcijfer)",
             "Single-item life satisfaction, grade 1-10 (CBS, Sociale samenhang en welzijn)",
-            ("life_satisfaction",), 1, 10,
+            ("life_satisfaction",), 1, 10, scoring="the grade itself",
         ),
         Instrument(
             "participation_ladder", "Participatieladder",
             "Movisie / Divosa (2010), Participatieladder",
-            ("participation_ladder",), 1, 6,
+            ("participation_ladder",), 1, 6, scoring="the rung (ordinal)",
+            categories="1 isolated … 6 paid work",
         ),
         Instrument(
             "zrm", "Zelfredzaamheid-Matrix",
             "GGD Amsterdam (2017), Zelfredzaamheid-Matrix 2017",
             tuple(f"zrm_{d}" for d in ZRM_DOMAINS), 1, 5, ZRM_WORDS,
             "acute problematiek, niet, beperkt, voldoende or volledig zelfredzaam",
+            scoring="a profile: one score per domain, no total",
+            categories="1 acute problems … 5 completely self-sufficient",
         ),
     )
 }

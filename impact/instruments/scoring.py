@@ -45,21 +45,20 @@ SCORE_COLUMNS = [
     "score", "category", "items_answered", "items_total", "subscale_emotional", "subscale_social",
 ]
 
-DJG_NEGATIVE = {"djg11": (2, 3, 5, 6, 9, 10), "djg6": (1, 2, 3)}
-DJG_POSITIVE = {"djg11": (1, 4, 7, 8, 11), "djg6": (4, 5, 6)}
+DJG_POSITIVE = {i: REGISTRY[i].reversed_items for i in ("djg11", "djg6")}
+DJG_NEGATIVE = {i: tuple(n for n in range(1, len(REGISTRY[i].items) + 1) if n not in DJG_POSITIVE[i]) for i in ("djg11", "djg6")}
 DJG_CATEGORIES = {
     "djg11": ([-0.5, 2.5, 8.5, 10.5, 11.5], ["not lonely", "moderately lonely", "severely lonely", "very severely lonely"]),
     "djg6": ([-0.5, 1.5, 4.5, 6.5], ["not lonely", "moderately lonely", "severely lonely"]),
 }
-RSES_REVERSED = (2, 5, 6, 8, 9)
+RSES_REVERSED = REGISTRY["rses"].reversed_items
 LADDER_RUNGS = {1: "geïsoleerd", 2: "sociale contacten buiten de deur", 3: "deelname aan georganiseerde activiteiten",
                 4: "onbetaald werk", 5: "betaald werk met ondersteuning", 6: "betaald werk"}
 ZRM_LEVELS = {1: "acute problematiek", 2: "niet zelfredzaam", 3: "beperkt zelfredzaam",
               4: "voldoende zelfredzaam", 5: "volledig zelfredzaam"}
 
 # Whether a higher score is better, per registered instrument (custom outcomes declare it).
-HIGHER_IS_BETTER = {"djg11": False, "djg6": False, "rses": True, "who5": True,
-                    "life_satisfaction": True, "participation_ladder": True, "zrm": True}
+HIGHER_IS_BETTER = {i.id: i.higher_is_better for i in REGISTRY.values()}
 
 
 def _items(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -73,7 +72,7 @@ def _with_key(frame: pd.DataFrame, **columns) -> pd.DataFrame:
     return out
 
 
-MAX_MISSING_DJG = {"djg11": 0, "djg6": 1}
+MAX_MISSING_DJG = {i: REGISTRY[i].max_missing for i in ("djg11", "djg6")}
 
 
 def score_djg(frame: pd.DataFrame, instrument: str) -> pd.DataFrame:
@@ -94,7 +93,7 @@ def score_djg(frame: pd.DataFrame, instrument: str) -> pd.DataFrame:
     )
 
 
-def _prorated_total(items: pd.DataFrame, max_missing: int = 1) -> tuple[pd.Series, pd.Series]:
+def _prorated_total(items: pd.DataFrame, max_missing: int) -> tuple[pd.Series, pd.Series]:
     answered = items.notna().sum(axis=1)
     total = items.mean(axis=1) * items.shape[1]
     return total.where(items.shape[1] - answered <= max_missing), answered
@@ -106,13 +105,13 @@ def score_rses(frame: pd.DataFrame) -> pd.DataFrame:
     item_scores = codes - 1
     reversed_cols = [f"rses_{i}" for i in RSES_REVERSED]
     item_scores[reversed_cols] = 4 - codes[reversed_cols]
-    score, answered = _prorated_total(item_scores)
+    score, answered = _prorated_total(item_scores, REGISTRY["rses"].max_missing)
     category = pd.Series(np.select([score < 15, score <= 25], ["low", "normal"], "high"), index=frame.index).where(score.notna(), None)
     return _with_key(frame, score=score, category=category, items_answered=answered, items_total=10)
 
 
 def score_who5(frame: pd.DataFrame) -> pd.DataFrame:
-    raw, answered = _prorated_total(_items(frame, [f"who5_{i}" for i in range(1, 6)]))
+    raw, answered = _prorated_total(_items(frame, [f"who5_{i}" for i in range(1, 6)]), REGISTRY["who5"].max_missing)
     category = pd.Series(np.where(raw < 13, "poor well-being", "adequate well-being"), index=frame.index).where(raw.notna(), None)
     return _with_key(frame, score=raw * 4, category=category, items_answered=answered, items_total=5)
 
