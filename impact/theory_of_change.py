@@ -30,17 +30,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-# What the pipeline can count for an output target (impact.indicators): unique participants
-# enrolled, activities held, total attendance, volunteer hours, volunteers, costs.
-OUTPUT_MEASURES = ("participants", "activities", "attendance", "volunteer_hours", "volunteers", "cost_eur")
-
-
 class Output(_Strict):
     id: str = Field(pattern=_SNAKE.pattern)
     label: str = Field(min_length=1)
     target: float | None = Field(default=None, ge=0)
     unit: str | None = None
-    # which count realises the target; without it the target is shown but not measured
+    # which count realises the target (impact.indicators): unique participants enrolled, activities held,
+    # total attendance, volunteer hours, volunteers, costs; without it the target is shown but not measured
     measure: Literal["participants", "activities", "attendance", "volunteer_hours", "volunteers", "cost_eur"] | None = None
 
 

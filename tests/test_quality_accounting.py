@@ -16,7 +16,8 @@ def _warehouse(tmp_path, staged_files, drops):
     con.execute(warehouse.QUARANTINE_DDL)
     con.execute(warehouse.DROPS_DDL)
     staged = pd.DataFrame({"initiative_id": "demo", "source_file": staged_files, "source_row": range(1, len(staged_files) + 1)})
-    con.execute("CREATE TABLE staging.activities AS SELECT * FROM staged")
+    con.register("staged_rows", staged)
+    con.execute("CREATE TABLE staging.activities AS SELECT * FROM staged_rows")
     for d in drops:
         con.execute("INSERT INTO staging.drops VALUES ('demo', 'activities', ?, 'sha', ?, ?, 0, false)", d)
     return con

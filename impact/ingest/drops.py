@@ -9,8 +9,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from impact.theory_of_change import TOC_FILE
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KINDS = ("participants", "activities", "survey", "coaching_sessions")
 INITIATIVE_KINDS = ("participants", "activities", "survey")
