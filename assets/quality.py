@@ -55,6 +55,14 @@ def _result(results, severity: str) -> AssetCheckResult:
     )
 
 
+def _record(duckdb_warehouse: DuckDBWarehouse, check_name: str, table_name: str, severity: str, evaluate) -> AssetCheckResult:
+    """Evaluate a check on the warehouse, store its rows in ``quality_results`` and report them."""
+    with duckdb_warehouse.connect() as con:
+        results = evaluate(con)
+        replace_results(con, check_name, table_name, results)
+    return _result(results, severity)
+
+
 def accounting_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDefinition:
     @asset_check(
         asset=asset_def,
@@ -64,10 +72,8 @@ def accounting_check(table_name: str, asset_def: AssetsDefinition) -> AssetCheck
         "counted in the tables. ERROR: blocks what depends on the table.",
     )
     def _check(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
-        with duckdb_warehouse.connect() as con:
-            results = accounting_results(row_accounting(con, table_name), table_name)
-            replace_results(con, "raw_rows_add_up", table_name, results)
-        return _result(results, "ERROR")
+        return _record(duckdb_warehouse, "raw_rows_add_up", table_name, "ERROR",
+                       lambda con: accounting_results(row_accounting(con, table_name), table_name))
 
     return _check
 
@@ -81,10 +87,8 @@ def recount_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDe
         "WARN: a person looks at the file.",
     )
     def _check(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
-        with duckdb_warehouse.connect() as con:
-            results = recount_results(row_accounting(con, table_name, files.raw_data_path), table_name)
-            replace_results(con, "raw_rows_recount", table_name, results)
-        return _result(results, "WARN")
+        return _record(duckdb_warehouse, "raw_rows_recount", table_name, "WARN",
+                       lambda con: recount_results(row_accounting(con, table_name, files.raw_data_path), table_name))
 
     return _check
 
@@ -98,10 +102,8 @@ def rule_check(rule: QualityRule) -> AssetChecksDefinition:
         description=f"{rule.description} ({rule.severity}; Great Expectations)",
     )
     def _check(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
-        with duckdb_warehouse.connect() as con:
-            results = rule.evaluate(con, ProgrammeYear(programme_year(con)), known_initiatives(con))
-            replace_results(con, rule.name, rule.table_name, results)
-        return _result(results, rule.severity)
+        return _record(duckdb_warehouse, rule.name, rule.table_name, rule.severity,
+                       lambda con: rule.evaluate(con, ProgrammeYear(programme_year(con)), known_initiatives(con)))
 
     return _check
 
@@ -114,12 +116,8 @@ def rule_check(rule: QualityRule) -> AssetChecksDefinition:
     "WARN: a low alpha is reported next to the results.",
 )
 def reliability(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
-    with duckdb_warehouse.connect() as con:
-        survey = con.execute("SELECT * FROM staging.survey_responses").df()
-        outcomes = con.execute("SELECT * FROM programme.outcomes").df()
-        results = reliability_results(survey, outcomes)
-        replace_results(con, "reliability", "outcome_scores", results)
-    return _result(results, "WARN")
+    return _record(duckdb_warehouse, "reliability", "outcome_scores", "WARN", lambda con: reliability_results(
+        con.execute("SELECT * FROM staging.survey_responses").df(), con.execute("SELECT * FROM programme.outcomes").df()))
 
 
 quality_checks = [

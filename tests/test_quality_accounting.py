@@ -66,3 +66,24 @@ def test_independent_count_ignores_blank_rows_and_reads_excel_hints(tmp_path):
     p.write_text('sep=;\nparticipant_id;wijk\nA1;"Oost"\n;\n\nA2;Zuid\n', encoding="utf-8")
     assert independent_row_count(p) == 2
     assert independent_row_count(tmp_path / "missing.csv") is None
+
+
+def test_per_initiative_results_name_the_drops_that_do_not_add_up():
+    from impact.quality.results import accounting_results, recount_results
+
+    per_drop = pd.DataFrame({
+        "initiative_id": ["a", "a", "b"], "source_file": ["a/x.csv", "a/y.csv", "b/z.csv"],
+        "raw_rows": [3, 2, 1], "recorded_raw_rows": [3, 2, 1], "staged_rows": [2, 2, 1], "quarantined_rows": [1, 1, 0],
+        "balanced": [True, False, True], "recounted_rows": pd.array([3, None, 1], dtype="Int64"),
+        "recount_agrees": [True, False, True], "refused": [False, False, False],
+    })
+    added = accounting_results(per_drop, "activities")
+    assert added[["initiative_id", "outcome", "unexpected_count", "observed_value", "failing_rows"]].values.tolist() == [
+        ["a", "failed", 1, "5 raw = 4 staged + 2 quarantined", "a/y.csv"],
+        ["b", "passed", 0, "1 raw = 1 staged + 0 quarantined", None],
+    ]
+    recount = recount_results(per_drop, "activities")
+    assert recount[["initiative_id", "outcome", "failing_rows"]].values.tolist() == [
+        ["a", "warning", "a/y.csv: read 2, pandas counts none"],
+        ["b", "passed", None],
+    ]

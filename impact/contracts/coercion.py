@@ -12,6 +12,8 @@ import re
 
 import pandas as pd
 
+from impact.instruments.registry import fold
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _DUTCH_DATE = re.compile(r"^\d{1,2}[-/]\d{1,2}[-/]\d{4}$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -111,7 +113,4 @@ def to_category(raw: pd.Series, allowed: tuple[str, ...], aliases: dict[str, str
     return values.where(~unmatched, text)
 
 
-def _fold(value: str) -> str:
-    from impact.instruments.registry import fold
-
-    return fold(value)
+_fold = fold  # categories are compared like the instruments' answer words

@@ -35,34 +35,49 @@ def replace_results(con: duckdb.DuckDBPyConnection, check_name: str, table_name:
         )
 
 
-def accounting_results(accounting: pd.DataFrame, table_name: str) -> pd.DataFrame:
-    """The row accounting per initiative, in the shape of ``quality_results``."""
-    if accounting.empty:
-        return pd.DataFrame(columns=list(RESULT_COLUMNS))
-    per = accounting.groupby("initiative_id", sort=True).agg(
-        raw=("raw_rows", "sum"), staged=("staged_rows", "sum"), quarantined=("quarantined_rows", "sum"),
-        off=("balanced", lambda b: int((~b).sum())), drops=("source_file", "size"),
+def _per_initiative(
+    drops: pd.DataFrame, ok: str, *, check_name: str, table_name: str, severity: str, expectation: str,
+    expected: str, description: str, where: pd.Series, observed: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Roll a per-drop frame up to one ``quality_results`` row per initiative; ``ok`` is the column
+    saying whether a drop meets the expectation, ``where`` names the drops that do not."""
+    per = drops.groupby("initiative_id", sort=True).agg(
+        off=(ok, lambda b: int((~b).sum())), drops=("source_file", "size")
     ).reset_index()
-    bad = accounting[~accounting["balanced"]].groupby("initiative_id")["source_file"].agg("; ".join)
+    failing = where[~drops[ok]].groupby(drops.loc[~drops[ok], "initiative_id"]).agg("; ".join)
     return pd.DataFrame(
         {
-            "check_name": "raw_rows_add_up",
+            "check_name": check_name,
             "table_name": table_name,
             "initiative_id": per["initiative_id"],
-            "severity": "ERROR",
-            "outcome": per["off"].map(lambda n: "passed" if n == 0 else "failed"),
-            "expectation": "raw rows = staged rows + quarantined rows, per drop",
+            "severity": severity,
+            "outcome": per["off"].map(lambda n: "passed" if n == 0 else ("failed" if severity == "ERROR" else "warning")),
+            "expectation": expectation,
             "column": None,
             "element_count": per["drops"].astype("Int64"),
             "unexpected_count": per["off"].astype("Int64"),
             "unexpected_percent": (100.0 * per["off"] / per["drops"]).astype("float64"),
-            "observed_value": per["raw"].astype(str) + " raw = " + per["staged"].astype(str) + " staged + "
-            + per["quarantined"].astype(str) + " quarantined",
-            "expected": "every drop adds up",
-            "description": "Every raw row of every drop is either staged or quarantined.",
-            "failing_rows": per["initiative_id"].map(bad),
+            "observed_value": per["initiative_id"].map(observed) if observed is not None else None,
+            "expected": expected,
+            "description": description,
+            "failing_rows": per["initiative_id"].map(failing).astype("object").where(lambda f: f.notna(), None),
         },
         columns=list(RESULT_COLUMNS),
+    )
+
+
+def accounting_results(accounting: pd.DataFrame, table_name: str) -> pd.DataFrame:
+    """The row accounting per initiative (ERROR), in the shape of ``quality_results``."""
+    if accounting.empty:
+        return pd.DataFrame(columns=list(RESULT_COLUMNS))
+    totals = accounting.groupby("initiative_id")[["raw_rows", "staged_rows", "quarantined_rows"]].sum()
+    observed = (totals["raw_rows"].astype(str) + " raw = " + totals["staged_rows"].astype(str) + " staged + "
+                + totals["quarantined_rows"].astype(str) + " quarantined")
+    return _per_initiative(
+        accounting, "balanced", check_name="raw_rows_add_up", table_name=table_name, severity="ERROR",
+        expectation="raw rows = staged rows + quarantined rows, per drop", expected="every drop adds up",
+        description="Every raw row of every drop is either staged or quarantined.",
+        where=accounting["source_file"], observed=observed,
     )
 
 
@@ -71,29 +86,10 @@ def recount_results(accounting: pd.DataFrame, table_name: str) -> pd.DataFrame:
     if accounting.empty or "recount_agrees" not in accounting:
         return pd.DataFrame(columns=list(RESULT_COLUMNS))
     known = accounting[accounting["initiative_id"] != "(unknown drop)"]
-    per = known.groupby("initiative_id", sort=True).agg(
-        off=("recount_agrees", lambda b: int((~b).sum())), drops=("source_file", "size")
-    ).reset_index()
-    disagree = known[~known["recount_agrees"]]
-    where = (disagree["source_file"] + ": read " + disagree["recorded_raw_rows"].astype(str) + ", pandas counts "
-             + disagree["recounted_rows"].astype("object").where(disagree["recounted_rows"].notna(), "none").astype(str))
-    where = where.groupby(disagree["initiative_id"]).agg("; ".join)
-    return pd.DataFrame(
-        {
-            "check_name": "raw_rows_recount",
-            "table_name": table_name,
-            "initiative_id": per["initiative_id"],
-            "severity": "WARN",
-            "outcome": per["off"].map(lambda n: "passed" if n == 0 else "warning"),
-            "expectation": "pandas counts as many data rows in each drop as the pipeline read",
-            "column": None,
-            "element_count": per["drops"].astype("Int64"),
-            "unexpected_count": per["off"].astype("Int64"),
-            "unexpected_percent": (100.0 * per["off"] / per["drops"]).astype("float64"),
-            "observed_value": None,
-            "expected": "the same count",
-            "description": "A second reader (pandas) counts the same rows in each drop; if not, look at the file",
-            "failing_rows": per["initiative_id"].map(where),
-        },
-        columns=list(RESULT_COLUMNS),
+    counted = known["recounted_rows"].astype("object").where(known["recounted_rows"].notna(), "none").astype(str)
+    return _per_initiative(
+        known, "recount_agrees", check_name="raw_rows_recount", table_name=table_name, severity="WARN",
+        expectation="pandas counts as many data rows in each drop as the pipeline read", expected="the same count",
+        description="A second reader (pandas) counts the same rows in each drop; if not, look at the file",
+        where=known["source_file"] + ": read " + known["recorded_raw_rows"].astype(str) + ", pandas counts " + counted,
     )
