@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # `make run` are the runs `make dev` shows.
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install run test dev check-data sample-data lock clean help
+.PHONY: install system-check run test dev check-data sample-data lock clean help
 
 help:
 	@echo "make run          build the whole coaching year into warehouse/ and reports/"
@@ -31,14 +31,21 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-run: install
+# WeasyPrint (the PDF reports) loads the system library Pango when imported;
+# pip cannot install it, so stop early with what to install.
+system-check: install
+	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { \
+		echo 'WeasyPrint needs Pango: on Debian/Ubuntu run `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0`; on macOS `brew install pango`' >&2; \
+		exit 1; }
+
+run: system-check
 	$(BIN)/coaching build
 
-test: install
+test: system-check
 	$(BIN)/python -m pytest
 
 # `coaching partitions` creates the instance (if new) and registers one partition per initiative folder.
-dev: install
+dev: system-check
 	$(BIN)/coaching partitions
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 

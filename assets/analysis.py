@@ -17,6 +17,7 @@ from impact import warehouse
 from impact.indicators import compute_indicators
 from impact.instruments.scoring import empty_scores, score_outcomes
 from impact.statistics.hypotheses import conclude, run_hypothesis_tests
+from impact.valuation.sroi import ASSUMPTION_COLUMNS, compute_sroi
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import DuckDBWarehouse
 
@@ -158,5 +159,51 @@ def hypothesis_results(duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
             "insufficient_data": int((results["verdict"] == "insufficient_data").sum()),
             "verdicts": markdown_table(shown.round(4), 60) if len(shown) else MetadataValue.md("_no hypotheses_"),
             "dagster/column_schema": column_schema(results),
+        }
+    )
+
+
+@asset(
+    group_name="analysis",
+    partitions_def=initiative_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[indicators, theory_of_change, programme],
+    kinds={"pandas", "duckdb"},
+    owners=["team:data-engineering"],
+)
+def sroi(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """Social return on investment where the Theory of Change configures it: per outcome quantity ×
+    financial proxy less deadweight, displacement and attribution, with drop-off and discounting
+    (``marts.sroi_outcomes``); per initiative the present value, NPV, ratio, payback and a range
+    (``marts.sroi``); and each assumption's tipping point to 1:1 (``marts.sroi_sensitivity``).
+    A quantity ``from_data`` is the number of paired participants whose score improved."""
+    keys = list(context.partition_keys)
+    with duckdb_warehouse.connect() as con:
+        rate = float(con.execute("SELECT discount_rate FROM programme.settings").fetchone()[0])
+        assumptions = read_for(con, "programme.sroi_assumptions", keys)
+        initiatives = read_for(con, "programme.initiatives", keys)
+        improved = read_for(con, "marts.indicators", keys)
+        improved = improved[improved["indicator_id"].str.startswith("share_improved.")] if len(improved) else improved
+        counts = {
+            (r.initiative_id, r.indicator_id.removeprefix("share_improved.")): int(round(r.value * r.n))
+            for r in improved.itertuples()
+        }
+        result = compute_sroi(
+            assumptions.reindex(columns=ASSUMPTION_COLUMNS),
+            dict(zip(initiatives["initiative_id"], initiatives["sroi_inputs_eur"])) if len(initiatives) else {},
+            counts,
+            rate,
+        )
+        with warehouse.transaction(con):
+            for table, frame in (("marts.sroi_outcomes", result.outcomes), ("marts.sroi", result.summary),
+                                 ("marts.sroi_sensitivity", result.sensitivity)):
+                warehouse.replace_rows(con, table, frame, key_column="initiative_id", keys=keys)
+    return MaterializeResult(
+        metadata={
+            "initiatives_with_sroi": len(result.summary),
+            "sroi": markdown_table(result.summary[["initiative_id", "inputs_eur", "present_value", "ratio",
+                                                   "ratio_low", "ratio_high"]].round(2), 20)
+            if len(result.summary) else MetadataValue.md("_no initiative configures SROI_"),
+            "dagster/column_schema": column_schema(result.summary),
         }
     )

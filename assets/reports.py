@@ -1,12 +1,42 @@
-"""Report artefacts under ``reports/<year>/``."""
+"""Report artefacts under ``reports/<year>/``: thin wrappers around ``impact.reporting``.
 
-from dagster import MaterializeResult, MetadataValue, asset
+- ``data_quality_report``: the coaches' data-quality page;
+- ``initiative_reports`` (one partition per initiative): the yearly report, PDF and HTML, with its
+  tables as CSV and XLSX and its charts;
+- ``programme_overview`` and ``lessons_learned``: programme level, on every initiative;
+- ``report_manifest``: ``manifest.json`` with every artefact's and input's SHA-256 and the code version.
+"""
 
-from assets.analysis import outcome_scores
+import base64
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
+
+from assets.analysis import hypothesis_results, indicators, outcome_scores, sroi
 from assets.staging import activities, coaching_sessions, participants, survey_responses
 from impact.quality.results import programme_year
+from impact.reporting import lessons, overview, report_data, yearly
 from impact.reporting.data_quality import write_data_quality_page
-from pipelines.resources import CoachingFiles, DuckDBWarehouse
+from impact.reporting.provenance import code_version, write_manifest
+from impact.reporting.publish import publish
+from impact.reporting.tables import initiative_figures
+from pipelines.partitions import initiative_partitions
+from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings
+
+REPORT_DEPS = [hypothesis_results, indicators, sroi, outcome_scores, participants, activities, survey_responses,
+               coaching_sessions]
+
+
+def _preview(png: bytes) -> str:
+    return f"![preview](data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
+
+
+def _files_metadata(written: list[Path], root: Path) -> MetadataValue:
+    return MetadataValue.md("\n".join(f"- `{p.relative_to(root)}`" for p in written))
 
 
 @asset(
@@ -29,3 +59,139 @@ def data_quality_report(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse)
             "files": MetadataValue.md("\n".join(f"- `{p.name}`" for p in written)),
         }
     )
+
+
+@asset(
+    group_name="reports",
+    partitions_def=initiative_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=REPORT_DEPS,
+    kinds={"pdf", "html", "xlsx"},
+    owners=["team:data-engineering"],
+)
+def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
+                       report_settings: ReportSettings) -> MaterializeResult:
+    """The yearly report of each initiative, ``reports/<year>/<initiative_id>/``: a one-page summary,
+    the Theory of Change as a diagram, reach and activities per quarter against the targets, the
+    outcomes, the hypotheses with their verdicts in plain language, attrition, data quality, the
+    coaching sessions, SROI where configured, and methods and provenance. PDF and self-contained HTML
+    from one template, its tables as CSV and XLSX, its charts as PNG. Disclosure-controlled."""
+    keys = list(context.partition_keys)
+    with duckdb_warehouse.connect(read_only=True) as con:
+        data = report_data.load(con)
+    language = report_settings.language_for(data.programme["language"])
+    version = code_version()
+    year_folder = files.reports_path / str(data.year)
+    pdfs, previews, count = [], {}, 0
+    for key in keys:
+        if key not in set(data.initiatives["initiative_id"]):
+            context.log.warning(f"{key}: no valid Theory of Change, so no yearly report")
+            continue
+        report = yearly.build(data, key, language, version)
+        written = publish(report, year_folder, data.threshold)
+        count += len(written)
+        pdfs.append(next(p for p in written if p.suffix == ".pdf"))
+        previews[key] = report.charts.get("paired_change") or report.charts["reach_and_activities"]
+    metadata = {
+        "language": language,
+        "reports_in_run": len(pdfs),
+        "files_in_run": count,
+        "pdfs": MetadataValue.md("\n".join(f"- `{p}`" for p in pdfs) or "_none_"),
+    }
+    if len(pdfs) == 1:
+        metadata["report"] = MetadataValue.path(str(pdfs[0]))
+    if previews:
+        first = sorted(previews)[0]
+        metadata["preview"] = MetadataValue.md(f"**{first}**: change among the participants measured twice\n\n"
+                                               + _preview(previews[first]))
+    return MaterializeResult(metadata=metadata)
+
+
+def _programme_report(build, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings,
+                      chart: str) -> MaterializeResult:
+    with duckdb_warehouse.connect(read_only=True) as con:
+        data = report_data.load(con)
+    language = report_settings.language_for(data.programme["language"])
+    figures = {i: initiative_figures(data, i) for i in data.initiative_ids()}
+    report = build(data, figures, language, code_version())
+    year_folder = files.reports_path / str(data.year)
+    written = publish(report, year_folder, data.threshold)
+    return MaterializeResult(metadata={
+        "language": language,
+        "report": MetadataValue.path(str(next(p for p in written if p.suffix == ".pdf"))),
+        "html": MetadataValue.path(str(next(p for p in written if p.suffix == ".html"))),
+        "files": _files_metadata(written, year_folder),
+        "preview": MetadataValue.md(_preview(report.charts[chart])),
+    })
+
+
+@asset(
+    group_name="reports",
+    deps=REPORT_DEPS,
+    kinds={"pdf", "html", "xlsx"},
+    owners=["team:data-engineering"],
+)
+def programme_overview(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> MaterializeResult:
+    """The municipality's overview, ``reports/<year>/programme/``: all initiatives side by side (a
+    forest plot of effect sizes with intervals and verdicts, reach by wijk over the ten districts,
+    realisation against the targets, response and data quality) with a reading guide. Aggregates only."""
+    return _programme_report(overview.build, files, duckdb_warehouse, report_settings, "forest")
+
+
+@asset(
+    group_name="reports",
+    deps=REPORT_DEPS,
+    kinds={"pdf", "html", "xlsx"},
+    owners=["team:data-engineering"],
+)
+def lessons_learned(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> MaterializeResult:
+    """The closing summary, ``reports/<year>/lessons_learned/``, dated at the closing meeting: which
+    hypotheses held and why, the data-quality lessons, the coaching log's lessons by theme, a timeline
+    of the year and recommendations derived by tested rules from the results."""
+    return _programme_report(lessons.build, files, duckdb_warehouse, report_settings, "timeline")
+
+
+@asset(
+    group_name="reports",
+    deps=[data_quality_report, initiative_reports, programme_overview, lessons_learned],
+    kinds={"json"},
+    owners=["team:data-engineering"],
+)
+def report_manifest(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """``reports/<year>/manifest.json``: every artefact of the year with its SHA-256, every input file
+    (drops, settings, Theories of Change, coaching log) with its SHA-256, and the code version. Report
+    folders of initiatives whose folder left ``raw_data/`` are removed first, so the manifest lists
+    exactly what the current inputs produce."""
+    with duckdb_warehouse.connect(read_only=True) as con:
+        data = report_data.load(con)
+    year_folder = files.reports_path / str(data.year)
+    removed = _remove_stale_initiative_folders(year_folder, set(data.initiative_ids()))
+    inputs = data.inventory[["source_file", "source_sha256"]]
+    extra = [("programme.yaml", data.programme["source_sha256"])]
+    extra += [(f"{r.initiative_id}/theory_of_change.yaml", r.source_sha256) for r in data.initiatives.itertuples()]
+    extra += [(r.source_file, r.source_sha256) for r in data.drops[data.drops["table_name"] == "coaching_sessions"].itertuples()]
+    inputs = pd.concat([inputs, pd.DataFrame(extra, columns=["source_file", "source_sha256"])], ignore_index=True)
+    version = code_version()
+    path = write_manifest(year_folder, data.year, inputs, version)
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    return MaterializeResult(metadata={
+        "manifest": MetadataValue.path(str(path)),
+        "artefacts": len(manifest["artefacts"]),
+        "inputs": len(manifest["inputs"]),
+        "git_commit": version["git_commit"] or "",
+        "source_sha256": version["source_sha256"],
+        "removed_stale_folders": MetadataValue.md("\n".join(f"- `{r}`" for r in removed) or "_none_"),
+    })
+
+
+PROGRAMME_FOLDERS = {"programme", "lessons_learned", "data_quality"}
+
+
+def _remove_stale_initiative_folders(year_folder: Path, initiatives: set[str]) -> list[str]:
+    removed = []
+    if year_folder.exists():
+        for folder in sorted(p for p in year_folder.iterdir() if p.is_dir()):
+            if folder.name not in initiatives and folder.name not in PROGRAMME_FOLDERS:
+                shutil.rmtree(folder)
+                removed.append(folder.name)
+    return removed

@@ -106,7 +106,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             tags={ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end, "coaching/trigger": "cli"},
             raise_on_error=False,
             # Dagster's step-by-step log stays in the instance (see `make dev`); the summary below says what matters.
-            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+            run_config={
+                "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+                **({"resources": {"report_settings": {"config": {"language": args.language}}}} if args.language else {}),
+            },
         )
         ok &= result.success
         for event in result.all_events:
@@ -198,6 +201,10 @@ def _print_where(locations) -> None:
     print(f"\nWarehouse: {locations.warehouse}")
     print("Quarantined rows and why: SELECT * FROM staging.quarantine (or `coaching check FILE` before dropping a file)")
     print(f"Reports:   {locations.reports}")
+    for year_folder in sorted(p for p in locations.reports.glob("[0-9][0-9][0-9][0-9]") if p.is_dir()):
+        pdfs = sorted(year_folder.glob("*/*.pdf"))
+        print(f"  {year_folder.name}: {len(pdfs)} PDF reports (each with HTML, CSV and XLSX tables); "
+              f"start with {year_folder / 'programme'}; every file and input with its SHA-256 in {year_folder / 'manifest.json'}")
     print("Dagster UI with these runs: make dev, then http://127.0.0.1:3000")
 
 
@@ -350,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="build the selected initiatives (default: all) and everything downstream")
     build.add_argument("--initiative", action="append", metavar="ID", help="an initiative's folder name; repeat for more")
+    build.add_argument("--language", choices=["nl", "en"],
+                       help="the reports' language (default: programme.yaml's language, which defaults to nl)")
     build.set_defaults(func=cmd_build)
     check = sub.add_parser("check", help="check drops against the contract before adding them")
     check.add_argument("files", nargs="+", metavar="FILE")

@@ -5,18 +5,19 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor
 
 from assets.settings import drop_inventory, programme, theory_of_change
-from assets.analysis import hypothesis_results, hypothesis_tests, indicators, outcome_scores
+from assets.analysis import hypothesis_results, hypothesis_tests, indicators, outcome_scores, sroi
 from assets.quality import quality_checks
-from assets.reports import data_quality_report
+from assets.reports import data_quality_report, initiative_reports, lessons_learned, programme_overview, report_manifest
 from assets.staging import staging_assets
 from pipelines.jobs import coaching_year_job
-from pipelines.resources import CoachingFiles, DuckDBWarehouse
+from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings
 
 defs = Definitions(
-    assets=[programme, theory_of_change, drop_inventory, *staging_assets, outcome_scores, indicators, hypothesis_tests, hypothesis_results, data_quality_report],
+    assets=[programme, theory_of_change, drop_inventory, *staging_assets, outcome_scores, indicators, hypothesis_tests, hypothesis_results, sroi,
+            data_quality_report, initiative_reports, programme_overview, lessons_learned, report_manifest],
     asset_checks=quality_checks,
     jobs=[coaching_year_job],
-    resources={"files": CoachingFiles(), "duckdb_warehouse": DuckDBWarehouse()},
+    resources={"files": CoachingFiles(), "duckdb_warehouse": DuckDBWarehouse(), "report_settings": ReportSettings()},
     # One process, many partitions per run: far faster than a process per step
     # for data of this size, and DuckDB allows one writer per file (DESIGN.md §9).
     executor=in_process_executor,

@@ -50,3 +50,17 @@ class DuckDBWarehouse(ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         with warehouse.connect(self.path, read_only=read_only) as con:
             yield con
+
+
+class ReportSettings(ConfigurableResource):
+    """How the reports are written: the language (``nl`` or ``en``); empty means ``programme.yaml``'s ``language``."""
+
+    language: str | None = Field(default=None, description="nl or en; default: the language in programme.yaml (nl)")
+
+    def language_for(self, programme_language: str) -> str:
+        from impact.reporting.i18n import LANGUAGES
+
+        language = self.language or programme_language or "nl"
+        if language not in LANGUAGES:
+            raise ValueError(f"report language '{language}' is not available; choose one of: {', '.join(LANGUAGES)}")
+        return language

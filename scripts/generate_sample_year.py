@@ -1399,6 +1399,21 @@ def toc_yaml(spec: InitiativeSpec) -> str:
     return yaml_text({k: data[k] for k in order if k in data})
 
 
+# The coaching theme a coach files a session under, read from how its topic starts
+# (the first match wins; the plenaries are about the impact definition, the closing about improving).
+THEME_BY_TOPIC = (
+    ("Plenaire", "impact_definition"), ("Impactdefinitie", "impact_definition"), ("Theory of Change", "impact_definition"),
+    ("Tussen", "analysis"), ("Analyse", "analysis"),
+    ("Rapportage", "reporting"), ("Verhaal", "reporting"), ("SROI", "reporting"),
+    ("Verbeteren", "improvement"), ("Slotbijeenkomst", "improvement"),
+)
+
+
+def session_theme(topics: str) -> str:
+    """``data_collection`` unless the topic starts like one of ``THEME_BY_TOPIC``."""
+    return next((theme for start, theme in THEME_BY_TOPIC if topics.startswith(start)), "data_collection")
+
+
 def coaching_sessions() -> Table:
     """The coaching log: plenary sessions, five one-to-one sessions per initiative, the closing."""
     rng = rng_for(STREAM_PROGRAMME, STREAM_SESSIONS)
@@ -1413,7 +1428,8 @@ def coaching_sessions() -> Table:
     day, kind, no, topics, lessons, actions = CLOSING_SESSION
     rows.append(["all", kind, no, day, topics, lessons, actions])
     rows.sort(key=lambda r: (r[3], r[0] != "all", r[0], r[2]))
-    return Table(["initiative_id", "kind", "session_no", "date", "topics", "lessons", "actions"], rows,
+    rows = [r[:4] + [session_theme(r[4])] + r[4:] for r in rows]
+    return Table(["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons", "actions"], rows,
                  CSV_UTF8, "coaching_sessions")
 
 

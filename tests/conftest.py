@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import textwrap
 from pathlib import Path
 
+import duckdb
 import pytest
 
 # Tests never touch the user's key file.
@@ -68,3 +70,38 @@ def write_demo_initiative(raw: Path, initiative_id: str = "demo") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "theory_of_change.yaml").write_text(TOC_YAML.format(id=initiative_id), encoding="utf-8")
     return folder
+
+
+def tree_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(folder).as_posix().encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+def build_sample_into(tmp: Path, *args: str) -> int:
+    """Build the sample year with the CLI into ``tmp`` (warehouse, reports, Dagster home); returns the exit code."""
+    from pipelines.cli import main
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("COACHING_RAW_DATA", str(SAMPLE_RAW_DATA))
+    mp.setenv("COACHING_WAREHOUSE", str(tmp / "warehouse"))
+    mp.setenv("COACHING_REPORTS", str(tmp / "reports"))
+    mp.setenv("DAGSTER_HOME", str(tmp / "dagster_home"))
+    try:
+        return main(["build", *args])
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory):
+    """The whole sample year built once per test session, with the CLI, into temporary folders."""
+    tmp = tmp_path_factory.mktemp("sample_build")
+    before = tree_digest(SAMPLE_RAW_DATA)
+    code = build_sample_into(tmp)
+    after = tree_digest(SAMPLE_RAW_DATA)
+    con = duckdb.connect(str(tmp / "warehouse" / "coaching.duckdb"), read_only=True)
+    yield {"code": code, "con": con, "raw_unchanged": before == after, "reports": tmp / "reports", "root": tmp}
+    con.close()

@@ -238,3 +238,20 @@ def test_catalogue_is_large_distinct_and_covers_the_issue():
     assert set(ISSUE_ITEMS) == set(ISSUE_LIST)
     for item in ISSUE_LIST:
         assert ISSUE_ITEMS[item] and set(ISSUE_ITEMS[item]) <= set(ids), item
+
+
+def test_every_reason_a_drop_is_set_aside_for_has_words_in_both_report_languages(tmp_path):
+    """The reports name quarantine reasons in words (impact/reporting/locale); no catalogue case may meet a reason
+    without them, or a report would print the bare rule id."""
+    from impact.reporting.i18n import catalogue
+
+    rules = set()
+    for n, case in enumerate(c for c in CASES if c.is_table):
+        raw = tmp_path / str(n)
+        raw.mkdir()
+        _write(case, raw)
+        rules |= set(_stage(raw, INITIATIVE, case.kind).quarantine["rule"])
+    assert len(rules) >= 8, rules
+    for language in ("nl", "en"):
+        missing = sorted(r for r in rules if f"quarantine_rule.{r}" not in catalogue(language))
+        assert missing == [], (language, missing)

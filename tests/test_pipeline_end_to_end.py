@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 
 import duckdb
@@ -25,32 +24,6 @@ NINE = [
     "zorgverslimming",
     "zus-en-zo",
 ]
-
-
-def _tree_digest(folder) -> str:
-    h = hashlib.sha256()
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            h.update(p.relative_to(folder).as_posix().encode() + p.read_bytes())
-    return h.hexdigest()
-
-
-@pytest.fixture(scope="module")
-def built_sample(tmp_path_factory):
-    """The whole sample year built once, with the CLI, into temporary folders."""
-    tmp = tmp_path_factory.mktemp("sample_build")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("COACHING_RAW_DATA", str(SAMPLE_RAW_DATA))
-    mp.setenv("COACHING_WAREHOUSE", str(tmp / "warehouse"))
-    mp.setenv("COACHING_REPORTS", str(tmp / "reports"))
-    mp.setenv("DAGSTER_HOME", str(tmp / "dagster_home"))
-    before = _tree_digest(SAMPLE_RAW_DATA)
-    code = main(["build"])
-    after = _tree_digest(SAMPLE_RAW_DATA)
-    mp.undo()
-    con = duckdb.connect(str(tmp / "warehouse" / "coaching.duckdb"), read_only=True)
-    yield {"code": code, "con": con, "raw_unchanged": before == after}
-    con.close()
 
 
 def test_build_succeeds_and_never_writes_into_raw_data(built_sample):

@@ -21,6 +21,8 @@ from impact.contracts.vocabulary import (
     AGE_BANDS,
     GENDER_WORDS,
     GENDERS,
+    COACHING_THEME_WORDS,
+    COACHING_THEMES,
     SESSION_KIND_WORDS,
     SESSION_KINDS,
     WAVE_WORDS,
@@ -112,6 +114,11 @@ class CoachingSessions(pa.DataFrameModel):
     )
     session_no: Series[pd.Int64Dtype] = pa.Field(ge=1, metadata=_expected("a session number of 1 or more"))
     date: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
+    theme: Series[str] = pa.Field(
+        nullable=True,
+        isin=list(COACHING_THEMES),
+        metadata=_expected(", ".join(COACHING_THEMES) + " (or empty)", aliases=COACHING_THEME_WORDS),
+    )
     topics: Series[str] = pa.Field(
         nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters", free_text=True)
     )

@@ -51,3 +51,15 @@ SESSION_KIND_WORDS: dict[str, str] = {
     "afsluiting": "closing",
     "slotbijeenkomst": "closing",
 }
+
+# The coaching themes of the programme, in the order the year works through them.
+COACHING_THEMES: tuple[str, ...] = ("impact_definition", "data_collection", "analysis", "reporting", "improvement")
+COACHING_THEME_WORDS: dict[str, str] = {
+    "impactdefinitie": "impact_definition",
+    "theory of change": "impact_definition",
+    "dataverzameling": "data_collection",
+    "analyse": "analysis",
+    "rapportage": "reporting",
+    "verbeteren": "improvement",
+    "verbetering": "improvement",
+}

@@ -127,7 +127,7 @@ def outcome_indicators(scores: pd.DataFrame, outcomes: pd.DataFrame, year: int) 
     wide = s.pivot_table(index=["initiative_id", "outcome_id", "participant_id"], columns="wave", values="score")
     if {"baseline", "follow_up"} <= set(wide.columns):
         paired = wide.dropna(subset=["baseline", "follow_up"]).reset_index()
-        spec = _outcome_spec(outcomes)
+        spec = outcome_spec(outcomes)
         paired = paired.merge(spec, on=["initiative_id", "outcome_id"], how="left")
         change = paired["follow_up"] - paired["baseline"]
         better_up = paired["higher_is_better"].astype("boolean").fillna(True).astype(bool)
@@ -137,7 +137,7 @@ def outcome_indicators(scores: pd.DataFrame, outcomes: pd.DataFrame, year: int) 
         parts.append(_rows(imp, "share_improved." + imp["outcome_id"], "share of paired participants whose score improved", "share"))
 
     # share on the named side of the cut-off, per wave
-    spec = _outcome_spec(outcomes)
+    spec = outcome_spec(outcomes)
     with_spec = s.merge(spec, on=["initiative_id", "outcome_id"], how="left")
     cut_parts = []
     for (instrument, outcome_type), group in with_spec.groupby(["base_instrument", "type"], dropna=False):
@@ -155,7 +155,7 @@ def outcome_indicators(scores: pd.DataFrame, outcomes: pd.DataFrame, year: int) 
     return pd.concat(parts)
 
 
-def _outcome_spec(outcomes: pd.DataFrame) -> pd.DataFrame:
+def outcome_spec(outcomes: pd.DataFrame) -> pd.DataFrame:
     """Per declared outcome (ZRM domains included): instrument, type and which way is better."""
     spec = outcomes[["initiative_id", "outcome_id", "instrument", "type", "higher_is_better"]].copy()
     spec["base_instrument"] = spec["instrument"]

@@ -1,0 +1,231 @@
+"""The reports' charts, drawn with matplotlib from the *published* tables.
+
+Each function takes a table that has already been through disclosure control
+(suppressed cells are NaN) and returns a matplotlib figure; a suppressed value is
+drawn as a labelled gap, never as a number. The figure is turned into PNG bytes
+by ``impact.reporting.render.png_bytes`` (no timestamps, no software tag), and the
+table it was drawn from is published beside it as CSV, so what a chart shows can
+be checked cell by cell.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from impact.reporting.i18n import Translator  # noqa: E402
+
+WIDTH_IN = 6.5  # the text width of an A4 page with 2 cm margins
+INK = "#1b1b1b"
+MUTED = "#6b6b6b"
+ACCENT = "#b3001b"  # a municipal red
+BAR = "#4a6d8c"
+BAR_LIGHT = "#a9bfd3"
+VERDICT_COLOURS = {"supported": "#2e7d32", "contradicted": "#c62828", "not_shown": "#6b6b6b", "insufficient_data": "#b0b0b0"}
+THEME_COLOURS = {"impact_definition": "#4a6d8c", "data_collection": "#2e7d32", "analysis": "#b06f00",
+                 "reporting": "#7b3f98", "improvement": "#b3001b"}
+CHANGE_COLOURS = {"worse": "#c62828", "same": "#bdbdbd", "better": "#2e7d32"}
+
+plt.rcParams.update({
+    "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs on every machine
+    "font.size": 8.5,
+    "axes.edgecolor": MUTED,
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.titlesize": 9.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "legend.frameon": False,
+    "svg.hashsalt": "impact-coaching",
+})
+
+
+def _figure(height_in: float, ncols: int = 1, nrows: int = 1, **kw) -> tuple[Figure, np.ndarray]:
+    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH_IN, height_in), squeeze=False, layout="constrained", **kw)
+    return fig, axes
+
+
+def reach_and_activities(quarters: pd.DataFrame, target: float | None, tr: Translator) -> Figure:
+    """Two panels per quarter: new and cumulative participants (against the year's target), and activities held.
+
+    ``quarters``: period, participants_new, participants_reached, activities (NaN = suppressed).
+    """
+    fig, axes = _figure(2.6, ncols=2)
+    left, right = axes[0]
+    x = np.arange(len(quarters))
+    labels = [p.split("-")[-1] for p in quarters["period"]]
+    new = quarters["participants_new"].astype(float)
+    left.bar(x, new.fillna(0), color=BAR_LIGHT, label=tr.t("chart.new_participants"))
+    cumulative = quarters["participants_reached"].astype(float)
+    left.plot(x, cumulative, color=BAR, marker="o", label=tr.t("chart.cumulative_participants"))
+    for xi, value in zip(x, new):
+        if np.isnan(value):
+            left.annotate(tr.t("chart.suppressed_short"), (xi, 0), xytext=(0, 3), textcoords="offset points",
+                          ha="center", va="bottom", fontsize=6.5, color=MUTED, rotation=90)
+    if target is not None and not np.isnan(target):
+        left.axhline(target, color=ACCENT, linestyle="--", linewidth=1)
+        left.annotate(tr.t("chart.target", value=tr.num(target, 0)), (x[-1] + 0.4, target), ha="right", va="bottom",
+                      fontsize=7.5, color=ACCENT)
+    left.set_xticks(x, labels)
+    left.set_title(tr.t("chart.participants_title"))
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, fontsize=7)
+    left.set_ylim(0, max(np.nanmax([cumulative.max(), new.max(), target or 0, 1]) * 1.18, 1))
+
+    activities = quarters["activities"].astype(float)
+    right.bar(x, activities.fillna(0), color=BAR)
+    right.set_xticks(x, labels)
+    right.set_title(tr.t("chart.activities_title"))
+    right.set_ylim(0, max(np.nanmax([activities.max(), 1]) * 1.18, 1))
+    for xi, value in zip(x, activities):
+        right.annotate(tr.num(value, 0), (xi, 0 if np.isnan(value) else value), ha="center", va="bottom", fontsize=7.5)
+    return fig
+
+
+def distribution(dist: pd.DataFrame, label: str, scale: tuple[float, float] | None, tr: Translator) -> Figure:
+    """Per wave a box from the 25th to the 75th percentile, whiskers from the 10th to the 90th,
+    the median as a line and the mean as a dot; a wave resting on too few people is not drawn.
+
+    ``dist``: wave, n, mean, p10, p25, p50, p75, p90 (NaN when suppressed).
+    """
+    fig, axes = _figure(1.35)
+    ax = axes[0][0]
+    waves = list(dist["wave"])
+    y = np.arange(len(waves))[::-1]
+    for yi, row in zip(y, dist.itertuples()):
+        if np.isnan(row.p50):
+            ax.annotate(tr.t("chart.too_few", threshold=tr.threshold), (0.5, yi), xycoords=("axes fraction", "data"),
+                        ha="center", va="center", fontsize=7.5, color=MUTED)
+            continue
+        ax.plot([row.p10, row.p90], [yi, yi], color=BAR, linewidth=1)
+        ax.add_patch(plt.Rectangle((row.p25, yi - 0.25), row.p75 - row.p25, 0.5, facecolor=BAR_LIGHT, edgecolor=BAR))
+        ax.plot([row.p50, row.p50], [yi - 0.25, yi + 0.25], color=INK, linewidth=1.6)
+        ax.plot([row.mean], [yi], marker="o", color=ACCENT, markersize=4)
+    ax.set_yticks(y, [f"{tr.t('wave.' + w)} (n = {tr.count(n)})" for w, n in zip(waves, dist["n"])])
+    ax.set_ylim(-0.6, len(waves) - 0.4)
+    if scale is not None:
+        pad = (scale[1] - scale[0]) * 0.03
+        ax.set_xlim(scale[0] - pad, scale[1] + pad)
+    ax.set_title(label)
+    ax.set_xlabel(tr.t("chart.score"))
+    return fig
+
+
+def change_shares(changes: pd.DataFrame, tr: Translator) -> Figure:
+    """Per outcome one bar of the paired participants: worse, the same, better (shares; NaN = suppressed)."""
+    fig, axes = _figure(0.55 + 0.38 * len(changes))
+    ax = axes[0][0]
+    y = np.arange(len(changes))[::-1]
+    left = np.zeros(len(changes))
+    for part in ("worse", "same", "better"):
+        share = changes[f"share_{part}"].astype(float).to_numpy()
+        ax.barh(y, np.nan_to_num(share), left=left, color=CHANGE_COLOURS[part], label=tr.t(f"change.{part}"), height=0.6)
+        for yi, l, s in zip(y, left, share):
+            if not np.isnan(s) and s >= 0.07:
+                ax.annotate(tr.pct(s), (l + s / 2, yi), ha="center", va="center", fontsize=7.5,
+                            color="white" if part != "same" else INK)
+        left = left + np.nan_to_num(share)
+    for yi, total in zip(y, left):
+        if total < 0.999:
+            ax.annotate(tr.t("chart.partly_suppressed"), (1.0, yi), ha="right", va="center", fontsize=7, color=MUTED)
+    ax.set_yticks(y, list(changes["label"]))
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: tr.pct(v)))
+    ax.legend(ncols=3, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=7.5)
+    return fig
+
+
+EFFECT_KINDS = ("cohen_dz", "rank_biserial", "odds_ratio")
+
+
+def forest(rows: pd.DataFrame, tr: Translator) -> Figure:
+    """Effect sizes with their 95% intervals, one panel per kind of effect size, coloured by verdict.
+
+    ``rows``: label, effect_size_kind, effect_size, effect_size_ci_low, effect_size_ci_high, verdict
+    (effect NaN = not tested or suppressed; shown as a text instead of a point).
+    """
+    kinds = [k for k in EFFECT_KINDS if (rows["effect_size_kind"] == k).any()]
+    untested = rows[rows["effect_size_kind"].isna() | ~rows["effect_size_kind"].isin(EFFECT_KINDS)]
+    panels = kinds + (["untested"] if len(untested) else [])
+    heights = [max(1, int((rows["effect_size_kind"] == k).sum())) if k != "untested" else len(untested) for k in panels]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH_IN, 0.75 + 0.32 * sum(heights) + 0.45 * len(panels)),
+                             squeeze=False, layout="constrained", gridspec_kw={"height_ratios": heights})
+    for ax, kind in zip(axes[:, 0], panels):
+        part = untested if kind == "untested" else rows[rows["effect_size_kind"] == kind]
+        y = np.arange(len(part))[::-1]
+        if kind == "untested":
+            for yi, verdict in zip(y, part["verdict"]):
+                ax.annotate(tr.t(f"verdict.{verdict}"), (0.02, yi), xycoords=("axes fraction", "data"), va="center",
+                            fontsize=7.5, color=MUTED)
+            ax.set_xticks([])
+            ax.spines["bottom"].set_visible(False)
+            ax.set_title(tr.t("chart.forest_untested"), fontsize=8, loc="left")
+        else:
+            null = 1.0 if kind == "odds_ratio" else 0.0
+            ax.axvline(null, color=MUTED, linewidth=0.8)
+            for yi, r in zip(y, part.itertuples()):
+                colour = VERDICT_COLOURS.get(r.verdict, MUTED)
+                ax.plot([r.effect_size_ci_low, r.effect_size_ci_high], [yi, yi], color=colour, linewidth=1.4)
+                ax.plot([r.effect_size], [yi], marker="s", color=colour, markersize=5)
+            if kind == "odds_ratio":
+                ax.set_xscale("log")
+            ax.set_title(tr.t(f"effect_kind.{kind}"), fontsize=8, loc="left")
+        ax.set_yticks(y, list(part["label"]))
+        ax.set_ylim(-0.6, len(part) - 0.4)
+    handles = [Patch(color=VERDICT_COLOURS[v], label=tr.t(f"verdict.{v}")) for v in ("supported", "contradicted", "not_shown")]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=7.5)
+    return fig
+
+
+def realisation(rows: pd.DataFrame, tr: Translator) -> Figure:
+    """Realised share of each output target (``label``, ``realisation``); 100% is the target."""
+    fig, axes = _figure(0.6 + 0.24 * len(rows))
+    ax = axes[0][0]
+    y = np.arange(len(rows))[::-1]
+    share = rows["realisation"].astype(float).to_numpy()
+    colours = [BAR if s >= 1 else BAR_LIGHT for s in np.nan_to_num(share)]
+    ax.barh(y, np.nan_to_num(share), color=colours, height=0.65)
+    ax.axvline(1.0, color=ACCENT, linestyle="--", linewidth=1)
+    for yi, s in zip(y, share):
+        ax.annotate(tr.pct(s) if not np.isnan(s) else tr.t("chart.suppressed_short"), (np.nan_to_num(s), yi),
+                    xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
+    ax.set_yticks(y, list(rows["label"]), fontsize=7.5)
+    ax.set_xlim(0, max(1.3, np.nanmax(np.append(share, 1)) * 1.15))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: tr.pct(v)))
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    return fig
+
+
+def timeline(sessions: pd.DataFrame, rows: list[tuple[str, str]], tr: Translator) -> Figure:
+    """The coaching year: one line per initiative (and one for the plenary meetings), a marker per session
+    coloured by its theme. ``sessions``: initiative_id, date, theme; ``rows``: (initiative_id, label) top to bottom."""
+    fig, axes = _figure(1.2 + 0.27 * len(rows))
+    ax = axes[0][0]
+    index = {key: len(rows) - 1 - i for i, (key, _) in enumerate(rows)}
+    for theme, colour in THEME_COLOURS.items():
+        part = sessions[sessions["theme"] == theme]
+        ax.scatter(pd.to_datetime(part["date"]), part["initiative_id"].map(index), color=colour, s=22, zorder=3,
+                   label=tr.t(f"theme.{theme}"))
+    other = sessions[~sessions["theme"].isin(list(THEME_COLOURS))]
+    if len(other):
+        ax.scatter(pd.to_datetime(other["date"]), other["initiative_id"].map(index), color=MUTED, s=22, zorder=3,
+                   label=tr.t("theme.other"))
+    for i in range(len(rows)):
+        ax.axhline(i, color="#e3e3e3", linewidth=0.6, zorder=1)
+    ax.set_yticks(list(range(len(rows)))[::-1], [label for _, label in rows])
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 3, 5, 7, 9, 11)))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+        lambda v, _: tr.short_month(mdates.num2date(v).date())))
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=3, fontsize=7)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    return fig

@@ -1,0 +1,141 @@
+"""Words and numbers of the reports in Dutch (default) or English.
+
+Every sentence a report prints lives in ``locale/<language>.yaml`` under a dotted
+key; templates and builders ask ``Translator.t(key, **values)``. Numbers, shares
+and dates are formatted by Babel for the language (``1,5`` and ``31 januari 2019``
+in Dutch). A key missing from a catalogue is an error, never a silently printed
+key: tests check both catalogues hold the same keys and that every key used in a
+template exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+LANGUAGES = {"nl": "nl_NL", "en": "en_GB"}
+SUPPRESSED = "suppressed"  # the marker key for a cell hidden by disclosure control
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@lru_cache(maxsize=None)
+def catalogue(language: str) -> dict[str, str]:
+    if language not in LANGUAGES:
+        raise ValueError(f"language '{language}' is not available; choose one of: {', '.join(LANGUAGES)}")
+    text = resources.files("impact.reporting").joinpath("locale", f"{language}.yaml").read_text(encoding="utf-8")
+    return _flatten(yaml.safe_load(text))
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is _NA
+
+
+try:  # pandas' NA, without importing pandas at module level
+    from pandas import NA as _NA
+except ImportError:  # pragma: no cover
+    _NA = object()
+
+
+@dataclass(frozen=True)
+class Translator:
+    """``t`` for sentences, ``num``/``pct``/``date`` for values, in one language."""
+
+    language: str
+    threshold: int = 10
+    _words: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_words", catalogue(self.language))
+
+    @property
+    def locale(self) -> str:
+        return LANGUAGES[self.language]
+
+    def has(self, key: str) -> bool:
+        return key in self._words
+
+    def t(self, key: str, **values) -> str:
+        try:
+            text = self._words[key]
+        except KeyError:
+            raise KeyError(f"no text for '{key}' in the {self.language} catalogue (impact/reporting/locale/{self.language}.yaml)") from None
+        return text.format(**values) if values else text
+
+    def quarantine_reason(self, rule: str) -> str:
+        """Why a row was set aside, in words; a rule without words yet is named as it is."""
+        key = f"quarantine_rule.{rule}"
+        return self.t(key) if self.has(key) else self.t("quarantine_rule.other", rule=rule)
+
+    def num(self, x, digits: int = 2, signed: bool = False) -> str:
+        """A number with ``digits`` decimals; '–' when missing."""
+        if _missing(x):
+            return "–"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        text = format_decimal(float(x), format=pattern, locale=self.locale)
+        if signed and float(x) > 0 and text.strip("0,.") != "":
+            text = "+" + text
+        return text.replace("-", "−")
+
+    def count(self, x) -> str:
+        """A count of people: below the disclosure threshold it reads 'fewer than 10'."""
+        if _missing(x):
+            return self.t("common.suppressed")
+        if 0 < int(x) < self.threshold:
+            return self.t("common.fewer_than", threshold=self.threshold)
+        return self.num(int(x), 0)
+
+    def pct(self, x, digits: int = 0) -> str:
+        if _missing(x):
+            return "–"
+        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return format_percent(float(x), format=pattern, locale=self.locale).replace("\xa0", " ")
+
+    def p(self, x) -> str:
+        """A p-value as reports print it: 'p < 0,001', 'p = 0,004', 'p = 0,31'."""
+        if _missing(x):
+            return "–"
+        x = float(x)
+        if x < 0.001:
+            return "p < " + self.num(0.001, 3)
+        return "p = " + self.num(x, 3 if x < 0.01 else 2)
+
+    def p_value(self, x) -> str:
+        """A p-value for a table column headed 'p': '0,004', '< 0,001'."""
+        text = self.p(x)
+        return text.removeprefix("p = ").removeprefix("p ")
+
+    def date(self, d: dt.date | dt.datetime | str) -> str:
+        if isinstance(d, str):
+            d = dt.date.fromisoformat(d[:10])
+        if isinstance(d, dt.datetime):
+            d = d.date()
+        return format_date(d, format="long", locale=self.locale)
+
+    def short_date(self, d) -> str:
+        if isinstance(d, str):
+            d = dt.date.fromisoformat(d[:10])
+        if isinstance(d, dt.datetime):
+            d = d.date()
+        return format_date(d, format="d MMM", locale=self.locale).rstrip(".")
+
+    def short_month(self, d: dt.date) -> str:
+        """A month on a time axis: 'jan 2019' for January, otherwise 'feb', 'mrt', …"""
+        text = format_date(d, format="LLL", locale=self.locale).rstrip(".")
+        return f"{text} {d.year}" if d.month == 1 else text

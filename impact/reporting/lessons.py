@@ -1,0 +1,158 @@
+"""The lessons-learned summary for the closing meeting: ``reports/<year>/lessons_learned/``.
+
+Dated at the closing meeting of ``programme.yaml``. Which hypotheses held and
+which did not, and why the data say so; what the data-quality record teaches
+(response, attrition, the most frequent reasons rows were set aside); the
+coaching log's lessons and actions grouped by coaching theme; a timeline of the
+coaching year; and recommendations for next year derived by the rules in
+``impact.reporting.recommendations`` from the results (never written by hand).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from impact.contracts.vocabulary import COACHING_THEMES
+from impact.reporting import charts
+from impact.reporting.i18n import Translator
+from impact.reporting.layout import Document, shown
+from impact.reporting.publish import Report, environment
+from impact.reporting.recommendations import recommend
+from impact.reporting.render import png_bytes
+from impact.reporting.report_data import ReportData
+from impact.reporting.sentences import verdict_sentence
+from impact.reporting.tables import InitiativeFigures
+from impact.reporting.yearly import report_date
+
+TEMPLATE = "lessons.html.j2"
+VERDICT_ORDER = ("supported", "contradicted", "not_shown", "insufficient_data")
+
+
+def facts(data: ReportData, figures: dict[str, InitiativeFigures]) -> pd.DataFrame:
+    """One row per hypothesis with what the recommendation rules read (published figures where people are counted)."""
+    names = dict(zip(data.initiatives["initiative_id"], data.initiatives["name"]))
+    rows = []
+    for i, fig in figures.items():
+        raw = data.of("hypotheses", i).set_index("hypothesis_id")
+        resp = fig.response.iloc[0]
+        drops = data.of("drops", i)
+        reasons = data.of("quarantine_reasons", i)
+        warnings = data.of("warnings", i)
+        labels = dict(zip(data.of("outcomes", i)["outcome_id"], data.of("outcomes", i)["label"]))
+        low_alpha = sorted({labels.get(o, o) for o in (str(c).split(" ")[0] for c in
+                            warnings.loc[warnings["check_name"] == "reliability", "column"])}) if len(warnings) else []
+        real = fig.realisation.dropna(subset=["realisation"]).sort_values("realisation")
+        for _, h in fig.hypotheses.iterrows():
+            r = raw.loc[h["hypothesis_id"]]
+            rows.append({
+                "initiative_id": i, "initiative_name": names[i], "hypothesis_id": h["hypothesis_id"],
+                "primary": bool(h["primary"]), "verdict": h["verdict"], "test": h["test"],
+                "n_baseline": h["n_baseline"], "n_follow_up": h["n_follow_up"], "n_pairs": r["n_pairs"],
+                "min_pairs": int(r["min_pairs"]) if not pd.isna(r["min_pairs"]) else int(data.programme["min_pairs"]),
+                "alpha": float(data.programme["alpha"]), "mean_difference": h["mean_difference"],
+                "effect_size": h["effect_size"], "effect_size_kind": h["effect_size_kind"], "mde": h["mde"],
+                "response_rate": resp["response_rate"], "retention": resp["retention"],
+                "raw_rows": int(drops["raw_rows"].sum()) if len(drops) else 0,
+                "quarantined_rows": int(drops["quarantined_rows"].sum()) if len(drops) else 0,
+                "top_quarantine_rule": reasons["rule"].iloc[0] if len(reasons) else None,
+                "low_reliability_outcomes": ", ".join(low_alpha),
+                "lowest_realisation": float(real["realisation"].iloc[0]) if len(real) else np.nan,
+                "lowest_realisation_output": real["label"].iloc[0] if len(real) else None,
+            })
+    return pd.DataFrame(rows)
+
+
+def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict) -> Report:
+    tr = Translator(language, data.threshold)
+    year = str(data.year)
+    names = dict(zip(data.initiatives["initiative_id"], data.initiatives["name"]))
+    doc = Document(tr)
+    ctx: dict = {}
+
+    # 1 hypotheses held or not
+    s_h = doc.section("held")
+    hyp = pd.concat([f.hypotheses.assign(initiative_id=i) for i, f in figures.items()], ignore_index=True)
+    raw = data.hypotheses.set_index(["initiative_id", "hypothesis_id"])
+    hyp["min_pairs_required"] = [int(raw.loc[(r.initiative_id, r.hypothesis_id), "min_pairs"]) if not pd.isna(
+        raw.loc[(r.initiative_id, r.hypothesis_id), "min_pairs"]) else int(data.programme["min_pairs"]) for r in hyp.itertuples()]
+    groups = []
+    for verdict in VERDICT_ORDER:
+        part = hyp[hyp["verdict"] == verdict]
+        if len(part):
+            groups.append({"verdict": verdict, "title": tr.t(f"lessons.verdict_group.{verdict}", n=len(part)),
+                           "entries": [{"who": f"{names[h['initiative_id']]} – {h['hypothesis_id']}", "statement": h["statement"],
+                                      "sentence": verdict_sentence(h, tr)} for _, h in part.iterrows()]})
+    ctx["held"] = {"section": s_h, "groups": groups, "intro": tr.t("lessons.held_intro", n=len(hyp), initiatives=len(figures))}
+
+    # 2 data-quality lessons
+    s_q = doc.section("quality_lessons")
+    f = facts(data, figures)
+    per = f.drop_duplicates("initiative_id")
+    q_rows = []
+    for r in per.itertuples():
+        reasons = data.of("quarantine_reasons", r.initiative_id)
+        top = ", ".join(f"{tr.quarantine_reason(x.rule)} ({x.entries})" for x in reasons.head(2).itertuples()) or "–"
+        q_rows.append([names[r.initiative_id], shown(r.response_rate, tr.pct(r.response_rate)), shown(r.retention, tr.pct(r.retention)),
+                       tr.num(r.quarantined_rows, 0), top])
+    q_tab = doc.table("quality", tr.t("lessons.quality_caption"),
+                      [tr.t("col.initiative"), tr.t("col.response"), tr.t("col.retention"), tr.t("col.quarantined"),
+                       tr.t("lessons.top_reasons")], q_rows, note=tr.t("lessons.quality_note"))
+    all_reasons = data.quarantine_reasons.groupby("rule")["entries"].sum().sort_values(ascending=False) \
+        if len(data.quarantine_reasons) else pd.Series(dtype=int)
+    resp = per["response_rate"].astype(float)
+    ret = per["retention"].astype(float)
+    lows = per.loc[resp < 0.6, "initiative_id"].map(names).tolist()
+    low_ret = per.loc[ret < 0.7, "initiative_id"].map(names).tolist()
+    points = [
+        tr.t("lessons.response_point", median=tr.pct(resp.median()), low=", ".join(lows) or tr.t("lessons.none")),
+        tr.t("lessons.retention_point", median=tr.pct(ret.median()), low=", ".join(low_ret) or tr.t("lessons.none")),
+        tr.t("lessons.quarantine_point", rows=tr.num(int(per["quarantined_rows"].sum()), 0),
+             total=tr.num(int(per["raw_rows"].sum()), 0),
+             reasons=", ".join(f"{tr.quarantine_reason(k)} ({v})" for k, v in all_reasons.head(3).items()) or tr.t("lessons.none")),
+    ]
+    ctx["quality"] = {"section": s_q, "table": q_tab, "points": points}
+
+    # 3 coaching lessons by theme
+    s_c = doc.section("coaching_lessons")
+    sessions = data.sessions.copy()
+    sessions["who"] = sessions["initiative_id"].map(names).fillna(tr.t("lessons.all_initiatives"))
+    themes = []
+    for theme in (*COACHING_THEMES, None):
+        part = sessions[sessions["theme"] == theme] if theme else sessions[~sessions["theme"].isin(COACHING_THEMES)]
+        part = part[part["lessons"].notna() | part["actions"].notna()]
+        if len(part):
+            themes.append({"title": tr.t(f"theme.{theme or 'other'}"), "entries": [
+                {"who": f"{s.who}, {tr.date(s.date)}", "lessons": s.lessons or "", "actions": s.actions or ""}
+                for s in part.itertuples()]})
+    ctx["coaching"] = {"section": s_c, "themes": themes, "intro": tr.t("lessons.coaching_intro", n=len(sessions))}
+
+    # 4 timeline
+    s_t = doc.section("timeline")
+    order = [("all", tr.t("lessons.all_initiatives"))] + [(i, names[i]) for i in figures]
+    tl = doc.figure("timeline", png_bytes(charts.timeline(data.sessions, order, tr)), tr.t("lessons.timeline_caption"))
+    ctx["timeline"] = {"section": s_t, "figure": tl}
+
+    # 5 recommendations
+    s_r = doc.section("recommendations")
+    recs = recommend(f, language, threshold=data.threshold) if len(f) else pd.DataFrame(columns=["initiative_id", "theme", "text"])
+    by_initiative = [{"name": names[i], "entries": [{"theme": tr.t(f"theme.{r.theme}"), "text": r.text}
+                                                  for r in recs[recs["initiative_id"] == i].itertuples()]}
+                     for i in figures if (recs["initiative_id"] == i).any()]
+    ctx["recommendations"] = {"section": s_r, "groups": by_initiative, "intro": tr.t("lessons.recommendations_intro")}
+
+    closing = report_date(data)
+    title = tr.t("lessons.title", year=year)
+    html = environment().get_template(TEMPLATE).render(
+        tr=tr, programme=data.programme, title=title, kicker=tr.t("lessons.kicker", date=tr.date(closing)),
+        subtitle=tr.t("lessons.subtitle", n=len(figures)), report_date=closing, sections=doc.sections, **ctx)
+    tables = {
+        "hypotheses": hyp.drop(columns=["min_pairs_required"]).reset_index(drop=True),
+        "data_quality": f.drop_duplicates("initiative_id")[["initiative_id", "response_rate", "retention", "raw_rows",
+                                                            "quarantined_rows", "top_quarantine_rule"]].reset_index(drop=True),
+        "coaching_sessions": data.sessions[["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons",
+                                            "actions"]].assign(date=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d")),
+        "recommendations": recs.reset_index(drop=True),
+    }
+    return Report(folder="lessons_learned", stem=f"lessons_learned_{year}", title=title, language=language,
+                  created=closing, html=html, tables=tables, charts=doc.charts)

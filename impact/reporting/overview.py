@@ -1,0 +1,144 @@
+"""The programme overview for the municipality: ``reports/<year>/programme/``.
+
+All initiatives side by side: a forest plot of the effect sizes with their
+intervals and verdicts, reach by wijk over the ten districts of Utrecht,
+realisation against the targets, and response and data quality per initiative,
+with a short reading guide. Aggregates only, and the same disclosure-controlled
+figures as the yearly reports (a figure hidden there is hidden here). Totals over
+initiatives per wijk are shown only where no part is hidden, or where at least
+two parts are hidden and together rest on at least the threshold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from impact.reporting import charts
+from impact.reporting.i18n import Translator
+from impact.reporting.layout import Document, shown
+from impact.reporting.publish import Report, environment
+from impact.reporting.render import png_bytes
+from impact.reporting.report_data import ReportData
+from impact.reporting.tables import UNKNOWN_WIJK, WIJKEN, InitiativeFigures
+from impact.reporting.yearly import holm_family, report_date
+
+TEMPLATE = "overview.html.j2"
+
+
+def wijk_table(figures: dict[str, InitiativeFigures], names: dict[str, str], threshold: int) -> pd.DataFrame:
+    """Initiatives × wijken (published cells), with a total row whose cells follow the rule above."""
+    wijken = list(WIJKEN) + [UNKNOWN_WIJK]
+    rows = []
+    raw = {}
+    for i, fig in figures.items():
+        w = fig.wijk.set_index("wijk")["participants"]
+        rows.append({"initiative": names[i], **{k: w.get(k, np.nan) for k in wijken}})
+        raw[i] = fig.cells
+    table = pd.DataFrame(rows, columns=["initiative", *wijken])
+    totals = {"initiative": "total"}
+    for k in wijken:
+        hidden = [c for c in raw.values() if c.hidden(f"wijk.{k}")]
+        hidden_sum = sum(c.rows_by_id()[f"wijk.{k}"] for c in hidden)
+        total = sum(c.rows_by_id()[f"wijk.{k}"] for c in raw.values())
+        ok = total >= threshold or total == 0
+        ok &= not hidden or (len(hidden) >= 2 and hidden_sum >= threshold)
+        totals[k] = float(total) if ok else np.nan
+    return pd.concat([table, pd.DataFrame([totals])], ignore_index=True)
+
+
+def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict,
+          manifest_name: str = "manifest.json") -> Report:
+    tr = Translator(language, data.threshold)
+    year = str(data.year)
+    names = dict(zip(data.initiatives["initiative_id"], data.initiatives["name"]))
+    doc = Document(tr)
+    ctx: dict = {}
+
+    s_guide = doc.section("reading_guide")
+    verdict_counts = data.hypotheses["verdict"].value_counts()
+    ctx["guide"] = {"section": s_guide, "paragraphs": [
+        tr.t("overview.guide_1", n=len(figures), year=year),
+        tr.t("overview.guide_2"),
+        tr.t("overview.guide_3", threshold=data.threshold),
+    ], "counts": [(tr.t(f"verdict.{v}"), int(verdict_counts.get(v, 0)))
+                  for v in ("supported", "contradicted", "not_shown", "insufficient_data")]}
+
+    # effects
+    s_eff = doc.section("effects")
+    hyp = pd.concat([f.hypotheses.assign(initiative_id=i) for i, f in figures.items()], ignore_index=True)
+    hyp["initiative"] = hyp["initiative_id"].map(names)
+    hyp["label"] = hyp["initiative"] + " " + hyp["hypothesis_id"]
+    forest_png = png_bytes(charts.forest(hyp, tr))
+    forest = doc.figure("forest", forest_png, tr.t("overview.forest_caption"))
+    eff_rows = []
+    for _, h in hyp.iterrows():
+        pct = h["test"] == "mcnemar"
+        eff_rows.append([f'{h["initiative"]} {h["hypothesis_id"]}', h["outcome"], shown(h["n_pairs"], tr.num(h["n_pairs"], 0)),
+                         shown(h["mean_difference"], tr.num(h["mean_difference"] * (100 if pct else 1), 1 if pct else 2, signed=True)),
+                         shown(h["effect_size"], f"{tr.num(h['effect_size'], 2)} ({tr.num(h['effect_size_ci_low'], 2)}; {tr.num(h['effect_size_ci_high'], 2)})"),
+                         shown(h["p_adjusted"], tr.p_value(h["p_adjusted"])) if h["primary"] else tr.t("hypotheses.secondary"),
+                         tr.t(f"verdict.{h['verdict']}")])
+    eff_tab = doc.table("effects", tr.t("overview.effects_caption"),
+                        [tr.t("col.initiative"), tr.t("col.outcome"), tr.t("col.pairs"),
+                         tr.t("col.change"), tr.t("overview.effect_with_ci"), tr.t("col.p_adjusted"), tr.t("col.verdict")],
+                        eff_rows, text_columns=2, note=tr.t("hypotheses.table_note", alpha=tr.num(data.programme["alpha"], 2)))
+    ctx["effects"] = {"section": s_eff, "figure": forest, "table": eff_tab}
+
+    # reach by wijk
+    s_w = doc.section("reach_wijk")
+    wt = wijk_table(figures, names, data.threshold)
+    wijk_rows = [[tr.t("col.total") if r["initiative"] == "total" else r["initiative"],
+                  *[shown(r[k], tr.num(r[k], 0)) for k in list(WIJKEN) + [UNKNOWN_WIJK]]] for _, r in wt.iterrows()]
+    w_tab = doc.table("wijk", tr.t("overview.wijk_caption"),
+                      [tr.t("col.initiative"), *WIJKEN, tr.t("wijk.unknown")], wijk_rows,
+                      note=tr.t("overview.wijk_note", threshold=data.threshold))
+    ctx["wijk"] = {"section": s_w, "table": w_tab}
+
+    # realisation
+    s_r = doc.section("realisation")
+    real = pd.concat([f.realisation.assign(initiative=names[i]) for i, f in figures.items() if len(f.realisation)]
+                     or [pd.DataFrame(columns=[*next(iter(figures.values())).realisation.columns, "initiative"])],
+                     ignore_index=True)
+    real["label"] = real["initiative"] + ": " + real["label"]
+    real_fig = doc.figure("realisation", png_bytes(charts.realisation(real, tr)), tr.t("overview.realisation_caption"))
+    ctx["realisation"] = {"section": s_r, "figure": real_fig}
+
+    # response and data quality
+    s_q = doc.section("response_quality")
+    q_rows = []
+    quality_frame = []
+    for i, f in figures.items():
+        resp = f.response.iloc[0]
+        drops = data.of("drops", i)
+        warnings = data.of("warnings", i)
+        raw_rows = int(drops["raw_rows"].sum()) if len(drops) else 0
+        quarantined = int(drops["quarantined_rows"].sum()) if len(drops) else 0
+        q_rows.append([names[i], shown(resp["n_registered"], tr.num(resp["n_registered"], 0)), shown(resp["response_rate"], tr.pct(resp["response_rate"])),
+                       shown(resp["retention"], tr.pct(resp["retention"])), tr.num(raw_rows, 0), tr.num(quarantined, 0),
+                       tr.num(int((warnings["outcome"] == "warning").sum()) if len(warnings) else 0, 0)])
+        quality_frame.append({"initiative_id": i, "n_registered": resp["n_registered"], "response_rate": resp["response_rate"],
+                              "retention": resp["retention"], "rows_delivered": raw_rows, "rows_set_aside": quarantined,
+                              "checks_warned": int((warnings["outcome"] == "warning").sum()) if len(warnings) else 0})
+    q_tab = doc.table("quality", tr.t("overview.quality_caption"),
+                      [tr.t("col.initiative"), tr.t("col.registered"), tr.t("col.response"), tr.t("col.retention"),
+                       tr.t("col.rows"), tr.t("col.quarantined"), tr.t("col.warnings")], q_rows,
+                      note=tr.t("overview.quality_note"))
+    ctx["quality"] = {"section": s_q, "table": q_tab}
+
+    s_m = doc.section("methods")
+    ctx["methods"] = {"section": s_m, "holm_family": holm_family(data), "code_version": code_version, "manifest": manifest_name}
+
+    title = tr.t("overview.title", year=year)
+    html = environment().get_template(TEMPLATE).render(
+        tr=tr, programme=data.programme, title=title, kicker=tr.t("overview.kicker", year=year),
+        subtitle=tr.t("overview.subtitle", n=len(figures)), report_date=report_date(data), sections=doc.sections, **ctx)
+    tables = {
+        "effects": hyp.drop(columns=["label"]).reset_index(drop=True),
+        "reach_by_wijk": wt,
+        "realisation": real.reset_index(drop=True),
+        "response_and_quality": pd.DataFrame(quality_frame),
+    }
+    return Report(folder="programme", stem=f"programme_{year}", title=title, language=language, created=report_date(data),
+                  html=html, tables=tables, charts=doc.charts,
+                  count_columns={"reach_by_wijk.csv": [*WIJKEN, UNKNOWN_WIJK]})

@@ -1,0 +1,82 @@
+"""Where an artefact comes from: the code version and the manifest of a year's reports.
+
+The code version names the package version, the git commit when the code runs
+from a git checkout, and a SHA-256 over the project's own source files (Python,
+templates, texts), so two builds from the same code agree whatever folder they
+run in, and a build from modified code says so even when the commit is the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from impact.reporting.files import write_atomic
+from impact.reporting.render import sha256_bytes
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SOURCE_PACKAGES = ("impact", "assets", "pipelines")
+SOURCE_SUFFIXES = (".py", ".j2", ".yaml", ".css")
+MANIFEST = "manifest.json"
+
+
+def source_sha256(root: Path = PROJECT_ROOT) -> str:
+    """SHA-256 over the sorted relative paths and contents of the project's source files."""
+    digest = hashlib.sha256()
+    for package in SOURCE_PACKAGES:
+        for path in sorted((root / package).rglob("*")):
+            if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def git_commit(root: Path = PROJECT_ROOT) -> str | None:
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def code_version() -> dict[str, str | None]:
+    try:
+        version = metadata.version("utrecht-impact-coaching")
+    except metadata.PackageNotFoundError:
+        version = None
+    return {"package_version": version, "git_commit": git_commit(), "source_sha256": source_sha256()}
+
+
+def artefacts(year_folder: Path) -> list[dict]:
+    """Every file under ``reports/<year>/`` but the manifest itself, with its size and SHA-256."""
+    rows = []
+    for path in sorted(p for p in year_folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(year_folder).as_posix()
+        if rel == MANIFEST or path.name.startswith("."):
+            continue
+        data = path.read_bytes()
+        rows.append({"path": rel, "bytes": len(data), "sha256": sha256_bytes(data)})
+    return rows
+
+
+def write_manifest(year_folder: Path, year: int, inputs: pd.DataFrame, version: dict) -> Path:
+    """``reports/<year>/manifest.json``: the artefacts, the input files and the code version.
+
+    ``inputs`` has ``source_file`` and ``source_sha256`` (the drops, settings and coaching log read).
+    """
+    manifest = {
+        "year": year,
+        "code_version": version,
+        "inputs": [
+            {"path": r.source_file, "sha256": r.source_sha256}
+            for r in inputs.sort_values("source_file").drop_duplicates("source_file").itertuples()
+        ],
+        "artefacts": artefacts(year_folder),
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return write_atomic(year_folder / MANIFEST, text.encode("utf-8"))

@@ -1,0 +1,105 @@
+"""Publishing one report: HTML and PDF from one template, its tables as CSV and XLSX, its charts.
+
+The files of a report are first written to a private temporary folder and the
+tables scanned for disclosure violations there; only when the scan is clean is
+each file moved into ``reports/<year>/<folder>/`` atomically (temporary file,
+then rename), so nobody ever opens half a report or a table that breaks the
+threshold. Files left over from an earlier build of the same report (a chart of
+an outcome that no longer exists) are removed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from impact.reporting.disclosure import scan_published_folder
+from impact.reporting.files import csv_bytes, write_atomic
+from impact.reporting.render import pdf_bytes, xlsx_bytes
+
+AUTHOR = "Impact coaching pipeline"
+
+
+class DisclosureViolation(RuntimeError):
+    """A table about to be published shows a figure resting on too few people."""
+
+
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("impact.reporting"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,  # a misspelt name in a template is an error, not an empty string
+    )
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+@dataclass
+class Report:
+    """One rendered report before it is written."""
+
+    folder: str  # under reports/<year>/
+    stem: str  # file name without extension
+    title: str
+    language: str
+    created: dt.date
+    html: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    charts: dict[str, bytes] = field(default_factory=dict)
+    count_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def files(self) -> dict[str, bytes]:
+        """Relative path -> bytes of every file of the report."""
+        out = {
+            f"{self.stem}.html": self.html.encode("utf-8"),
+            f"{self.stem}.pdf": pdf_bytes(self.html, title=self.title, author=AUTHOR, created=self.created,
+                                          language=self.language),
+        }
+        for name, png in self.charts.items():
+            out[f"charts/{name}.png"] = png
+        for name, frame in self.tables.items():
+            out[f"tables/{name}.csv"] = csv_bytes(frame)
+        if self.tables:
+            out[f"{self.stem}_tables.xlsx"] = xlsx_bytes(self.tables, title=self.title, created=self.created)
+        return out
+
+
+def disclosure_violations(files: dict[str, bytes], threshold: int, count_columns: dict[str, list[str]]) -> list[str]:
+    """Scan the CSV tables among ``files`` as they would be published."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for name, data in files.items():
+            if name.endswith(".csv"):
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                (root / name).write_bytes(data)
+        return scan_published_folder(root, threshold, count_columns or None)
+
+
+def publish(report: Report, year_folder: Path, threshold: int) -> list[Path]:
+    """Write ``report`` into ``year_folder / report.folder``; returns the files written, sorted."""
+    files = report.files()
+    count_columns = {f"tables/{name}": cols for name, cols in report.count_columns.items() if f"tables/{name}" in files}
+    problems = disclosure_violations(files, threshold, count_columns)
+    if problems:
+        raise DisclosureViolation(
+            f"{report.folder}: not published, {len(problems)} figure(s) rest on fewer than {threshold} people:\n  "
+            + "\n  ".join(problems)
+        )
+    target = year_folder / report.folder
+    written = [write_atomic(target / name, data) for name, data in sorted(files.items())]
+    keep = {p.resolve() for p in written}
+    if target.exists():
+        for old in sorted(target.rglob("*")):
+            if old.is_file() and old.resolve() not in keep and not old.name.startswith("."):
+                old.unlink()
+    return written

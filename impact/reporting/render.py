@@ -1,0 +1,256 @@
+"""Turning report content into file bytes (PDF, PNG, XLSX), byte-for-byte reproducibly.
+
+Pure functions, no Dagster: the same arguments give the same bytes on the same machine, in
+any working directory, at any time. Nothing here reads the clock: every date written into a
+file is the ``created`` date the caller passes (the coaching year's reporting date, say).
+
+What the bytes still depend on besides the arguments: the pinned library versions
+(requirements.lock), zlib, and for PDFs the fonts installed on the machine (fontconfig picks
+them), so pin fonts in the templates' CSS to ones every machine has.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import logging
+import math
+import threading
+import zipfile
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from impact.privacy import neutralise_formulas
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: Written as the creator / last editor of the workbooks.
+GENERATOR = "utrecht-impact-coaching"
+
+#: The date and time every ZIP entry of an XLSX file gets (the earliest a ZIP can hold).
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+_SHEET_NAME_MAX = 31
+_SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+_COLUMN_WIDTH_MIN, _COLUMN_WIDTH_MAX = 8, 60
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of ``data`` (``impact.ingest.drops.sha256_of`` does the same for a file)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------------------- PDF
+
+
+class PdfRenderError(RuntimeError):
+    """WeasyPrint could not use a resource of the page (an image or stylesheet): the PDF would be incomplete."""
+
+
+class _Errors(logging.Handler):
+    """Collects the ERROR records WeasyPrint logs in this thread (unusable images, stylesheets)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
+
+
+def pdf_bytes(html: str, *, title: str, author: str, created: datetime.date, language: str,
+              base_url: str | None = None) -> bytes:
+    """Render ``html`` to PDF with WeasyPrint, with fixed metadata and identifier.
+
+    The document information is set here, whatever the html's ``<title>``/``<meta>`` say:
+    ``/Title``, ``/Author``, ``/CreationDate`` and ``/ModDate`` (``created`` at midnight UTC,
+    ``D:YYYYMMDD000000Z``) and the catalog's ``/Lang``. The trailer's ``/ID`` is derived from
+    a SHA-256 of the html and that metadata (WeasyPrint otherwise writes none; pydyf adds an
+    MD5 of the content as the second half). ``/Producer`` is ``WeasyPrint <pinned version>``.
+
+    With ``base_url=None`` (the default) the page may only use ``data:`` URIs, so the result
+    cannot depend on the working directory, the checkout path or the network. With a
+    ``base_url``, local ``file:`` resources are allowed too (never http): note that relative
+    ``<a href>`` links are then written into the PDF as absolute ``file:`` URIs, with the path.
+
+    Raises :class:`PdfRenderError` when WeasyPrint reports an unusable resource (a missing or
+    unreadable image, a refused URL) instead of silently leaving it out.
+    """
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
+    protocols = ("data",) if base_url is None else ("data", "file")
+    fetcher = URLFetcher(allowed_protocols=protocols)
+    errors = _Errors()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(errors)
+    try:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        stamp = f"{created.isoformat()}T00:00:00Z"
+        metadata = document.metadata
+        metadata.title = title
+        metadata.authors = [author]
+        metadata.created = stamp
+        metadata.modified = stamp
+        metadata.lang = language
+        identity = "\x00".join((html, title, author, stamp, language))
+        data = document.write_pdf(pdf_identifier=sha256_bytes(identity.encode("utf-8"))[:32])
+    finally:
+        logger.removeHandler(errors)
+    if errors.messages:
+        raise PdfRenderError("; ".join(errors.messages))
+    return data
+
+
+# --------------------------------------------------------------------------------------- PNG
+
+
+def png_bytes(fig: "Figure", dpi: int = 150) -> bytes:
+    """A matplotlib figure as PNG bytes, without the 'Software' text chunk; closes the figure."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    finally:
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+# -------------------------------------------------------------------------------------- XLSX
+
+
+def _safe_sheet_names(names: list[str]) -> list[str]:
+    """Names Excel accepts: no []:*?/\\, no leading/trailing apostrophe, ≤ 31 characters, unique (ignoring case)."""
+    out: list[str] = []
+    taken: set[str] = set()
+    for raw in names:
+        base = str(raw).translate(_SHEET_NAME_FORBIDDEN).strip().strip("'").strip()
+        if not base or base.casefold() == "history":  # 'History' is reserved by Excel
+            base = f"{base or 'Sheet'}_"
+        base = base[:_SHEET_NAME_MAX]
+        name, n = base, 1
+        while name.casefold() in taken:
+            n += 1
+            suffix = f" ({n})"
+            name = base[: _SHEET_NAME_MAX - len(suffix)] + suffix
+        taken.add(name.casefold())
+        out.append(name)
+    return out
+
+
+def _text_safe(series: pd.Series) -> pd.Series:
+    """Text values made formula-safe and free of characters XML cannot hold; other values as they are."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    values = series.astype("object")
+    is_text = values.map(lambda v: isinstance(v, str))
+    if not is_text.any():
+        return values
+    text = values[is_text].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v))
+    values = values.copy()
+    values[is_text] = neutralise_formulas(text)[0].to_numpy()
+    return values
+
+
+def _cell_value(value: object) -> object:
+    """A pandas/numpy value as the Python value openpyxl writes: numbers as numbers, missing as empty."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    elif hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
+
+
+def _column_label(column: object) -> str:
+    if isinstance(column, tuple):
+        return " / ".join(str(part) for part in column if str(part) != "")
+    return str(column)
+
+
+def _column_width(header: str, values: list[object]) -> float:
+    longest = max([len(header)] + [len(str(v)) for v in values if v is not None])
+    return float(min(max(longest + 2, _COLUMN_WIDTH_MIN), _COLUMN_WIDTH_MAX))
+
+
+def _normalised_zip(data: bytes, replace: dict[str, bytes]) -> bytes:
+    """The same ZIP with fixed order, dates and attributes, so equal content gives equal bytes.
+
+    ``[Content_Types].xml`` first (as Office writes it), then the entries by name; every entry
+    dated ``ZIP_EPOCH``, as a Unix file with mode 0644, deflated. ``replace`` swaps entries' content.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = {info.filename: source.read(info) for info in source.infolist()}
+    entries.update(replace)
+    first = "[Content_Types].xml"
+    order = sorted(entries, key=lambda name: (name != first, name))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            target.writestr(info, entries[name])
+    return out.getvalue()
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, title: str, created: datetime.date) -> bytes:
+    """A workbook with one sheet per frame (in the dict's order), as reproducible XLSX bytes.
+
+    Each sheet: the column labels as a bold, frozen header row, then the rows (the index is not
+    written: ``reset_index()`` first to keep it). Numbers stay numbers, NaN/None/NaT become empty
+    cells, text that a spreadsheet would run as a formula gets a leading ``'``
+    (:func:`impact.privacy.neutralise_formulas`). Sheet names are made acceptable to Excel
+    (see ``_safe_sheet_names``). Title, creator, last editor, created and modified
+    (``created`` at midnight) are fixed, and the ZIP container is normalised.
+    """
+    from openpyxl import Workbook
+    from openpyxl.packaging.core import DocumentProperties
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.xml.functions import tostring
+
+    if not sheets:
+        raise ValueError("xlsx_bytes needs at least one sheet")
+    stamp = datetime.datetime(created.year, created.month, created.day)
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    for name, frame in zip(_safe_sheet_names(list(sheets)), sheets.values()):
+        sheet = workbook.create_sheet(title=name)
+        headers = [_column_label(c) for c in frame.columns]
+        sheet.append(headers)
+        columns = []
+        for position in range(frame.shape[1]):
+            column = frame.iloc[:, position]
+            if column.dtype == object or pd.api.types.is_string_dtype(column.dtype) \
+                    or isinstance(column.dtype, pd.CategoricalDtype):
+                column = _text_safe(column)
+            columns.append([_cell_value(v) for v in column.tolist()])
+        for row in zip(*columns):
+            sheet.append(list(row))
+        for cell in sheet[1]:
+            cell.font = bold
+        sheet.freeze_panes = "A2"
+        for index, (header, values) in enumerate(zip(headers, columns), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = _column_width(header, values)
+
+    properties = DocumentProperties(title=title, creator=GENERATOR, lastModifiedBy=GENERATOR,
+                                    created=stamp, modified=stamp)
+    workbook.properties = properties
+    buffer = io.BytesIO()
+    workbook.save(buffer)  # openpyxl sets properties.modified to now here ...
+    properties.modified = stamp  # ... so docProps/core.xml is written again with the fixed date
+    return _normalised_zip(buffer.getvalue(), {"docProps/core.xml": tostring(properties.to_tree())})

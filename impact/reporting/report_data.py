@@ -1,0 +1,154 @@
+"""What the reports show, read from the warehouse as aggregates.
+
+Participant-level rows never leave this module: scores are reduced here to
+counts, means and percentiles per initiative, outcome and wave, and to counts of
+people whose score went down, stayed or went up. Disclosure control is applied
+when the published tables are built (``impact.reporting.tables``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from impact import warehouse
+from impact.indicators.compute import outcome_spec
+from impact.statistics.attrition import attrition_check
+
+QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
+
+
+@dataclass(frozen=True)
+class ReportData:
+    programme: dict
+    initiatives: pd.DataFrame
+    outputs: pd.DataFrame
+    outcomes: pd.DataFrame
+    hypotheses: pd.DataFrame
+    indicators: pd.DataFrame
+    drops: pd.DataFrame
+    inventory: pd.DataFrame
+    quarantine_reasons: pd.DataFrame
+    warnings: pd.DataFrame
+    sessions: pd.DataFrame
+    distributions: pd.DataFrame
+    changes: pd.DataFrame
+    attrition: pd.DataFrame
+    sroi_outcomes: pd.DataFrame
+    sroi_summary: pd.DataFrame
+    sroi_sensitivity: pd.DataFrame
+
+    @property
+    def year(self) -> int:
+        return int(self.programme["year"])
+
+    @property
+    def threshold(self) -> int:
+        return int(self.programme["disclosure_threshold"])
+
+    def initiative_ids(self) -> list[str]:
+        return sorted(self.initiatives["initiative_id"])
+
+    def of(self, name: str, initiative_id: str) -> pd.DataFrame:
+        frame: pd.DataFrame = getattr(self, name)
+        if frame.empty or "initiative_id" not in frame:
+            return frame
+        return frame[frame["initiative_id"] == initiative_id].reset_index(drop=True)
+
+
+def _read(con: duckdb.DuckDBPyConnection, table: str, sql: str | None = None) -> pd.DataFrame:
+    if not warehouse.table_exists(con, table):
+        return pd.DataFrame()
+    return con.execute(sql or f"SELECT * FROM {table}").df()
+
+
+def _scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return _read(con, "marts.outcome_scores", """
+        SELECT initiative_id, participant_id, wave, outcome_id, score
+        FROM marts.outcome_scores WHERE score IS NOT NULL AND wave IN ('baseline', 'follow_up')""")
+
+
+def distributions(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per initiative, outcome and wave: n, mean and the 10/25/50/75/90th percentiles."""
+    cols = ["initiative_id", "outcome_id", "wave", "n", "mean"] + [f"p{int(q * 100)}" for q in QUANTILES]
+    if scores.empty:
+        return pd.DataFrame(columns=cols)
+    g = scores.groupby(["initiative_id", "outcome_id", "wave"])["score"]
+    out = g.agg(n="size", mean="mean").reset_index()
+    q = g.quantile(list(QUANTILES)).unstack()
+    q.columns = [f"p{int(round(c * 100))}" for c in q.columns]
+    return out.merge(q.reset_index(), on=["initiative_id", "outcome_id", "wave"])[cols]
+
+
+def changes(scores: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Per initiative and outcome, of the people with both waves: how many got worse, stayed, got better."""
+    cols = ["initiative_id", "outcome_id", "n_pairs", "worse", "same", "better"]
+    if scores.empty:
+        return pd.DataFrame(columns=cols)
+    wide = scores.pivot_table(index=["initiative_id", "outcome_id", "participant_id"], columns="wave", values="score")
+    if not {"baseline", "follow_up"} <= set(wide.columns):
+        return pd.DataFrame(columns=cols)
+    paired = wide.dropna(subset=["baseline", "follow_up"]).reset_index()
+    spec = outcome_spec(outcomes)[["initiative_id", "outcome_id", "higher_is_better"]]
+    paired = paired.merge(spec, on=["initiative_id", "outcome_id"], how="left")
+    up = paired["higher_is_better"].astype("boolean").fillna(True).astype(bool)
+    delta = np.where(up, 1, -1) * (paired["follow_up"] - paired["baseline"])
+    paired["direction"] = np.select([delta < 0, delta > 0], ["worse", "better"], "same")
+    counts = paired.groupby(["initiative_id", "outcome_id", "direction"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=["worse", "same", "better"], fill_value=0)
+    counts["n_pairs"] = counts.sum(axis=1)
+    return counts.reset_index()[cols]
+
+
+def attrition(scores: pd.DataFrame, hypotheses: pd.DataFrame) -> pd.DataFrame:
+    """Per hypothesis: did those without a follow-up differ at baseline from those with one?"""
+    cols = ["initiative_id", "hypothesis_id", "outcome_id", "n_with_follow_up", "n_without_follow_up",
+            "mean_with_follow_up", "mean_without_follow_up", "difference", "p_value"]
+    rows = []
+    for h in hypotheses.itertuples():
+        s = scores[(scores["initiative_id"] == h.initiative_id) & (scores["outcome_id"] == h.outcome_id)]
+        base = s[s["wave"] == "baseline"].set_index("participant_id")["score"]
+        followed = base.index.isin(s.loc[s["wave"] == "follow_up", "participant_id"])
+        r = attrition_check(base[followed].to_numpy(), base[~followed].to_numpy())
+        rows.append([h.initiative_id, h.hypothesis_id, h.outcome_id, r.n_with_follow_up, r.n_without_follow_up,
+                     r.mean_with_follow_up, r.mean_without_follow_up, r.difference, r.p_value])
+    return pd.DataFrame(rows, columns=cols)
+
+
+def load(con: duckdb.DuckDBPyConnection) -> ReportData:
+    """Everything the yearly reports, the overview and the lessons show, in a stable order."""
+    settings = con.execute("SELECT * FROM programme.settings").df().iloc[0].to_dict()
+    outcomes = _read(con, "programme.outcomes", "SELECT * FROM programme.outcomes ORDER BY initiative_id, outcome_id")
+    hypotheses = _read(con, "marts.hypothesis_results",
+                       "SELECT * FROM marts.hypothesis_results ORDER BY initiative_id, hypothesis_id")
+    scores = _scores(con)
+    return ReportData(
+        programme=settings,
+        initiatives=_read(con, "programme.initiatives", "SELECT * FROM programme.initiatives ORDER BY initiative_id"),
+        outputs=_read(con, "programme.outputs", "SELECT * FROM programme.outputs ORDER BY initiative_id, output_id"),
+        outcomes=outcomes,
+        hypotheses=hypotheses,
+        indicators=_read(con, "marts.indicators", "SELECT * FROM marts.indicators ORDER BY initiative_id, indicator_id, period"),
+        drops=_read(con, "staging.drops", "SELECT * FROM staging.drops ORDER BY initiative_id, source_file"),
+        inventory=_read(con, "staging.drop_inventory", "SELECT * FROM staging.drop_inventory ORDER BY source_file"),
+        quarantine_reasons=_read(con, "staging.quarantine", """
+            SELECT initiative_id, table_name, rule, count(*) AS entries
+            FROM staging.quarantine GROUP BY ALL ORDER BY initiative_id, entries DESC, table_name, rule"""),
+        warnings=_read(con, "quality.quality_results", """
+            SELECT initiative_id, table_name, check_name, severity, outcome, "column", description, observed_value, unexpected_count
+            FROM quality.quality_results WHERE outcome <> 'passed'
+            ORDER BY initiative_id, outcome, table_name, check_name, description"""),
+        sessions=_read(con, "staging.coaching_sessions", """
+            SELECT initiative_id, kind, session_no, date, theme, topics, lessons, actions
+            FROM staging.coaching_sessions ORDER BY date, initiative_id, session_no"""),
+        distributions=distributions(scores),
+        changes=changes(scores, outcomes),
+        attrition=attrition(scores, hypotheses) if not hypotheses.empty else pd.DataFrame(),
+        sroi_outcomes=_read(con, "marts.sroi_outcomes", "SELECT * FROM marts.sroi_outcomes ORDER BY initiative_id, outcome_id"),
+        sroi_summary=_read(con, "marts.sroi", "SELECT * FROM marts.sroi ORDER BY initiative_id"),
+        sroi_sensitivity=_read(con, "marts.sroi_sensitivity",
+                               "SELECT * FROM marts.sroi_sensitivity ORDER BY initiative_id, outcome_id, assumption"),
+    )

@@ -1,0 +1,313 @@
+"""The published figures of one initiative, after disclosure control.
+
+Every figure a report prints, a chart draws or a CSV holds comes from here. The
+figures of an initiative are registered once as *cells* (value and the number of
+people it rests on) with the additive relations between them (a year is the sum
+of its quarters; a cumulative count is the previous one plus the new people; the
+people measured at baseline are those measured twice plus those lost), then
+primary and secondary suppression run once over all of them
+(``impact.reporting.disclosure``). Tables read the resolved cells, so a figure
+hidden in one table is hidden in every other table, chart and report too.
+
+Rules beyond the cells:
+- a mean, percentile or test statistic rests on the people it was computed from:
+  it is hidden when that count is below the threshold;
+- a share is hidden when its numerator or its denominator is hidden (a share
+  times a published denominator gives the numerator back);
+- counts of activities and volunteer hours do not rest on participants and are
+  not suppressed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from impact.reporting.disclosure import primary_suppression, secondary_suppression
+from impact.reporting.report_data import ReportData
+
+WIJKEN = ("Binnenstad", "Leidsche Rijn", "Noordoost", "Noordwest", "Oost", "Overvecht", "Vleuten-De Meern",
+          "West", "Zuid", "Zuidwest")  # the ten districts of Utrecht
+UNKNOWN_WIJK = "unknown"
+WAVES = ("baseline", "follow_up")
+# People counts in published tables whose column names the disclosure scanner cannot know
+# (attendances are visits of people; the wijk table's counts are under ``participants``).
+EXTRA_COUNT_COLUMNS = {"reach_per_quarter.csv": ["attendance"]}
+
+
+@dataclass
+class Cells:
+    """A register of figures and the additive relations between them."""
+
+    rows: list[tuple[str, float, float]] = field(default_factory=list)
+    groups: list[list[str]] = field(default_factory=list)
+    resolved: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def add(self, cell_id: str, value, people=True) -> None:
+        value = np.nan if value is None or pd.isna(value) else float(value)
+        n = value if people is True else (np.nan if people is False else float(people))
+        self.rows.append((cell_id, value, n))
+
+    def relate(self, total: str, *parts: str) -> None:
+        self.groups.append([total, *parts])
+
+    def resolve(self, threshold: int) -> "Cells":
+        frame = pd.DataFrame(self.rows, columns=["cell_id", "value", "n"])
+        if frame["cell_id"].duplicated().any():
+            raise ValueError(f"cells registered twice: {sorted(frame.loc[frame['cell_id'].duplicated(), 'cell_id'])}")
+        frame["n"] = frame["n"].astype("float64")
+        frame = primary_suppression(frame, threshold)
+        known = set(frame["cell_id"])
+        groups = [g for g in self.groups if set(g) <= known]
+        frame = secondary_suppression(frame, groups) if groups else frame
+        self.resolved = dict(zip(frame["cell_id"], frame["value"].where(~frame["suppressed"].astype(bool))))
+        self.reasons = dict(zip(frame["cell_id"], frame["reason"]))
+        return self
+
+    def rows_by_id(self) -> dict[str, float]:
+        """The registered values before suppression (for totals computed across initiatives)."""
+        return {cell_id: value for cell_id, value, _ in self.rows}
+
+    def __getitem__(self, cell_id: str) -> float:
+        return self.resolved.get(cell_id, np.nan)
+
+    def hidden(self, cell_id: str) -> bool:
+        return bool(self.reasons.get(cell_id))
+
+    def share(self, numerator: str, denominator: str) -> float:
+        num, den = self[numerator], self[denominator]
+        if np.isnan(num) or np.isnan(den) or den == 0:
+            return np.nan
+        return num / den
+
+    def suppressed_summary(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [(c, r) for c, r in sorted(self.reasons.items()) if r], columns=["cell_id", "reason"]
+        )
+
+
+def _indicator(ind: pd.DataFrame, indicator_id: str, period: str) -> float:
+    hit = ind[(ind["indicator_id"] == indicator_id) & (ind["period"] == period)]
+    return float(hit["value"].iloc[0]) if len(hit) else np.nan
+
+
+@dataclass(frozen=True)
+class InitiativeFigures:
+    """What may be published about one initiative."""
+
+    initiative_id: str
+    cells: Cells
+    reach: pd.DataFrame
+    wijk: pd.DataFrame
+    response: pd.DataFrame
+    outcomes: pd.DataFrame
+    changes: pd.DataFrame
+    hypotheses: pd.DataFrame
+    attrition: pd.DataFrame
+    realisation: pd.DataFrame
+    sroi_outcomes: pd.DataFrame
+    sroi_summary: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables published as CSV/XLSX, by file name (without extension)."""
+        return {
+            "reach_per_quarter": self.reach,
+            "reach_by_wijk": self.wijk,
+            "response": self.response,
+            "outcome_distributions": self.outcomes,
+            "paired_change": self.changes,
+            "hypotheses": self.hypotheses,
+            "attrition": self.attrition,
+            "realisation": self.realisation,
+            **({"sroi_outcomes": self.sroi_outcomes, "sroi": self.sroi_summary} if len(self.sroi_summary) else {}),
+        }
+
+
+def _outcome_labels(data: ReportData, initiative_id: str) -> dict[str, str]:
+    outcomes = data.of("outcomes", initiative_id)
+    labels = dict(zip(outcomes["outcome_id"], outcomes["label"]))
+    for outcome_id in data.of("distributions", initiative_id)["outcome_id"].unique():
+        if outcome_id not in labels and "." in outcome_id:  # a ZRM domain: "<outcome>.<domain>"
+            base, domain = outcome_id.split(".", 1)
+            labels[outcome_id] = f"{labels.get(base, base)}: {domain.replace('_', ' ')}"
+    return labels
+
+
+def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigures:
+    """Register, resolve and tabulate every published figure of ``initiative_id``."""
+    year = str(data.year)
+    quarters = [f"{year}-Q{q}" for q in range(1, 5)]
+    periods = quarters + [year]
+    ind = data.of("indicators", initiative_id)
+    cells = Cells()
+
+    # reach and activities per quarter
+    for p in periods:
+        cells.add(f"new.{p}", _indicator(ind, "participants_new", p))
+        cells.add(f"reached.{p}", _indicator(ind, "participants_reached", p))
+        cells.add(f"attendance.{p}", _indicator(ind, "attendance", p))
+        cells.add(f"activities.{p}", _indicator(ind, "activities_held", p), people=False)
+        cells.add(f"volunteer_hours.{p}", _indicator(ind, "volunteer_hours", p), people=False)
+    cells.relate(f"new.{year}", *(f"new.{q}" for q in quarters))
+    cells.relate(f"attendance.{year}", *(f"attendance.{q}" for q in quarters))
+    cells.relate(f"reached.{quarters[0]}", f"new.{quarters[0]}")
+    for prev, q in zip(quarters, quarters[1:]):
+        cells.relate(f"reached.{q}", f"reached.{prev}", f"new.{q}")
+    cells.relate(f"reached.{year}", f"reached.{quarters[-1]}")
+    cells.relate(f"reached.{year}", f"new.{year}")
+
+    # reach by wijk
+    wijken = list(WIJKEN) + [UNKNOWN_WIJK]
+    for w in wijken:
+        value = _indicator(ind, f"reach_wijk.{w}", year)
+        cells.add(f"wijk.{w}", 0.0 if np.isnan(value) else value)
+    cells.relate(f"reached.{year}", *(f"wijk.{w}" for w in wijken))
+
+    # response
+    for key in ("baseline_respondents", "follow_up_respondents", "paired_respondents"):
+        cells.add(f"response.{key}", _indicator(ind, key, year))
+
+    # outcomes: counts per wave, pairs and lost; changes among the pairs
+    labels = _outcome_labels(data, initiative_id)
+    dist = data.of("distributions", initiative_id)
+    chg = data.of("changes", initiative_id)
+    outcome_ids = sorted(dist["outcome_id"].unique(), key=lambda o: (list(labels).index(o) if o in labels else 99, o))
+    for o in outcome_ids:
+        n = {w: dist.loc[(dist["outcome_id"] == o) & (dist["wave"] == w), "n"] for w in WAVES}
+        n_base = float(n["baseline"].iloc[0]) if len(n["baseline"]) else 0.0
+        n_follow = float(n["follow_up"].iloc[0]) if len(n["follow_up"]) else 0.0
+        row = chg[chg["outcome_id"] == o]
+        n_pairs = float(row["n_pairs"].iloc[0]) if len(row) else 0.0
+        cells.add(f"n.{o}.baseline", n_base)
+        cells.add(f"n.{o}.follow_up", n_follow)
+        cells.add(f"n.{o}.pairs", n_pairs)
+        cells.add(f"n.{o}.lost", n_base - n_pairs)
+        cells.relate(f"n.{o}.baseline", f"n.{o}.pairs", f"n.{o}.lost")
+        for part in ("worse", "same", "better"):
+            cells.add(f"change.{o}.{part}", float(row[part].iloc[0]) if len(row) else 0.0)
+        cells.relate(f"n.{o}.pairs", *(f"change.{o}.{part}" for part in ("worse", "same", "better")))
+
+    cells.resolve(data.threshold)
+    t = data.threshold
+
+    reach = pd.DataFrame({
+        "period": periods,
+        "participants_new": [cells[f"new.{p}"] for p in periods],
+        "participants_reached": [cells[f"reached.{p}"] for p in periods],
+        "activities": [cells[f"activities.{p}"] for p in periods],
+        "attendance": [cells[f"attendance.{p}"] for p in periods],
+        "volunteer_hours": [cells[f"volunteer_hours.{p}"] for p in periods],
+    })
+    wijk = pd.DataFrame({"wijk": wijken, "participants": [cells[f"wijk.{w}"] for w in wijken]})
+
+    response = pd.DataFrame([{
+        "n_registered": cells[f"reached.{year}"],
+        "n_baseline": cells["response.baseline_respondents"],
+        "n_follow_up": cells["response.follow_up_respondents"],
+        "n_both_waves": cells["response.paired_respondents"],
+        "response_rate": cells.share("response.baseline_respondents", f"reached.{year}"),
+        "retention": cells.share("response.paired_respondents", "response.baseline_respondents"),
+    }])
+
+    out_rows, change_rows = [], []
+    for o in outcome_ids:
+        for w in WAVES:
+            d = dist[(dist["outcome_id"] == o) & (dist["wave"] == w)]
+            raw_n = float(d["n"].iloc[0]) if len(d) else 0.0
+            visible = raw_n >= t
+            row = {"outcome_id": o, "label": labels.get(o, o), "wave": w, "n": cells[f"n.{o}.{w}"]}
+            for col in ("mean", "p10", "p25", "p50", "p75", "p90"):
+                row[col] = float(d[col].iloc[0]) if len(d) and visible else np.nan
+            out_rows.append(row)
+        change_rows.append({
+            "outcome_id": o, "label": labels.get(o, o), "n_pairs": cells[f"n.{o}.pairs"],
+            **{f"n_{part}": cells[f"change.{o}.{part}"] for part in ("worse", "same", "better")},
+            **{f"share_{part}": cells.share(f"change.{o}.{part}", f"n.{o}.pairs") for part in ("worse", "same", "better")},
+        })
+    outcomes = pd.DataFrame(out_rows, columns=["outcome_id", "label", "wave", "n", "mean", "p10", "p25", "p50", "p75", "p90"])
+    changes = pd.DataFrame(change_rows, columns=["outcome_id", "label", "n_pairs", "n_worse", "n_same", "n_better",
+                                                 "share_worse", "share_same", "share_better"])
+
+    hyp = data.of("hypotheses", initiative_id).copy()
+    hypotheses = _hypotheses_table(hyp, cells, labels, t)
+    attrition = _attrition_table(data.of("attrition", initiative_id), cells, labels, t)
+    realisation = _realisation_table(data, initiative_id, cells, year)
+    sroi_outcomes, sroi_summary = _sroi_tables(data, initiative_id, cells)
+    return InitiativeFigures(initiative_id, cells, reach, wijk, response, outcomes, changes, hypotheses, attrition,
+                             realisation, sroi_outcomes, sroi_summary)
+
+
+HYPOTHESIS_FIGURES = ["mean_baseline", "mean_follow_up", "mean_difference", "ci_low", "ci_high", "statistic", "df",
+                      "p_value", "p_adjusted", "effect_size", "effect_size_ci_low", "effect_size_ci_high", "mde"]
+HYPOTHESIS_COLUMNS = ["hypothesis_id", "outcome_id", "outcome", "statement", "primary", "direction", "test", "alternative",
+                      "n_baseline", "n_follow_up", "n_pairs", *HYPOTHESIS_FIGURES[:10], "effect_size_kind",
+                      *HYPOTHESIS_FIGURES[10:], "verdict", "suppressed"]
+
+
+def _hypotheses_table(hyp: pd.DataFrame, cells: Cells, labels: dict[str, str], threshold: int) -> pd.DataFrame:
+    if hyp.empty:
+        return pd.DataFrame(columns=HYPOTHESIS_COLUMNS)
+    hyp["outcome"] = hyp["outcome_id"].map(labels).fillna(hyp["outcome_id"])
+    too_few = hyp["n_pairs"].fillna(0) < threshold
+    for col in HYPOTHESIS_FIGURES:
+        hyp[col] = hyp[col].astype("float64").where(~too_few)
+    hyp["effect_size_kind"] = hyp["effect_size_kind"].where(~too_few)
+    hyp["suppressed"] = too_few
+    for col, key in (("n_baseline", "baseline"), ("n_follow_up", "follow_up"), ("n_pairs", "pairs")):
+        hyp[col] = [cells[f"n.{o}.{key}"] if f"n.{o}.{key}" in cells.reasons else np.nan for o in hyp["outcome_id"]]
+    return hyp[HYPOTHESIS_COLUMNS].reset_index(drop=True)
+
+
+def _attrition_table(att: pd.DataFrame, cells: Cells, labels: dict[str, str], threshold: int) -> pd.DataFrame:
+    cols = ["hypothesis_id", "outcome", "n_baseline", "n_with_follow_up", "n_without_follow_up",
+            "mean_with_follow_up", "mean_without_follow_up", "difference", "p_value"]
+    if att.empty:
+        return pd.DataFrame(columns=cols)
+    att = att.copy()
+    att["outcome"] = att["outcome_id"].map(labels).fillna(att["outcome_id"])
+    att["n_baseline"] = [cells[f"n.{o}.baseline"] for o in att["outcome_id"]]
+    with_ok = att["n_with_follow_up"] >= threshold
+    without_ok = att["n_without_follow_up"] >= threshold
+    att["mean_with_follow_up"] = att["mean_with_follow_up"].where(with_ok)
+    att["mean_without_follow_up"] = att["mean_without_follow_up"].where(without_ok)
+    att["difference"] = att["difference"].where(with_ok & without_ok)
+    att["p_value"] = att["p_value"].where(with_ok & without_ok)
+    att["n_with_follow_up"] = [cells[f"n.{o}.pairs"] for o in att["outcome_id"]]
+    att["n_without_follow_up"] = [cells[f"n.{o}.lost"] for o in att["outcome_id"]]
+    return att[cols].reset_index(drop=True)
+
+
+def _realisation_table(data: ReportData, initiative_id: str, cells: Cells, year: str) -> pd.DataFrame:
+    cols = ["output_id", "label", "measure", "target", "realised", "realisation"]
+    outputs = data.of("outputs", initiative_id)
+    rows = []
+    measure_cell = {"participants": f"reached.{year}", "activities": f"activities.{year}",
+                    "volunteer_hours": f"volunteer_hours.{year}", "attendance": f"attendance.{year}"}
+    ind = data.of("indicators", initiative_id)
+    for o in outputs.itertuples():
+        if o.measure is None or pd.isna(o.measure) or pd.isna(o.target):
+            continue
+        cell = measure_cell.get(o.measure)
+        realised = cells[cell] if cell else _indicator(ind, {"volunteers": "volunteers", "cost_eur": "cost_eur"}.get(o.measure, o.measure), year)
+        rows.append({"output_id": o.output_id, "label": o.label, "measure": o.measure, "target": float(o.target),
+                     "realised": realised, "realisation": realised / float(o.target) if not np.isnan(realised) else np.nan})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _sroi_tables(data: ReportData, initiative_id: str, cells: Cells) -> tuple[pd.DataFrame, pd.DataFrame]:
+    outcomes = data.of("sroi_outcomes", initiative_id).copy()
+    summary = data.of("sroi_summary", initiative_id).copy()
+    if outcomes.empty or summary.empty:
+        return outcomes, summary
+    # a quantity counted from the data is the number of paired participants who improved: hidden with that count
+    hidden = (outcomes["quantity_source"] == "from_data") & outcomes["outcome_id"].map(
+        lambda o: cells.hidden(f"change.{o}.better") or np.isnan(cells[f"change.{o}.better"]))
+    if hidden.any():
+        for col in ("quantity", "value_year_1", "present_value"):
+            outcomes[col] = outcomes[col].where(~hidden)
+        for col in ("present_value", "npv", "ratio", "payback_months", "ratio_low", "ratio_high"):
+            summary[col] = np.nan
+    return outcomes.reset_index(drop=True), summary.reset_index(drop=True)

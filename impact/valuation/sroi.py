@@ -1,0 +1,408 @@
+"""Social return on investment (SROI), evaluative, per initiative (DESIGN.md §5, §6 ``sroi``).
+
+The method follows the SROI guide of the Cabinet Office and The SROI Network, now
+Social Value UK: "A guide to Social Return on Investment" (2012 edition), stage 4
+("Establishing impact": deadweight, displacement, attribution, drop-off) and
+stage 5 ("Calculating the SROI": projecting into the future, net present value,
+ratio, sensitivity analysis, payback period). What is computed, exactly:
+
+Value of one outcome
+    ``value_year_1 = quantity × proxy_eur × (1 − deadweight) × (1 − displacement)
+    × (1 − attribution)``. In later years ``t = 2 .. duration_years`` the value drops
+    off by a fixed share of what remained the year before (the guide's drop-off):
+    ``value_t = value_{t−1} × (1 − drop_off)``, i.e. ``value_year_1 × (1 − drop_off)^(t−1)``.
+    The quantity is either declared in the Theory of Change (``quantity_source``
+    ``'declared'``) or ``from_data`` (the number of paired participants whose score
+    improved in the expected direction, computed by the caller); when the data do
+    not give that number, the outcome's value is not computed and ``notes`` says why.
+
+Present value
+    ``present_value = Σ_{t=1..duration_years} value_t / (1 + r)^t``, with ``r`` the
+    programme's discount rate (3 % in Dutch social cost-benefit practice 2016–2020).
+    Year 1 is discounted too, as in the guide's formula (stage 5, "calculating the
+    net present value": value in year 1 / (1 + r) + value in year 2 / (1 + r)^2 + …).
+    The inputs are taken as spent at the start and are not discounted.
+
+Per initiative
+    ``present_value`` is the sum over its outcomes; ``npv = present_value − inputs_eur``;
+    ``ratio = present_value / inputs_eur``. When the value of any of its outcomes
+    cannot be computed, or ``inputs_eur`` is missing or not positive, these are NaN
+    and ``notes`` says why (a partial total would overstate the ratio's basis).
+
+Payback period
+    ``payback_months``: months until the cumulative *undiscounted* value reaches
+    ``inputs_eur``, each year's value (summed over the initiative's outcomes) spread
+    evenly over its 12 months, year 1 first, then year 2, …; a fraction of a month
+    is kept (in year 1 this equals the guide's ``inputs / (annual value / 12)``).
+    NaN (no payback) when the value never reaches the inputs within the longest
+    duration of the initiative's outcomes.
+
+Sensitivity (the guide's "how much would an estimate have to change to give 1:1")
+    ``tipping_point``: for each assumption (``quantity``, ``proxy_eur``, ``deadweight``,
+    ``displacement``, ``attribution``, ``drop_off``) of each outcome, the value of
+    that one assumption at which the initiative's ratio is exactly 1, every other
+    assumption of every outcome kept as declared. The present value is linear in
+    every assumption but drop-off, and in drop-off too when an outcome lasts at most
+    2 years; those are solved exactly from the values at 0 and at 1. For longer
+    durations the present value is a polynomial in drop-off, decreasing on 0..1,
+    solved with ``scipy.optimize.brentq``. NaN, with the reason in ``notes``, when no
+    value in the allowed range gives 1:1 (0..1 for the shares, ≥ 0 for proxy and
+    quantity), when the ratio does not depend on the assumption (e.g. drop-off of a
+    one-year outcome, or anything of an outcome worth 0), or when the ratio itself
+    is not computed.
+
+    ``ratio_low`` / ``ratio_high``: the ratio with deadweight, displacement,
+    attribution and drop-off of *every* outcome of the initiative moved together by
+    +0.1 (unfavourable, low) or −0.1 (favourable, high), each clipped to 0..1;
+    quantities and proxies as declared. Since the value falls in each of these
+    shares, ``ratio_low ≤ ratio ≤ ratio_high``.
+
+Rows are sorted by ``initiative_id`` and ``outcome_id`` (sensitivity rows then by
+assumption in the order of :data:`SENSITIVITY_ASSUMPTIONS`); columns follow the
+``SROI_*_COLUMNS`` constants. Pure numpy/pandas/scipy; nothing here knows of Dagster
+or the warehouse.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import brentq
+
+#: Columns of ``programme.sroi_assumptions`` this module reads.
+ASSUMPTION_COLUMNS = [
+    "initiative_id", "outcome_id", "quantity", "proxy_eur", "deadweight", "displacement", "attribution",
+    "drop_off", "duration_years",
+]
+SROI_OUTCOME_COLUMNS = [
+    "initiative_id", "outcome_id", "quantity", "quantity_source", "proxy_eur", "deadweight", "displacement",
+    "attribution", "drop_off", "duration_years", "value_year_1", "present_value", "notes",
+]
+SROI_SUMMARY_COLUMNS = [
+    "initiative_id", "inputs_eur", "present_value", "npv", "ratio", "payback_months", "ratio_low", "ratio_high",
+    "discount_rate", "notes",
+]
+SROI_SENSITIVITY_COLUMNS = ["initiative_id", "outcome_id", "assumption", "declared_value", "tipping_point", "notes"]
+
+#: The assumptions whose tipping point is computed, in the order of the sensitivity rows.
+SENSITIVITY_ASSUMPTIONS = ("quantity", "proxy_eur", "deadweight", "displacement", "attribution", "drop_off")
+#: Shares (0..1) of which a larger value lowers the outcome's value.
+SHARE_ASSUMPTIONS = ("deadweight", "displacement", "attribution", "drop_off")
+#: How far every share is moved for ``ratio_low`` / ``ratio_high``.
+RANGE_STEP = 0.1
+FROM_DATA = "from_data"
+
+NOTE_QUANTITY_MISSING = (
+    "quantity from_data not available: the data do not give the number of participants who improved "
+    "(e.g. too few pairs), so this outcome's value is not computed"
+)
+
+# tipping points computed at most this far outside 0..1 (rounding) are clipped into it
+_EDGE_TOLERANCE = 1e-12
+
+
+@dataclass(frozen=True, eq=False)
+class SroiResult:
+    """The three SROI tables, columns as in the ``SROI_*_COLUMNS`` constants."""
+
+    outcomes: pd.DataFrame
+    summary: pd.DataFrame
+    sensitivity: pd.DataFrame
+
+
+def compute_sroi(
+    assumptions: pd.DataFrame,
+    inputs_eur: Mapping[str, float | None],
+    quantities_from_data: Mapping[tuple[str, str], int | None],
+    discount_rate: float,
+) -> SroiResult:
+    """SROI of every initiative in ``assumptions`` (rows of ``programme.sroi_assumptions``).
+
+    ``inputs_eur`` maps initiative_id -> the inputs in euro (``sroi_inputs_eur``);
+    ``quantities_from_data`` maps (initiative_id, outcome_id) -> the number of paired
+    participants who improved, or None when the data do not give it; it is read only
+    for outcomes whose quantity is ``from_data``. See the module docstring for the
+    method. Raises ``ValueError`` for assumptions that break their declared ranges.
+    """
+    r = float(discount_rate)
+    if not math.isfinite(r) or r <= -1:
+        raise ValueError(f"discount_rate must be a number above -1, got {discount_rate!r}")
+    missing = [c for c in ASSUMPTION_COLUMNS if c not in assumptions.columns]
+    if missing:
+        raise ValueError(f"sroi assumptions lack the column(s) {', '.join(missing)}")
+
+    frame = assumptions[ASSUMPTION_COLUMNS].sort_values(["initiative_id", "outcome_id"], kind="mergesort")
+    frame = frame.reset_index(drop=True)
+    dupes = frame[frame.duplicated(["initiative_id", "outcome_id"], keep=False)]
+    if len(dupes):
+        pairs = sorted({f"{i}/{o}" for i, o in zip(dupes["initiative_id"], dupes["outcome_id"])})
+        raise ValueError(f"sroi assumptions list an outcome more than once: {', '.join(pairs)}")
+
+    outcomes = _outcome_table(frame, quantities_from_data, r)
+    summary_rows, sensitivity_rows = [], []
+    for initiative_id, rows in outcomes.groupby("initiative_id", sort=True):
+        summary, sensitivity = _initiative(str(initiative_id), rows, _inputs(inputs_eur.get(initiative_id)), r)
+        summary_rows.append(summary)
+        sensitivity_rows += sensitivity
+
+    return SroiResult(
+        outcomes=_typed(outcomes, SROI_OUTCOME_COLUMNS),
+        summary=_typed(pd.DataFrame(summary_rows, columns=SROI_SUMMARY_COLUMNS), SROI_SUMMARY_COLUMNS),
+        sensitivity=_typed(pd.DataFrame(sensitivity_rows, columns=SROI_SENSITIVITY_COLUMNS), SROI_SENSITIVITY_COLUMNS),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the value of outcomes
+
+
+def present_values(
+    quantity: np.ndarray,
+    proxy_eur: np.ndarray,
+    deadweight: np.ndarray,
+    displacement: np.ndarray,
+    attribution: np.ndarray,
+    drop_off: np.ndarray,
+    duration_years: np.ndarray,
+    discount_rate: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(value_year_1, yearly values, present values) of outcomes given as parallel arrays.
+
+    ``yearly values`` has one row per outcome and one column per year 1 .. the longest
+    duration, 0 after an outcome's own duration; present value discounts year t by
+    (1 + r)^t from t = 1.
+    """
+    quantity, proxy_eur, deadweight, displacement, attribution, drop_off = (
+        np.asarray(a, dtype="float64") for a in (quantity, proxy_eur, deadweight, displacement, attribution, drop_off)
+    )
+    duration = np.asarray(duration_years, dtype="int64")
+    value_year_1 = quantity * proxy_eur * (1 - deadweight) * (1 - displacement) * (1 - attribution)
+    years = np.arange(1, int(duration.max(initial=1)) + 1)
+    kept = (1 - drop_off)[:, None] ** (years - 1)[None, :]
+    yearly = np.where(years[None, :] <= duration[:, None], value_year_1[:, None] * kept, 0.0)
+    present = (yearly / (1 + discount_rate) ** years[None, :]).sum(axis=1)
+    return value_year_1, yearly, present
+
+
+def _outcome_table(frame: pd.DataFrame, from_data: Mapping[tuple[str, str], int | None], r: float) -> pd.DataFrame:
+    quantity, source, notes = [], [], []
+    for initiative_id, outcome_id, declared in zip(frame["initiative_id"], frame["outcome_id"], frame["quantity"]):
+        if isinstance(declared, str) and declared.strip() == FROM_DATA:
+            count = from_data.get((initiative_id, outcome_id))
+            source.append(FROM_DATA)
+            if count is None or pd.isna(count):
+                quantity.append(np.nan)
+                notes.append(NOTE_QUANTITY_MISSING)
+                continue
+            if count < 0:
+                raise ValueError(f"{initiative_id}/{outcome_id}: the number of participants who improved is negative ({count})")
+            quantity.append(float(count))
+            notes.append(f"quantity from the data: {count:g} paired participants improved in the expected direction")
+        else:
+            value = _number(declared, initiative_id, outcome_id, "quantity")
+            if value < 0:
+                raise ValueError(f"{initiative_id}/{outcome_id}: quantity must be 0 or more, got {declared!r}")
+            source.append("declared")
+            quantity.append(value)
+            notes.append("quantity as declared in the Theory of Change")
+
+    out = pd.DataFrame(
+        {
+            "initiative_id": frame["initiative_id"].astype(str),
+            "outcome_id": frame["outcome_id"].astype(str),
+            "quantity": np.asarray(quantity, dtype="float64"),
+            "quantity_source": source,
+        }
+    )
+    for col in ("proxy_eur", "deadweight", "displacement", "attribution", "drop_off", "duration_years"):
+        out[col] = [_number(v, i, o, col) for v, i, o in zip(frame[col], frame["initiative_id"], frame["outcome_id"])]
+    _check_ranges(out)
+    out["duration_years"] = out["duration_years"].astype("int64")
+
+    v1, _, pv = present_values(*(out[c].to_numpy() for c in ASSUMPTION_COLUMNS[2:]), discount_rate=r)
+    out["value_year_1"] = v1
+    out["present_value"] = pv
+    out["notes"] = [n if n == NOTE_QUANTITY_MISSING else f"{n}; {_discounting(r, d)}"
+                    for n, d in zip(notes, out["duration_years"])]
+    return out
+
+
+def _discounting(r: float, years: int) -> str:
+    span = "year 1" if years == 1 else f"years 1..{years}"
+    return f"discounted at {r * 100:g}% a year from year 1 (value in year t divided by {1 + r:g}^t, {span})"
+
+
+# ---------------------------------------------------------------------------------------------
+# per initiative: totals, payback, range, tipping points
+
+
+def _initiative(initiative_id: str, rows: pd.DataFrame, inputs: float, r: float) -> tuple[dict, list[dict]]:
+    params = {c: rows[c].to_numpy(dtype="int64" if c == "duration_years" else "float64", copy=True)
+              for c in ASSUMPTION_COLUMNS[2:]}
+    outcome_ids = rows["outcome_id"].tolist()
+    unknown = [o for o, q in zip(outcome_ids, params["quantity"]) if np.isnan(q)]
+    reasons = []
+    if unknown:
+        reasons.append(
+            "not computed: the data do not give the quantity of outcome(s) " + ", ".join(unknown)
+            + ", so the initiative's present value, npv, ratio, payback and range are not computed"
+        )
+    if np.isnan(inputs):
+        reasons.append("not computed: inputs_eur is missing or not positive, so npv, ratio, payback and range are not computed")
+
+    computable = not reasons
+    _, yearly, pv = present_values(**params, discount_rate=r)
+    total = np.nan if unknown else float(pv.sum())
+    row = {
+        "initiative_id": initiative_id, "inputs_eur": inputs, "present_value": total, "npv": total - inputs,
+        "ratio": total / inputs, "payback_months": np.nan, "ratio_low": np.nan, "ratio_high": np.nan,
+        "discount_rate": r,
+    }
+    if computable:
+        row["payback_months"] = payback_months(yearly.sum(axis=0), inputs)
+        if np.isnan(row["payback_months"]):
+            reasons.append(
+                f"no payback: the undiscounted value ({yearly.sum():.2f} EUR over {yearly.shape[1]} year(s)) "
+                "stays below the inputs"
+            )
+        row["ratio_low"] = _total(_shifted(params, +RANGE_STEP), r) / inputs
+        row["ratio_high"] = _total(_shifted(params, -RANGE_STEP), r) / inputs
+    duration = int(params["duration_years"].max())
+    reasons.append(
+        f"{_discounting(r, duration)}; payback on the undiscounted value, each year's spread evenly over 12 months; "
+        f"range: deadweight, displacement, attribution and drop-off of every outcome all +{RANGE_STEP:g} (low) "
+        f"or -{RANGE_STEP:g} (high), clipped to 0..1"
+    )
+    row["notes"] = "; ".join(reasons)
+
+    sensitivity = []
+    for i, outcome_id in enumerate(outcome_ids):
+        for assumption in SENSITIVITY_ASSUMPTIONS:
+            declared = float(params[assumption][i])
+            if not computable:
+                tipping, note = np.nan, "not computed: the initiative's ratio is not computed"
+            else:
+                tipping, note = tipping_point(params, i, assumption, inputs, r)
+            sensitivity.append({"initiative_id": initiative_id, "outcome_id": outcome_id, "assumption": assumption,
+                                "declared_value": declared, "tipping_point": tipping, "notes": note})
+    return row, sensitivity
+
+
+def payback_months(yearly_value: np.ndarray, inputs: float) -> float:
+    """Months until the cumulative undiscounted value reaches ``inputs``, NaN if it never does.
+
+    ``yearly_value[k]`` is the value in year k + 1, spread evenly over that year's 12 months.
+    """
+    before = 0.0
+    for year, value in enumerate(np.asarray(yearly_value, dtype="float64")):
+        if value > 0 and before + value >= inputs:
+            return 12.0 * year + 12.0 * (inputs - before) / value
+        before += value
+    return np.nan
+
+
+def tipping_point(params: dict[str, np.ndarray], index: int, assumption: str, inputs: float, r: float) -> tuple[float, str]:
+    """(value of ``assumption`` of outcome ``index`` giving a 1:1 ratio, or NaN; a note saying how or why not).
+
+    ``params`` maps each assumption column to the initiative's outcomes as arrays.
+    """
+    upper = 1.0 if assumption in SHARE_ASSUMPTIONS else math.inf
+    allowed = "0..1" if upper == 1.0 else ">= 0"
+
+    def total_at(x: float) -> float:
+        moved = {k: v.copy() for k, v in params.items()}
+        moved[assumption][index] = x
+        return _total(moved, r)
+
+    at_0, at_1 = total_at(0.0), total_at(1.0)
+    if at_0 == at_1:
+        return np.nan, f"the ratio does not depend on {assumption} here (this outcome's value does not change with it)"
+    duration = int(params["duration_years"][index])
+    if assumption != "drop_off" or duration <= 2:
+        # linear: total(x) = at_0 + (at_1 - at_0) x
+        x = (inputs - at_0) / (at_1 - at_0)
+        if -_EDGE_TOLERANCE <= x <= upper + _EDGE_TOLERANCE:
+            return float(min(max(x, 0.0), upper)), f"solved exactly: the present value is linear in {assumption}"
+        if upper == 1.0:
+            return np.nan, (f"no {assumption} in {allowed} gives a 1:1 ratio: the ratio runs from {at_0 / inputs:.2f} "
+                            f"({assumption} = 0) to {at_1 / inputs:.2f} ({assumption} = 1)")
+        return np.nan, (f"no {assumption} {allowed} gives a 1:1 ratio: the ratio is {at_0 / inputs:.2f} at "
+                        f"{assumption} = 0 and rises with it")
+    # drop-off of an outcome lasting 3 years or more: a polynomial, decreasing on 0..1
+    f_0, f_1 = at_0 - inputs, at_1 - inputs
+    if f_0 == 0:
+        return 0.0, "the ratio is 1:1 at drop_off = 0"
+    if f_1 == 0:
+        return 1.0, "the ratio is 1:1 at drop_off = 1"
+    if f_0 > 0 > f_1:
+        x = brentq(lambda d: total_at(d) - inputs, 0.0, 1.0, xtol=1e-15, maxiter=200)
+        return float(x), "solved numerically (scipy.optimize.brentq): the present value is a polynomial in drop_off"
+    return np.nan, (f"no drop_off in {allowed} gives a 1:1 ratio: the ratio runs from {at_0 / inputs:.2f} "
+                    f"(drop_off = 0) to {at_1 / inputs:.2f} (drop_off = 1)")
+
+
+def _total(params: dict[str, np.ndarray], r: float) -> float:
+    return float(present_values(**params, discount_rate=r)[2].sum())
+
+
+def _shifted(params: dict[str, np.ndarray], step: float) -> dict[str, np.ndarray]:
+    moved = dict(params)
+    for share in SHARE_ASSUMPTIONS:
+        moved[share] = np.clip(params[share] + step, 0.0, 1.0)
+    return moved
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs and types
+
+
+def _inputs(value) -> float:
+    """inputs_eur as a float; NaN when missing or not positive (no ratio can be formed)."""
+    if value is None or pd.isna(value):
+        return np.nan
+    value = float(value)
+    return value if value > 0 else np.nan
+
+
+def _number(value, initiative_id: str, outcome_id: str, column: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{initiative_id}/{outcome_id}: {column} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{initiative_id}/{outcome_id}: {column} must be a finite number, got {value!r}")
+    return number
+
+
+def _check_ranges(out: pd.DataFrame) -> None:
+    problems = []
+    for col in SHARE_ASSUMPTIONS:
+        bad = out[(out[col] < 0) | (out[col] > 1)]
+        problems += [f"{i}/{o}: {col} must be between 0 and 1, got {v}" for i, o, v in zip(bad["initiative_id"], bad["outcome_id"], bad[col])]
+    bad = out[out["proxy_eur"] < 0]
+    problems += [f"{i}/{o}: proxy_eur must be 0 or more, got {v}" for i, o, v in zip(bad["initiative_id"], bad["outcome_id"], bad["proxy_eur"])]
+    bad = out[(out["duration_years"] < 1) | (out["duration_years"] % 1 != 0)]
+    problems += [f"{i}/{o}: duration_years must be a whole number of years, at least 1, got {v}"
+                 for i, o, v in zip(bad["initiative_id"], bad["outcome_id"], bad["duration_years"])]
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+_TEXT_COLUMNS = {"initiative_id", "outcome_id", "quantity_source", "assumption", "notes"}
+
+
+def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns in contract order with fixed types, so an empty table still has them right."""
+    out = frame.reindex(columns=columns).reset_index(drop=True)
+    for col in columns:
+        if col in _TEXT_COLUMNS:
+            out[col] = out[col].astype("object")
+        elif col == "duration_years":
+            out[col] = out[col].astype("int64")
+        else:
+            out[col] = out[col].astype("float64")
+    return out

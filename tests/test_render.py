@@ -1,0 +1,223 @@
+"""Report artefacts as bytes: PDF (WeasyPrint), PNG (matplotlib), XLSX (openpyxl), all reproducible."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import re
+import struct
+import subprocess
+import sys
+import time
+import types
+import zipfile
+import zlib
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import openpyxl  # noqa: E402
+import openpyxl.writer.excel  # noqa: E402
+import pandas as pd  # noqa: E402
+import pypdf  # noqa: E402
+import pytest  # noqa: E402
+
+from impact.reporting.render import (  # noqa: E402
+    PdfRenderError, ZIP_EPOCH, pdf_bytes, png_bytes, sha256_bytes, xlsx_bytes,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+CREATED = datetime.date(2019, 1, 31)
+PDF_ARGS = dict(title="Impactrapportage 2018 – coaching", author="Gemeente Utrecht", created=CREATED, language="nl")
+
+# Two pages: the second section starts on a new page.
+HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ignored</title>
+<meta name="dcterms.created" content="2001-02-03">
+<style>html { font-family: "DejaVu Sans", sans-serif } h1 { break-before: page }
+@page { size: A4; @bottom-right { content: "Pagina " counter(page) " van " counter(pages) } }</style></head>
+<body><h1>Inleiding</h1><p>De coëfficiënt bleef gelijk; naïeve schatting: € 12,50 per deelnemer.</p>
+<h1>Resultaten</h1><p>Tweede pagina.</p></body></html>"""
+
+
+def _pdf_plain(pdf: bytes) -> bytes:
+    """The PDF's bytes with every Flate stream decompressed appended (metadata sits in object streams)."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            pass
+    return b"\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def pdf() -> bytes:
+    return pdf_bytes(HTML, **PDF_ARGS)
+
+
+def test_pdf_same_bytes_in_another_process_and_directory(pdf, tmp_path):
+    script = (
+        "import sys, datetime\n"
+        "from impact.reporting.render import pdf_bytes\n"
+        "html = sys.stdin.read()\n"
+        f"sys.stdout.buffer.write(pdf_bytes(html, **{PDF_ARGS!r}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    other = subprocess.run([sys.executable, "-c", script], input=HTML.encode("utf-8"), cwd=tmp_path,
+                           env=env, capture_output=True, check=True).stdout
+    assert other == pdf
+    assert pdf_bytes(HTML, **PDF_ARGS) == pdf
+
+
+def test_pdf_metadata_is_the_given_one_and_no_clock_date(pdf):
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    info = reader.metadata
+    assert info.title == PDF_ARGS["title"]
+    assert info.author == "Gemeente Utrecht"
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20190131000000Z"
+    assert reader.trailer["/Root"]["/Lang"] == "nl"
+    assert len(reader.trailer["/ID"]) == 2
+    plain = _pdf_plain(pdf)
+    assert b"D:20190131000000" in plain
+    assert b"D:20010203" not in plain  # the html's own dcterms.created is overridden
+    assert datetime.date.today().strftime("%Y%m%d").encode() not in plain
+
+
+def test_pdf_text_with_dutch_characters_over_two_pages(pdf):
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    first, second = (page.extract_text() for page in reader.pages)
+    assert "coëfficiënt" in first and "naïeve" in first and "€ 12,50" in first
+    assert "Pagina 1 van 2" in first
+    assert "Tweede pagina." in second and "Pagina 2 van 2" in second
+
+
+def test_pdf_identifier_follows_the_content():
+    other = pdf_bytes(HTML.replace("Tweede", "Andere"), **PDF_ARGS)
+    first = pypdf.PdfReader(io.BytesIO(pdf_bytes(HTML, **PDF_ARGS))).trailer["/ID"][0]
+    assert pypdf.PdfReader(io.BytesIO(other)).trailer["/ID"][0] != first
+
+
+@pytest.mark.parametrize("src", ["plaatje.png", "file:///etc/hostname", "http://127.0.0.1:9/x.png"])
+def test_pdf_uses_data_uris_only_and_refuses_the_rest(src):
+    with pytest.raises(PdfRenderError):
+        pdf_bytes(f'<p>Figuur <img src="{src}"></p>', **PDF_ARGS)
+
+
+def test_pdf_embeds_a_data_uri_image():
+    import base64
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [1, 0])
+    uri = "data:image/png;base64," + base64.b64encode(png_bytes(fig, dpi=50)).decode()
+    data = pdf_bytes(f'<p>Figuur</p><img src="{uri}">', **PDF_ARGS)
+    page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+    assert len(page.images) == 1
+
+
+def _figure():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.bar(["voor", "na"], [3.1, 3.6])
+    ax.set_title("Gemiddelde score (naïef)")
+    return fig
+
+
+def _png_text_keys(png: bytes) -> list[bytes]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    keys, pos = [], 8
+    while pos < len(png):
+        (length,) = struct.unpack(">I", png[pos:pos + 4])
+        kind = png[pos + 4:pos + 8]
+        if kind in (b"tEXt", b"iTXt", b"zTXt"):
+            keys.append(png[pos + 8:pos + 8 + length].split(b"\x00", 1)[0])
+        pos += 12 + length
+    return keys
+
+
+def test_png_is_reproducible_without_software_chunk_and_closes_the_figure():
+    fig = _figure()
+    first = png_bytes(fig, dpi=80)
+    assert not plt.fignum_exists(fig.number)
+    assert png_bytes(_figure(), dpi=80) == first
+    assert b"Software" not in _png_text_keys(first)
+    assert b"matplotlib" not in first.lower()
+
+
+FRAME = pd.DataFrame({
+    "deelnemer": ["p_a", "=HYPERLINK(\"x\")", "+31 6", None],
+    "score": [3.5, np.nan, -1.25, 4.0],
+    "n": pd.Series([1, 2, 3, 4], dtype="int64"),
+    "gemengd": pd.Series([-3, "@home", "tekst", None], dtype="object"),
+    "datum": pd.to_datetime(["2018-01-02", None, "2018-03-04", "2018-12-31"]),
+})
+
+
+def _workbook_bytes() -> bytes:
+    return xlsx_bytes({"Resultaten: per [meting]/2018 – lange naam": FRAME, "history": FRAME.head(1), "leeg": FRAME.head(0)},
+                      title="Impact 2018", created=CREATED)
+
+
+def test_xlsx_round_trip():
+    book = openpyxl.load_workbook(io.BytesIO(_workbook_bytes()))
+    assert book.sheetnames == ["Resultaten_ per _meting__2018 –", "history_", "leeg"]
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("deelnemer", "score", "n", "gemengd", "datum")
+    assert rows[1] == ("p_a", 3.5, 1, -3, datetime.datetime(2018, 1, 2))
+    assert rows[2] == ("'=HYPERLINK(\"x\")", None, 2, "'@home", None)
+    assert rows[3] == ("'+31 6", -1.25, 3, "tekst", datetime.datetime(2018, 3, 4))
+    assert rows[4] == (None, 4.0, 4, None, datetime.datetime(2018, 12, 31))
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert all(cell.font.bold for cell in sheet[1]) and not sheet["A2"].font.bold
+    assert sheet.freeze_panes == "A2"
+    assert 8 <= sheet.column_dimensions["A"].width <= 60
+    assert list(book["leeg"].iter_rows(values_only=True)) == [("deelnemer", "score", "n", "gemengd", "datum")]
+    props = book.properties
+    assert props.title == "Impact 2018"
+    assert props.created == props.modified == datetime.datetime(2019, 1, 31)
+    assert props.lastModifiedBy == props.creator
+
+    repeated_index = xlsx_bytes({"d": FRAME.set_axis([7, 7, 7, 7])}, title="Impact 2018", created=CREATED)
+    assert list(openpyxl.load_workbook(io.BytesIO(repeated_index)).active.iter_rows(values_only=True)) == rows
+
+
+def test_xlsx_same_bytes_at_another_time(monkeypatch):
+    first = _workbook_bytes()
+    plain_save = io.BytesIO()
+    openpyxl.Workbook().save(plain_save)
+
+    # A later clock, for the ZIP entries (time.time) and openpyxl's 'modified' (datetime.now).
+    later = time.time() + 400 * 86400
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    class Later(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.datetime.fromtimestamp(later, tz)
+
+    monkeypatch.setattr(openpyxl.writer.excel, "datetime", types.SimpleNamespace(datetime=Later, timezone=datetime.timezone))
+    plain_later = io.BytesIO()
+    openpyxl.Workbook().save(plain_later)
+    assert plain_later.getvalue() != plain_save.getvalue()  # the patched clock does reach openpyxl's save
+    assert _workbook_bytes() == first
+
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        infos = archive.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert [i.filename for i in infos[1:]] == sorted(i.filename for i in infos[1:])
+    assert {(i.date_time, i.compress_type, i.create_system, i.external_attr) for i in infos} == {
+        (ZIP_EPOCH, zipfile.ZIP_DEFLATED, 3, 0o100644 << 16)}
+
+
+def test_xlsx_needs_a_sheet():
+    with pytest.raises(ValueError):
+        xlsx_bytes({}, title="x", created=CREATED)
+
+
+def test_sha256_bytes():
+    assert sha256_bytes(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

@@ -1,0 +1,247 @@
+"""The published reports of the sample year: present, complete, disclosure-safe, reproducible.
+
+The sample year is built once per session (``built_sample`` in conftest.py); the
+expected verdicts and numbers come from the warehouse the same build wrote and
+from the generator's planted effects (tests/test_pipeline_end_to_end.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from impact.reporting import report_data, yearly
+from impact.reporting.disclosure import scan_published_folder
+from impact.reporting.i18n import Translator, catalogue
+from impact.reporting.provenance import code_version
+from impact.reporting.publish import DisclosureViolation, Report, publish
+from impact.reporting.render import sha256_bytes
+from impact.reporting.tables import UNKNOWN_WIJK, WIJKEN
+from tests.conftest import build_sample_into
+from tests.test_pipeline_end_to_end import NINE
+
+YEAR = "2018"
+SROI_INITIATIVES = {"digitale-buddies", "sociale-supermarkt", "talent-connection"}
+YEARLY_SECTIONS = ["summary", "theory_of_change", "reach", "outcomes", "hypotheses", "attrition", "data_quality",
+                   "coaching", "methods"]
+COUNT_COLUMNS = {"programme/tables/reach_by_wijk.csv": [*WIJKEN, UNKNOWN_WIJK], "reach_per_quarter.csv": ["attendance"]}
+
+
+def pdf_text(path: Path) -> str:
+    """All text of a PDF with whitespace folded, so a sentence broken over lines still matches."""
+    reader = PdfReader(str(path))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+
+
+def folded(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def year_folder(built_sample) -> Path:
+    assert built_sample["code"] == 0
+    return built_sample["reports"] / YEAR
+
+
+@pytest.fixture(scope="module")
+def verdicts(built_sample) -> pd.DataFrame:
+    return built_sample["con"].execute(
+        "SELECT initiative_id, hypothesis_id, statement, verdict FROM marts.hypothesis_results ORDER BY ALL").df()
+
+
+def test_every_report_is_published_as_pdf_html_csv_and_xlsx(year_folder):
+    for folder, stem in [*((i, f"{i}_{YEAR}") for i in NINE), ("programme", f"programme_{YEAR}"),
+                         ("lessons_learned", f"lessons_learned_{YEAR}")]:
+        base = year_folder / folder
+        for name in (f"{stem}.pdf", f"{stem}.html", f"{stem}_tables.xlsx"):
+            assert (base / name).stat().st_size > 1000, base / name
+        assert len(list((base / "tables").glob("*.csv"))) >= 4, folder
+        assert len(list((base / "charts").glob("*.png"))) >= 1, folder
+    assert (year_folder / "manifest.json").exists()
+    assert sorted(p.name for p in year_folder.iterdir()) == sorted(
+        [*NINE, "programme", "lessons_learned", "data_quality", "manifest.json"])
+
+
+@pytest.mark.parametrize("initiative_id", NINE)
+def test_yearly_report_has_every_section_and_every_verdict(year_folder, verdicts, initiative_id):
+    nl = catalogue("nl")
+    text = pdf_text(year_folder / initiative_id / f"{initiative_id}_{YEAR}.pdf")
+    sections = YEARLY_SECTIONS + (["sroi"] if initiative_id in SROI_INITIATIVES else [])
+    for number, key in enumerate([s for s in ["summary", "theory_of_change", "reach", "outcomes", "hypotheses", "attrition",
+                                              "data_quality", "coaching", "sroi", "methods"] if s in sections], start=1):
+        assert f"{number}. {nl['section.' + key]}" in text, (initiative_id, key)
+    for h in verdicts[verdicts["initiative_id"] == initiative_id].itertuples():
+        assert f"{h.hypothesis_id} – {nl['verdict.' + h.verdict]}." in text
+        assert folded(h.statement) in text
+    assert "Jaarrapportage 2018" in text and "31 januari 2019" in text
+    assert "{" not in text and "verdict." not in text and "section." not in text  # no untranslated keys
+
+
+def test_the_published_result_of_digitale_buddies_reads_as_in_the_programme(year_folder):
+    text = pdf_text(year_folder / "digitale-buddies" / f"digitale-buddies_{YEAR}.pdf")
+    # marts.hypothesis_results: H1 mean difference −1.0976 (41 pairs), CI −1.788 … −0.407; H2 +0.7083 (72 pairs)
+    assert ("Eenzaamheid veranderde gemiddeld 1,10 punt lager (−1,79 tot −0,41) bij 41 deelnemers met beide "
+            "metingen, in de verwachte richting.") in text
+    assert "Tevredenheid met het leven veranderde gemiddeld 0,71 punt hoger (0,47 tot 0,95) bij 72 deelnemers" in text
+
+
+def test_not_shown_explains_the_minimum_detectable_effect_and_too_few_pairs_is_not_tested(year_folder):
+    food = pdf_text(year_folder / "food-for-good" / f"food-for-good_{YEAR}.pdf")
+    # marts.hypothesis_results: food-for-good H1 mde 5.78 on 50 pairs, p_adjusted 0.62
+    assert "Dit onderzoek kon alleen een verandering van minstens 5,78 punt betrouwbaar zien." in food
+    assert "Niet aangetoond betekent níet dat het initiatief geen effect heeft" in food
+    rotsoord = pdf_text(year_folder / "nieuw-rotsoord" / f"nieuw-rotsoord_{YEAR}.pdf")
+    assert ("Er waren minder dan 10 deelnemers met zowel een nul- als een nameting voor Participatie; de hypothese "
+            "is daarom niet getoetst.") in rotsoord
+    assert " 7 deelnemers" not in rotsoord and "(n = 7)" not in rotsoord  # 7 pairs: below the threshold
+
+
+def test_programme_overview_puts_every_initiative_and_verdict_side_by_side(year_folder, verdicts, built_sample):
+    text = pdf_text(year_folder / "programme" / f"programme_{YEAR}.pdf")
+    names = built_sample["con"].execute("SELECT name FROM programme.initiatives").df()["name"]
+    for name in names:
+        assert folded(name) in text
+    for key in ("reading_guide", "effects", "reach_wijk", "realisation", "response_quality", "methods"):
+        assert catalogue("nl")["section." + key] in text
+    for wijk in WIJKEN:
+        assert wijk in text
+    counts = verdicts["verdict"].value_counts()
+    assert counts.to_dict() == {"supported": 7, "not_shown": 1, "contradicted": 1, "insufficient_data": 1}
+    effects = pd.read_csv(year_folder / "programme" / "tables" / "effects.csv", encoding="utf-8-sig")
+    assert len(effects) == len(verdicts) == 10
+    assert sorted(effects["verdict"]) == sorted(verdicts["verdict"])
+
+
+def test_lessons_learned_is_dated_at_the_closing_meeting_with_themes_and_rule_based_recommendations(year_folder):
+    text = pdf_text(year_folder / "lessons_learned" / f"lessons_learned_{YEAR}.pdf")
+    nl = catalogue("nl")
+    assert "Slotbijeenkomst 31 januari 2019" in text
+    for theme in ("impact_definition", "data_collection", "analysis", "reporting", "improvement"):
+        assert nl["theme." + theme] in text
+    recs = pd.read_csv(year_folder / "lessons_learned" / "tables" / "recommendations.csv", encoding="utf-8-sig")
+    fired = set(zip(recs["initiative_id"], recs["rule_id"]))
+    # from the results: Nieuw Rotsoord had 7 pairs and 56% baseline response; Utrecht Cares was contradicted;
+    # Food for Good did not show its effect; supported hypotheses get the comparison-group advice
+    assert {("nieuw-rotsoord", "fixed_follow_up_moment"), ("nieuw-rotsoord", "baseline_at_intake"),
+            ("utrecht-cares", "revisit_theory_of_change"), ("food-for-good", "plan_sample_size"),
+            ("food-for-good", "report_the_null_honestly"), ("digitale-buddies", "add_comparison")} <= fired
+    assert ("nieuw-rotsoord", "add_comparison") not in fired
+    assert "H1: minder dan 10 deelnemers vulden zowel de voor- als de nameting in" in text
+
+
+def test_no_published_table_rests_on_fewer_people_than_the_threshold(year_folder):
+    assert scan_published_folder(year_folder, 10, COUNT_COLUMNS) == []
+    wijk = pd.read_csv(year_folder / "digitale-buddies" / "tables" / "reach_by_wijk.csv", encoding="utf-8-sig")
+    # indicators: West 4, Noordwest 6, Oost 7, unknown 4 participants → suppressed; Binnenstad 15 shown
+    shown = dict(zip(wijk["wijk"], wijk["participants"]))
+    assert pd.isna(shown["West"]) and pd.isna(shown["Noordwest"]) and pd.isna(shown["Oost"]) and pd.isna(shown["unknown"])
+    assert shown["Binnenstad"] == 15
+    hyp = pd.read_csv(year_folder / "nieuw-rotsoord" / "tables" / "hypotheses.csv", encoding="utf-8-sig")
+    assert hyp["n_pairs"].isna().all() and hyp["mean_difference"].isna().all() and hyp["suppressed"].all()
+
+
+def test_secondary_suppression_hides_a_quarter_a_total_would_reveal(year_folder):
+    reach = pd.read_csv(year_folder / "digitale-buddies" / "tables" / "reach_per_quarter.csv", encoding="utf-8-sig")
+    new = dict(zip(reach["period"], reach["participants_new"]))
+    # Q4 has fewer than 10 new participants (primary); the year total 110 and Q1 66 are shown, so Q2 and Q3
+    # are hidden too: otherwise 110 − 66 − Q2 − Q3 would give Q4 away
+    assert new[f"{YEAR}"] == 110 and new[f"{YEAR}-Q1"] == 66
+    assert pd.isna(new[f"{YEAR}-Q2"]) and pd.isna(new[f"{YEAR}-Q3"]) and pd.isna(new[f"{YEAR}-Q4"])
+
+
+def test_municipality_artefacts_hold_aggregates_only(year_folder, built_sample):
+    codes = built_sample["con"].execute("SELECT participant_id FROM staging.participants").df()["participant_id"]
+    blob = b"".join(p.read_bytes() for p in (year_folder / "programme").rglob("*") if p.is_file())
+    blob += b"".join(p.read_bytes() for p in (year_folder / "lessons_learned").rglob("*") if p.is_file())
+    assert not any(code.encode() in blob for code in codes)
+    for csv in (year_folder / "programme" / "tables").glob("*.csv"):
+        assert "participant_id" not in csv.read_text(encoding="utf-8-sig")
+
+
+def test_html_is_self_contained_and_no_artefact_names_the_build_folder(year_folder, built_sample):
+    root = str(built_sample["root"]).encode()
+    for html in year_folder.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert re.findall(r'(?:src|href)="(?:https?|file):', text) == [], html
+        assert re.findall(r'<img src="([a-z]+):', text) == ["data"] * text.count("<img "), html
+    for path in year_folder.rglob("*"):
+        if path.is_file():
+            assert root not in path.read_bytes(), path
+
+
+def test_manifest_lists_every_artefact_and_input_with_its_sha256(year_folder, built_sample):
+    manifest = json.loads((year_folder / "manifest.json").read_text(encoding="utf-8"))
+    on_disk = {p.relative_to(year_folder).as_posix(): sha256_bytes(p.read_bytes())
+               for p in year_folder.rglob("*") if p.is_file() and p.name != "manifest.json"}
+    assert {a["path"]: a["sha256"] for a in manifest["artefacts"]} == on_disk
+    drops = built_sample["con"].execute("SELECT source_file, source_sha256 FROM staging.drop_inventory").df()
+    inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
+    assert all(inputs[r.source_file] == r.source_sha256 for r in drops.itertuples())
+    assert {"programme.yaml", "coaching_sessions.csv", "digitale-buddies/theory_of_change.yaml"} <= set(inputs)
+    assert set(manifest["code_version"]) == {"package_version", "git_commit", "source_sha256"}
+    assert manifest["code_version"]["source_sha256"] == code_version()["source_sha256"]
+
+
+def test_a_second_build_into_another_folder_gives_byte_identical_artefacts(year_folder, tmp_path_factory):
+    other = tmp_path_factory.mktemp("second_build")
+    assert build_sample_into(other) == 0
+    first = {p.relative_to(year_folder).as_posix(): p.read_bytes() for p in year_folder.rglob("*") if p.is_file()}
+    second_folder = other / "reports" / YEAR
+    second = {p.relative_to(second_folder).as_posix(): p.read_bytes() for p in second_folder.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    differing = [name for name in first if first[name] != second[name]]
+    assert differing == []
+
+
+def test_a_yearly_report_in_english(built_sample, tmp_path):
+    data = report_data.load(built_sample["con"])
+    report = yearly.build(data, "utrecht-cares", "en", code_version())
+    written = publish(report, tmp_path, data.threshold)
+    text = pdf_text(next(p for p in written if p.suffix == ".pdf"))
+    en = catalogue("en")
+    for number, key in enumerate(YEARLY_SECTIONS, start=1):
+        assert f"{number}. {en['section.' + key]}" in text
+    # marts.hypothesis_results: utrecht-cares H1 +0.78 loneliness on 37 pairs (contradicted)
+    assert "H1 – Contradicted." in text
+    assert "among 37 participants with both measurements: the opposite way to what was expected" in text
+    assert "Annual report 2018" in text and "31 January 2019" in text
+
+
+def test_publishing_refuses_a_table_with_a_small_count(tmp_path):
+    report = Report(folder="demo", stem="demo", title="Demo", language="nl", created=pd.Timestamp("2019-01-31").date(),
+                    html="<html><body><p>Demo</p></body></html>",
+                    tables={"reach": pd.DataFrame({"period": ["2018-Q1"], "participants_new": [4]})})
+    with pytest.raises(DisclosureViolation) as err:
+        publish(report, tmp_path, 10)
+    assert str(err.value) == ("demo: not published, 1 figure(s) rest on fewer than 10 people:\n  "
+                              "tables/reach.csv: row 2, column 'participants_new': people count '4' is below the "
+                              "disclosure threshold 10")
+    assert not (tmp_path / "demo").exists()
+
+
+def test_translator_formats_numbers_dates_and_small_counts_per_language():
+    nl, en = Translator("nl"), Translator("en")
+    assert (nl.num(-1.0976, 2), en.num(-1.0976, 2)) == ("−1,10", "−1.10")
+    assert (nl.num(1234.5, 0), en.num(1234.5, 0)) == ("1.234", "1,234")
+    assert (nl.pct(0.5625), en.pct(0.5625)) == ("56%", "56%")
+    assert (nl.count(7), en.count(7), nl.count(12), nl.count(0)) == ("minder dan 10", "fewer than 10", "12", "0")
+    assert (nl.p_value(0.0004), nl.p_value(0.0052), nl.p_value(0.6233)) == ("< 0,001", "0,005", "0,62")
+    assert (nl.date("2019-01-31"), en.date("2019-01-31")) == ("31 januari 2019", "31 January 2019")
+    with pytest.raises(ValueError, match="language 'de' is not available; choose one of: nl, en"):
+        Translator("de")
+
+
+def test_every_literal_text_key_in_the_reporting_code_exists_in_both_catalogues():
+    root = Path(__file__).resolve().parents[1] / "impact" / "reporting"
+    keys = set()
+    for path in [*root.glob("*.py"), *(root / "templates").glob("*.j2")]:
+        keys |= set(re.findall(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_0-9]+)+)["']""", path.read_text(encoding="utf-8")))
+    assert len(keys) > 100
+    for language in ("nl", "en"):
+        assert sorted(k for k in keys if k not in catalogue(language)) == [], language
+    assert set(catalogue("nl")) == set(catalogue("en"))
