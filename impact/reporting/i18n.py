@@ -119,7 +119,7 @@ class Translator:
     def p_value(self, x) -> str:
         """A p-value for a table column headed 'p': '0,004', '< 0,001'."""
         text = self.p(x)
-        return text.removeprefix("p = ").removeprefix("p ")
+        return text.removeprefix("p = ").removeprefix("p ").replace("< ", "<\u00a0")
 
     def date(self, d: dt.date | dt.datetime | str) -> str:
         if isinstance(d, str):

@@ -193,7 +193,8 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
     reason_tab = doc.table("quarantine", tr.t("quality.reasons_caption"), [tr.t("col.table"), tr.t("col.reason"), tr.t("col.entries")],
                            reason_rows, text_columns=2) if reason_rows else None
     warns = data.of("warnings", initiative_id)
-    warn_rows = [[tr.t(f"check.{w.check_name}"), tr.t(f"outcome.{w.outcome}"), _found(w, tr)] for w in warns.itertuples()]
+    labels = dict(zip(outcomes["outcome_id"], outcomes["label"]))
+    warn_rows = [[tr.t(f"check.{w.check_name}"), tr.t(f"outcome.{w.outcome}"), _found(w, tr, labels)] for w in warns.itertuples()]
     warn_tab = doc.table("checks", tr.t("quality.checks_caption"), [tr.t("col.check"), tr.t("col.result"), tr.t("col.found")],
                          warn_rows, text_columns=3) if warn_rows else None
     ctx["quality"] = {"section": s_q, "reasons": reason_tab, "checks": warn_tab,
@@ -248,8 +249,13 @@ def holm_family(data: ReportData) -> list[str]:
     return [f"{r.initiative_id} {r.hypothesis_id}" for r in tested.itertuples()]
 
 
-def _found(w, tr: Translator) -> str:
-    parts = [w.column] if isinstance(w.column, str) and w.column else []
+def _found(w, tr: Translator, labels: dict[str, str]) -> str:
+    parts = []
+    if w.check_name == "reliability" and isinstance(w.column, str) and ", " in w.column:
+        # the reliability check names "<outcome> (<instrument>), <wave>"
+        scale, wave = w.column.rsplit(", ", 1)
+        outcome = scale.split(" ")[0]
+        parts.append(f"{labels.get(outcome, outcome)}, {tr.t('wave.' + wave).lower() if tr.has('wave.' + wave) else wave}")
     if not pd.isna(w.unexpected_count) and w.unexpected_count:
         parts.append(tr.t("quality.not_as_expected", n=tr.num(w.unexpected_count, 0)))
     if isinstance(w.observed_value, str) and w.observed_value:
