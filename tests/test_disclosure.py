@@ -394,3 +394,25 @@ def test_folder_scan_uses_relative_names_and_the_sidecar(tmp_path):
     ]
     assert scan_published_folder(tmp_path / "i1", T, {"reach_by_wijk.csv": ["West"]}) == [
         "outcomes.csv: row 2, column 'n_baseline': people count '9' is below the disclosure threshold 10"]
+
+
+def test_with_a_threshold_hidden_parts_must_together_hold_at_least_the_threshold():
+    # a total of 25 shown; parts 16, 5, 4 and two zeros: hiding 5 and 4 alone would tell a reader that
+    # those two cells hold 9 people between them, so the next positive part (16) is hidden as well
+    cells = pd.DataFrame({"cell_id": ["total", "a", "b", "c", "z1", "z2"], "value": [25.0, 16, 5, 4, 0, 0],
+                          "n": [25.0, 16, 5, 4, 0, 0]})
+    groups = [["total", "a", "b", "c", "z1", "z2"]]
+    plain = secondary_suppression(primary_suppression(cells, 10), groups)
+    assert plain.loc[plain["suppressed"], "cell_id"].tolist() == ["b", "c"]
+    strict = secondary_suppression(primary_suppression(cells, 10), groups, threshold=10)
+    assert strict.set_index("cell_id")["reason"].to_dict() == {
+        "total": "", "a": "secondary", "b": "primary", "c": "primary", "z1": "", "z2": ""}
+
+
+def test_a_suppressed_row_may_keep_other_people_counts_that_meet_the_threshold(tmp_path):
+    path = tmp_path / "hypotheses.csv"
+    path.write_text("hypothesis_id,n_baseline,n_pairs,mean_difference,suppressed\nH1,14,,,True\n", encoding="utf-8-sig")
+    assert scan_published_csv(path, 10) == []
+    path.write_text("hypothesis_id,n_baseline,n_pairs,mean_difference,suppressed\nH1,14,,0.4,True\n", encoding="utf-8-sig")
+    assert scan_published_csv(path, 10) == [
+        f"{path}: row 2, column 'mean_difference': '0.4' is shown although the row is suppressed (its 'n_pairs' is blank)"]

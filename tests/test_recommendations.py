@@ -120,6 +120,13 @@ def test_a_count_of_pairs_below_the_disclosure_threshold_is_not_printed():
     assert recommend(facts, threshold=10)["text"].iloc[0].startswith("H1: minder dan 10 deelnemers vulden")
 
 
+def test_a_number_of_pairs_hidden_upstream_still_fires_the_rule_without_a_number():
+    facts = pd.DataFrame([row(verdict="insufficient_data", n_pairs=float("nan"), min_pairs=10)])
+    out = recommend(facts)
+    assert out["rule_id"].tolist()[0] == "fixed_follow_up_moment"
+    assert out["text"].iloc[0].startswith("H1: een afgeschermd aantal deelnemers vulden")
+
+
 def test_fixed_follow_up_moment_boundary():
     assert "fixed_follow_up_moment" in fired(row(verdict="not_shown", n_pairs=9, min_pairs=10))
     assert "fixed_follow_up_moment" not in fired(row(verdict="not_shown", n_pairs=10, min_pairs=10))

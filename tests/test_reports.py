@@ -22,7 +22,7 @@ from impact.reporting.provenance import code_version
 from impact.reporting.publish import DisclosureViolation, Report, publish
 from impact.reporting.render import sha256_bytes
 from impact.reporting.tables import UNKNOWN_WIJK, WIJKEN
-from tests.conftest import build_sample_into
+from tests.conftest import SAMPLE_RAW_DATA, build_sample_into
 from tests.test_pipeline_end_to_end import NINE
 
 YEAR = "2018"
@@ -145,6 +145,51 @@ def test_no_published_table_rests_on_fewer_people_than_the_threshold(year_folder
     assert hyp["n_pairs"].isna().all() and hyp["mean_difference"].isna().all() and hyp["suppressed"].all()
 
 
+def _published(year_folder: Path, name: str) -> pd.DataFrame:
+    frames = [pd.read_csv(p, encoding="utf-8-sig") for p in sorted(year_folder.glob(f"*/tables/{name}.csv"))
+              if p.parent.parent.name in NINE]
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_no_hidden_count_can_be_worked_back_from_published_test_results(year_folder):
+    """Play the adversary on the published hypothesis tables: the identities that tie a test's output to
+    counts of people must never give a count between 1 and 9."""
+    hyp = _published(year_folder, "hypotheses")
+
+    for h in hyp.itertuples():
+        if h.test == "mcnemar" and not pd.isna(h.effect_size) and not pd.isna(h.mean_difference):
+            # odds ratio b/c and difference (b − c)/n give the discordant counts b and c
+            c = h.n_pairs * h.mean_difference / (h.effect_size - 1)
+            b = h.effect_size * c
+            assert min(b, c) >= 10 or round(min(b, c)) == 0, (h.hypothesis_id, b, c)
+
+        if h.test == "wilcoxon" and not pd.isna(h.statistic) and not pd.isna(h.effect_size):
+            # W+ and r give the number of non-zero differences: W+ = (1 + r) / 2 · nz(nz + 1) / 2
+            total = 2 * h.statistic / (1 + h.effect_size)
+            nz = (-1 + (1 + 8 * total) ** 0.5) / 2
+            zeros = h.n_pairs - round(nz)
+            assert zeros == 0 or zeros >= 10, (h.hypothesis_id, zeros)
+
+        if h.test == "mcnemar" and not pd.isna(h.mean_baseline):
+            for share in (h.mean_baseline, h.mean_follow_up):
+                yes = share * h.n_pairs
+                assert min(yes, h.n_pairs - yes) >= 10 or round(min(yes, h.n_pairs - yes)) == 0
+    hidden = hyp[hyp["test"] == "mcnemar"]
+    # the sample's McNemar hypothesis (Talent Connection) has 1 person who lost work: all its figures are hidden
+    assert len(hidden) == 1 and hidden["effect_size"].isna().all() and hidden["p_value"].isna().all()
+    wilcoxon = hyp[hyp["test"] == "wilcoxon"].dropna(subset=["n_pairs"])
+    # IMC Weekendschool and Zorgverslimming have fewer than 10 pairs whose score stayed the same: W is hidden
+    assert len(wilcoxon) == 2 and wilcoxon["statistic"].isna().all() and wilcoxon["effect_size"].notna().all()
+
+
+def test_the_mean_of_a_yes_no_outcome_is_hidden_when_its_yes_or_no_count_is_small(year_folder):
+    dist = pd.read_csv(year_folder / "talent-connection" / "tables" / "outcome_distributions.csv", encoding="utf-8-sig")
+    wave = dict(zip(dist["wave"], dist["mean"]))
+    # marts.outcome_scores: 8 of 72 had paid work at baseline (hidden), 23 of 52 at follow-up (shown)
+    assert pd.isna(wave["baseline"]) and wave["follow_up"] == pytest.approx(23 / 52)
+    assert dist[["p10", "p50", "p90"]].isna().all().all()
+
+
 def test_secondary_suppression_hides_a_quarter_a_total_would_reveal(year_folder):
     reach = pd.read_csv(year_folder / "digitale-buddies" / "tables" / "reach_per_quarter.csv", encoding="utf-8-sig")
     new = dict(zip(reach["period"], reach["participants_new"]))
@@ -155,10 +200,19 @@ def test_secondary_suppression_hides_a_quarter_a_total_would_reveal(year_folder)
 
 
 def test_municipality_artefacts_hold_aggregates_only(year_folder, built_sample):
-    codes = built_sample["con"].execute("SELECT participant_id FROM staging.participants").df()["participant_id"]
-    blob = b"".join(p.read_bytes() for p in (year_folder / "programme").rglob("*") if p.is_file())
-    blob += b"".join(p.read_bytes() for p in (year_folder / "lessons_learned").rglob("*") if p.is_file())
-    assert not any(code.encode() in blob for code in codes)
+    # the participant codes as the initiatives typed them in raw_data (the warehouse only holds pseudonyms)
+    codes = set()
+    for path in SAMPLE_RAW_DATA.glob("*/participants*.csv"):
+        frame = pd.read_csv(path, sep=None, engine="python", dtype=str, encoding_errors="replace")
+        column = next(c for c in frame.columns if "participant" in c.lower())
+        codes |= {c.strip() for c in frame[column].dropna() if len(c.strip()) >= 4}
+    assert len(codes) > 500
+    pseudonyms = built_sample["con"].execute("SELECT participant_id FROM staging.participants").df()["participant_id"]
+    blob = b"".join(p.read_bytes() for folder in ("programme", "lessons_learned", *NINE)
+                    for p in (year_folder / folder).rglob("*") if p.is_file() and p.suffix in (".csv", ".html"))
+    text = blob.decode("utf-8", errors="replace")
+    assert [c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)] == []
+    assert not any(p in text for p in pseudonyms)
     for csv in (year_folder / "programme" / "tables").glob("*.csv"):
         assert "participant_id" not in csv.read_text(encoding="utf-8-sig")
 
@@ -184,6 +238,8 @@ def test_manifest_lists_every_artefact_and_input_with_its_sha256(year_folder, bu
     assert all(inputs[r.source_file] == r.source_sha256 for r in drops.itertuples())
     assert {"programme.yaml", "coaching_sessions.csv", "digitale-buddies/theory_of_change.yaml"} <= set(inputs)
     assert set(manifest["code_version"]) == {"package_version", "git_commit", "source_sha256"}
+    assert manifest["report_languages"] == {**{i: "nl" for i in NINE}, "programme": "nl", "lessons_learned": "nl",
+                                            "data_quality": "en"}
     assert manifest["code_version"]["source_sha256"] == code_version()["source_sha256"]
 
 
@@ -230,7 +286,7 @@ def test_translator_formats_numbers_dates_and_small_counts_per_language():
     assert (nl.num(1234.5, 0), en.num(1234.5, 0)) == ("1.234", "1,234")
     assert (nl.pct(0.5625), en.pct(0.5625)) == ("56%", "56%")
     assert (nl.count(7), en.count(7), nl.count(12), nl.count(0)) == ("minder dan 10", "fewer than 10", "12", "0")
-    assert (nl.p_value(0.0004), nl.p_value(0.0052), nl.p_value(0.6233)) == ("< 0,001", "0,005", "0,62")
+    assert (nl.p_value(0.0004), nl.p_value(0.0052), nl.p_value(0.6233)) == ("<\u00a00,001", "0,005", "0,62")
     assert (nl.date("2019-01-31"), en.date("2019-01-31")) == ("31 januari 2019", "31 January 2019")
     with pytest.raises(ValueError, match="language 'de' is not available; choose one of: nl, en"):
         Translator("de")

@@ -51,6 +51,17 @@ plt.rcParams.update({
 })
 
 
+def _numbers(tr: Translator) -> matplotlib.ticker.FuncFormatter:
+    """Tick labels written as the report's language writes numbers (a decimal comma in Dutch)."""
+    decimal = "," if tr.language == "nl" else "."
+
+    def label(value: float, _position) -> str:
+        text = tr.num(0.0 if abs(value) < 1e-12 else value, 2)
+        return text.rstrip("0").rstrip(decimal) if decimal in text else text
+
+    return matplotlib.ticker.FuncFormatter(label)
+
+
 def _figure(height_in: float, ncols: int = 1, nrows: int = 1, **kw) -> tuple[Figure, np.ndarray]:
     fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH_IN, height_in), squeeze=False, layout="constrained", **kw)
     return fig, axes
@@ -78,6 +89,7 @@ def reach_and_activities(quarters: pd.DataFrame, target: float | None, tr: Trans
         left.annotate(tr.t("chart.target", value=tr.num(target, 0)), (x[-1] + 0.4, target), ha="right", va="bottom",
                       fontsize=7.5, color=ACCENT)
     left.set_xticks(x, labels)
+    left.yaxis.set_major_formatter(_numbers(tr))
     left.set_title(tr.t("chart.participants_title"))
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=2, fontsize=7)
     left.set_ylim(0, max(np.nanmax([cumulative.max(), new.max(), target or 0, 1]) * 1.18, 1))
@@ -85,6 +97,7 @@ def reach_and_activities(quarters: pd.DataFrame, target: float | None, tr: Trans
     activities = quarters["activities"].astype(float)
     right.bar(x, activities.fillna(0), color=BAR)
     right.set_xticks(x, labels)
+    right.yaxis.set_major_formatter(_numbers(tr))
     right.set_title(tr.t("chart.activities_title"))
     right.set_ylim(0, max(np.nanmax([activities.max(), 1]) * 1.18, 1))
     for xi, value in zip(x, activities):
@@ -118,6 +131,7 @@ def distribution(dist: pd.DataFrame, label: str, scale: tuple[float, float] | No
         ax.set_xlim(scale[0] - pad, scale[1] + pad)
     ax.set_title(label)
     ax.set_xlabel(tr.t("chart.score"))
+    ax.xaxis.set_major_formatter(_numbers(tr))
     return fig
 
 
@@ -165,8 +179,8 @@ def forest(rows: pd.DataFrame, tr: Translator) -> Figure:
         y = np.arange(len(part))[::-1]
         if kind == "untested":
             for yi, verdict in zip(y, part["verdict"]):
-                ax.annotate(tr.t(f"verdict.{verdict}"), (0.02, yi), xycoords=("axes fraction", "data"), va="center",
-                            fontsize=7.5, color=MUTED)
+                text = tr.t(f"verdict.{verdict}") + ("" if verdict == "insufficient_data" else " – " + tr.t("chart.figures_suppressed"))
+                ax.annotate(text, (0.02, yi), xycoords=("axes fraction", "data"), va="center", fontsize=7.5, color=MUTED)
             ax.set_xticks([])
             ax.spines["bottom"].set_visible(False)
             ax.set_title(tr.t("chart.forest_untested"), fontsize=8, loc="left")
@@ -179,6 +193,8 @@ def forest(rows: pd.DataFrame, tr: Translator) -> Figure:
                 ax.plot([r.effect_size], [yi], marker="s", color=colour, markersize=5)
             if kind == "odds_ratio":
                 ax.set_xscale("log")
+                ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+            ax.xaxis.set_major_formatter(_numbers(tr))
             ax.set_title(tr.t(f"effect_kind.{kind}"), fontsize=8, loc="left")
         ax.set_yticks(y, list(part["label"]))
         ax.set_ylim(-0.6, len(part) - 0.4)

@@ -191,26 +191,42 @@ def _group_positions(cells: pd.DataFrame, groups: Iterable[Sequence[str]]) -> li
     return result
 
 
-def secondary_suppression(cells: pd.DataFrame, groups: Iterable[Sequence[str]]) -> pd.DataFrame:
-    """Suppress more cells until no group (total first, then parts) has exactly one suppressed cell."""
+def secondary_suppression(cells: pd.DataFrame, groups: Iterable[Sequence[str]],
+                          threshold: int | None = None) -> pd.DataFrame:
+    """Suppress more cells until no group (total first, then parts) has exactly one suppressed cell.
+
+    With ``threshold``, also until in every group whose total is shown the suppressed parts
+    together hold at least ``threshold`` (else a reader learns that, say, two hidden cells hold
+    9 people between them): the smallest shown part with a value above 0 is suppressed next
+    (zeros add nothing), or the total when no such part is left.
+    """
     out = _cells(cells)
     positions = _group_positions(out, groups)
     suppressed = out["suppressed"].to_numpy(dtype=bool).copy()
     values = out["value"].to_numpy(dtype=float)
     ids = out["cell_id"].to_numpy(dtype=object)
     secondary = np.zeros(len(out), dtype=bool)
+
+    def smallest(candidates: list[int]) -> int:
+        # smallest value first, NaN values last, then cell_id
+        return min(candidates, key=lambda p: (math.isnan(values[p]), 0.0 if math.isnan(values[p]) else values[p], ids[p]))
+
     changed = True
     while changed:  # each pass suppresses at least one more cell, or stops
         changed = False
         for group in positions:
-            if suppressed[group].sum() != 1:
-                continue
-            parts = [int(p) for p in group[1:] if not suppressed[p]]
-            if parts:
-                # smallest value first, NaN values last, then cell_id
-                pick = min(parts, key=lambda p: (math.isnan(values[p]), 0.0 if math.isnan(values[p]) else values[p], ids[p]))
+            hidden = int(suppressed[group].sum())
+            shown_parts = [int(p) for p in group[1:] if not suppressed[p]]
+            if hidden == 1:
+                pick = smallest(shown_parts) if shown_parts else int(group[0])
+            elif threshold is not None and hidden >= 2 and not suppressed[group[0]]:
+                hidden_sum = float(np.nansum(values[[p for p in group[1:] if suppressed[p]]]))
+                if hidden_sum >= threshold:
+                    continue
+                positive = [p for p in shown_parts if not math.isnan(values[p]) and values[p] > 0]
+                pick = smallest(positive) if positive else int(group[0])
             else:
-                pick = int(group[0])
+                continue
             suppressed[pick] = True
             secondary[pick] = True
             changed = True

@@ -102,8 +102,9 @@ class Translator:
         return self.num(int(x), 0)
 
     def pct(self, x, digits: int = 0) -> str:
+        """A share as a percentage; a missing share (hidden by disclosure control) reads 'afgeschermd'."""
         if _missing(x):
-            return "–"
+            return self.t("common.suppressed_cell")
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         return format_percent(float(x), format=pattern, locale=self.locale).replace("\xa0", " ")
 

@@ -36,6 +36,11 @@ class Table:
     text_columns: int = 1
     note: str = ""
 
+    @property
+    def has_hidden(self) -> bool:
+        """Whether a cell is suppressed (the table then explains the mark)."""
+        return any(v is None for row in self.rows for v in row)
+
 
 @dataclass
 class Document:

@@ -48,7 +48,10 @@ def facts(data: ReportData, figures: dict[str, InitiativeFigures]) -> pd.DataFra
             rows.append({
                 "initiative_id": i, "initiative_name": names[i], "hypothesis_id": h["hypothesis_id"],
                 "primary": bool(h["primary"]), "verdict": h["verdict"], "test": h["test"],
-                "n_baseline": h["n_baseline"], "n_follow_up": h["n_follow_up"], "n_pairs": r["n_pairs"],
+                # a count hidden because it is small reads 'fewer than 10' in the texts; one hidden to protect
+                # another cell ('secondary') is not given at all
+                "n_baseline": h["n_baseline"], "n_follow_up": h["n_follow_up"],
+                "n_pairs": r["n_pairs"] if fig.cells.reasons.get(f"n.{h['outcome_id']}.pairs") == "primary" else h["n_pairs"],
                 "min_pairs": int(r["min_pairs"]) if not pd.isna(r["min_pairs"]) else int(data.programme["min_pairs"]),
                 "alpha": float(data.programme["alpha"]), "mean_difference": h["mean_difference"],
                 "effect_size": h["effect_size"], "effect_size_kind": h["effect_size_kind"], "mde": h["mde"],
@@ -76,6 +79,7 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
     raw = data.hypotheses.set_index(["initiative_id", "hypothesis_id"])
     hyp["min_pairs_required"] = [int(raw.loc[(r.initiative_id, r.hypothesis_id), "min_pairs"]) if not pd.isna(
         raw.loc[(r.initiative_id, r.hypothesis_id), "min_pairs"]) else int(data.programme["min_pairs"]) for r in hyp.itertuples()]
+    hyp["alpha"] = float(data.programme["alpha"])
     groups = []
     for verdict in VERDICT_ORDER:
         part = hyp[hyp["verdict"] == verdict]
@@ -147,9 +151,11 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
         tr=tr, programme=data.programme, title=title, kicker=tr.t("lessons.kicker", date=tr.date(closing)),
         subtitle=tr.t("lessons.subtitle", n=len(figures)), report_date=closing, sections=doc.sections, **ctx)
     tables = {
-        "hypotheses": hyp.drop(columns=["min_pairs_required"]).reset_index(drop=True),
+        "hypotheses": hyp.drop(columns=["min_pairs_required", "alpha"]).reset_index(drop=True),
         "data_quality": f.drop_duplicates("initiative_id")[["initiative_id", "response_rate", "retention", "raw_rows",
-                                                            "quarantined_rows", "top_quarantine_rule"]].reset_index(drop=True),
+                                                            "quarantined_rows", "top_quarantine_rule"]]
+        .assign(top_quarantine_reason=lambda d: d["top_quarantine_rule"].map(
+            lambda r: tr.quarantine_reason(r) if isinstance(r, str) else None)).reset_index(drop=True),
         "coaching_sessions": data.sessions[["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons",
                                             "actions"]].assign(date=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d")),
         "recommendations": recs.reset_index(drop=True),

@@ -76,13 +76,16 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
         pct = h["test"] == "mcnemar"
         eff_rows.append([f'{h["initiative"]} {h["hypothesis_id"]}', h["outcome"], shown(h["n_pairs"], tr.num(h["n_pairs"], 0)),
                          shown(h["mean_difference"], tr.num(h["mean_difference"] * (100 if pct else 1), 1 if pct else 2, signed=True)),
-                         shown(h["effect_size"], f"{tr.num(h['effect_size'], 2)} ({tr.num(h['effect_size_ci_low'], 2)}; {tr.num(h['effect_size_ci_high'], 2)})"),
+                         shown(h["effect_size"], tr.num(h["effect_size"], 2) + (
+                             "" if pd.isna(h["effect_size_ci_low"])
+                             else f" ({tr.num(h['effect_size_ci_low'], 2)}; {tr.num(h['effect_size_ci_high'], 2)})")),
                          shown(h["p_adjusted"], tr.p_value(h["p_adjusted"])) if h["primary"] else tr.t("hypotheses.secondary"),
                          tr.t(f"verdict.{h['verdict']}")])
     eff_tab = doc.table("effects", tr.t("overview.effects_caption"),
                         [tr.t("col.initiative"), tr.t("col.outcome"), tr.t("col.pairs"),
                          tr.t("col.change"), tr.t("overview.effect_with_ci"), tr.t("col.p_adjusted"), tr.t("col.verdict")],
-                        eff_rows, text_columns=2, note=tr.t("hypotheses.table_note", alpha=tr.num(data.programme["alpha"], 2)))
+                        eff_rows, text_columns=2, note=tr.t("overview.effects_note", alpha=tr.num(data.programme["alpha"], 2),
+                                                          threshold=data.threshold))
     ctx["effects"] = {"section": s_eff, "figure": forest, "table": eff_tab}
 
     # reach by wijk

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -64,6 +65,17 @@ def artefacts(year_folder: Path) -> list[dict]:
     return rows
 
 
+def report_languages(year_folder: Path) -> dict[str, str]:
+    """The language of each report folder, read from its HTML (a build of one initiative with
+    ``--language en`` leaves the others as they were, so a year may mix languages)."""
+    out = {}
+    for html in sorted(year_folder.glob("*/*.html")):
+        found = re.search(r'<html lang="([a-z]+)"', html.read_text(encoding="utf-8")[:200])
+        if found:
+            out[html.parent.name] = found.group(1)
+    return out
+
+
 def write_manifest(year_folder: Path, year: int, inputs: pd.DataFrame, version: dict) -> Path:
     """``reports/<year>/manifest.json``: the artefacts, the input files and the code version.
 
@@ -72,6 +84,7 @@ def write_manifest(year_folder: Path, year: int, inputs: pd.DataFrame, version: 
     manifest = {
         "year": year,
         "code_version": version,
+        "report_languages": report_languages(year_folder),
         "inputs": [
             {"path": r.source_file, "sha256": r.source_sha256}
             for r in inputs.sort_values("source_file").drop_duplicates("source_file").itertuples()

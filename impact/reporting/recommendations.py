@@ -170,7 +170,9 @@ def format_integer(value: float, language: str) -> str:
 def format_people(value: float | None, facts: "Facts", language: str) -> str:
     """A number of people, or 'minder dan 10' / 'fewer than 10' below the disclosure threshold."""
     threshold = int(_num(facts.get("_threshold")) or DISCLOSURE_THRESHOLD)
-    if value is not None and 0 < value < threshold:
+    if value is None:  # hidden by disclosure control upstream
+        return "een afgeschermd aantal" if language == "nl" else "a suppressed number of"
+    if 0 < value < threshold:
         return ("minder dan " if language == "nl" else "fewer than ") + format_integer(threshold, language)
     return format_integer(value, language)
 
@@ -270,11 +272,12 @@ def needed_pairs(facts: Facts) -> tuple[int, int] | None:
 # Hypothesis rules: facts are one row of ``facts``.
 
 def too_few_pairs(facts: Facts) -> bool:
-    """fixed_follow_up_moment: verdict insufficient_data or n_pairs < min_pairs (both counts known)."""
+    """fixed_follow_up_moment: verdict insufficient_data (with min_pairs known; the number of pairs may be
+    hidden by disclosure control), or n_pairs < min_pairs (both counts known)."""
     n, minimum = _num(facts.get("n_pairs")), _num(facts.get("min_pairs"))
-    if n is None or minimum is None:
+    if minimum is None:
         return False
-    return _verdict(facts) == "insufficient_data" or n < minimum
+    return _verdict(facts) == "insufficient_data" or (n is not None and n < minimum)
 
 
 def _follow_up_params(facts: Facts, language: str) -> tuple[str, dict[str, str]]:

@@ -73,19 +73,30 @@ def _scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def distributions(scores: pd.DataFrame) -> pd.DataFrame:
     """Per initiative, outcome and wave: n, mean and the 10/25/50/75/90th percentiles."""
-    cols = ["initiative_id", "outcome_id", "wave", "n", "mean"] + [f"p{int(q * 100)}" for q in QUANTILES]
+    cols = ["initiative_id", "outcome_id", "wave", "n", "n_yes", "mean"] + [f"p{int(q * 100)}" for q in QUANTILES]
     if scores.empty:
         return pd.DataFrame(columns=cols)
     g = scores.groupby(["initiative_id", "outcome_id", "wave"])["score"]
     out = g.agg(n="size", mean="mean").reset_index()
+    yes = scores.assign(yes=scores["score"] == 1).groupby(["initiative_id", "outcome_id", "wave"])["yes"].sum()
+    binary = binary_outcomes(scores)
+    out["n_yes"] = [float(yes[k]) if k[:2] in binary else np.nan
+                    for k in zip(out["initiative_id"], out["outcome_id"], out["wave"])]
     q = g.quantile(list(QUANTILES)).unstack()
     q.columns = [f"p{int(round(c * 100))}" for c in q.columns]
     return out.merge(q.reset_index(), on=["initiative_id", "outcome_id", "wave"])[cols]
 
 
+def binary_outcomes(scores: pd.DataFrame) -> set[tuple[str, str]]:
+    """(initiative, outcome) pairs whose scores are all 0 or 1: a yes/no outcome, whose mean is a share."""
+    is01 = scores["score"].isin([0, 1]).groupby([scores["initiative_id"], scores["outcome_id"]]).all()
+    return set(is01[is01].index)
+
+
 def changes(scores: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
-    """Per initiative and outcome, of the people with both waves: how many got worse, stayed, got better."""
-    cols = ["initiative_id", "outcome_id", "n_pairs", "worse", "same", "better"]
+    """Per initiative and outcome, of the people with both waves: how many got worse, stayed, got better;
+    for a yes/no outcome also how many of them said yes at baseline and at follow-up."""
+    cols = ["initiative_id", "outcome_id", "n_pairs", "worse", "same", "better", "yes_baseline", "yes_follow_up"]
     if scores.empty:
         return pd.DataFrame(columns=cols)
     wide = scores.pivot_table(index=["initiative_id", "outcome_id", "participant_id"], columns="wave", values="score")
@@ -100,7 +111,13 @@ def changes(scores: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     counts = paired.groupby(["initiative_id", "outcome_id", "direction"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=["worse", "same", "better"], fill_value=0)
     counts["n_pairs"] = counts.sum(axis=1)
-    return counts.reset_index()[cols]
+    counts = counts.reset_index()
+    yes = paired.groupby(["initiative_id", "outcome_id"])[["baseline", "follow_up"]].agg(lambda v: float((v == 1).sum()))
+    binary = binary_outcomes(scores)
+    for wave in ("baseline", "follow_up"):
+        counts[f"yes_{wave}"] = [yes.loc[k, wave] if k in binary else np.nan
+                                 for k in zip(counts["initiative_id"], counts["outcome_id"])]
+    return counts[cols]
 
 
 def attrition(scores: pd.DataFrame, hypotheses: pd.DataFrame) -> pd.DataFrame:

@@ -32,12 +32,20 @@ def verdict_sentence(row, tr: Translator) -> str:
     outcome = row["outcome"]
     if verdict == "insufficient_data":
         return tr.t("verdict_sentence.insufficient_data", outcome=outcome, min_pairs=int(row.get("min_pairs_required", 10)))
+    if _nan(row["mean_difference"]):
+        # disclosure control hid the test's figures: the verdict stands, the numbers are not shown
+        return tr.t(f"verdict_sentence.{verdict}_hidden", outcome=outcome, threshold=tr.threshold)
+    pct = row["test"] == "mcnemar"
+    scale, digits = (100, 0) if pct else (1, 2)
+    p = row["p_adjusted"] if not _nan(row["p_adjusted"]) else row["p_value"]
     values = {
         "outcome": outcome,
         "change": change_words(row, tr),
-        "p": tr.p(row["p_adjusted"] if not _nan(row["p_adjusted"]) else row["p_value"]),
+        # a p-value hidden by disclosure control is given as the bound the verdict rests on
+        "p": tr.p(p) if not _nan(p) else ("p < " if verdict != "not_shown" else "p ≥ ") + tr.num(row.get("alpha", 0.05), 2),
         "n": tr.count(row["n_pairs"]),
-        "ci": tr.t("common.interval", low=tr.num(row["ci_low"], 2), high=tr.num(row["ci_high"], 2)),
+        "ci": tr.t("common.interval", low=tr.num(row["ci_low"] * scale, digits), high=tr.num(row["ci_high"] * scale, digits))
+        + (" " + tr.t("unit.percentage_points_short") if pct else ""),
     }
     if verdict == "not_shown":
         mde = row["mde"]

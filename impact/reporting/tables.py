@@ -15,7 +15,9 @@ Rules beyond the cells:
 - a share is hidden when its numerator or its denominator is hidden (a share
   times a published denominator gives the numerator back);
 - counts of activities and volunteer hours do not rest on participants and are
-  not suppressed.
+  not suppressed;
+- a test's output is blanked where it would give a hidden count back (``_hide_test_figures``);
+- the means of a yes/no outcome are shares, so its yes and no counts are cells too.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class Cells:
         frame = primary_suppression(frame, threshold)
         known = set(frame["cell_id"])
         groups = [g for g in self.groups if set(g) <= known]
-        frame = secondary_suppression(frame, groups) if groups else frame
+        frame = secondary_suppression(frame, groups, threshold) if groups else frame
         self.resolved = dict(zip(frame["cell_id"], frame["value"].where(~frame["suppressed"].astype(bool))))
         self.reasons = dict(zip(frame["cell_id"], frame["reason"]))
         return self
@@ -189,6 +191,19 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
         for part in ("worse", "same", "better"):
             cells.add(f"change.{o}.{part}", float(row[part].iloc[0]) if len(row) else 0.0)
         cells.relate(f"n.{o}.pairs", *(f"change.{o}.{part}" for part in ("worse", "same", "better")))
+        # a yes/no outcome: its mean is a share, so the yes and no counts behind it are cells too
+        for w, n_w in (("baseline", n_base), ("follow_up", n_follow)):
+            d = dist[(dist["outcome_id"] == o) & (dist["wave"] == w)]
+            if len(d) and not pd.isna(d["n_yes"].iloc[0]):
+                yes = float(d["n_yes"].iloc[0])
+                cells.add(f"yes.{o}.{w}", yes)
+                cells.add(f"no.{o}.{w}", n_w - yes)
+                cells.relate(f"n.{o}.{w}", f"yes.{o}.{w}", f"no.{o}.{w}")
+            if len(row) and not pd.isna(row[f"yes_{w}"].iloc[0]):
+                yes = float(row[f"yes_{w}"].iloc[0])
+                cells.add(f"pairs_yes.{o}.{w}", yes)
+                cells.add(f"pairs_no.{o}.{w}", n_pairs - yes)
+                cells.relate(f"n.{o}.pairs", f"pairs_yes.{o}.{w}", f"pairs_no.{o}.{w}")
 
     cells.resolve(data.threshold)
     t = data.threshold
@@ -217,10 +232,12 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
         for w in WAVES:
             d = dist[(dist["outcome_id"] == o) & (dist["wave"] == w)]
             raw_n = float(d["n"].iloc[0]) if len(d) else 0.0
-            visible = raw_n >= t
+            binary = f"yes.{o}.{w}" in cells.reasons
+            visible = raw_n >= t and not (binary and (cells.hidden(f"yes.{o}.{w}") or cells.hidden(f"no.{o}.{w}")))
             row = {"outcome_id": o, "label": labels.get(o, o), "wave": w, "n": cells[f"n.{o}.{w}"]}
             for col in ("mean", "p10", "p25", "p50", "p75", "p90"):
-                row[col] = float(d[col].iloc[0]) if len(d) and visible else np.nan
+                shown_here = visible and (col == "mean" or not binary)  # percentiles of 0/1 answers say nothing
+                row[col] = float(d[col].iloc[0]) if len(d) and shown_here else np.nan
             out_rows.append(row)
         change_rows.append({
             "outcome_id": o, "label": labels.get(o, o), "n_pairs": cells[f"n.{o}.pairs"],
@@ -251,14 +268,47 @@ def _hypotheses_table(hyp: pd.DataFrame, cells: Cells, labels: dict[str, str], t
     if hyp.empty:
         return pd.DataFrame(columns=HYPOTHESIS_COLUMNS)
     hyp["outcome"] = hyp["outcome_id"].map(labels).fillna(hyp["outcome_id"])
-    too_few = hyp["n_pairs"].fillna(0) < threshold
     for col in HYPOTHESIS_FIGURES:
-        hyp[col] = hyp[col].astype("float64").where(~too_few)
-    hyp["effect_size_kind"] = hyp["effect_size_kind"].where(~too_few)
-    hyp["suppressed"] = too_few
+        hyp[col] = hyp[col].astype("float64")
+    rows = []
+    for _, h in hyp.iterrows():
+        rows.append(_hide_test_figures(h, cells, threshold))
+    columns = hyp.columns.tolist() + ([] if "suppressed" in hyp else ["suppressed"])
+    hyp = pd.DataFrame(rows, columns=columns) if rows else hyp.assign(suppressed=False)
     for col, key in (("n_baseline", "baseline"), ("n_follow_up", "follow_up"), ("n_pairs", "pairs")):
         hyp[col] = [cells[f"n.{o}.{key}"] if f"n.{o}.{key}" in cells.reasons else np.nan for o in hyp["outcome_id"]]
     return hyp[HYPOTHESIS_COLUMNS].reset_index(drop=True)
+
+
+def _hide_test_figures(h: pd.Series, cells: Cells, threshold: int) -> pd.Series:
+    """Blank what a test's output would give away about hidden cells (see the module docstring).
+
+    - fewer pairs than the threshold, or the number of pairs hidden: every figure (t and d_z give n back);
+    - McNemar with a hidden count of people who changed (better, same, worse): every figure, since the
+      difference in shares, the odds ratio and the exact p give the discordant counts back;
+    - McNemar with a hidden count of paired yes/no answers: the shares at baseline and follow-up;
+    - Wilcoxon with a hidden count of people who changed: the signed-rank statistic, p and the interval of r,
+      which give the number of non-zero differences (and so the people whose score stayed the same) back.
+    """
+    h = h.copy()
+    o = h["outcome_id"]
+    change_hidden = any(cells.hidden(f"change.{o}.{part}") for part in ("worse", "same", "better"))
+    yes_hidden = any(cells.hidden(f"pairs_{k}.{o}.{w}") for k in ("yes", "no") for w in WAVES)
+    if pd.isna(h["n_pairs"]) or h["n_pairs"] < threshold or cells.hidden(f"n.{o}.pairs") \
+            or (h["test"] == "mcnemar" and change_hidden):
+        hide = HYPOTHESIS_FIGURES
+        h["effect_size_kind"] = None
+        h["suppressed"] = True
+    else:
+        hide = []
+        if h["test"] == "mcnemar" and yes_hidden:
+            hide = ["mean_baseline", "mean_follow_up"]
+        if h["test"] == "wilcoxon" and change_hidden:
+            hide = ["statistic", "p_value", "p_adjusted", "effect_size_ci_low", "effect_size_ci_high"]
+        h["suppressed"] = False
+    for col in hide:
+        h[col] = np.nan
+    return h
 
 
 def _attrition_table(att: pd.DataFrame, cells: Cells, labels: dict[str, str], threshold: int) -> pd.DataFrame:
@@ -269,8 +319,10 @@ def _attrition_table(att: pd.DataFrame, cells: Cells, labels: dict[str, str], th
     att = att.copy()
     att["outcome"] = att["outcome_id"].map(labels).fillna(att["outcome_id"])
     att["n_baseline"] = [cells[f"n.{o}.baseline"] for o in att["outcome_id"]]
-    with_ok = att["n_with_follow_up"] >= threshold
-    without_ok = att["n_without_follow_up"] >= threshold
+    # a yes/no outcome's group means are shares: with the group sizes they give small counts back
+    binary = att["outcome_id"].map(lambda o: f"yes.{o}.baseline" in cells.reasons)
+    with_ok = (att["n_with_follow_up"] >= threshold) & ~binary & ~att["outcome_id"].map(lambda o: cells.hidden(f"n.{o}.pairs"))
+    without_ok = (att["n_without_follow_up"] >= threshold) & ~binary & ~att["outcome_id"].map(lambda o: cells.hidden(f"n.{o}.lost"))
     att["mean_with_follow_up"] = att["mean_with_follow_up"].where(with_ok)
     att["mean_without_follow_up"] = att["mean_without_follow_up"].where(without_ok)
     att["difference"] = att["difference"].where(with_ok & without_ok)
@@ -308,6 +360,8 @@ def _sroi_tables(data: ReportData, initiative_id: str, cells: Cells) -> tuple[pd
     if hidden.any():
         for col in ("quantity", "value_year_1", "present_value"):
             outcomes[col] = outcomes[col].where(~hidden)
+        outcomes["notes"] = outcomes["notes"].where(~hidden, "suppressed: the quantity rests on a hidden count")
         for col in ("present_value", "npv", "ratio", "payback_months", "ratio_low", "ratio_high"):
             summary[col] = np.nan
+        summary["notes"] = "suppressed: a quantity from the data rests on a hidden count"
     return outcomes.reset_index(drop=True), summary.reset_index(drop=True)

@@ -34,6 +34,7 @@ def _hypothesis_rows(fig: InitiativeFigures, data: ReportData, initiative_id: st
     hyp = fig.hypotheses.copy()
     raw = data.of("hypotheses", initiative_id)
     hyp["min_pairs_required"] = raw["min_pairs"].fillna(data.programme["min_pairs"]).astype(int).to_numpy() if len(raw) else []
+    hyp["alpha"] = float(data.programme["alpha"])
     return hyp
 
 
@@ -111,16 +112,14 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
                    shown(r.activities, tr.num(r.activities, 0)), shown(r.attendance, tr.num(r.attendance, 0)),
                    shown(r.volunteer_hours, tr.num(r.volunteer_hours, 0))] for r in fig.reach.itertuples()]
     reach_tab = doc.table("reach", tr.t("reach.table_caption"), [tr.t("col.period"), tr.t("col.new"), tr.t("col.reached"),
-                          tr.t("col.activities"), tr.t("col.attendance"), tr.t("col.volunteer_hours")], reach_rows,
-                          note=tr.t("common.suppression_note", threshold=data.threshold))
+                          tr.t("col.activities"), tr.t("col.attendance"), tr.t("col.volunteer_hours")], reach_rows)
     real_rows = [[r.label, tr.num(r.target, 0), shown(r.realised, tr.num(r.realised, 0)), shown(r.realisation, tr.pct(r.realisation))]
                  for r in fig.realisation.itertuples()]
     real_tab = doc.table("realisation", tr.t("reach.realisation_caption"),
                          [tr.t("col.output"), tr.t("col.target"), tr.t("col.realised"), tr.t("col.realisation")], real_rows)
     wijk_rows = [[tr.t("wijk.unknown") if r.wijk == "unknown" else r.wijk, shown(r.participants, tr.num(r.participants, 0))]
                  for r in fig.wijk.itertuples()]
-    wijk_tab = doc.table("wijk", tr.t("reach.wijk_caption", n=len(WIJKEN)), [tr.t("col.wijk"), tr.t("col.participants")], wijk_rows,
-                         note=tr.t("common.suppression_note", threshold=data.threshold))
+    wijk_tab = doc.table("wijk", tr.t("reach.wijk_caption", n=len(WIJKEN)), [tr.t("col.wijk"), tr.t("col.participants")], wijk_rows)
     ctx["reach"] = {"section": s_reach, "figure": reach_fig, "table": reach_tab, "realisation": real_tab, "wijk": wijk_tab}
 
     # 4 outcomes
@@ -140,7 +139,7 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
                  for r in fig.outcomes.itertuples()]
     dist_tab = doc.table("distributions", tr.t("outcomes.table_caption"),
                          [tr.t("col.outcome"), tr.t("col.wave"), "n", tr.t("col.mean"), "P25", tr.t("col.median"), "P75"],
-                         dist_rows, text_columns=2, note=tr.t("common.suppression_note", threshold=data.threshold))
+                         dist_rows, text_columns=2)
     ctx["outcomes"] = {"section": s_out, "figures": outcome_figs, "change": change_fig, "table": dist_tab}
 
     # 5 hypotheses
@@ -176,12 +175,12 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
                  shown(r.p_value, tr.p_value(r.p_value))] for r in fig.attrition.itertuples()]
     att_tab = doc.table("attrition", tr.t("attrition.table_caption"),
                         [tr.t("col.outcome"), tr.t("col.baseline"), tr.t("col.with_follow_up"), tr.t("col.without_follow_up"),
-                         tr.t("col.mean_with"), tr.t("col.mean_without"), "p (Welch)"], att_rows,
-                        note=tr.t("common.suppression_note", threshold=data.threshold))
+                         tr.t("col.mean_with"), tr.t("col.mean_without"), "p (Welch)"], att_rows)
     ctx["attrition"] = {"section": s_att, "table": att_tab,
                         "sentences": [f"{r['outcome']}: {attrition_sentence(r, tr)}" for _, r in fig.attrition.iterrows()],
-                        "response": tr.t("attrition.response", registered=tr.count(resp["n_registered"]),
-                                         response=tr.pct(resp["response_rate"]), retention=tr.pct(resp["retention"]))}
+                        "response": tr.t("attrition.response" if not pd.isna(resp["retention"]) else "attrition.response_only",
+                                         registered=tr.count(resp["n_registered"]), response=tr.pct(resp["response_rate"]),
+                                         retention=tr.pct(resp["retention"]), threshold=data.threshold)}
 
     # 7 data quality
     s_q = doc.section("data_quality")
@@ -246,7 +245,8 @@ def holm_family(data: ReportData) -> list[str]:
     """The primary hypotheses that were tested this year: the family of the Holm correction."""
     h = data.hypotheses
     tested = h[h["primary"].astype(bool) & h["p_adjusted"].notna()]
-    return [f"{r.initiative_id} {r.hypothesis_id}" for r in tested.itertuples()]
+    names = dict(zip(data.initiatives["initiative_id"], data.initiatives["name"]))
+    return [f"{names.get(r.initiative_id, r.initiative_id)} {r.hypothesis_id}" for r in tested.itertuples()]
 
 
 def _found(w, tr: Translator, labels: dict[str, str]) -> str:
@@ -259,7 +259,10 @@ def _found(w, tr: Translator, labels: dict[str, str]) -> str:
     if not pd.isna(w.unexpected_count) and w.unexpected_count:
         parts.append(tr.t("quality.not_as_expected", n=tr.num(w.unexpected_count, 0)))
     if isinstance(w.observed_value, str) and w.observed_value:
-        parts.append(w.observed_value)
+        try:
+            parts.append(tr.t("quality.observed", value=tr.num(float(w.observed_value), 2)))
+        except ValueError:
+            parts.append(w.observed_value)
     return "; ".join(parts) or "–"
 
 
