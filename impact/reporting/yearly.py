@@ -131,8 +131,9 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
         png = png_bytes(charts.distribution(d, label, None, tr))
         outcome_figs.append(doc.figure(f"distribution_{o.replace('.', '_')}", png, tr.t("outcomes.distribution_caption", outcome=label)))
     change_fig = None
-    if len(fig.changes):
-        change_fig = doc.figure("paired_change", png_bytes(charts.change_shares(fig.changes, tr)),
+    drawable = fig.changes.dropna(subset=["share_worse", "share_same", "share_better"], how="all")
+    if len(drawable):  # an outcome whose every share is hidden would be an empty bar
+        change_fig = doc.figure("paired_change", png_bytes(charts.change_shares(drawable, tr)),
                                 tr.t("outcomes.change_caption", threshold=data.threshold))
     dist_rows = [[r.label, tr.t(f"wave.{r.wave}"), shown(r.n, tr.num(r.n, 0)), shown(r.mean, tr.num(r.mean, 2)),
                   shown(r.p25, tr.num(r.p25, 1)), shown(r.p50, tr.num(r.p50, 1)), shown(r.p75, tr.num(r.p75, 1))]
