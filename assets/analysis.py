@@ -19,7 +19,7 @@ from impact.instruments.scoring import empty_scores, score_outcomes
 from impact.statistics.hypotheses import conclude, run_hypothesis_tests
 from impact.valuation.sroi import ASSUMPTION_COLUMNS, compute_sroi
 from pipelines.partitions import initiative_partitions
-from pipelines.resources import DuckDBWarehouse
+from pipelines.resources import DuckDBWarehouse, WAREHOUSE_POOL
 
 
 def read_for(con, table: str, keys: Sequence[str]) -> pd.DataFrame:
@@ -30,6 +30,7 @@ def read_for(con, table: str, keys: Sequence[str]) -> pd.DataFrame:
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="analysis",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
@@ -63,6 +64,7 @@ def outcome_scores(context: AssetExecutionContext, duckdb_warehouse: DuckDBWareh
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="analysis",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
@@ -103,6 +105,7 @@ def indicators(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="analysis",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
@@ -134,6 +137,7 @@ def hypothesis_tests(context: AssetExecutionContext, duckdb_warehouse: DuckDBWar
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="analysis",
     deps=[hypothesis_tests],
     kinds={"statsmodels", "duckdb"},
@@ -164,6 +168,7 @@ def hypothesis_results(duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="analysis",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),

@@ -28,7 +28,7 @@ from impact.quality.results import (
 )
 from impact.quality.reliability import reliability_results
 from impact.quality.rules import RULES, ProgrammeYear, QualityRule
-from pipelines.resources import CoachingFiles, DuckDBWarehouse
+from pipelines.resources import CoachingFiles, DuckDBWarehouse, WAREHOUSE_POOL
 
 STAGED = {
     "participants": participants,
@@ -65,6 +65,7 @@ def _record(duckdb_warehouse: DuckDBWarehouse, check_name: str, table_name: str,
 
 def accounting_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDefinition:
     @asset_check(
+        pool=WAREHOUSE_POOL,
         asset=asset_def,
         name="raw_rows_add_up",
         blocking=True,
@@ -80,6 +81,7 @@ def accounting_check(table_name: str, asset_def: AssetsDefinition) -> AssetCheck
 
 def recount_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDefinition:
     @asset_check(
+        pool=WAREHOUSE_POOL,
         asset=asset_def,
         name="raw_rows_recount",
         blocking=True,
@@ -95,6 +97,7 @@ def recount_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDe
 
 def rule_check(rule: QualityRule) -> AssetChecksDefinition:
     @asset_check(
+        pool=WAREHOUSE_POOL,
         asset=STAGED[rule.table_name],
         name=rule.name,
         blocking=True,
@@ -109,6 +112,7 @@ def rule_check(rule: QualityRule) -> AssetChecksDefinition:
 
 
 @asset_check(
+    pool=WAREHOUSE_POOL,
     asset=outcome_scores,
     name="reliability",
     blocking=True,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, AutomationCondition, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from assets.analysis import hypothesis_results, indicators, outcome_scores, sroi
 from assets.staging import activities, coaching_sessions, participants, survey_responses
@@ -25,7 +25,7 @@ from impact.reporting.provenance import code_version, write_manifest
 from impact.reporting.publish import publish
 from impact.reporting.tables import initiative_figures
 from pipelines.partitions import initiative_partitions
-from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings
+from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
 REPORT_DEPS = [hypothesis_results, indicators, sroi, outcome_scores, participants, activities, survey_responses,
                coaching_sessions]
@@ -40,6 +40,7 @@ def _files_metadata(written: list[Path], root: Path) -> MetadataValue:
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="reports",
     # after the staged tables and the scores, so every check (they all block on ERROR) has run
     deps=[participants, activities, survey_responses, coaching_sessions, outcome_scores],
@@ -61,10 +62,20 @@ def data_quality_report(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse)
     )
 
 
+# The Holm correction runs across every initiative's primary hypothesis, so a new result for one initiative
+# can change the adjusted p-value in another initiative's report. Where the daemon runs, declarative
+# automation re-renders the other yearly reports once the programme-level results changed, and only when
+# the blocking checks of what they read passed. Same inputs give the same bytes, so a report whose figures
+# did not change is rewritten identically.
+REFRESH_AFTER_PROGRAMME_CHANGE = AutomationCondition.eager() & AutomationCondition.all_deps_blocking_checks_passed()
+
+
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="reports",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
+    automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
     deps=REPORT_DEPS,
     kinds={"pdf", "html", "xlsx"},
     owners=["team:data-engineering"],
@@ -126,6 +137,7 @@ def _programme_report(build, files: CoachingFiles, duckdb_warehouse: DuckDBWareh
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="reports",
     deps=REPORT_DEPS,
     kinds={"pdf", "html", "xlsx"},
@@ -139,6 +151,7 @@ def programme_overview(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, 
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="reports",
     deps=REPORT_DEPS,
     kinds={"pdf", "html", "xlsx"},
@@ -152,6 +165,7 @@ def lessons_learned(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, rep
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="reports",
     deps=[data_quality_report, initiative_reports, programme_overview, lessons_learned],
     kinds={"json"},

@@ -6,16 +6,16 @@ from dagster import AssetExecutionContext, BackfillPolicy, Failure, MaterializeR
 from assets._metadata import markdown_table
 from impact import warehouse
 from impact.errors import ConfigError
-from impact.ingest.drops import inventory, sha256_of
+from impact.ingest.drops import discover_initiatives, inventory, sha256_of
 from impact.programme import PROGRAMME_FILE, load_programme
 from impact.theory_of_change import TOC_FILE, as_tables, load_theory_of_change
 from pipelines.partitions import initiative_partitions
-from pipelines.resources import CoachingFiles, DuckDBWarehouse
+from pipelines.resources import CoachingFiles, DuckDBWarehouse, WAREHOUSE_POOL
 
 TOC_TABLES = ("initiatives", "outputs", "outcomes", "hypotheses", "sroi_assumptions")
 
 
-@asset(group_name="settings", kinds={"yaml", "duckdb"}, owners=["team:data-engineering"])
+@asset(pool=WAREHOUSE_POOL, group_name="settings", kinds={"yaml", "duckdb"}, owners=["team:data-engineering"])
 def programme(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
     """The programme's settings from ``raw_data/programme.yaml``, validated, in ``programme.settings``."""
     try:
@@ -24,10 +24,16 @@ def programme(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> Materi
         raise Failure(description=str(exc)) from None
     row = pd.DataFrame([{**settings.model_dump(mode="json"), "source_sha256": sha256_of(files.raw_data_path / PROGRAMME_FILE)}])
     row["closing_meeting"] = pd.to_datetime(row["closing_meeting"])
-    with duckdb_warehouse.connect() as con, warehouse.transaction(con):
-        warehouse.replace_rows(con, "programme.settings", row, key_column=None)
+    folders = set(discover_initiatives(files.raw_data_path))
+    with duckdb_warehouse.connect() as con:
+        # an initiative whose folder is gone leaves no rows behind in any table
+        gone = [i for i in warehouse.initiatives_present(con) if i not in folders]
+        warehouse.purge_initiatives(con, gone)
+        with warehouse.transaction(con):
+            warehouse.replace_rows(con, "programme.settings", row, key_column=None)
     return MaterializeResult(
         metadata={
+            "removed_initiatives": ", ".join(gone) or "none",
             "year": settings.year,
             "alpha": settings.alpha,
             "disclosure_threshold": settings.disclosure_threshold,
@@ -37,6 +43,7 @@ def programme(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> Materi
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="settings",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
@@ -82,6 +89,7 @@ def theory_of_change(
 
 
 @asset(
+    pool=WAREHOUSE_POOL,
     group_name="staging",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),

@@ -25,7 +25,7 @@ from impact.contracts.batches import StagedBatch, stage_drops
 from impact.ingest import discover_drops
 from impact.privacy import load_key
 from pipelines.partitions import initiative_partitions
-from pipelines.resources import CoachingFiles, DuckDBWarehouse
+from pipelines.resources import CoachingFiles, DuckDBWarehouse, WAREHOUSE_POOL
 
 COLUMN_DESCRIPTIONS = {
     "initiative_id": "The initiative (its folder name under raw_data/)",
@@ -103,6 +103,7 @@ def staged_initiative_table(kind: str, table_name: str, description: str) -> Ass
     """A per-initiative staged table for one kind of drop (participants, activities, survey)."""
 
     @asset(
+        pool=WAREHOUSE_POOL,
         name=table_name,
         group_name="staging",
         partitions_def=initiative_partitions,
@@ -144,7 +145,7 @@ survey_responses = staged_initiative_table(
 )
 
 
-@asset(group_name="staging", deps=[programme], kinds={"pandera", "duckdb"}, owners=["team:data-engineering"])
+@asset(pool=WAREHOUSE_POOL, group_name="staging", deps=[programme], kinds={"pandera", "duckdb"}, owners=["team:data-engineering"])
 def coaching_sessions(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
     """The coaching log of the whole programme (``raw_data/coaching_sessions*.csv|xlsx``): plenary,
     one-to-one and closing sessions with their topics, lessons and actions."""

@@ -19,6 +19,7 @@ transaction, so a rebuild is idempotent and readers never see half of it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,12 +78,34 @@ def sql_type(dtype: object) -> str:
     return "VARCHAR"
 
 
+LOCK_WAIT_SECONDS = 900  # how long a step waits for another process to let go of the warehouse file
+
+
+def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting (with growing pauses) while another process holds DuckDB's file lock.
+
+    DuckDB lets one process write a file at a time. Dagster's pool ``duckdb_warehouse`` keeps the
+    steps of concurrent runs apart; this wait is the safety net for writers outside Dagster's
+    view (two ``coaching build`` processes on an instance without the pool, a notebook).
+    """
+    deadline = time.monotonic() + wait_seconds
+    pause = 0.2
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 1.5, 5.0)
+
+
 @contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse (creating folder, schemas and fixed tables when writing)."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = _open(path, read_only, wait_seconds)
     try:
         if not read_only:
             for schema in SCHEMAS:
@@ -180,3 +203,16 @@ def purge_initiatives(con: duckdb.DuckDBPyConnection, initiative_ids: Sequence[s
                 f"DELETE FROM {table} WHERE initiative_id IN (SELECT unnest(?))", [list(initiative_ids)]
             ).fetchone()[0]
     return deleted
+
+
+def initiatives_present(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every initiative id found in any table with an ``initiative_id`` column (``all`` excluded)."""
+    tables = con.execute(
+        "SELECT DISTINCT table_schema || '.' || table_name FROM information_schema.columns "
+        "WHERE column_name = 'initiative_id' ORDER BY 1"
+    ).fetchall()
+    if not tables:
+        return []
+    union = " UNION ".join(f"SELECT DISTINCT initiative_id FROM {t}" for (t,) in tables)
+    rows = con.execute(f"SELECT initiative_id FROM ({union}) WHERE initiative_id <> 'all' ORDER BY 1").fetchall()
+    return [r[0] for r in rows]

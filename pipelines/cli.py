@@ -14,17 +14,28 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 LOCAL_INSTANCE = ".dagster_home"
-LOCAL_INSTANCE_YAML = """\
-# The local Dagster instance of this checkout (created by `coaching`).
+LOCAL_INSTANCE_HEADER = "# The local Dagster instance of this checkout (created by `coaching`)."
+LOCAL_INSTANCE_YAML = f"""\
+{LOCAL_INSTANCE_HEADER}
 # Runs, materialisations and check results of `make run` and `make dev` live here.
 telemetry:
   enabled: false
+# DuckDB allows one writing process per file: every step that opens the warehouse is in the pool
+# duckdb_warehouse, and its limit of 1 makes steps of concurrent runs take turns (DESIGN.md §9).
+concurrency:
+  pools:
+    default_limit: 1
+# Frees the pool slots of runs that ended without releasing them (a killed process).
+run_monitoring:
+  enabled: true
+  free_slots_after_run_end_seconds: 10
 """
 
 
@@ -33,27 +44,44 @@ def _ensure_instance_home() -> Path:
     path = Path(home) if home else Path.cwd() / LOCAL_INSTANCE
     path.mkdir(parents=True, exist_ok=True)
     config = path / "dagster.yaml"
-    if not config.exists():
+    # written by us and not yet with the warehouse pool: bring it up to date; anything else is the user's own
+    if not config.exists() or (config.read_text().startswith(LOCAL_INSTANCE_HEADER) and "concurrency:" not in config.read_text()):
         config.write_text(LOCAL_INSTANCE_YAML)
     os.environ["DAGSTER_HOME"] = str(path.resolve())
     return path.resolve()
 
 
-def contiguous_ranges(ordered: Sequence[str], selected: Sequence[str]) -> list[tuple[str, str]]:
-    """Group the selected keys into ranges that are contiguous in the partition order."""
-    wanted = set(selected)
-    ranges: list[tuple[str, str]] = []
-    start = prev = None
-    for key in ordered:
-        if key in wanted:
-            start = start or key
-            prev = key
-        elif start is not None:
-            ranges.append((start, prev))
-            start = prev = None
-    if start is not None:
-        ranges.append((start, prev))
-    return ranges
+def cli_run_tags() -> dict[str, str]:
+    """Who runs a CLI build: the process that is its run worker (``coaching build`` runs in-process)."""
+    return {"coaching/host": socket.gethostname(), "coaching/pid": str(os.getpid())}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_dead_cli_runs(instance) -> list[str]:
+    """Runs of ``coaching build`` on this machine whose process is gone (killed) but that still count as
+    running: mark them failed and free the pool slots they held, as the daemon's run monitoring does for
+    runs it launched. Returns their run ids."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    released = []
+    runs = instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING],
+                                                tags={"coaching/trigger": "cli", "coaching/host": socket.gethostname()}))
+    for run in runs:
+        pid = run.tags.get("coaching/pid", "")
+        if pid.isdigit() and not _alive(int(pid)):
+            instance.report_run_failed(run, "the coaching build process running it is gone (killed)")
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            released.append(run.run_id)
+    return released
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -74,12 +102,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
 
     from dagster import DagsterInstance
-    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
     from pipelines.definitions import defs
-    from pipelines.partitions import initiative_partitions, sync_initiative_partitions
+    from pipelines.partitions import contiguous_ranges, initiative_partitions, partition_range_tags, sync_initiative_partitions
 
     instance = DagsterInstance.get()
+    for run_id in release_dead_cli_runs(instance):
+        print(f"an earlier build was killed (run {run_id}): marked failed, its warehouse slot freed")
     added, removed = sync_initiative_partitions(instance, locations)
     for key in added:
         print(f"new initiative: {key}")
@@ -103,7 +132,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"\nbuilding {label}")
         result = job.execute_in_process(
             instance=instance,
-            tags={ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end, "coaching/trigger": "cli"},
+            tags={**partition_range_tags(start, end), "coaching/trigger": "cli", **cli_run_tags()},
             raise_on_error=False,
             # Dagster's step-by-step log stays in the instance (see `make dev`); the summary below says what matters.
             run_config={

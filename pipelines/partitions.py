@@ -7,7 +7,10 @@ folder they find in the Dagster instance.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from dagster import DagsterInstance, DynamicPartitionsDefinition
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from impact import warehouse
 from impact.ingest import discover_initiatives
@@ -34,3 +37,25 @@ def sync_initiative_partitions(instance: DagsterInstance, locations: Locations) 
         with warehouse.connect(locations.warehouse) as con:
             warehouse.purge_initiatives(con, removed)
     return added, removed
+
+
+def contiguous_ranges(ordered: Sequence[str], selected: Sequence[str]) -> list[tuple[str, str]]:
+    """Group the selected keys into ranges that are contiguous in the partition order."""
+    wanted = set(selected)
+    ranges: list[tuple[str, str]] = []
+    start = prev = None
+    for key in ordered:
+        if key in wanted:
+            start = start or key
+            prev = key
+        elif start is not None:
+            ranges.append((start, prev))
+            start = prev = None
+    if start is not None:
+        ranges.append((start, prev))
+    return ranges
+
+
+def partition_range_tags(start: str, end: str) -> dict[str, str]:
+    """Run tags for one run over the partitions ``start`` … ``end`` (a single-run backfill)."""
+    return {ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dagster import AssetKey, Definitions, DynamicPartitionsDefinition
 
-from pipelines.cli import contiguous_ranges
+from pipelines.partitions import contiguous_ranges
 from pipelines.definitions import defs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -64,3 +64,28 @@ def test_contiguous_ranges():
     assert contiguous_ranges(order, order) == [("a", "e")]
     assert contiguous_ranges(order, ["b", "c"]) == [("b", "c")]
     assert contiguous_ranges(order, ["a", "c", "d"]) == [("a", "a"), ("c", "d")]
+
+
+def test_the_dagster_cli_lists_the_jobs_the_sensor_and_the_schedule(tmp_path):
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
+    dagster = Path(sys.executable).with_name("dagster")
+    out = {}
+    for what in ("job", "sensor", "schedule"):
+        proc = subprocess.run([str(dagster), what, "list", "-w", "workspace.yaml"], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        out[what] = proc.stdout
+    for job in ("coaching_year", "one_initiative", "reports_only", "programme_level"):
+        assert job in out["job"]
+    assert "raw_data_drops" in out["sensor"]
+    assert "monthly_full_rebuild" in out["schedule"]
+
+
+def test_every_step_that_opens_the_warehouse_is_in_its_pool_and_reports_refresh_after_programme_changes():
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).pools == {"duckdb_warehouse"}, key
+    from assets.quality import quality_checks
+
+    assert len(quality_checks) >= 20 and {check.op.pool for check in quality_checks} == {"duckdb_warehouse"}
+    assert graph.get(AssetKey("initiative_reports")).automation_condition is not None

@@ -1,0 +1,80 @@
+"""Which initiatives a change under ``raw_data/`` touches: the logic of the coaches' sensor.
+
+A *fingerprint* maps every file the pipeline reads (``programme.yaml``, the coaching
+log, and every file in an initiative folder) to its size, modification time and
+SHA-256. Only a file whose size or time changed is hashed again, and only a
+changed hash counts: touching a file without changing it triggers nothing.
+
+A changed file in an initiative folder affects that initiative; a changed
+``programme.yaml`` or coaching log affects every initiative (the settings, the
+Holm family and every report's coaching section depend on them); a new folder is
+a new initiative; a folder that is gone is a removed one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from impact.ingest.drops import discover_initiatives, sha256_of
+from impact.programme import PROGRAMME_FILE
+
+SHARED_FILES = (PROGRAMME_FILE,)
+SHARED_PREFIXES = ("coaching_sessions",)
+
+Fingerprint = dict[str, list]  # relative path -> [size, mtime_ns, sha256]
+
+
+def _watched(raw_data: Path) -> list[Path]:
+    files = [p for p in raw_data.iterdir() if p.is_file() and (p.name in SHARED_FILES or p.name.startswith(SHARED_PREFIXES))] \
+        if raw_data.is_dir() else []
+    for initiative_id in discover_initiatives(raw_data):
+        files += [p for p in (raw_data / initiative_id).iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
+    return sorted(files)
+
+
+def fingerprint(raw_data: Path, previous: Fingerprint | None = None) -> Fingerprint:
+    """The current fingerprint; files whose size and time match ``previous`` keep their hash unread."""
+    previous = previous or {}
+    out: Fingerprint = {}
+    for path in _watched(raw_data):
+        rel = path.relative_to(raw_data).as_posix()
+        stat = path.stat()
+        before = previous.get(rel)
+        if before and before[0] == stat.st_size and before[1] == stat.st_mtime_ns:
+            out[rel] = before
+        else:
+            out[rel] = [stat.st_size, stat.st_mtime_ns, sha256_of(path)]
+    return out
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed between two fingerprints."""
+
+    initiatives: tuple[str, ...]  # initiatives whose data must be rebuilt (new ones included)
+    new_initiatives: tuple[str, ...]
+    removed_initiatives: tuple[str, ...]
+    files: tuple[str, ...]  # the changed, added or removed files
+
+    @property
+    def any(self) -> bool:
+        return bool(self.files)
+
+
+def _initiative_of(rel: str) -> str | None:
+    return rel.split("/", 1)[0] if "/" in rel else None
+
+
+def changes(before: Fingerprint, after: Fingerprint, initiatives: list[str]) -> Changes:
+    """Compare by content hash; ``initiatives`` are the initiative folders that exist now."""
+    files = sorted(rel for rel in set(before) | set(after)
+                   if (before.get(rel) or [None] * 3)[2] != (after.get(rel) or [None] * 3)[2])
+    known_before = {_initiative_of(rel) for rel in before} - {None}
+    new = tuple(sorted(set(initiatives) - known_before)) if before else tuple(sorted(initiatives))
+    removed = tuple(sorted(known_before - set(initiatives)))
+    if any(_initiative_of(rel) is None for rel in files):
+        touched = set(initiatives)
+    else:
+        touched = {_initiative_of(rel) for rel in files} & set(initiatives)
+    return Changes(tuple(sorted(touched | set(new))), new, removed, tuple(files))

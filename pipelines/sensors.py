@@ -1,0 +1,79 @@
+"""The coaches' sensor: new or changed drops under ``raw_data/`` rebuild what depends on them.
+
+Every 30 seconds it fingerprints the raw-data folder (``impact.ingest.changes``: size,
+time and SHA-256 per file, kept in the cursor, so a file touched but not changed
+triggers nothing). A new initiative folder becomes a new partition; a changed file
+requests one run of ``one_initiative`` over the affected initiatives (one run per
+block of initiatives that are adjacent in partition order) with everything
+downstream of them, programme-level results included; a removed folder deletes its
+partition and requests a ``programme_level`` run, which purges its rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from dagster import (
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
+
+from impact.ingest.changes import changes, fingerprint
+from impact.ingest.drops import discover_initiatives
+from pipelines.jobs import initiative_job, programme_job
+from pipelines.partitions import contiguous_ranges, initiative_partitions, partition_range_tags
+from pipelines.resources import CoachingFiles
+
+
+def _run_key(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
+
+
+@sensor(
+    name="raw_data_drops",
+    jobs=[initiative_job, programme_job],
+    minimum_interval_seconds=30,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Rebuilds the initiatives whose drops under raw_data/ are new or changed (by content hash), and "
+                "everything downstream of them; registers new initiative folders as partitions.",
+)
+def raw_data_drops(context: SensorEvaluationContext, files: CoachingFiles) -> SensorResult:
+    raw = files.raw_data_path
+    before = json.loads(context.cursor) if context.cursor else {}
+    after = fingerprint(raw, before)
+    folders = discover_initiatives(raw)
+    found = changes(before, after, folders)
+    cursor = json.dumps(after, sort_keys=True)
+    if not found.any and not found.removed_initiatives:
+        return SensorResult(skip_reason=SkipReason("no new or changed drops"), cursor=cursor)
+
+    known = list(context.instance.get_dynamic_partitions(initiative_partitions.name))
+    add = [k for k in folders if k not in known]
+    delete = [k for k in known if k not in folders]
+    ordered = [k for k in known if k not in delete] + add
+    requests = []
+    for start, end in contiguous_ranges(ordered, found.initiatives):
+        block = ordered[ordered.index(start):ordered.index(end) + 1]
+        key = _run_key(start, end, {rel: sha for rel, (_, _, sha) in after.items() if rel.split("/")[0] in block or "/" not in rel})
+        requests.append(RunRequest(
+            run_key=key,
+            job_name=initiative_job.name,
+            tags={**partition_range_tags(start, end), "coaching/trigger": "sensor",
+                  "coaching/initiatives": ",".join(block)},
+        ))
+    if delete and not requests:
+        requests.append(RunRequest(run_key=_run_key("removed", delete), job_name=programme_job.name,
+                                   tags={"coaching/trigger": "sensor", "coaching/removed": ",".join(delete)}))
+    dynamic = []
+    if add:
+        dynamic.append(initiative_partitions.build_add_request(add))
+    if delete:
+        dynamic.append(initiative_partitions.build_delete_request(delete))
+    context.log.info(f"changed files: {', '.join(found.files) or 'none'}; rebuilding: {', '.join(found.initiatives) or 'none'}"
+                     + (f"; new: {', '.join(add)}" if add else "") + (f"; removed: {', '.join(delete)}" if delete else ""))
+    return SensorResult(run_requests=requests, dynamic_partitions_requests=dynamic, cursor=cursor)

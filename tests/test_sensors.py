@@ -1,0 +1,175 @@
+"""The coaches' sensor and the schedule: what they request for which change under raw_data/."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance, build_schedule_context, build_sensor_context
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from impact.ingest.changes import changes, fingerprint
+from impact.reporting.render import sha256_bytes
+from pipelines.definitions import defs
+from pipelines.jobs import monthly_full_rebuild
+from pipelines.partitions import initiative_partitions
+from pipelines.resources import CoachingFiles
+from pipelines.sensors import raw_data_drops
+from tests.conftest import SAMPLE_RAW_DATA, write_demo_initiative
+
+NEW_ACTIVITIES = "date,activity,attendees,volunteers,volunteer_hours,cost_eur\n2018-12-20,Kerstmarkt,14,3,9,40.00\n"
+
+
+def _touch_later(path: Path) -> None:
+    """Change the file's modification time without changing its bytes."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+
+
+@pytest.fixture
+def raw(tmp_path) -> Path:
+    raw = tmp_path / "raw_data"
+    raw.mkdir()
+    for initiative in ("alpha", "beta", "gamma"):
+        folder = write_demo_initiative(raw, initiative)
+        (folder / "activities_2018.csv").write_text(NEW_ACTIVITIES, encoding="utf-8")
+    return raw
+
+
+def evaluate(raw: Path, instance: DagsterInstance, cursor: str | None):
+    context = build_sensor_context(instance=instance, cursor=cursor, resources={"files": CoachingFiles(raw_data=str(raw))})
+    return raw_data_drops(context)
+
+
+def apply_partitions(instance: DagsterInstance, result) -> None:
+    for request in result.dynamic_partitions_requests or []:
+        if type(request).__name__ == "AddDynamicPartitionsRequest":
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        else:
+            for key in request.partition_keys:
+                instance.delete_dynamic_partition(request.partitions_def_name, key)
+
+
+def ranges(result) -> list[tuple[str, str]]:
+    return [(r.tags.get(ASSET_PARTITION_RANGE_START_TAG), r.tags.get(ASSET_PARTITION_RANGE_END_TAG)) for r in result.run_requests]
+
+
+def test_fingerprint_rehashes_only_what_changed_and_ignores_a_touch(raw):
+    first = fingerprint(raw)
+    assert sorted(first) == ["alpha/activities_2018.csv", "alpha/theory_of_change.yaml", "beta/activities_2018.csv",
+                             "beta/theory_of_change.yaml", "gamma/activities_2018.csv", "gamma/theory_of_change.yaml",
+                             "programme.yaml"]
+    assert first["alpha/activities_2018.csv"][2] == sha256_bytes(NEW_ACTIVITIES.encode())
+    _touch_later(raw / "beta" / "activities_2018.csv")
+    second = fingerprint(raw, first)
+    assert second["beta/activities_2018.csv"][1] != first["beta/activities_2018.csv"][1]  # re-read ...
+    assert changes(first, second, ["alpha", "beta", "gamma"]).any is False  # ... but the same content
+
+
+def test_what_a_change_touches():
+    a = {"programme.yaml": [1, 1, "p"], "alpha/x.csv": [1, 1, "a"], "beta/y.csv": [1, 1, "b"]}
+    assert changes(a, {**a, "beta/y.csv": [2, 2, "b2"]}, ["alpha", "beta"]).initiatives == ("beta",)
+    assert changes(a, {**a, "beta/z.csv": [2, 2, "z"]}, ["alpha", "beta"]).files == ("beta/z.csv",)
+    assert changes(a, {**a, "programme.yaml": [2, 2, "p2"]}, ["alpha", "beta"]).initiatives == ("alpha", "beta")
+    grown = changes(a, {**a, "gamma/t.yaml": [1, 1, "g"]}, ["alpha", "beta", "gamma"])
+    assert (grown.initiatives, grown.new_initiatives) == (("gamma",), ("gamma",))
+    gone = changes(a, {"programme.yaml": [1, 1, "p"], "alpha/x.csv": [1, 1, "a"]}, ["alpha"])
+    assert (gone.initiatives, gone.removed_initiatives, gone.files) == ((), ("beta",), ("beta/y.csv",))
+
+
+def test_sensor_registers_new_folders_rebuilds_changed_ones_and_ignores_touches(raw):
+    instance = DagsterInstance.ephemeral()
+    first = evaluate(raw, instance, None)
+    # first look: every folder is new, one run over all of them
+    assert [r.partition_keys for r in first.dynamic_partitions_requests] == [["alpha", "beta", "gamma"]]
+    assert ranges(first) == [("alpha", "gamma")] and first.run_requests[0].job_name == "one_initiative"
+    apply_partitions(instance, first)
+
+    quiet = evaluate(raw, instance, first.cursor)
+    assert quiet.run_requests == [] and quiet.skip_reason.skip_message == "no new or changed drops"
+
+    _touch_later(raw / "beta" / "activities_2018.csv")
+    touched = evaluate(raw, instance, quiet.cursor)
+    assert touched.run_requests == []
+
+    (raw / "beta" / "activities_2018-12.csv").write_text(NEW_ACTIVITIES.replace("Kerstmarkt", "Oliebollen"), encoding="utf-8")
+    changed = evaluate(raw, instance, touched.cursor)
+    assert ranges(changed) == [("beta", "beta")] and changed.dynamic_partitions_requests == []
+    assert changed.run_requests[0].tags["coaching/initiatives"] == "beta"
+
+    (raw / "alpha" / "activities_2018.csv").write_text(NEW_ACTIVITIES + "2018-12-21,Bingo,12,2,4,0\n", encoding="utf-8")
+    (raw / "gamma" / "activities_2018.csv").write_text(NEW_ACTIVITIES + "2018-12-22,Bingo,12,2,4,0\n", encoding="utf-8")
+    apart = evaluate(raw, instance, changed.cursor)
+    assert ranges(apart) == [("alpha", "alpha"), ("gamma", "gamma")]  # beta did not change: not rebuilt
+
+    write_demo_initiative(raw, "delta")
+    grown = evaluate(raw, instance, apart.cursor)
+    assert [r.partition_keys for r in grown.dynamic_partitions_requests] == [["delta"]]
+    assert ranges(grown) == [("delta", "delta")]
+    apply_partitions(instance, grown)
+
+    shutil.rmtree(raw / "beta")
+    shrunk = evaluate(raw, instance, grown.cursor)
+    assert [r.partition_keys for r in shrunk.dynamic_partitions_requests] == [["beta"]]
+    assert [r.job_name for r in shrunk.run_requests] == ["programme_level"]
+    assert shrunk.run_requests[0].tags["coaching/removed"] == "beta"
+
+
+def test_a_changed_programme_yaml_rebuilds_every_initiative(raw):
+    instance = DagsterInstance.ephemeral()
+    first = evaluate(raw, instance, None)
+    apply_partitions(instance, first)
+    text = (raw / "programme.yaml").read_text(encoding="utf-8").replace("alpha: 0.05", "alpha: 0.01")
+    (raw / "programme.yaml").write_text(text, encoding="utf-8")
+    result = evaluate(raw, instance, first.cursor)
+    assert ranges(result) == [("alpha", "gamma")]
+
+
+def test_the_monthly_schedule_is_declared_stopped_and_covers_every_initiative(tmp_path):
+    instance = DagsterInstance.local_temp(str(tmp_path))
+    assert monthly_full_rebuild.default_status.value == "STOPPED"
+    assert monthly_full_rebuild.cron_schedule == "0 6 1 * *"
+    assert monthly_full_rebuild(build_schedule_context(instance=instance)).skip_message.startswith("no initiatives")
+    instance.add_dynamic_partitions(initiative_partitions.name, ["alpha", "beta", "gamma"])
+    request = monthly_full_rebuild(build_schedule_context(instance=instance))
+    assert (request.tags[ASSET_PARTITION_RANGE_START_TAG], request.tags[ASSET_PARTITION_RANGE_END_TAG]) == ("alpha", "gamma")
+    assert {j.name for j in defs.jobs} >= {"coaching_year", "one_initiative", "reports_only", "programme_level"}
+
+
+def _artefacts(year_folder: Path) -> dict[str, str]:
+    return {p.relative_to(year_folder).as_posix(): sha256_bytes(p.read_bytes())
+            for p in sorted(year_folder.rglob("*")) if p.is_file()}
+
+
+def test_a_new_drop_for_one_initiative_changes_only_its_artefacts_and_the_programme_level_ones(tmp_path, monkeypatch):
+    raw = tmp_path / "raw_data"
+    shutil.copytree(SAMPLE_RAW_DATA, raw)
+    for name, value in (("COACHING_RAW_DATA", raw), ("COACHING_WAREHOUSE", tmp_path / "warehouse"),
+                        ("COACHING_REPORTS", tmp_path / "reports"), ("DAGSTER_HOME", tmp_path / "home")):
+        monkeypatch.setenv(name, str(value))
+    from pipelines.cli import main
+
+    assert main(["build"]) == 0
+    instance = DagsterInstance.get()
+    year_folder = tmp_path / "reports" / "2018"
+    before = _artefacts(year_folder)
+    primed = evaluate(raw, instance, None)  # the sensor's first look at folders the CLI already built
+    assert primed.dynamic_partitions_requests == []  # the CLI registered them
+
+    (raw / "zus-en-zo" / "activities_2018-12-extra.csv").write_text(NEW_ACTIVITIES, encoding="utf-8")
+    result = evaluate(raw, instance, primed.cursor)
+    assert ranges(result) == [("zus-en-zo", "zus-en-zo")]
+    run = defs.resolve_job_def(result.run_requests[0].job_name).execute_in_process(
+        instance=instance, tags=result.run_requests[0].tags, raise_on_error=False)
+    assert run.success
+    after = _artefacts(year_folder)
+    changed = sorted(k for k in after if before.get(k) != after[k])
+    assert sorted(before) == sorted(after)
+    assert "zus-en-zo/zus-en-zo_2018.pdf" in changed
+    allowed = ("zus-en-zo/", "programme/", "lessons_learned/", "data_quality/", "manifest.json")
+    assert [k for k in changed if not k.startswith(allowed)] == []
+    manifest = json.loads((year_folder / "manifest.json").read_text(encoding="utf-8"))
+    assert "zus-en-zo/activities_2018-12-extra.csv" in {i["path"] for i in manifest["inputs"]}
