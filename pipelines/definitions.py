@@ -10,7 +10,7 @@ from assets.quality import quality_checks
 from assets.reports import data_quality_report, initiative_reports, lessons_learned, programme_overview, report_manifest
 from assets.staging import staging_assets
 from pipelines.jobs import coaching_year_job, initiative_job, monthly_full_rebuild, programme_job, reports_job
-from pipelines.sensors import raw_data_drops
+from pipelines.sensors import raw_data_drops, report_refresh
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings
 
 defs = Definitions(
@@ -19,7 +19,7 @@ defs = Definitions(
     asset_checks=quality_checks,
     jobs=[coaching_year_job, initiative_job, reports_job, programme_job],
     schedules=[monthly_full_rebuild],
-    sensors=[raw_data_drops],
+    sensors=[raw_data_drops, report_refresh],
     resources={"files": CoachingFiles(), "duckdb_warehouse": DuckDBWarehouse(), "report_settings": ReportSettings()},
     # One process, many partitions per run: far faster than a process per step
     # for data of this size, and DuckDB allows one writer per file (DESIGN.md §9).

@@ -15,6 +15,8 @@ import hashlib
 import json
 
 from dagster import (
+    AssetSelection,
+    AutomationConditionSensorDefinition,
     DefaultSensorStatus,
     RunRequest,
     SensorEvaluationContext,
@@ -77,3 +79,15 @@ def raw_data_drops(context: SensorEvaluationContext, files: CoachingFiles) -> Se
     context.log.info(f"changed files: {', '.join(found.files) or 'none'}; rebuilding: {', '.join(found.initiatives) or 'none'}"
                      + (f"; new: {', '.join(add)}" if add else "") + (f"; removed: {', '.join(delete)}" if delete else ""))
     return SensorResult(run_requests=requests, dynamic_partitions_requests=dynamic, cursor=cursor)
+
+
+# Declarative automation (the assets' ``automation_condition``): the yearly reports of the other initiatives
+# are re-rendered once the programme-level results they show (the Holm correction) have changed.
+report_refresh = AutomationConditionSensorDefinition(
+    name="report_refresh",
+    target=AssetSelection.assets("initiative_reports"),
+    default_status=DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=60,
+    description="Re-renders yearly reports whose programme-level inputs (Holm-adjusted p) changed, when the "
+                "blocking checks of what they read passed.",
+)

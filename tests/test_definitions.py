@@ -77,8 +77,8 @@ def test_the_dagster_cli_lists_the_jobs_the_sensor_and_the_schedule(tmp_path):
         out[what] = proc.stdout
     for job in ("coaching_year", "one_initiative", "reports_only", "programme_level"):
         assert job in out["job"]
-    assert "raw_data_drops" in out["sensor"]
-    assert "monthly_full_rebuild" in out["schedule"]
+    assert "Sensor: raw_data_drops [RUNNING]" in out["sensor"] and "Sensor: report_refresh [RUNNING]" in out["sensor"]
+    assert "Schedule: monthly_full_rebuild [STOPPED]" in out["schedule"]
 
 
 def test_every_step_that_opens_the_warehouse_is_in_its_pool_and_reports_refresh_after_programme_changes():
