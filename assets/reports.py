@@ -167,6 +167,8 @@ def lessons_learned(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, rep
 @asset(
     pool=WAREHOUSE_POOL,
     group_name="reports",
+    # after the automation re-rendered yearly reports, the manifest lists their files again
+    automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
     deps=[data_quality_report, initiative_reports, programme_overview, lessons_learned],
     kinds={"json"},
     owners=["team:data-engineering"],

@@ -19,6 +19,8 @@ transaction, so a rebuild is idempotent and readers never see half of it.
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -78,7 +80,9 @@ def sql_type(dtype: object) -> str:
     return "VARCHAR"
 
 
-LOCK_WAIT_SECONDS = 900  # how long a step waits for another process to let go of the warehouse file
+# How long a step waits for another process to let go of the warehouse file (``COACHING_WAREHOUSE_LOCK_WAIT``).
+LOCK_WAIT_SECONDS = float(os.environ.get("COACHING_WAREHOUSE_LOCK_WAIT", "300"))
+log = logging.getLogger(__name__)
 
 
 def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
@@ -96,6 +100,9 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() + pause > deadline:
                 raise
+            if pause == 0.2:  # say once who holds it (DuckDB names the process)
+                log.warning("the warehouse %s is in use by another process; waiting up to %.0f s: %s",
+                            path, wait_seconds, str(exc).splitlines()[0])
             time.sleep(pause)
             pause = min(pause * 1.5, 5.0)
 

@@ -13,6 +13,7 @@ current folder), the one `make dev` opens.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import socket
 import sys
@@ -51,19 +52,31 @@ def _ensure_instance_home() -> Path:
     return path.resolve()
 
 
+def _process_start(pid: int) -> str:
+    """The process's start time since boot (Linux ``/proc``), with the boot id: a pid that was reused
+    after the build died, or after a reboot, does not match. Empty where ``/proc`` is not available."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+    return f"{boot}:{fields[19]}"  # field 22 of stat: start time in clock ticks
+
+
 def cli_run_tags() -> dict[str, str]:
     """Who runs a CLI build: the process that is its run worker (``coaching build`` runs in-process)."""
-    return {"coaching/host": socket.gethostname(), "coaching/pid": str(os.getpid())}
+    return {"coaching/host": socket.gethostname(), "coaching/pid": str(os.getpid()),
+            "coaching/process_start": _process_start(os.getpid())}
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: int, started: str) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    return not started or _process_start(pid) == started
 
 
 def release_dead_cli_runs(instance) -> list[str]:
@@ -77,7 +90,7 @@ def release_dead_cli_runs(instance) -> list[str]:
                                                 tags={"coaching/trigger": "cli", "coaching/host": socket.gethostname()}))
     for run in runs:
         pid = run.tags.get("coaching/pid", "")
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not _alive(int(pid), run.tags.get("coaching/process_start", "")):
             instance.report_run_failed(run, "the coaching build process running it is gone (killed)")
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             released.append(run.run_id)
@@ -106,10 +119,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from pipelines.definitions import defs
     from pipelines.partitions import contiguous_ranges, initiative_partitions, partition_range_tags, sync_initiative_partitions
 
-    instance = DagsterInstance.get()
-    for run_id in release_dead_cli_runs(instance):
-        print(f"an earlier build was killed (run {run_id}): marked failed, its warehouse slot freed")
-    added, removed = sync_initiative_partitions(instance, locations)
+    # Two builds may start at once on a new instance: one of them creates the instance's tables and
+    # registers the partitions while the other waits (the runs themselves take turns through the pool).
+    with open(home / ".coaching-setup.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        instance = DagsterInstance.get()
+        for run_id in release_dead_cli_runs(instance):
+            print(f"an earlier build was killed (run {run_id}): marked failed, its warehouse slot freed")
+        added, removed = sync_initiative_partitions(instance, locations)
     for key in added:
         print(f"new initiative: {key}")
     for key in removed:

@@ -29,8 +29,12 @@ def sync_initiative_partitions(instance: DagsterInstance, locations: Locations) 
     known = list(instance.get_dynamic_partitions(initiative_partitions.name))
     added = [k for k in folders if k not in known]
     removed = [k for k in known if k not in folders]
-    if added:
-        instance.add_dynamic_partitions(initiative_partitions.name, added)
+    for key in added:
+        try:
+            instance.add_dynamic_partitions(initiative_partitions.name, [key])
+        except Exception:  # another build (or the sensor) registered it a moment ago: fine if it is there now
+            if not instance.has_dynamic_partition(initiative_partitions.name, key):
+                raise
     for key in removed:
         instance.delete_dynamic_partition(initiative_partitions.name, key)
     if removed and locations.warehouse.exists():

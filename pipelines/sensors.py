@@ -11,7 +11,6 @@ partition and requests a ``programme_level`` run, which purges its rows.
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from dagster import (
@@ -32,10 +31,6 @@ from pipelines.partitions import contiguous_ranges, initiative_partitions, parti
 from pipelines.resources import CoachingFiles
 
 
-def _run_key(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:24]
-
-
 @sensor(
     name="raw_data_drops",
     jobs=[initiative_job, programme_job],
@@ -46,13 +41,19 @@ def _run_key(*parts: object) -> str:
 )
 def raw_data_drops(context: SensorEvaluationContext, files: CoachingFiles) -> SensorResult:
     raw = files.raw_data_path
-    before = json.loads(context.cursor) if context.cursor else {}
+    state = json.loads(context.cursor) if context.cursor else {"generation": 0, "files": {}}
+    before = state["files"]
     after = fingerprint(raw, before)
     folders = discover_initiatives(raw)
     found = changes(before, after, folders)
-    cursor = json.dumps(after, sort_keys=True)
     if not found.any and not found.removed_initiatives:
-        return SensorResult(skip_reason=SkipReason("no new or changed drops"), cursor=cursor)
+        return SensorResult(skip_reason=SkipReason("no new or changed drops"),
+                            cursor=json.dumps({**state, "files": after}, sort_keys=True))
+    # Each change gets its own generation: the daemon never starts a run key twice, and a folder set back to
+    # an earlier state (a bad drop removed again) must be rebuilt all the same. The cursor only moves on when
+    # the tick succeeds, so a retried tick asks for the same keys.
+    generation = state["generation"] + 1
+    cursor = json.dumps({"generation": generation, "files": after}, sort_keys=True)
 
     known = list(context.instance.get_dynamic_partitions(initiative_partitions.name))
     add = [k for k in folders if k not in known]
@@ -61,15 +62,14 @@ def raw_data_drops(context: SensorEvaluationContext, files: CoachingFiles) -> Se
     requests = []
     for start, end in contiguous_ranges(ordered, found.initiatives):
         block = ordered[ordered.index(start):ordered.index(end) + 1]
-        key = _run_key(start, end, {rel: sha for rel, (_, _, sha) in after.items() if rel.split("/")[0] in block or "/" not in rel})
         requests.append(RunRequest(
-            run_key=key,
+            run_key=f"{generation}:{start}:{end}",
             job_name=initiative_job.name,
             tags={**partition_range_tags(start, end), "coaching/trigger": "sensor",
                   "coaching/initiatives": ",".join(block)},
         ))
     if delete and not requests:
-        requests.append(RunRequest(run_key=_run_key("removed", delete), job_name=programme_job.name,
+        requests.append(RunRequest(run_key=f"{generation}:removed", job_name=programme_job.name,
                                    tags={"coaching/trigger": "sensor", "coaching/removed": ",".join(delete)}))
     dynamic = []
     if add:
@@ -85,7 +85,7 @@ def raw_data_drops(context: SensorEvaluationContext, files: CoachingFiles) -> Se
 # are re-rendered once the programme-level results they show (the Holm correction) have changed.
 report_refresh = AutomationConditionSensorDefinition(
     name="report_refresh",
-    target=AssetSelection.assets("initiative_reports"),
+    target=AssetSelection.assets("initiative_reports", "report_manifest"),
     default_status=DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
     description="Re-renders yearly reports whose programme-level inputs (Holm-adjusted p) changed, when the "

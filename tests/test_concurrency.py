@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dagster import AssetKey
 
 from impact.reporting.render import sha256_bytes
 from tests.conftest import write_demo_initiative
@@ -70,10 +71,39 @@ def reports(env: dict[str, str]) -> dict[str, str]:
             if p.is_file() and not p.name.startswith(".")}
 
 
+def wait_until_the_run_has_written(env: dict[str, str], asset: str, timeout: float = 300) -> None:
+    """Wait until the newest run of the instance has materialised ``asset`` (it is then mid-way)."""
+    from dagster import DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    instance = DagsterInstance.from_ref(InstanceRef.from_dir(env["DAGSTER_HOME"]))
+    deadline = time.monotonic() + timeout
+    seen = {r.run_id for r in instance.get_runs()}
+    while time.monotonic() < deadline:
+        for run in instance.get_runs(limit=1):
+            if run.run_id in seen:
+                continue
+            records = instance.fetch_materializations(AssetKey(asset), limit=1).records
+            if records and records[0].event_log_entry.run_id == run.run_id:
+                return
+        time.sleep(0.3)
+    raise AssertionError(f"no new run materialised {asset} within {timeout} s")
+
+
 def test_two_builds_at_once_both_succeed_and_the_warehouse_adds_up(env):
     first, second = build(env), build(env)
     outputs = [p.communicate(timeout=600)[0] for p in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], "\n\n".join(outputs)
+    # they took turns through the pool duckdb_warehouse (one slot), step by step
+    from dagster import DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
+
+    instance = DagsterInstance.from_ref(InstanceRef.from_dir(env["DAGSTER_HOME"]))
+    runs = instance.get_runs()
+    assert len(runs) == 2 and all(r.status.value == "SUCCESS" for r in runs)
+    messages = [e.message or "" for r in runs for e in instance.all_logs(r.run_id)]
+    assert any("blocked by limit for pool duckdb_warehouse" in m for m in messages), \
+        sorted({m for m in messages if "pool" in m.lower()})[:5]
     state = warehouse_state(env)
     assert all(raw == staged + quarantined for _, raw, staged, quarantined in state["drops"])
     # each table holds one build's rows, not two: 2 × 24 participants, 2 × 48 answers, 2 × 9 activities
@@ -93,7 +123,7 @@ def test_a_build_killed_half_way_loses_nothing_and_the_next_one_completes(env):
     assert build(env).wait(timeout=600) == 0
     state, published = warehouse_state(env), reports(env)
     victim = build(env)
-    time.sleep(12)  # well into the run: staging and analysis steps write the warehouse
+    wait_until_the_run_has_written(env, "survey_responses")  # staging done, analysis about to write
     assert victim.poll() is None, "the build ended before it could be killed"
     os.killpg(victim.pid, signal.SIGKILL)
     victim.wait(timeout=30)

@@ -111,8 +111,17 @@ def test_sensor_registers_new_folders_rebuilds_changed_ones_and_ignores_touches(
     assert ranges(grown) == [("delta", "delta")]
     apply_partitions(instance, grown)
 
+    # back to an earlier state (a bad drop taken out again): a new run all the same, with a new key
+    (raw / "beta" / "activities_2018-12.csv").unlink()
+    undone = evaluate(raw, instance, grown.cursor)
+    assert ranges(undone) == [("beta", "beta")]
+    keys = [r.run_key for result in (first, changed, apart, grown, undone) for r in result.run_requests]
+    assert len(keys) == len(set(keys))
+    again = evaluate(raw, instance, grown.cursor)  # a tick retried from the same cursor asks for the same key
+    assert [r.run_key for r in again.run_requests] == [r.run_key for r in undone.run_requests]
+
     shutil.rmtree(raw / "beta")
-    shrunk = evaluate(raw, instance, grown.cursor)
+    shrunk = evaluate(raw, instance, undone.cursor)
     assert [r.partition_keys for r in shrunk.dynamic_partitions_requests] == [["beta"]]
     assert [r.job_name for r in shrunk.run_requests] == ["programme_level"]
     assert shrunk.run_requests[0].tags["coaching/removed"] == "beta"
