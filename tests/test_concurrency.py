@@ -114,13 +114,16 @@ def test_two_builds_at_once_both_succeed_and_the_warehouse_adds_up(env):
     # a third, lone build gives the very same warehouse and reports
     before = reports(env)
     lone = build(env)
-    assert lone.wait(timeout=600) == 0
+    output = lone.communicate(timeout=600)[0]
+    assert lone.returncode == 0, output
     assert warehouse_state(env) == state
     assert reports(env) == before
 
 
 def test_a_build_killed_half_way_loses_nothing_and_the_next_one_completes(env):
-    assert build(env).wait(timeout=600) == 0
+    first = build(env)
+    output = first.communicate(timeout=600)[0]
+    assert first.returncode == 0, output
     state, published = warehouse_state(env), reports(env)
     victim = build(env)
     wait_until_the_run_has_written(env, "survey_responses")  # staging done, analysis about to write
