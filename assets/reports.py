@@ -7,23 +7,20 @@
 - ``report_manifest``: ``manifest.json`` with every artefact's and input's SHA-256 and the code version.
 """
 
-import base64
 import json
 import shutil
 from pathlib import Path
 
-import pandas as pd
 
 from dagster import AssetExecutionContext, AutomationCondition, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from assets.analysis import hypothesis_results, indicators, outcome_scores, sroi
 from assets.staging import activities, coaching_sessions, participants, survey_responses
 from impact.quality.results import programme_year
-from impact.reporting import lessons, overview, report_data, yearly
+from impact.reporting import report_data
 from impact.reporting.data_quality import write_data_quality_page
 from impact.reporting.provenance import code_version, write_manifest
-from impact.reporting.publish import publish
-from impact.reporting.tables import initiative_figures
+from impact.reporting.publish import data_uri, publish
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
@@ -32,7 +29,7 @@ REPORT_DEPS = [hypothesis_results, indicators, sroi, outcome_scores, participant
 
 
 def _preview(png: bytes) -> str:
-    return f"![preview](data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
+    return f"![preview]({data_uri(png)})"
 
 
 def _files_metadata(written: list[Path], root: Path) -> MetadataValue:
@@ -87,6 +84,8 @@ def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, duc
     outcomes, the hypotheses with their verdicts in plain language, attrition, data quality, the
     coaching sessions, SROI where configured, and methods and provenance. PDF and self-contained HTML
     from one template, its tables as CSV and XLSX, its charts as PNG. Disclosure-controlled."""
+    from impact.reporting import yearly  # matplotlib and the templates: loaded where they are used
+
     keys = list(context.partition_keys)
     with duckdb_warehouse.connect(read_only=True) as con:
         data = report_data.load(con)
@@ -118,8 +117,15 @@ def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, duc
     return MaterializeResult(metadata=metadata)
 
 
-def _programme_report(build, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings,
-                      chart: str) -> MaterializeResult:
+def _programme_report(builder: str, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
+                      report_settings: ReportSettings, chart: str) -> MaterializeResult:
+    """Build and publish ``impact.reporting.<builder>`` (imported here: matplotlib and the templates are
+    loaded where they are used, not whenever the code location loads)."""
+    from importlib import import_module
+
+    from impact.reporting.tables import initiative_figures
+
+    build = import_module(f"impact.reporting.{builder}").build
     with duckdb_warehouse.connect(read_only=True) as con:
         data = report_data.load(con)
     language = report_settings.language_for(data.programme["language"])
@@ -147,7 +153,7 @@ def programme_overview(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, 
     """The municipality's overview, ``reports/<year>/programme/``: all initiatives side by side (a
     forest plot of effect sizes with intervals and verdicts, reach by wijk over the ten districts,
     realisation against the targets, response and data quality) with a reading guide. Aggregates only."""
-    return _programme_report(overview.build, files, duckdb_warehouse, report_settings, "forest")
+    return _programme_report("overview", files, duckdb_warehouse, report_settings, "forest")
 
 
 @asset(
@@ -161,7 +167,7 @@ def lessons_learned(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, rep
     """The closing summary, ``reports/<year>/lessons_learned/``, dated at the closing meeting: which
     hypotheses held and why, the data-quality lessons, the coaching log's lessons by theme, a timeline
     of the year and recommendations derived by tested rules from the results."""
-    return _programme_report(lessons.build, files, duckdb_warehouse, report_settings, "timeline")
+    return _programme_report("lessons", files, duckdb_warehouse, report_settings, "timeline")
 
 
 @asset(
@@ -182,13 +188,8 @@ def report_manifest(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> 
         data = report_data.load(con)
     year_folder = files.reports_path / str(data.year)
     removed = _remove_stale_initiative_folders(year_folder, set(data.initiative_ids()))
-    inputs = data.inventory[["source_file", "source_sha256"]]
-    extra = [("programme.yaml", data.programme["source_sha256"])]
-    extra += [(f"{r.initiative_id}/theory_of_change.yaml", r.source_sha256) for r in data.initiatives.itertuples()]
-    extra += [(r.source_file, r.source_sha256) for r in data.drops[data.drops["table_name"] == "coaching_sessions"].itertuples()]
-    inputs = pd.concat([inputs, pd.DataFrame(extra, columns=["source_file", "source_sha256"])], ignore_index=True)
     version = code_version()
-    path = write_manifest(year_folder, data.year, inputs, version)
+    path = write_manifest(year_folder, data.year, data.input_files(), version)
     manifest = json.loads(path.read_text(encoding="utf-8"))
     return MaterializeResult(metadata={
         "manifest": MetadataValue.path(str(path)),

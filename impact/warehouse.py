@@ -223,3 +223,10 @@ def initiatives_present(con: duckdb.DuckDBPyConnection) -> list[str]:
     union = " UNION ".join(f"SELECT DISTINCT initiative_id FROM {t}" for (t,) in tables)
     rows = con.execute(f"SELECT initiative_id FROM ({union}) WHERE initiative_id <> 'all' ORDER BY 1").fetchall()
     return [r[0] for r in rows]
+
+
+def read_if_exists(con: duckdb.DuckDBPyConnection, table: str, sql: str | None = None) -> pd.DataFrame:
+    """``sql`` (default: the whole table) as a frame; an empty frame when the table does not exist yet."""
+    if not table_exists(con, table):
+        return pd.DataFrame()
+    return con.execute(sql or f"SELECT * FROM {table}").df()

@@ -18,37 +18,33 @@ from impact.reporting.files import csv_bytes, write_atomic
 TEMPLATE = "data_quality.html.j2"
 
 
-def _frame(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> pd.DataFrame:
-    return con.execute(sql).df() if warehouse.table_exists(con, table) else pd.DataFrame()
-
-
 def collect(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """Everything the page shows, in a stable order."""
     return {
-        "drops": _frame(con, "staging.drops", """
+        "drops": warehouse.read_if_exists(con, "staging.drops", """
             SELECT initiative_id, count(*) AS drops, sum(raw_rows) AS raw_rows, sum(staged_rows) AS staged_rows,
                    sum(quarantined_rows) AS quarantined_rows, sum(refused::INT) AS refused_drops
             FROM staging.drops GROUP BY ALL ORDER BY initiative_id"""),
-        "checks": _frame(con, "quality.quality_results", """
+        "checks": warehouse.read_if_exists(con, "quality.quality_results", """
             SELECT initiative_id,
                    count(*) FILTER (WHERE outcome = 'passed') AS passed,
                    count(*) FILTER (WHERE outcome = 'warning') AS warnings,
                    count(*) FILTER (WHERE outcome = 'failed') AS failed
             FROM quality.quality_results GROUP BY ALL ORDER BY initiative_id"""),
-        "not_met": _frame(con, "quality.quality_results", """
+        "not_met": warehouse.read_if_exists(con, "quality.quality_results", """
             SELECT initiative_id, table_name, check_name, outcome, description, observed_value, unexpected_count, failing_rows
             FROM quality.quality_results WHERE outcome <> 'passed'
             ORDER BY initiative_id, outcome, table_name, check_name, description"""),
-        "reasons": _frame(con, "staging.quarantine", """
+        "reasons": warehouse.read_if_exists(con, "staging.quarantine", """
             SELECT initiative_id, table_name, rule, count(*) AS entries
             FROM staging.quarantine GROUP BY ALL ORDER BY initiative_id, table_name, entries DESC, rule"""),
-        "quarantine": _frame(con, "staging.quarantine", """
+        "quarantine": warehouse.read_if_exists(con, "staging.quarantine", """
             SELECT initiative_id, table_name, source_file, source_row, "column", rule, message
             FROM staging.quarantine ORDER BY initiative_id, source_file, source_row NULLS FIRST, "column\""""),
-        "notices": _frame(con, "staging.ingest_notices", """
+        "notices": warehouse.read_if_exists(con, "staging.ingest_notices", """
             SELECT initiative_id, table_name, source_file, "column", rule, message
             FROM staging.ingest_notices ORDER BY initiative_id, source_file, "column", rule"""),
-        "results": _frame(con, "quality.quality_results", """
+        "results": warehouse.read_if_exists(con, "quality.quality_results", """
             SELECT * FROM quality.quality_results ORDER BY table_name, check_name, initiative_id, "column", description"""),
     }
 

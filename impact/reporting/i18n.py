@@ -112,10 +112,9 @@ class Translator:
         """A p-value as reports print it: 'p < 0,001', 'p = 0,004', 'p = 0,31'."""
         if _missing(x):
             return "–"
-        x = float(x)
-        if x < 0.001:
-            return "p < " + self.num(0.001, 3)
-        return "p = " + self.num(x, 3 if x < 0.01 else 2)
+        from impact.statistics.attrition import format_p
+
+        return format_p(float(x), "," if self.language == "nl" else ".")
 
     def p_value(self, x) -> str:
         """A p-value for a table column headed 'p': '0,004', '< 0,001'."""

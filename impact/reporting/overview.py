@@ -30,19 +30,20 @@ def wijk_table(figures: dict[str, InitiativeFigures], names: dict[str, str], thr
     """Initiatives × wijken (published cells), with a total row whose cells follow the rule above."""
     wijken = list(WIJKEN) + [UNKNOWN_WIJK]
     rows = []
-    raw = {}
     for i, fig in figures.items():
         w = fig.wijk.set_index("wijk")["participants"]
         rows.append({"initiative": names[i], **{k: w.get(k, np.nan) for k in wijken}})
-        raw[i] = fig.cells
     table = pd.DataFrame(rows, columns=["initiative", *wijken])
+    # the counts before suppression and whether each was hidden, per initiative
+    counts = [(fig.cells.rows_by_id(), fig.cells) for fig in figures.values()]
     totals = {"initiative": "total"}
     for k in wijken:
-        hidden = [c for c in raw.values() if c.hidden(f"wijk.{k}")]
-        hidden_sum = sum(c.rows_by_id()[f"wijk.{k}"] for c in hidden)
-        total = sum(c.rows_by_id()[f"wijk.{k}"] for c in raw.values())
+        cell = f"wijk.{k}"
+        hidden_sum = sum(values[cell] for values, cells in counts if cells.hidden(cell))
+        hidden = sum(1 for _, cells in counts if cells.hidden(cell))
+        total = sum(values[cell] for values, _ in counts)
         ok = total >= threshold or total == 0
-        ok &= not hidden or (len(hidden) >= 2 and hidden_sum >= threshold)
+        ok &= hidden == 0 or (hidden >= 2 and hidden_sum >= threshold)
         totals[k] = float(total) if ok else np.nan
     return pd.concat([table, pd.DataFrame([totals])], ignore_index=True)
 

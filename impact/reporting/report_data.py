@@ -52,6 +52,18 @@ class ReportData:
     def initiative_ids(self) -> list[str]:
         return sorted(self.initiatives["initiative_id"])
 
+    def input_files(self, initiative_id: str | None = None) -> pd.DataFrame:
+        """Every file the year was built from (``source_file``, ``source_sha256``): the drops, the Theories
+        of Change, ``programme.yaml`` and the coaching log; with ``initiative_id``, that initiative's
+        files and the shared ones."""
+        rows = [(r.source_file, r.source_sha256) for r in self.inventory.itertuples()
+                if initiative_id is None or r.initiative_id == initiative_id]
+        rows += [(r.source_file, r.source_sha256) for r in self.initiatives.itertuples()
+                 if initiative_id is None or r.initiative_id == initiative_id]
+        rows += [("programme.yaml", self.programme["source_sha256"])]
+        rows += [(r.source_file, r.source_sha256) for r in self.drops[self.drops["table_name"] == "coaching_sessions"].itertuples()]
+        return pd.DataFrame(rows, columns=["source_file", "source_sha256"]).drop_duplicates("source_file")
+
     def of(self, name: str, initiative_id: str) -> pd.DataFrame:
         frame: pd.DataFrame = getattr(self, name)
         if frame.empty or "initiative_id" not in frame:
@@ -59,14 +71,8 @@ class ReportData:
         return frame[frame["initiative_id"] == initiative_id].reset_index(drop=True)
 
 
-def _read(con: duckdb.DuckDBPyConnection, table: str, sql: str | None = None) -> pd.DataFrame:
-    if not warehouse.table_exists(con, table):
-        return pd.DataFrame()
-    return con.execute(sql or f"SELECT * FROM {table}").df()
-
-
 def _scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _read(con, "marts.outcome_scores", """
+    return warehouse.read_if_exists(con, "marts.outcome_scores", """
         SELECT initiative_id, participant_id, wave, outcome_id, score
         FROM marts.outcome_scores WHERE score IS NOT NULL AND wave IN ('baseline', 'follow_up')""")
 
@@ -138,34 +144,34 @@ def attrition(scores: pd.DataFrame, hypotheses: pd.DataFrame) -> pd.DataFrame:
 def load(con: duckdb.DuckDBPyConnection) -> ReportData:
     """Everything the yearly reports, the overview and the lessons show, in a stable order."""
     settings = con.execute("SELECT * FROM programme.settings").df().iloc[0].to_dict()
-    outcomes = _read(con, "programme.outcomes", "SELECT * FROM programme.outcomes ORDER BY initiative_id, outcome_id")
-    hypotheses = _read(con, "marts.hypothesis_results",
+    outcomes = warehouse.read_if_exists(con, "programme.outcomes", "SELECT * FROM programme.outcomes ORDER BY initiative_id, outcome_id")
+    hypotheses = warehouse.read_if_exists(con, "marts.hypothesis_results",
                        "SELECT * FROM marts.hypothesis_results ORDER BY initiative_id, hypothesis_id")
     scores = _scores(con)
     return ReportData(
         programme=settings,
-        initiatives=_read(con, "programme.initiatives", "SELECT * FROM programme.initiatives ORDER BY initiative_id"),
-        outputs=_read(con, "programme.outputs", "SELECT * FROM programme.outputs ORDER BY initiative_id, output_id"),
+        initiatives=warehouse.read_if_exists(con, "programme.initiatives", "SELECT * FROM programme.initiatives ORDER BY initiative_id"),
+        outputs=warehouse.read_if_exists(con, "programme.outputs", "SELECT * FROM programme.outputs ORDER BY initiative_id, output_id"),
         outcomes=outcomes,
         hypotheses=hypotheses,
-        indicators=_read(con, "marts.indicators", "SELECT * FROM marts.indicators ORDER BY initiative_id, indicator_id, period"),
-        drops=_read(con, "staging.drops", "SELECT * FROM staging.drops ORDER BY initiative_id, source_file"),
-        inventory=_read(con, "staging.drop_inventory", "SELECT * FROM staging.drop_inventory ORDER BY source_file"),
-        quarantine_reasons=_read(con, "staging.quarantine", """
+        indicators=warehouse.read_if_exists(con, "marts.indicators", "SELECT * FROM marts.indicators ORDER BY initiative_id, indicator_id, period"),
+        drops=warehouse.read_if_exists(con, "staging.drops", "SELECT * FROM staging.drops ORDER BY initiative_id, source_file"),
+        inventory=warehouse.read_if_exists(con, "staging.drop_inventory", "SELECT * FROM staging.drop_inventory ORDER BY source_file"),
+        quarantine_reasons=warehouse.read_if_exists(con, "staging.quarantine", """
             SELECT initiative_id, table_name, rule, count(*) AS entries
             FROM staging.quarantine GROUP BY ALL ORDER BY initiative_id, entries DESC, table_name, rule"""),
-        warnings=_read(con, "quality.quality_results", """
+        warnings=warehouse.read_if_exists(con, "quality.quality_results", """
             SELECT initiative_id, table_name, check_name, severity, outcome, "column", description, observed_value, unexpected_count
             FROM quality.quality_results WHERE outcome <> 'passed'
             ORDER BY initiative_id, outcome, table_name, check_name, description"""),
-        sessions=_read(con, "staging.coaching_sessions", """
+        sessions=warehouse.read_if_exists(con, "staging.coaching_sessions", """
             SELECT initiative_id, kind, session_no, date, theme, topics, lessons, actions
             FROM staging.coaching_sessions ORDER BY date, initiative_id, session_no"""),
         distributions=distributions(scores),
         changes=changes(scores, outcomes),
         attrition=attrition(scores, hypotheses) if not hypotheses.empty else pd.DataFrame(),
-        sroi_outcomes=_read(con, "marts.sroi_outcomes", "SELECT * FROM marts.sroi_outcomes ORDER BY initiative_id, outcome_id"),
-        sroi_summary=_read(con, "marts.sroi", "SELECT * FROM marts.sroi ORDER BY initiative_id"),
-        sroi_sensitivity=_read(con, "marts.sroi_sensitivity",
+        sroi_outcomes=warehouse.read_if_exists(con, "marts.sroi_outcomes", "SELECT * FROM marts.sroi_outcomes ORDER BY initiative_id, outcome_id"),
+        sroi_summary=warehouse.read_if_exists(con, "marts.sroi", "SELECT * FROM marts.sroi ORDER BY initiative_id"),
+        sroi_sensitivity=warehouse.read_if_exists(con, "marts.sroi_sensitivity",
                                "SELECT * FROM marts.sroi_sensitivity ORDER BY initiative_id, outcome_id, assumption"),
     )

@@ -218,9 +218,7 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
 
     # 10 methods and provenance
     s_m = doc.section("methods")
-    inputs = data.inventory[data.inventory["initiative_id"] == initiative_id]
-    input_rows = [[r.source_file, r.source_sha256] for r in inputs.itertuples()]
-    input_rows += [[f, sha] for f, sha in _shared_inputs(data)]
+    input_rows = data.input_files(initiative_id).values.tolist()
     ctx["methods"] = {
         "section": s_m,
         "instruments": doc.table("instruments", tr.t("methods.instruments_caption"),
@@ -266,12 +264,6 @@ def _found(w, tr: Translator, labels: dict[str, str]) -> str:
             parts.append(w.observed_value)
     return "; ".join(parts) or "–"
 
-
-def _shared_inputs(data: ReportData) -> list[tuple[str, str]]:
-    out = [("programme.yaml", data.programme["source_sha256"])]
-    coaching = data.drops[data.drops["table_name"] == "coaching_sessions"]
-    out += [(r.source_file, r.source_sha256) for r in coaching.itertuples()]
-    return out
 
 
 def _sroi_context(doc: Document, fig: InitiativeFigures, data: ReportData, tr: Translator, outcomes: pd.DataFrame) -> dict:
