@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
+import logging
 import os
 import re
 import struct
@@ -27,6 +29,7 @@ import pandas as pd  # noqa: E402
 import pypdf  # noqa: E402
 import pytest  # noqa: E402
 
+from impact.reporting import typeface  # noqa: E402
 from impact.reporting.render import (  # noqa: E402
     PdfRenderError, ZIP_EPOCH, pdf_bytes, png_bytes, sha256_bytes, xlsx_bytes,
 )
@@ -38,7 +41,7 @@ PDF_ARGS = dict(title="Impactrapportage 2018 – coaching", author="Gemeente Utr
 # Two pages: the second section starts on a new page.
 HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ignored</title>
 <meta name="dcterms.created" content="2001-02-03">
-<style>html { font-family: "DejaVu Sans", sans-serif } h1 { break-before: page }
+<style>html { font-family: "Report Sans", sans-serif } h1 { break-before: page }
 @page { size: A4; @bottom-right { content: "Pagina " counter(page) " van " counter(pages) } }</style></head>
 <body><h1>Inleiding</h1><p>De coëfficiënt bleef gelijk; naïeve schatting: € 12,50 per deelnemer.</p>
 <h1>Resultaten</h1><p>Tweede pagina.</p></body></html>"""
@@ -118,6 +121,100 @@ def test_pdf_embeds_a_data_uri_image():
     data = pdf_bytes(f'<p>Figuur</p><img src="{uri}">', **PDF_ARGS)
     page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
     assert len(page.images) == 1
+
+
+def _embedded_fonts(pdf: bytes) -> dict[str, bytes]:
+    """Base font name -> the font file embedded in the PDF, over every page."""
+    fonts = {}
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            fonts[str(font["/BaseFont"])] = descriptor["/FontFile2"].get_object().get_data()
+    return fonts
+
+
+def test_pdf_embeds_the_packaged_faces_whole_and_no_other_font(pdf):
+    """No subsetter touched them and fontconfig chose nothing: the bytes are the packaged files'."""
+    packaged = {sha256_bytes(typeface.face_bytes(face.file)): face.file for face in typeface.FACES}
+    embedded = {name.split("+", 1)[1]: packaged.get(sha256_bytes(data), "another font")
+                for name, data in _embedded_fonts(pdf).items()}
+    assert embedded == {"Report-Sans": "DejaVuSans.ttf", "Report-Sans-Bold": "DejaVuSans-Bold.ttf"}
+
+
+def test_pdf_bytes_do_not_depend_on_harfbuzz_subset(pdf, monkeypatch):
+    """A machine without the library (WeasyPrint then subsets with fontTools) writes the same PDF."""
+    import weasyprint.pdf.fonts
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    assert pdf_bytes(HTML, **PDF_ARGS) == pdf
+
+
+def _one_glyph_font_uri(character: str) -> str:
+    """A font holding just ``character``, cut from matplotlib's full DejaVu Sans, as a data URI."""
+    import base64
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(typeface.matplotlib_fonts_folder() / "DejaVuSans.ttf", recalcTimestamp=False)
+    subsetter = subset.Subsetter(subset.Options(recalc_timestamp=False))
+    subsetter.populate(text=character)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return "data:font/ttf;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def test_a_character_outside_the_report_font_subsets_with_fonttools_at_a_pinned_clock(monkeypatch, caplog):
+    """The path a machine without HarfBuzz-Subset takes, at two clock times an hour apart: the same bytes.
+
+    fontTools writes "now" into each font it saves (head.modified) unless SOURCE_DATE_EPOCH is
+    set; pdf_bytes pins it to ``created``. Without the pin the two PDFs differ, which shows
+    the clock does reach the bytes here.
+    """
+    import fontTools.misc.timeTools
+    import weasyprint.pdf.fonts
+
+    from impact.reporting import render
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)  # force the fontTools path
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    html = (f'<style>@font-face {{ font-family: Extra; src: url("{_one_glyph_font_uri("Ж")}") }}'
+            'p { font-family: "Report Sans" } span { font-family: Extra }</style>'
+            '<p>Naam van de activiteit: <span>Ж</span></p>')
+
+    def at(clock: float, pinned: bool = True) -> bytes:
+        monkeypatch.setattr(fontTools.misc.timeTools, "time", types.SimpleNamespace(time=lambda: clock))
+        if not pinned:
+            monkeypatch.setattr(render, "_font_clock", lambda created: contextlib.nullcontext())
+        return pdf_bytes(html, **PDF_ARGS)
+
+    with caplog.at_level(logging.WARNING):
+        first, second = at(1_700_000_000.0), at(1_700_003_600.0)
+    assert first == second
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # restored afterwards
+    assert "Using fontTools instead of HarfBuzz-Subset" in caplog.text
+    assert ("characters drawn with a font of this machine, not the report font ('Ж' from 'Extra'); "
+            "this PDF may differ on a machine with other fonts") in caplog.text
+    assert "Naam van de activiteit: Ж" in pypdf.PdfReader(io.BytesIO(first)).pages[0].extract_text()
+    assert {name.split("+", 1)[1] for name in _embedded_fonts(first)} == {"Report-Sans", "Extra"}
+    assert at(1_700_000_000.0, pinned=False) != at(1_700_003_600.0, pinned=False)
+
+
+def test_the_packaged_fonts_are_what_the_build_script_makes():
+    """impact/reporting/fonts/ holds exactly what scripts/build_report_fonts.py writes, and the licence."""
+    built = typeface.build_faces(typeface.matplotlib_fonts_folder())
+    assert sorted(built) == sorted(face.file for face in typeface.FACES)
+    for name, data in built.items():
+        assert sha256_bytes(data) == sha256_bytes(typeface.face_bytes(name)), name
+    licence = (typeface.fonts_folder() / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("Fonts are (c) Bitstream (see below). DejaVu changes are in public domain.")
+
+
+def test_the_report_stylesheet_asks_for_the_packaged_family():
+    css = (REPO / "impact" / "reporting" / "templates" / "report.css").read_text(encoding="utf-8")
+    assert f'html {{ font-family: "{typeface.FAMILY}", ' in css
 
 
 def _figure():

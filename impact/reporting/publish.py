@@ -14,7 +14,6 @@ import base64
 import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -45,33 +44,6 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-FONT_FILES = {("normal", "normal"): "DejaVuSans.ttf", ("bold", "normal"): "DejaVuSans-Bold.ttf",
-              ("normal", "italic"): "DejaVuSans-Oblique.ttf"}
-
-
-@lru_cache(maxsize=1)
-def embedded_fonts_css() -> str:
-    """``@font-face`` rules carrying the DejaVu Sans files that matplotlib ships, as data URIs.
-
-    The PDF then holds the same glyphs on every machine, whatever fonts the system has (the
-    charts use the same files), which keeps its bytes the same from one machine to the next.
-    """
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    rules = []
-    for (weight, style), name in FONT_FILES.items():
-        data = base64.b64encode((folder / name).read_bytes()).decode("ascii")
-        rules.append(f'@font-face {{ font-family: "DejaVu Sans"; font-weight: {weight}; font-style: {style}; '
-                     f'src: url(data:font/ttf;base64,{data}); }}')
-    return "\n".join(rules)
-
-
-def with_embedded_fonts(html: str) -> str:
-    """The html as the PDF renderer gets it: the same page, with the fonts carried inside."""
-    return html.replace("</style>", embedded_fonts_css() + "\n</style>", 1)
-
-
 @dataclass
 class Report:
     """One rendered report before it is written."""
@@ -90,7 +62,7 @@ class Report:
         """Relative path -> bytes of every file of the report."""
         out = {
             f"{self.stem}.html": self.html.encode("utf-8"),
-            f"{self.stem}.pdf": pdf_bytes(with_embedded_fonts(self.html), title=self.title, author=AUTHOR, created=self.created,
+            f"{self.stem}.pdf": pdf_bytes(self.html, title=self.title, author=AUTHOR, created=self.created,
                                           language=self.language),
         }
         for name, png in self.charts.items():

@@ -5,17 +5,19 @@ any working directory, at any time. Nothing here reads the clock: every date wri
 file is the ``created`` date the caller passes (the coaching year's reporting date, say).
 
 What the bytes still depend on besides the arguments: the pinned library versions
-(requirements.lock), zlib, and for PDFs the fonts installed on the machine (fontconfig picks
-them), so pin fonts in the templates' CSS to ones every machine has.
+(requirements.lock), zlib, and for PDFs the system's Pango and HarfBuzz (text shaping). The
+PDF's fonts are the packaged ones (:mod:`impact.reporting.typeface`), embedded whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import io
 import logging
 import math
+import os
 import threading
 import zipfile
 from typing import TYPE_CHECKING
@@ -23,12 +25,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from impact.privacy import neutralise_formulas
+from impact.reporting import typeface
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 #: Written as the creator / last editor of the workbooks.
 GENERATOR = "utrecht-impact-coaching"
+
+_LOG = logging.getLogger(__name__)
 
 #: The date and time every ZIP entry of an XLSX file gets (the earliest a ZIP can hold).
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -63,15 +68,67 @@ class _Errors(logging.Handler):
             self.messages.append(record.getMessage())
 
 
+def _fetcher(protocols: tuple[str, ...]):
+    """WeasyPrint's URL fetcher limited to ``protocols``, serving the packaged report fonts too."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ReportFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme, _, file = url.partition(":")
+            if scheme == typeface.URL_SCHEME:
+                return URLFetcherResponse(url, body=typeface.face_bytes(file), headers={"Content-Type": "font/ttf"})
+            return super().fetch(url, headers)
+
+    return ReportFetcher(allowed_protocols=protocols)
+
+
+#: Serialises what :func:`pdf_bytes` does with the process environment (``SOURCE_DATE_EPOCH``).
+_FONT_CLOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _font_clock(created: datetime.date):
+    """fontTools writes "now" into every font it saves, unless SOURCE_DATE_EPOCH says otherwise."""
+    epoch = datetime.datetime(created.year, created.month, created.day, tzinfo=datetime.timezone.utc).timestamp()
+    with _FONT_CLOCK:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def _foreign_fonts(document) -> dict[str, str]:
+    """Fonts the document drew with that are not the packaged faces: family -> the characters drawn."""
+    ours = typeface.face_digests()
+    foreign: dict[str, set[str]] = {}
+    for font in document.fonts.values():
+        if hashlib.sha256(font.file_content).hexdigest() not in ours:
+            foreign.setdefault(font.family, set()).update(font.to_unicode.values())
+    return {family: "".join(sorted(chars)) for family, chars in sorted(foreign.items())}
+
+
 def pdf_bytes(html: str, *, title: str, author: str, created: datetime.date, language: str,
               base_url: str | None = None) -> bytes:
-    """Render ``html`` to PDF with WeasyPrint, with fixed metadata and identifier.
+    """Render ``html`` to PDF with WeasyPrint, with fixed metadata, identifier and fonts.
 
     The document information is set here, whatever the html's ``<title>``/``<meta>`` say:
     ``/Title``, ``/Author``, ``/CreationDate`` and ``/ModDate`` (``created`` at midnight UTC,
     ``D:YYYYMMDD000000Z``) and the catalog's ``/Lang``. The trailer's ``/ID`` is derived from
     a SHA-256 of the html and that metadata (WeasyPrint otherwise writes none; pydyf adds an
     MD5 of the content as the second half). ``/Producer`` is ``WeasyPrint <pinned version>``.
+
+    Fonts: the packaged report faces are declared as ``@font-face`` of the family
+    :data:`impact.reporting.typeface.FAMILY` (the html's stylesheet asks for it) and embedded
+    whole, as packaged: no subsetter runs, so neither HarfBuzz-Subset nor fontconfig's choice
+    changes the bytes. When the page draws a character from another font (one the packaged
+    faces lack, or a family the html asks for itself), the fonts are subset instead, with
+    fontTools' clock pinned to ``created``, and a warning names the characters: that PDF
+    still comes out the same on this machine, but may differ on one with other fonts.
 
     With ``base_url=None`` (the default) the page may only use ``data:`` URIs, so the result
     cannot depend on the working directory, the checkout path or the network. With a
@@ -82,15 +139,17 @@ def pdf_bytes(html: str, *, title: str, author: str, created: datetime.date, lan
     unreadable image, a refused URL) instead of silently leaving it out.
     """
     import weasyprint
-    from weasyprint.urls import URLFetcher
+    from weasyprint.text.fonts import FontConfiguration
 
-    protocols = ("data",) if base_url is None else ("data", "file")
-    fetcher = URLFetcher(allowed_protocols=protocols)
+    fetcher = _fetcher(("data",) if base_url is None else ("data", "file"))
     errors = _Errors()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(errors)
     try:
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+        font_config = FontConfiguration()
+        faces = weasyprint.CSS(string=typeface.font_face_css(), url_fetcher=fetcher, font_config=font_config)
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=font_config, stylesheets=[faces])
         stamp = f"{created.isoformat()}T00:00:00Z"
         metadata = document.metadata
         metadata.title = title
@@ -99,11 +158,20 @@ def pdf_bytes(html: str, *, title: str, author: str, created: datetime.date, lan
         metadata.modified = stamp
         metadata.lang = language
         identity = "\x00".join((html, title, author, stamp, language))
-        data = document.write_pdf(pdf_identifier=sha256_bytes(identity.encode("utf-8"))[:32])
+        identifier = sha256_bytes(identity.encode("utf-8"))[:32]
+        with _font_clock(created):
+            data = document.write_pdf(pdf_identifier=identifier, full_fonts=True)
+            foreign = _foreign_fonts(document)
+            if foreign:
+                data = document.write_pdf(pdf_identifier=identifier)
     finally:
         logger.removeHandler(errors)
     if errors.messages:
         raise PdfRenderError("; ".join(errors.messages))
+    if foreign:
+        drawn = "; ".join(f"{chars!r} from {family!r}" for family, chars in foreign.items())
+        _LOG.warning("%r: characters drawn with a font of this machine, not the report font (%s); this PDF "
+                     "may differ on a machine with other fonts", title, drawn)
     return data
 
 
