@@ -236,11 +236,20 @@ CASES: list[Case] = [
          csv_bytes(A, "2018-03-01,Wandeling c23,-3,,,", "2018-03-08,Wandeling c23,0,,,"),
          (at(1, "attendees", f"'-3' is not allowed; expected {ATTENDEES}"),),
          (2, 1, 1)),
+    # the column shows no decimal mark (1250 has none), so 1.250 may be 1250 or 1,25
     Case("c24_ambiguous_thousands", "activities",
-         csv_bytes(A_NL, "01-03-2018;Buurtmaaltijd c24;40;4;12;1.250", "08-03-2018;Buurtmaaltijd c24;38;4;12;1.250,00"),
+         csv_bytes(A_NL, "01-03-2018;Buurtmaaltijd c24;40;4;12;1.250", "08-03-2018;Buurtmaaltijd c24;38;4;12;1250"),
          (at(1, "cost_eur", "'1.250' is ambiguous: it could mean 1250 or 1,25; write 1250 without a separator, "
                             "or 1,25 with a decimal comma"),),
          (2, 1, 1), stored=(("cost_eur", (1250.0,)),)),
+    # 3.5 and 3,5 in one column: it shows both decimal marks, so 1.250 stays ambiguous
+    Case("c63_both_decimal_marks_in_one_column", "activities",
+         csv_bytes(A_NL, "01-03-2018;Repaircafé c63;9;2;3.5;", "08-03-2018;Repaircafé c63;11;2;3,5;",
+                   "15-03-2018;Repaircafé c63;10;2;1.250;"),
+         (at(3, "volunteer_hours", "'1.250' is ambiguous: it could mean 1250 or 1,25, and this column writes decimals "
+                                   "both with a point ('3.5') and with a comma ('3,5'); write 1250 without a separator, "
+                                   "or 1,25 with a decimal comma"),),
+         (3, 2, 1), stored=(("volunteer_hours", (3.5, 3.5)),)),
     Case("c25_email_in_description", "activities",
          csv_bytes(A, "2018-03-01,Aanmelden via ria@example.nl of 06-12345678 (c25),12,,,"),
          ("{f}: column 'activity': an e-mail address, phone number or BSN was removed from 1 row(s)",),
@@ -304,6 +313,11 @@ CASES: list[Case] = [
          csv_bytes(S + ",contact", "C36-1,baseline,2018-03-01,11", "C36-2,baseline,2018-03-01,\"7,5\""),
          (at(1, "contact", "'11' is not allowed; expected a number from 0 to 10 (punten)"),),
          (2, 1, 1), stored=(("contact", (7.5,)),)),
+    Case("c64_ambiguous_custom_outcome_answer", "survey",
+         csv_bytes(S + ",contact", "C64-1,baseline,2018-03-01,1.250", "C64-2,baseline,2018-03-01,7"),
+         (at(1, "contact", "'1.250' is ambiguous: it could mean 1250 or 1,25; write 1250 without a separator, "
+                           "or 1,25 with a decimal comma"),),
+         (2, 1, 1), stored=(("contact", (7.0,)),)),
     Case("c37_unknown_wave", "survey",
          csv_bytes(S + ",contact", "C37-1,tussenmeting,2018-06-01,5", "C37-2,baseline,2018-03-01,4"),
          (at(1, "wave", "'tussenmeting' is not allowed; expected baseline or follow_up"),),

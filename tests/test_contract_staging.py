@@ -218,3 +218,83 @@ def test_participant_codes_are_one_spelling(tmp_path):
     batch = stage_drops("participants", {"demo": [drop]}, {"demo": ContractContext()}, b"k")
     # a spreadsheet turns 007 into 7: one person, registered twice -> kept once
     assert len(batch.staged) == 1 and batch.quarantine["rule"].tolist() == ["duplicate"]
+
+
+def _adds_up(batch) -> list[list]:
+    """raw = staged + quarantined for every drop, against the staged and quarantine tables themselves."""
+    for d in batch.drops.itertuples():
+        assert d.raw_rows == d.staged_rows + d.quarantined_rows == (
+            int((batch.staged["source_file"] == d.source_file).sum())
+            + batch.quarantine.loc[batch.quarantine["source_file"] == d.source_file, "source_row"].nunique()
+        ), d.source_file
+    return batch.drops[["source_file", "raw_rows", "staged_rows", "quarantined_rows"]].values.tolist()
+
+
+AMBIGUOUS_1250 = "'1.250' is ambiguous: it could mean 1250 or 1,25; write 1250 without a separator, or 1,25 with a decimal comma"
+
+
+def test_the_decimal_mark_is_decided_per_column_and_file(tmp_path):
+    dutch = _drop(tmp_path, "activities_nl.csv",
+                  "date;activity;attendees;volunteer_hours;cost_eur\n"
+                  "01-03-2018;Maaltijd;40;3,5;1.234,50\n08-03-2018;Maaltijd;38;2;1.250\n", "activities")
+    english = _drop(tmp_path, "activities_en.csv",
+                    "date,activity,attendees,volunteer_hours,cost_eur\n"
+                    '2018-03-15,Dinner,40,3.5,"1,234.50"\n2018-03-22,Dinner,38,2,"1,250"\n', "activities")
+    lone = _drop(tmp_path, "activities_lone.csv",  # nothing in the column shows the decimal mark
+                 "date;activity;attendees;cost_eur\n01-04-2018;Lunch;12;1.250\n08-04-2018;Lunch;1.250;80\n", "activities")
+    mixed = _drop(tmp_path, "activities_mixed.csv",  # 3.5 and 3,5: the column shows both marks
+                  "date;activity;attendees;volunteer_hours\n"
+                  "01-05-2018;Repair;9;3.5\n08-05-2018;Repair;11;3,5\n15-05-2018;Repair;10;1.250\n22-05-2018;Repair;8;0,878\n",
+                  "activities")
+    batch = stage_drops("activities", {"demo": [dutch, english, lone, mixed]}, {"demo": ContractContext()}, b"k")
+    assert _adds_up(batch) == [
+        ["demo/activities_nl.csv", 2, 2, 0],
+        ["demo/activities_en.csv", 2, 2, 0],
+        ["demo/activities_lone.csv", 2, 0, 2],
+        ["demo/activities_mixed.csv", 4, 3, 1],
+    ]
+    staged = batch.staged.set_index(["source_file", "source_row"])
+    assert staged.loc["demo/activities_nl.csv", "cost_eur"].tolist() == [1234.5, 1250.0]
+    assert staged.loc["demo/activities_en.csv", "cost_eur"].tolist() == [1234.5, 1250.0]
+    assert staged.loc["demo/activities_mixed.csv", "volunteer_hours"].tolist() == [3.5, 3.5, 0.878]
+    assert batch.quarantine[["source_row", "column", "rule", "message"]].values.tolist() == [
+        [1, "cost_eur", "number", f"demo/activities_lone.csv, row 1, column 'cost_eur': {AMBIGUOUS_1250}"],
+        [2, "attendees", "whole_number", f"demo/activities_lone.csv, row 2, column 'attendees': {AMBIGUOUS_1250}"],
+        [3, "volunteer_hours", "number",
+         "demo/activities_mixed.csv, row 3, column 'volunteer_hours': '1.250' is ambiguous: it could mean 1250 or 1,25, "
+         "and this column writes decimals both with a point ('3.5') and with a comma ('3,5'); write 1250 without a "
+         "separator, or 1,25 with a decimal comma"],
+    ]
+
+
+def test_a_custom_outcome_column_of_three_decimal_scores_is_staged_whole(tmp_path):
+    hamilton = CustomOutcome("hamilton", "numeric", 0, 10)
+    scores = ("1.83", "0.878", "0.5", "0.647", "1.62", "0.598")
+    text = "participant_id,wave,responded_on,hamilton\n" + "".join(
+        f"H{i},baseline,2018-03-01,{v}\n" for i, v in enumerate(scores, start=1))
+    lone = _drop(tmp_path, "survey_b.csv", "participant_id,wave,responded_on,hamilton\nH7,baseline,2018-03-01,1.250\n"
+                 "H8,baseline,2018-03-01,7\n", "survey")
+    batch = stage_drops("survey", {"demo": [_drop(tmp_path, "survey_a.csv", text, "survey"), lone]},
+                        {"demo": ContractContext(custom_outcomes=(hamilton,))}, b"k")
+    assert _adds_up(batch) == [["demo/survey_a.csv", 6, 6, 0], ["demo/survey_b.csv", 2, 1, 1]]
+    assert batch.staged["hamilton"].tolist() == [1.83, 0.878, 0.5, 0.647, 1.62, 0.598, 7.0]
+    # an answer column names the ambiguity too, not "is not an answer"
+    assert batch.quarantine[["rule", "message"]].values.tolist() == [
+        ["answer", f"demo/survey_b.csv, row 1, column 'hamilton': {AMBIGUOUS_1250}"]
+    ]
+
+
+def test_workbook_numbers_in_an_answer_column_need_no_parsing_and_decide_nothing(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["participant_id", "wave", "responded_on", "hamilton"])
+    ws.append(["H1", "baseline", "2018-03-01", 1.875])  # a number cell: no evidence, and no ambiguity either
+    ws.append(["H2", "baseline", "2018-03-01", "1.250"])  # text: still ambiguous
+    path = tmp_path / "survey_c.xlsx"
+    wb.save(path)
+    drop = Drop("demo", "survey", path, "demo/survey_c.xlsx", hashlib.sha256(path.read_bytes()).hexdigest())
+    result = stage_file(drop, ContractContext(custom_outcomes=(CustomOutcome("hamilton", "numeric", 0, 10),)))
+    assert result.staged["hamilton"].tolist() == [1.875]
+    assert result.quarantine["message"].tolist() == [f"demo/survey_c.xlsx, row 2, column 'hamilton': {AMBIGUOUS_1250}"]

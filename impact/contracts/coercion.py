@@ -2,13 +2,16 @@
 
 Each function takes a Series of text and returns ``(values, failed)``:
 the typed values (null where the cell was empty or failed) and a boolean mask
-of cells that held something that could not be read. Nothing is guessed:
-``ca. 20`` is not 20, ``2018-02-30`` is not a date.
+of cells that held something that could not be read (``read_numbers`` returns
+them in a ``Numbers``, with the cells that are ambiguous). Nothing is guessed:
+``ca. 20`` is not 20, ``2018-02-30`` is not a date, and ``1.250`` is 1250 only
+in a column that shows the comma is its decimal mark.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -16,11 +19,19 @@ from impact.instruments.registry import fold
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _DUTCH_DATE = re.compile(r"^\d{1,2}[-/]\d{1,2}[-/]\d{4}$")
+# How a number is written (spaces taken out). ``.`` and ``,`` are each a decimal mark or a thousands
+# separator; which one is read from the cell itself where it can be, else from its column (``read_numbers``).
+_HEAD = r"[+-]?[1-9]\d{0,2}"  # the digits before the first thousands separator
 _INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL_POINT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d*)?$")
-# 1.250 or 1,250: a thousands separator or a decimal separator? Refused, not guessed.
-_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}[.,]\d{3}$")
+# one mark that cannot be a thousands separator: 3.5, 0.878, .5, 12.75, 1250.000, 12.
+_POINT_DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
+_COMMA_DECIMAL = re.compile(r"^[+-]?(\d+,\d*|,\d+)$")
+# thousands separators, shown by repetition or by the other mark after them: 1.250.000, 1.234,50
+_POINT_THOUSANDS = re.compile(rf"^{_HEAD}((\.\d{{3}}){{2,}}|(\.\d{{3}})+,\d*)$")
+_COMMA_THOUSANDS = re.compile(rf"^{_HEAD}((,\d{{3}}){{2,}}|(,\d{{3}})+\.\d*)$")
+# 1.250 or 1,250: a thousands separator or a decimal mark? Only the column can tell (0.878 is always a decimal).
+_AMBIGUOUS_POINT = re.compile(rf"^{_HEAD}\.\d{{3}}$")
+_AMBIGUOUS_COMMA = re.compile(rf"^{_HEAD},\d{{3}}$")
 
 
 def _as_text(value: object) -> str:
@@ -63,37 +74,73 @@ def looks_like_date(raw: pd.Series) -> pd.Series:
     return text.str.match(_ISO_DATE) | text.str.match(_DUTCH_DATE)
 
 
-def to_integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers; ``12,0`` and ``12.0`` are accepted as 12, ``12,5`` is not whole."""
-    decimals, failed = to_decimals(raw)
-    whole = decimals.notna() & (decimals == decimals.round())
-    failed = failed | (decimals.notna() & ~whole)
-    values = decimals.where(whole).round().astype("Int64")
-    return values, failed
+@dataclass(frozen=True)
+class Numbers:
+    """A column read as numbers, and why cells failed where a number's marks could not be read.
+
+    ``ambiguous`` marks the failed cells written like ``1.250`` or ``1,250`` that the column could
+    not decide; ``mixed`` holds, when the column writes decimals both ways, one cell of each
+    (the one with a decimal point first).
+    """
+
+    values: pd.Series
+    failed: pd.Series
+    ambiguous: pd.Series
+    decimal_mark: str | None  # "." or "," as the column shows it; None without evidence or with both
+    mixed: tuple[str, str] | None = None
 
 
-def to_decimals(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers with a decimal point (``3.5``) or a Dutch decimal comma (``3,5``, ``1.234,50``).
+def read_numbers(raw: pd.Series, whole: bool = False) -> Numbers:
+    """Numbers with a decimal point (``3.5``, ``1,234.50``) or a decimal comma (``3,5``, ``1.234,50``).
 
-    ``1.250`` and ``1,250`` are refused as ambiguous (1250 or 1.25?), unless a
-    workbook stored the cell as a number.
+    ``raw`` is one column of one file. Its decimal mark is decided by the cells that show it:
+    ``3.5``, ``0.878``, ``1,234.50`` and ``1,250,000`` show a decimal point; ``3,5``, ``1.234,50``
+    and ``1.250.000`` a decimal comma. A value starting with ``0.`` or ``0,`` (or ``.5``) is always a
+    decimal. A cell like ``1.250`` or ``1,250`` (1250 or 1.25?) is read with the column's decimal
+    mark, and refused as ambiguous when the column shows none, or both. Cells a workbook stored as
+    numbers need no parsing and are no evidence. With ``whole``, a value must be a whole number
+    (``12,0`` is 12, ``12,5`` fails).
     """
     numeric = _workbook_numbers(raw)
     text = clean_text(raw.where(~numeric))
     present = text.notna()
     t = text.where(present, "").str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
-    ambiguous = t.str.match(_AMBIGUOUS)
-    point = ~ambiguous & t.str.match(_DECIMAL_POINT)
-    comma = ~ambiguous & ~point & t.str.match(_DECIMAL_COMMA)
-    normal = t.where(~comma, t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    values = pd.to_numeric(normal.where(point | comma), errors="coerce").astype("float64")
+    ambiguous_point = t.str.match(_AMBIGUOUS_POINT)
+    ambiguous_comma = t.str.match(_AMBIGUOUS_COMMA)
+    ambiguous = ambiguous_point | ambiguous_comma
+    shows_point = (~ambiguous & t.str.match(_POINT_DECIMAL)) | t.str.match(_COMMA_THOUSANDS)
+    shows_comma = (~ambiguous & t.str.match(_COMMA_DECIMAL)) | t.str.match(_POINT_THOUSANDS)
+    mixed = None
+    if shows_point.any() and shows_comma.any():
+        mark = None
+        mixed = (str(text[shows_point].iloc[0]), str(text[shows_comma].iloc[0]))
+    else:
+        mark = "." if shows_point.any() else "," if shows_comma.any() else None
+    point = shows_point | (ambiguous & (mark == "."))
+    comma = shows_comma | (ambiguous & (mark == ","))
+    plain = t.str.match(_INTEGER)
+    normal = t.where(~point, t.str.replace(",", "", regex=False))
+    normal = normal.where(~comma, t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    values = pd.to_numeric(normal.where(point | comma | plain), errors="coerce").astype("float64")
     values = values.where(~numeric, pd.to_numeric(raw.where(numeric), errors="coerce").astype("float64"))
     failed = present & values.isna()
-    return values, failed
+    if whole:
+        fraction = values.notna() & (values != values.round())
+        failed = failed | fraction
+        values = values.where(~fraction)
+    return Numbers(values, failed, ambiguous & ~point & ~comma & present, mark, mixed)
 
 
-def is_ambiguous_number(raw: pd.Series) -> pd.Series:
-    return clean_text(raw).where(lambda s: s.notna(), "").str.replace(" ", "", regex=False).str.match(_AMBIGUOUS)
+def to_integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers, read like ``read_numbers``; ``12,0`` and ``12.0`` are 12, ``12,5`` is not whole."""
+    numbers = read_numbers(raw, whole=True)
+    return numbers.values.round().astype("Int64"), numbers.failed
+
+
+def to_decimals(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers, read like ``read_numbers``: typed values (null where empty or failed) and the failed cells."""
+    numbers = read_numbers(raw)
+    return numbers.values, numbers.failed
 
 
 def to_category(raw: pd.Series, allowed: tuple[str, ...], aliases: dict[str, str] | None = None) -> pd.Series:

@@ -270,15 +270,11 @@ def _coerce(source: pd.Series, name: str, column: pa.Column) -> tuple[pd.Series,
         return values, failed, "date", message
     if dtype == "Int64" or dtype.startswith("float"):
         whole = dtype == "Int64"
-        values, failed = coercion.to_integers(source) if whole else coercion.to_decimals(source)
+        numbers = coercion.read_numbers(source, whole=whole)
+        values = numbers.values.round().astype("Int64") if whole else numbers.values
         what = "a whole number" if whole else "a number"
-        bad = source[failed]
-        ambiguous = coercion.is_ambiguous_number(bad)
-        message = pd.Series(
-            [_ambiguity(v) if amb else f"{shown(v)!r} is not {what}; expected {expected}" for v, amb in zip(bad, ambiguous)],
-            index=bad.index, dtype="object",
-        )
-        return values, failed, "whole_number" if whole else "number", message
+        message = _number_messages(source, numbers, lambda v: f"{shown(v)!r} is not {what}; expected {expected}")
+        return values, numbers.failed, "whole_number" if whole else "number", message
     text = coercion.clean_text(source)
     if name in PSEUDONYMISED_COLUMNS:
         text = privacy.normalise_codes(text)  # DB-007, db-007 and 007/7 are one participant each
@@ -293,11 +289,25 @@ def _excel_serial(value: object) -> bool:
     return text.isdigit() and 32874 <= int(text) < 73051
 
 
-def _ambiguity(value: object) -> str:
+def _number_messages(source: pd.Series, numbers: coercion.Numbers, otherwise) -> pd.Series:
+    """Messages for the cells that failed only (a large file stays fast): ambiguous, or ``otherwise(value)``."""
+    bad = source[numbers.failed]
+    ambiguous = numbers.ambiguous[numbers.failed]
+    return pd.Series(
+        [_ambiguity(v, numbers.mixed) if amb else otherwise(v) for v, amb in zip(bad, ambiguous)],
+        index=bad.index, dtype="object",
+    )
+
+
+def _ambiguity(value: object, mixed: tuple[str, str] | None = None) -> str:
+    """``1.250`` (or ``1,250``) where the column does not show which mark is the decimal mark."""
     text = str(value).strip()
-    thousands = text.replace(".", "").replace(",", "")
-    decimal = f"{float(text.replace('.', ',').replace(',', '.')):g}".replace(".", ",")
-    return (f"{text!r} is ambiguous: it could mean {thousands} or {decimal}; write {thousands} without a separator, "
+    compact = text.replace(" ", "").replace("\u00a0", "")
+    thousands = compact.replace(".", "").replace(",", "")
+    decimal = f"{float(compact.replace(',', '.')):g}".replace(".", ",")
+    both = ("" if mixed is None else
+            f", and this column writes decimals both with a point ({shown(mixed[0])!r}) and with a comma ({shown(mixed[1])!r})")
+    return (f"{text!r} is ambiguous: it could mean {thousands} or {decimal}{both}; write {thousands} without a separator, "
             f"or {decimal} with a decimal comma")
 
 
@@ -306,14 +316,11 @@ def _coerce_item(source: pd.Series, name: str, meta: dict) -> tuple[pd.Series, p
     text = coercion.clean_text(source)
     words = {fold(w): float(c) for w, c in (meta.get("answers") or {}).items()}
     from_words = text.where(text.notna(), "").map(fold).map(words)
-    if meta.get("whole"):
-        numbers, failed = coercion.to_integers(text.where(from_words.isna()))
-        numbers = numbers.astype("float64")
-    else:
-        numbers, failed = coercion.to_decimals(text.where(from_words.isna()))
-    values = from_words.astype("float64").fillna(numbers)
-    message = source[failed].map(lambda v: f"{shown(v)!r} is not an answer to {name}; expected {meta['expected']}")
-    return values, failed, "answer", message
+    # the cells as read (a number a workbook stored stays a number); answer words are no numbers
+    numbers = coercion.read_numbers(source.astype("object").where(from_words.isna()), whole=bool(meta.get("whole")))
+    values = from_words.astype("float64").fillna(numbers.values)
+    message = _number_messages(source, numbers, lambda v: f"{shown(v)!r} is not an answer to {name}; expected {meta['expected']}")
+    return values, numbers.failed, "answer", message
 
 
 def _entries(drop: Drop, frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, rule: str, message) -> pd.DataFrame:
