@@ -32,11 +32,14 @@ $(STAMP): $(BIN)/python pyproject.toml requirements.lock
 install: $(STAMP)
 
 # WeasyPrint (the PDF reports) loads the system library Pango when imported;
-# pip cannot install it, so stop early with what to install.
+# pip cannot install it, so stop early with what to install. Then render one page
+# with the packaged report font, which checks the rest of the chain (fontconfig,
+# HarfBuzz shaping). HarfBuzz-Subset is not needed: the font is embedded whole.
 system-check: install
 	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { \
 		echo 'WeasyPrint needs Pango: on Debian/Ubuntu run `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0`; on macOS `brew install pango`' >&2; \
 		exit 1; }
+	@$(BIN)/python -m impact.reporting.render --check
 
 run: system-check
 	$(BIN)/coaching build

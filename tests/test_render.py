@@ -31,7 +31,7 @@ import pytest  # noqa: E402
 
 from impact.reporting import typeface  # noqa: E402
 from impact.reporting.render import (  # noqa: E402
-    PdfRenderError, ZIP_EPOCH, pdf_bytes, png_bytes, sha256_bytes, xlsx_bytes,
+    PdfRenderError, ZIP_EPOCH, embedded_fonts, pdf_bytes, pdf_fonts_problem, png_bytes, sha256_bytes, xlsx_bytes,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,22 +123,11 @@ def test_pdf_embeds_a_data_uri_image():
     assert len(page.images) == 1
 
 
-def _embedded_fonts(pdf: bytes) -> dict[str, bytes]:
-    """Base font name -> the font file embedded in the PDF, over every page."""
-    fonts = {}
-    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            fonts[str(font["/BaseFont"])] = descriptor["/FontFile2"].get_object().get_data()
-    return fonts
-
-
 def test_pdf_embeds_the_packaged_faces_whole_and_no_other_font(pdf):
     """No subsetter touched them and fontconfig chose nothing: the bytes are the packaged files'."""
     packaged = {sha256_bytes(typeface.face_bytes(face.file)): face.file for face in typeface.FACES}
     embedded = {name.split("+", 1)[1]: packaged.get(sha256_bytes(data), "another font")
-                for name, data in _embedded_fonts(pdf).items()}
+                for name, data in embedded_fonts(pdf).items()}
     assert embedded == {"Report-Sans": "DejaVuSans.ttf", "Report-Sans-Bold": "DejaVuSans-Bold.ttf"}
 
 
@@ -198,7 +187,7 @@ def test_a_character_outside_the_report_font_subsets_with_fonttools_at_a_pinned_
     assert ("characters drawn with a font of this machine, not the report font ('Ж' from 'Extra'); "
             "this PDF may differ on a machine with other fonts") in caplog.text
     assert "Naam van de activiteit: Ж" in pypdf.PdfReader(io.BytesIO(first)).pages[0].extract_text()
-    assert {name.split("+", 1)[1] for name in _embedded_fonts(first)} == {"Report-Sans", "Extra"}
+    assert {name.split("+", 1)[1] for name in embedded_fonts(first)} == {"Report-Sans", "Extra"}
     assert at(1_700_000_000.0, pinned=False) != at(1_700_003_600.0, pinned=False)
 
 
@@ -210,6 +199,14 @@ def test_the_packaged_fonts_are_what_the_build_script_makes():
         assert sha256_bytes(data) == sha256_bytes(typeface.face_bytes(name)), name
     licence = (typeface.fonts_folder() / "LICENSE").read_text(encoding="utf-8")
     assert licence.startswith("Fonts are (c) Bitstream (see below). DejaVu changes are in public domain.")
+
+
+def test_the_system_check_finds_the_report_font_and_notices_when_it_is_missing(monkeypatch):
+    assert pdf_fonts_problem() is None
+    monkeypatch.setattr(typeface, "font_face_css", lambda: "")  # as if the package had lost its fonts
+    problem = pdf_fonts_problem()
+    assert problem.startswith("the test page embedded ")
+    assert " font(s) other than the packaged report font " in problem
 
 
 def test_the_report_stylesheet_asks_for_the_packaged_family():

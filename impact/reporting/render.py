@@ -322,3 +322,44 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, title: str, created: datetime
     workbook.save(buffer)  # openpyxl sets properties.modified to now here ...
     properties.modified = stamp  # ... so docProps/core.xml is written again with the fixed date
     return _normalised_zip(buffer.getvalue(), {"docProps/core.xml": tostring(properties.to_tree())})
+
+
+# ----------------------------------------------------------------------- make system-check
+
+
+def embedded_fonts(pdf: bytes) -> dict[str, bytes]:
+    """Base font name (``/ABCDEF+Report-Sans``) -> the font file embedded in ``pdf``, over every page."""
+    from pypdf import PdfReader
+
+    fonts = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            fonts[str(font["/BaseFont"])] = descriptor["/FontFile2"].get_object().get_data()
+    return fonts
+
+
+def pdf_fonts_problem() -> str | None:
+    """Render one line with the report font; say what is wrong if its PDF would differ elsewhere."""
+    page = f'<p style="font-family: \'{typeface.FAMILY}\'">Coëfficiënt € 12,50 — <b>vet</b> <i>schuin</i></p>'
+    try:
+        data = pdf_bytes(page, title="check", author="check", created=datetime.date(2000, 1, 1), language="nl")
+    except Exception as error:  # noqa: BLE001 - any failure is the answer here
+        return f"WeasyPrint could not render a test page: {error}"
+    fonts = embedded_fonts(data).values()
+    foreign = [font for font in fonts if sha256_bytes(font) not in typeface.face_digests()]
+    if foreign or len(fonts) != 3:
+        return (f"the test page embedded {len(foreign)} font(s) other than the packaged report font "
+                f"({typeface.fonts_folder()}); reinstall the project (make install)")
+    return None
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["--check"]:
+        sys.exit("usage: python -m impact.reporting.render --check")
+    problem = pdf_fonts_problem()
+    if problem:
+        sys.exit(f"PDF reports: {problem}")
