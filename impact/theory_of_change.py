@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from impact.errors import ConfigError
 from impact.instruments import REGISTERED_INSTRUMENTS
@@ -44,12 +44,21 @@ class Outcome(_Strict):
     id: str = Field(pattern=_SNAKE.pattern)
     label: str = Field(min_length=1)
     instrument: str
-    # only for instrument: custom
+    # only for instrument: custom; a binary outcome runs from 0 (no) to 1 (yes), so min and max may be left out
     type: Literal["numeric", "binary", "ordinal"] | None = None
     min: float | None = None
     max: float | None = None
     unit: str | None = None
     higher_is_better: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _binary_runs_from_0_to_1(cls, data: object) -> object:
+        """``type: binary`` implies min 0 and max 1; given ones are checked in ``cross_check``."""
+        if isinstance(data, dict) and data.get("instrument") == "custom" and data.get("type") == "binary":
+            data = {**data, "min": 0 if data.get("min") is None else data["min"],
+                    "max": 1 if data.get("max") is None else data["max"]}
+        return data
 
     @field_validator("instrument")
     @classmethod
@@ -119,7 +128,15 @@ def cross_check(toc: TheoryOfChange, folder_name: str) -> list[str]:
             seen.add(item.id)
     declared = [o.id for o in toc.outcomes]
     for i, o in enumerate(toc.outcomes):
-        if o.instrument == "custom":
+        if o.instrument == "custom" and o.type == "binary":
+            if o.higher_is_better is None:
+                problems.append(f"key 'outcomes[{i}].higher_is_better' is missing; a binary custom outcome declares "
+                                "type and higher_is_better")
+            for attr, bound in (("min", 0), ("max", 1)):
+                if getattr(o, attr) != bound:
+                    problems.append(f"key 'outcomes[{i}].{attr}': a binary outcome runs from 0 (no) to 1 (yes); "
+                                    f"write {attr}: {bound} or leave it out (got {getattr(o, attr):g})")
+        elif o.instrument == "custom":
             for attr in ("type", "min", "max", "higher_is_better"):
                 if getattr(o, attr) is None:
                     problems.append(f"key 'outcomes[{i}].{attr}' is missing; a custom outcome declares type, min, max and higher_is_better")

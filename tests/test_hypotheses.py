@@ -101,3 +101,53 @@ def test_mcnemar_mde_is_a_share_and_small_groups_are_flagged():
         pd.DataFrame([{"initiative_id": "a", "outcome_id": "x", "instrument": "custom", "type": "numeric"}]),
         _scores("a", "x", [(1.0, 2.0), (2.0, 4.0), (3.0, 3.5), (1.0, 1.5)]), 10, 0.05), 0.05, disclosure_threshold=10)
     assert bool(few["suppressed"].iloc[0]) is True
+
+
+def test_a_binary_custom_outcome_without_min_and_max_is_staged_scored_and_tested(tmp_path):
+    """From the Theory of Change to the verdict, through the functions the pipeline's assets call."""
+    import hashlib
+
+    from impact.contracts import ContractContext, CustomOutcome
+    from impact.contracts.batches import stage_drops
+    from impact.indicators import compute_indicators
+    from impact.ingest.drops import discover_drops
+    from impact.instruments.scoring import score_outcomes
+    from impact.theory_of_change import as_tables, load_theory_of_change
+    from tests.conftest import write_demo_initiative
+
+    folder = write_demo_initiative(tmp_path, "buurtkamer-west")
+    toc_file = folder / "theory_of_change.yaml"
+    toc_file.write_text(toc_file.read_text(encoding="utf-8")
+                        .replace(" type: numeric, min: 0, max: 10, unit: punten,", " type: binary,")
+                        .replace("test: paired_t", "test: mcnemar"), encoding="utf-8")
+    codes = [f"W{i}" for i in range(14)]
+    (folder / "participants_2018.csv").write_text(
+        "participant_id,enrolled_on,wijk,age_band\n" + "".join(f"{c},2018-02-01,West,65-74\n" for c in codes), encoding="utf-8")
+    (folder / "activities_2018.csv").write_text("date,activity,attendees\n2018-03-01,Koffie,12\n", encoding="utf-8")
+    # 12 move from no to yes, 1 from yes to no, 1 stays yes; answers as words and as codes
+    before = ["nee"] * 6 + ["0"] * 6 + ["ja", "1"]
+    after = ["ja"] * 6 + ["1"] * 6 + ["nee", "ja"]
+    (folder / "survey_2018.csv").write_text("participant_id,wave,responded_on,contact\n" + "".join(
+        f"{c},baseline,2018-02-15,{b}\n{c},follow_up,2018-10-01,{a}\n" for c, b, a in zip(codes, before, after)), encoding="utf-8")
+
+    toc = load_theory_of_change(folder, tmp_path)
+    tables = as_tables({toc.id: (toc, hashlib.sha256(toc_file.read_bytes()).hexdigest())})
+    outcomes = tables["outcomes"]
+    assert outcomes.loc[outcomes["outcome_id"] == "contact", ["type", "min", "max"]].values.tolist() == [["binary", 0.0, 1.0]]
+    # as the staging assets build the contract: from the programme.outcomes table
+    custom = outcomes[outcomes["instrument"] == "custom"][["outcome_id", "type", "min", "max", "unit"]]
+    context = {toc.id: ContractContext(custom_outcomes=tuple(CustomOutcome(*row) for row in custom.values.tolist()))}
+    staged = {kind: stage_drops(kind, {toc.id: discover_drops(tmp_path, toc.id, kind)}, context, b"k")
+              for kind in ("participants", "activities", "survey")}
+    assert staged["survey"].quarantine.empty and len(staged["survey"].staged) == 28
+    scores = score_outcomes(staged["survey"].staged, outcomes)
+    contact = scores[scores["outcome_id"] == "contact"]
+    assert sorted(contact["score"].unique()) == [0.0, 1.0] and set(contact["category"]) == {"ja", "nee"}
+
+    indicators = compute_indicators(*(staged[k].staged for k in ("participants", "activities", "survey")), scores,
+                                    outcomes, tables["outputs"], initiatives=[toc.id], year=2018, disclosure_threshold=10)
+    shares = indicators[indicators["indicator_id"].str.startswith("share_cut_off.contact.")].set_index("indicator_id")
+    assert shares["value"].round(4).to_dict() == {"share_cut_off.contact.baseline": round(2 / 14, 4),
+                                                  "share_cut_off.contact.follow_up": round(13 / 14, 4)}
+    result = conclude(run_hypothesis_tests(tables["hypotheses"], outcomes, scores, 10, 0.05), 0.05).iloc[0]
+    assert (result["outcome_id"], result["test"], result["n_pairs"], result["verdict"]) == ("contact", "mcnemar", 14, "supported")

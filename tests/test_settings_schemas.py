@@ -100,6 +100,47 @@ def test_toc_custom_outcome_must_declare_its_scale(tmp_path):
     ]
 
 
+BINARY_CONTACT = (" type: numeric, min: 0, max: 10, unit: punten,", " type: binary,")
+
+
+def test_toc_binary_custom_outcome_runs_from_0_to_1_without_min_and_max(tmp_path):
+    from impact.contracts import ContractContext
+    from impact.theory_of_change import as_tables
+
+    (tmp_path / "demo").mkdir()
+    text = TOC_YAML.format(id="demo").replace(*BINARY_CONTACT)
+    (tmp_path / "demo" / "theory_of_change.yaml").write_text(text, encoding="utf-8")
+    toc = load_theory_of_change(tmp_path / "demo", tmp_path)
+    contact = toc.outcome("contact")
+    assert (contact.type, contact.min, contact.max, contact.unit) == ("binary", 0, 1, None)
+    outcomes = as_tables({"demo": (toc, "sha")})["outcomes"]
+    assert outcomes[["outcome_id", "type", "min", "max"]].values.tolist()[0] == ["contact", "binary", 0.0, 1.0]
+    assert ContractContext.from_theory_of_change(toc).custom_outcomes[0].min == 0
+    assert ContractContext.from_theory_of_change(toc).custom_outcomes[0].max == 1
+    # min: 0 and max: 1 written out are the same
+    (tmp_path / "demo" / "theory_of_change.yaml").write_text(
+        text.replace(" type: binary,", " type: binary, min: 0, max: 1,"), encoding="utf-8")
+    assert load_theory_of_change(tmp_path / "demo", tmp_path).outcome("contact") == contact
+
+
+def test_toc_binary_custom_outcome_with_another_range_is_refused(tmp_path):
+    text = TOC_YAML.format(id="demo").replace(BINARY_CONTACT[0], " type: binary, min: 0, max: 2,")
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "theory_of_change.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_theory_of_change(tmp_path / "demo", tmp_path)
+    assert str(err.value) == (
+        "demo/theory_of_change.yaml: 1 problem(s)\n"
+        "  - key 'outcomes[0].max': a binary outcome runs from 0 (no) to 1 (yes); write max: 1 or leave it out (got 2)"
+    )
+    text = TOC_YAML.format(id="demo").replace(BINARY_CONTACT[0], " type: binary, min: -1,").replace(
+        " higher_is_better: true", "")
+    assert _toc_problems(tmp_path, text) == [
+        "key 'outcomes[0].higher_is_better' is missing; a binary custom outcome declares type and higher_is_better",
+        "key 'outcomes[0].min': a binary outcome runs from 0 (no) to 1 (yes); write min: 0 or leave it out (got -1)",
+    ]
+
+
 def test_toc_id_must_match_folder(tmp_path):
     assert _toc_problems(tmp_path, TOC_YAML.format(id="other")) == [
         "key 'id': 'other' must equal the initiative's folder name 'demo'"
