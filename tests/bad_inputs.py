@@ -246,8 +246,8 @@ CASES: list[Case] = [
     Case("c63_both_decimal_marks_in_one_column", "activities",
          csv_bytes(A_NL, "01-03-2018;Repaircafé c63;9;2;3.5;", "08-03-2018;Repaircafé c63;11;2;3,5;",
                    "15-03-2018;Repaircafé c63;10;2;1.250;"),
-         (at(3, "volunteer_hours", "'1.250' is ambiguous: it could mean 1250 or 1,25, and this column writes decimals "
-                                   "both with a point ('3.5') and with a comma ('3,5'); write 1250 without a separator, "
+         (at(3, "volunteer_hours", "'1.250' is ambiguous: it could mean 1250 or 1,25, and this column writes numbers "
+                                   "both the English way ('3.5') and the Dutch way ('3,5'); write 1250 without a separator, "
                                    "or 1,25 with a decimal comma"),),
          (3, 2, 1), stored=(("volunteer_hours", (3.5, 3.5)),)),
     Case("c25_email_in_description", "activities",

@@ -60,6 +60,17 @@ def test_a_cell_the_column_cannot_decide_is_refused():
     assert (numbers.decimal_mark, numbers.mixed) == (None, ("3.5", "3,5"))
 
 
+def test_a_trailing_mark_is_read_but_decides_nothing():
+    # "12." is 12; were it evidence, one typo would turn every 1.250 of the column into 1,25
+    assert _read(["12.", "1.250"]) == ([12.0, None], [False, True], [False, True], None)
+    assert _read(["12,", "1.250"]) == ([12.0, None], [False, True], [False, True], None)
+
+
+def test_spaces_only_group_thousands():
+    assert _read(["1 250", "1\u00a0250", "1\u202f234,50", "12 15", "1 5"]) == (
+        [1250.0, 1250.0, 1234.5, None, None], [False, False, False, True, True], [False] * 5, ",")
+
+
 def test_integers_refuse_fractions_and_words():
     values, failed = coercion.to_integers(pd.Series(["20", "20,0", "2,5", "ca. 20", "-3", ""]))
     assert values[:2].tolist() == [20, 20]
@@ -72,7 +83,8 @@ def test_integers_follow_the_column_decimal_mark():
     assert values.tolist() == [12, 1250, 3] and not failed.any()
     values, failed = coercion.to_integers(pd.Series(["12.0", "1,250", "1.250"]))
     assert values.tolist()[:2] == [12, 1250] and failed.tolist() == [False, False, True]  # 1.25 is not whole
-    assert _read(["1.250", "7"], whole=True) == ([None, 7.0], [True, False], [True, False], None)
+    # a column of whole numbers that shows no decimal mark: 1,25 could never be a value, so 1.250 is 1250
+    assert _read(["1.250", "7", "1,250"], whole=True) == ([1250.0, 7.0, 1250.0], [False, False, False], [False, False, False], None)
     assert _read(["1.250", "2,5"], whole=True) == ([1250.0, None], [False, True], [False, False], ",")
 
 

@@ -250,19 +250,20 @@ def test_the_decimal_mark_is_decided_per_column_and_file(tmp_path):
     assert _adds_up(batch) == [
         ["demo/activities_nl.csv", 2, 2, 0],
         ["demo/activities_en.csv", 2, 2, 0],
-        ["demo/activities_lone.csv", 2, 0, 2],
+        ["demo/activities_lone.csv", 2, 1, 1],
         ["demo/activities_mixed.csv", 4, 3, 1],
     ]
     staged = batch.staged.set_index(["source_file", "source_row"])
     assert staged.loc["demo/activities_nl.csv", "cost_eur"].tolist() == [1234.5, 1250.0]
     assert staged.loc["demo/activities_en.csv", "cost_eur"].tolist() == [1234.5, 1250.0]
     assert staged.loc["demo/activities_mixed.csv", "volunteer_hours"].tolist() == [3.5, 3.5, 0.878]
+    # attendees are whole numbers: 1,25 could never be one, so 1.250 can only be 1250
+    assert staged.loc["demo/activities_lone.csv", "attendees"].tolist() == [1250]
     assert batch.quarantine[["source_row", "column", "rule", "message"]].values.tolist() == [
         [1, "cost_eur", "number", f"demo/activities_lone.csv, row 1, column 'cost_eur': {AMBIGUOUS_1250}"],
-        [2, "attendees", "whole_number", f"demo/activities_lone.csv, row 2, column 'attendees': {AMBIGUOUS_1250}"],
         [3, "volunteer_hours", "number",
          "demo/activities_mixed.csv, row 3, column 'volunteer_hours': '1.250' is ambiguous: it could mean 1250 or 1,25, "
-         "and this column writes decimals both with a point ('3.5') and with a comma ('3,5'); write 1250 without a "
+         "and this column writes numbers both the English way ('3.5') and the Dutch way ('3,5'); write 1250 without a "
          "separator, or 1,25 with a decimal comma"],
     ]
 

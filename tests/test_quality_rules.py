@@ -83,7 +83,8 @@ def test_clean_data_pass_and_the_page_is_reproducible(locations_env, capsys):
         "participant_id,wave,responded_on,contact\nA1,baseline,2018-03-01,4\nA1,follow_up,2018-09-01,5\n"
         "A2,baseline,2018-03-02,6\nA2,follow_up,2018-09-02,6\n"
     )
-    (folder / "activities_2018.csv").write_text("date,activity,attendees\n2018-03-01,Koffie,12\n2018-03-08,Koffie,1.250\n2018-03-09,Thee,<script>x</script>\n")
+    (folder / "activities_2018.csv").write_text(
+        "date,activity,attendees,cost_eur\n2018-03-01,Koffie,12,5\n2018-03-08,Koffie,14,1.250\n2018-03-09,Thee,<script>x</script>,3\n")
     assert main(["build"]) == 0
     page = rep / "2018" / "data_quality" / "index.html"
     first = {p.name: p.read_bytes() for p in page.parent.iterdir()}
@@ -91,7 +92,7 @@ def test_clean_data_pass_and_the_page_is_reproducible(locations_env, capsys):
     assert _results(wh, "follow_up_after_baseline") == [("demo", "passed", 0, None)]
     assert _results(wh, "response_and_retention") == [("demo", "passed", 0, None), ("demo", "passed", 0, None)]
     text = page.read_text(encoding="utf-8")
-    assert ("demo/activities_2018.csv, row 2, column &#39;attendees&#39;: &#39;1.250&#39; is ambiguous: it could mean 1250 "
+    assert ("demo/activities_2018.csv, row 2, column &#39;cost_eur&#39;: &#39;1.250&#39; is ambiguous: it could mean 1250 "
             "or 1,25; write 1250 without a separator, or 1,25 with a decimal comma") in text
     assert "A1" not in text and "A2" not in text  # participant codes never appear
     assert "<script>" not in text and "&#39;&lt;script&gt;x&lt;/script&gt;&#39; is not a whole number" in text

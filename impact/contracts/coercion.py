@@ -23,9 +23,13 @@ _DUTCH_DATE = re.compile(r"^\d{1,2}[-/]\d{1,2}[-/]\d{4}$")
 # separator; which one is read from the cell itself where it can be, else from its column (``read_numbers``).
 _HEAD = r"[+-]?[1-9]\d{0,2}"  # the digits before the first thousands separator
 _INTEGER = re.compile(r"^[+-]?\d+$")
-# one mark that cannot be a thousands separator: 3.5, 0.878, .5, 12.75, 1250.000, 12.
-_POINT_DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
-_COMMA_DECIMAL = re.compile(r"^[+-]?(\d+,\d*|,\d+)$")
+# one mark that cannot be a thousands separator: 3.5, 0.878, .5, 12.75, 1250.000
+_POINT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d*,\d+$")
+# a mark with no digits after it (12. or 12,): read as 12, but no evidence of the column's decimal mark
+_TRAILING_MARK = re.compile(r"^[+-]?\d+[.,]$")
+# digits grouped by threes with spaces (a no-break or narrow no-break space too): 1 250, 1 234,50
+_SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d*)?$")
 # thousands separators, shown by repetition or by the other mark after them: 1.250.000, 1.234,50
 _POINT_THOUSANDS = re.compile(rf"^{_HEAD}((\.\d{{3}}){{2,}}|(\.\d{{3}})+,\d*)$")
 _COMMA_THOUSANDS = re.compile(rf"^{_HEAD}((,\d{{3}}){{2,}}|(,\d{{3}})+\.\d*)$")
@@ -79,8 +83,8 @@ class Numbers:
     """A column read as numbers, and why cells failed where a number's marks could not be read.
 
     ``ambiguous`` marks the failed cells written like ``1.250`` or ``1,250`` that the column could
-    not decide; ``mixed`` holds, when the column writes decimals both ways, one cell of each
-    (the one with a decimal point first).
+    not decide; ``mixed`` holds, when the column writes numbers both ways, one cell of each
+    (the English way, ``3.5`` or ``1,250,000``, first; then the Dutch way, ``3,5`` or ``1.250.000``).
     """
 
     values: pd.Series
@@ -94,20 +98,21 @@ def read_numbers(raw: pd.Series, whole: bool = False) -> Numbers:
     """Numbers with a decimal point (``3.5``, ``1,234.50``) or a decimal comma (``3,5``, ``1.234,50``).
 
     ``raw`` is one column of one file. Its decimal mark is decided by the cells that show it:
-    ``3.5``, ``0.878``, ``1,234.50`` and ``1,250,000`` show a decimal point; ``3,5``, ``1.234,50``
-    and ``1.250.000`` a decimal comma. A value starting with ``0.`` or ``0,`` (or ``.5``) is always a
-    decimal. A cell like ``1.250`` or ``1,250`` (1250 or 1.25?) is read with the column's decimal
-    mark, and refused as ambiguous when the column shows none, or both. Cells a workbook stored as
-    numbers need no parsing and are no evidence. With ``whole``, a value must be a whole number
-    (``12,0`` is 12, ``12,5`` fails).
+    ``3.5``, ``0.878``, ``1,234.50`` and ``1,250,000`` show a decimal point (the English way);
+    ``3,5``, ``1.234,50`` and ``1.250.000`` a decimal comma (the Dutch way). A value starting with
+    ``0.`` or ``0,`` (or ``.5``) is always a decimal. A cell like ``1.250`` or ``1,250`` (1250 or
+    1.25?) is read with the column's decimal mark, and refused as ambiguous when the column shows
+    none, or both; in a column of whole numbers (``whole``) it can only be 1250. ``12.`` is 12 and
+    shows nothing; digits grouped by threes with spaces (``1 250``) are one number, other spaces
+    make a cell unreadable. Cells a workbook stored as numbers need no parsing and are no evidence.
+    With ``whole``, a value must be a whole number (``12,0`` is 12, ``12,5`` fails).
     """
     numeric = _workbook_numbers(raw)
     text = clean_text(raw.where(~numeric))
     present = text.notna()
-    t = text.where(present, "").str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
-    ambiguous_point = t.str.match(_AMBIGUOUS_POINT)
-    ambiguous_comma = t.str.match(_AMBIGUOUS_COMMA)
-    ambiguous = ambiguous_point | ambiguous_comma
+    t = text.where(present, "")
+    t = t.where(~t.str.match(_SPACE_GROUPED), t.str.replace(r"[ \u00a0\u202f]", "", regex=True))
+    ambiguous = t.str.match(_AMBIGUOUS_POINT) | t.str.match(_AMBIGUOUS_COMMA)
     shows_point = (~ambiguous & t.str.match(_POINT_DECIMAL)) | t.str.match(_COMMA_THOUSANDS)
     shows_comma = (~ambiguous & t.str.match(_COMMA_DECIMAL)) | t.str.match(_POINT_THOUSANDS)
     mixed = None
@@ -118,17 +123,22 @@ def read_numbers(raw: pd.Series, whole: bool = False) -> Numbers:
         mark = "." if shows_point.any() else "," if shows_comma.any() else None
     point = shows_point | (ambiguous & (mark == "."))
     comma = shows_comma | (ambiguous & (mark == ","))
+    undecided = ambiguous & ~point & ~comma
+    thousands = undecided if whole else pd.Series(False, index=t.index)  # 1,25 is no whole number: 1250
+    trailing = t.str.match(_TRAILING_MARK)
     plain = t.str.match(_INTEGER)
     normal = t.where(~point, t.str.replace(",", "", regex=False))
     normal = normal.where(~comma, t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
-    values = pd.to_numeric(normal.where(point | comma | plain), errors="coerce").astype("float64")
+    normal = normal.where(~thousands, t.str.replace(r"[.,]", "", regex=True))
+    normal = normal.where(~trailing, t.str[:-1])
+    values = pd.to_numeric(normal.where(point | comma | thousands | trailing | plain), errors="coerce").astype("float64")
     values = values.where(~numeric, pd.to_numeric(raw.where(numeric), errors="coerce").astype("float64"))
     failed = present & values.isna()
     if whole:
         fraction = values.notna() & (values != values.round())
         failed = failed | fraction
         values = values.where(~fraction)
-    return Numbers(values, failed, ambiguous & ~point & ~comma & present, mark, mixed)
+    return Numbers(values, failed, undecided & ~thousands & present, mark, mixed)
 
 
 def to_integers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:

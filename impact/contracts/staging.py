@@ -302,11 +302,11 @@ def _number_messages(source: pd.Series, numbers: coercion.Numbers, otherwise) ->
 def _ambiguity(value: object, mixed: tuple[str, str] | None = None) -> str:
     """``1.250`` (or ``1,250``) where the column does not show which mark is the decimal mark."""
     text = str(value).strip()
-    compact = text.replace(" ", "").replace("\u00a0", "")
+    compact = "".join(text.split())
     thousands = compact.replace(".", "").replace(",", "")
     decimal = f"{float(compact.replace(',', '.')):g}".replace(".", ",")
     both = ("" if mixed is None else
-            f", and this column writes decimals both with a point ({shown(mixed[0])!r}) and with a comma ({shown(mixed[1])!r})")
+            f", and this column writes numbers both the English way ({shown(mixed[0])!r}) and the Dutch way ({shown(mixed[1])!r})")
     return (f"{text!r} is ambiguous: it could mean {thousands} or {decimal}{both}; write {thousands} without a separator, "
             f"or {decimal} with a decimal comma")
 
