@@ -131,12 +131,19 @@ def test_pdf_embeds_the_packaged_faces_whole_and_no_other_font(pdf):
     assert embedded == {"Report-Sans": "DejaVuSans.ttf", "Report-Sans-Bold": "DejaVuSans-Bold.ttf"}
 
 
-def test_pdf_bytes_do_not_depend_on_harfbuzz_subset(pdf, monkeypatch):
-    """A machine without the library (WeasyPrint then subsets with fontTools) writes the same PDF."""
+def test_no_subsetter_runs_for_a_page_in_the_report_font(pdf, monkeypatch):
+    """Neither HarfBuzz-Subset nor fontTools touches the fonts, so a machine with or without the
+    library writes these bytes (the path WeasyPrint takes without it is forced here as well)."""
     import weasyprint.pdf.fonts
 
+    subset_calls = []
+    real_subset = weasyprint.pdf.fonts.Font.subset
+    monkeypatch.setattr(weasyprint.pdf.fonts.Font, "subset",
+                        lambda font, to_unicode, hinting: subset_calls.append(font.family) if to_unicode
+                        else real_subset(font, to_unicode, hinting))
     monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
     assert pdf_bytes(HTML, **PDF_ARGS) == pdf
+    assert subset_calls == []
 
 
 def _one_glyph_font_uri(character: str) -> str:
@@ -189,6 +196,46 @@ def test_a_character_outside_the_report_font_subsets_with_fonttools_at_a_pinned_
     assert "Naam van de activiteit: Ж" in pypdf.PdfReader(io.BytesIO(first)).pages[0].extract_text()
     assert {name.split("+", 1)[1] for name in embedded_fonts(first)} == {"Report-Sans", "Extra"}
     assert at(1_700_000_000.0, pinned=False) != at(1_700_003_600.0, pinned=False)
+
+
+def _variable_font_uri() -> str:
+    """A tiny variable font (a weight axis) holding one glyph for "Ж"."""
+    import base64
+
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib.tables._g_v_a_r import TupleVariation
+
+    def box():
+        pen = TTGlyphPen(None)
+        pen.moveTo((50, 0)), pen.lineTo((50, 700)), pen.lineTo((450, 700)), pen.lineTo((450, 0)), pen.closePath()
+        return pen.glyph()
+
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder([".notdef", "zhe"])
+    builder.setupCharacterMap({0x0416: "zhe"})
+    builder.setupGlyf({".notdef": box(), "zhe": box()})
+    builder.setupHorizontalMetrics({".notdef": (500, 50), "zhe": (500, 50)})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Variable", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.setupFvar([("wght", 100, 400, 900, "Weight")], [])
+    builder.setupGvar({"zhe": [TupleVariation({"wght": (0, 1, 1)}, [(10, 0)] * 4 + [(0, 0)] * 4)]})
+    buffer = io.BytesIO()
+    builder.save(buffer)
+    return "data:font/ttf;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def test_a_variable_font_outside_the_report_font_is_subset_on_a_fresh_document(caplog):
+    """Writing a document turns a variable font into a static one in place: the subset pass starts afresh."""
+    html = (f'<style>@font-face {{ font-family: Variable; src: url("{_variable_font_uri()}") }}'
+            'p { font-family: "Report Sans" } span { font-family: Variable }</style><p>Naam: <span>Ж</span></p>')
+    with caplog.at_level(logging.WARNING):
+        first = pdf_bytes(html, **PDF_ARGS)
+    assert pdf_bytes(html, **PDF_ARGS) == first
+    assert "not the report font ('Ж' from 'Variable')" in caplog.text
+    assert {name.split("+", 1)[1] for name in embedded_fonts(first)} == {"Report-Sans", "Variable"}
 
 
 def test_the_packaged_fonts_are_what_the_build_script_makes():

@@ -82,7 +82,8 @@ def _fetcher(protocols: tuple[str, ...]):
     return ReportFetcher(allowed_protocols=protocols)
 
 
-#: Serialises what :func:`pdf_bytes` does with the process environment (``SOURCE_DATE_EPOCH``).
+#: Serialises what :func:`pdf_bytes` does with the process environment (``SOURCE_DATE_EPOCH``),
+#: only when a PDF needs its fonts subset (a character outside the report font).
 _FONT_CLOCK = threading.Lock()
 
 
@@ -145,25 +146,32 @@ def pdf_bytes(html: str, *, title: str, author: str, created: datetime.date, lan
     errors = _Errors()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(errors)
-    try:
+    stamp = f"{created.isoformat()}T00:00:00Z"
+    identity = "\x00".join((html, title, author, stamp, language))
+    identifier = sha256_bytes(identity.encode("utf-8"))[:32]
+
+    def document():
         font_config = FontConfiguration()
         faces = weasyprint.CSS(string=typeface.font_face_css(), url_fetcher=fetcher, font_config=font_config)
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        rendered = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=font_config, stylesheets=[faces])
-        stamp = f"{created.isoformat()}T00:00:00Z"
-        metadata = document.metadata
+        metadata = rendered.metadata
         metadata.title = title
         metadata.authors = [author]
         metadata.created = stamp
         metadata.modified = stamp
         metadata.lang = language
-        identity = "\x00".join((html, title, author, stamp, language))
-        identifier = sha256_bytes(identity.encode("utf-8"))[:32]
-        with _font_clock(created):
-            data = document.write_pdf(pdf_identifier=identifier, full_fonts=True)
-            foreign = _foreign_fonts(document)
-            if foreign:
-                data = document.write_pdf(pdf_identifier=identifier)
+        return rendered
+
+    try:
+        first = document()
+        data = first.write_pdf(pdf_identifier=identifier, full_fonts=True)
+        foreign = _foreign_fonts(first)  # known only once written: WeasyPrint collects fonts while drawing
+        if foreign:
+            # A fresh document (writing changes a variable or colour font in place), its fonts
+            # subset, with the clock fontTools writes into each font it saves pinned.
+            with _font_clock(created):
+                data = document().write_pdf(pdf_identifier=identifier)
     finally:
         logger.removeHandler(errors)
     if errors.messages:
