@@ -707,7 +707,7 @@ INITIATIVES: tuple[InitiativeSpec, ...] = (
                 {"id": "mentor_hours", "label": "Uren mentoren", "target": 800},
             ],
             "outcomes": [{"id": "has_paid_work", "label": "Betaald werk", "instrument": "custom",
-                          "type": "binary", "min": 0, "max": 1, "unit": "ja/nee",
+                          "type": "binary", "unit": "ja/nee",
                           "higher_is_better": True}],
             "impact": "Jongeren vinden duurzaam betaald werk en hebben minder vaak een uitkering nodig.",
             "hypotheses": [hypothesis(
