@@ -1,4 +1,4 @@
-"""The programme settings: ``raw_data/programme.yaml`` (DESIGN.md §2)."""
+"""The programme settings: ``raw_data/programme.yaml`` (docs/raw-data-contract.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """An initiative's Theory of Change: ``raw_data/<initiative>/theory_of_change.yaml``.
 
-The schema follows DESIGN.md §2. Errors name the file, the key and what is
+The schema follows docs/raw-data-contract.md. Errors name the file, the key and what is
 expected, e.g. ``key 'hypotheses[0].outcome': 'wellbeing' is not an outcome
 declared under 'outcomes' (declared: self_esteem)``.
 """

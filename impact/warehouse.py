@@ -1,6 +1,6 @@
 """The DuckDB warehouse: table layout and idempotent writes.
 
-Layout (DESIGN.md §6):
+Layout (docs/warehouse.md):
 
 - ``staging.participants``, ``staging.activities``, ``staging.survey_responses``,
   ``staging.coaching_sessions``: rows that passed the contract, each with

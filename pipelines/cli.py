@@ -29,7 +29,7 @@ LOCAL_INSTANCE_YAML = f"""\
 telemetry:
   enabled: false
 # DuckDB allows one writing process per file: every step that opens the warehouse is in the pool
-# duckdb_warehouse, and its limit of 1 makes steps of concurrent runs take turns (DESIGN.md §9).
+# duckdb_warehouse, and its limit of 1 makes steps of concurrent runs take turns (docs/operations.md).
 concurrency:
   pools:
     default_limit: 1

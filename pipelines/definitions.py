@@ -22,6 +22,6 @@ defs = Definitions(
     sensors=[raw_data_drops, report_refresh],
     resources={"files": CoachingFiles(), "duckdb_warehouse": DuckDBWarehouse(), "report_settings": ReportSettings()},
     # One process, many partitions per run: far faster than a process per step
-    # for data of this size, and DuckDB allows one writer per file (DESIGN.md §9).
+    # for data of this size, and DuckDB allows one writer per file (docs/operations.md).
     executor=in_process_executor,
 )

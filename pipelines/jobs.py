@@ -1,7 +1,7 @@
 """Jobs: the whole coaching year, one initiative, the reports, the programme level; and the schedule.
 
 Every job runs in one process (``in_process_executor``): many partitions per run, and
-one writer of the DuckDB warehouse at a time (DESIGN.md §9; the ``duckdb_warehouse``
+one writer of the DuckDB warehouse at a time (docs/operations.md; the ``duckdb_warehouse``
 pool keeps steps of concurrent runs apart).
 """
 

@@ -21,7 +21,7 @@ from impact.locations import WAREHOUSE_FILE, Locations
 
 
 # Every asset and check that opens the DuckDB warehouse belongs to this concurrency pool. DuckDB allows
-# one writing process per file (DESIGN.md §9): with the pool's limit at 1 (the instance's dagster.yaml),
+# one writing process per file (docs/operations.md): with the pool's limit at 1 (the instance's dagster.yaml),
 # steps of concurrent runs take turns instead of failing on the file lock.
 WAREHOUSE_POOL = "duckdb_warehouse"
 

@@ -11,7 +11,7 @@ survey drops in the formats real Dutch drops arrive in (UTF-8 CSV, UTF-8 with BO
 exports in Windows-1252 with ``;`` and decimal commas, XLSX), plus ``programme.yaml``, the coaching
 log and a README that lists the handful of data-entry errors planted on purpose.
 
-The layout follows DESIGN.md sections 2 and 3. Every random draw comes from
+The layout follows docs/raw-data-contract.md and docs/instruments.md. Every random draw comes from
 ``numpy.random.default_rng(SEED + k)`` with fixed integers ``k``, rows are written in a stable order,
 line endings are chosen per file and no wall-clock time is used anywhere, so rerunning reproduces
 every file byte for byte. ``generate(out_dir)`` is the entry point for tests.
@@ -1491,7 +1491,7 @@ def readme_text(files: dict[str, Table], planted: list[Planted]) -> str:
         "",
         "These are deliberate, so the pipeline's contract, quarantine and quality checks have something to "
         "find. `source_row` is the 1-based data row (the header is not counted), for CSV and XLSX alike. "
-        "Everything else follows the raw-data contract in DESIGN.md §2.",
+        "Everything else follows the raw-data contract in docs/raw-data-contract.md.",
         "",
         "| file | source_row | column | value | what is wrong |",
         "|---|---|---|---|---|",

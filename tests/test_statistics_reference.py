@@ -1,4 +1,4 @@
-"""The statistics engine against published output (DESIGN.md §5: "results must agree
+"""The statistics engine against published output (docs/statistics.md: "results must agree
 with published reference outputs (R, textbooks) to the printed precision").
 
 Every expected number below is copied from an independent published source — R's
@@ -9,7 +9,7 @@ checks that the value rounds to what was printed: it allows half a unit in the
 last printed digit (and no less than 12 significant digits for sources that dump
 raw doubles).
 
-Conventions (DESIGN.md §9) that the mappings below rely on:
+Conventions (docs/statistics.md) that the mappings below rely on:
 
 - R's ``t.test(x, y, paired = TRUE)`` and ``wilcox.test(x, y, paired = TRUE)`` test
   x − y; the engine tests follow_up − baseline, so R's x is our follow_up and R's y

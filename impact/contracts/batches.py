@@ -1,6 +1,6 @@
 """Stage all drops of one table for a set of initiatives, ready for the warehouse.
 
-Across the drops of an initiative two more rules apply (DESIGN.md §4):
+Across the drops of an initiative two more rules apply (docs/architecture.md):
 
 - an exact repeat of a row (within or across drops) is kept once; the repeat is
   quarantined with rule ``duplicate`` and a message naming the row it repeats;

@@ -1,4 +1,4 @@
-"""The contract at the door, as pandera models a coach can read (DESIGN.md §2).
+"""The contract at the door, as pandera models a coach can read (docs/raw-data-contract.md).
 
 Each column states its type, whether it may be empty, and its allowed values or
 range. ``metadata['expected']`` is the plain-words description used in

@@ -1,11 +1,11 @@
 """From a drop read as text to staged rows and quarantined rows.
 
-Every raw row ends in exactly one of the two (DESIGN.md §4). A row breaks the
+Every raw row ends in exactly one of the two (docs/architecture.md). A row breaks the
 contract when a cell cannot be coerced to its type or fails a pandera check;
 it then goes to quarantine with one entry per broken cell, each naming the
 file, the row, the column, the value and what was expected.
 
-On the way, privacy rules apply (DESIGN.md §2): columns that hold direct
+On the way, privacy rules apply (docs/raw-data-contract.md): columns that hold direct
 identifiers are never kept, e-mail addresses, phone numbers and BSNs inside
 free text are redacted, and free text that a spreadsheet would run as a
 formula is neutralised. Each such action is recorded as a *notice*.

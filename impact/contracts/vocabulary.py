@@ -1,4 +1,4 @@
-"""Allowed values of the raw-data contract (DESIGN.md §2)."""
+"""Allowed values of the raw-data contract (docs/raw-data-contract.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Indicators per initiative, per quarter and for the year (DESIGN.md §4, the ``indicators`` table)."""
+"""Indicators per initiative, per quarter and for the year (docs/architecture.md, the ``indicators`` table)."""
 
 from impact.indicators.compute import INDICATOR_COLUMNS, compute_indicators
 

@@ -1,4 +1,4 @@
-"""Drops: the files a coach adds under ``raw_data/`` (DESIGN.md §2).
+"""Drops: the files a coach adds under ``raw_data/`` (docs/raw-data-contract.md).
 
 A drop's *kind* comes from its file name: ``participants*``, ``activities*``,
 ``survey*`` inside an initiative folder, ``coaching_sessions*`` at the top.

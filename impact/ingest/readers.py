@@ -1,6 +1,6 @@
 """Read one drop (CSV or XLSX) into a table of text, with each row's number.
 
-Accepted (DESIGN.md §2): CSV with ``,`` or ``;`` as separator, in UTF-8 (with or
+Accepted (docs/raw-data-contract.md): CSV with ``,`` or ``;`` as separator, in UTF-8 (with or
 without BOM) or Windows-1252; XLSX (the sheet named like the kind, else the
 first sheet). Everything is read as text here; types are the contract's job
 (``impact.contracts``), so a coach's ``ca. 20`` is reported, not lost.

@@ -1,4 +1,4 @@
-"""Registered instruments (DESIGN.md §3): items, answers and the rules to read them.
+"""Registered instruments (docs/instruments.md): items, answers and the rules to read them.
 
 ``REGISTRY`` maps an instrument id to its :class:`Instrument`. Each records its
 items (the survey columns), the answers it accepts — codes, and Dutch and

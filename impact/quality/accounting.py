@@ -1,4 +1,4 @@
-"""Row accounting: every raw row is either staged or quarantined (DESIGN.md §4).
+"""Row accounting: every raw row is either staged or quarantined (docs/architecture.md).
 
 Staged and quarantined rows are counted in their tables, so a row lost or
 doubled on the way to the warehouse shows up as a gap (ERROR); staged rows

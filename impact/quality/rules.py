@@ -1,4 +1,4 @@
-"""The quality rules: what Great Expectations checks on the staged tables (DESIGN.md §4).
+"""The quality rules: what Great Expectations checks on the staged tables (docs/architecture.md).
 
 Each rule reads one frame from the warehouse (SQL, all initiatives at once)
 and states its expectations per initiative as code. ``ERROR`` rules guard

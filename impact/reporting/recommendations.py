@@ -1,6 +1,6 @@
 """Recommendations for next year, derived from the year's results by explicit rules.
 
-The lessons-learned summary (DESIGN.md §6, ``reports/<year>/lessons_learned/``)
+The lessons-learned summary (docs/warehouse.md, ``reports/<year>/lessons_learned/``)
 ends with recommendations for the next year. They are not written by hand: each
 one comes from a small, named rule below that looks at the facts of one
 initiative (its hypotheses' verdicts and counts, its response, retention,

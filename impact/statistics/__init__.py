@@ -11,7 +11,7 @@ and stores the fields of :class:`PairedTestResult` in ``hypothesis_results``.
 - ``impact.statistics.attrition``        did those lost to follow-up differ at baseline?
 - ``impact.statistics.verdicts``         supported / contradicted / not_shown / insufficient_data
 
-Conventions (DESIGN.md §5 and §9), the same in every function:
+Conventions (docs/statistics.md), the same in every function:
 
 - a difference is always ``follow_up − baseline``; ``alternative`` ("two-sided",
   "greater", "less") is about that difference;

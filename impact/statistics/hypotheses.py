@@ -1,9 +1,9 @@
-"""Testing the hypotheses of the Theories of Change on the scored outcomes (DESIGN.md §5).
+"""Testing the hypotheses of the Theories of Change on the scored outcomes (docs/statistics.md).
 
 ``run_hypothesis_tests`` runs one test per hypothesis (the only loop) on the
 participants who have both waves; ``conclude`` applies the Holm correction across
 the programme's primary hypotheses and gives each its verdict. Rows follow the
-``hypothesis_results`` contract of DESIGN.md §6.
+``hypothesis_results`` contract of docs/warehouse.md.
 
 The test ``auto`` is declared, never silent: McNemar for a binary outcome;
 Wilcoxon for an ordinal outcome or a score with at most 7 distinct values, or

@@ -4,7 +4,7 @@ Each function takes two equal-length 1-D arrays of paired values (the caller
 pairs participants and drops incomplete pairs; NaN is refused) and returns a
 :class:`PairedTestResult`. The tests themselves and every distribution come from
 scipy and statsmodels; this module only chooses the variant, fixes the
-conventions (DESIGN.md §9) and says in ``method`` exactly what ran.
+conventions (docs/statistics.md) and says in ``method`` exactly what ran.
 
 Choices made here, for the report and for a statistician's review:
 

@@ -2,7 +2,7 @@
 
 A ``not_shown`` verdict carries the smallest effect the test had 80 % power to
 detect at its n, so absence of evidence is not read as evidence of absence
-(DESIGN.md §5). The calculation is the paired t-test's (one-sample t on the
+(docs/statistics.md). The calculation is the paired t-test's (one-sample t on the
 differences, noncentral t; ``statsmodels.stats.power.TTestPower``, the same
 power function as R's ``pwr::pwr.t.test(type = "paired")``). For Wilcoxon and
 McNemar hypotheses it is the t-test approximation, not an exact power for those

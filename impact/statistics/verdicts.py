@@ -1,4 +1,4 @@
-"""The verdict per hypothesis (DESIGN.md §5).
+"""The verdict per hypothesis (docs/statistics.md).
 
 - ``insufficient_data``: fewer pairs than the minimum (default 10);
 - ``supported``: adjusted p < alpha and the difference goes the expected way;

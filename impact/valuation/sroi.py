@@ -1,4 +1,4 @@
-"""Social return on investment (SROI), evaluative, per initiative (DESIGN.md §5, §6 ``sroi``).
+"""Social return on investment (SROI), evaluative, per initiative (docs/statistics.md and docs/warehouse.md).
 
 The method follows the SROI guide of the Cabinet Office and The SROI Network, now
 Social Value UK: "A guide to Social Return on Investment" (2012 edition), stage 4
