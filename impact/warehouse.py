@@ -80,8 +80,14 @@ def sql_type(dtype: object) -> str:
     return "VARCHAR"
 
 
-# How long a step waits for another process to let go of the warehouse file (``COACHING_WAREHOUSE_LOCK_WAIT``).
-LOCK_WAIT_SECONDS = float(os.environ.get("COACHING_WAREHOUSE_LOCK_WAIT", "300"))
+def lock_wait_seconds() -> float:
+    """How long a step waits for another process to let go of the warehouse file.
+
+    ``COACHING_WAREHOUSE_LOCK_WAIT`` (seconds, default 300), read when a connection is opened.
+    """
+    return float(os.environ.get("COACHING_WAREHOUSE_LOCK_WAIT", "300"))
+
+
 log = logging.getLogger(__name__)
 
 
@@ -108,11 +114,15 @@ def _open(path: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyCo
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse (creating folder, schemas and fixed tables when writing)."""
+def connect(path: Path, read_only: bool = False,
+            wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse (creating folder, schemas and fixed tables when writing).
+
+    ``wait_seconds`` defaults to :func:`lock_wait_seconds`.
+    """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path, read_only, wait_seconds)
+    con = _open(path, read_only, lock_wait_seconds() if wait_seconds is None else wait_seconds)
     try:
         if not read_only:
             for schema in SCHEMAS:

@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dagster import DagsterInstance, DynamicPartitionsDefinition
+# The one private import: Dagster reads a single-run backfill's partition range from these two run
+# tags, and 1.13 has no public name for them, nor a partition-range argument on
+# ``JobDefinition.execute_in_process`` or ``RunRequest``. Imported rather than spelt out, so a rename
+# in Dagster fails here at import instead of launching runs without a range.
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from impact import warehouse

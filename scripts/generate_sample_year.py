@@ -43,6 +43,8 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
+from impact.contracts import vocabulary
+
 SEED = 20_180_131
 GENERATOR = "scripts/generate_sample_year.py"
 SYNTHETIC_COMMENT = (
@@ -64,10 +66,7 @@ FOLLOW_UP_MIN_DAYS = 183  # six months
 FOLLOW_UP_MAX_DAYS = 270  # nine months
 SUMMER_BREAK = (date(YEAR, 7, 16), date(YEAR, 8, 19))
 
-WIJKEN = (
-    "Binnenstad", "Oost", "Leidsche Rijn", "West", "Overvecht",
-    "Zuid", "Noordoost", "Zuidwest", "Noordwest", "Vleuten-De Meern",
-)
+WIJKEN = vocabulary.WIJKEN  # in the contract's order: the draws below depend on it
 
 # Rows of the random-stream table: rng = default_rng(SEED + 100 * initiative_no + stream).
 STREAM_PARTICIPANTS = 1

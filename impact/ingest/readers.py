@@ -29,7 +29,8 @@ EXTRA_VALUES = "__extra_values__"
 # Columns read as dates; an XLSX number in them is an Excel date serial.
 DATE_COLUMNS = frozenset({"enrolled_on", "left_on", "date", "responded_on"})
 ACCEPTED = "a CSV file (separator , or ;  encoding UTF-8 or Windows-1252) or an Excel .xlsx workbook"
-csv.field_size_limit(16 * 1024 * 1024)
+# A cell may hold up to this many characters (csv's default, 128 KiB, refuses long free-text answers).
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
 
 
 @dataclass
@@ -125,6 +126,15 @@ def _delimiter(text: str, source_file: str) -> str:
 
 
 def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str, str]]:
+    # csv's field limit is process-wide: raised while a drop is read, then put back as it was
+    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        return _parse_csv(path, source_file)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _parse_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str, str]]:
     try:
         data = path.read_bytes()
     except OSError as exc:

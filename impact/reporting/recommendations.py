@@ -48,10 +48,13 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.power import TTestPower
 
-LANGUAGES = ("nl", "en")
-THEMES = ("impact_definition", "data_collection", "analysis", "reporting", "improvement")
-VERDICTS = ("supported", "contradicted", "not_shown", "insufficient_data")
-TESTS = ("paired_t", "wilcoxon", "mcnemar")
+from impact.contracts.vocabulary import COACHING_THEMES
+from impact.reporting.i18n import LANGUAGES as REPORT_LOCALES
+from impact.statistics.verdicts import VERDICTS
+
+LANGUAGES = tuple(REPORT_LOCALES)
+THEMES = COACHING_THEMES
+TESTS = ("paired_t", "wilcoxon", "mcnemar")  # the tests that run (``auto`` resolves to one of them)
 
 # -- thresholds ---------------------------------------------------------------------------------
 TARGET_PAIRS_FACTOR = 2  # fixed_follow_up_moment: aim for this many times the minimum number of pairs

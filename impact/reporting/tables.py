@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from impact.contracts import vocabulary
 from impact.reporting.disclosure import primary_suppression, secondary_suppression
 from impact.reporting.report_data import ReportData
 
-WIJKEN = ("Binnenstad", "Leidsche Rijn", "Noordoost", "Noordwest", "Oost", "Overvecht", "Vleuten-De Meern",
-          "West", "Zuid", "Zuidwest")  # the ten districts of Utrecht
+WIJKEN = tuple(sorted(vocabulary.WIJKEN))  # the ten districts of Utrecht, as the reports list them
 UNKNOWN_WIJK = "unknown"
 WAVES = ("baseline", "follow_up")
 # People counts in published tables whose column names the disclosure scanner cannot know
