@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from impact.instruments.scoring import HIGHER_IS_BETTER, dichotomy
+from impact.statistics.pairing import improved, pairs
 
 INDICATOR_COLUMNS = ["initiative_id", "period", "indicator_id", "label", "value", "n", "unit", "target", "suppressed"]
 ACTIVITY_MEASURES = {  # indicator id: (column, aggregation, unit, label)
@@ -124,14 +125,10 @@ def outcome_indicators(scores: pd.DataFrame, outcomes: pd.DataFrame, year: int) 
                    "mean score at " + means["wave"].str.replace("_", "-"), "score")]
 
     # share improved, on participants with both waves
-    wide = s.pivot_table(index=["initiative_id", "outcome_id", "participant_id"], columns="wave", values="score")
-    if {"baseline", "follow_up"} <= set(wide.columns):
-        paired = wide.dropna(subset=["baseline", "follow_up"]).reset_index()
-        spec = outcome_spec(outcomes)
-        paired = paired.merge(spec, on=["initiative_id", "outcome_id"], how="left")
-        change = paired["follow_up"] - paired["baseline"]
-        better_up = paired["higher_is_better"].astype("boolean").fillna(True).astype(bool)
-        paired["improved"] = np.where(better_up, change > 0, change < 0)
+    paired = pairs(s)
+    if len(paired):
+        paired = paired.merge(outcome_spec(outcomes), on=["initiative_id", "outcome_id"], how="left")
+        paired["improved"] = improved(paired, paired["higher_is_better"]) > 0
         imp = paired.groupby(["initiative_id", "outcome_id"])["improved"].agg(value="mean", n="size").reset_index()
         imp = imp.assign(period=str(year))
         parts.append(_rows(imp, "share_improved." + imp["outcome_id"], "share of paired participants whose score improved", "share"))

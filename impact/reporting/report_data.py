@@ -17,6 +17,7 @@ import pandas as pd
 from impact import warehouse
 from impact.indicators.compute import outcome_spec
 from impact.statistics.attrition import attrition_check
+from impact.statistics.pairing import improved, pairs
 
 QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
 
@@ -105,15 +106,12 @@ def changes(scores: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     cols = ["initiative_id", "outcome_id", "n_pairs", "worse", "same", "better", "yes_baseline", "yes_follow_up"]
     if scores.empty:
         return pd.DataFrame(columns=cols)
-    wide = scores.pivot_table(index=["initiative_id", "outcome_id", "participant_id"], columns="wave", values="score")
-    if not {"baseline", "follow_up"} <= set(wide.columns):
+    paired = pairs(scores)
+    if paired.empty:
         return pd.DataFrame(columns=cols)
-    paired = wide.dropna(subset=["baseline", "follow_up"]).reset_index()
     spec = outcome_spec(outcomes)[["initiative_id", "outcome_id", "higher_is_better"]]
     paired = paired.merge(spec, on=["initiative_id", "outcome_id"], how="left")
-    up = paired["higher_is_better"].astype("boolean").fillna(True).astype(bool)
-    delta = np.where(up, 1, -1) * (paired["follow_up"] - paired["baseline"])
-    paired["direction"] = np.select([delta < 0, delta > 0], ["worse", "better"], "same")
+    paired["direction"] = pd.Series(improved(paired, paired["higher_is_better"])).map({-1: "worse", 0: "same", 1: "better"})
     counts = paired.groupby(["initiative_id", "outcome_id", "direction"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=["worse", "same", "better"], fill_value=0)
     counts["n_pairs"] = counts.sum(axis=1)

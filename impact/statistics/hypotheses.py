@@ -22,6 +22,7 @@ from scipy import stats
 from impact.instruments.scoring import dichotomy
 from impact.statistics.attrition import attrition_check
 from impact.statistics.multiple_testing import holm_adjust
+from impact.statistics.pairing import BASELINE, FOLLOW_UP, both_waves, by_wave
 from impact.statistics.paired_tests import PairedTestResult, mcnemar, paired_t, wilcoxon_signed_rank
 from impact.statistics.power import minimum_detectable_effect
 from impact.statistics.verdicts import verdict
@@ -64,18 +65,11 @@ def choose_test(declared: str, instrument: str, outcome_type: str | None, differ
     return "paired_t", "auto chose the paired t-test: a numeric outcome with roughly normal differences or at least 30 pairs"
 
 
-def _waves(scores: pd.DataFrame, initiative_id: str, outcome_id: str) -> pd.DataFrame:
-    s = scores[(scores["initiative_id"] == initiative_id) & (scores["outcome_id"] == outcome_id) & scores["score"].notna()]
-    return s.pivot_table(index="participant_id", columns="wave", values="score", aggfunc="first")
-
-
 def run_one_test(h: pd.Series, scores: pd.DataFrame, min_pairs: int, alpha: float) -> dict:
     """Test one hypothesis; ``h`` is a row of ``programme.hypotheses`` joined with its outcome."""
-    wide = _waves(scores, h["initiative_id"], h["outcome_id"])
-    base = wide["baseline"] if "baseline" in wide else pd.Series(dtype=float)
-    follow = wide["follow_up"] if "follow_up" in wide else pd.Series(dtype=float)
-    # participants with both waves (further waves a Theory of Change declares play no part here)
-    both = wide.dropna(subset=["baseline", "follow_up"]) if {"baseline", "follow_up"} <= set(wide.columns) else wide.iloc[0:0]
+    wide = by_wave(scores[(scores["initiative_id"] == h["initiative_id"]) & (scores["outcome_id"] == h["outcome_id"])])
+    base, follow = wide[BASELINE], wide[FOLLOW_UP]
+    both = both_waves(wide)
     b, f = (both["baseline"].to_numpy(float), both["follow_up"].to_numpy(float)) if len(both) else (np.array([]), np.array([]))
     needed = int(h["min_pairs"]) if pd.notna(h.get("min_pairs")) else min_pairs
     row = {
