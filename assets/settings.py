@@ -115,7 +115,7 @@ def drop_inventory(context: AssetExecutionContext, files: CoachingFiles, duckdb_
     with duckdb_warehouse.connect() as con, warehouse.transaction(con):
         warehouse.replace_rows(con, "staging.drop_inventory", frame, key_column="initiative_id", keys=keys)
         warehouse.replace_rows(con, "staging.ingest_notices", notices, key_column="initiative_id", keys=keys,
-                               extra_where="AND table_name = 'drop_inventory'")
+                               where={"table_name": "drop_inventory"})
     for message in unread["message"]:
         context.log.warning(message)
     return MaterializeResult(

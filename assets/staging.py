@@ -61,12 +61,11 @@ def _contexts(duckdb_warehouse: DuckDBWarehouse, keys: Sequence[str]) -> dict[st
 def write_batch(duckdb_warehouse: DuckDBWarehouse, batch: StagedBatch, keys: Sequence[str], *, key_column: str | None = "initiative_id") -> None:
     """Replace the staged rows, quarantine entries and drop summaries of these initiatives, atomically."""
     table = batch.table_name
-    owner_filter = f"AND table_name = '{table}'"
     with duckdb_warehouse.connect() as con, warehouse.transaction(con):
         warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=key_column, keys=keys)
-        warehouse.replace_rows(con, "staging.quarantine", batch.quarantine, key_column=key_column, keys=keys, extra_where=owner_filter)
-        warehouse.replace_rows(con, "staging.drops", batch.drops, key_column=key_column, keys=keys, extra_where=owner_filter)
-        warehouse.replace_rows(con, "staging.ingest_notices", batch.notices, key_column=key_column, keys=keys, extra_where=owner_filter)
+        for shared, frame in (("staging.quarantine", batch.quarantine), ("staging.drops", batch.drops),
+                              ("staging.ingest_notices", batch.notices)):
+            warehouse.replace_rows(con, shared, frame, key_column=key_column, keys=keys, where={"table_name": table})
 
 
 def staging_metadata(batch: StagedBatch) -> dict:
@@ -154,11 +153,7 @@ def coaching_sessions(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -
     drops = {"all": discover_drops(files.raw_data_path, "all", "coaching_sessions")}
     context = ContractContext(initiative_ids=tuple(discover_initiatives(files.raw_data_path)))
     batch = stage_drops("coaching_sessions", drops, {"all": context}, load_key())
-    table = batch.table_name
-    with duckdb_warehouse.connect() as con, warehouse.transaction(con):
-        warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=None)
-        for t, frame in (("staging.quarantine", batch.quarantine), ("staging.drops", batch.drops), ("staging.ingest_notices", batch.notices)):
-            warehouse.replace_rows(con, t, frame, key_column=None, extra_where=f"AND table_name = '{table}'")
+    write_batch(duckdb_warehouse, batch, keys=(), key_column=None)  # one log for the programme: replaced whole
     return MaterializeResult(metadata=staging_metadata(batch))
 
 

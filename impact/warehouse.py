@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -161,17 +161,23 @@ def replace_rows(
     *,
     key_column: str | None,
     keys: Sequence[str] = (),
-    extra_where: str = "",
+    where: Mapping[str, object] | None = None,
 ) -> int:
     """Replace the rows whose ``key_column`` is in ``keys`` (all rows when ``key_column`` is None) with ``frame``.
 
-    The caller runs this inside a transaction (see :func:`transaction`).
+    ``where`` narrows the rows replaced to those with these column values, e.g.
+    ``{"table_name": "participants"}`` in the shared quarantine. The caller runs this inside a
+    transaction (see :func:`transaction`).
     """
     _ensure_table(con, table, frame)
-    if key_column is None:
-        con.execute(f"DELETE FROM {table} WHERE TRUE {extra_where}")
-    else:
-        con.execute(f'DELETE FROM {table} WHERE "{key_column}" IN (SELECT unnest(?)) {extra_where}', [list(keys)])
+    conditions, parameters = [], []
+    if key_column is not None:
+        conditions.append(f'"{key_column}" IN (SELECT unnest(?))')
+        parameters.append(list(keys))
+    for column, value in (where or {}).items():
+        conditions.append(f'"{column}" = ?')
+        parameters.append(value)
+    con.execute(f"DELETE FROM {table} WHERE {' AND '.join(conditions) or 'TRUE'}", parameters)
     if len(frame):
         con.register("_incoming", frame)
         try:

@@ -17,6 +17,8 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,13 +127,19 @@ def _delimiter(text: str, source_file: str) -> str:
     return ";" if widths[";"] > widths[","] else ","
 
 
-def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str, str]]:
-    # csv's field limit is process-wide: raised while a drop is read, then put back as it was
+@contextmanager
+def long_csv_cells() -> Iterator[None]:
+    """Allow cells up to ``CSV_FIELD_LIMIT`` while a CSV is read (csv's limit is process-wide: put back after)."""
     previous = csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
-        return _parse_csv(path, source_file)
+        yield
     finally:
         csv.field_size_limit(previous)
+
+
+def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str, str]]:
+    with long_csv_cells():
+        return _parse_csv(path, source_file)
 
 
 def _parse_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str, str]]:

@@ -25,7 +25,7 @@ def independent_row_count(path: Path, kind: str | None = None) -> int | None:
     For a workbook it reads the sheet the pipeline reads (``choose_sheet``).
     """
     from impact.ingest.drops import kind_of
-    from impact.ingest.readers import choose_sheet
+    from impact.ingest.readers import choose_sheet, long_csv_cells
 
     try:
         if path.suffix.lower() == ".xlsx":
@@ -48,8 +48,9 @@ def independent_row_count(path: Path, kind: str | None = None) -> int | None:
             text = text.removeprefix("\ufeff").lstrip("\r\n")
             if text.startswith(("sep=;", "sep=,")):
                 text = text.split("\n", 1)[1]
-            frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str, keep_default_na=False,
-                                skip_blank_lines=True)
+            with long_csv_cells():
+                frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str, keep_default_na=False,
+                                    skip_blank_lines=True)
     except Exception:  # noqa: BLE001 - "cannot be read" is an answer here
         return None
     cells = frame.fillna("").astype(str).apply(lambda c: c.str.strip())

@@ -31,7 +31,7 @@ def replace_results(con: duckdb.DuckDBPyConnection, check_name: str, table_name:
         con.execute("CREATE SCHEMA IF NOT EXISTS quality")
         warehouse.replace_rows(
             con, QUALITY_TABLE, frame, key_column="check_name", keys=[check_name],
-            extra_where=f"AND table_name = '{table_name}'",
+            where={"table_name": table_name},
         )
 
 
