@@ -11,6 +11,14 @@ survey drops in the formats real Dutch drops arrive in (UTF-8 CSV, UTF-8 with BO
 exports in Windows-1252 with ``;`` and decimal commas, XLSX), plus ``programme.yaml``, the coaching
 log and a README that lists the handful of data-entry errors planted on purpose.
 
+What the initiatives *are* is data, in ``scripts/sample_year/initiatives.yaml`` (found next to this
+script, not in the working directory): per initiative its Theory of Change as written to
+``theory_of_change.yaml``, then under ``sample_generator`` the parameters of its synthetic year (people,
+score models, drops and formats, activity schedules, coaching notes); after the initiatives the planted
+data-entry errors and the programme's own coaching sessions. This script is only the mechanism: it
+reads that file with ``yaml.safe_load``, turns names in it (file formats, periods such as ``q2-q4``,
+weekdays, weight presets, planted-defect mechanisms) into values, and draws and writes the files.
+
 The layout follows docs/raw-data-contract.md and docs/instruments.md. Every random draw comes from
 ``numpy.random.default_rng(SEED + k)`` with fixed integers ``k``, rows are written in a stable order,
 line endings are chosen per file and no wall-clock time is used anywhere, so rerunning reproduces
@@ -30,9 +38,10 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import shutil
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -225,11 +234,26 @@ class InitiativeSpec:
     survey_drops: tuple[SurveyDrop, ...]
     activities: tuple[ActivityType, ...]
     sessions: tuple[Session, Session, Session, Session, Session]
+    intended_result: str  # the README's "intended" entry for hypothesis H1
     item_missing: float = 0.03
     n_pairs: int | None = None  # fixes the number of people with both waves
     baseline_not_before: date | None = None
     follow_up_window: tuple[date, date] | None = None  # a collective follow-up measurement
     follow_up_only: int = 2  # people with a follow-up but no baseline
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading the specifications (scripts/sample_year/initiatives.yaml)
+# ---------------------------------------------------------------------------------------------
+
+# Found next to this script, whatever the working directory.
+SPEC_FILE = Path(__file__).resolve().parent / "sample_year" / "initiatives.yaml"
+SPEC_SECTIONS = ("presets", "initiatives", "planted_defects", "programme_sessions")
+INITIATIVE_KEYS = ("id", "name", "kind", "theory_of_change", "sample_generator")
+
+# Names the YAML uses for file formats and weekdays.
+FILE_FORMATS = {"csv_utf8": CSV_UTF8, "csv_utf8_bom": CSV_UTF8_BOM, "csv_nl_excel": CSV_NL_EXCEL, "xlsx": XLSX}
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def q(quarter: int) -> tuple[date, date]:
@@ -239,688 +263,99 @@ def q(quarter: int) -> tuple[date, date]:
     return start, end - timedelta(days=1)
 
 
-H1 = (date(YEAR, 1, 1), date(YEAR, 6, 30))
-H2 = (date(YEAR, 7, 1), date(YEAR, 12, 31))
-FULL = (YEAR_START, YEAR_END)
+HALF_YEARS = {"h1": (date(YEAR, 1, 1), date(YEAR, 6, 30)), "h2": (date(YEAR, 7, 1), date(YEAR, 12, 31))}
 
 
-def span(a: tuple[date, date], b: tuple[date, date]) -> tuple[date, date]:
-    return a[0], b[1]
+def period(name: str) -> tuple[date, date]:
+    """A named window of the programme year: ``h1``, ``h2``, ``q1``…``q4`` or a span such as ``q2-q4``."""
+    if name in HALF_YEARS:
+        return HALF_YEARS[name]
+    match = re.fullmatch(r"q([1-4])(?:-q([1-4]))?", name)
+    if match is None:
+        raise ValueError(f"{SPEC_FILE.name}: unknown period {name!r}")
+    first, last = int(match[1]), int(match[2] or match[1])
+    return q(first)[0], q(last)[1]
 
 
-def hypothesis(hid: str, statement: str, outcome: str, test: str, direction: str,
-               primary: bool = True) -> dict[str, Any]:
-    """A pre/post hypothesis in the Theory of Change shape (always two-sided here)."""
-    return {
-        "id": hid, "statement": statement, "outcome": outcome, "design": "pre_post",
-        "test": test, "direction": direction, "alternative": "two-sided", "primary": primary,
-    }
+def _check_keys(entry: dict[str, Any], allowed: Sequence[str], where: str) -> None:
+    unknown = [key for key in entry if key not in allowed]
+    if unknown:
+        raise ValueError(f"{SPEC_FILE.name}: {where}: unknown key(s) {unknown}")
 
 
-def sroi_outcome(outcome: str, proxy_eur: int, deadweight: float, displacement: float,
-                 attribution: float, drop_off: float, duration_years: int) -> dict[str, Any]:
-    return {
-        "outcome": outcome, "quantity": "from_data", "proxy_eur": proxy_eur,
-        "deadweight": deadweight, "displacement": displacement, "attribution": attribution,
-        "drop_off": drop_off, "duration_years": duration_years,
-    }
+def _drop(entry: dict[str, Any], where: str) -> Drop:
+    """``{file, period | from + to, format?, with_left_on?}`` → a participants or activities drop."""
+    _check_keys(entry, ("file", "period", "from", "to", "format", "with_left_on"), where)
+    start, end = period(entry["period"]) if "period" in entry else (entry["from"], entry["to"])
+    return Drop(entry["file"], start, end, FILE_FORMATS[entry.get("format", "csv_utf8")],
+                entry.get("with_left_on", False))
 
 
-# Most people enrol in the first half year (a follow-up six months later must still fall in 2018).
-EARLY_ENROLMENT = (18, 14, 12, 10, 8, 6, 3, 3, 4, 3, 2, 0)
-ADULT_GENDER = {"v": 0.55, "m": 0.40, "x": 0.01, "": 0.04}
-EVEN_WIJKEN = {w: 1.0 for w in WIJKEN}
+def _survey_drop(entry: dict[str, Any], where: str) -> SurveyDrop:
+    _check_keys(entry, ("file", "wave", "format", "answers"), where)
+    return SurveyDrop(entry["file"], entry["wave"], FILE_FORMATS[entry.get("format", "csv_utf8")],
+                      entry.get("answers", "nl"))
 
-INITIATIVES: tuple[InitiativeSpec, ...] = (
-    InitiativeSpec(
-        id="sociale-supermarkt", name="Sociale Supermarkt", kind="social_enterprise", prefix="SS",
-        n_participants=180,
-        toc={
-            "problem": "Huishoudens met een laag inkomen zijn voor hun boodschappen afhankelijk van "
-                       "voedselhulp. Niet zelf kunnen kiezen en betalen tast het gevoel van eigenwaarde aan.",
-            "target_group": "Utrechters met een U-pas of een verwijzing van de voedselbank",
-            "activities": ["Winkel drie dagen per week open", "Budgetcursus",
-                           "Klanten helpen als vrijwilliger in de winkel"],
-            "outputs": [
-                {"id": "customers", "label": "Klanten", "target": 250},
-                {"id": "shop_days", "label": "Winkeldagen", "target": 150},
-                {"id": "volunteer_hours", "label": "Vrijwilligersuren", "target": 3000},
-            ],
-            "outcomes": [{"id": "self_esteem", "label": "Gevoel van eigenwaarde", "instrument": "rses"}],
-            "impact": "Klanten voelen zich zelfstandiger en waardevoller en zijn minder lang "
-                      "afhankelijk van voedselhulp.",
-            "hypotheses": [hypothesis(
-                "H1", "Mensen die zelf boodschappen kunnen kopen krijgen een groter gevoel van eigenwaarde",
-                "self_esteem", "paired_t", "increase")],
-            "sroi": {"inputs_eur": 42000,
-                     "outcomes": [sroi_outcome("self_esteem", 1200, 0.25, 0, 0.3, 0.5, 2)]},
-        },
-        enrol_month_weights=EARLY_ENROLMENT,
-        age_bands={"18-29": 0.15, "30-44": 0.35, "45-64": 0.35, "65-74": 0.10, "75+": 0.05},
-        wijk_weights={"Overvecht": 30, "Zuidwest": 20, "West": 15, "Noordwest": 10, "Zuid": 10,
-                      "Oost": 5, "Noordoost": 5, "Leidsche Rijn": 5},
-        gender_weights=ADULT_GENDER, wijk_missing=0.04,
-        scores=(ScoreModel("self_esteem", "rses", 16.0, 4.5, 2.0, 4.0, 0, 30, target=2.0, tol=0.05),),
-        baseline_share=0.9, attrition=0.30,
-        participant_drops=(
-            Drop("participants_2018-q1.csv", *q(1)),
-            Drop("participants_2018-q2.csv", *q(2)),
-            Drop("participants_2018-h2.csv", *H2, with_left_on=True),
-        ),
-        activity_drops=(Drop("activities_2018-h1.csv", *H1), Drop("activities_2018-h2.xlsx", *H2, XLSX)),
-        survey_drops=(SurveyDrop("survey_baseline.csv", "baseline", answers="codes"),
-                      SurveyDrop("survey_follow_up.csv", "follow_up", answers="nl")),
-        activities=(
-            ActivityType("Winkel open", (0, 2, 4), (35, 70), (4, 6), 4.0, cancel_rate=0.03),
-            ActivityType("Budgetcursus", (1,), (6, 14), (1, 2), 3.0, (35.0, 60.0), nth_of_month=2,
-                         summer_break=True),
-        ),
-        sessions=(
-            Session("Impactdefinitie en Theory of Change: van korting op boodschappen naar eigen regie en eigenwaarde",
-                    "Het team wilde alles tegelijk meten (gezondheid, schulden, eigenwaarde). Gekozen voor één hoofdvraag: "
-                    "groeit het gevoel van eigenwaarde? De Rosenberg-schaal (10 items) is kort genoeg voor aan de balie.",
-                    "Rosenberg-vragenlijst op papier bij de kassa klaarleggen; vrijwilliger aan de balie neemt de "
-                    "nulmeting af bij inschrijving."),
-            Session("Dataverzameling: eerste ervaringen met de nulmeting aan de balie",
-                    "Na zes weken zeventig ingevulde nulmetingen. Een deel van de klanten vindt 'Ik voel me soms nutteloos' "
-                    "confronterend en slaat die vraag over. Papieren formulieren raken zoek tussen de kassabonnen.",
-                    "Korte uitleg boven de vragenlijst ('er zijn geen foute antwoorden'); ingevulde formulieren dagelijks "
-                    "in een aparte map en wekelijks invoeren in Excel."),
-            Session("Tussentijdse controle van de invoer en voorbereiding van de nameting",
-                    "In het invoerblad staat bij één klant een 5 op een vierpuntsschaal: er is geen invoercontrole. "
-                    "Klantenbestand en vragenlijsten gebruikten eerst verschillende klantnummers.",
-                    "Keuzelijst 1–4 in het invoerblad; overal het klantnummer SS-xxxx uit de U-pas-registratie gebruiken; "
-                    "nameting zes maanden na inschrijving inplannen."),
-            Session("Nameting en eerste analyse van eigenwaarde",
-                    "De nameting via de kassa loopt goed bij vaste klanten; wie gestopt is, bereiken we niet meer. "
-                    "Eerste cijfers: eigenwaarde gemiddeld ongeveer twee punten hoger bij wie beide metingen invulde.",
-                    "Gestopte klanten één keer nabellen voor een korte nameting; in de rapportage apart vermelden hoeveel "
-                    "klanten niet meer bereikt zijn."),
-            Session("Rapportage aan gemeente en fondsen; SROI-aannames doorgelopen",
-                    "De SROI-ratio is erg gevoelig voor de attributie: budgetcursus en schuldhulp elders dragen ook bij "
-                    "aan eigenwaarde.",
-                    "In het jaarverslag een bandbreedte voor de SROI tonen in plaats van één getal; in 2019 de "
-                    "budgetcursus apart registreren per deelnemer."),
-        ),
-    ),
-    InitiativeSpec(
-        id="digitale-buddies", name="Geluks BV – Digitale Buddies", kind="social_enterprise", prefix="DB",
-        n_participants=110,
-        toc={
-            "problem": "Steeds meer contact met familie, zorg en instanties gaat digitaal. Ouderen boven de 75 "
-                       "die dat niet beheersen raken contacten kwijt en voelen zich vaker eenzaam.",
-            "target_group": "Thuiswonende Utrechters van 75 jaar en ouder",
-            "activities": ["Wekelijkse computerles door studenten", "Vaste student-buddy per oudere",
-                           "Maandelijks digicafé"],
-            "outputs": [
-                {"id": "seniors_reached", "label": "Ouderen bereikt", "target": 120},
-                {"id": "lessons_given", "label": "Computerlessen gegeven", "target": 80},
-                {"id": "volunteer_hours", "label": "Uren inzet studenten", "target": 1500},
-            ],
-            "outcomes": [
-                {"id": "loneliness", "label": "Eenzaamheid", "instrument": "djg11"},
-                {"id": "life_satisfaction", "label": "Tevredenheid met het leven",
-                 "instrument": "life_satisfaction"},
-            ],
-            "impact": "Ouderen blijven digitaal verbonden met familie, buurt en instanties en voelen zich "
-                      "minder eenzaam.",
-            "hypotheses": [
-                hypothesis("H1", "Computerles door studenten vermindert eenzaamheid bij ouderen boven de 75",
-                           "loneliness", "paired_t", "decrease"),
-                hypothesis("H2", "Deelnemers geven hun leven na een half jaar computerles een hoger rapportcijfer",
-                           "life_satisfaction", "paired_t", "increase", primary=False),
-            ],
-            "sroi": {"inputs_eur": 65000,
-                     "outcomes": [sroi_outcome("loneliness", 2300, 0.2, 0, 0.4, 0.5, 2)]},
-        },
-        enrol_month_weights=(22, 16, 12, 9, 7, 5, 2, 2, 5, 3, 2, 0),
-        age_bands={"75+": 1.0},
-        wijk_weights=EVEN_WIJKEN,
-        gender_weights={"v": 0.66, "m": 0.31, "": 0.03}, wijk_missing=0.05,
-        scores=(
-            ScoreModel("loneliness", "djg11", 5.2, 2.6, -1.11, 2.0, 0, 11, target=-1.11, tol=0.015),
-            ScoreModel("life_satisfaction", "life_satisfaction", 6.3, 1.2, 0.7, 1.1, 1, 10,
-                       target=0.7, tol=0.015, column="life_satisfaction"),
-        ),
-        baseline_share=0.9, attrition=0.25,
-        participant_drops=(Drop("participants_2018-q1.csv", *q(1)),
-                           Drop("participants_2018-q2-q4.csv", *span(q(2), q(4)))),
-        activity_drops=(Drop("activities_2018-h1.csv", *H1), Drop("activities_2018-h2.csv", *H2)),
-        survey_drops=(SurveyDrop("survey_baseline.csv", "baseline", answers="nl"),
-                      SurveyDrop("survey_follow_up.xlsx", "follow_up", XLSX, answers="codes")),
-        activities=(
-            ActivityType("Computerles", (1, 3), (8, 16), (4, 8), 2.5, summer_break=True),
-            ActivityType("Digicafé", (4,), (15, 30), (2, 4), 3.0, (40.0, 75.0), nth_of_month=1),
-        ),
-        sessions=(
-            Session("Theory of Change: computerles als middel, minder eenzaamheid als doel",
-                    "De studenten zagen de les zelf als resultaat. Samen vastgesteld dat het gaat om minder eenzaamheid "
-                    "en meer grip op het dagelijks leven; De Jong Gierveld (11 items) gekozen omdat die landelijk "
-                    "vergelijkbaar is.",
-                    "Vragenlijst in grote letter (14 pt) drukken; buddy neemt de nulmeting af in de eerste les, niet bij "
-                    "de intake aan de telefoon."),
-            Session("Dataverzameling bij ouderen: afname, toestemming en privacy",
-                    "Ouderen vullen de vragen liever samen met hun buddy in. Bij twee deelnemers stuurde de buddy de "
-                    "antwoorden ('u bent toch niet eenzaam?').",
-                    "Instructie voor buddies: vragen letterlijk voorlezen, niet toelichten; toestemmingsformulier in het "
-                    "intakepakket."),
-            Session("Planning van de nameting en omgaan met uitval",
-                    "Een aantal deelnemers is gestopt (ziekte, verhuizing naar een verpleeghuis). De nameting na zes "
-                    "maanden valt voor de voorjaarsgroep in de zomervakantie van de studenten.",
-                    "Nameting voor de voorjaarsgroep in september afnemen; uitvallers met reden noteren in het "
-                    "deelnemersoverzicht."),
-            Session("Analyse eenzaamheid en rapportcijfer voor het leven",
-                    "De nameting is ingevoerd in een nieuw Excel-bestand met antwoordcodes 1–3 in plaats van woorden. "
-                    "Eenzaamheid gemiddeld ruim een punt lager, rapportcijfer voor het leven ongeveer 0,7 hoger.",
-                    "Codeboek (1 = nee, 2 = min of meer, 3 = ja) naast het bestand bewaren; uitsplitsing per wijk alleen "
-                    "bij minstens tien deelnemers."),
-            Session("Verhaal voor de slotbijeenkomst en voor financiers",
-                    "Het cijfer alleen overtuigt niet; samen met twee korte portretten van deelnemers wel. Er is geen "
-                    "vergelijkingsgroep, dus een deel van de daling kan ook zonder de lessen zijn opgetreden.",
-                    "Resultaat presenteren als 'eenzaamheid 1,11 punt lager' met de kanttekening over de ontbrekende "
-                    "vergelijkingsgroep; voor 2019 een wachtlijstgroep als vergelijking onderzoeken."),
-        ),
-    ),
-    InitiativeSpec(
-        id="food-for-good", name="Food for Good", kind="social_enterprise", prefix="FFG",
-        n_participants=90,
-        toc={
-            "problem": "Mensen met een kleine beurs en weinig contacten eten vaak alleen en ongezond, terwijl "
-                       "ondernemers in de stad dagelijks goed voedsel weggooien.",
-            "target_group": "Volwassenen met een laag inkomen of een klein netwerk in Utrecht West en Zuidwest",
-            "activities": ["Twee keer per week samen koken en eten met gered voedsel",
-                           "Kookworkshop met restproducten", "Maandelijkse café-avond"],
-            "outputs": [
-                {"id": "participants", "label": "Deelnemers", "target": 100},
-                {"id": "meals", "label": "Gezamenlijke maaltijden", "target": 90},
-                {"id": "volunteer_hours", "label": "Vrijwilligersuren", "target": 2500},
-            ],
-            "outcomes": [{"id": "wellbeing", "label": "Welzijn", "instrument": "who5"}],
-            "impact": "Deelnemers voelen zich beter en minder alleen; er wordt minder voedsel verspild.",
-            "hypotheses": [hypothesis(
-                "H1", "Samen koken en eten verbetert het welzijn van deelnemers", "wellbeing", "paired_t",
-                "increase")],
-        },
-        enrol_month_weights=EARLY_ENROLMENT,
-        age_bands={"18-29": 0.20, "30-44": 0.30, "45-64": 0.35, "65-74": 0.15},
-        wijk_weights={"West": 30, "Zuidwest": 30, "Overvecht": 15, "Binnenstad": 10, "Noordwest": 10,
-                      "Zuid": 5},
-        gender_weights=ADULT_GENDER, wijk_missing=0.05,
-        scores=(ScoreModel("wellbeing", "who5", 12.5, 4.5, 0.0, 4.0, 0, 25, target=0.0, tol=0.08),),
-        baseline_share=0.88, attrition=0.35,
-        participant_drops=(
-            Drop("participants_2018-q1.csv", *q(1)),
-            Drop("participants_2018-q2.csv", *q(2)),
-            Drop("participants_2018-q3-q4.csv", *span(q(3), q(4))),
-        ),
-        activity_drops=(Drop("activities_2018-h1.csv", *H1, CSV_NL_EXCEL),
-                        Drop("activities_2018-h2.csv", *H2)),
-        survey_drops=(SurveyDrop("survey_baseline.csv", "baseline"),
-                      SurveyDrop("survey_follow_up.csv", "follow_up")),
-        activities=(
-            ActivityType("Samen koken en eten", (1, 3), (20, 45), (5, 8), 4.0, (80.0, 150.0),
-                         cancel_rate=0.05),
-            ActivityType("Kookworkshop restproducten", (5,), (8, 15), (2, 3), 3.0, (30.0, 55.0),
-                         nth_of_month=3, summer_break=True),
-            ActivityType("Café-avond", (4,), (15, 30), (3, 5), 3.5, (20.0, 45.0), nth_of_month=4),
-            ActivityType("Ideeënavond", (2,), (10, 20), (2, 3), 2.5, (15.0, 30.0), nth_of_month=1,
-                         months=(2, 5, 10)),
-        ),
-        sessions=(
-            Session("Impactdefinitie: van geredde kilo's naar het welzijn van deelnemers",
-                    "Tot nu toe werden alleen kilo's gered voedsel en aantallen maaltijden geteld. Het team verwacht "
-                    "vooral dat deelnemers zich beter voelen door samen te koken en te eten.",
-                    "WHO-5 welzijnsindex als uitkomstmaat; kilo's en maaltijden blijven als output in het "
-                    "activiteitenoverzicht."),
-            Session("Dataverzameling in de keuken",
-                    "Tijdens het koken is er geen rust voor een vragenlijst en na de maaltijd vertrekt de helft direct. "
-                    "De activiteitenlijst wordt in Excel bijgehouden en geëxporteerd met puntkomma's en Nederlandse datums.",
-                    "Vragenlijst bij de koffie vóór het koken afnemen; exportinstellingen van het Excel-bestand "
-                    "vastleggen zodat de pipeline het bestand kan lezen."),
-            Session("Tussenstand en kwaliteit van de registratie",
-                    "Wijken staan in verschillende schrijfwijzen in de deelnemerslijst ('overvecht ' naast 'Overvecht'). "
-                    "Bijna negen op de tien deelnemers vulden de nulmeting in.",
-                    "Wijk kiezen uit een vaste lijst in het inschrijfformulier; één vrijwilliger wordt verantwoordelijk "
-                    "voor de invoer."),
-            Session("Analyse: geen verschuiving in welzijn zichtbaar",
-                    "WHO-5 gemiddeld gelijk gebleven tussen nul- en nameting. Mogelijke verklaringen: deelnemers kwamen "
-                    "al met redelijk welzijn binnen, en zes maanden is kort.",
-                    "Niet concluderen dat er geen effect is: met deze aantallen kan een klein effect gemist worden. "
-                    "Het minimaal aantoonbare effect in de rapportage vermelden."),
-            Session("Verbeteren: doelgroep en meetmoment herzien",
-                    "Een derde van de deelnemers deed niet mee aan de nameting; wie laag begon op de WHO-5 lijkt vaker af "
-                    "te haken.",
-                    "In 2019 gericht werven via het buurtteam onder mensen met een laag welzijn; uitvallers na drie "
-                    "weken nabellen."),
-        ),
-    ),
-    InitiativeSpec(
-        id="imc-weekendschool", name="IMC Weekendschool Utrecht", kind="social_enterprise", prefix="IMC",
-        n_participants=60,
-        toc={
-            "problem": "Kinderen in Overvecht en Kanaleneiland zien in hun omgeving weinig beroepen en "
-                       "opleidingen; hun beeld van wat zij later kunnen worden is smal.",
-            "target_group": "Kinderen van 10 tot 14 jaar uit Overvecht, Zuidwest en West",
-            "activities": ["Zondaglessen door gastdocenten uit het vak", "Excursies naar werkplekken",
-                           "Diploma-uitreiking met ouders"],
-            "outputs": [
-                {"id": "pupils", "label": "Leerlingen", "target": 60},
-                {"id": "lesson_sundays", "label": "Lesdagen", "target": 32},
-                {"id": "guest_teacher_hours", "label": "Uren gastdocenten", "target": 900},
-            ],
-            "outcomes": [{"id": "future_orientation", "label": "Toekomstbeeld", "instrument": "custom",
-                          "type": "numeric", "min": 1, "max": 10, "unit": "punten",
-                          "higher_is_better": True}],
-            "impact": "Kinderen kiezen met meer zelfvertrouwen en kennis een opleiding en beroep.",
-            "hypotheses": [hypothesis(
-                "H1", "Na een jaar weekendschool hebben kinderen een ruimer en positiever toekomstbeeld",
-                "future_orientation", "wilcoxon", "increase")],
-        },
-        enrol_month_weights=(45, 25, 10, 5, 0, 0, 0, 0, 15, 0, 0, 0),
-        age_bands={"0-11": 0.55, "12-17": 0.45},
-        wijk_weights={"Overvecht": 50, "Zuidwest": 30, "West": 20},
-        gender_weights={"v": 0.5, "m": 0.48, "": 0.02}, wijk_missing=0.0,
-        scores=(ScoreModel("future_orientation", "custom", 5.8, 1.6, 1.0, 1.3, 1, 10, step=0.5,
-                           target=1.0, tol=0.04, column="future_orientation"),),
-        baseline_share=0.92, attrition=0.25,
-        participant_drops=(Drop("participants_2018-q1.csv", *q(1)),
-                           Drop("participants_2018-q2-q4.csv", *span(q(2), q(4)))),
-        activity_drops=(Drop("activities_2018-h1.csv", *H1), Drop("activities_2018-h2.csv", *H2)),
-        survey_drops=(SurveyDrop("survey_baseline.csv", "baseline"),
-                      SurveyDrop("survey_2018-10.csv", "follow_up", CSV_NL_EXCEL)),
-        baseline_not_before=date(YEAR, 1, 22), follow_up_window=(date(YEAR, 10, 7), date(YEAR, 10, 7)),
-        activities=(
-            ActivityType("Zondagles", (6,), (48, 58), (6, 10), 3.0, (120.0, 180.0), summer_break=True,
-                         cancel_rate=0.03),
-            ActivityType("Excursie", (5,), (15, 25), (3, 5), 5.0, (200.0, 350.0), nth_of_month=2,
-                         months=(3, 5, 10, 11)),
-        ),
-        sessions=(
-            Session("Theory of Change voor het zondagsprogramma",
-                    "Het doel 'kinderen zien meer mogelijkheden voor hun toekomst' bleek lastig te vangen in een "
-                    "bestaande vragenlijst voor 10- tot 14-jarigen.",
-                    "Eigen vraag 'toekomstbeeld' ontwikkelen (schaal 1–10, halve punten toegestaan) en voorleggen aan "
-                    "twee docenten en een leerlingenpanel."),
-            Session("Proefafname bij leerlingen en toestemming van ouders",
-                    "Jongere leerlingen begrepen 'toekomstbeeld' niet zonder voorbeeld; met een plaatje van een ladder "
-                    "ging het goed. Voor elke leerling is toestemming van een ouder nodig.",
-                    "Ladderafbeelding op het formulier; toestemmingsbrief in het Nederlands, Arabisch en Turks "
-                    "meegeven."),
-            Session("Registratie: leerlingnummers kloppen niet",
-                    "Leerlingnummers in de vragenlijst en in de leerlingenadministratie kwamen niet overeen door een "
-                    "nieuwe nummering in april.",
-                    "Alleen het nummer uit de leerlingenadministratie (IMC-xxxx) gebruiken; omzettabel maken voor de "
-                    "oude nummers."),
-            Session("Nameting in oktober en analyse op kleine aantallen",
-                    "De locatie leverde de nameting aan als Excel-export met puntkomma's en decimale komma's ('6,5'). "
-                    "Toekomstbeeld gemiddeld ongeveer een punt hoger; de verdeling is scheef, daarom de Wilcoxon-toets.",
-                    "Mediaan naast het gemiddelde tonen; geen uitkomsten per klas (te weinig leerlingen per groep)."),
-            Session("Rapportage voor ouders, school en fondsen",
-                    "Ouders willen vooral verhalen, fondsen willen cijfers; één rapport voor beide werkt niet.",
-                    "Korte ouderbrief met de resultaten in gewone taal; voor fondsen het jaarrapport met toetsresultaat "
-                    "en kanttekeningen."),
-        ),
-    ),
-    InitiativeSpec(
-        id="nieuw-rotsoord", name="Nieuw Rotsoord", kind="resident_initiative", prefix="NR",
-        n_participants=25,
-        toc={
-            "problem": "In het nieuwe woongebied rond Rotsoord kennen bewoners elkaar nauwelijks en doen "
-                       "weinig mensen mee aan wat er in de buurt gebeurt.",
-            "target_group": "Bewoners van Rotsoord en omgeving die weinig meedoen in de buurt",
-            "activities": ["Maandelijks buurtdiner", "Klusochtenden in de buurttuin", "Buurtcafé"],
-            "outputs": [
-                {"id": "residents", "label": "Betrokken bewoners", "target": 40},
-                {"id": "activities_held", "label": "Buurtactiviteiten", "target": 45},
-                {"id": "volunteer_hours", "label": "Vrijwilligersuren", "target": 600},
-            ],
-            "outcomes": [{"id": "participation", "label": "Participatie",
-                          "instrument": "participation_ladder"}],
-            "impact": "Een buurt waarin bewoners elkaar kennen en zelf activiteiten opzetten.",
-            "hypotheses": [hypothesis(
-                "H1", "Bewoners die meedoen aan buurtactiviteiten stijgen op de participatieladder",
-                "participation", "wilcoxon", "increase")],
-        },
-        enrol_month_weights=(10, 8, 8, 10, 12, 10, 6, 6, 10, 8, 6, 0),
-        age_bands={"18-29": 0.2, "30-44": 0.35, "45-64": 0.3, "65-74": 0.1, "75+": 0.05},
-        wijk_weights={"Zuid": 70, "Zuidwest": 10, "Binnenstad": 10, "Oost": 10},
-        gender_weights=ADULT_GENDER, wijk_missing=0.04,
-        scores=(ScoreModel("participation", "participation_ladder", 2.6, 1.1, 0.4, 0.8, 1, 6,
-                           column="participation_ladder"),),
-        baseline_share=14 / 25, attrition=0.5, n_pairs=7, item_missing=0.0,
-        baseline_not_before=date(YEAR, 5, 7),
-        participant_drops=(Drop("participants_2018-h1.csv", *H1),
-                           Drop("participants_2018-h2.csv", *H2, with_left_on=True)),
-        activity_drops=(Drop("activities_2018-h1.csv", *H1, CSV_UTF8_BOM), Drop("activities_2018-h2.csv", *H2)),
-        survey_drops=(SurveyDrop("survey_baseline.csv", "baseline"),
-                      SurveyDrop("survey_follow_up.csv", "follow_up")),
-        activities=(
-            ActivityType("Buurtdiner", (4,), (15, 35), (3, 5), 4.0, (90.0, 160.0), nth_of_month=3),
-            ActivityType("Klusochtend buurttuin", (5,), (5, 12), (1, 3), 3.0, (10.0, 40.0), every_weeks=2,
-                         months=(3, 4, 5, 6, 7, 8, 9, 10)),
-            ActivityType("Buurtcafé", (2,), (10, 25), (2, 3), 3.0, (15.0, 35.0), nth_of_month=1),
-        ),
-        sessions=(
-            Session("Impactdefinitie: meedoen in een nieuwe buurt",
-                    "Het initiatief draait op een kleine kern vrijwilligers; bewoners komen en gaan. Meedoen "
-                    "(participatieladder) past beter bij wat ze willen bereiken dan eenzaamheid.",
-                    "Participatieladder als één korte vraag bij aanmelding voor buurtactiviteiten."),
-            Session("Dataverzameling: wie vraagt wat, en wanneer",
-                    "Bij aanmelding is niemand met de vraag gestart: er ligt nog geen enkele nulmeting. Aanmeldlijsten "
-                    "staan verspreid over drie telefoons.",
-                    "Eén gedeelde deelnemerslijst; vanaf mei bij alle vaste bezoekers en elke nieuwe deelnemer direct de "
-                    "nulmeting afnemen."),
-            Session("Tussenstand: de aantallen blijven klein",
-                    "Veertien nulmetingen sinds mei. Met zo weinig mensen wordt een toets niet betrouwbaar.",
-                    "Verwachting bijstellen: de rapportage over 2018 wordt vooral beschrijvend (bereik, activiteiten, "
-                    "vrijwilligersuren)."),
-            Session("Nameting en verhalen ophalen",
-                    "Slechts zeven bewoners hebben zowel een nul- als een nameting; een toets is niet zinvol. Wel veel "
-                    "verhalen over nieuwe contacten in de buurttuin.",
-                    "Vijf korte interviews opnemen in het jaarverslag; in 2019 de participatieladder twee keer per jaar "
-                    "bij alle vaste bezoekers afnemen."),
-            Session("Verbeteren: registratie op orde",
-                    "In de activiteitenlijst stond een activiteit in december 2017 die in december 2018 was; dat viel "
-                    "pas op in het jaaroverzicht.",
-                    "Datumcontrole in het invoerblad; maandelijks de lijst nalopen met de coördinator."),
-        ),
-    ),
-    InitiativeSpec(
-        id="utrecht-cares", name="Utrecht Cares", kind="resident_initiative", prefix="UC",
-        n_participants=70,
-        toc={
-            "problem": "Veel alleenwonende Utrechters hebben weinig mensen om zich heen en komen zelden buiten "
-                       "de deur; zij voelen zich eenzaam.",
-            "target_group": "Alleenwonende volwassenen met een klein netwerk, aangemeld via buurtteams en huisartsen",
-            "activities": ["Wekelijkse huisbezoeken door vrijwilligers", "Wandelgroep", "Koffie-ochtend"],
-            "outputs": [
-                {"id": "participants", "label": "Deelnemers met een vaste bezoeker", "target": 80},
-                {"id": "home_visits", "label": "Huisbezoeken", "target": 1200},
-                {"id": "volunteer_hours", "label": "Vrijwilligersuren", "target": 2000},
-            ],
-            "outcomes": [{"id": "loneliness", "label": "Eenzaamheid", "instrument": "djg6"}],
-            "impact": "Minder eenzaamheid en een groter eigen netwerk voor alleenwonende Utrechters.",
-            "hypotheses": [hypothesis(
-                "H1", "Regelmatig bezoek van een vrijwilliger vermindert eenzaamheid", "loneliness",
-                "paired_t", "decrease")],
-        },
-        enrol_month_weights=EARLY_ENROLMENT,
-        age_bands={"30-44": 0.1, "45-64": 0.3, "65-74": 0.3, "75+": 0.3},
-        wijk_weights=EVEN_WIJKEN,
-        gender_weights=ADULT_GENDER, wijk_missing=0.04,
-        scores=(ScoreModel("loneliness", "djg6", 2.4, 1.5, 0.8, 1.3, 0, 6, target=0.8, tol=0.04),),
-        baseline_share=0.9, attrition=0.40,
-        participant_drops=(
-            Drop("participants_2018-q1.csv", *q(1)),
-            Drop("participants_2018-q2.csv", *q(2)),
-            Drop("participants_2018-h2.csv", *H2),
-        ),
-        activity_drops=(Drop("activities_2018-h1.csv", *H1), Drop("activities_2018-h2.csv", *H2)),
-        survey_drops=(SurveyDrop("survey_baseline.csv", "baseline", CSV_UTF8_BOM, answers="en"),
-                      SurveyDrop("survey_follow_up.csv", "follow_up", answers="nl")),
-        activities=(
-            ActivityType("Huisbezoeken (weektotaal)", (4,), (15, 30), (12, 20), 1.5),
-            ActivityType("Wandelgroep", (2,), (8, 20), (2, 3), 2.0, cancel_rate=0.08),
-            ActivityType("Koffie-ochtend", (1,), (10, 25), (2, 4), 2.5, (15.0, 30.0), every_weeks=2),
-        ),
-        sessions=(
-            Session("Theory of Change: bezoekvrijwilligers en eenzaamheid",
-                    "Verwachte keten: bezoek, dan vertrouwen, dan meer contacten, dan minder eenzaamheid. De korte De "
-                    "Jong Gierveld-schaal (6 items) is haalbaar tijdens een huisbezoek.",
-                    "Nulmeting tijdens het tweede huisbezoek afnemen, niet tijdens het eerste (eerst vertrouwen "
-                    "opbouwen)."),
-            Session("Dataverzameling via een online formulier",
-                    "Vrijwilligers vullen een online formulier in dat in het Engels staat; antwoorden komen binnen als "
-                    "'yes', 'no' en 'more or less'.",
-                    "Antwoordcodering vastleggen in het codeboek; het formulier voor de nameting vertalen naar het "
-                    "Nederlands."),
-            Session("Kwaliteit van de deelnemersregistratie",
-                    "De tweede export van het deelnemersbestand overlapte met de eerste; één deelnemer staat er dubbel in.",
-                    "Exports voortaan per kwartaal zonder overlap; bij twijfel controleren op dubbele "
-                    "deelnemersnummers."),
-            Session("Analyse: eenzaamheid neemt toe",
-                    "Gemiddelde eenzaamheid bij de nameting bijna een punt hóger dan bij de start. Vrijwilligers "
-                    "herkennen dat deelnemers na een paar bezoeken eerlijker antwoorden en hun eenzaamheid dan pas "
-                    "benoemen. Van wie al aan de beurt was, deed ruim een derde niet mee aan de nameting.",
-                    "Resultaat niet wegpoetsen: in de rapportage bespreken als mogelijk effect van vertrouwen (response "
-                    "shift) én als signaal; vrijwilligers bevragen over het verloop van de bezoeken."),
-            Session("Verbeteren: van huisbezoek naar netwerk",
-                    "Bezoek alleen lijkt niet genoeg; deelnemers die ook naar de koffie-ochtend komen voelen zich "
-                    "minder alleen.",
-                    "In 2019 elke deelnemer binnen drie maanden koppelen aan een groepsactiviteit; een terugblikvraag "
-                    "('hoe was het een jaar geleden?') toevoegen aan de nameting."),
-        ),
-    ),
-    InitiativeSpec(
-        id="talent-connection", name="Talent Connection", kind="social_enterprise", prefix="TC",
-        n_participants=80,
-        toc={
-            "problem": "Jongeren met een afstand tot de arbeidsmarkt vinden moeilijk betaald werk, ook als er "
-                       "vacatures zijn; werkgevers bereiken hen niet.",
-            "target_group": "Utrechters van 18 tot 35 jaar zonder betaald werk, vaak met een bijstandsuitkering",
-            "activities": ["Sollicitatietraining in groepen", "Matchmaking-bijeenkomsten met werkgevers",
-                           "Persoonlijke mentor uit het bedrijfsleven"],
-            "outputs": [
-                {"id": "participants", "label": "Deelnemers", "target": 90},
-                {"id": "trainings", "label": "Trainingsbijeenkomsten", "target": 40},
-                {"id": "mentor_hours", "label": "Uren mentoren", "target": 800},
-            ],
-            "outcomes": [{"id": "has_paid_work", "label": "Betaald werk", "instrument": "custom",
-                          "type": "binary", "unit": "ja/nee",
-                          "higher_is_better": True}],
-            "impact": "Jongeren vinden duurzaam betaald werk en hebben minder vaak een uitkering nodig.",
-            "hypotheses": [hypothesis(
-                "H1", "Na het traject hebben meer deelnemers betaald werk dan bij de start",
-                "has_paid_work", "mcnemar", "increase")],
-            "sroi": {"inputs_eur": 55000,
-                     "outcomes": [sroi_outcome("has_paid_work", 9000, 0.35, 0.1, 0.4, 0.3, 2)]},
-        },
-        enrol_month_weights=EARLY_ENROLMENT,
-        age_bands={"18-29": 0.8, "30-44": 0.2},
-        wijk_weights={"Overvecht": 30, "Zuidwest": 25, "West": 20, "Noordwest": 15, "Leidsche Rijn": 10},
-        gender_weights={"v": 0.45, "m": 0.52, "x": 0.01, "": 0.02}, wijk_missing=0.03,
-        scores=(ScoreModel("has_paid_work", "custom_binary", 0.15, p_up=0.45, p_down=0.12, lo=0, hi=1,
-                           column="has_paid_work"),),
-        baseline_share=0.9, attrition=0.30,
-        participant_drops=(
-            Drop("participants_2018-q1.csv", *q(1)),
-            Drop("participants_2018-q2.xlsx", *q(2), XLSX),
-            Drop("participants_2018-h2.csv", *H2, with_left_on=True),
-        ),
-        activity_drops=(
-            Drop("activities_2018-jan-apr.csv", date(YEAR, 1, 1), date(YEAR, 4, 30)),
-            Drop("activities_2018-mei-aug.csv", date(YEAR, 5, 1), date(YEAR, 8, 31)),
-            Drop("activities_2018-sep-dec.csv", date(YEAR, 9, 1), date(YEAR, 12, 31)),
-        ),
-        survey_drops=(SurveyDrop("survey_baseline.csv", "baseline", answers="nl"),
-                      SurveyDrop("survey_follow_up.csv", "follow_up", answers="codes")),
-        activities=(
-            ActivityType("Sollicitatietraining", (0,), (6, 14), (1, 2), 3.0, (25.0, 50.0), summer_break=True),
-            ActivityType("Matchmaking met werkgevers", (3,), (10, 25), (3, 6), 3.0, (150.0, 250.0),
-                         nth_of_month=3, months=(2, 3, 4, 5, 6, 9, 10, 11)),
-            ActivityType("Mentorgesprekken (weektotaal)", (4,), (8, 20), (6, 12), 1.5),
-        ),
-        sessions=(
-            Session("Impactdefinitie: betaald werk als uitkomst",
-                    "Het doel is duurzaam betaald werk; 'meer zelfvertrouwen' is een tussenstap, geen eindpunt.",
-                    "Per deelnemer bij de start en na afloop vastleggen of er betaald werk is (ja/nee), met de "
-                    "contractduur als toelichting."),
-            Session("Dataverzameling en definities",
-                    "Onduidelijk was of een werkervaringsplaats met onkostenvergoeding telt als betaald werk.",
-                    "Definitie vastgelegd: betaald werk = arbeids- of uitzendcontract van minstens 12 uur per week."),
-            Session("Registratie in twee systemen",
-                    "Het deelnemersoverzicht van het tweede kwartaal komt als Excel-bestand uit het CRM; de nulmeting "
-                    "staat in een losse lijst met 'ja' en 'nee'.",
-                    "Eén deelnemersnummer (TC-xxxx) in beide bestanden; de nameting als 0/1 in het CRM registreren, "
-                    "met uitleg in het codeboek."),
-            Session("Nameting en analyse van uitstroom naar werk",
-                    "Ongeveer vier op de tien deelnemers zonder werk bij de start hebben nu betaald werk; een enkeling "
-                    "is het werk kwijtgeraakt. McNemar-toets omdat het om ja/nee bij dezelfde personen gaat.",
-                    "Na twaalf maanden opnieuw navragen of het werk behouden is."),
-            Session("SROI en rapportage",
-                    "Besparing op uitkeringen is een sterke financiële proxy, maar de deadweight is hoog: een deel had "
-                    "zonder traject ook werk gevonden.",
-                    "Deadweight onderbouwen met landelijke uitstroomcijfers voor jongeren in de bijstand; SROI met "
-                    "bandbreedte rapporteren."),
-        ),
-    ),
-    InitiativeSpec(
-        id="zorgverslimming", name="Zorgverslimming", kind="social_enterprise", prefix="ZV",
-        n_participants=50,
-        toc={
-            "problem": "Kwetsbare thuiswonenden lopen vast op geld, dagbesteding en contacten; losse hulp en "
-                       "zorgtechnologie sluiten slecht op elkaar aan.",
-            "target_group": "Thuiswonende volwassenen met een chronische aandoening en weinig ondersteuning",
-            "activities": ["Persoonlijke coach gedurende zes maanden", "Spreekuur zorgtechnologie"],
-            "outputs": [
-                {"id": "clients", "label": "Cliënten begeleid", "target": 60},
-                {"id": "coaching_contacts", "label": "Coachgesprekken", "target": 700},
-            ],
-            "outcomes": [
-                {"id": "self_reliance", "label": "Zelfredzaamheid", "instrument": "zrm"},
-                {"id": "wellbeing", "label": "Welzijn", "instrument": "who5"},
-            ],
-            "impact": "Cliënten redden zich langer zelfstandig thuis en voelen zich beter.",
-            "hypotheses": [hypothesis(
-                "H1", "Na zes maanden coaching is het welzijn van cliënten hoger", "wellbeing", "wilcoxon",
-                "increase")],
-        },
-        enrol_month_weights=EARLY_ENROLMENT,
-        age_bands={"30-44": 0.2, "45-64": 0.45, "65-74": 0.25, "75+": 0.1},
-        wijk_weights=EVEN_WIJKEN,
-        gender_weights=ADULT_GENDER, wijk_missing=0.06,
-        scores=(
-            ScoreModel("self_reliance", "zrm", 2.6, 0.9, 0.2, 0.6, 1, 5, column="zrm_financien"),
-            ScoreModel("self_reliance", "zrm", 2.4, 0.9, 0.5, 0.7, 1, 5, column="zrm_dagbesteding"),
-            ScoreModel("self_reliance", "zrm", 2.7, 0.9, 0.3, 0.6, 1, 5, column="zrm_sociaal_netwerk"),
-            ScoreModel("wellbeing", "who5", 11.0, 4.5, 3.0, 2.5, 0, 25, target=3.0, tol=0.08),
-        ),
-        baseline_share=0.92, attrition=0.25,
-        participant_drops=(Drop("participants_2018-h1.csv", *H1), Drop("participants_2018-h2.csv", *H2)),
-        activity_drops=(Drop("activities_2018-h1.csv", *H1), Drop("activities_2018-h2.csv", *H2)),
-        survey_drops=(SurveyDrop("survey_baseline.xlsx", "baseline", XLSX),
-                      SurveyDrop("survey_follow_up.csv", "follow_up")),
-        activities=(
-            ActivityType("Coachgesprekken (weektotaal)", (4,), (10, 25), (0, 0), 0.0),
-            ActivityType("Spreekuur zorgtechnologie", (2,), (4, 10), (1, 2), 2.0, (0.0, 20.0), every_weeks=2,
-                         summer_break=True),
-        ),
-        sessions=(
-            Session("Theory of Change: zelfredzaamheid en welzijn",
-                    "Zelfredzaamheid is breed. Gekozen voor de drie ZRM-domeinen die de coaches echt beïnvloeden: "
-                    "financiën, dagbesteding en sociaal netwerk.",
-                    "ZRM laten scoren door de eigen coach bij de intake; de WHO-5 vult de cliënt zelf in."),
-            Session("Afname en training ZRM",
-                    "Coaches scoorden dezelfde casus verschillend (een 2 of een 3 op financiën).",
-                    "Kalibratiesessie met drie voorbeeldcasussen; de ankerpunten van de ZRM op één A4 bij de intake."),
-            Session("Tussentijdse analyse en retentie",
-                    "De nulmeting staat in een Excel-bestand; het invullen gaat goed, maar cliënten die de coaching "
-                    "afbreken missen de nameting.",
-                    "Nameting inplannen in het laatste coachgesprek in plaats van per post."),
-            Session("Analyse welzijn en ZRM-profiel",
-                    "WHO-5 gemiddeld ongeveer drie punten hoger bij de nameting (schaal 0–25); het ZRM-profiel verschuift "
-                    "vooral op dagbesteding. Kleine groep, dus de Wilcoxon-toets.",
-                    "Resultaten per ZRM-domein tonen; geen totaalscore over domeinen optellen."),
-            Session("Verbeteren en borgen",
-                    "Meten kost een coach ongeveer een kwartier per cliënt; dat is te doen als het in het gesprek zit.",
-                    "Meting vast onderdeel maken van intake en afsluiting; per kwartaal een korte terugkoppeling aan het "
-                    "team."),
-        ),
-    ),
-    InitiativeSpec(
-        id="zus-en-zo", name="Zus&Zo", kind="resident_initiative", prefix="ZZ",
-        n_participants=45,
-        toc={
-            "problem": "Vrouwen die kort in Utrecht wonen of thuis zorgen hebben weinig mensen in de buurt op "
-                       "wie ze kunnen terugvallen.",
-            "target_group": "Vrouwen in Overvecht, Noordoost en Noordwest met een klein netwerk",
-            "activities": ["Wekelijks naaiatelier", "Taalcafé", "Maandelijkse café-avond",
-                           "Ideeënavond om samen plannen te maken"],
-            "outputs": [
-                {"id": "women_reached", "label": "Vrouwen bereikt", "target": 50},
-                {"id": "meetings", "label": "Bijeenkomsten", "target": 90},
-                {"id": "volunteer_hours", "label": "Vrijwilligersuren", "target": 700},
-            ],
-            "outcomes": [{"id": "social_network", "label": "Sociaal netwerk", "instrument": "custom",
-                          "type": "numeric", "min": 0, "max": 30, "unit": "personen",
-                          "higher_is_better": True}],
-            "impact": "Vrouwen hebben een eigen netwerk in de wijk en zetten zelf activiteiten op.",
-            "hypotheses": [hypothesis(
-                "H1", "Deelnemers kunnen na een half jaar bij meer mensen terecht dan bij de start",
-                "social_network", "paired_t", "increase")],
-        },
-        enrol_month_weights=EARLY_ENROLMENT,
-        age_bands={"18-29": 0.25, "30-44": 0.45, "45-64": 0.3},
-        wijk_weights={"Overvecht": 50, "Noordoost": 20, "Noordwest": 30},
-        gender_weights={"v": 1.0}, wijk_missing=0.12,
-        scores=(ScoreModel("social_network", "custom", 8.0, 4.0, 2.0, 3.0, 0, 30, target=2.0, tol=0.04,
-                           column="social_network"),),
-        baseline_share=0.9, attrition=0.35,
-        participant_drops=(Drop("participants_2018-q1.csv", *q(1), CSV_NL_EXCEL),
-                           Drop("participants_2018-q2-q4.csv", *span(q(2), q(4)))),
-        activity_drops=(Drop("activities_2018-h1.csv", *H1, CSV_NL_EXCEL), Drop("activities_2018-h2.csv", *H2)),
-        survey_drops=(SurveyDrop("survey_baseline.csv", "baseline"),
-                      SurveyDrop("survey_follow_up.csv", "follow_up")),
-        activities=(
-            ActivityType("Naaiatelier", (0,), (8, 16), (1, 2), 3.0, (10.0, 25.0), summer_break=True),
-            ActivityType("Taalcafé", (3,), (6, 14), (1, 2), 2.0, summer_break=True, cancel_rate=0.06),
-            ActivityType("Café-avond", (4,), (15, 30), (2, 4), 3.5, (30.0, 60.0), nth_of_month=2),
-            ActivityType("Ideeënavond", (2,), (10, 20), (2, 3), 2.5, (20.0, 35.0), nth_of_month=3,
-                         months=(1, 4, 9)),
-        ),
-        sessions=(
-            Session("Impactdefinitie: een netwerk van vrouwen in de wijk",
-                    "De groep wil laten zien dat vrouwen via Zus&Zo mensen leren kennen op wie ze kunnen terugvallen; "
-                    "een bestaande vragenlijst past daar niet goed bij.",
-                    "Eigen maat: 'bij hoeveel mensen buiten uw gezin kunt u terecht?', 0 tot 30 personen."),
-            Session("Dataverzameling in de groep",
-                    "De deelnemerslijst komt uit Excel met puntkomma's; sommige vrouwen willen hun wijk niet opgeven.",
-                    "Wijk mag leeg blijven; de vraag mondeling stellen bij de café-avond, met een tolk waar nodig."),
-            Session("Tussenstand en uitval",
-                    "Een derde van de vrouwen komt na de zomer niet meer, vaak door werk of een verhuizing.",
-                    "Bij uitval één kort telefoongesprek met de netwerkvraag als nameting."),
-            Session("Analyse netwerkgrootte",
-                    "Gemiddeld twee personen meer in het netwerk bij de nameting. Eén deelnemer noemde veel meer mensen "
-                    "dan de rest; nagevraagd en het klopt (grote familie in de buurt).",
-                    "Uitschieters navragen in plaats van verwijderen; gemiddelde én mediaan rapporteren."),
-            Session("Rapportage en verbeteren",
-                    "Het verhaal achter het cijfer (wie helpt wie) spreekt de gemeente het meest aan.",
-                    "Ideeënavond in januari om met de vrouwen de resultaten te bespreken en de plannen voor 2019 te "
-                    "maken."),
-        ),
-    ),
-)
 
-PLENARY_SESSIONS = (
-    (date(YEAR, 2, 8), "plenary", 1,
-     "Plenaire sessie 1: de Impact Wizard-tool; kennismaking met de tool en inrichting per initiatief",
-     "De meeste initiatieven hebben veel cijfers over activiteiten (bezoekers, maaltijden, lessen) maar "
-     "nauwelijks over wat er voor deelnemers verandert.",
-     "Elk initiatief kiest vóór de volgende sessie één hoofdvraag voor 2018 en zet zijn activiteiten in de tool."),
-    (date(YEAR, 3, 8), "plenary", 2,
-     "Plenaire sessie 2: Theory of Change; van probleem via activiteiten en output naar outcome en impact",
-     "Het verschil tussen output (wat je doet) en outcome (wat er voor deelnemers verandert) kost tijd; oefenen "
-     "met elkaars voorbeelden hielp het meest.",
-     "Iedereen werkt de eigen Theory of Change uit voor de eerste één-op-één sessie en kiest per uitkomst zo "
-     "mogelijk een gevalideerd instrument."),
-)
-CLOSING_SESSION = (
-    date(YEAR + 1, 1, 31), "closing", 1,
-    "Slotbijeenkomst: resultaten en geleerde lessen van negen initiatieven, met de gemeente",
-    "Meten lukt het best als het in het gewone werk zit (intake, laatste les, kassa). Uitval tussen nul- en "
-    "nameting was de grootste bedreiging; kleine initiatieven hebben te weinig deelnemers voor een toets en "
-    "rapporteren beter beschrijvend. Ook een onverwacht resultaat leverde een goed gesprek op.",
-    "Initiatieven zetten de metingen in 2019 zelf voort; de gemeente onderzoekt een gedeelde meetkalender en "
-    "een vaste set vragen over eenzaamheid.",
-)
+def _activity(entry: dict[str, Any]) -> ActivityType:
+    fields = {key: tuple(value) if isinstance(value, list) else value for key, value in entry.items()}
+    fields["weekdays"] = tuple(WEEKDAY_NAMES.index(day) for day in entry["weekdays"])
+    return ActivityType(**fields)
+
+
+def _weights(value: Any, kind: str, presets: dict[str, Any]) -> Any:
+    """Weights as written, or by name: a preset of ``kind``, or ``even`` for wijk_weights."""
+    if not isinstance(value, str):
+        return value
+    if kind == "wijk_weights" and value == "even":
+        return {w: 1.0 for w in WIJKEN}  # every wijk of the contract, in the contract's order
+    return presets[kind][value]
+
+
+def _initiative(entry: dict[str, Any], presets: dict[str, Any]) -> InitiativeSpec:
+    """One entry of ``initiatives`` → its specification (unknown keys are an error)."""
+    _check_keys(entry, INITIATIVE_KEYS, entry.get("id", "initiative"))
+    where = f"{entry['id']}.sample_generator"
+    gen = dict(entry["sample_generator"])
+    window = gen.pop("follow_up_window", None)
+    return InitiativeSpec(
+        id=entry["id"], name=entry["name"], kind=entry["kind"], toc=entry["theory_of_change"],
+        prefix=gen.pop("participant_prefix"),
+        enrol_month_weights=tuple(_weights(gen.pop("enrol_month_weights"), "enrol_month_weights", presets)),
+        age_bands=_weights(gen.pop("age_bands"), "age_bands", presets),
+        wijk_weights=_weights(gen.pop("wijk_weights"), "wijk_weights", presets),
+        gender_weights=_weights(gen.pop("gender_weights"), "gender_weights", presets),
+        scores=tuple(ScoreModel(**model) for model in gen.pop("scores")),
+        participant_drops=tuple(_drop(d, where) for d in gen.pop("participant_drops")),
+        activity_drops=tuple(_drop(d, where) for d in gen.pop("activity_drops")),
+        survey_drops=tuple(_survey_drop(d, where) for d in gen.pop("survey_drops")),
+        activities=tuple(_activity(a) for a in gen.pop("activities")),
+        sessions=tuple(Session(**s) for s in gen.pop("coaching_sessions")),
+        follow_up_window=None if window is None else tuple(window),
+        **gen,  # the plain numbers and dates: n_participants, wijk_missing, baseline_share, …
+    )
+
+
+def _programme_session(entry: dict[str, Any]) -> tuple[date, str, int, str, str, str]:
+    return (entry["date"], entry["kind"], entry["session_no"], entry["topics"], entry["lessons"],
+            entry["actions"])
+
+
+def load_specs(path: Path = SPEC_FILE) -> dict[str, Any]:
+    """The YAML document, checked for its top-level sections."""
+    with path.open(encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    _check_keys(data, SPEC_SECTIONS, "top level")
+    return data
+
+
+_SPECS = load_specs()
+INITIATIVES: tuple[InitiativeSpec, ...] = tuple(_initiative(e, _SPECS["presets"]) for e in _SPECS["initiatives"])
+PLANTED_DEFECTS: tuple[dict[str, Any], ...] = tuple(_SPECS["planted_defects"])
+PLENARY_SESSIONS = tuple(_programme_session(s) for s in _SPECS["programme_sessions"]["plenaries"])
+CLOSING_SESSION = _programme_session(_SPECS["programme_sessions"]["closing"])
 # Windows (first, last day) for the five one-to-one sessions; a weekday is drawn in each.
-SESSION_WINDOWS = (
-    (date(YEAR, 3, 12), date(YEAR, 4, 13)),
-    (date(YEAR, 5, 7), date(YEAR, 6, 1)),
-    (date(YEAR, 6, 25), date(YEAR, 7, 13)),
-    (date(YEAR, 9, 17), date(YEAR, 10, 26)),
-    (date(YEAR, 11, 19), date(YEAR, 12, 14)),
-)
+SESSION_WINDOWS = tuple(tuple(w) for w in _SPECS["programme_sessions"]["one_to_one_windows"])
 
 # ---------------------------------------------------------------------------------------------
 # Instruments: item layout and answer labels
@@ -1226,66 +661,73 @@ class Planted:
     error: bool = True
 
 
-def _first_row(table: Table, predicate: Callable[[list[Any]], bool], what: str, start: int = 0) -> int:
-    """Index of the first row from ``start`` on that satisfies ``predicate``."""
-    for i in range(start, len(table.rows)):
-        if predicate(table.rows[i]):
+def _row_matches(table: Table, row: list[Any], column: str, where: dict[str, Any], followed_up: set[str]) -> bool:
+    """Whether ``row`` meets every named condition of a planted defect's ``where``."""
+    for condition, wanted in where.items():
+        if condition == "value":
+            ok = row[table.col(column)] == wanted
+        elif condition == "answered":
+            ok = (row[table.col(column)] is not None) == wanted
+        elif condition == "followed_up":
+            ok = (row[table.col("participant_id")] in followed_up) == wanted
+        elif condition == "activity":
+            ok = row[table.col("activity")] == wanted
+        elif condition == "month":
+            ok = row[table.col("date")].month == wanted
+        else:
+            raise ValueError(f"{SPEC_FILE.name}: unknown planted-defect condition {condition!r}")
+        if not ok:
+            return False
+    return True
+
+
+def _first_row(table: Table, defect: dict[str, Any], followed_up: set[str]) -> int:
+    """Index of the first row (after ``skip_rows``) that meets the defect's ``where``."""
+    for i in range(defect.get("skip_rows", 0), len(table.rows)):
+        if _row_matches(table, table.rows[i], defect["column"], defect.get("where", {}), followed_up):
             return i
-    raise LookupError(f"no row for planted {what}")
+    raise LookupError(f"no row for planted {defect['mechanism']} in {defect['file']}")
+
+
+def _plant_set_cell(files: dict[str, Table], defect: dict[str, Any], followed_up: set[str]) -> Planted:
+    """A wrong value in one cell (out of range, a typo, not a number, …)."""
+    t = files[defect["file"]]
+    i = _first_row(t, defect, followed_up)
+    t.rows[i][t.col(defect["column"])] = defect["value"]
+    return Planted(defect["file"], i + 1, defect["column"], str(defect["value"]), defect["problem"],
+                   defect.get("error", True))
+
+
+def _plant_duplicate_last_row(files: dict[str, Table], defect: dict[str, Any], followed_up: set[str]) -> Planted:
+    """The last row of ``source`` repeated as the first row of ``file`` (an overlapping export)."""
+    source = defect["source"]
+    row = list(files[source].rows[-1])
+    files[defect["file"]].rows.insert(0, row)
+    problem = defect["problem"].format(source=source, source_row=len(files[source].rows))
+    return Planted(defect["file"], 1, "(whole row)", row[0], problem, defect.get("error", True))
+
+
+def _plant_previous_year(files: dict[str, Table], defect: dict[str, Any], followed_up: set[str]) -> Planted:
+    """A date typed with the year before the programme year."""
+    t = files[defect["file"]]
+    c = t.col(defect["column"])
+    i = _first_row(t, defect, followed_up)
+    t.rows[i][c] = t.rows[i][c].replace(year=YEAR - 1)
+    problem = defect["problem"].format(year=YEAR, intended=t.rows[i][c].replace(year=YEAR).isoformat())
+    return Planted(defect["file"], i + 1, defect["column"], t.rows[i][c].isoformat(), problem,
+                   defect.get("error", True))
+
+
+PLANT_MECHANISMS = {
+    "set_cell": _plant_set_cell,
+    "duplicate_last_row": _plant_duplicate_last_row,
+    "previous_year": _plant_previous_year,
+}
 
 
 def plant_errors(files: dict[str, Table], followed_up: set[str]) -> list[Planted]:
-    """Plant the documented data-entry errors into the in-memory tables; return what was planted."""
-    planted = []
-
-    # 1. An out-of-range answer (5 on a 1–4 scale) for someone who has no follow-up.
-    name = "sociale-supermarkt/survey_baseline.csv"
-    t = files[name]
-    c = t.col("rses_4")
-    i = _first_row(t, lambda r: r[0] not in followed_up and r[c] is not None, "rses_4", start=40)
-    t.rows[i][c] = 5
-    planted.append(Planted(name, i + 1, "rses_4", "5",
-                           "answer code outside 1–4 (Rosenberg answers are 1–4); participant has no follow-up"))
-
-    # 2. A participant row duplicated exactly in the next drop (overlapping export).
-    first, second = "utrecht-cares/participants_2018-q1.csv", "utrecht-cares/participants_2018-q2.csv"
-    row = list(files[first].rows[-1])
-    files[second].rows.insert(0, row)
-    planted.append(Planted(second, 1, "(whole row)", row[0],
-                           f"exact duplicate of {first} row {len(files[first].rows)} (overlapping export)"))
-
-    # 3. A date outside the programme year: a December 2018 activity typed as 2017.
-    name = "nieuw-rotsoord/activities_2018-h2.csv"
-    t = files[name]
-    i = _first_row(t, lambda r: r[0].month == 12, "2017 date")
-    t.rows[i][0] = t.rows[i][0].replace(year=YEAR - 1)
-    planted.append(Planted(name, i + 1, "date", t.rows[i][0].isoformat(),
-                           f"date outside {YEAR} (typo for {t.rows[i][0].replace(year=YEAR).isoformat()})"))
-
-    # 4. A mistyped wijk.
-    name = "sociale-supermarkt/participants_2018-q1.csv"
-    t = files[name]
-    c = t.col("wijk")
-    i = _first_row(t, lambda r: r[c] == "Overvecht", "wijk typo", start=25)
-    t.rows[i][c] = "Overvect"
-    planted.append(Planted(name, i + 1, "wijk", "Overvect", "not one of the ten wijken (typo for Overvecht)"))
-
-    # 5. A non-numeric attendance.
-    name = "utrecht-cares/activities_2018-h1.csv"
-    t = files[name]
-    i = _first_row(t, lambda r: r[1] == "Wandelgroep" and r[0].month == 3, "attendees")
-    t.rows[i][2] = "ca. 20"
-    planted.append(Planted(name, i + 1, "attendees", "ca. 20", "attendees is not a whole number"))
-
-    # Not an error: a wijk that is only badly cased and has a trailing space.
-    name = "food-for-good/participants_2018-q2.csv"
-    t = files[name]
-    c = t.col("wijk")
-    i = _first_row(t, lambda r: r[c] == "Overvecht", "wijk casing")
-    t.rows[i][c] = "overvecht "
-    planted.append(Planted(name, i + 1, "wijk", "overvecht ",
-                           "lower case with a trailing space; valid after trimming and case-folding", error=False))
-    return planted
+    """Plant the documented data-entry errors (``planted_defects``) into the in-memory tables, in order."""
+    return [PLANT_MECHANISMS[defect["mechanism"]](files, defect, followed_up) for defect in PLANTED_DEFECTS]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1385,14 +827,8 @@ def programme_yaml() -> str:
     )
 
 
-# What the pipeline counts for each output (in the order every initiative lists them):
-# unique participants enrolled, activities held, volunteer hours.
-OUTPUT_MEASURES = ("participants", "activities", "volunteer_hours")
-
-
 def toc_yaml(spec: InitiativeSpec) -> str:
     data = {"id": spec.id, "name": spec.name, "kind": spec.kind, **spec.toc}
-    data["outputs"] = [{**o, "measure": m} for o, m in zip(data["outputs"], OUTPUT_MEASURES)]
     order = ["id", "name", "kind", "problem", "target_group", "activities", "outputs", "outcomes", "impact",
              "hypotheses", "sroi"]
     return yaml_text({k: data[k] for k in order if k in data})
@@ -1469,21 +905,10 @@ def readme_text(files: dict[str, Table], planted: list[Planted]) -> str:
         "| initiative | hypothesis outcome | test | intended |",
         "|---|---|---|---|",
     ]
-    intended = {
-        "sociale-supermarkt": "supported: self-esteem (RSES 0–30) +2.0",
-        "digitale-buddies": "supported: loneliness (DJG-11) −1.11 on complete cases; life satisfaction +0.7",
-        "food-for-good": "not shown: WHO-5 raw change ≈ 0",
-        "imc-weekendschool": "supported: future orientation +1.0",
-        "nieuw-rotsoord": "insufficient data: 7 people with both waves",
-        "utrecht-cares": "contradicted: loneliness (DJG-6) up ≈ +0.8",
-        "talent-connection": "supported: many 0→1, few 1→0",
-        "zorgverslimming": "supported: WHO-5 raw +3",
-        "zus-en-zo": "supported: social network +2 persons",
-    }
     for spec in INITIATIVES:
         for h in spec.toc["hypotheses"]:
             lines.append(f"| {spec.id} | {h['id']} `{h['outcome']}` | {h['test']} | "
-                         f"{intended[spec.id] if h['id'] == 'H1' else 'supported'} |")
+                         f"{spec.intended_result if h['id'] == 'H1' else 'supported'} |")
     lines += [
         "",
         "## Planted data-entry errors",
