@@ -15,7 +15,6 @@ import time
 import types
 import zipfile
 import zlib
-from pathlib import Path
 
 import matplotlib
 
@@ -33,8 +32,8 @@ from impact.reporting import typeface  # noqa: E402
 from impact.reporting.render import (  # noqa: E402
     PdfRenderError, ZIP_EPOCH, embedded_fonts, pdf_bytes, pdf_fonts_problem, png_bytes, sha256_bytes, xlsx_bytes,
 )
+from tests.conftest import REPO  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
 CREATED = datetime.date(2019, 1, 31)
 PDF_ARGS = dict(title="Impactrapportage 2018 – coaching", author="Gemeente Utrecht", created=CREATED, language="nl")
 

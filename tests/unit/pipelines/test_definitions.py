@@ -11,8 +11,7 @@ from dagster import AssetKey, Definitions, DynamicPartitionsDefinition
 
 from pipelines.partitions import contiguous_ranges
 from pipelines.definitions import defs
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO
 
 
 def test_definitions_load_with_the_expected_graph():

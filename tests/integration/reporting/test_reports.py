@@ -1,8 +1,8 @@
 """The published reports of the sample year: present, complete, disclosure-safe, reproducible.
 
-The sample year is built once per session (``built_sample`` in conftest.py); the
+The sample year is built once per session (``built_sample`` in tests/integration/conftest.py); the
 expected verdicts and numbers come from the warehouse the same build wrote and
-from the generator's planted effects (tests/test_pipeline_end_to_end.py).
+from the generator's planted effects (tests/integration/pipelines/test_pipeline_end_to_end.py).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from impact.reporting.provenance import code_version
 from impact.reporting.publish import DisclosureViolation, Report, publish
 from impact.reporting.render import sha256_bytes
 from impact.reporting.tables import UNKNOWN_WIJK, WIJKEN
-from tests.conftest import SAMPLE_RAW_DATA, build_sample_into
-from tests.test_pipeline_end_to_end import NINE
+from tests.conftest import REPO, SAMPLE_RAW_DATA, build_sample_into
+from tests.integration.pipelines.test_pipeline_end_to_end import NINE
 
 YEAR = "2018"
 SROI_INITIATIVES = {"digitale-buddies", "sociale-supermarkt", "talent-connection"}
@@ -293,7 +293,7 @@ def test_translator_formats_numbers_dates_and_small_counts_per_language():
 
 
 def test_every_literal_text_key_in_the_reporting_code_exists_in_both_catalogues():
-    root = Path(__file__).resolve().parents[1] / "impact" / "reporting"
+    root = REPO / "impact" / "reporting"
     keys = set()
     for path in [*root.glob("*.py"), *(root / "templates").glob("*.j2")]:
         keys |= set(re.findall(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_0-9]+)+)["']""", path.read_text(encoding="utf-8")))
