@@ -17,12 +17,13 @@ from pypdf import PdfReader
 
 from impact.reporting import report_data, yearly
 from impact.reporting.disclosure import scan_published_folder
-from impact.reporting.i18n import Translator, catalogue
+from impact.reporting.i18n import catalogue
 from impact.reporting.provenance import code_version
-from impact.reporting.publish import DisclosureViolation, Report, publish
+from impact.reporting.publish import publish
 from impact.reporting.render import sha256_bytes
 from impact.reporting.tables import UNKNOWN_WIJK, WIJKEN
-from tests.conftest import REPO, SAMPLE_RAW_DATA, build_sample_into
+from tests.conftest import SAMPLE_RAW_DATA
+from tests.integration.conftest import build_sample_into
 from tests.integration.pipelines.test_pipeline_end_to_end import NINE
 
 YEAR = "2018"
@@ -266,38 +267,3 @@ def test_a_yearly_report_in_english(built_sample, tmp_path):
     assert "H1 – Contradicted." in text
     assert "among 37 participants with both measurements: the opposite way to what was expected" in text
     assert "Annual report 2018" in text and "31 January 2019" in text
-
-
-def test_publishing_refuses_a_table_with_a_small_count(tmp_path):
-    report = Report(folder="demo", stem="demo", title="Demo", language="nl", created=pd.Timestamp("2019-01-31").date(),
-                    html="<html><body><p>Demo</p></body></html>",
-                    tables={"reach": pd.DataFrame({"period": ["2018-Q1"], "participants_new": [4]})})
-    with pytest.raises(DisclosureViolation) as err:
-        publish(report, tmp_path, 10)
-    assert str(err.value) == ("demo: not published, 1 figure(s) rest on fewer than 10 people:\n  "
-                              "tables/reach.csv: row 2, column 'participants_new': people count '4' is below the "
-                              "disclosure threshold 10")
-    assert not (tmp_path / "demo").exists()
-
-
-def test_translator_formats_numbers_dates_and_small_counts_per_language():
-    nl, en = Translator("nl"), Translator("en")
-    assert (nl.num(-1.0976, 2), en.num(-1.0976, 2)) == ("−1,10", "−1.10")
-    assert (nl.num(1234.5, 0), en.num(1234.5, 0)) == ("1.234", "1,234")
-    assert (nl.pct(0.5625), en.pct(0.5625)) == ("56%", "56%")
-    assert (nl.count(7), en.count(7), nl.count(12), nl.count(0)) == ("minder dan 10", "fewer than 10", "12", "0")
-    assert (nl.p_value(0.0004), nl.p_value(0.0052), nl.p_value(0.6233)) == ("<\u00a00,001", "0,005", "0,62")
-    assert (nl.date("2019-01-31"), en.date("2019-01-31")) == ("31 januari 2019", "31 January 2019")
-    with pytest.raises(ValueError, match="language 'de' is not available; choose one of: nl, en"):
-        Translator("de")
-
-
-def test_every_literal_text_key_in_the_reporting_code_exists_in_both_catalogues():
-    root = REPO / "impact" / "reporting"
-    keys = set()
-    for path in [*root.glob("*.py"), *(root / "templates").glob("*.j2")]:
-        keys |= set(re.findall(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_0-9]+)+)["']""", path.read_text(encoding="utf-8")))
-    assert len(keys) > 100
-    for language in ("nl", "en"):
-        assert sorted(k for k in keys if k not in catalogue(language)) == [], language
-    assert set(catalogue("nl")) == set(catalogue("en"))

@@ -9,8 +9,6 @@ import logging
 import os
 import re
 import struct
-import subprocess
-import sys
 import time
 import types
 import zipfile
@@ -60,20 +58,6 @@ def _pdf_plain(pdf: bytes) -> bytes:
 @pytest.fixture(scope="module")
 def pdf() -> bytes:
     return pdf_bytes(HTML, **PDF_ARGS)
-
-
-def test_pdf_same_bytes_in_another_process_and_directory(pdf, tmp_path):
-    script = (
-        "import sys, datetime\n"
-        "from impact.reporting.render import pdf_bytes\n"
-        "html = sys.stdin.read()\n"
-        f"sys.stdout.buffer.write(pdf_bytes(html, **{PDF_ARGS!r}))\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    other = subprocess.run([sys.executable, "-c", script], input=HTML.encode("utf-8"), cwd=tmp_path,
-                           env=env, capture_output=True, check=True).stdout
-    assert other == pdf
-    assert pdf_bytes(HTML, **PDF_ARGS) == pdf
 
 
 def test_pdf_metadata_is_the_given_one_and_no_clock_date(pdf):
