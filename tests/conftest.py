@@ -1,6 +1,9 @@
 """Shared by both lanes: a fixed pseudonym key, the repository's folders, small raw-data folders.
 
 The fixtures that build (temporary pipeline locations, the sample year) are in tests/integration/conftest.py.
+Every test is in one lane, marked and placed alike (pyproject.toml registers the markers): ``unit`` under
+tests/unit/, ``integration`` (and ``slow`` when it takes more than 5 s on its own) under tests/integration/.
+A test without its lane stops the run at collection (``pytest_collection_modifyitems`` below).
 """
 
 from __future__ import annotations
@@ -8,6 +11,8 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
+
+import pytest
 
 # Tests never touch the user's key file.
 os.environ["COACHING_PSEUDONYM_KEY"] = "test-key-not-secret"
@@ -56,3 +61,40 @@ def write_demo_initiative(raw: Path, initiative_id: str = "demo") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "theory_of_change.yaml").write_text(TOC_YAML.format(id=initiative_id), encoding="utf-8")
     return folder
+
+
+TESTS = Path(__file__).resolve().parent
+LANES = ("unit", "integration")
+
+
+def lane_problem(item: pytest.Item) -> str | None:
+    """What is wrong with the test's lane, or None: one of unit/integration, the one its folder names."""
+    lanes = [lane for lane in LANES if item.get_closest_marker(lane)]
+    try:
+        folder = Path(item.path).resolve().relative_to(TESTS).parts[0]
+    except ValueError:  # a test file outside tests/
+        folder = None
+    if len(lanes) != 1:
+        return f"marked {' and '.join(lanes) if lanes else 'neither unit nor integration'}"
+    if folder not in LANES:
+        return "outside tests/unit/ and tests/integration/"
+    if lanes[0] != folder:
+        return f"marked {lanes[0]} but in tests/{folder}/"
+    if item.get_closest_marker("slow") and lanes[0] != "integration":
+        return "marked slow, which only an integration test may be"
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """A module with a test outside its lane fails to collect, before -m picks a lane (so with xdist too)."""
+    report = yield
+    if report.passed:
+        problems = [f"{item.nodeid}: {problem}" for item in report.result
+                    if isinstance(item, pytest.Item) and (problem := lane_problem(item))]
+        if problems:
+            report.outcome = "failed"
+            report.longrepr = ("every test needs one lane: pytestmark = pytest.mark.unit in tests/unit/, "
+                               "pytest.mark.integration in tests/integration/ (see tests/conftest.py)\n  "
+                               + "\n  ".join(problems))
+    return report

@@ -29,6 +29,8 @@ psycopg2 = pytest.importorskip("psycopg2")
 from psycopg2 import errors as pg_errors  # noqa: E402
 from psycopg2 import sql  # noqa: E402
 
+pytestmark = pytest.mark.integration
+
 DEPLOY_YAML = REPO / "deploy" / "dagster.yaml"
 INITIATIVE = "buurtkamer-oost"
 POOL = "duckdb_warehouse"
@@ -130,6 +132,7 @@ def production_build(pg, tmp_path_factory):
         mp.undo()
 
 
+@pytest.mark.slow
 def test_the_instance_is_deploy_dagster_yaml_on_postgresql(production_build):
     from dagster import QueuedRunCoordinator
     from dagster._core.instance.config import PoolGranularity
@@ -160,6 +163,7 @@ def test_the_instance_is_deploy_dagster_yaml_on_postgresql(production_build):
     assert instance.run_monitoring_max_runtime_seconds > 0
 
 
+@pytest.mark.slow
 def test_the_build_is_recorded_in_postgresql(production_build):
     from dagster import AssetKey, DagsterRunStatus
 
@@ -201,6 +205,7 @@ def test_the_build_is_recorded_in_postgresql(production_build):
     con.close()
 
 
+@pytest.mark.slow
 def test_a_step_waits_while_another_run_holds_the_pool_slot(production_build):
     """In-process runs (as `coaching build` makes them) wait for the pool's one slot in PostgreSQL."""
     from dagster import Definitions, asset, define_asset_job
@@ -236,6 +241,7 @@ def test_a_step_waits_while_another_run_holds_the_pool_slot(production_build):
     assert info.slot_count == 1 and info.claimed_slots == [] and info.pending_steps == []
 
 
+@pytest.mark.slow
 def test_the_warehouse_pool_is_registered_with_one_slot(production_build):
     from pipelines.definitions import defs
 

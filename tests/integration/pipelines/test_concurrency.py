@@ -16,6 +16,8 @@ from dagster import AssetKey
 from impact.reporting.render import sha256_bytes
 from tests.conftest import write_demo_initiative
 
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
 COACHING = Path(sys.executable).with_name("coaching")
 
 

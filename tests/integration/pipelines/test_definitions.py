@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.integration
 
 
 def test_workspace_yaml_validates_with_the_dagster_cli(tmp_path):
@@ -21,6 +25,7 @@ def test_workspace_yaml_validates_with_the_dagster_cli(tmp_path):
     assert "Validation successful for code location impact_coaching" in proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_the_dagster_cli_lists_the_jobs_the_sensor_and_the_schedule(tmp_path):
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path)}
     dagster = Path(sys.executable).with_name("dagster")

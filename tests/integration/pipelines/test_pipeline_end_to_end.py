@@ -13,6 +13,8 @@ from impact.quality.accounting import independent_row_count
 from pipelines.cli import main
 from tests.conftest import SAMPLE_RAW_DATA, write_demo_initiative
 
+pytestmark = pytest.mark.integration
+
 NINE = [
     "digitale-buddies",
     "food-for-good",
@@ -26,11 +28,13 @@ NINE = [
 ]
 
 
+@pytest.mark.slow
 def test_build_succeeds_and_never_writes_into_raw_data(built_sample):
     assert built_sample["code"] == 0
     assert built_sample["raw_unchanged"]
 
 
+@pytest.mark.slow
 def test_nine_initiatives_with_their_theory_of_change(built_sample):
     con = built_sample["con"]
     assert discover_initiatives(SAMPLE_RAW_DATA) == NINE
@@ -40,6 +44,7 @@ def test_nine_initiatives_with_their_theory_of_change(built_sample):
     assert hyps[0] >= 9 and hyps[1] == 9
 
 
+@pytest.mark.slow
 def test_every_drop_adds_up_against_the_raw_files(built_sample):
     con = built_sample["con"]
     recorded = con.execute("SELECT source_file, table_name, raw_rows, staged_rows, quarantined_rows FROM staging.drops").df()
@@ -66,6 +71,7 @@ def test_every_drop_adds_up_against_the_raw_files(built_sample):
         assert (rec["staged_rows"], rec["quarantined_rows"]) == (staged, quarantined), drop.source_file
 
 
+@pytest.mark.slow
 def test_rows_per_initiative_add_up(built_sample):
     con = built_sample["con"]
     for table, kind in (("participants", "participants"), ("activities", "activities"), ("survey_responses", "survey")):
@@ -83,6 +89,7 @@ def test_rows_per_initiative_add_up(built_sample):
             assert staged.get(initiative, 0) > 0
 
 
+@pytest.mark.slow
 def test_planted_entry_errors_are_quarantined_with_reasons(built_sample):
     con = built_sample["con"]
     rows = con.execute('SELECT "column", value, rule FROM staging.quarantine ORDER BY ALL').fetchall()
@@ -92,6 +99,7 @@ def test_planted_entry_errors_are_quarantined_with_reasons(built_sample):
     assert con.execute("SELECT count(*) FROM staging.quarantine WHERE value ILIKE 'overvecht%' AND value <> 'Overvect'").fetchone()[0] == 0
 
 
+@pytest.mark.slow
 def test_no_raw_participant_code_reaches_the_warehouse(built_sample):
     con = built_sample["con"]
     codes = set()
@@ -106,6 +114,7 @@ def test_no_raw_participant_code_reaches_the_warehouse(built_sample):
     assert all(s.startswith("p_") for s in con.execute("SELECT participant_id FROM staging.participants").df()["participant_id"])
 
 
+@pytest.mark.slow
 def test_a_new_folder_becomes_a_new_partition_without_code_change(locations_env):
     from dagster import DagsterInstance
 
@@ -131,6 +140,7 @@ def test_unknown_initiative_is_refused(locations_env, capsys):
     assert "Unknown initiative(s): nope. Known: demo" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_a_broken_theory_of_change_is_reported_and_the_others_carry_on(locations_env, capsys):
     raw, wh, _ = locations_env
     write_demo_initiative(raw, "demo")
@@ -164,6 +174,7 @@ def test_a_broken_programme_yaml_stops_the_build_with_the_reason(locations_env, 
     ]
 
 
+@pytest.mark.slow
 def test_an_unreadable_drop_is_refused_by_name_and_the_rest_carries_on(locations_env, capsys):
     raw, wh, _ = locations_env
     folder = write_demo_initiative(raw, "demo")
@@ -192,6 +203,7 @@ def _all_text_in_warehouse(con) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 def test_sample_year_plus_a_folder_of_broken_drops(tmp_path, monkeypatch, capsys):
     """The broken folder is quarantined, named and kept out; every other initiative is built as usual."""
     from tests.bad_inputs import write_catalogue_folder
@@ -241,6 +253,7 @@ def test_sample_year_plus_a_folder_of_broken_drops(tmp_path, monkeypatch, capsys
     con.close()
 
 
+@pytest.mark.slow
 def test_sample_verdicts_are_those_the_generator_planted(built_sample):
     con = built_sample["con"]
     verdicts = dict(con.execute(
@@ -260,6 +273,7 @@ def test_sample_verdicts_are_those_the_generator_planted(built_sample):
     assert not_shown[0] > 0 and not_shown[1] > 0.05  # absence of evidence comes with what could have been detected
 
 
+@pytest.mark.slow
 def test_sample_indicators_cover_every_initiative_and_period(built_sample):
     con = built_sample["con"]
     periods = con.execute("SELECT initiative_id, list(DISTINCT period ORDER BY period) FROM marts.indicators "
@@ -274,6 +288,7 @@ def test_sample_indicators_cover_every_initiative_and_period(built_sample):
     assert reach == {k: float(v) for k, v in register.items()}
 
 
+@pytest.mark.slow
 def test_a_custom_outcome_initiative_gets_its_result_with_no_code_change(locations_env):
     raw, wh, _ = locations_env
     shutil.copy(SAMPLE_RAW_DATA / "coaching_sessions.csv", raw / "coaching_sessions.csv")

@@ -6,12 +6,15 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from dagster import DagsterInstance
 
 from impact.reporting.render import sha256_bytes
 from pipelines.definitions import defs
 from tests.conftest import SAMPLE_RAW_DATA
 from tests.unit.pipelines.test_sensors import NEW_ACTIVITIES, evaluate, ranges
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 def _artefacts(year_folder: Path) -> dict[str, str]:

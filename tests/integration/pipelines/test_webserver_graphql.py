@@ -28,6 +28,8 @@ import pytest
 
 from tests.conftest import REPO, write_demo_initiative
 
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
 LOCATION = "impact_coaching"
 REPOSITORY = "__repository__"  # the repository name Dagster gives a Definitions object
 JOB = "coaching_year"

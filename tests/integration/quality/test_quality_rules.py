@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from pipelines.cli import main
 from tests.conftest import write_demo_initiative
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 PARTICIPANTS = "participant_id,enrolled_on,wijk,age_band,gender\nA1,2018-01-02,Oost,18-29,v\nA2,2018-01-02,Oost,18-29,m\n"
 

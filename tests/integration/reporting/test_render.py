@@ -6,9 +6,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from impact.reporting.render import pdf_bytes
 from tests.conftest import REPO
 from tests.unit.reporting.test_render import HTML, PDF_ARGS, pdf  # noqa: F401 (pdf is a fixture)
+
+pytestmark = pytest.mark.integration
 
 
 def test_pdf_same_bytes_in_another_process_and_directory(pdf, tmp_path):

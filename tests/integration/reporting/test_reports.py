@@ -26,6 +26,8 @@ from tests.conftest import SAMPLE_RAW_DATA
 from tests.integration.conftest import build_sample_into
 from tests.integration.pipelines.test_pipeline_end_to_end import NINE
 
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
 YEAR = "2018"
 SROI_INITIATIVES = {"digitale-buddies", "sociale-supermarkt", "talent-connection"}
 YEARLY_SECTIONS = ["summary", "theory_of_change", "reach", "outcomes", "hypotheses", "attrition", "data_quality",

@@ -5,8 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 from tests.unit.sample_data.test_sample_generator import _files
+
+pytestmark = pytest.mark.integration
 
 
 def test_generator_is_stable_across_processes_and_hash_seeds(tmp_path):

@@ -32,6 +32,8 @@ from tests.bad_inputs import (
 )
 from tests.conftest import write_demo_initiative
 
+pytestmark = pytest.mark.unit
+
 INITIATIVE = "demo"
 REFUSED = ": the whole file is refused: "
 COUNTS = ["raw_rows", "staged_rows", "quarantined_rows"]

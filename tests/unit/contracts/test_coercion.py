@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from impact.contracts import coercion
+
+pytestmark = pytest.mark.unit
 
 
 def test_dates_iso_and_dutch_day_first():

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from impact.contracts import ContractContext, CustomOutcome, stage_file
 from impact.contracts.batches import stage_drops
 from impact.ingest.drops import Drop
+
+pytestmark = pytest.mark.unit
 
 
 def _drop(tmp_path, name, text, kind, initiative="demo", encoding="utf-8"):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from impact.indicators import compute_indicators
+
+pytestmark = pytest.mark.unit
 
 T = pd.Timestamp
 

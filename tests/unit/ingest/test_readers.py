@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from impact.errors import UnreadableDrop
 from impact.ingest.readers import EXTRA_VALUES, normalise_header, read_drop
 
+pytestmark = pytest.mark.unit
+
 HEADER = "participant_id,enrolled_on,wijk,age_band\n"
 
 

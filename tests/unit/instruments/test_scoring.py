@@ -11,8 +11,11 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import pytest
 
 from impact.instruments.scoring import dichotomy, score_outcomes
+
+pytestmark = pytest.mark.unit
 
 NAN = float("nan")
 

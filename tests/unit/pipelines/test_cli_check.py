@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipelines.cli import main
 from tests.conftest import write_demo_initiative
+
+pytestmark = pytest.mark.unit
 
 
 def test_check_lists_each_problem_with_row_and_column(tmp_path, capsys):

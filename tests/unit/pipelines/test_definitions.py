@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from dagster import AssetKey, Definitions, DynamicPartitionsDefinition
 
 from pipelines.partitions import contiguous_ranges
 from pipelines.definitions import defs
+
+pytestmark = pytest.mark.unit
 
 
 def test_definitions_load_with_the_expected_graph():

@@ -19,6 +19,8 @@ from pipelines.resources import CoachingFiles
 from pipelines.sensors import raw_data_drops
 from tests.conftest import write_demo_initiative
 
+pytestmark = pytest.mark.unit
+
 NEW_ACTIVITIES = "date,activity,attendees,volunteers,volunteer_hours,cost_eur\n2018-12-20,Kerstmarkt,14,3,9,40.00\n"
 
 

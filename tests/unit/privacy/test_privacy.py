@@ -10,6 +10,8 @@ import pytest
 
 from impact import privacy
 
+pytestmark = pytest.mark.unit
+
 
 def test_pseudonyms_are_keyed_hashes_of_initiative_and_code():
     out = privacy.pseudonymise("demo", pd.Series(["A1", None]), b"key")

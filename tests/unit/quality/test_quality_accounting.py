@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pytest
 
 from impact import warehouse
 from impact.quality.accounting import independent_row_count, row_accounting
+
+pytestmark = pytest.mark.unit
 
 
 def _warehouse(tmp_path, staged_files, drops):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pytest
 
 from impact.quality.rules import RULES, ProgrammeYear
+
+pytestmark = pytest.mark.unit
 
 
 def _bypassed_warehouse(tmp_path, survey_rows):

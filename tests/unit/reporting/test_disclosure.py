@@ -18,6 +18,8 @@ from impact.reporting.disclosure import (
 )
 from impact.reporting.files import csv_bytes
 
+pytestmark = pytest.mark.unit
+
 T = 10
 
 

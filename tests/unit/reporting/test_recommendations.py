@@ -25,6 +25,8 @@ from impact.reporting.recommendations import (
     recommend,
 )
 
+pytestmark = pytest.mark.unit
+
 RULE_IDS = {
     "fixed_follow_up_moment", "plan_sample_size", "baseline_at_intake", "keep_in_touch_for_follow_up",
     "check_before_dropping", "review_scale_administration", "revisit_theory_of_change", "add_comparison",

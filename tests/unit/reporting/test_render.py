@@ -32,6 +32,8 @@ from impact.reporting.render import (  # noqa: E402
 )
 from tests.conftest import REPO  # noqa: E402
 
+pytestmark = pytest.mark.unit
+
 CREATED = datetime.date(2019, 1, 31)
 PDF_ARGS = dict(title="Impactrapportage 2018 – coaching", author="Gemeente Utrecht", created=CREATED, language="nl")
 

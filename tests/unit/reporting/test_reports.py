@@ -11,6 +11,8 @@ from impact.reporting.i18n import Translator, catalogue
 from impact.reporting.publish import DisclosureViolation, Report, publish
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.unit
+
 
 def test_publishing_refuses_a_table_with_a_small_count(tmp_path):
     report = Report(folder="demo", stem="demo", title="Demo", language="nl", created=pd.Timestamp("2019-01-31").date(),

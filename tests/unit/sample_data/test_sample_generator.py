@@ -5,7 +5,11 @@ from __future__ import annotations
 import importlib.util
 import sys
 
+import pytest
+
 from tests.conftest import REPO, SAMPLE_RAW_DATA
+
+pytestmark = pytest.mark.unit
 
 
 def _generator():

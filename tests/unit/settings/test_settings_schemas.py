@@ -9,6 +9,8 @@ from impact.programme import load_programme
 from impact.theory_of_change import load_theory_of_change
 from tests.conftest import PROGRAMME_YAML, TOC_YAML
 
+pytestmark = pytest.mark.unit
+
 
 def _programme_problems(tmp_path, text):
     (tmp_path / "programme.yaml").write_text(text, encoding="utf-8")

@@ -8,6 +8,8 @@ import pytest
 
 from impact.statistics.hypotheses import choose_test, conclude, run_hypothesis_tests
 
+pytestmark = pytest.mark.unit
+
 
 def _scores(initiative, outcome, pairs, extra_baseline=()):
     rows = []

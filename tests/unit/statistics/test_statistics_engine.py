@@ -27,6 +27,8 @@ from impact.statistics import (
     wilcoxon_signed_rank,
 )
 
+pytestmark = pytest.mark.unit
+
 # ---------------------------------------------------------------------------
 # verdicts (docs/statistics.md)
 # ---------------------------------------------------------------------------

@@ -38,6 +38,8 @@ from impact.statistics import (
     wilcoxon_signed_rank,
 )
 
+pytestmark = pytest.mark.unit
+
 
 def printed(value: float, text: str) -> bool:
     """True when ``value`` agrees with the printed ``text`` to its last printed digit.

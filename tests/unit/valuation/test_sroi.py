@@ -19,6 +19,8 @@ from impact.valuation.sroi import (
     compute_sroi,
 )
 
+pytestmark = pytest.mark.unit
+
 R = 0.03
 D = 1.03  # 1 + discount rate
 
