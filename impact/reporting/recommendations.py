@@ -5,11 +5,18 @@ ends with recommendations for the next year. They are not written by hand: each
 one comes from a small, named rule below that looks at the facts of one
 initiative (its hypotheses' verdicts and counts, its response, retention,
 quarantine, scale reliability and output realisation) and, when its condition
-holds, fills in a message template in Dutch (default) or English.
+holds, fills in its sentence from the reports' catalogue in Dutch (default) or
+English.
 
 Every rule has an ``id``, the coaching ``theme`` it belongs to (one of
 :data:`THEMES`), a ``priority`` (1 = most important), a ``scope`` and a
-``condition``; its thresholds are the module constants below.
+``condition``; its thresholds are the module constants below. Rules of one
+shape are rows of a table (:data:`VERDICT_RULES`, :data:`SHARE_RULES`).
+
+Sentences: ``recommendation.<rule_id>.<variant>`` in
+``impact/reporting/locale/<language>.yaml`` (``text`` for a rule with one
+sentence; :data:`TEXT_KEYS` lists every key this module builds). Numbers,
+shares and counts are written by the reports' :class:`~impact.reporting.i18n.Translator`.
 
 Scope:
 
@@ -33,7 +40,7 @@ The sample size of ``plan_sample_size`` comes from statsmodels
 same function ``impact.statistics.power`` uses for the minimum detectable
 effect); no power formula is written here.
 
-Pure: pandas, statsmodels and the standard library; no Dagster, no warehouse.
+Pure: pandas, statsmodels, the reports' catalogue and the standard library; no Dagster, no warehouse.
 """
 
 from __future__ import annotations
@@ -41,8 +48,9 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -50,6 +58,7 @@ from statsmodels.stats.power import TTestPower
 
 from impact.contracts.vocabulary import COACHING_THEMES
 from impact.reporting.i18n import LANGUAGES as REPORT_LOCALES
+from impact.reporting.i18n import Translator, catalogue
 from impact.statistics.verdicts import VERDICTS
 
 LANGUAGES = tuple(REPORT_LOCALES)
@@ -84,26 +93,21 @@ REQUIRED_COLUMNS = (
 # Quarantine and refusal rule ids (impact.contracts, impact.ingest) in words: the reports' catalogue
 # (``impact/reporting/locale/<language>.yaml``, ``quarantine_rule.*``); an unknown id is shown as is.
 
-_WORDS: Mapping[str, Mapping[str, str]] = {
-    "nl": {"and": "en", "scale_points": "schaalpunt",
-           "percentage_points": "procentpunt"},
-    "en": {"and": "and", "scale_points": "scale points",
-           "percentage_points": "percentage points"},
-}
-
 
 # -- the rule object ----------------------------------------------------------------------------
 
 Facts = Mapping[str, Any]
+Parameters = Callable[[Facts, Translator], tuple[str, dict[str, str]]]
 
 
 @dataclass(frozen=True)
 class Rule:
     """One recommendation rule.
 
-    ``condition(facts)`` says whether it fires; ``parameters(facts, language)``
-    gives the template variant and its named, already formatted parameters;
-    ``templates[variant][language]`` is filled in with ``str.format``.
+    ``condition(facts)`` says whether it fires; ``parameters(facts, tr)`` gives
+    the variant (one of ``variants``) and its named, already formatted
+    parameters; the sentence is ``recommendation.<id>.<variant>`` in the
+    catalogue, filled in by ``Translator.t``.
     """
 
     id: str
@@ -112,16 +116,31 @@ class Rule:
     scope: str  # "hypothesis" | "initiative"
     statement: str  # the rule in words (English), for the documentation and the report's appendix
     condition: Callable[[Facts], bool]
-    parameters: Callable[[Facts, str], tuple[str, dict[str, str]]]
-    templates: Mapping[str, Mapping[str, str]] = field(repr=False)
+    parameters: Parameters
+    variants: tuple[str, ...] = ("text",)
+
+    def key(self, variant: str) -> str:
+        return f"recommendation.{self.id}.{variant}"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self.key(v) for v in self.variants)
+
+    @property
+    def templates(self) -> dict[str, dict[str, str]]:
+        """The catalogue's sentence per variant and language (a KeyError if one is missing)."""
+        return {v: {language: catalogue(language)[self.key(v)] for language in LANGUAGES} for v in self.variants}
 
     def applies(self, facts: Facts) -> bool:
         return bool(self.condition(facts))
 
     def text(self, facts: Facts, language: str = "nl") -> str:
         _check_language(language)
-        variant, params = self.parameters(facts, language)
-        return self.templates[variant][language].format(**params)
+        tr = Translator(language, int(_num(facts.get("_threshold")) or DISCLOSURE_THRESHOLD))
+        variant, params = self.parameters(facts, tr)
+        if variant not in self.variants:
+            raise ValueError(f"rule {self.id} has no variant {variant!r}")
+        return tr.t(self.key(variant), **params)
 
 
 # -- reading facts: a missing or non-finite value is None ------------------------------------------
@@ -154,64 +173,57 @@ def _verdict(facts: Facts) -> str | None:
     return _text(facts.get("verdict"))
 
 
-# -- formatting numbers for the language --------------------------------------------------------
+# -- writing numbers: the reports' Translator (impact.reporting.i18n) ------------------------------
 
-def _swap(text: str, language: str) -> str:
-    """Python's 1,234.5 as Dutch 1.234,5."""
-    return text.translate(str.maketrans({",": ".", ".": ","})) if language == "nl" else text
-
-
-def format_number(value: float, language: str, decimals: int = 2, signed: bool = False) -> str:
-    """``value`` with ``decimals`` decimals and thousands separators (nl: 1.234,56; en: 1,234.56)."""
-    return _swap(f"{value:{'+' if signed else ''},.{decimals}f}", language)
+def _people(value: float | None, tr: Translator) -> str:
+    """A number of people ('minder dan 10' below the disclosure threshold); hidden upstream (None) in words."""
+    return tr.t("recommendation.suppressed_count") if value is None else tr.count(value)
 
 
-def format_integer(value: float, language: str) -> str:
-    return format_number(round(value), language, 0)
+def _as_written(value: float, tr: Translator) -> str:
+    """A significance level as written (0,05; 0,025): its own decimals, no fixed number of them."""
+    return tr.num(value, max(0, -Decimal(f"{value:g}").normalize().as_tuple().exponent))
 
 
-def format_people(value: float | None, facts: "Facts", language: str) -> str:
-    """A number of people, or 'minder dan 10' / 'fewer than 10' below the disclosure threshold."""
-    threshold = int(_num(facts.get("_threshold")) or DISCLOSURE_THRESHOLD)
-    if value is None:  # hidden by disclosure control upstream
-        return "een afgeschermd aantal" if language == "nl" else "a suppressed number of"
-    if 0 < value < threshold:
-        return ("minder dan " if language == "nl" else "fewer than ") + format_integer(threshold, language)
-    return format_integer(value, language)
+def _signed(value: float, digits: int, tr: Translator) -> str:
+    """A difference with its sign, '+0,30' or '-1,00' (here with the ASCII hyphen-minus, not U+2212)."""
+    return tr.num(value, digits, signed=True).replace("\u2212", "-")
 
 
-def format_alpha(value: float, language: str) -> str:
-    """A significance level as written (0.05, 0.025): no fixed decimals."""
-    return _swap(f"{value:g}", language)
-
-
-def format_percent(share: float, language: str, decimals: int = 0) -> str:
-    """A share as a percentage, e.g. 0.56 → '56%' (both languages; nl 0.565 → '56,5%' with one decimal)."""
-    return format_number(share * 100, language, decimals) + "%"
-
-
-def format_share_against(share: float, threshold: float, language: str) -> str:
+def _share_against(share: float, threshold: float, tr: Translator) -> str:
     """A share as a whole percentage, with as many decimals (up to 3) as needed to differ from the threshold.
 
     A retention of 0.695 against 0.70 is shown as '69,5%', not as '70%' (which would read as on target).
     """
     decimals = 0
-    while decimals < 3 and round(share * 100, decimals) == round(threshold * 100, decimals):
+    while decimals < 3 and tr.pct(share, decimals) == tr.pct(threshold, decimals):
         decimals += 1
-    return format_percent(share, language, decimals)
+    return tr.pct(share, decimals)
 
 
-def _join(items: list[str], language: str) -> str:
+def _join(items: list[str], tr: Translator) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + f" {_WORDS[language]['and']} " + items[-1]
+    return tr.t("recommendation.list", items=", ".join(items[:-1]), last=items[-1])
 
 
-def _amount(value: float, facts: Facts, language: str, signed: bool = False) -> str:
+def _amount(value: float, facts: Facts, tr: Translator, signed: bool = False) -> str:
     """A difference or MDE in the outcome's unit: percentage points for McNemar, scale points otherwise."""
     if _text(facts.get("test")) == "mcnemar":
-        return format_number(value * 100, language, 0, signed) + " " + _WORDS[language]["percentage_points"]
-    return format_number(value, language, 2, signed) + " " + _WORDS[language]["scale_points"]
+        number = _signed(value * 100, 0, tr) if signed else tr.num(value * 100, 0)
+        return tr.t("unit.percentage_points", value=number)
+    number = _signed(value, 2, tr) if signed else tr.num(value, 2)
+    return tr.t("recommendation.unit.scale_points", value=number)
+
+
+def _reason(rule_id: str, tr: Translator) -> str:
+    key = f"quarantine_rule.{rule_id}"
+    return tr.t(key) if tr.has(key) else rule_id
+
+
+def reason_words(rule_id: str, language: str) -> str:
+    """A quarantine rule id in words; an unknown id as it is."""
+    return _reason(rule_id, Translator(language))
 
 
 # -- power: statsmodels only ----------------------------------------------------------------------
@@ -283,13 +295,13 @@ def too_few_pairs(facts: Facts) -> bool:
     return _verdict(facts) == "insufficient_data" or (n is not None and n < minimum)
 
 
-def _follow_up_params(facts: Facts, language: str) -> tuple[str, dict[str, str]]:
+def _follow_up_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
     minimum = _num(facts["min_pairs"])
-    return "default", {
+    return "text", {
         "hypothesis_id": str(facts["hypothesis_id"]),
-        "n_pairs": format_people(_num(facts["n_pairs"]), facts, language),
-        "min_pairs": format_integer(minimum, language),
-        "target_pairs": format_integer(TARGET_PAIRS_FACTOR * minimum, language),
+        "n_pairs": _people(_num(facts["n_pairs"]), tr),
+        "min_pairs": tr.num(minimum, 0),
+        "target_pairs": tr.num(TARGET_PAIRS_FACTOR * minimum, 0),
     }
 
 
@@ -307,40 +319,26 @@ def underpowered_null(facts: Facts) -> bool:
     return test in ("paired_t", "wilcoxon") and needed_pairs(facts) is not None
 
 
-def _sample_size_params(facts: Facts, language: str) -> tuple[str, dict[str, str]]:
+def _sample_size_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
     test = _text(facts.get("test"))
     params = {
         "hypothesis_id": str(facts["hypothesis_id"]),
-        "n_pairs": format_people(_num(facts["n_pairs"]), facts, language),
-        "difference": _amount(_num(facts["mean_difference"]), facts, language, signed=True),
-        "mde": _amount(_num(facts["mde"]), facts, language),
+        "n_pairs": _people(_num(facts["n_pairs"]), tr),
+        "difference": _amount(_num(facts["mean_difference"]), facts, tr, signed=True),
+        "mde": _amount(_num(facts["mde"]), facts, tr),
     }
     if test == "mcnemar":
         return "mcnemar", params
     n_t, n = needed_pairs(facts)
     params.update(
-        d_z=format_number(observed_dz(facts), language, 2),
-        alpha=format_alpha(_num(facts["alpha"]), language),
-        power=format_percent(POWER, language),
-        needed_pairs=format_integer(n, language),
-        t_pairs=format_integer(n_t, language),
-        are=format_number(WILCOXON_ARE, language, 3),
+        d_z=tr.num(observed_dz(facts), 2),
+        alpha=_as_written(_num(facts["alpha"]), tr),
+        power=tr.pct(POWER),
+        needed_pairs=tr.num(n, 0),
+        t_pairs=tr.num(n_t, 0),
+        are=tr.num(WILCOXON_ARE, 3),
     )
     return test, params
-
-
-def contradicted(facts: Facts) -> bool:
-    """revisit_theory_of_change: verdict contradicted."""
-    return _verdict(facts) == "contradicted"
-
-
-def supported(facts: Facts) -> bool:
-    """add_comparison: verdict supported."""
-    return _verdict(facts) == "supported"
-
-
-def _hypothesis_only(facts: Facts, language: str) -> tuple[str, dict[str, str]]:
-    return "default", {"hypothesis_id": str(facts["hypothesis_id"])}
 
 
 def not_shown_with_mde(facts: Facts) -> bool:
@@ -349,42 +347,16 @@ def not_shown_with_mde(facts: Facts) -> bool:
     return _verdict(facts) == "not_shown" and mde is not None and mde > 0 and n is not None
 
 
-def _null_params(facts: Facts, language: str) -> tuple[str, dict[str, str]]:
-    return "default", {
+def _null_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
+    return "text", {
         "hypothesis_id": str(facts["hypothesis_id"]),
-        "n_pairs": format_people(_num(facts["n_pairs"]), facts, language),
-        "mde": _amount(_num(facts["mde"]), facts, language),
-        "power": format_percent(POWER, language),
+        "n_pairs": _people(_num(facts["n_pairs"]), tr),
+        "mde": _amount(_num(facts["mde"]), facts, tr),
+        "power": tr.pct(POWER),
     }
 
 
 # Initiative rules: facts are the initiative's facts (first non-missing value per column).
-
-def low_response(facts: Facts) -> bool:
-    """baseline_at_intake: response_rate < MIN_RESPONSE_RATE."""
-    rate = _num(facts.get("response_rate"))
-    return rate is not None and rate < MIN_RESPONSE_RATE
-
-
-def _response_params(facts: Facts, language: str) -> tuple[str, dict[str, str]]:
-    return "default", {
-        "response_rate": format_share_against(_num(facts["response_rate"]), MIN_RESPONSE_RATE, language),
-        "threshold": format_percent(MIN_RESPONSE_RATE, language),
-    }
-
-
-def low_retention(facts: Facts) -> bool:
-    """keep_in_touch_for_follow_up: retention < MIN_RETENTION."""
-    retention = _num(facts.get("retention"))
-    return retention is not None and retention < MIN_RETENTION
-
-
-def _retention_params(facts: Facts, language: str) -> tuple[str, dict[str, str]]:
-    return "default", {
-        "retention": format_share_against(_num(facts["retention"]), MIN_RETENTION, language),
-        "threshold": format_percent(MIN_RETENTION, language),
-    }
-
 
 def many_quarantined(facts: Facts) -> bool:
     """check_before_dropping: quarantined_rows / raw_rows > MAX_QUARANTINE_SHARE (raw_rows > 0)."""
@@ -392,21 +364,14 @@ def many_quarantined(facts: Facts) -> bool:
     return raw is not None and raw > 0 and quarantined is not None and quarantined / raw > MAX_QUARANTINE_SHARE
 
 
-def reason_words(rule_id: str, language: str) -> str:
-    """A quarantine rule id in words; an unknown id as it is."""
-    from impact.reporting.i18n import catalogue
-
-    return catalogue(language).get(f"quarantine_rule.{rule_id}", rule_id)
-
-
-def _quarantine_params(facts: Facts, language: str) -> tuple[str, dict[str, str]]:
+def _quarantine_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
     raw, quarantined = _num(facts["raw_rows"]), _num(facts["quarantined_rows"])
     reason = _text(facts.get("top_quarantine_rule"))
     return ("reason" if reason else "no_reason"), {
-        "quarantined_rows": format_integer(quarantined, language),
-        "raw_rows": format_integer(raw, language),
-        "share": format_share_against(quarantined / raw, MAX_QUARANTINE_SHARE, language),
-        "reason": reason_words(reason, language) if reason else "",
+        "quarantined_rows": tr.num(quarantined, 0),
+        "raw_rows": tr.num(raw, 0),
+        "share": _share_against(quarantined / raw, MAX_QUARANTINE_SHARE, tr),
+        "reason": _reason(reason, tr) if reason else "",
     }
 
 
@@ -420,203 +385,127 @@ def unreliable_scales(facts: Facts) -> bool:
     return bool(_outcomes(facts))
 
 
-def _scale_params(facts: Facts, language: str) -> tuple[str, dict[str, str]]:
-    return "default", {
-        "outcomes": _join(_outcomes(facts), language),
-        "threshold": format_number(MIN_RELIABILITY, language, 2),
-    }
+def _scale_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
+    return "text", {"outcomes": _join(_outcomes(facts), tr), "threshold": tr.num(MIN_RELIABILITY, 2)}
 
 
-def target_missed(facts: Facts) -> bool:
-    """review_target_or_reach: lowest_realisation < MIN_REALISATION."""
-    realisation = _num(facts.get("lowest_realisation"))
-    return realisation is not None and realisation < MIN_REALISATION
+# Rules of one shape, one row each.
+
+class VerdictRule(NamedTuple):
+    """A hypothesis rule that fires on one verdict; its sentence names the hypothesis only."""
+
+    id: str
+    theme: str
+    priority: int
+    verdict: str
+    action: str  # the statement after "verdict <verdict>: "
 
 
-def _target_params(facts: Facts, language: str) -> tuple[str, dict[str, str]]:
-    output = _text(facts.get("lowest_realisation_output"))
-    return ("named" if output else "unnamed"), {
-        "output": output or "",
-        "realisation": format_share_against(_num(facts["lowest_realisation"]), MIN_REALISATION, language),
-        "threshold": format_percent(MIN_REALISATION, language),
-    }
+class ShareRule(NamedTuple):
+    """An initiative rule that fires when a share is below its threshold; both are written as percentages.
+
+    Sentence parameters ``{share}`` and ``{threshold}``. With a ``label`` column (what the share is of), the
+    variant is ``named`` (with ``{label}``) when the label is there and ``unnamed`` when not.
+    """
+
+    id: str
+    theme: str
+    priority: int
+    column: str
+    threshold: float
+    action: str  # the statement after "<column> < <threshold>: "
+    label: str | None = None
 
 
-RULES: tuple[Rule, ...] = (
+VERDICT_RULES: tuple[VerdictRule, ...] = (
+    VerdictRule("revisit_theory_of_change", "impact_definition", 2, "contradicted",
+                "revisit the assumed causal chain and ask participants why"),
+    VerdictRule("add_comparison", "improvement", 10, "supported",
+                "keep the measurement; consider a comparison group or the SROI attribution"),
+)
+
+SHARE_RULES: tuple[ShareRule, ...] = (
+    ShareRule("baseline_at_intake", "data_collection", 3, "response_rate", MIN_RESPONSE_RATE,
+              "take the baseline questionnaire at intake"),
+    ShareRule("keep_in_touch_for_follow_up", "data_collection", 4, "retention", MIN_RETENTION,
+              "record contact consent at intake and plan the follow-up"),
+    ShareRule("review_target_or_reach", "improvement", 9, "lowest_realisation", MIN_REALISATION,
+              "review the output target or how participants are reached", label="lowest_realisation_output"),
+)
+
+
+def _verdict_rule(row: VerdictRule) -> Rule:
+    def condition(facts: Facts) -> bool:
+        return _verdict(facts) == row.verdict
+
+    def parameters(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
+        return "text", {"hypothesis_id": str(facts["hypothesis_id"])}
+
+    condition.__doc__ = f"{row.id}: verdict {row.verdict}."
+    return Rule(id=row.id, theme=row.theme, priority=row.priority, scope="hypothesis",
+                statement=f"verdict {row.verdict}: {row.action}", condition=condition, parameters=parameters)
+
+
+def _share_rule(row: ShareRule) -> Rule:
+    def condition(facts: Facts) -> bool:
+        share = _num(facts.get(row.column))
+        return share is not None and share < row.threshold
+
+    def parameters(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
+        params = {"share": _share_against(_num(facts[row.column]), row.threshold, tr),
+                  "threshold": tr.pct(row.threshold)}
+        if row.label is None:
+            return "text", params
+        label = _text(facts.get(row.label))
+        return ("named" if label else "unnamed"), {**params, "label": label or ""}
+
+    condition.__doc__ = f"{row.id}: {row.column} < {row.threshold}."
+    return Rule(id=row.id, theme=row.theme, priority=row.priority, scope="initiative",
+                statement=f"{row.column} < {row.threshold}: {row.action}", condition=condition,
+                parameters=parameters, variants=("text",) if row.label is None else ("named", "unnamed"))
+
+
+RULES: tuple[Rule, ...] = tuple(sorted((
     Rule(
         id="fixed_follow_up_moment", theme="data_collection", priority=1, scope="hypothesis",
         statement=("verdict insufficient_data or n_pairs < min_pairs: plan a fixed follow-up moment and aim for "
-              f"target_pairs = {TARGET_PAIRS_FACTOR} × min_pairs pairs"),
+                   f"target_pairs = {TARGET_PAIRS_FACTOR} × min_pairs pairs"),
         condition=too_few_pairs, parameters=_follow_up_params,
-        templates={"default": {
-            "nl": ("{hypothesis_id}: {n_pairs} deelnemers vulden zowel de voor- als de nameting in; voor een toets "
-                   "zijn er minstens {min_pairs} nodig. Plan volgend jaar een vast nameetmoment, bijvoorbeeld in de "
-                   "laatste coachingsessie of een vast aantal weken na de intake, en streef naar minstens "
-                   "{target_pairs} paren (twee keer het minimum)."),
-            "en": ("{hypothesis_id}: {n_pairs} participants answered both the baseline and the follow-up; a test "
-                   "needs at least {min_pairs}. Next year, plan a fixed follow-up moment, for example in the last "
-                   "coaching session or a fixed number of weeks after intake, and aim for at least {target_pairs} "
-                   "pairs (twice the minimum)."),
-        }},
-    ),
-    Rule(
-        id="revisit_theory_of_change", theme="impact_definition", priority=2, scope="hypothesis",
-        statement="verdict contradicted: revisit the assumed causal chain and ask participants why",
-        condition=contradicted, parameters=_hypothesis_only,
-        templates={"default": {
-            "nl": ("{hypothesis_id}: de verandering ging de andere kant op dan verwacht. Bespreek met deelnemers "
-                   "hoe dat komt, en herzie de veronderstelde oorzaak-gevolgketen in de Theory of Change."),
-            "en": ("{hypothesis_id}: the change went the other way than expected. Talk to participants about why, "
-                   "and revisit the assumed causal chain in the Theory of Change."),
-        }},
-    ),
-    Rule(
-        id="baseline_at_intake", theme="data_collection", priority=3, scope="initiative",
-        statement=f"response_rate < {MIN_RESPONSE_RATE}: take the baseline questionnaire at intake",
-        condition=low_response, parameters=_response_params,
-        templates={"default": {
-            "nl": ("{response_rate} van de aangemelde deelnemers vulde de voormeting in (minder dan {threshold}). "
-                   "Neem de voormeting af bij de intake, voordat de eerste activiteit begint."),
-            "en": ("{response_rate} of the registered participants answered the baseline questionnaire (below "
-                   "{threshold}). Take the baseline questionnaire at intake, before the first activity."),
-        }},
-    ),
-    Rule(
-        id="keep_in_touch_for_follow_up", theme="data_collection", priority=4, scope="initiative",
-        statement=f"retention < {MIN_RETENTION}: record contact consent at intake and plan the follow-up",
-        condition=low_retention, parameters=_retention_params,
-        templates={"default": {
-            "nl": ("{retention} van wie de voormeting invulde, vulde ook de nameting in (minder dan {threshold}). "
-                   "Vraag bij de intake toestemming om contact te houden, noteer hoe deelnemers bereikbaar zijn en "
-                   "plan de nameting meteen in."),
-            "en": ("{retention} of the baseline respondents also answered the follow-up (below {threshold}). At "
-                   "intake, record consent to stay in touch and how participants can be reached, and schedule the "
-                   "follow-up straight away."),
-        }},
     ),
     Rule(
         id="plan_sample_size", theme="analysis", priority=5, scope="hypothesis",
         statement=("verdict not_shown and |mean_difference| < mde: the pairs needed for 80% power (two-sided) at the "
-              "observed d_z, from statsmodels TTestPower; Wilcoxon: divided by the ARE 3/π; McNemar: no n"),
-        condition=underpowered_null, parameters=_sample_size_params,
-        templates={
-            "paired_t": {
-                "nl": ("{hypothesis_id}: het gevonden verschil ({difference}) is kleiner dan wat met {n_pairs} paren "
-                       "aantoonbaar was ({mde}). Om een effect van deze omvang (d_z = {d_z}) met {power} kans aan "
-                       "te tonen (tweezijdig, alfa {alpha}) zijn {needed_pairs} paren nodig. Plan de werving "
-                       "daarop, of bespreek of een effect van deze omvang de moeite waard is."),
-                "en": ("{hypothesis_id}: the difference found ({difference}) is smaller than what {n_pairs} pairs "
-                       "could detect ({mde}). Detecting an effect of this size (d_z = {d_z}) with {power} power "
-                       "(two-sided, alpha {alpha}) takes {needed_pairs} pairs. Plan recruitment for that, or discuss "
-                       "whether an effect this small is worth it."),
-            },
-            "wilcoxon": {
-                "nl": ("{hypothesis_id}: het gevonden verschil ({difference}) is kleiner dan wat met {n_pairs} paren "
-                       "aantoonbaar was ({mde}). Om een effect van deze omvang (d_z = {d_z}) met {power} kans aan "
-                       "te tonen (tweezijdig, alfa {alpha}) zijn voor de Wilcoxon-toets ongeveer {needed_pairs} "
-                       "paren nodig ({t_pairs} voor de gepaarde t-toets, gedeeld door de asymptotische relatieve "
-                       "efficiëntie 3/π ≈ {are}). Plan de werving daarop, of bespreek of een effect van deze "
-                       "omvang de moeite waard is."),
-                "en": ("{hypothesis_id}: the difference found ({difference}) is smaller than what {n_pairs} pairs "
-                       "could detect ({mde}). Detecting an effect of this size (d_z = {d_z}) with {power} power "
-                       "(two-sided, alpha {alpha}) takes about {needed_pairs} pairs for the Wilcoxon test "
-                       "({t_pairs} for the paired t-test, divided by the asymptotic relative efficiency "
-                       "3/π ≈ {are}). Plan recruitment for that, or discuss whether an effect this small is "
-                       "worth it."),
-            },
-            "mcnemar": {
-                "nl": ("{hypothesis_id}: het gevonden verschil ({difference}) is kleiner dan wat met {n_pairs} paren "
-                       "aantoonbaar was ({mde}). Bij een ja/nee-uitkomst hangt de kans om een verandering aan te "
-                       "tonen af van hoeveel deelnemers van categorie wisselen: plan duidelijk meer paren dan dit "
-                       "jaar, of toets de volledige score in plaats van een ja/nee-indeling."),
-                "en": ("{hypothesis_id}: the difference found ({difference}) is smaller than what {n_pairs} pairs "
-                       "could detect ({mde}). With a yes/no outcome the power depends on how many participants "
-                       "change category: plan clearly more pairs than this year, or test the full score instead of "
-                       "a yes/no split."),
-            },
-        },
+                   "observed d_z, from statsmodels TTestPower; Wilcoxon: divided by the ARE 3/π; McNemar: no n"),
+        condition=underpowered_null, parameters=_sample_size_params, variants=TESTS,
     ),
     Rule(
         id="report_the_null_honestly", theme="reporting", priority=6, scope="hypothesis",
         statement="verdict not_shown (finite mde): report that no change was shown, which is no proof of no effect",
         condition=not_shown_with_mde, parameters=_null_params,
-        templates={"default": {
-            "nl": ("{hypothesis_id}: rapporteer dat er geen verandering is aangetoond, en dat dit geen bewijs is dat "
-                   "er geen effect is: met {n_pairs} paren was alleen een verschil van minstens {mde} met {power} "
-                   "kans aantoonbaar."),
-            "en": ("{hypothesis_id}: report that no change was shown, and that this is not proof that there is no "
-                   "effect: with {n_pairs} pairs only a difference of at least {mde} could be detected with "
-                   "{power} power."),
-        }},
     ),
     Rule(
         id="review_scale_administration", theme="analysis", priority=7, scope="initiative",
         statement=f"an outcome with Cronbach's alpha < {MIN_RELIABILITY}: check how the questionnaire is administered",
         condition=unreliable_scales, parameters=_scale_params,
-        templates={"default": {
-            "nl": ("De betrouwbaarheid (Cronbachs alfa) van {outcomes} lag onder {threshold}. Ga na hoe de "
-                   "vragenlijst wordt afgenomen: wordt hij voorgelezen, en worden de omgekeerd gestelde vragen "
-                   "goed begrepen en goed gescoord?"),
-            "en": ("The reliability (Cronbach's alpha) of {outcomes} was below {threshold}. Check how the "
-                   "questionnaire is administered: is it read aloud, and are the reversed items understood and "
-                   "scored correctly?"),
-        }},
     ),
     Rule(
         id="check_before_dropping", theme="data_collection", priority=8, scope="initiative",
         statement=f"quarantined_rows / raw_rows > {MAX_QUARANTINE_SHARE}: `coaching check FILE` before adding a file",
-        condition=many_quarantined, parameters=_quarantine_params,
-        templates={
-            "reason": {
-                "nl": ("{quarantined_rows} van de {raw_rows} aangeleverde rijen ({share}) zijn apart gezet; de meest "
-                       "voorkomende reden: {reason}. Controleer een bestand met `coaching check BESTAND` voordat u "
-                       "het toevoegt."),
-                "en": ("{quarantined_rows} of the {raw_rows} rows delivered ({share}) were set aside; the most "
-                       "frequent reason: {reason}. Check a file with `coaching check FILE` before adding it."),
-            },
-            "no_reason": {
-                "nl": ("{quarantined_rows} van de {raw_rows} aangeleverde rijen ({share}) zijn apart gezet. "
-                       "Controleer een bestand met `coaching check BESTAND` voordat u het toevoegt."),
-                "en": ("{quarantined_rows} of the {raw_rows} rows delivered ({share}) were set aside. Check a file "
-                       "with `coaching check FILE` before adding it."),
-            },
-        },
+        condition=many_quarantined, parameters=_quarantine_params, variants=("reason", "no_reason"),
     ),
-    Rule(
-        id="review_target_or_reach", theme="improvement", priority=9, scope="initiative",
-        statement=f"lowest_realisation < {MIN_REALISATION}: review the output target or how participants are reached",
-        condition=target_missed, parameters=_target_params,
-        templates={
-            "named": {
-                "nl": ("Van het outputdoel '{output}' is {realisation} gerealiseerd (minder dan {threshold}). "
-                       "Herzie het doel, of de manier waarop deelnemers worden bereikt."),
-                "en": ("Only {realisation} of the output target '{output}' was realised (below {threshold}). Review "
-                       "the target, or how participants are reached."),
-            },
-            "unnamed": {
-                "nl": ("Van het minst gerealiseerde outputdoel is {realisation} gerealiseerd (minder dan "
-                       "{threshold}). Herzie het doel, of de manier waarop deelnemers worden bereikt."),
-                "en": ("Only {realisation} of the least realised output target was realised (below {threshold}). "
-                       "Review the target, or how participants are reached."),
-            },
-        },
-    ),
-    Rule(
-        id="add_comparison", theme="improvement", priority=10, scope="hypothesis",
-        statement="verdict supported: keep the measurement; consider a comparison group or the SROI attribution",
-        condition=supported, parameters=_hypothesis_only,
-        templates={"default": {
-            "nl": ("{hypothesis_id}: de verwachte verandering is aangetoond; houd de meting zoals ze is. Een voor- en "
-                   "nameting kan de verandering niet aan het initiatief toeschrijven: overweeg een vergelijkingsgroep, "
-                   "of onderbouw de attributie-aanname in de SROI."),
-            "en": ("{hypothesis_id}: the expected change was shown; keep the measurement as it is. A pre/post design "
-                   "cannot attribute the change to the initiative: consider a comparison group, or substantiate the "
-                   "attribution assumption in the SROI."),
-        }},
-    ),
-)
+    *map(_verdict_rule, VERDICT_RULES),
+    *map(_share_rule, SHARE_RULES),
+), key=lambda rule: rule.priority))
 
 RULES_BY_ID: Mapping[str, Rule] = {r.id: r for r in RULES}
+
+# Every catalogue key this module uses: the rules' sentences (built from rule id and variant, so checked
+# here rather than by a scan for literal keys) and the shared words.
+TEXT_KEYS: tuple[str, ...] = (
+    *(key for rule in RULES for key in rule.keys),
+    "recommendation.suppressed_count", "recommendation.list", "recommendation.unit.scale_points",
+    "unit.percentage_points",
+)
 
 
 # -- applying the rules -----------------------------------------------------------------------------
@@ -703,7 +592,7 @@ def recommend(facts: pd.DataFrame, language: str = "nl", threshold: int = DISCLO
 
 __all__ = [
     "LANGUAGES", "THEMES", "RULES", "RULES_BY_ID", "Rule", "recommend", "needed_pairs", "observed_dz",
-    "reason_words", "format_number", "format_percent", "format_share_against",
+    "reason_words", "TEXT_KEYS", "VERDICT_RULES", "SHARE_RULES", "VerdictRule", "ShareRule",
     "TARGET_PAIRS_FACTOR", "POWER", "WILCOXON_ARE", "MIN_RESPONSE_RATE", "MIN_RETENTION",
     "MAX_QUARANTINE_SHARE", "MIN_RELIABILITY", "MIN_REALISATION",
 ]
