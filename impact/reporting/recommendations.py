@@ -57,6 +57,8 @@ import pandas as pd
 from statsmodels.stats.power import TTestPower
 
 from impact.contracts.vocabulary import COACHING_THEMES
+from impact.quality.reliability import MIN_ALPHA
+from impact.quality.rules import MIN_BASELINE_RESPONSE
 from impact.reporting.i18n import LANGUAGES as REPORT_LOCALES
 from impact.reporting.i18n import Translator, catalogue
 from impact.statistics.verdicts import VERDICTS
@@ -73,10 +75,12 @@ POWER = 0.80  # plan_sample_size: the power the needed number of pairs is comput
 # of some nonparametric competitors of the t-test", Ann. Math. Statist. 27: 324-335; Lehmann 1975,
 # Nonparametrics, ch. 4): the signed-rank test needs about n_t / (3/π) pairs where the t test needs n_t.
 WILCOXON_ARE = 3 / math.pi
-MIN_RESPONSE_RATE = 0.60  # baseline_at_intake: share of registered participants with a baseline
-MIN_RETENTION = 0.70  # keep_in_touch_for_follow_up: share of baseline respondents with a follow-up
+# baseline_at_intake fires where the data-quality check warns: MIN_BASELINE_RESPONSE (impact.quality.rules)
+# keep_in_touch_for_follow_up aims higher than the data-quality floor MIN_RETENTION (0.50, below which the
+# check warns): with more than 30 % of the baseline lost, who stays is likely to differ from who left
+RETENTION_TARGET = 0.70
 MAX_QUARANTINE_SHARE = 0.01  # check_before_dropping: share of raw rows set aside
-MIN_RELIABILITY = 0.70  # review_scale_administration: Cronbach's alpha below which an outcome is listed
+# review_scale_administration lists the outcomes the reliability check warns about: MIN_ALPHA (impact.quality.reliability)
 MIN_REALISATION = 0.80  # review_target_or_reach: realised share of a Theory-of-Change output target
 DISCLOSURE_THRESHOLD = 10  # counts of people below this are written as "fewer than 10"
 
@@ -386,7 +390,7 @@ def unreliable_scales(facts: Facts) -> bool:
 
 
 def _scale_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
-    return "text", {"outcomes": _join(_outcomes(facts), tr), "threshold": tr.num(MIN_RELIABILITY, 2)}
+    return "text", {"outcomes": _join(_outcomes(facts), tr), "threshold": tr.num(MIN_ALPHA, 2)}
 
 
 # Rules of one shape, one row each.
@@ -425,9 +429,9 @@ VERDICT_RULES: tuple[VerdictRule, ...] = (
 )
 
 SHARE_RULES: tuple[ShareRule, ...] = (
-    ShareRule("baseline_at_intake", "data_collection", 3, "response_rate", MIN_RESPONSE_RATE,
+    ShareRule("baseline_at_intake", "data_collection", 3, "response_rate", MIN_BASELINE_RESPONSE,
               "take the baseline questionnaire at intake"),
-    ShareRule("keep_in_touch_for_follow_up", "data_collection", 4, "retention", MIN_RETENTION,
+    ShareRule("keep_in_touch_for_follow_up", "data_collection", 4, "retention", RETENTION_TARGET,
               "record contact consent at intake and plan the follow-up"),
     ShareRule("review_target_or_reach", "improvement", 9, "lowest_realisation", MIN_REALISATION,
               "review the output target or how participants are reached", label="lowest_realisation_output"),
@@ -485,7 +489,7 @@ RULES: tuple[Rule, ...] = tuple(sorted((
     ),
     Rule(
         id="review_scale_administration", theme="analysis", priority=7, scope="initiative",
-        statement=f"an outcome with Cronbach's alpha < {MIN_RELIABILITY}: check how the questionnaire is administered",
+        statement=f"an outcome with Cronbach's alpha < {MIN_ALPHA}: check how the questionnaire is administered",
         condition=unreliable_scales, parameters=_scale_params,
     ),
     Rule(
@@ -593,6 +597,6 @@ def recommend(facts: pd.DataFrame, language: str = "nl", threshold: int = DISCLO
 __all__ = [
     "LANGUAGES", "THEMES", "RULES", "RULES_BY_ID", "Rule", "recommend", "needed_pairs", "observed_dz",
     "reason_words", "TEXT_KEYS", "VERDICT_RULES", "SHARE_RULES", "VerdictRule", "ShareRule",
-    "TARGET_PAIRS_FACTOR", "POWER", "WILCOXON_ARE", "MIN_RESPONSE_RATE", "MIN_RETENTION",
-    "MAX_QUARANTINE_SHARE", "MIN_RELIABILITY", "MIN_REALISATION",
+    "TARGET_PAIRS_FACTOR", "POWER", "WILCOXON_ARE", "MIN_BASELINE_RESPONSE", "RETENTION_TARGET",
+    "MAX_QUARANTINE_SHARE", "MIN_ALPHA", "MIN_REALISATION",
 ]
