@@ -32,6 +32,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV for people who open it in a spreadsheet: UTF-8 with BOM, text cells formula-safe."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
-            safe[column] = neutralise_formulas(safe[column])[0]
+        # object (pandas 2 by default) or a string dtype (DuckDB's, and pandas 3's default for text)
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column].dtype):
+            safe[column] = neutralise_formulas(safe[column].astype("object"))[0]
     return safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
