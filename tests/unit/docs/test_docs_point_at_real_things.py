@@ -1,0 +1,54 @@
+"""The docs and the code's references to them stay true: every file and function they name exists."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+REPO = Path(__file__).resolve().parents[3]
+DOCS = sorted((REPO / "docs").glob("*.md"))
+DOC_LINK = re.compile(r"\bdocs/[\w.-]+\.md\b")
+CODE_PATH = re.compile(r"`((?:impact|assets|pipelines|scripts|tests|deploy)/[\w./-]+)`")
+QUALIFIED = re.compile(r"`?((?:impact|assets|pipelines|scripts)/[\w/]+\.py)::(\w+)`?")
+
+
+def _tracked_text_files() -> list[Path]:
+    names = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    return [REPO / n for n in names if n.endswith((".py", ".md", ".yaml", ".yml", ".toml", ".cfg")) or n == "Makefile"]
+
+
+def _defines(path: Path, name: str) -> bool:
+    text = path.read_text(encoding="utf-8")
+    return re.search(rf"^\s*(?:async\s+)?(?:def|class)\s+{name}\b|^\s*{name}\s*[:=]", text, re.M) is not None
+
+
+def test_the_docs_folder_has_its_index_and_documents():
+    assert {p.name for p in DOCS} >= {"README.md", "architecture.md", "raw-data-contract.md", "instruments.md",
+                                      "statistics.md", "warehouse.md", "disclosure-and-privacy.md", "operations.md"}
+
+
+def test_every_docs_file_the_repository_names_exists():
+    named = {(f.relative_to(REPO).as_posix(), link) for f in _tracked_text_files()
+             for link in DOC_LINK.findall(f.read_text(encoding="utf-8", errors="replace"))}
+    missing = sorted((where, link) for where, link in named if not (REPO / link).is_file())
+    assert named and missing == []
+
+
+def test_every_path_the_docs_and_the_readme_name_exists():
+    missing = sorted({(doc.name, path) for doc in [*DOCS, REPO / "README.md"]
+                      for path in CODE_PATH.findall(doc.read_text(encoding="utf-8"))
+                      if not (REPO / path.rstrip("/")).exists()})
+    assert missing == []
+
+
+def test_every_file_and_function_the_docs_name_together_exists():
+    pairs = {(doc.name, path, name) for doc in DOCS for path, name in QUALIFIED.findall(doc.read_text(encoding="utf-8"))}
+    assert len(pairs) > 20
+    broken = sorted((doc, f"{path}::{name}") for doc, path, name in pairs
+                    if not (REPO / path).is_file() or not _defines(REPO / path, name))
+    assert broken == []
