@@ -1,6 +1,7 @@
 # Two commands get a newcomer from a fresh clone to results:
 #   make run    set up .venv, install, build the whole coaching year
 #   make test   set up .venv, install, run the test suite
+# (make test-fast runs only the unit lane, for quick feedback while editing)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,11 +11,12 @@ STAMP := $(VENV)/.installed
 # `make run` are the runs `make dev` shows.
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install system-check run test dev check-data sample-data lock clean help
+.PHONY: install system-check run test test-fast dev check-data sample-data lock clean help
 
 help:
 	@echo "make run          build the whole coaching year into warehouse/ and reports/"
 	@echo "make test         run the test suite"
+	@echo "make test-fast    run the unit lane only (tests/unit: no builds, servers or subprocesses)"
 	@echo "make dev          open the Dagster UI (http://127.0.0.1:3000) on the local instance"
 	@echo "make sample-data  regenerate the synthetic sample year in raw_data/"
 	@echo "make clean        remove the warehouse, reports and the local Dagster instance"
@@ -44,8 +46,17 @@ system-check: install
 run: system-check
 	$(BIN)/coaching build
 
+# Tests run in parallel, one pytest-xdist worker per core (`make test TEST_WORKERS=0` runs them serially).
+# pyproject.toml adds --dist loadgroup, so each xdist group stays on one worker: "serial" runs its tests
+# one after the other (two builds at once, a killed build, the webserver, the PostgreSQL instance), and
+# "sample_year" holds every reader of the one sample-year build (tests/integration/conftest.py).
+TEST_WORKERS ?= auto
 test: system-check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+# The unit lane (pytest -m unit, tests/unit/): pure domain code on small inputs.
+test-fast: system-check
+	$(BIN)/python -m pytest -m unit -n $(TEST_WORKERS)
 
 # `coaching partitions` creates the instance (if new) and registers one partition per initiative folder.
 dev: system-check

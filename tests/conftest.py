@@ -85,6 +85,13 @@ def lane_problem(item: pytest.Item) -> str | None:
     return None
 
 
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):  # make its --dist loadgroup group (see tests/xdist_groups.py)
+        from tests.xdist_groups import XdistGroups
+
+        config.pluginmanager.register(XdistGroups(config), "tests-xdist-groups")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(collector):
     """A module with a test outside its lane fails to collect, before -m picks a lane (so with xdist too)."""

@@ -1,4 +1,8 @@
-"""Fixtures of the integration lane: temporary pipeline locations and the sample year built once per session."""
+"""Fixtures of the integration lane: temporary pipeline locations and the sample year built once per session.
+
+With pytest-xdist every worker is a session of its own, so each would build the sample year again: the tests
+that read ``built_sample`` are put in the xdist group ``sample_year`` (below), which one worker runs.
+"""
 
 from __future__ import annotations
 
@@ -57,3 +61,10 @@ def built_sample(tmp_path_factory):
     con = duckdb.connect(str(tmp / "warehouse" / "coaching.duckdb"), read_only=True)
     yield {"code": code, "con": con, "raw_unchanged": before == after, "reports": tmp / "reports", "root": tmp}
     con.close()
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "built_sample" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("sample_year"))

@@ -29,7 +29,8 @@ psycopg2 = pytest.importorskip("psycopg2")
 from psycopg2 import errors as pg_errors  # noqa: E402
 from psycopg2 import sql  # noqa: E402
 
-pytestmark = pytest.mark.integration
+# xdist: one worker runs the tests of the group "serial" one after the other (see the Makefile)
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("serial")]
 
 DEPLOY_YAML = REPO / "deploy" / "dagster.yaml"
 INITIATIVE = "buurtkamer-oost"

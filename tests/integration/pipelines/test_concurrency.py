@@ -16,7 +16,8 @@ from dagster import AssetKey
 from impact.reporting.render import sha256_bytes
 from tests.conftest import write_demo_initiative
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# xdist: one worker runs the tests of the group "serial" one after the other (see the Makefile)
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.xdist_group("serial")]
 
 COACHING = Path(sys.executable).with_name("coaching")
 

@@ -28,7 +28,8 @@ import pytest
 
 from tests.conftest import REPO, write_demo_initiative
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# xdist: one worker runs the tests of the group "serial" one after the other (see the Makefile)
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.xdist_group("serial")]
 
 LOCATION = "impact_coaching"
 REPOSITORY = "__repository__"  # the repository name Dagster gives a Definitions object
