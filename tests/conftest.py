@@ -3,7 +3,7 @@
 The fixtures that build (temporary pipeline locations, the sample year) are in tests/integration/conftest.py.
 Every test is in one lane, marked and placed alike (pyproject.toml registers the markers): ``unit`` under
 tests/unit/, ``integration`` (and ``slow`` when it takes more than 5 s on its own) under tests/integration/.
-A test without its lane stops the run at collection (``pytest_collection_modifyitems`` below).
+A module with a test outside its lane fails to collect (``pytest_make_collect_report`` below), so the run fails.
 """
 
 from __future__ import annotations
