@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,17 @@ CODE_PATH = re.compile(r"`((?:impact|assets|pipelines|scripts|tests|deploy)/[\w.
 QUALIFIED = re.compile(r"`?((?:impact|assets|pipelines|scripts)/[\w/]+\.py)::(\w+)`?")
 
 
+SOURCE_FOLDERS = ("impact", "assets", "pipelines", "scripts", "tests", "deploy", "docs", "raw_data", ".ci")
+TEXT = (".py", ".md", ".yaml", ".yml", ".toml", ".cfg", ".j2", ".css")
+
+
 def _tracked_text_files() -> list[Path]:
-    names = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
-    return [REPO / n for n in names if n.endswith((".py", ".md", ".yaml", ".yml", ".toml", ".cfg")) or n == "Makefile"]
+    """The repository's own text files (not the virtual environment, caches or build output)."""
+    files = [REPO / name for name in ("README.md", "Makefile", "pyproject.toml", "workspace.yaml")]
+    for folder in SOURCE_FOLDERS:
+        files += [p for p in (REPO / folder).rglob("*") if p.is_file() and (p.suffix in TEXT or p.name == "run")
+                  and "__pycache__" not in p.parts]
+    return [f for f in files if f.is_file()]
 
 
 def _defines(path: Path, name: str) -> bool:
