@@ -75,14 +75,35 @@ def _with_key(frame: pd.DataFrame, **columns) -> pd.DataFrame:
 MAX_MISSING_DJG = {i: REGISTRY[i].max_missing for i in ("djg11", "djg6")}
 
 
+def item_scores(frame: pd.DataFrame, instrument: str) -> pd.DataFrame | None:
+    """Per-item scores as the scale adds them up, NaN where an item is unanswered; None for
+    single-item instruments. De Jong Gierveld: 1 for a lonely answer (``ja`` or ``min of meer`` to
+    a negative item, ``nee`` or ``min of meer`` to a positive one), negative items first;
+    Rosenberg: 0–3, reversed items turned round; WHO-5: 0–5. The scorers below and the
+    reliability check (Cronbach's alpha) both start from these."""
+    if instrument in DJG_NEGATIVE:
+        negative = [f"{instrument}_{i}" for i in DJG_NEGATIVE[instrument]]
+        positive = [f"{instrument}_{i}" for i in DJG_POSITIVE[instrument]]
+        neg, pos = _items(frame, negative), _items(frame, positive)
+        return pd.concat([neg.isin([2, 3]).astype(float).where(neg.notna()), pos.isin([1, 2]).astype(float).where(pos.notna())], axis=1)
+    if instrument == "rses":
+        codes = _items(frame, [f"rses_{i}" for i in range(1, 11)])
+        scores = codes - 1
+        reversed_cols = [f"rses_{i}" for i in RSES_REVERSED]
+        scores[reversed_cols] = 4 - codes[reversed_cols]
+        return scores
+    if instrument == "who5":
+        return _items(frame, [f"who5_{i}" for i in range(1, 6)])
+    return None
+
+
 def score_djg(frame: pd.DataFrame, instrument: str) -> pd.DataFrame:
-    negative = [f"{instrument}_{i}" for i in DJG_NEGATIVE[instrument]]
-    positive = [f"{instrument}_{i}" for i in DJG_POSITIVE[instrument]]
-    neg, pos = _items(frame, negative), _items(frame, positive)
-    lonely_neg = neg.isin([2, 3]).sum(axis=1)
-    lonely_pos = pos.isin([1, 2]).sum(axis=1)
-    answered = neg.notna().sum(axis=1) + pos.notna().sum(axis=1)
-    total = len(negative) + len(positive)
+    items = item_scores(frame, instrument)
+    neg = items[[f"{instrument}_{i}" for i in DJG_NEGATIVE[instrument]]]
+    pos = items[[f"{instrument}_{i}" for i in DJG_POSITIVE[instrument]]]
+    lonely_neg, lonely_pos = neg.sum(axis=1), pos.sum(axis=1)
+    answered = items.notna().sum(axis=1)
+    total = items.shape[1]
     score = (lonely_neg + lonely_pos).astype("float64").where(total - answered <= MAX_MISSING_DJG[instrument])
     bins, labels = DJG_CATEGORIES[instrument]
     category = pd.cut(score, bins=bins, labels=labels).astype("object").where(score.notna(), None)
@@ -100,18 +121,13 @@ def _prorated_total(items: pd.DataFrame, max_missing: int) -> tuple[pd.Series, p
 
 
 def score_rses(frame: pd.DataFrame) -> pd.DataFrame:
-    cols = [f"rses_{i}" for i in range(1, 11)]
-    codes = _items(frame, cols)
-    item_scores = codes - 1
-    reversed_cols = [f"rses_{i}" for i in RSES_REVERSED]
-    item_scores[reversed_cols] = 4 - codes[reversed_cols]
-    score, answered = _prorated_total(item_scores, REGISTRY["rses"].max_missing)
+    score, answered = _prorated_total(item_scores(frame, "rses"), REGISTRY["rses"].max_missing)
     category = pd.Series(np.select([score < 15, score <= 25], ["low", "normal"], "high"), index=frame.index).where(score.notna(), None)
     return _with_key(frame, score=score, category=category, items_answered=answered, items_total=10)
 
 
 def score_who5(frame: pd.DataFrame) -> pd.DataFrame:
-    raw, answered = _prorated_total(_items(frame, [f"who5_{i}" for i in range(1, 6)]), REGISTRY["who5"].max_missing)
+    raw, answered = _prorated_total(item_scores(frame, "who5"), REGISTRY["who5"].max_missing)
     category = pd.Series(np.where(raw < 13, "poor well-being", "adequate well-being"), index=frame.index).where(raw.notna(), None)
     return _with_key(frame, score=raw * 4, category=category, items_answered=answered, items_total=5)
 
@@ -194,23 +210,4 @@ def dichotomy(instrument: str, outcome_type: str | None) -> tuple[str, Callable[
         return "adequate well-being (raw 13 or more, 52 or more of 100)", lambda s: (s >= 52).astype(float).where(s.notna())
     if instrument == "custom" and outcome_type == "binary":
         return "yes", lambda s: s
-    return None
-
-
-def item_scores(frame: pd.DataFrame, instrument: str) -> pd.DataFrame | None:
-    """Per-item scores as the scale adds them up (De Jong Gierveld: 0/1 lonely answers; Rosenberg:
-    reversed where needed, 0–3; WHO-5: 0–5), for reliability; None for single-item instruments."""
-    if instrument in DJG_NEGATIVE:
-        negative = [f"{instrument}_{i}" for i in DJG_NEGATIVE[instrument]]
-        positive = [f"{instrument}_{i}" for i in DJG_POSITIVE[instrument]]
-        neg, pos = _items(frame, negative), _items(frame, positive)
-        return pd.concat([neg.isin([2, 3]).astype(float).where(neg.notna()), pos.isin([1, 2]).astype(float).where(pos.notna())], axis=1)
-    if instrument == "rses":
-        codes = _items(frame, [f"rses_{i}" for i in range(1, 11)])
-        scores = codes - 1
-        reversed_cols = [f"rses_{i}" for i in RSES_REVERSED]
-        scores[reversed_cols] = 4 - codes[reversed_cols]
-        return scores
-    if instrument == "who5":
-        return _items(frame, [f"who5_{i}" for i in range(1, 6)])
     return None
