@@ -22,6 +22,8 @@ RESULT_COLUMNS = (
     "outcome",
     "expectation",
     "column",
+    "outcome_id",  # the outcome a check is about (reliability), else empty
+    "wave",  # the wave a check is about (reliability), else empty
     "element_count",
     "unexpected_count",
     "unexpected_percent",

@@ -33,6 +33,7 @@ def reliability_results(survey: pd.DataFrame, outcomes: pd.DataFrame) -> pd.Data
                 "check_name": "reliability", "table_name": "outcome_scores", "initiative_id": o["initiative_id"],
                 "severity": "WARN", "outcome": "passed" if ok else "warning",
                 "expectation": "Cronbach's alpha of the items", "column": f"{o['outcome_id']} ({o['instrument']}), {wave}",
+                "outcome_id": o["outcome_id"], "wave": wave,
                 "element_count": n, "unexpected_count": None, "unexpected_percent": None,
                 "observed_value": None if pd.isna(alpha) else f"{alpha:.2f}",
                 "expected": f"alpha of at least {MIN_ALPHA:.2f}",

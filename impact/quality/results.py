@@ -26,7 +26,7 @@ def known_initiatives(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def replace_results(con: duckdb.DuckDBPyConnection, check_name: str, table_name: str, results: pd.DataFrame) -> None:
     """Replace one check's rows for one table (all initiatives), in a transaction."""
-    frame = results.reindex(columns=list(RESULT_COLUMNS))
+    frame = results.reindex(columns=list(RESULT_COLUMNS)).astype({"outcome_id": "object", "wave": "object"})
     with warehouse.transaction(con):
         con.execute("CREATE SCHEMA IF NOT EXISTS quality")
         warehouse.replace_rows(

@@ -40,8 +40,8 @@ def facts(data: ReportData, figures: dict[str, InitiativeFigures]) -> pd.DataFra
         reasons = data.of("quarantine_reasons", i)
         warnings = data.of("warnings", i)
         labels = dict(zip(data.of("outcomes", i)["outcome_id"], data.of("outcomes", i)["label"]))
-        low_alpha = sorted({labels.get(o, o) for o in (str(c).split(" ")[0] for c in
-                            warnings.loc[warnings["check_name"] == "reliability", "column"])}) if len(warnings) else []
+        low_alpha = sorted({labels.get(o, o) for o in
+                            warnings.loc[warnings["check_name"] == "reliability", "outcome_id"].dropna()}) if len(warnings) else []
         real = fig.realisation.dropna(subset=["realisation"]).sort_values("realisation")
         for _, h in fig.hypotheses.iterrows():
             r = raw.loc[h["hypothesis_id"]]

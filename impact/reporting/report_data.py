@@ -159,7 +159,8 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
             SELECT initiative_id, table_name, rule, count(*) AS entries
             FROM staging.quarantine GROUP BY ALL ORDER BY initiative_id, entries DESC, table_name, rule"""),
         warnings=warehouse.read_if_exists(con, "quality.quality_results", """
-            SELECT initiative_id, table_name, check_name, severity, outcome, "column", description, observed_value, unexpected_count
+            SELECT initiative_id, table_name, check_name, severity, outcome, "column", outcome_id, wave, description,
+                   observed_value, unexpected_count
             FROM quality.quality_results WHERE outcome <> 'passed'
             ORDER BY initiative_id, outcome, table_name, check_name, description"""),
         sessions=warehouse.read_if_exists(con, "staging.coaching_sessions", """

@@ -250,11 +250,9 @@ def holm_family(data: ReportData) -> list[str]:
 
 def _found(w, tr: Translator, labels: dict[str, str]) -> str:
     parts = []
-    if w.check_name == "reliability" and isinstance(w.column, str) and ", " in w.column:
-        # the reliability check names "<outcome> (<instrument>), <wave>"
-        scale, wave = w.column.rsplit(", ", 1)
-        outcome = scale.split(" ")[0]
-        parts.append(f"{labels.get(outcome, outcome)}, {tr.t('wave.' + wave).lower() if tr.has('wave.' + wave) else wave}")
+    if isinstance(w.outcome_id, str) and isinstance(w.wave, str):  # a check about one outcome at one wave
+        wave = tr.t("wave." + w.wave).lower() if tr.has("wave." + w.wave) else w.wave
+        parts.append(f"{labels.get(w.outcome_id, w.outcome_id)}, {wave}")
     if not pd.isna(w.unexpected_count) and w.unexpected_count:
         parts.append(tr.t("quality.not_as_expected", n=tr.num(w.unexpected_count, 0)))
     if isinstance(w.observed_value, str) and w.observed_value:
