@@ -59,7 +59,7 @@ def facts(data: ReportData, figures: dict[str, InitiativeFigures]) -> pd.DataFra
                 "raw_rows": int(drops["raw_rows"].sum()) if len(drops) else 0,
                 "quarantined_rows": int(drops["quarantined_rows"].sum()) if len(drops) else 0,
                 "top_quarantine_rule": reasons["rule"].iloc[0] if len(reasons) else None,
-                "low_reliability_outcomes": ", ".join(low_alpha),
+                "low_reliability_outcomes": low_alpha,
                 "lowest_realisation": float(real["realisation"].iloc[0]) if len(real) else np.nan,
                 "lowest_realisation_output": real["label"].iloc[0] if len(real) else None,
             })

@@ -380,8 +380,13 @@ def _quarantine_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str
 
 
 def _outcomes(facts: Facts) -> list[str]:
-    text = _text(facts.get("low_reliability_outcomes"))
-    return [part.strip() for part in text.split(",") if part.strip()] if text else []
+    """The outcome labels listed in ``low_reliability_outcomes`` (a list; missing is none)."""
+    value = facts.get("low_reliability_outcomes")
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):  # absent, or missing in a frame
+        return []
+    if isinstance(value, str):
+        raise TypeError(f"low_reliability_outcomes is a list of outcome labels, not the text {value!r}")
+    return [str(v).strip() for v in value if str(v).strip()]
 
 
 def unreliable_scales(facts: Facts) -> bool:

@@ -41,7 +41,7 @@ def row(**changes) -> dict:
         "primary": True, "verdict": np.nan, "test": "paired_t", "n_baseline": 40, "n_follow_up": 35,
         "n_pairs": 30, "min_pairs": 10, "alpha": 0.05, "mean_difference": 0.30, "effect_size": 0.30,
         "effect_size_kind": "cohen_dz", "mde": 0.50, "response_rate": 0.90, "retention": 0.90,
-        "raw_rows": 1000, "quarantined_rows": 0, "top_quarantine_rule": None, "low_reliability_outcomes": "",
+        "raw_rows": 1000, "quarantined_rows": 0, "top_quarantine_rule": None, "low_reliability_outcomes": [],
         "lowest_realisation": 1.0, "lowest_realisation_output": "Koffieochtenden",
     }
     unknown = set(changes) - set(base)
@@ -262,11 +262,11 @@ def test_check_before_dropping_boundary_and_reasons():
 # -- 6. review_scale_administration ---------------------------------------------------------------------------
 
 def test_review_scale_administration():
-    assert text("review_scale_administration", row(low_reliability_outcomes="djg11, rses,who5")).startswith(
+    assert text("review_scale_administration", row(low_reliability_outcomes=["djg11", "rses", "who5"])).startswith(
         "De betrouwbaarheid (Cronbachs alfa) van djg11, rses en who5 lag onder 0,70.")
-    assert "review_scale_administration" in fired(row(low_reliability_outcomes="djg11"))
-    assert "review_scale_administration" not in fired(row(low_reliability_outcomes=""))
-    assert "review_scale_administration" not in fired(row(low_reliability_outcomes=" , "))
+    assert "review_scale_administration" in fired(row(low_reliability_outcomes=["djg11"]))
+    assert "review_scale_administration" not in fired(row(low_reliability_outcomes=[]))
+    assert "review_scale_administration" not in fired(row(low_reliability_outcomes=[" ", ""]))
 
 
 # -- 7. revisit_theory_of_change; 8. add_comparison; 10. report_the_null_honestly ---------------------------------
@@ -315,7 +315,7 @@ FIRING = {
     "baseline_at_intake": ({"response_rate": 0.3}, ["response_rate"]),
     "keep_in_touch_for_follow_up": ({"retention": 0.3}, ["retention"]),
     "check_before_dropping": ({"quarantined_rows": 500}, ["quarantined_rows", "raw_rows"]),
-    "review_scale_administration": ({"low_reliability_outcomes": "rses"}, ["low_reliability_outcomes"]),
+    "review_scale_administration": ({"low_reliability_outcomes": ["rses"]}, ["low_reliability_outcomes"]),
     "review_target_or_reach": ({"lowest_realisation": 0.3}, ["lowest_realisation"]),
     "report_the_null_honestly": ({"verdict": "not_shown"}, ["mde", "n_pairs"]),
     "revisit_theory_of_change": ({"verdict": "contradicted"}, ["verdict"]),
@@ -369,7 +369,7 @@ def test_initiative_facts_come_from_the_first_row_that_has_them():
 
 def test_initiative_rules_fire_once_per_initiative():
     rows = [row(hypothesis_id=h, verdict="supported", response_rate=0.4, retention=0.5, quarantined_rows=50,
-                low_reliability_outcomes="rses", lowest_realisation=0.5) for h in ("H1", "H2", "H3")]
+                low_reliability_outcomes=["rses"], lowest_realisation=0.5) for h in ("H1", "H2", "H3")]
     counts = run(*rows)["rule_id"].value_counts()
     for rule_id in ("baseline_at_intake", "keep_in_touch_for_follow_up", "check_before_dropping",
                     "review_scale_administration", "review_target_or_reach"):
