@@ -175,7 +175,9 @@ def replace_rows(
         conditions.append(f'"{key_column}" IN (SELECT unnest(?))')
         parameters.append(list(keys))
     for column, value in (where or {}).items():
-        conditions.append(f'"{column}" = ?')
+        if value is None:
+            raise ValueError(f"replace_rows: where={{{column!r}: None}} would match no row; name a value")
+        conditions.append(f'"{column.replace(chr(34), chr(34) * 2)}" = ?')
         parameters.append(value)
     con.execute(f"DELETE FROM {table} WHERE {' AND '.join(conditions) or 'TRUE'}", parameters)
     if len(frame):

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,14 +128,30 @@ def _delimiter(text: str, source_file: str) -> str:
     return ";" if widths[";"] > widths[","] else ","
 
 
+_FIELD_LIMIT_LOCK = threading.Lock()
+_readers_with_long_cells = 0
+_limit_before: int | None = None
+
+
 @contextmanager
 def long_csv_cells() -> Iterator[None]:
-    """Allow cells up to ``CSV_FIELD_LIMIT`` while a CSV is read (csv's limit is process-wide: put back after)."""
-    previous = csv.field_size_limit(CSV_FIELD_LIMIT)
+    """Allow cells up to ``CSV_FIELD_LIMIT`` while a CSV is read.
+
+    csv's limit is process-wide: it is raised when the first reader starts and put back when the
+    last one (of any thread) is done.
+    """
+    global _readers_with_long_cells, _limit_before
+    with _FIELD_LIMIT_LOCK:
+        if _readers_with_long_cells == 0:
+            _limit_before = csv.field_size_limit(CSV_FIELD_LIMIT)
+        _readers_with_long_cells += 1
     try:
         yield
     finally:
-        csv.field_size_limit(previous)
+        with _FIELD_LIMIT_LOCK:
+            _readers_with_long_cells -= 1
+            if _readers_with_long_cells == 0:
+                csv.field_size_limit(_limit_before)
 
 
 def _records_from_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str, str]]:

@@ -32,7 +32,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV for people who open it in a spreadsheet: UTF-8 with BOM, text cells formula-safe."""
     safe = frame.copy()
     for column in safe.columns:
-        # object (pandas 2 by default) or a string dtype (DuckDB's, and pandas 3's default for text)
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column].dtype):
+        # object (pandas 2 by default), a string dtype (DuckDB's, and pandas 3's default for text) or categories
+        dtype = safe[column].dtype
+        if dtype == object or pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
             safe[column] = neutralise_formulas(safe[column].astype("object"))[0]
     return safe.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")

@@ -111,8 +111,9 @@ def run_one_test(h: pd.Series, scores: pd.DataFrame, min_pairs: int, alpha: floa
         if test != "paired_t":
             notes.append("the minimum detectable effect is the paired t-test approximation")
     row["test"] = test
-    lost = base[follow.reindex(base.index).isna()] if len(base) else base
-    kept = base[follow.reindex(base.index).notna()] if len(base) else base
+    # attrition: of those with a baseline score, did the ones without a follow-up differ?
+    measured = base.dropna()
+    lost, kept = measured[follow[measured.index].isna()], measured[follow[measured.index].notna()]
     if len(lost) >= 2 and len(kept) >= 2:
         notes.append("attrition: " + attrition_check(kept.to_numpy(float), lost.to_numpy(float)).note.rstrip("."))
     row["notes"] = "; ".join(notes)

@@ -21,7 +21,8 @@ def by_wave(scores: pd.DataFrame) -> pd.DataFrame:
     ``scores`` holds ``marts.outcome_scores`` rows (``initiative_id``, ``outcome_id``,
     ``participant_id``, ``wave``, ``score``); missing scores are left out. The result has the
     columns ``KEYS``, ``baseline`` and ``follow_up`` (NaN where that wave has no score), sorted
-    by the keys.
+    by the keys. The contract keeps one response per participant and wave (a blocking check);
+    should a duplicate reach this far, its first score counts.
     """
     scored = scores.loc[scores["score"].notna() & scores["wave"].isin([BASELINE, FOLLOW_UP]), [*KEYS, "wave", "score"]]
     if scored.empty:

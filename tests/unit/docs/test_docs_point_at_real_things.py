@@ -47,10 +47,9 @@ def test_every_docs_file_the_repository_names_exists():
 
 
 def test_every_path_the_docs_and_the_readme_name_exists():
-    missing = sorted({(doc.name, path) for doc in [*DOCS, REPO / "README.md"]
-                      for path in CODE_PATH.findall(doc.read_text(encoding="utf-8"))
-                      if not (REPO / path.rstrip("/")).exists()})
-    assert missing == []
+    named = {(doc.name, path) for doc in [*DOCS, REPO / "README.md"] for path in CODE_PATH.findall(doc.read_text(encoding="utf-8"))}
+    assert len(named) > 50
+    assert sorted((doc, path) for doc, path in named if not (REPO / path.rstrip("/")).exists()) == []
 
 
 def test_every_file_and_function_the_docs_name_together_exists():

@@ -10,7 +10,7 @@ from impact.reporting.files import csv_bytes
 pytestmark = pytest.mark.unit
 
 
-@pytest.mark.parametrize("dtype", ["object", "string"])
+@pytest.mark.parametrize("dtype", ["object", "string", "category"])
 def test_csv_neutralises_formulas_in_text_columns_of_any_string_dtype(dtype):
     """DuckDB and pandas 3 hand text over as a string dtype, not object: it is protected all the same."""
     frame = pd.DataFrame({"lesson": pd.Series(["=HYPERLINK(\"http://x\")", "-0.11", "gewoon"], dtype=dtype),
