@@ -245,7 +245,7 @@ def wilcoxon_signed_rank(baseline, follow_up, alternative: str = "two-sided", co
                          method: str = "auto", correction: bool = True) -> PairedTestResult:
     """Wilcoxon signed-rank test of follow_up − baseline, with the rank-biserial r.
 
-    ``method="auto"`` (the pipeline's choice): exact p when there are at most 50
+    ``method="auto"`` (the pipeline's choice): exact p when there are fewer than 50
     non-zero differences, no ties and no zeros; otherwise the normal
     approximation with tie correction and — unless ``correction=False`` — the
     continuity correction. ``method="exact"`` or ``"approx"`` forces a variant
