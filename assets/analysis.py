@@ -15,6 +15,7 @@ from assets.settings import programme, theory_of_change
 from assets.staging import activities, participants, survey_responses
 from impact import warehouse
 from impact.indicators import compute_indicators
+from impact.programme import read_settings
 from impact.instruments.scoring import empty_scores, score_outcomes
 from impact.statistics.hypotheses import conclude, run_hypothesis_tests
 from impact.valuation.sroi import ASSUMPTION_COLUMNS, compute_sroi
@@ -79,18 +80,18 @@ def indicators(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse
     ``suppressed`` marks values resting on fewer people than the disclosure threshold."""
     keys = list(context.partition_keys)
     with duckdb_warehouse.connect() as con:
-        settings = con.execute("SELECT year, disclosure_threshold FROM programme.settings").fetchone()
+        settings = read_settings(con)
         frames = {t: read_for(con, t, keys) for t in (
             "staging.participants", "staging.activities", "staging.survey_responses", "marts.outcome_scores",
             "programme.outcomes", "programme.outputs")}
         result = compute_indicators(
             frames["staging.participants"], frames["staging.activities"], frames["staging.survey_responses"],
             frames["marts.outcome_scores"], frames["programme.outcomes"], frames["programme.outputs"],
-            initiatives=keys, year=int(settings[0]), disclosure_threshold=int(settings[1]),
+            initiatives=keys, year=settings.year, disclosure_threshold=settings.disclosure_threshold,
         )
         with warehouse.transaction(con):
             warehouse.replace_rows(con, "marts.indicators", result, key_column="initiative_id", keys=keys)
-    year = result[(result["period"] == str(settings[0])) & result["indicator_id"].isin(
+    year = result[(result["period"] == str(settings.year)) & result["indicator_id"].isin(
         ["participants_reached", "activities_held", "volunteer_hours", "response_rate", "retention"])]
     return MaterializeResult(
         metadata={
@@ -120,10 +121,10 @@ def hypothesis_tests(context: AssetExecutionContext, duckdb_warehouse: DuckDBWar
     the effect size with its interval, the minimum detectable effect and the attrition note."""
     keys = list(context.partition_keys)
     with duckdb_warehouse.connect() as con:
-        alpha, min_pairs = con.execute("SELECT alpha, min_pairs FROM programme.settings").fetchone()
+        settings = read_settings(con)
         tests = run_hypothesis_tests(
             read_for(con, "programme.hypotheses", keys), read_for(con, "programme.outcomes", keys),
-            read_for(con, "marts.outcome_scores", keys), int(min_pairs), float(alpha),
+            read_for(con, "marts.outcome_scores", keys), settings.min_pairs, settings.alpha,
         )
         with warehouse.transaction(con):
             warehouse.replace_rows(con, "marts.hypothesis_tests", tests, key_column="initiative_id", keys=keys)
@@ -148,9 +149,9 @@ def hypothesis_results(duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
     of the year, and per hypothesis ``supported``, ``contradicted``, ``not_shown`` (with the minimum
     detectable effect) or ``insufficient_data``. Depends on every initiative's tests."""
     with duckdb_warehouse.connect() as con:
-        alpha, threshold = con.execute("SELECT alpha, disclosure_threshold FROM programme.settings").fetchone()
+        settings = read_settings(con)
         tests = con.execute("SELECT * FROM marts.hypothesis_tests ORDER BY initiative_id, hypothesis_id").df()
-        results = conclude(tests, float(alpha), int(threshold))
+        results = conclude(tests, settings.alpha, settings.disclosure_threshold)
         with warehouse.transaction(con):
             warehouse.replace_rows(con, "marts.hypothesis_results", results, key_column=None)
     shown = results[["initiative_id", "hypothesis_id", "test", "n_pairs", "mean_difference", "p_value", "p_adjusted", "verdict"]]
@@ -184,7 +185,7 @@ def sroi(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> M
     A quantity ``from_data`` is the number of paired participants whose score improved."""
     keys = list(context.partition_keys)
     with duckdb_warehouse.connect() as con:
-        rate = float(con.execute("SELECT discount_rate FROM programme.settings").fetchone()[0])
+        rate = read_settings(con).discount_rate
         assumptions = read_for(con, "programme.sroi_assumptions", keys)
         initiatives = read_for(con, "programme.initiatives", keys)
         improved = read_for(con, "marts.indicators", keys)

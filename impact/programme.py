@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from impact.yaml_files import parse_model, read_yaml_mapping
+
+if TYPE_CHECKING:
+    import duckdb
 
 PROGRAMME_FILE = "programme.yaml"
 
@@ -30,6 +33,23 @@ class Programme(BaseModel):
     language: Literal["nl", "en"] = "nl"
     synthetic: bool = False
     description: str | None = None
+
+
+SETTINGS_TABLE = "programme.settings"
+
+
+def read_settings(con: "duckdb.DuckDBPyConnection") -> Programme:
+    """The settings as the ``programme`` asset stored them in ``programme.settings``, validated again.
+
+    The one way the pipeline's steps read the programme's settings (year, alpha, minimum pairs,
+    disclosure threshold, discount rate, …) from the warehouse.
+    """
+    cursor = con.execute(f"SELECT * FROM {SETTINGS_TABLE}")
+    rows = cursor.fetchall()
+    if len(rows) != 1:
+        raise ValueError(f"{SETTINGS_TABLE} holds {len(rows)} rows; expected the one row of {PROGRAMME_FILE}")
+    stored = dict(zip((d[0] for d in cursor.description), rows[0]))
+    return Programme.model_validate({k: v for k, v in stored.items() if k in Programme.model_fields})
 
 
 def load_programme(raw_data: Path) -> Programme:

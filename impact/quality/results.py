@@ -6,13 +6,14 @@ import duckdb
 import pandas as pd
 
 from impact import warehouse
+from impact.programme import read_settings
 from impact.quality.expectations import RESULT_COLUMNS
 
 QUALITY_TABLE = "quality.quality_results"
 
 
 def programme_year(con: duckdb.DuckDBPyConnection) -> int:
-    return int(con.execute("SELECT year FROM programme.settings").fetchone()[0])
+    return read_settings(con).year
 
 
 def known_initiatives(con: duckdb.DuckDBPyConnection) -> list[str]:
