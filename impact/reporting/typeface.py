@@ -86,9 +86,13 @@ def face_bytes(file: str) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def face_digests() -> frozenset[str]:
-    """SHA-256 of each packaged face: how the renderer recognises its own fonts in a document."""
+def _face_digests() -> frozenset[str]:
     return frozenset(hashlib.sha256(face_bytes(face.file)).hexdigest() for face in FACES)
+
+
+def is_packaged_face(font_file: bytes) -> bool:
+    """Whether ``font_file`` is one of the packaged faces, byte for byte (as a PDF embeds it whole)."""
+    return hashlib.sha256(font_file).hexdigest() in _face_digests()
 
 
 def font_face_css() -> str:

@@ -107,12 +107,10 @@ def test_mcnemar_mde_is_a_share_and_small_groups_are_flagged():
 
 def test_a_binary_custom_outcome_without_min_and_max_is_staged_scored_and_tested(tmp_path):
     """From the Theory of Change to the verdict, through the functions the pipeline's assets call."""
-    import hashlib
-
     from impact.contracts import ContractContext, CustomOutcome
     from impact.contracts.batches import stage_drops
     from impact.indicators import compute_indicators
-    from impact.ingest.drops import discover_drops
+    from impact.ingest.drops import discover_drops, sha256_of
     from impact.instruments.scoring import score_outcomes
     from impact.theory_of_change import as_tables, load_theory_of_change
     from tests.conftest import write_demo_initiative
@@ -133,7 +131,7 @@ def test_a_binary_custom_outcome_without_min_and_max_is_staged_scored_and_tested
         f"{c},baseline,2018-02-15,{b}\n{c},follow_up,2018-10-01,{a}\n" for c, b, a in zip(codes, before, after)), encoding="utf-8")
 
     toc = load_theory_of_change(folder, tmp_path)
-    tables = as_tables({toc.id: (toc, hashlib.sha256(toc_file.read_bytes()).hexdigest())})
+    tables = as_tables({toc.id: (toc, sha256_of(toc_file))})
     outcomes = tables["outcomes"]
     assert outcomes.loc[outcomes["outcome_id"] == "contact", ["type", "min", "max"]].values.tolist() == [["binary", 0.0, 1.0]]
     # as the staging assets build the contract: from the programme.outcomes table
