@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from dagster import MetadataValue, TableColumn, TableSchema
 
+from impact.warehouse.tables import Table
+
 
 def markdown_table(frame: pd.DataFrame, max_rows: int = 30) -> MetadataValue:
     shown = frame.head(max_rows)
@@ -14,10 +16,9 @@ def markdown_table(frame: pd.DataFrame, max_rows: int = 30) -> MetadataValue:
     return MetadataValue.md(text)
 
 
-def column_schema(frame: pd.DataFrame, descriptions: dict[str, str] | None = None) -> TableSchema:
-    from impact.warehouse import sql_type
-
-    descriptions = descriptions or {}
-    return TableSchema(
-        columns=[TableColumn(name=c, type=sql_type(t), description=descriptions.get(c)) for c, t in frame.dtypes.items()]
-    )
+def column_schema(table: Table, frame: pd.DataFrame | None = None) -> TableSchema:
+    """The table's declared columns with their types and meanings, for the UI's column view. ``frame``
+    adds the open columns it brings (the survey items)."""
+    names = [*table.column_names, *(c for c in (frame.columns if frame is not None else ()) if c not in table.column_names)]
+    columns = [table.column(n) for n in names]
+    return TableSchema(columns=[TableColumn(name=c.name, type=c.type, description=c.meaning) for c in columns])

@@ -5,29 +5,33 @@ indicators in ``impact.indicators``; these assets read the staged tables,
 call them for all initiatives of the run at once, and write ``marts.*``.
 """
 
-from collections.abc import Sequence
-
 import pandas as pd
 from dagster import AssetExecutionContext, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from assets._metadata import column_schema, markdown_table
-from assets.settings import programme, theory_of_change
-from assets.staging import activities, participants, survey_responses
 from impact import warehouse
 from impact.indicators import compute_indicators
 from impact.programme import read_settings
 from impact.instruments.scoring import empty_scores, score_outcomes
 from impact.statistics.hypotheses import conclude, run_hypothesis_tests
-from impact.valuation.sroi import ASSUMPTION_COLUMNS, compute_sroi
+from impact.valuation.sroi import compute_sroi
+from impact.warehouse import tables
+from impact.warehouse.tables import writers_of
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import DuckDBWarehouse, WAREHOUSE_POOL
 
+# What each asset reads; its ``deps`` are the writers of these tables, and reading another table fails the step.
+SCORES_READ = (tables.SURVEY_RESPONSES, tables.OUTCOMES)
+INDICATORS_READ = (tables.SETTINGS, tables.PARTICIPANTS, tables.ACTIVITIES, tables.SURVEY_RESPONSES,
+                   tables.OUTCOME_SCORES, tables.OUTCOMES, tables.OUTPUTS)
+TESTS_READ = (tables.SETTINGS, tables.HYPOTHESES, tables.OUTCOMES, tables.OUTCOME_SCORES)
+RESULTS_READ = (tables.SETTINGS, tables.HYPOTHESIS_TESTS)
+SROI_READ = (tables.SETTINGS, tables.SROI_ASSUMPTIONS, tables.INITIATIVES, tables.INDICATORS)
 
-def read_for(con, table: str, keys: Sequence[str]) -> pd.DataFrame:
-    """Rows of a warehouse table for the given initiatives (empty frame when the table does not exist)."""
-    if not warehouse.table_exists(con, table):
-        return pd.DataFrame(columns=["initiative_id"])
-    return con.execute(f"SELECT * FROM {table} WHERE initiative_id IN (SELECT unnest(?)) ORDER BY ALL", [list(keys)]).df()
+
+def read_for(con, table: tables.Table, keys: list[str]) -> pd.DataFrame:
+    """Rows of a warehouse table for the given initiatives."""
+    return warehouse.read(con, table, where={"initiative_id": keys})
 
 
 @asset(
@@ -35,7 +39,7 @@ def read_for(con, table: str, keys: Sequence[str]) -> pd.DataFrame:
     group_name="analysis",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    deps=[survey_responses, theory_of_change],
+    deps=writers_of(*SCORES_READ),
     kinds={"pandas", "duckdb"},
     owners=["team:data-engineering"],
 )
@@ -44,12 +48,11 @@ def outcome_scores(context: AssetExecutionContext, duckdb_warehouse: DuckDBWareh
     custom outcome's value), its category (e.g. moderately lonely), and how many items were answered.
     Scoring rules and their sources: ``impact/instruments/scoring.py``."""
     keys = list(context.partition_keys)
-    with duckdb_warehouse.connect() as con:
-        survey = read_for(con, "staging.survey_responses", keys)
-        outcomes = read_for(con, "programme.outcomes", keys)
+    with duckdb_warehouse.connect(reads=SCORES_READ) as con:
+        survey, outcomes = (read_for(con, t, keys) for t in SCORES_READ)
         scores = score_outcomes(survey, outcomes) if len(survey) and len(outcomes) else empty_scores()
         with warehouse.transaction(con):
-            warehouse.replace_rows(con, "marts.outcome_scores", scores, key_column="initiative_id", keys=keys)
+            warehouse.replace_rows(con, tables.OUTCOME_SCORES, scores, where={"initiative_id": keys})
     summary = (
         scores.groupby(["initiative_id", "outcome_id", "wave"])["score"].agg(["count", "mean"]).round(2).reset_index()
         if len(scores) else pd.DataFrame()
@@ -58,7 +61,7 @@ def outcome_scores(context: AssetExecutionContext, duckdb_warehouse: DuckDBWareh
         metadata={
             "scores_in_run": len(scores),
             "scored_in_run": int(scores["score"].notna().sum()) if len(scores) else 0,
-            "dagster/column_schema": column_schema(scores),
+            "dagster/column_schema": column_schema(tables.OUTCOME_SCORES),
             "mean_score_per_wave": markdown_table(summary, 40) if len(summary) else MetadataValue.md("_no scores_"),
         }
     )
@@ -69,7 +72,7 @@ def outcome_scores(context: AssetExecutionContext, duckdb_warehouse: DuckDBWareh
     group_name="analysis",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    deps=[participants, activities, survey_responses, outcome_scores, theory_of_change, programme],
+    deps=writers_of(*INDICATORS_READ),
     kinds={"pandas", "duckdb"},
     owners=["team:data-engineering"],
 )
@@ -79,25 +82,21 @@ def indicators(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse
     across the cut-off, reach by wijk and realisation against every target of the Theory of Change.
     ``suppressed`` marks values resting on fewer people than the disclosure threshold."""
     keys = list(context.partition_keys)
-    with duckdb_warehouse.connect() as con:
+    with duckdb_warehouse.connect(reads=INDICATORS_READ) as con:
         settings = read_settings(con)
-        frames = {t: read_for(con, t, keys) for t in (
-            "staging.participants", "staging.activities", "staging.survey_responses", "marts.outcome_scores",
-            "programme.outcomes", "programme.outputs")}
         result = compute_indicators(
-            frames["staging.participants"], frames["staging.activities"], frames["staging.survey_responses"],
-            frames["marts.outcome_scores"], frames["programme.outcomes"], frames["programme.outputs"],
+            *(read_for(con, t, keys) for t in INDICATORS_READ[1:]),
             initiatives=keys, year=settings.year, disclosure_threshold=settings.disclosure_threshold,
         )
         with warehouse.transaction(con):
-            warehouse.replace_rows(con, "marts.indicators", result, key_column="initiative_id", keys=keys)
+            warehouse.replace_rows(con, tables.INDICATORS, result, where={"initiative_id": keys})
     year = result[(result["period"] == str(settings.year)) & result["indicator_id"].isin(
         ["participants_reached", "activities_held", "volunteer_hours", "response_rate", "retention"])]
     return MaterializeResult(
         metadata={
             "indicators_in_run": len(result),
             "suppressed_in_run": int(result["suppressed"].sum()),
-            "dagster/column_schema": column_schema(result),
+            "dagster/column_schema": column_schema(tables.INDICATORS),
             "year_overview": markdown_table(
                 year.pivot_table(index="initiative_id", columns="indicator_id", values="value").round(2).reset_index(), 40
             ) if len(year) else MetadataValue.md("_none_"),
@@ -110,7 +109,7 @@ def indicators(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse
     group_name="analysis",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    deps=[outcome_scores, theory_of_change, programme],
+    deps=writers_of(*TESTS_READ),
     kinds={"scipy", "duckdb"},
     owners=["team:data-engineering"],
 )
@@ -120,14 +119,13 @@ def hypothesis_tests(context: AssetExecutionContext, duckdb_warehouse: DuckDBWar
     correction: n per wave and paired, means, the difference with its interval, the statistic, p,
     the effect size with its interval, the minimum detectable effect and the attrition note."""
     keys = list(context.partition_keys)
-    with duckdb_warehouse.connect() as con:
+    with duckdb_warehouse.connect(reads=TESTS_READ) as con:
         settings = read_settings(con)
         tests = run_hypothesis_tests(
-            read_for(con, "programme.hypotheses", keys), read_for(con, "programme.outcomes", keys),
-            read_for(con, "marts.outcome_scores", keys), settings.min_pairs, settings.alpha,
+            *(read_for(con, t, keys) for t in TESTS_READ[1:]), settings.min_pairs, settings.alpha,
         )
         with warehouse.transaction(con):
-            warehouse.replace_rows(con, "marts.hypothesis_tests", tests, key_column="initiative_id", keys=keys)
+            warehouse.replace_rows(con, tables.HYPOTHESIS_TESTS, tests, where={"initiative_id": keys})
     shown = tests[["initiative_id", "hypothesis_id", "test", "n_pairs", "mean_difference", "p_value"]]
     return MaterializeResult(
         metadata={
@@ -140,7 +138,7 @@ def hypothesis_tests(context: AssetExecutionContext, duckdb_warehouse: DuckDBWar
 @asset(
     pool=WAREHOUSE_POOL,
     group_name="analysis",
-    deps=[hypothesis_tests],
+    deps=writers_of(*RESULTS_READ),
     kinds={"statsmodels", "duckdb"},
     owners=["team:data-engineering"],
 )
@@ -148,12 +146,12 @@ def hypothesis_results(duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
     """The programme's verdicts: the Holm correction across the primary hypotheses of all initiatives
     of the year, and per hypothesis ``supported``, ``contradicted``, ``not_shown`` (with the minimum
     detectable effect) or ``insufficient_data``. Depends on every initiative's tests."""
-    with duckdb_warehouse.connect() as con:
+    with duckdb_warehouse.connect(reads=RESULTS_READ) as con:
         settings = read_settings(con)
-        tests = con.execute("SELECT * FROM marts.hypothesis_tests ORDER BY initiative_id, hypothesis_id").df()
+        tests = warehouse.read(con, tables.HYPOTHESIS_TESTS, order_by=["initiative_id", "hypothesis_id"])
         results = conclude(tests, settings.alpha, settings.disclosure_threshold)
         with warehouse.transaction(con):
-            warehouse.replace_rows(con, "marts.hypothesis_results", results, key_column=None)
+            warehouse.replace_rows(con, tables.HYPOTHESIS_RESULTS, results, where={})
     shown = results[["initiative_id", "hypothesis_id", "test", "n_pairs", "mean_difference", "p_value", "p_adjusted", "verdict"]]
     return MaterializeResult(
         metadata={
@@ -163,7 +161,7 @@ def hypothesis_results(duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
             "not_shown": int((results["verdict"] == "not_shown").sum()),
             "insufficient_data": int((results["verdict"] == "insufficient_data").sum()),
             "verdicts": markdown_table(shown.round(4), 60) if len(shown) else MetadataValue.md("_no hypotheses_"),
-            "dagster/column_schema": column_schema(results),
+            "dagster/column_schema": column_schema(tables.HYPOTHESIS_RESULTS),
         }
     )
 
@@ -173,7 +171,7 @@ def hypothesis_results(duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
     group_name="analysis",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    deps=[indicators, theory_of_change, programme],
+    deps=writers_of(*SROI_READ),
     kinds={"pandas", "duckdb"},
     owners=["team:data-engineering"],
 )
@@ -184,32 +182,30 @@ def sroi(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> M
     (``marts.sroi``); and each assumption's tipping point to 1:1 (``marts.sroi_sensitivity``).
     A quantity ``from_data`` is the number of paired participants whose score improved."""
     keys = list(context.partition_keys)
-    with duckdb_warehouse.connect() as con:
+    with duckdb_warehouse.connect(reads=SROI_READ) as con:
         rate = read_settings(con).discount_rate
-        assumptions = read_for(con, "programme.sroi_assumptions", keys)
-        initiatives = read_for(con, "programme.initiatives", keys)
-        improved = read_for(con, "marts.indicators", keys)
-        improved = improved[improved["indicator_id"].str.startswith("share_improved.")] if len(improved) else improved
+        assumptions, initiatives, improved = (read_for(con, t, keys) for t in SROI_READ[1:])
+        improved = improved[improved["indicator_id"].str.startswith("share_improved.")]
         counts = {
             (r.initiative_id, r.indicator_id.removeprefix("share_improved.")): int(round(r.value * r.n))
             for r in improved.itertuples()
         }
         result = compute_sroi(
-            assumptions.reindex(columns=ASSUMPTION_COLUMNS),
-            dict(zip(initiatives["initiative_id"], initiatives["sroi_inputs_eur"])) if len(initiatives) else {},
+            assumptions,
+            dict(zip(initiatives["initiative_id"], initiatives["sroi_inputs_eur"])),
             counts,
             rate,
         )
         with warehouse.transaction(con):
-            for table, frame in (("marts.sroi_outcomes", result.outcomes), ("marts.sroi", result.summary),
-                                 ("marts.sroi_sensitivity", result.sensitivity)):
-                warehouse.replace_rows(con, table, frame, key_column="initiative_id", keys=keys)
+            for table, frame in ((tables.SROI_OUTCOMES, result.outcomes), (tables.SROI, result.summary),
+                                 (tables.SROI_SENSITIVITY, result.sensitivity)):
+                warehouse.replace_rows(con, table, frame, where={"initiative_id": keys})
     return MaterializeResult(
         metadata={
             "initiatives_with_sroi": len(result.summary),
             "sroi": markdown_table(result.summary[["initiative_id", "inputs_eur", "present_value", "ratio",
                                                    "ratio_low", "ratio_high"]].round(2), 20)
             if len(result.summary) else MetadataValue.md("_no initiative configures SROI_"),
-            "dagster/column_schema": column_schema(result.summary),
+            "dagster/column_schema": column_schema(tables.SROI),
         }
     )

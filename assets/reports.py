@@ -12,20 +12,38 @@ import shutil
 from pathlib import Path
 
 
-from dagster import AssetExecutionContext, AutomationCondition, BackfillPolicy, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, AssetsDefinition, AutomationCondition, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
-from assets.analysis import hypothesis_results, indicators, outcome_scores, sroi
-from assets.staging import activities, coaching_sessions, participants, survey_responses
 from impact.quality.results import programme_year
-from impact.reporting import report_data
+from impact.reporting import data_quality, report_data
 from impact.reporting.data_quality import write_data_quality_page
+from impact.warehouse import tables
+from impact.warehouse.tables import writers_of
 from impact.reporting.provenance import code_version, write_manifest
 from impact.reporting.publish import data_uri, publish
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
-REPORT_DEPS = [hypothesis_results, indicators, sroi, outcome_scores, participants, activities, survey_responses,
-               coaching_sessions]
+# What the report assets read; their ``deps`` are the writers of these tables, and reading another table
+# fails the step. The yearly reports, the overview, the lessons and the manifest all read the report data.
+REPORT_READS = report_data.TABLES_READ
+DATA_QUALITY_READS = tuple(dict.fromkeys((tables.SETTINGS, *data_quality.TABLES_READ)))
+
+
+#: The report data of the current run, loaded once: the yearly reports, the overview, the lessons and the
+#: manifest read the same tables, and all of them run after every writer of those tables (their ``deps``),
+#: so within one run the data cannot change between them. Runs execute in one process (in_process_executor).
+_RUN_REPORT_DATA: dict[tuple[str, Path], report_data.ReportData] = {}
+
+
+def _report_data(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> report_data.ReportData:
+    key = (context.run_id, duckdb_warehouse.path)
+    if key not in _RUN_REPORT_DATA:
+        _RUN_REPORT_DATA.clear()  # an earlier run's data
+        with duckdb_warehouse.connect(read_only=True, reads=REPORT_READS) as con:
+            _RUN_REPORT_DATA[key] = report_data.load(con)
+        context.log.info("report data loaded from the warehouse (once per run)")
+    return _RUN_REPORT_DATA[key]
 
 
 def _preview(png: bytes) -> str:
@@ -39,8 +57,8 @@ def _files_metadata(written: list[Path], root: Path) -> MetadataValue:
 @asset(
     pool=WAREHOUSE_POOL,
     group_name="reports",
-    # after the staged tables and the scores, so every check (they all block on ERROR) has run
-    deps=[participants, activities, survey_responses, coaching_sessions, outcome_scores],
+    # and after the scores, so every check (they all block on ERROR), the reliability check too, has run
+    deps=[*writers_of(*DATA_QUALITY_READS), "outcome_scores"],
     kinds={"html", "csv"},
     owners=["team:data-engineering"],
 )
@@ -48,7 +66,7 @@ def data_quality_report(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse)
     """The data-quality page ``reports/<year>/data_quality/index.html`` with its tables as CSV: per
     initiative the rows used and set aside, every quarantined row with what to correct, the checks
     that warned or failed, and the columns and files that were not stored."""
-    with duckdb_warehouse.connect(read_only=True) as con:
+    with duckdb_warehouse.connect(read_only=True, reads=DATA_QUALITY_READS) as con:
         year = programme_year(con)
         written = write_data_quality_page(con, files.reports_path, year)
     return MaterializeResult(
@@ -73,7 +91,7 @@ REFRESH_AFTER_PROGRAMME_CHANGE = AutomationCondition.eager() & AutomationConditi
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
     automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
-    deps=REPORT_DEPS,
+    deps=writers_of(*REPORT_READS),
     kinds={"pdf", "html", "xlsx"},
     owners=["team:data-engineering"],
 )
@@ -87,8 +105,7 @@ def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, duc
     from impact.reporting import yearly  # matplotlib and the templates: loaded where they are used
 
     keys = list(context.partition_keys)
-    with duckdb_warehouse.connect(read_only=True) as con:
-        data = report_data.load(con)
+    data = _report_data(context, duckdb_warehouse)
     language = report_settings.language_for(data.programme["language"])
     version = code_version()
     year_folder = files.reports_path / str(data.year)
@@ -117,8 +134,8 @@ def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, duc
     return MaterializeResult(metadata=metadata)
 
 
-def _programme_report(builder: str, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
-                      report_settings: ReportSettings, chart: str) -> MaterializeResult:
+def _programme_report(builder: str, context: AssetExecutionContext, files: CoachingFiles,
+                      duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings, chart: str) -> MaterializeResult:
     """Build and publish ``impact.reporting.<builder>`` (imported here: matplotlib and the templates are
     loaded where they are used, not whenever the code location loads)."""
     from importlib import import_module
@@ -126,8 +143,7 @@ def _programme_report(builder: str, files: CoachingFiles, duckdb_warehouse: Duck
     from impact.reporting.tables import initiative_figures
 
     build = import_module(f"impact.reporting.{builder}").build
-    with duckdb_warehouse.connect(read_only=True) as con:
-        data = report_data.load(con)
+    data = _report_data(context, duckdb_warehouse)
     language = report_settings.language_for(data.programme["language"])
     figures = {i: initiative_figures(data, i) for i in data.initiative_ids()}
     report = build(data, figures, language, code_version())
@@ -142,32 +158,37 @@ def _programme_report(builder: str, files: CoachingFiles, duckdb_warehouse: Duck
     })
 
 
-@asset(
-    pool=WAREHOUSE_POOL,
-    group_name="reports",
-    deps=REPORT_DEPS,
-    kinds={"pdf", "html", "xlsx"},
-    owners=["team:data-engineering"],
-)
-def programme_overview(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> MaterializeResult:
-    """The municipality's overview, ``reports/<year>/programme/``: all initiatives side by side (a
-    forest plot of effect sizes with intervals and verdicts, reach by wijk over the ten districts,
-    realisation against the targets, response and data quality) with a reading guide. Aggregates only."""
-    return _programme_report("overview", files, duckdb_warehouse, report_settings, "forest")
+def programme_report_asset(name: str, builder: str, chart: str, description: str) -> AssetsDefinition:
+    """A programme-level report on every initiative, built by ``impact.reporting.<builder>``."""
+
+    @asset(
+        name=name,
+        pool=WAREHOUSE_POOL,
+        group_name="reports",
+        deps=writers_of(*REPORT_READS),
+        kinds={"pdf", "html", "xlsx"},
+        owners=["team:data-engineering"],
+        description=description,
+    )
+    def _report(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
+                report_settings: ReportSettings) -> MaterializeResult:
+        return _programme_report(builder, context, files, duckdb_warehouse, report_settings, chart)
+
+    return _report
 
 
-@asset(
-    pool=WAREHOUSE_POOL,
-    group_name="reports",
-    deps=REPORT_DEPS,
-    kinds={"pdf", "html", "xlsx"},
-    owners=["team:data-engineering"],
+programme_overview = programme_report_asset(
+    "programme_overview", "overview", "forest",
+    "The municipality's overview, ``reports/<year>/programme/``: all initiatives side by side (a forest plot of "
+    "effect sizes with intervals and verdicts, reach by wijk over the ten districts, realisation against the "
+    "targets, response and data quality) with a reading guide. Aggregates only.",
 )
-def lessons_learned(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> MaterializeResult:
-    """The closing summary, ``reports/<year>/lessons_learned/``, dated at the closing meeting: which
-    hypotheses held and why, the data-quality lessons, the coaching log's lessons by theme, a timeline
-    of the year and recommendations derived by tested rules from the results."""
-    return _programme_report("lessons", files, duckdb_warehouse, report_settings, "timeline")
+lessons_learned = programme_report_asset(
+    "lessons_learned", "lessons", "timeline",
+    "The closing summary, ``reports/<year>/lessons_learned/``, dated at the closing meeting: which hypotheses "
+    "held and why, the data-quality lessons, the coaching log's lessons by theme, a timeline of the year and "
+    "recommendations derived by tested rules from the results.",
+)
 
 
 @asset(
@@ -179,13 +200,12 @@ def lessons_learned(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, rep
     kinds={"json"},
     owners=["team:data-engineering"],
 )
-def report_manifest(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+def report_manifest(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
     """``reports/<year>/manifest.json``: every artefact of the year with its SHA-256, every input file
     (drops, settings, Theories of Change, coaching log) with its SHA-256, and the code version. Report
     folders of initiatives whose folder left ``raw_data/`` are removed first, so the manifest lists
     exactly what the current inputs produce."""
-    with duckdb_warehouse.connect(read_only=True) as con:
-        data = report_data.load(con)
+    data = _report_data(context, duckdb_warehouse)
     year_folder = files.reports_path / str(data.year)
     removed = _remove_stale_initiative_folders(year_folder, set(data.initiative_ids()))
     version = code_version()

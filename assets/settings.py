@@ -5,6 +5,7 @@ from dagster import AssetExecutionContext, BackfillPolicy, Failure, MaterializeR
 
 from assets._metadata import markdown_table
 from impact import warehouse
+from impact.warehouse import tables
 from impact.errors import ConfigError
 from impact.ingest.drops import discover_initiatives, inventory, sha256_of
 from impact.programme import PROGRAMME_FILE, load_programme
@@ -12,7 +13,7 @@ from impact.theory_of_change import TOC_FILE, as_tables, load_theory_of_change
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, WAREHOUSE_POOL
 
-TOC_TABLES = ("initiatives", "outputs", "outcomes", "hypotheses", "sroi_assumptions")
+TOC_TABLES = (tables.INITIATIVES, tables.OUTPUTS, tables.OUTCOMES, tables.HYPOTHESES, tables.SROI_ASSUMPTIONS)
 
 
 @asset(pool=WAREHOUSE_POOL, group_name="settings", kinds={"yaml", "duckdb"}, owners=["team:data-engineering"])
@@ -30,7 +31,7 @@ def programme(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> Materi
         gone = [i for i in warehouse.initiatives_present(con) if i not in folders]
         warehouse.purge_initiatives(con, gone)
         with warehouse.transaction(con):
-            warehouse.replace_rows(con, "programme.settings", row, key_column=None)
+            warehouse.replace_rows(con, tables.SETTINGS, row, where={})
     return MaterializeResult(
         metadata={
             "removed_initiatives": ", ".join(gone) or "none",
@@ -70,18 +71,18 @@ def theory_of_change(
         except ConfigError as exc:
             errors += [{"initiative_id": key, "source_file": exc.source, "problem": p} for p in exc.problems]
             context.log.error(str(exc))
-    tables = as_tables(tocs)
-    error_frame = pd.DataFrame(errors, columns=["initiative_id", "source_file", "problem"])
+    frames = as_tables(tocs)
+    error_frame = pd.DataFrame(errors, columns=list(tables.CONFIG_ERRORS.column_names))
     with duckdb_warehouse.connect() as con, warehouse.transaction(con):
-        for name in TOC_TABLES:
-            warehouse.replace_rows(con, f"programme.{name}", tables[name], key_column="initiative_id", keys=keys)
-        warehouse.replace_rows(con, "programme.config_errors", error_frame, key_column="initiative_id", keys=keys)
+        for table in TOC_TABLES:
+            warehouse.replace_rows(con, table, frames[table.name.split(".")[1]], where={"initiative_id": keys})
+        warehouse.replace_rows(con, tables.CONFIG_ERRORS, error_frame, where={"initiative_id": keys})
     return MaterializeResult(
         metadata={
             "initiatives": len(tocs),
             "invalid": len({e["initiative_id"] for e in errors}),
-            "hypotheses": markdown_table(tables["hypotheses"][["initiative_id", "hypothesis_id", "outcome_id", "test", "direction"]])
-            if len(tables["hypotheses"])
+            "hypotheses": markdown_table(frames["hypotheses"][["initiative_id", "hypothesis_id", "outcome_id", "test", "direction"]])
+            if len(frames["hypotheses"])
             else MetadataValue.md("_none_"),
             "problems": markdown_table(error_frame) if errors else MetadataValue.md("_none_"),
         }
@@ -113,9 +114,9 @@ def drop_inventory(context: AssetExecutionContext, files: CoachingFiles, duckdb_
         }
     )
     with duckdb_warehouse.connect() as con, warehouse.transaction(con):
-        warehouse.replace_rows(con, "staging.drop_inventory", frame, key_column="initiative_id", keys=keys)
-        warehouse.replace_rows(con, "staging.ingest_notices", notices, key_column="initiative_id", keys=keys,
-                               where={"table_name": "drop_inventory"})
+        warehouse.replace_rows(con, tables.DROP_INVENTORY, frame, where={"initiative_id": keys})
+        warehouse.replace_rows(con, tables.INGEST_NOTICES, notices,
+                               where={"initiative_id": keys, "table_name": "drop_inventory"})
     for message in unread["message"]:
         context.log.warning(message)
     return MaterializeResult(

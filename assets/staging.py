@@ -18,8 +18,9 @@ from dagster import (
 )
 
 from assets._metadata import column_schema, markdown_table
-from assets.settings import drop_inventory, programme, theory_of_change
+from assets.settings import drop_inventory, programme
 from impact import warehouse
+from impact.warehouse import tables
 from impact.contracts import ContractContext, CustomOutcome
 from impact.contracts.batches import StagedBatch, stage_drops
 from impact.ingest import discover_drops
@@ -27,45 +28,39 @@ from impact.privacy import load_key
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, WAREHOUSE_POOL
 
-COLUMN_DESCRIPTIONS = {
-    "initiative_id": "The initiative (its folder name under raw_data/)",
-    "source_file": "The drop the row came from, relative to raw_data/",
-    "source_sha256": "SHA-256 of that drop",
-    "source_row": "Data row number in the drop (1 = the row after the header)",
-    "participant_id": "Pseudonym: keyed HMAC-SHA256 of the initiative's own participant code",
-}
+#: What the contract needs from each Theory of Change: its waves and custom outcomes.
+CONTRACT_READS = (tables.INITIATIVES, tables.OUTCOMES)
 
 
 def _contexts(duckdb_warehouse: DuckDBWarehouse, keys: Sequence[str]) -> dict[str, ContractContext]:
-    """What the contract needs from each Theory of Change: its waves and custom outcomes."""
-    with duckdb_warehouse.connect() as con:
-        if not warehouse.table_exists(con, "programme.initiatives"):
-            return {k: ContractContext() for k in keys}
-        waves = dict(con.execute("SELECT initiative_id, waves FROM programme.initiatives").fetchall())
-        custom = con.execute(
-            "SELECT initiative_id, outcome_id, type, min, max, unit FROM programme.outcomes "
-            "WHERE instrument = 'custom' ORDER BY initiative_id, outcome_id"
-        ).fetchall()
+    """Each initiative's waves and custom outcomes, from its Theory of Change in the warehouse."""
+    with duckdb_warehouse.connect(reads=CONTRACT_READS) as con:
+        initiatives = warehouse.read(con, tables.INITIATIVES, where={"initiative_id": keys},
+                                     columns=["initiative_id", "waves"])
+        custom = warehouse.read(con, tables.OUTCOMES, where={"initiative_id": keys, "instrument": "custom"},
+                                columns=["initiative_id", "outcome_id", "type", "min", "max", "unit"],
+                                order_by=["initiative_id", "outcome_id"])
+    waves = {i: tuple(w) for i, w in zip(initiatives["initiative_id"], initiatives["waves"])}
     by_initiative: dict[str, list[CustomOutcome]] = {}
-    for initiative_id, *spec in custom:
-        by_initiative.setdefault(initiative_id, []).append(CustomOutcome(*spec))
+    for initiative_id, *spec in custom.itertuples(index=False):
+        by_initiative.setdefault(initiative_id, []).append(
+            CustomOutcome(*(None if pd.isna(v) else getattr(v, "item", lambda: v)() for v in spec)))
     return {
         k: ContractContext(
-            waves=tuple(waves[k].split(",")) if k in waves else ("baseline", "follow_up"),
+            waves=waves.get(k, ("baseline", "follow_up")),
             custom_outcomes=tuple(by_initiative.get(k, ())),
         )
         for k in keys
     }
 
 
-def write_batch(duckdb_warehouse: DuckDBWarehouse, batch: StagedBatch, keys: Sequence[str], *, key_column: str | None = "initiative_id") -> None:
-    """Replace the staged rows, quarantine entries and drop summaries of these initiatives, atomically."""
-    table = batch.table_name
+def write_batch(duckdb_warehouse: DuckDBWarehouse, batch: StagedBatch, where: dict[str, object]) -> None:
+    """Replace the staged rows, quarantine entries and drop summaries of these initiatives (``where``), atomically."""
     with duckdb_warehouse.connect() as con, warehouse.transaction(con):
-        warehouse.replace_rows(con, f"staging.{table}", batch.staged, key_column=key_column, keys=keys)
-        for shared, frame in (("staging.quarantine", batch.quarantine), ("staging.drops", batch.drops),
-                              ("staging.ingest_notices", batch.notices)):
-            warehouse.replace_rows(con, shared, frame, key_column=key_column, keys=keys, where={"table_name": table})
+        warehouse.replace_rows(con, tables.STAGED[batch.table_name], batch.staged, where=where)
+        for shared, frame in ((tables.QUARANTINE, batch.quarantine), (tables.DROPS, batch.drops),
+                              (tables.INGEST_NOTICES, batch.notices)):
+            warehouse.replace_rows(con, shared, frame, where={**where, "table_name": batch.table_name})
 
 
 def staging_metadata(batch: StagedBatch) -> dict:
@@ -83,7 +78,7 @@ def staging_metadata(batch: StagedBatch) -> dict:
     # One run covers many partitions and Dagster attaches this metadata to each of
     # them, so the counts are labelled as the run's totals; the table splits them.
     return {
-        "dagster/column_schema": column_schema(batch.staged, COLUMN_DESCRIPTIONS),
+        "dagster/column_schema": column_schema(tables.STAGED[batch.table_name], batch.staged),
         "initiatives_in_run": int(drops["initiative_id"].nunique()) if len(drops) else 0,
         "drops_in_run": len(drops),
         "raw_rows_in_run": int(drops["raw_rows"].sum()) if len(drops) else 0,
@@ -107,7 +102,7 @@ def staged_initiative_table(kind: str, table_name: str, description: str) -> Ass
         group_name="staging",
         partitions_def=initiative_partitions,
         backfill_policy=BackfillPolicy.single_run(),
-        deps=[theory_of_change, drop_inventory],
+        deps=[*tables.writers_of(*CONTRACT_READS), drop_inventory],  # the inventory's notices come first
         kinds={"pandera", "duckdb"},
         owners=["team:data-engineering"],
         description=description,
@@ -116,7 +111,7 @@ def staged_initiative_table(kind: str, table_name: str, description: str) -> Ass
         keys = list(context.partition_keys)
         drops = {k: discover_drops(files.raw_data_path, k, kind) for k in keys}
         batch = stage_drops(kind, drops, _contexts(duckdb_warehouse, keys), load_key())
-        write_batch(duckdb_warehouse, batch, keys)
+        write_batch(duckdb_warehouse, batch, where={"initiative_id": keys})
         for message in batch.notices["message"]:
             context.log.warning(message)
         return MaterializeResult(metadata=staging_metadata(batch))
@@ -153,7 +148,7 @@ def coaching_sessions(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -
     drops = {"all": discover_drops(files.raw_data_path, "all", "coaching_sessions")}
     context = ContractContext(initiative_ids=tuple(discover_initiatives(files.raw_data_path)))
     batch = stage_drops("coaching_sessions", drops, {"all": context}, load_key())
-    write_batch(duckdb_warehouse, batch, keys=(), key_column=None)  # one log for the programme: replaced whole
+    write_batch(duckdb_warehouse, batch, where={})  # one log for the programme: replaced whole
     return MaterializeResult(metadata=staging_metadata(batch))
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from impact.yaml_files import parse_model, read_yaml_mapping
@@ -35,21 +36,20 @@ class Programme(BaseModel):
     description: str | None = None
 
 
-SETTINGS_TABLE = "programme.settings"
-
-
 def read_settings(con: "duckdb.DuckDBPyConnection") -> Programme:
     """The settings as the ``programme`` asset stored them in ``programme.settings``, validated again.
 
     The one way the pipeline's steps read the programme's settings (year, alpha, minimum pairs,
     disclosure threshold, discount rate, …) from the warehouse.
     """
-    cursor = con.execute(f"SELECT * FROM {SETTINGS_TABLE}")
-    rows = cursor.fetchall()
+    from impact import warehouse
+    from impact.warehouse.tables import SETTINGS
+
+    rows = warehouse.read(con, SETTINGS, columns=list(Programme.model_fields))
     if len(rows) != 1:
-        raise ValueError(f"{SETTINGS_TABLE} holds {len(rows)} rows; expected the one row of {PROGRAMME_FILE}")
-    stored = dict(zip((d[0] for d in cursor.description), rows[0]))
-    return Programme.model_validate({k: v for k, v in stored.items() if k in Programme.model_fields})
+        raise ValueError(f"{SETTINGS.name} holds {len(rows)} rows; expected the one row of {PROGRAMME_FILE}")
+    stored = {k: (None if pd.isna(v) else v) for k, v in rows.iloc[0].items()}
+    return Programme.model_validate(stored)
 
 
 def load_programme(raw_data: Path) -> Programme:

@@ -197,8 +197,11 @@ def load_theory_of_change(initiative_dir: Path, raw_data: Path) -> TheoryOfChang
 
 
 def as_tables(tocs: dict[str, tuple[TheoryOfChange, str]]) -> dict[str, "pd.DataFrame"]:
-    """The Theories of Change as warehouse tables; ``tocs`` maps id -> (model, file sha256)."""
+    """The Theories of Change as the ``programme.*`` tables (by short name, e.g. ``"outcomes"``), typed
+    as ``impact.warehouse.tables`` declares them; ``tocs`` maps id -> (model, file sha256)."""
     import pandas as pd
+
+    from impact.warehouse import tables
 
     initiatives, outputs, outcomes, hypotheses, sroi = [], [], [], [], []
     for initiative_id in sorted(tocs):
@@ -210,9 +213,9 @@ def as_tables(tocs: dict[str, tuple[TheoryOfChange, str]]) -> dict[str, "pd.Data
                 "kind": toc.kind,
                 "problem": toc.problem,
                 "target_group": toc.target_group,
-                "activities": "\n".join(toc.activities),
+                "activities": list(toc.activities),
                 "impact": toc.impact,
-                "waves": ",".join(toc.waves),
+                "waves": list(toc.waves),
                 "sroi_inputs_eur": toc.sroi.inputs_eur if toc.sroi else None,
                 "source_file": f"{toc.id}/{TOC_FILE}",
                 "source_sha256": sha,
@@ -226,36 +229,14 @@ def as_tables(tocs: dict[str, tuple[TheoryOfChange, str]]) -> dict[str, "pd.Data
         ]
         if toc.sroi:
             sroi += [
-                {"initiative_id": toc.id, "outcome_id": s.outcome, **s.model_dump(exclude={"outcome"}, mode="json")}
+                {"initiative_id": toc.id, "outcome_id": s.outcome, **s.model_dump(exclude={"outcome"}, mode="json"),
+                 "quantity": str(s.quantity)}  # a number or from_data, kept as written
                 for s in toc.sroi.outcomes
             ]
-    frames = {
-        "initiatives": pd.DataFrame(
-            initiatives,
-            columns=["initiative_id", "name", "kind", "problem", "target_group", "activities", "impact", "waves", "sroi_inputs_eur", "source_file", "source_sha256"],
-        ),
-        "outputs": pd.DataFrame(outputs, columns=["initiative_id", "output_id", "label", "target", "unit", "measure"]),
-        "outcomes": pd.DataFrame(
-            outcomes,
-            columns=["initiative_id", "outcome_id", "label", "instrument", "type", "min", "max", "unit", "higher_is_better"],
-        ),
-        "hypotheses": pd.DataFrame(
-            hypotheses,
-            columns=["initiative_id", "hypothesis_id", "outcome_id", "statement", "design", "test", "direction", "alternative", "min_pairs", "primary"],
-        ),
-        "sroi_assumptions": pd.DataFrame(
-            sroi,
-            columns=["initiative_id", "outcome_id", "quantity", "proxy_eur", "deadweight", "displacement", "attribution", "drop_off", "duration_years"],
-        ),
+    return {
+        "initiatives": tables.INITIATIVES.conform(pd.DataFrame(initiatives)),
+        "outputs": tables.OUTPUTS.conform(pd.DataFrame(outputs)),
+        "outcomes": tables.OUTCOMES.conform(pd.DataFrame(outcomes)),
+        "hypotheses": tables.HYPOTHESES.conform(pd.DataFrame(hypotheses)),
+        "sroi_assumptions": tables.SROI_ASSUMPTIONS.conform(pd.DataFrame(sroi)),
     }
-    frames["sroi_assumptions"]["quantity"] = frames["sroi_assumptions"]["quantity"].astype("object").map(
-        lambda q: None if q is None else str(q)
-    )
-    for name in ("outputs", "outcomes"):
-        for col in ("target", "min", "max"):
-            if col in frames[name]:
-                frames[name][col] = frames[name][col].astype("float64")
-    frames["outcomes"]["higher_is_better"] = frames["outcomes"]["higher_is_better"].astype("boolean")
-    frames["hypotheses"]["min_pairs"] = frames["hypotheses"]["min_pairs"].astype("Int64")
-    frames["hypotheses"]["primary"] = frames["hypotheses"]["primary"].astype("bool")
-    return frames

@@ -183,41 +183,28 @@ def _print_summary(locations, selected: Sequence[str]) -> int:
 
     if not locations.warehouse.exists():
         return 0
-    keys = [list(selected)]
+    from impact.warehouse import tables
+
+    with_log = [*selected, "all"]  # the coaching log's rows are the programme's ("all")
     with warehouse.connect(locations.warehouse, read_only=True) as con:
-        drops = con.execute(
-            """SELECT initiative_id, count(*)::INT AS drops, sum(raw_rows)::INT AS raw_rows,
-                      sum(staged_rows)::INT AS staged, sum(quarantined_rows)::INT AS quarantined,
-                      sum(refused::INT)::INT AS refused_drops
-               FROM staging.drops WHERE initiative_id IN (SELECT unnest(?)) OR initiative_id = 'all'
-               GROUP BY initiative_id ORDER BY initiative_id""",
-            keys,
-        ).df()
-        errors = (
-            con.execute(
-                "SELECT source_file, problem FROM programme.config_errors WHERE initiative_id IN (SELECT unnest(?)) ORDER BY ALL",
-                keys,
-            ).fetchall()
-            if warehouse.table_exists(con, "programme.config_errors")
-            else []
-        )
-        refused = con.execute(
-            "SELECT message FROM staging.quarantine WHERE source_row IS NULL "
-            "AND (initiative_id IN (SELECT unnest(?)) OR initiative_id = 'all') ORDER BY source_file",
-            keys,
-        ).fetchall()
-        notices = con.execute(
-            "SELECT message FROM staging.ingest_notices WHERE rule IN ('unrecognised_file', 'direct_identifier') "
-            "AND initiative_id IN (SELECT unnest(?)) ORDER BY source_file, \"column\"",
-            keys,
-        ).fetchall()
+        drops = warehouse.read(con, tables.DROPS, where={"initiative_id": with_log})
+        errors = warehouse.read(con, tables.CONFIG_ERRORS, where={"initiative_id": list(selected)},
+                                columns=["source_file", "problem"])
+        quarantine = warehouse.read(con, tables.QUARANTINE, where={"initiative_id": with_log},
+                                    order_by=["source_file"])
+        notices = warehouse.read(con, tables.INGEST_NOTICES, columns=["message"], order_by=["source_file", "column"],
+                                 where={"initiative_id": list(selected), "rule": ["unrecognised_file", "direct_identifier"]})
+    drops = drops.assign(refused_drops=drops["refused"].astype(int)).groupby("initiative_id", as_index=False).agg(
+        drops=("source_file", "size"), raw_rows=("raw_rows", "sum"), staged=("staged_rows", "sum"),
+        quarantined=("quarantined_rows", "sum"), refused_drops=("refused_drops", "sum"))
+    refused = quarantine.loc[quarantine["source_row"].isna(), "message"]
     print("\nSummary (rows per initiative, all tables):")
     print(drops.to_string(index=False))
-    for (message,) in refused:
+    for message in refused:
         print(f"  refused: {message}")
-    for (message,) in notices:
+    for message in notices["message"]:
         print(f"  not stored: {message}")
-    for source, problem in errors:
+    for source, problem in errors.itertuples(index=False):
         print(f"  Theory of Change not usable: {source}: {problem}")
     return len(errors)
 
@@ -228,16 +215,14 @@ def _print_verdicts(locations, selected: Sequence[str]) -> None:
 
     if not locations.warehouse.exists():
         return
+    from impact.warehouse import tables
+
     with warehouse.connect(locations.warehouse, read_only=True) as con:
-        if not warehouse.table_exists(con, "marts.hypothesis_results"):
-            return
-        table = con.execute(
-            """SELECT initiative_id, hypothesis_id, outcome_id, test, n_pairs,
-                      round(mean_difference, 2) AS change, round(p_adjusted, 4) AS p_adjusted, verdict
-               FROM marts.hypothesis_results WHERE initiative_id IN (SELECT unnest(?))
-               ORDER BY initiative_id, hypothesis_id""",
-            [list(selected)],
-        ).df()
+        table = warehouse.read(
+            con, tables.HYPOTHESIS_RESULTS, where={"initiative_id": list(selected)},
+            columns=["initiative_id", "hypothesis_id", "outcome_id", "test", "n_pairs", "mean_difference", "p_adjusted",
+                     "verdict"], order_by=["initiative_id", "hypothesis_id"],
+        ).rename(columns={"mean_difference": "change"}).round({"change": 2, "p_adjusted": 4})
     if len(table):
         print("\nHypotheses (change = follow-up minus baseline; p_adjusted = Holm across the primary hypotheses, a secondary keeps its own p):")
         print(table.to_string(index=False))
@@ -284,11 +269,18 @@ def _not_met(locations) -> dict[str, list[str]]:
     """Per check, one line per initiative and expectation not met: what is expected and where it is not."""
     from impact import warehouse
 
+    import pandas as pd
+
+    from impact.warehouse import tables
+
     with warehouse.connect(locations.warehouse, read_only=True) as con:
-        rows = con.execute(
-            "SELECT table_name || ':' || check_name, initiative_id, description, unexpected_count, observed_value, failing_rows "
-            "FROM quality.quality_results WHERE outcome <> 'passed' ORDER BY ALL"
-        ).fetchall()
+        results = warehouse.read(con, tables.QUALITY_RESULTS, where={"outcome": ["warning", "failed"]})
+    rows = list(
+        (f"{r.table_name}:{r.check_name}", r.initiative_id, r.description,
+         None if pd.isna(r.unexpected_count) else int(r.unexpected_count),
+         None if pd.isna(r.observed_value) else r.observed_value, None if pd.isna(r.failing_rows) else r.failing_rows)
+        for r in results.itertuples(index=False))
+    rows.sort(key=lambda row: [(v is None, "" if v is None else v) for v in row])  # as ORDER BY ALL: missing last
     out: dict[str, list[str]] = {}
     for name, initiative, description, count, observed, where in rows:
         found = (f"{count} not as expected" + (f", found {observed}" if observed else "")) if count is not None else f"found {observed}"

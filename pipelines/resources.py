@@ -8,7 +8,7 @@ left empty, it comes from the environment at run time: ``COACHING_RAW_DATA``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -53,9 +53,16 @@ class DuckDBWarehouse(ConfigurableResource):
         return Locations.from_env().warehouse
 
     @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self, read_only: bool = False, *,
+                reads: Sequence[warehouse.Table] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the warehouse. ``reads``: the tables the step reads, the same list its ``deps`` come from
+        (``tables.writers_of``); reading any other table then fails the step (``warehouse.UndeclaredRead``)."""
         with warehouse.connect(self.path, read_only=read_only) as con:
-            yield con
+            if reads is None:
+                yield con
+            else:
+                with warehouse.declared_reads(reads):
+                    yield con
 
 
 class ReportSettings(ConfigurableResource):

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from impact.instruments.scoring import HIGHER_IS_BETTER, dichotomy
-from impact.statistics.pairing import improved, pairs
+from impact.statistics.pairing import improved, pairs, respondents_by_wave
 
 INDICATOR_COLUMNS = ["initiative_id", "period", "indicator_id", "label", "value", "n", "unit", "target", "suppressed"]
 ACTIVITY_MEASURES = {  # indicator id: (column, aggregation, unit, label)
@@ -95,10 +95,7 @@ def activity_indicators(activities: pd.DataFrame, initiatives: list[str], year: 
 
 def response(participants: pd.DataFrame, survey: pd.DataFrame, initiatives: list[str], year: int) -> pd.DataFrame:
     registered = participants.groupby("initiative_id")["participant_id"].nunique()
-    waves = survey.groupby(["initiative_id", "participant_id"])["wave"].agg(
-        baseline=lambda w: (w == "baseline").any(), follow_up=lambda w: (w == "follow_up").any()
-    )
-    waves["paired"] = waves["baseline"] & waves["follow_up"]
+    waves = respondents_by_wave(survey)
     counts = waves.groupby("initiative_id")[["baseline", "follow_up", "paired"]].sum().astype("float64").reindex(initiatives).fillna(0)
     counts["registered"] = registered.reindex(initiatives).fillna(0)
     frame = counts.reset_index().assign(period=str(year))

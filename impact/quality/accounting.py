@@ -16,7 +16,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from impact.warehouse import table_exists
+from impact import warehouse
+from impact.warehouse import Table, tables
+
+
+def accounting_reads(table_name: str) -> tuple[Table, ...]:
+    """The tables :func:`row_accounting` reads for a staged table (``participants``, …)."""
+    return (tables.STAGED[table_name], tables.QUARANTINE, tables.DROPS)
 
 
 def independent_row_count(path: Path, kind: str | None = None) -> int | None:
@@ -63,19 +69,17 @@ def row_accounting(con: duckdb.DuckDBPyConnection, table_name: str, raw_data: Pa
     With ``raw_data`` each drop is also recounted with pandas (``recounted_rows``,
     ``recount_agrees``; refused drops agree by definition).
     """
-    staged_source = (
-        f"SELECT source_file, count(*) AS n FROM staging.{table_name} GROUP BY source_file"
-        if table_exists(con, f"staging.{table_name}")
-        else "SELECT NULL::VARCHAR AS source_file, 0 AS n WHERE false"
-    )
-    table = con.execute(
+    reads = accounting_reads(table_name)
+    staged, quarantine, drops = reads
+    table = warehouse.query(
+        con,
         f"""
-        WITH staged AS ({staged_source}),
+        WITH staged AS (SELECT source_file, count(*) AS n FROM {staged.name} GROUP BY source_file),
         quarantined AS (
             SELECT source_file, count(DISTINCT source_row) AS n, bool_or(source_row IS NULL) AS refused
-            FROM staging.quarantine WHERE table_name = ? GROUP BY source_file
+            FROM {quarantine.name} WHERE table_name = ? GROUP BY source_file
         ),
-        drops AS (SELECT * FROM staging.drops WHERE table_name = ?)
+        drops AS (SELECT * FROM {drops.name} WHERE table_name = ?)
         SELECT coalesce(d.initiative_id, '(unknown drop)') AS initiative_id,
                coalesce(d.source_file, s.source_file, q.source_file) AS source_file,
                d.raw_rows AS recorded_raw_rows,
@@ -87,8 +91,9 @@ def row_accounting(con: duckdb.DuckDBPyConnection, table_name: str, raw_data: Pa
         FULL OUTER JOIN quarantined q ON q.source_file = coalesce(d.source_file, s.source_file)
         ORDER BY 2
         """,
-        [table_name, table_name],
-    ).df()
+        reads=reads,
+        parameters=[table_name, table_name],
+    )
     table["raw_rows"] = table["recorded_raw_rows"].astype("Int64")
     total = table["staged_rows"] + table["quarantined_rows"]
     table["balanced"] = (table["recorded_raw_rows"].notna() & (table["raw_rows"] == total).fillna(False)).astype(bool)

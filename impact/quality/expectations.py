@@ -12,26 +12,12 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from impact.warehouse import tables
+
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-RESULT_COLUMNS = (
-    "check_name",
-    "table_name",
-    "initiative_id",
-    "severity",
-    "outcome",
-    "expectation",
-    "column",
-    "outcome_id",  # the outcome a check is about (reliability), else empty
-    "wave",  # the wave a check is about (reliability), else empty
-    "element_count",
-    "unexpected_count",
-    "unexpected_percent",
-    "observed_value",
-    "expected",
-    "description",
-    "failing_rows",
-)
+#: The columns of ``quality.quality_results``, as declared in :mod:`impact.warehouse.tables`.
+RESULT_COLUMNS = tables.QUALITY_RESULTS.column_names
 
 
 @functools.cache
@@ -121,8 +107,4 @@ def run_rule(
                     "failing_rows": where,
                 }
             )
-    out = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
-    for c in ("element_count", "unexpected_count"):
-        out[c] = out[c].astype("Int64")
-    out["unexpected_percent"] = out["unexpected_percent"].astype("float64")
-    return out
+    return tables.QUALITY_RESULTS.conform(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)))

@@ -12,6 +12,7 @@ import pandas as pd
 from impact.instruments.scoring import item_scores
 from impact.quality.expectations import RESULT_COLUMNS
 from impact.statistics.reliability import cronbach_alpha
+from impact.warehouse import tables
 
 MIN_ALPHA = 0.70
 MULTI_ITEM = ("djg11", "djg6", "rses", "who5")
@@ -40,8 +41,4 @@ def reliability_results(survey: pd.DataFrame, outcomes: pd.DataFrame) -> pd.Data
                 "description": f"the items of {o['instrument']} hang together (Cronbach's alpha at least {MIN_ALPHA:.2f}) at {wave}",
                 "failing_rows": None,
             })
-    out = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
-    out["element_count"] = out["element_count"].astype("Int64")
-    out["unexpected_count"] = out["unexpected_count"].astype("Int64")
-    out["unexpected_percent"] = out["unexpected_percent"].astype("float64")
-    return out
+    return tables.QUALITY_RESULTS.conform(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)))

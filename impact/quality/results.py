@@ -8,8 +8,11 @@ import pandas as pd
 from impact import warehouse
 from impact.programme import read_settings
 from impact.quality.expectations import RESULT_COLUMNS
+from impact.warehouse import tables
 
-QUALITY_TABLE = "quality.quality_results"
+#: What every quality rule reads besides its own frame: the programme year (:func:`programme_year`)
+#: and the initiatives it reports on (:func:`known_initiatives`).
+CONTEXT_READS = (tables.SETTINGS, tables.INITIATIVES, tables.DROPS)
 
 
 def programme_year(con: duckdb.DuckDBPyConnection) -> int:
@@ -18,22 +21,16 @@ def programme_year(con: duckdb.DuckDBPyConnection) -> int:
 
 def known_initiatives(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Initiatives with a Theory of Change or with drops."""
-    parts = []
-    if warehouse.table_exists(con, "programme.initiatives"):
-        parts.append("SELECT initiative_id FROM programme.initiatives")
-    parts.append("SELECT initiative_id FROM staging.drops WHERE initiative_id <> 'all'")
-    return [r[0] for r in con.execute(" UNION ".join(parts) + " ORDER BY 1").fetchall()]
+    ids = set(warehouse.read(con, tables.INITIATIVES, columns=["initiative_id"])["initiative_id"])
+    ids |= set(warehouse.read(con, tables.DROPS, columns=["initiative_id"])["initiative_id"])
+    return sorted(ids - {"all"})
 
 
 def replace_results(con: duckdb.DuckDBPyConnection, check_name: str, table_name: str, results: pd.DataFrame) -> None:
     """Replace one check's rows for one table (all initiatives), in a transaction."""
-    frame = results.reindex(columns=list(RESULT_COLUMNS)).astype({"outcome_id": "object", "wave": "object"})
     with warehouse.transaction(con):
-        con.execute("CREATE SCHEMA IF NOT EXISTS quality")
-        warehouse.replace_rows(
-            con, QUALITY_TABLE, frame, key_column="check_name", keys=[check_name],
-            where={"table_name": table_name},
-        )
+        warehouse.replace_rows(con, tables.QUALITY_RESULTS, results,
+                               where={"check_name": check_name, "table_name": table_name})
 
 
 def _per_initiative(
@@ -46,7 +43,7 @@ def _per_initiative(
         off=(ok, lambda b: int((~b).sum())), drops=("source_file", "size")
     ).reset_index()
     failing = where[~drops[ok]].groupby(drops.loc[~drops[ok], "initiative_id"]).agg("; ".join)
-    return pd.DataFrame(
+    return tables.QUALITY_RESULTS.conform(pd.DataFrame(
         {
             "check_name": check_name,
             "table_name": table_name,
@@ -55,22 +52,22 @@ def _per_initiative(
             "outcome": per["off"].map(lambda n: "passed" if n == 0 else ("failed" if severity == "ERROR" else "warning")),
             "expectation": expectation,
             "column": None,
-            "element_count": per["drops"].astype("Int64"),
-            "unexpected_count": per["off"].astype("Int64"),
-            "unexpected_percent": (100.0 * per["off"] / per["drops"]).astype("float64"),
+            "element_count": per["drops"],
+            "unexpected_count": per["off"],
+            "unexpected_percent": 100.0 * per["off"] / per["drops"],
             "observed_value": per["initiative_id"].map(observed) if observed is not None else None,
             "expected": expected,
             "description": description,
-            "failing_rows": per["initiative_id"].map(failing).astype("object").where(lambda f: f.notna(), None),
+            "failing_rows": per["initiative_id"].map(failing),
         },
         columns=list(RESULT_COLUMNS),
-    )
+    ))
 
 
 def accounting_results(accounting: pd.DataFrame, table_name: str) -> pd.DataFrame:
     """The row accounting per initiative (ERROR), in the shape of ``quality_results``."""
     if accounting.empty:
-        return pd.DataFrame(columns=list(RESULT_COLUMNS))
+        return tables.QUALITY_RESULTS.empty()
     totals = accounting.groupby("initiative_id")[["raw_rows", "staged_rows", "quarantined_rows"]].sum()
     observed = (totals["raw_rows"].astype(str) + " raw = " + totals["staged_rows"].astype(str) + " staged + "
                 + totals["quarantined_rows"].astype(str) + " quarantined")
@@ -85,7 +82,7 @@ def accounting_results(accounting: pd.DataFrame, table_name: str) -> pd.DataFram
 def recount_results(accounting: pd.DataFrame, table_name: str) -> pd.DataFrame:
     """pandas' recount of every drop against the rows the pipeline read, per initiative (WARN)."""
     if accounting.empty or "recount_agrees" not in accounting:
-        return pd.DataFrame(columns=list(RESULT_COLUMNS))
+        return tables.QUALITY_RESULTS.empty()
     known = accounting[accounting["initiative_id"] != "(unknown drop)"]
     counted = known["recounted_rows"].astype("object").where(known["recounted_rows"].notna(), "none").astype(str)
     return _per_initiative(

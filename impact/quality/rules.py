@@ -1,7 +1,8 @@
 """The quality rules: what Great Expectations checks on the staged tables (docs/architecture.md).
 
-Each rule reads one frame from the warehouse (SQL, all initiatives at once)
-and states its expectations per initiative as code. ``ERROR`` rules guard
+Each rule declares the warehouse tables it reads (``reads``), builds one frame
+from them (all initiatives at once: the rows of one table, SQL over them, or a
+function) and states its expectations per initiative as code. ``ERROR`` rules guard
 results that would otherwise be wrong and block what depends on them;
 ``WARN`` rules ask a person to look and go into the reports.
 
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from impact import warehouse
 from impact.quality.expectations import run_rule
-from impact.warehouse import table_exists
+from impact.statistics.pairing import BASELINE, respondents_by_wave
+from impact.warehouse import Table, tables
 
 # Thresholds a person should look at (WARN).
 MIN_COMPLETENESS = 0.90  # share of filled cells in a column that should be filled
@@ -44,23 +47,32 @@ class ProgrammeYear:
         return pd.Timestamp(dt.date(self.year, 12, 31))
 
 
+Frame = Callable[[duckdb.DuckDBPyConnection], pd.DataFrame]
+
+
 @dataclass(frozen=True)
 class QualityRule:
     name: str
     table_name: str
     severity: str  # ERROR | WARN
     description: str
-    sql: str
+    reads: tuple[Table, ...]  # the tables its frame comes from
     expectations: Callable[[pd.DataFrame, ProgrammeYear], Sequence]
-    needs: tuple[str, ...] = ()  # further tables the SQL reads
+    frame: str | Frame | None = None  # SQL over ``reads``, or a function; None: every row of ``reads[0]``
     locate: Callable[[pd.DataFrame], pd.Series] | None = None  # names failing rows for people
+
+    def read_frame(self, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+        """The rule's frame, all initiatives at once; reading a table outside ``reads`` fails."""
+        with warehouse.declared_reads(self.reads):
+            if self.frame is None:
+                return warehouse.read(con, self.reads[0])
+            if isinstance(self.frame, str):
+                return warehouse.query(con, self.frame, reads=self.reads)
+            return self.frame(con)
 
     def evaluate(self, con: duckdb.DuckDBPyConnection, year: ProgrammeYear, initiative_ids: Sequence[str]) -> pd.DataFrame:
         """Run the rule on the warehouse; one result row per expectation and initiative."""
-        if not all(table_exists(con, t) for t in (f"staging.{self.table_name}", *self.needs)):
-            frame = pd.DataFrame({"initiative_id": pd.Series(dtype="object")})
-        else:
-            frame = con.execute(self.sql).df()
+        frame = self.read_frame(con)
         return run_rule(
             check_name=self.name,
             table_name=self.table_name,
@@ -173,7 +185,7 @@ def _response_and_retention(part: pd.DataFrame, year: ProgrammeYear):
 
 
 ITEM_PREFIXES = ("djg11_", "djg6_", "rses_", "who5_", "zrm_")
-NOT_ITEMS = {"initiative_id", "source_file", "source_sha256", "source_row", "participant_id", "wave", "responded_on"}
+NOT_ITEMS = set(tables.SURVEY_RESPONSES.column_names)  # the declared columns; the open ones are the items
 
 
 def _answered_items(part: pd.DataFrame) -> list[str]:
@@ -219,91 +231,104 @@ def _no_direct_identifiers(part: pd.DataFrame, year: ProgrammeYear):
 
 
 def _pii_rule(table: str) -> QualityRule:
+    def notices(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+        return warehouse.read(con, tables.INGEST_NOTICES, where={"table_name": table},
+                              columns=["initiative_id", "source_file", "column", "rule"])
+
     return QualityRule(
         "no_direct_identifiers", table, "WARN",
         "Drops carry no direct identifiers; columns that do were not stored and the coach should leave them out.",
-        f"SELECT initiative_id, source_file, \"column\", rule FROM staging.ingest_notices "
-        f"WHERE table_name = '{table}'",
-        _no_direct_identifiers,
-        needs=("staging.ingest_notices",),
+        (tables.INGEST_NOTICES,), _no_direct_identifiers, notices,
         locate=lambda rows: rows["source_file"] + " column '" + rows["column"].fillna("") + "'",
     )
 
 
-SURVEY_DAYS = """
+SURVEY, REGISTER, SESSIONS = tables.SURVEY_RESPONSES, tables.PARTICIPANTS, tables.COACHING_SESSIONS
+
+SURVEY_DAYS = f"""
     WITH b AS (SELECT initiative_id, participant_id, min(responded_on) AS baseline_on
-               FROM staging.survey_responses WHERE wave = 'baseline' GROUP BY ALL)
+               FROM {SURVEY.name} WHERE wave = '{BASELINE}' GROUP BY ALL)
     SELECT s.initiative_id, s.source_file, s.source_row, date_diff('day', b.baseline_on, s.responded_on) AS days_after_baseline
-    FROM staging.survey_responses s JOIN b USING (initiative_id, participant_id)
-    WHERE s.wave <> 'baseline'
+    FROM {SURVEY.name} s JOIN b USING (initiative_id, participant_id)
+    WHERE s.wave <> '{BASELINE}'
 """
-SURVEY_REGISTER = """
+SURVEY_REGISTER = f"""
     SELECT s.initiative_id, s.source_file, s.source_row, p.participant_id IS NOT NULL AS in_register
-    FROM staging.survey_responses s
-    LEFT JOIN (SELECT DISTINCT initiative_id, participant_id FROM staging.participants) p USING (initiative_id, participant_id)
+    FROM {SURVEY.name} s
+    LEFT JOIN (SELECT DISTINCT initiative_id, participant_id FROM {REGISTER.name}) p USING (initiative_id, participant_id)
 """
-SURVEY_RETENTION = """
-    WITH reg AS (SELECT initiative_id, count(DISTINCT participant_id) AS registered FROM staging.participants GROUP BY ALL),
-         waves AS (SELECT initiative_id, participant_id,
-                          bool_or(wave = 'baseline') AS has_baseline, bool_or(wave = 'follow_up') AS has_follow_up
-                   FROM staging.survey_responses GROUP BY ALL),
-         per AS (SELECT initiative_id, count(*) FILTER (WHERE has_baseline) AS baseline,
-                        count(*) FILTER (WHERE has_baseline AND has_follow_up) AS paired
-                 FROM waves GROUP BY ALL)
-    -- from the register, so an initiative whose survey drops were all refused shows 0, not nothing
-    SELECT reg.initiative_id, reg.registered, coalesce(per.baseline, 0) AS baseline, coalesce(per.paired, 0) AS paired,
-           coalesce(per.baseline, 0) / reg.registered AS baseline_response,
-           coalesce(per.paired / nullif(per.baseline, 0), 0) AS retention
-    FROM reg LEFT JOIN per USING (initiative_id)
-    WHERE reg.registered > 0
-"""
-COACHING_LOG = """
+COACHING_LOG = f"""
     SELECT initiative_id, count(*) FILTER (WHERE kind = 'one_to_one') AS one_to_one_sessions
-    FROM staging.coaching_sessions WHERE initiative_id <> 'all' GROUP BY ALL
+    FROM {SESSIONS.name} WHERE initiative_id <> 'all' GROUP BY ALL
 """
+
+
+def survey_retention(participants: pd.DataFrame, survey: pd.DataFrame) -> pd.DataFrame:
+    """Per initiative with a register: ``registered``, ``baseline`` and ``paired`` respondents,
+    ``baseline_response`` (baseline / registered) and ``retention`` (paired / baseline, 0 without baselines).
+
+    Respondents are counted by :func:`impact.statistics.pairing.respondents_by_wave`, as the
+    indicators count them. The rows come from the register, so an initiative whose survey drops
+    were all refused shows 0, not nothing.
+    """
+    registered = participants.groupby("initiative_id")["participant_id"].nunique().rename("registered")
+    registered = registered[registered > 0]
+    counts = respondents_by_wave(survey).groupby("initiative_id")[[BASELINE, "paired"]].sum()
+    frame = registered.to_frame().join(counts, how="left").fillna({BASELINE: 0, "paired": 0})
+    frame = frame.astype({"registered": "int64", BASELINE: "int64", "paired": "int64"})
+    frame["baseline_response"] = frame[BASELINE] / frame["registered"]
+    frame["retention"] = (frame["paired"] / frame[BASELINE].where(frame[BASELINE] > 0)).fillna(0.0)
+    return frame.rename_axis("initiative_id").reset_index()
+
+
+def _survey_retention_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    keys = ["initiative_id", "participant_id"]
+    return survey_retention(warehouse.read(con, REGISTER, columns=keys),
+                            warehouse.read(con, SURVEY, columns=[*keys, "wave"]))
+
 
 RULES: tuple[QualityRule, ...] = (
     QualityRule("completeness", "participants", "WARN",
                 "The register's wijk and gender are filled in for nearly everyone.",
-                "SELECT * FROM staging.participants", _participants_completeness),
+                (REGISTER,), _participants_completeness),
     QualityRule("dates_in_programme_year", "participants", "WARN",
                 "Participants enrolled inside the programme year.",
-                "SELECT * FROM staging.participants", _in_year("enrolled_on")),
+                (REGISTER,), _in_year("enrolled_on")),
     QualityRule("left_after_enrolled", "participants", "WARN",
                 "Nobody leaves before they enrolled.",
-                "SELECT * FROM staging.participants", _left_after_enrolled),
+                (REGISTER,), _left_after_enrolled),
     QualityRule("one_row_per_participant", "participants", "ERROR",
                 "Each participant is registered once; otherwise reach would be counted twice.",
-                "SELECT * FROM staging.participants", _one_row_per_participant),
+                (REGISTER,), _one_row_per_participant),
     QualityRule("dates_in_programme_year", "activities", "WARN",
                 "Activities took place inside the programme year.",
-                "SELECT * FROM staging.activities", _in_year("date")),
+                (tables.ACTIVITIES,), _in_year("date")),
     QualityRule("plausible_values", "activities", "WARN",
                 "Attendance, volunteer hours and costs per activity are within plausible bounds.",
-                "SELECT * FROM staging.activities", _plausible_activities),
+                (tables.ACTIVITIES,), _plausible_activities),
     QualityRule("dates_in_programme_year", "survey_responses", "WARN",
                 "Survey answers were given inside the programme year.",
-                "SELECT * FROM staging.survey_responses", _in_year("responded_on")),
+                (SURVEY,), _in_year("responded_on")),
     QualityRule("one_response_per_participant_and_wave", "survey_responses", "ERROR",
                 "Each participant answers each wave once; otherwise pairs would be wrong.",
-                "SELECT * FROM staging.survey_responses", _one_response_per_wave),
+                (SURVEY,), _one_response_per_wave),
     QualityRule("follow_up_after_baseline", "survey_responses", "ERROR",
                 "Each follow-up comes after the same participant's baseline; otherwise the change has the wrong sign.",
-                SURVEY_DAYS, _follow_up_after_baseline),
+                (SURVEY,), _follow_up_after_baseline, SURVEY_DAYS),
     QualityRule("respondents_in_register", "survey_responses", "WARN",
                 "Everyone who answered the survey is in the participant register.",
-                SURVEY_REGISTER, _respondents_registered, needs=("staging.participants",)),
+                (SURVEY, REGISTER), _respondents_registered, SURVEY_REGISTER),
     QualityRule("response_and_retention", "survey_responses", "WARN",
                 "Enough participants answered the baseline, and enough of them the follow-up.",
-                SURVEY_RETENTION, _response_and_retention, needs=("staging.participants",)),
+                (REGISTER, SURVEY), _response_and_retention, _survey_retention_frame),
     QualityRule("item_completeness", "survey_responses", "WARN",
                 "Respondents answered nearly every item they were asked.",
-                "SELECT * FROM staging.survey_responses", _item_completeness),
+                (SURVEY,), _item_completeness),
     QualityRule("plausible_answers", "survey_responses", "WARN",
                 "Answers to each item vary between respondents (a column with one answer for all is suspect).",
-                "SELECT * FROM staging.survey_responses", _plausible_answers),
+                (SURVEY,), _plausible_answers),
     QualityRule("coaching_log_complete", "coaching_sessions", "WARN",
                 f"The coaching log holds the {ONE_TO_ONE_SESSIONS} one-to-one sessions of each initiative.",
-                COACHING_LOG, _coaching_log_complete),
+                (SESSIONS,), _coaching_log_complete, COACHING_LOG),
     *(_pii_rule(t) for t in ("participants", "activities", "survey_responses", "coaching_sessions")),
 )

@@ -14,38 +14,57 @@ from jinja2 import Environment, PackageLoader
 
 from impact import warehouse
 from impact.reporting.files import csv_bytes, write_atomic
+from impact.reporting.report_data import not_passed
+from impact.warehouse import tables
+from impact.warehouse.tables import Table
 
 TEMPLATE = "data_quality.html.j2"
+
+
+#: Exactly the tables :func:`collect` reads (the data-quality asset's ``deps`` and declared reads).
+TABLES_READ: tuple[Table, ...] = (tables.DROPS, tables.QUALITY_RESULTS, tables.QUARANTINE, tables.INGEST_NOTICES)
+
+
+def _quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The quarantine entries per initiative and drop; a refused drop (no row) before its rows."""
+    entries = warehouse.read(con, tables.QUARANTINE,
+                             columns=["initiative_id", "table_name", "source_file", "source_row", "column", "rule",
+                                      "message"],
+                             order_by=["initiative_id", "source_file", "source_row", "column", "table_name", "rule",
+                                       "message"])
+    # a stable sort keeps the order above among the entries of a row; only source_row may be missing
+    return entries.sort_values(["initiative_id", "source_file", "source_row"], na_position="first",
+                               kind="stable").reset_index(drop=True)
 
 
 def collect(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """Everything the page shows, in a stable order."""
     return {
-        "drops": warehouse.read_if_exists(con, "staging.drops", """
+        "drops": warehouse.query(con, f"""
             SELECT initiative_id, count(*) AS drops, sum(raw_rows) AS raw_rows, sum(staged_rows) AS staged_rows,
                    sum(quarantined_rows) AS quarantined_rows, sum(refused::INT) AS refused_drops
-            FROM staging.drops GROUP BY ALL ORDER BY initiative_id"""),
-        "checks": warehouse.read_if_exists(con, "quality.quality_results", """
+            FROM {tables.DROPS.name} GROUP BY ALL ORDER BY initiative_id""", reads=[tables.DROPS]),
+        "checks": warehouse.query(con, f"""
             SELECT initiative_id,
                    count(*) FILTER (WHERE outcome = 'passed') AS passed,
                    count(*) FILTER (WHERE outcome = 'warning') AS warnings,
                    count(*) FILTER (WHERE outcome = 'failed') AS failed
-            FROM quality.quality_results GROUP BY ALL ORDER BY initiative_id"""),
-        "not_met": warehouse.read_if_exists(con, "quality.quality_results", """
-            SELECT initiative_id, table_name, check_name, outcome, description, observed_value, unexpected_count, failing_rows
-            FROM quality.quality_results WHERE outcome <> 'passed'
-            ORDER BY initiative_id, outcome, table_name, check_name, description"""),
-        "reasons": warehouse.read_if_exists(con, "staging.quarantine", """
+            FROM {tables.QUALITY_RESULTS.name} GROUP BY ALL ORDER BY initiative_id""", reads=[tables.QUALITY_RESULTS]),
+        "not_met": not_passed(warehouse.read(
+            con, tables.QUALITY_RESULTS,
+            columns=["initiative_id", "table_name", "check_name", "outcome", "description", "observed_value",
+                     "unexpected_count", "failing_rows"],
+            order_by=["initiative_id", "outcome", "table_name", "check_name", "description", "column"])),
+        "reasons": warehouse.query(con, f"""
             SELECT initiative_id, table_name, rule, count(*) AS entries
-            FROM staging.quarantine GROUP BY ALL ORDER BY initiative_id, table_name, entries DESC, rule"""),
-        "quarantine": warehouse.read_if_exists(con, "staging.quarantine", """
-            SELECT initiative_id, table_name, source_file, source_row, "column", rule, message
-            FROM staging.quarantine ORDER BY initiative_id, source_file, source_row NULLS FIRST, "column\""""),
-        "notices": warehouse.read_if_exists(con, "staging.ingest_notices", """
-            SELECT initiative_id, table_name, source_file, "column", rule, message
-            FROM staging.ingest_notices ORDER BY initiative_id, source_file, "column", rule"""),
-        "results": warehouse.read_if_exists(con, "quality.quality_results", """
-            SELECT * FROM quality.quality_results ORDER BY table_name, check_name, initiative_id, "column", description"""),
+            FROM {tables.QUARANTINE.name} GROUP BY ALL ORDER BY initiative_id, table_name, entries DESC, rule""",
+                                   reads=[tables.QUARANTINE]),
+        "quarantine": _quarantine(con),
+        "notices": warehouse.read(con, tables.INGEST_NOTICES,
+                                  columns=["initiative_id", "table_name", "source_file", "column", "rule", "message"],
+                                  order_by=["initiative_id", "source_file", "column", "rule", "table_name", "message"]),
+        "results": warehouse.read(con, tables.QUALITY_RESULTS,
+                                  order_by=["table_name", "check_name", "initiative_id", "column", "description"]),
     }
 
 

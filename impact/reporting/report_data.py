@@ -18,8 +18,18 @@ from impact import warehouse
 from impact.indicators.compute import outcome_spec
 from impact.statistics.attrition import attrition_check
 from impact.statistics.pairing import improved, pairs
+from impact.warehouse import tables
+from impact.warehouse.tables import Table
 
 QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
+
+#: Exactly the tables :func:`load` reads: the report assets take their ``deps`` from it and read
+#: inside ``warehouse.declared_reads(TABLES_READ)``.
+TABLES_READ: tuple[Table, ...] = (
+    tables.SETTINGS, tables.INITIATIVES, tables.OUTPUTS, tables.OUTCOMES, tables.HYPOTHESIS_RESULTS,
+    tables.INDICATORS, tables.DROPS, tables.DROP_INVENTORY, tables.QUARANTINE, tables.QUALITY_RESULTS,
+    tables.COACHING_SESSIONS, tables.OUTCOME_SCORES, tables.SROI_OUTCOMES, tables.SROI, tables.SROI_SENSITIVITY,
+)
 
 
 @dataclass(frozen=True)
@@ -73,9 +83,11 @@ class ReportData:
 
 
 def _scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return warehouse.read_if_exists(con, "marts.outcome_scores", """
-        SELECT initiative_id, participant_id, wave, outcome_id, score
-        FROM marts.outcome_scores WHERE score IS NOT NULL AND wave IN ('baseline', 'follow_up')""")
+    """The baseline and follow-up scores, in the order ``outcome_scores`` writes them."""
+    scores = warehouse.read(con, tables.OUTCOME_SCORES, where={"wave": ["baseline", "follow_up"]},
+                            columns=["initiative_id", "participant_id", "wave", "outcome_id", "score"],
+                            order_by=["initiative_id", "outcome_id", "participant_id", "wave"])
+    return scores[scores["score"].notna()].reset_index(drop=True)
 
 
 def distributions(scores: pd.DataFrame) -> pd.DataFrame:
@@ -139,38 +151,61 @@ def attrition(scores: pd.DataFrame, hypotheses: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def as_list(value: object) -> list[str]:
+    """A ``VARCHAR[]`` cell (``programme.initiatives.activities``, ``waves``) as a list; NULL is an empty list.
+
+    DuckDB gives such a cell as a numpy array (a list when built by hand, None or NA when NULL).
+    """
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+        return []
+    return [str(v) for v in list(value) if v is not None and not (np.ndim(v) == 0 and pd.isna(v))]
+
+
+def not_passed(results: pd.DataFrame) -> pd.DataFrame:
+    """The quality results that were not met (``outcome`` other than ``passed``), in the same order."""
+    return results[results["outcome"].notna() & (results["outcome"] != "passed")].reset_index(drop=True)
+
+
+def _quarantine_reasons(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Quarantine entries per initiative, table and rule, the most frequent first."""
+    return warehouse.query(con, f"""
+        SELECT initiative_id, table_name, rule, count(*) AS entries
+        FROM {tables.QUARANTINE.name} GROUP BY ALL ORDER BY initiative_id, entries DESC, table_name, rule""",
+                           reads=[tables.QUARANTINE])
+
+
 def load(con: duckdb.DuckDBPyConnection) -> ReportData:
-    """Everything the yearly reports, the overview and the lessons show, in a stable order."""
-    settings = con.execute("SELECT * FROM programme.settings").df().iloc[0].to_dict()
-    outcomes = warehouse.read_if_exists(con, "programme.outcomes", "SELECT * FROM programme.outcomes ORDER BY initiative_id, outcome_id")
-    hypotheses = warehouse.read_if_exists(con, "marts.hypothesis_results",
-                       "SELECT * FROM marts.hypothesis_results ORDER BY initiative_id, hypothesis_id")
+    """Everything the yearly reports, the overview and the lessons show, in a stable order.
+
+    Reads exactly the tables of ``TABLES_READ``.
+    """
+    settings = warehouse.read(con, tables.SETTINGS).iloc[0].to_dict()
+    outcomes = warehouse.read(con, tables.OUTCOMES, order_by=["initiative_id", "outcome_id"])
+    hypotheses = warehouse.read(con, tables.HYPOTHESIS_RESULTS, order_by=["initiative_id", "hypothesis_id"])
     scores = _scores(con)
     return ReportData(
         programme=settings,
-        initiatives=warehouse.read_if_exists(con, "programme.initiatives", "SELECT * FROM programme.initiatives ORDER BY initiative_id"),
-        outputs=warehouse.read_if_exists(con, "programme.outputs", "SELECT * FROM programme.outputs ORDER BY initiative_id, output_id"),
+        initiatives=warehouse.read(con, tables.INITIATIVES, order_by=["initiative_id"]),
+        outputs=warehouse.read(con, tables.OUTPUTS, order_by=["initiative_id", "output_id"]),
         outcomes=outcomes,
         hypotheses=hypotheses,
-        indicators=warehouse.read_if_exists(con, "marts.indicators", "SELECT * FROM marts.indicators ORDER BY initiative_id, indicator_id, period"),
-        drops=warehouse.read_if_exists(con, "staging.drops", "SELECT * FROM staging.drops ORDER BY initiative_id, source_file"),
-        inventory=warehouse.read_if_exists(con, "staging.drop_inventory", "SELECT * FROM staging.drop_inventory ORDER BY source_file"),
-        quarantine_reasons=warehouse.read_if_exists(con, "staging.quarantine", """
-            SELECT initiative_id, table_name, rule, count(*) AS entries
-            FROM staging.quarantine GROUP BY ALL ORDER BY initiative_id, entries DESC, table_name, rule"""),
-        warnings=warehouse.read_if_exists(con, "quality.quality_results", """
-            SELECT initiative_id, table_name, check_name, severity, outcome, "column", outcome_id, wave, description,
-                   observed_value, unexpected_count
-            FROM quality.quality_results WHERE outcome <> 'passed'
-            ORDER BY initiative_id, outcome, table_name, check_name, description"""),
-        sessions=warehouse.read_if_exists(con, "staging.coaching_sessions", """
-            SELECT initiative_id, kind, session_no, date, theme, topics, lessons, actions
-            FROM staging.coaching_sessions ORDER BY date, initiative_id, session_no"""),
+        indicators=warehouse.read(con, tables.INDICATORS, order_by=["initiative_id", "indicator_id", "period"]),
+        drops=warehouse.read(con, tables.DROPS, order_by=["initiative_id", "source_file", "table_name"]),
+        inventory=warehouse.read(con, tables.DROP_INVENTORY, order_by=["source_file", "initiative_id"]),
+        quarantine_reasons=_quarantine_reasons(con),
+        warnings=not_passed(warehouse.read(
+            con, tables.QUALITY_RESULTS,
+            columns=["initiative_id", "table_name", "check_name", "severity", "outcome", "column", "outcome_id", "wave",
+                     "description", "observed_value", "unexpected_count"],
+            order_by=["initiative_id", "outcome", "table_name", "check_name", "description", "column"])),
+        sessions=warehouse.read(
+            con, tables.COACHING_SESSIONS,
+            columns=["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons", "actions"],
+            order_by=["date", "initiative_id", "session_no", "kind"]),
         distributions=distributions(scores),
         changes=changes(scores, outcomes),
         attrition=attrition(scores, hypotheses) if not hypotheses.empty else pd.DataFrame(),
-        sroi_outcomes=warehouse.read_if_exists(con, "marts.sroi_outcomes", "SELECT * FROM marts.sroi_outcomes ORDER BY initiative_id, outcome_id"),
-        sroi_summary=warehouse.read_if_exists(con, "marts.sroi", "SELECT * FROM marts.sroi ORDER BY initiative_id"),
-        sroi_sensitivity=warehouse.read_if_exists(con, "marts.sroi_sensitivity",
-                               "SELECT * FROM marts.sroi_sensitivity ORDER BY initiative_id, outcome_id, assumption"),
+        sroi_outcomes=warehouse.read(con, tables.SROI_OUTCOMES, order_by=["initiative_id", "outcome_id"]),
+        sroi_summary=warehouse.read(con, tables.SROI, order_by=["initiative_id"]),
+        sroi_sensitivity=warehouse.read(con, tables.SROI_SENSITIVITY, order_by=["initiative_id", "outcome_id", "assumption"]),
     )

@@ -18,7 +18,7 @@ from impact.reporting.i18n import Translator
 from impact.reporting.layout import Document, shown
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
-from impact.reporting.report_data import ReportData
+from impact.reporting.report_data import ReportData, as_list
 from impact.reporting.sentences import attrition_sentence, change_words, verdict_sentence
 from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, initiative_figures
 
@@ -93,7 +93,7 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
     ctx["toc"] = {
         "section": s_toc,
         "problem": ini["problem"], "target_group": ini["target_group"], "impact": ini["impact"],
-        "activities": [a for a in str(ini["activities"]).split("\n") if a],
+        "activities": [a for a in as_list(ini["activities"]) if a],
         "outputs": [{"label": o.label, "sub": tr.t("toc.target", target=tr.num(o.target, 0)) if not pd.isna(o.target) else ""}
                     for o in outputs.itertuples()],
         "outcomes": [{"label": o.label, "sub": (REGISTRY[o.instrument].name if o.instrument in REGISTRY

@@ -26,27 +26,17 @@ from impact.statistics.pairing import BASELINE, FOLLOW_UP, both_waves, by_wave
 from impact.statistics.paired_tests import PairedTestResult, mcnemar, paired_t, wilcoxon_signed_rank
 from impact.statistics.power import minimum_detectable_effect
 from impact.statistics.verdicts import verdict
+from impact.warehouse.tables import HYPOTHESIS_TESTS
 
-RESULT_COLUMNS = [
-    "initiative_id", "hypothesis_id", "outcome_id", "statement", "primary", "direction", "test", "alternative",
-    "n_baseline", "n_follow_up", "n_pairs", "mean_baseline", "mean_follow_up", "mean_difference",
-    "ci_low", "ci_high", "statistic", "df", "p_value", "p_adjusted", "effect_size", "effect_size_kind",
-    "effect_size_ci_low", "effect_size_ci_high", "mde", "min_pairs", "verdict", "suppressed", "method", "notes",
-]
-FLOAT_COLUMNS = ["mean_baseline", "mean_follow_up", "mean_difference", "ci_low", "ci_high", "statistic", "df",
-                 "p_value", "p_adjusted", "effect_size", "effect_size_ci_low", "effect_size_ci_high", "mde"]
-INT_COLUMNS = ["n_baseline", "n_follow_up", "n_pairs", "min_pairs"]
+RESULT_COLUMNS = list(HYPOTHESIS_TESTS.column_names)
 FEW_DISTINCT = 7
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """The result columns with fixed types, so an all-empty column is still a number in the warehouse."""
-    out = frame.reindex(columns=RESULT_COLUMNS)
-    out[FLOAT_COLUMNS] = out[FLOAT_COLUMNS].astype("float64")
-    out[INT_COLUMNS] = out[INT_COLUMNS].astype("Int64")
-    out["primary"] = out["primary"].astype("boolean")
-    out["suppressed"] = out["suppressed"].astype("boolean")
-    return out
+    """The result columns in the order and types the warehouse declares (``marts.hypothesis_tests``)."""
+    return HYPOTHESIS_TESTS.conform(frame.reindex(columns=RESULT_COLUMNS))
+
+
 SMALL_N = 30
 
 

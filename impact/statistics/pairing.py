@@ -4,6 +4,10 @@ The hypothesis tests, the "share improved" indicator and the reports' better/sam
 counts all compare a participant's follow-up score with their own baseline score; they
 take the pairs from here, so they always count the same people. Further waves a Theory of
 Change declares play no part in a pair.
+
+Who *answered* which wave (whatever their scores) is :func:`respondents_by_wave`, the one
+count behind the response and retention indicators and the quality rule
+``response_and_retention``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,25 @@ import pandas as pd
 
 BASELINE, FOLLOW_UP = "baseline", "follow_up"
 KEYS = ["initiative_id", "outcome_id", "participant_id"]
+RESPONDENT_KEYS = ["initiative_id", "participant_id"]
+
+
+def respondents_by_wave(survey: pd.DataFrame) -> pd.DataFrame:
+    """One row per initiative and participant who answered the survey: which of the two waves they answered.
+
+    ``survey`` holds ``staging.survey_responses`` rows (``initiative_id``, ``participant_id``,
+    ``wave``; other columns are ignored). The result has the columns ``initiative_id``,
+    ``participant_id`` and the booleans ``baseline``, ``follow_up`` and ``paired`` (both),
+    sorted by initiative and participant. A participant who answered only a further wave has
+    a row with all three false; a row without a participant is no respondent.
+    """
+    answered = survey.loc[survey["participant_id"].notna(), [*RESPONDENT_KEYS, "wave"]]
+    flags = answered[RESPONDENT_KEYS].assign(**{BASELINE: answered["wave"].isin([BASELINE]),
+                                                FOLLOW_UP: answered["wave"].isin([FOLLOW_UP])})
+    out = flags.groupby(RESPONDENT_KEYS, sort=True)[[BASELINE, FOLLOW_UP]].any().reset_index()
+    out = out.astype({k: "object" for k in RESPONDENT_KEYS} | {BASELINE: bool, FOLLOW_UP: bool})
+    out["paired"] = out[BASELINE] & out[FOLLOW_UP]
+    return out
 
 
 def by_wave(scores: pd.DataFrame) -> pd.DataFrame:

@@ -73,20 +73,13 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
+from impact.warehouse.tables import SROI, SROI_ASSUMPTIONS, SROI_OUTCOMES, SROI_SENSITIVITY
+
 #: Columns of ``programme.sroi_assumptions`` this module reads.
-ASSUMPTION_COLUMNS = [
-    "initiative_id", "outcome_id", "quantity", "proxy_eur", "deadweight", "displacement", "attribution",
-    "drop_off", "duration_years",
-]
-SROI_OUTCOME_COLUMNS = [
-    "initiative_id", "outcome_id", "quantity", "quantity_source", "proxy_eur", "deadweight", "displacement",
-    "attribution", "drop_off", "duration_years", "value_year_1", "present_value", "notes",
-]
-SROI_SUMMARY_COLUMNS = [
-    "initiative_id", "inputs_eur", "present_value", "npv", "ratio", "payback_months", "ratio_low", "ratio_high",
-    "discount_rate", "notes",
-]
-SROI_SENSITIVITY_COLUMNS = ["initiative_id", "outcome_id", "assumption", "declared_value", "tipping_point", "notes"]
+ASSUMPTION_COLUMNS = list(SROI_ASSUMPTIONS.column_names)
+SROI_OUTCOME_COLUMNS = list(SROI_OUTCOMES.column_names)
+SROI_SUMMARY_COLUMNS = list(SROI.column_names)
+SROI_SENSITIVITY_COLUMNS = list(SROI_SENSITIVITY.column_names)
 
 #: The assumptions whose tipping point is computed, in the order of the sensitivity rows.
 SENSITIVITY_ASSUMPTIONS = ("quantity", "proxy_eur", "deadweight", "displacement", "attribution", "drop_off")
@@ -150,9 +143,9 @@ def compute_sroi(
         sensitivity_rows += sensitivity
 
     return SroiResult(
-        outcomes=_typed(outcomes, SROI_OUTCOME_COLUMNS),
-        summary=_typed(pd.DataFrame(summary_rows, columns=SROI_SUMMARY_COLUMNS), SROI_SUMMARY_COLUMNS),
-        sensitivity=_typed(pd.DataFrame(sensitivity_rows, columns=SROI_SENSITIVITY_COLUMNS), SROI_SENSITIVITY_COLUMNS),
+        outcomes=SROI_OUTCOMES.conform(outcomes.reindex(columns=SROI_OUTCOME_COLUMNS)),
+        summary=SROI.conform(pd.DataFrame(summary_rows, columns=SROI_SUMMARY_COLUMNS)),
+        sensitivity=SROI_SENSITIVITY.conform(pd.DataFrame(sensitivity_rows, columns=SROI_SENSITIVITY_COLUMNS)),
     )
 
 
@@ -390,19 +383,3 @@ def _check_ranges(out: pd.DataFrame) -> None:
                  for i, o, v in zip(bad["initiative_id"], bad["outcome_id"], bad["duration_years"])]
     if problems:
         raise ValueError("; ".join(problems))
-
-
-_TEXT_COLUMNS = {"initiative_id", "outcome_id", "quantity_source", "assumption", "notes"}
-
-
-def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The columns in contract order with fixed types, so an empty table still has them right."""
-    out = frame.reindex(columns=columns).reset_index(drop=True)
-    for col in columns:
-        if col in _TEXT_COLUMNS:
-            out[col] = out[col].astype("object")
-        elif col == "duration_years":
-            out[col] = out[col].astype("int64")
-        else:
-            out[col] = out[col].astype("float64")
-    return out

@@ -303,3 +303,15 @@ def test_a_custom_outcome_initiative_gets_its_result_with_no_code_change(locatio
     result = con.execute("SELECT test, n_pairs, verdict FROM marts.hypothesis_results WHERE initiative_id = 'buurtkamer-oost'").fetchall()
     con.close()
     assert result == [("paired_t", 14, "supported")]
+
+
+def test_the_report_data_is_read_once_per_run_and_every_step_reads_only_what_its_deps_cover(built_sample):
+    """The four report steps share one load (a fifth would be waste), and no step failed an undeclared read."""
+    from dagster import DagsterInstance, DagsterRunStatus
+
+    with DagsterInstance.from_config(str(built_sample["root"] / "dagster_home")) as instance:
+        run = instance.get_runs(limit=1)[0]
+        messages = [e.user_message or "" for e in instance.all_logs(run.run_id)]
+    assert run.status == DagsterRunStatus.SUCCESS
+    assert sum("report data loaded from the warehouse (once per run)" in m for m in messages) == 1
+    assert not [m for m in messages if "UndeclaredRead" in m or "is read but not among the tables" in m]

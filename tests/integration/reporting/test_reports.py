@@ -15,13 +15,15 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from impact.reporting import report_data, yearly
+from impact import warehouse
+from impact.reporting import data_quality, report_data, yearly
 from impact.reporting.disclosure import scan_published_folder
 from impact.reporting.i18n import catalogue
 from impact.reporting.provenance import code_version
 from impact.reporting.publish import publish
 from impact.reporting.render import sha256_bytes
 from impact.reporting.tables import UNKNOWN_WIJK, WIJKEN
+from impact.warehouse import tables
 from tests.conftest import SAMPLE_RAW_DATA
 from tests.integration.conftest import build_sample_into
 from tests.integration.pipelines.test_pipeline_end_to_end import NINE
@@ -269,3 +271,22 @@ def test_a_yearly_report_in_english(built_sample, tmp_path):
     assert "H1 – Contradicted." in text
     assert "among 37 participants with both measurements: the opposite way to what was expected" in text
     assert "Annual report 2018" in text and "31 January 2019" in text
+
+
+def test_the_reports_read_only_the_tables_they_declare(built_sample):
+    con = built_sample["con"]
+    with warehouse.declared_reads(report_data.TABLES_READ):
+        data = report_data.load(con)
+    with warehouse.declared_reads(data_quality.TABLES_READ):
+        page = data_quality.collect(con)
+    assert sorted(data.initiative_ids()) == sorted(NINE) and not data.distributions.empty
+    assert not page["results"].empty
+    # the Theory of Change's activities are a list per initiative
+    assert all(report_data.as_list(a) for a in data.initiatives["activities"])
+    without_scores = [t for t in report_data.TABLES_READ if t is not tables.OUTCOME_SCORES]
+    with warehouse.declared_reads(without_scores), pytest.raises(warehouse.UndeclaredRead, match="marts.outcome_scores"):
+        report_data.load(con)
+    without_notices = [t for t in data_quality.TABLES_READ if t is not tables.INGEST_NOTICES]
+    with warehouse.declared_reads(without_notices), pytest.raises(warehouse.UndeclaredRead,
+                                                                  match="staging.ingest_notices"):
+        data_quality.collect(con)

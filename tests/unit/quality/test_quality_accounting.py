@@ -2,61 +2,66 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
 from impact import warehouse
 from impact.quality.accounting import independent_row_count, row_accounting
+from impact.warehouse import tables
 
 pytestmark = pytest.mark.unit
 
 
-def _warehouse(tmp_path, staged_files, drops):
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    for schema in warehouse.SCHEMAS:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-    con.execute(warehouse.QUARANTINE_DDL)
-    con.execute(warehouse.DROPS_DDL)
+@pytest.fixture
+def con(tmp_path):
+    with warehouse.connect(tmp_path / "w.duckdb") as con:  # creates every declared table
+        yield con
+
+
+def _fill(con, staged_files, drops):
+    """Staged activity rows from these files and the drops recorded for them."""
     staged = pd.DataFrame({"initiative_id": "demo", "source_file": staged_files, "source_row": range(1, len(staged_files) + 1)})
-    con.register("staged_rows", staged)
-    con.execute("CREATE TABLE staging.activities AS SELECT * FROM staged_rows")
-    for d in drops:
-        con.execute("INSERT INTO staging.drops VALUES ('demo', 'activities', ?, 'sha', ?, ?, 0, false)", d)
-    return con
+    drop_rows = pd.DataFrame(
+        [("demo", "activities", f, "sha", raw, staged_rows, 0, False) for f, raw, staged_rows in drops],
+        columns=["initiative_id", "table_name", "source_file", "source_sha256", "raw_rows", "staged_rows",
+                 "quarantined_rows", "refused"],
+    )
+    with warehouse.transaction(con):
+        warehouse.replace_rows(con, tables.ACTIVITIES, staged, where={})
+        warehouse.replace_rows(con, tables.DROPS, drop_rows, where={})
 
 
-def test_balanced_drops_pass(tmp_path):
+def test_balanced_drops_pass(tmp_path, con):
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "activities_a.csv").write_text("date,activity,attendees\n2018-01-01,a,1\n2018-01-02,b,2\n")
-    con = _warehouse(tmp_path, ["demo/activities_a.csv"] * 2, [("demo/activities_a.csv", 2, 2)])
+    _fill(con, ["demo/activities_a.csv"] * 2, [("demo/activities_a.csv", 2, 2)])
     table = row_accounting(con, "activities", tmp_path)
     assert table[["source_file", "raw_rows", "staged_rows", "quarantined_rows", "balanced"]].values.tolist() == [
         ["demo/activities_a.csv", 2, 2, 0, True]
     ]
 
 
-def test_a_row_the_reader_lost_is_found_by_recounting(tmp_path):
+def test_a_row_the_reader_lost_is_found_by_recounting(tmp_path, con):
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "activities_a.csv").write_text("date,activity,attendees\n2018-01-01,a,1\n2018-01-02,b,2\n2018-01-03,c,3\n")
     # the pipeline recorded and staged 2 rows, the file has 3: the tables add up, the recount does not
-    con = _warehouse(tmp_path, ["demo/activities_a.csv"] * 2, [("demo/activities_a.csv", 2, 2)])
+    _fill(con, ["demo/activities_a.csv"] * 2, [("demo/activities_a.csv", 2, 2)])
     table = row_accounting(con, "activities", tmp_path)
     assert table[["recorded_raw_rows", "recounted_rows", "balanced", "recount_agrees"]].values.tolist() == [[2, 3, True, False]]
 
 
-def test_a_row_lost_on_the_way_to_the_warehouse_unbalances(tmp_path):
+def test_a_row_lost_on_the_way_to_the_warehouse_unbalances(tmp_path, con):
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "activities_a.csv").write_text("date,activity,attendees\n2018-01-01,a,1\n2018-01-02,b,2\n")
-    con = _warehouse(tmp_path, ["demo/activities_a.csv"], [("demo/activities_a.csv", 2, 2)])  # read 2, stored 1
+    _fill(con, ["demo/activities_a.csv"], [("demo/activities_a.csv", 2, 2)])  # read 2, stored 1
     table = row_accounting(con, "activities")
     assert table[["raw_rows", "staged_rows", "quarantined_rows", "balanced"]].values.tolist() == [[2, 1, 0, False]]
 
 
-def test_orphaned_staged_rows_are_unbalanced(tmp_path):
+def test_orphaned_staged_rows_are_unbalanced(tmp_path, con):
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "activities_a.csv").write_text("date,activity,attendees\n2018-01-01,a,1\n")
-    con = _warehouse(tmp_path, ["demo/activities_a.csv", "demo/activities_gone.csv"], [("demo/activities_a.csv", 1, 1)])
+    _fill(con, ["demo/activities_a.csv", "demo/activities_gone.csv"], [("demo/activities_a.csv", 1, 1)])
     table = row_accounting(con, "activities", tmp_path)
     assert table[["initiative_id", "source_file", "balanced"]].values.tolist() == [
         ["demo", "demo/activities_a.csv", True],

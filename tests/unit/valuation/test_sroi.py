@@ -344,7 +344,7 @@ def test_columns_and_order(result):
     assert result.summary.initiative_id.tolist() == ["buurtwinkel", "koffie", "repaircafe"]
     assert result.sensitivity.assumption.tolist() == list(SENSITIVITY_ASSUMPTIONS) * 4
     assert result.sensitivity.outcome_id.tolist()[::6] == ["self_esteem", "wellbeing", "loneliness", "skills"]
-    assert result.outcomes.duration_years.dtype == "int64"
+    assert result.outcomes.duration_years.dtype == "Int64"  # BIGINT as marts.sroi_outcomes declares it
     assert result.summary.payback_months.dtype == "float64"
 
 
