@@ -14,6 +14,7 @@ from impact.indicators import compute_indicators
 from impact.programme import read_settings
 from impact.instruments.scoring import empty_scores, score_outcomes
 from impact.statistics.hypotheses import conclude, run_hypothesis_tests
+from impact.statistics.reliability import outcome_reliability
 from impact.valuation.sroi import compute_sroi
 from impact.warehouse import tables
 from impact.warehouse.tables import writers_of
@@ -24,7 +25,7 @@ from pipelines.resources import DuckDBWarehouse, WAREHOUSE_POOL
 SCORES_READ = (tables.SURVEY_RESPONSES, tables.OUTCOMES)
 INDICATORS_READ = (tables.SETTINGS, tables.PARTICIPANTS, tables.ACTIVITIES, tables.SURVEY_RESPONSES,
                    tables.OUTCOME_SCORES, tables.OUTCOMES, tables.OUTPUTS)
-TESTS_READ = (tables.SETTINGS, tables.HYPOTHESES, tables.OUTCOMES, tables.OUTCOME_SCORES)
+TESTS_READ = (tables.SETTINGS, tables.HYPOTHESES, tables.OUTCOMES, tables.OUTCOME_SCORES, tables.SURVEY_RESPONSES)
 RESULTS_READ = (tables.SETTINGS, tables.HYPOTHESIS_TESTS)
 SROI_READ = (tables.SETTINGS, tables.SROI_ASSUMPTIONS, tables.INITIATIVES, tables.INDICATORS)
 
@@ -116,14 +117,14 @@ def indicators(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse
 def hypothesis_tests(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
     """Each hypothesis of the Theory of Change tested on the participants with both waves, as declared
     (paired t, Wilcoxon signed-rank, McNemar, or a documented ``auto`` choice), before the Holm
-    correction: n per wave and paired, means, the difference with its interval, the statistic, p,
-    the effect size with its interval, the minimum detectable effect and the attrition note."""
+    correction: n per wave and paired, means, the test's estimate with its interval, the statistic, p,
+    the effect size with its interval, the outcome's Cronbach's alpha per wave and the attrition note."""
     keys = list(context.partition_keys)
     with duckdb_warehouse.connect(reads=TESTS_READ) as con:
         settings = read_settings(con)
-        tests = run_hypothesis_tests(
-            *(read_for(con, t, keys) for t in TESTS_READ[1:]), settings.min_pairs, settings.alpha,
-        )
+        hypotheses, outcomes, scores, survey = (read_for(con, t, keys) for t in TESTS_READ[1:])
+        tests = run_hypothesis_tests(hypotheses, outcomes, scores, outcome_reliability(survey, outcomes),
+                                     settings.min_pairs)
         with warehouse.transaction(con):
             warehouse.replace_rows(con, tables.HYPOTHESIS_TESTS, tests, where={"initiative_id": keys})
     shown = tests[["initiative_id", "hypothesis_id", "test", "n_pairs", "mean_difference", "p_value"]]
@@ -144,12 +145,14 @@ def hypothesis_tests(context: AssetExecutionContext, duckdb_warehouse: DuckDBWar
 )
 def hypothesis_results(duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
     """The programme's verdicts: the Holm correction across the primary hypotheses of all initiatives
-    of the year, and per hypothesis ``supported``, ``contradicted``, ``not_shown`` (with the minimum
-    detectable effect) or ``insufficient_data``. Depends on every initiative's tests."""
+    of the year, the minimum detectable effect at the alpha each faces, and per hypothesis
+    ``supported``, ``contradicted``, ``not_shown``, ``unreliable_measurement`` or ``insufficient_data``.
+    Depends on every initiative's tests."""
     with duckdb_warehouse.connect(reads=RESULTS_READ) as con:
         settings = read_settings(con)
         tests = warehouse.read(con, tables.HYPOTHESIS_TESTS, order_by=["initiative_id", "hypothesis_id"])
-        results = conclude(tests, settings.alpha, settings.disclosure_threshold)
+        results = conclude(tests, settings.alpha, settings.disclosure_threshold, settings.min_reliability,
+                           settings.multiple_testing)
         with warehouse.transaction(con):
             warehouse.replace_rows(con, tables.HYPOTHESIS_RESULTS, results, where={})
     shown = results[["initiative_id", "hypothesis_id", "test", "n_pairs", "mean_difference", "p_value", "p_adjusted", "verdict"]]
@@ -159,6 +162,7 @@ def hypothesis_results(duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
             "supported": int((results["verdict"] == "supported").sum()),
             "contradicted": int((results["verdict"] == "contradicted").sum()),
             "not_shown": int((results["verdict"] == "not_shown").sum()),
+            "unreliable_measurement": int((results["verdict"] == "unreliable_measurement").sum()),
             "insufficient_data": int((results["verdict"] == "insufficient_data").sum()),
             "verdicts": markdown_table(shown.round(4), 60) if len(shown) else MetadataValue.md("_no hypotheses_"),
             "dagster/column_schema": column_schema(tables.HYPOTHESIS_RESULTS),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from impact.statistics.reliability import DEFAULT_FLOOR
 from impact.yaml_files import parse_model, read_yaml_mapping
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ class Programme(BaseModel):
     multiple_testing: Literal["holm", "none"] = "holm"
     min_pairs: int = Field(default=10, ge=2)
     disclosure_threshold: int = Field(default=10, ge=1)
+    min_reliability: float = Field(default=DEFAULT_FLOOR, ge=0, lt=1)
+    target_effect_dz: float = Field(default=0.5, gt=0, le=3)
     discount_rate: float = Field(default=0.03, ge=0, lt=1)
     closing_meeting: dt.date
     language: Literal["nl", "en"] = "nl"

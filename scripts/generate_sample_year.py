@@ -28,6 +28,23 @@ Survey answers are derived from a latent *score* per person and wave (e.g. the D
 or the Rosenberg total), so the scored results carry the intended effects; for the outcomes with a
 published or intended mean change the paired complete cases are calibrated to that change.
 
+The items of a multi-item instrument (De Jong Gierveld 11 and 6, Rosenberg, WHO-5) carry that score as
+on a real instrument (``item_models`` in the spec, ``ItemModel``): every item has a difficulty and every
+point it can add a step above it; per person and wave each of these thresholds gets a little normal
+noise, and a person with total T passes the T lowest. The total is exactly the latent score, and people
+endorse items in (roughly) the order of their difficulty, so the items correlate: Cronbach's alpha, as
+the pipeline computes it, is 0.70–0.90 for every initiative and wave
+(tests/integration/sample_data/test_sample_reliability.py) — except one on purpose. The item answers
+come from a random stream of their own (``STREAM_ITEMS``), so the scores never depend on them.
+
+The planted coding error (``swap_answers`` in ``planted_defects``): Utrecht Cares' Dutch follow-up form
+stores the positively worded DJG-6 items 4–6 the wrong way round (``ja`` ↔ ``nee``), as a form printing
+those items with the answer order of the negatively worded ones would. Every answer is a valid code, so
+the rows pass the raw-data contract and reach the warehouse; the items then contradict each other
+(Cronbach's alpha far below 0.60 at follow-up), and the reliability rule turns Utrecht Cares' H1 into
+``unreliable_measurement``. The other planted errors are data-entry errors the contract quarantines
+(listed in the README this script writes).
+
 Item numbering note: ``djg6_1`` … ``djg6_6`` are the six items of the short De Jong Gierveld scale in
 their own order; ``djg6_1``–``djg6_3`` are the negatively worded (emotional) items and
 ``djg6_4``–``djg6_6`` the positively worded (social) items.
@@ -82,6 +99,7 @@ STREAM_PARTICIPANTS = 1
 STREAM_SURVEY = 2
 STREAM_ACTIVITIES = 3
 STREAM_SESSIONS = 4
+STREAM_ITEMS = 5  # item answers given the latent scores (apart, so the scores never depend on them)
 STREAM_PROGRAMME = 0  # initiative_no 0 is the programme (plenary sessions)
 
 
@@ -248,7 +266,7 @@ class InitiativeSpec:
 
 # Found next to this script, whatever the working directory.
 SPEC_FILE = Path(__file__).resolve().parent / "sample_year" / "initiatives.yaml"
-SPEC_SECTIONS = ("presets", "initiatives", "planted_defects", "programme_sessions")
+SPEC_SECTIONS = ("presets", "item_models", "initiatives", "planted_defects", "programme_sessions")
 INITIATIVE_KEYS = ("id", "name", "kind", "theory_of_change", "sample_generator")
 
 # Names the YAML uses for file formats and weekdays.
@@ -374,6 +392,9 @@ RSES_WORDS = {
 }
 BINARY_WORDS = {"nl": {0: "nee", 1: "ja"}, "en": {0: "no", 1: "yes"}}
 MULTI_ITEM = {"djg11": 11, "djg6": 6, "rses": 10, "who5": 5}
+# Points one item can add to the total: the answer steps above its lowest score.
+ITEM_POINTS = {"djg11": 1, "djg6": 1, "rses": 3, "who5": 5}
+DJG_INSTRUMENTS = ("djg11", "djg6")
 
 
 def score_columns(model: ScoreModel) -> list[str]:
@@ -384,38 +405,85 @@ def score_columns(model: ScoreModel) -> list[str]:
     return [model.column]
 
 
-def allocate(total: int, n_items: int, cap: int, rng: np.random.Generator) -> list[int]:
-    """Spread ``total`` points over ``n_items`` items of at most ``cap`` points, one point at a time."""
-    items = [0] * n_items
-    for _ in range(total):
-        open_items = [i for i in range(n_items) if items[i] < cap]
-        items[open_items[int(rng.integers(len(open_items)))]] += 1
-    return items
+@dataclass(frozen=True)
+class ItemModel:
+    """How a multi-item instrument shares a person's total over its items (``item_models`` in the spec).
+
+    Every item ``j`` has a ``difficulty`` and every point it can add an offset ``steps[k]``; that
+    point's threshold for one person and wave is ``difficulty[j] + steps[k]`` plus ``noise`` times a
+    standard normal draw. A person with total ``T`` passes the ``T`` lowest thresholds, so everyone
+    endorses the items in (roughly) the order of their difficulty: the items correlate as on a real
+    instrument, and the total is exactly the latent score. ``hesitation`` (De Jong Gierveld only): a
+    lonely answer whose threshold lies less than this below the person's own place on the scale (halfway
+    between the last threshold passed and the first one not passed) is ``min of meer``, a clearer one
+    ``ja`` (negatively worded items) or ``nee`` (positively worded items).
+    """
+
+    difficulty: tuple[float, ...]
+    steps: tuple[float, ...]
+    noise: float
+    hesitation: float = 0.0
 
 
-def djg_items(score: int, n_items: int, negative: Sequence[int], rng: np.random.Generator) -> list[int]:
-    """De Jong Gierveld answer codes (1 nee, 2 min of meer, 3 ja) with exactly ``score`` lonely answers."""
-    lonely = set((rng.permutation(n_items)[:score] + 1).tolist())
+def _item_model(entry: dict[str, Any], instrument: str) -> ItemModel:
+    keys = ("difficulty", "steps", "noise") + (("hesitation",) if instrument in DJG_INSTRUMENTS else ())
+    _check_keys(entry, keys, f"item_models.{instrument}")
+    model = ItemModel(tuple(float(d) for d in entry["difficulty"]), tuple(float(k) for k in entry["steps"]),
+                      float(entry["noise"]), float(entry.get("hesitation", 0.0)))
+    if len(model.difficulty) != MULTI_ITEM[instrument] or len(model.steps) != ITEM_POINTS[instrument]:
+        raise ValueError(f"{SPEC_FILE.name}: item_models.{instrument} needs {MULTI_ITEM[instrument]} "
+                         f"difficulties and {ITEM_POINTS[instrument]} steps")
+    return model
+
+
+ITEM_MODELS: dict[str, ItemModel] = {instrument: _item_model(entry, instrument)
+                                     for instrument, entry in _SPECS["item_models"].items()}
+
+
+def thresholds(model: ItemModel, rng: np.random.Generator) -> np.ndarray:
+    """One person's thresholds in one wave: items × points, difficulty + step + noise."""
+    shape = (len(model.difficulty), len(model.steps))
+    return np.add.outer(np.array(model.difficulty), np.array(model.steps)) + model.noise * rng.standard_normal(shape)
+
+
+def item_points(total: int, model: ItemModel, rng: np.random.Generator) -> list[int]:
+    """Points per item adding up to ``total``: the ``total`` lowest of the person's thresholds."""
+    passed = np.argsort(thresholds(model, rng), axis=None, kind="stable")[:total]
+    return np.bincount(passed // len(model.steps), minlength=len(model.difficulty)).tolist()
+
+
+def djg_items(score: int, instrument: str, negative: Sequence[int], rng: np.random.Generator) -> list[int]:
+    """De Jong Gierveld answer codes (1 nee, 2 min of meer, 3 ja) with exactly ``score`` lonely answers:
+    the items with the ``score`` lowest thresholds, ``min of meer`` where the person hesitates."""
+    model = ITEM_MODELS[instrument]
+    th = thresholds(model, rng)[:, 0]
+    order = np.argsort(th, kind="stable")
+    passed = set(order[:score].tolist())
+    # the person's place: halfway between the last threshold passed and the first not passed (none
+    # hesitates with every item lonely)
+    place = (th[order[score - 1]] + th[order[score]]) / 2 if 0 < score < len(th) else np.inf
     codes = []
-    for item in range(1, n_items + 1):
-        if item in negative:
-            codes.append(int(rng.choice([2, 3])) if item in lonely else 1)
+    for j, t in enumerate(th.tolist()):
+        lonely = j in passed
+        hesitant = place - t < model.hesitation
+        if j + 1 in negative:
+            codes.append((2 if hesitant else 3) if lonely else 1)
         else:
-            codes.append(int(rng.choice([1, 2])) if item in lonely else 3)
+            codes.append((2 if hesitant else 1) if lonely else 3)
     return codes
 
 
 def encode_score(model: ScoreModel, score: float, rng: np.random.Generator) -> list[Any]:
     """Item-level canonical answers for one latent score (codes for multi-item instruments)."""
     if model.instrument == "djg11":
-        return djg_items(int(score), 11, DJG11_NEGATIVE, rng)
+        return djg_items(int(score), "djg11", DJG11_NEGATIVE, rng)
     if model.instrument == "djg6":
-        return djg_items(int(score), 6, DJG6_NEGATIVE, rng)
+        return djg_items(int(score), "djg6", DJG6_NEGATIVE, rng)
     if model.instrument == "rses":
-        item_scores = allocate(int(score), 10, 3, rng)
-        return [4 - s if i in RSES_REVERSED else s + 1 for i, s in enumerate(item_scores, start=1)]
+        points = item_points(int(score), ITEM_MODELS["rses"], rng)
+        return [4 - s if i in RSES_REVERSED else s + 1 for i, s in enumerate(points, start=1)]
     if model.instrument == "who5":
-        return allocate(int(score), 5, 5, rng)
+        return item_points(int(score), ITEM_MODELS["who5"], rng)
     if model.step == 1 or float(score).is_integer():
         return [int(score)]
     return [float(score)]
@@ -544,8 +612,12 @@ def draw_scores(model: ScoreModel, n: int, rng: np.random.Generator) -> tuple[np
     return grid(base), grid(base + change)
 
 
-def survey_tables(spec: InitiativeSpec, people: list[Person], rng: np.random.Generator) -> dict[str, Table]:
-    """Both survey waves, answers generated from calibrated latent scores, one table per drop."""
+def survey_tables(spec: InitiativeSpec, people: list[Person], rng: np.random.Generator,
+                  item_rng: np.random.Generator) -> dict[str, Table]:
+    """Both survey waves, answers generated from calibrated latent scores, one table per drop.
+
+    ``rng`` draws the scores, the item non-response and the calibration; ``item_rng`` only the item
+    answers that carry a score (``encode_score``)."""
     n = len(people)
     waves = {"baseline": [p.baseline_on for p in people], "follow_up": [p.follow_up_on for p in people]}
     columns: list[str] = []
@@ -564,7 +636,7 @@ def survey_tables(spec: InitiativeSpec, people: list[Person], rng: np.random.Gen
         calibrate(base, follow, incomplete, model, rng, max(0.1, model.step / max(len(incomplete), 1)))
         for wave, scores in (("baseline", base), ("follow_up", follow)):
             for i in range(n):
-                items = encode_score(model, float(scores[i]), rng)
+                items = encode_score(model, float(scores[i]), item_rng)
                 cells[wave][i] += [None if masks[wave][i][j] else v for j, v in enumerate(items)]
 
     tables = {}
@@ -654,7 +726,7 @@ class Planted:
     """One deliberate data-entry problem (or, with ``error=False``, a harmless quirk)."""
 
     file: str
-    source_row: int  # 1-based data row, header not counted
+    source_row: int | str  # 1-based data row, header not counted; `all` for every row of the file
     column: str
     value: str
     problem: str
@@ -718,10 +790,26 @@ def _plant_previous_year(files: dict[str, Table], defect: dict[str, Any], follow
                    defect.get("error", True))
 
 
+def _plant_swap_answers(files: dict[str, Table], defect: dict[str, Any], _followed_up: set[str]) -> Planted:
+    """Answers in ``columns`` swapped as ``swap`` says in every row: a form that prints items the wrong way
+    round. Every value stays a valid answer, so the rows pass the contract; only the items' agreement
+    (Cronbach's alpha) shows it."""
+    t = files[defect["file"]]
+    swap = defect["swap"]
+    for column in defect["columns"]:
+        c = t.col(column)
+        for row in t.rows:
+            row[c] = swap.get(row[c], row[c])
+    pairs = ", ".join(f"{a} ↔ {b}" for a, b in swap.items() if str(a) < str(b))
+    return Planted(defect["file"], "all", ", ".join(defect["columns"]), pairs, defect["problem"],
+                   defect.get("error", True))
+
+
 PLANT_MECHANISMS = {
     "set_cell": _plant_set_cell,
     "duplicate_last_row": _plant_duplicate_last_row,
     "previous_year": _plant_previous_year,
+    "swap_answers": _plant_swap_answers,
 }
 
 
@@ -898,7 +986,8 @@ def readme_text(files: dict[str, Table], planted: list[Planted]) -> str:
         "(`sociale-supermarkt/survey_follow_up.csv`); `has_paid_work` as `ja`/`nee` (baseline) and `1`/`0` "
         "(follow-up). The short De Jong Gierveld scale is numbered `djg6_1`…`djg6_6` with items 1–3 "
         "negatively worded (emotional) and 4–6 positively worded (social). About 3 % of item cells are "
-        "left empty (item non-response), except in Nieuw Rotsoord.",
+        "left empty (item non-response), except in Nieuw Rotsoord. The items of each multi-item instrument "
+        "hang together as on a real instrument (Cronbach's alpha 0.70–0.90), except where an error is planted.",
         "",
         "## Intended results (paired participants, follow_up − baseline)",
         "",
@@ -914,7 +1003,8 @@ def readme_text(files: dict[str, Table], planted: list[Planted]) -> str:
         "## Planted data-entry errors",
         "",
         "These are deliberate, so the pipeline's contract, quarantine and quality checks have something to "
-        "find. `source_row` is the 1-based data row (the header is not counted), for CSV and XLSX alike. "
+        "find. `source_row` is the 1-based data row (the header is not counted), for CSV and XLSX alike; "
+        "`all` means every row of the file. "
         "Everything else follows the raw-data contract in docs/raw-data-contract.md.",
         "",
         "| file | source_row | column | value | what is wrong |",
@@ -960,7 +1050,7 @@ def build_tables() -> tuple[dict[str, Table], dict[str, str], list[Planted]]:
         tocs[f"{spec.id}/theory_of_change.yaml"] = toc_yaml(spec)
         for group in (participant_tables(spec, people),
                       activity_tables(spec, rng_for(no, STREAM_ACTIVITIES)),
-                      survey_tables(spec, people, rng_for(no, STREAM_SURVEY))):
+                      survey_tables(spec, people, rng_for(no, STREAM_SURVEY), rng_for(no, STREAM_ITEMS))):
             files.update({f"{spec.id}/{name}": table for name, table in group.items()})
     planted = plant_errors(files, followed_up)
     return files, tocs, planted

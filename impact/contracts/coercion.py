@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from impact.instruments.registry import fold
@@ -133,7 +134,9 @@ def read_numbers(raw: pd.Series, whole: bool = False) -> Numbers:
     normal = normal.where(~trailing, t.str[:-1])
     values = pd.to_numeric(normal.where(point | comma | thousands | trailing | plain), errors="coerce").astype("float64")
     values = values.where(~numeric, pd.to_numeric(raw.where(numeric), errors="coerce").astype("float64"))
-    failed = present & values.isna()
+    infinite = values.notna() & ~np.isfinite(values)  # a workbook's overflow (1E+309) is no answer
+    values = values.where(~infinite)
+    failed = (present & values.isna()) | infinite
     if whole:
         fraction = values.notna() & (values != values.round())
         failed = failed | fraction

@@ -6,10 +6,12 @@ and stores the fields of :class:`PairedTestResult` in ``hypothesis_results``.
 
 - ``impact.statistics.paired_tests``     paired t, Wilcoxon signed-rank, McNemar
 - ``impact.statistics.multiple_testing`` the Holm correction across primary hypotheses
-- ``impact.statistics.power``            minimum detectable effect at 80 % power
-- ``impact.statistics.reliability``      Cronbach's alpha
+- ``impact.statistics.power``            each test's minimum detectable effect at 80 % power
+- ``impact.statistics.midp``             the mid-p binomial test behind McNemar
+- ``impact.statistics.reliability``      Cronbach's alpha with Feldt's interval per outcome and wave
 - ``impact.statistics.attrition``        did those lost to follow-up differ at baseline?
-- ``impact.statistics.verdicts``         supported / contradicted / not_shown / insufficient_data
+- ``impact.statistics.verdicts``         supported / contradicted / not_shown / unreliable_measurement /
+                                         insufficient_data
 
 Conventions (docs/statistics.md), the same in every function:
 
@@ -20,12 +22,12 @@ Conventions (docs/statistics.md), the same in every function:
   odds ratio);
 - the Wilcoxon statistic is W+, the sum of the positive ranks (R's ``V``), never
   scipy's two-sided min(W+, W−);
-- McNemar's chi-square carries the continuity correction, as R's ``mcnemar.test``;
+- McNemar's test is the mid-p test by default (Fagerland, Lydersen & Laake 2013);
 - the standardised effect of the paired t-test is Cohen's d_z (mean of the
   differences / SD of the differences), not d_av or d_rm.
 
 Every number these functions produce is checked against published output (R's
-help-page examples and textbooks) in ``tests/test_statistics_reference.py``.
+help-page examples and textbooks) in ``tests/unit/statistics/test_statistics_reference.py``.
 """
 
 from impact.statistics.attrition import AttritionResult, attrition_check

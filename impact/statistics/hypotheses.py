@@ -2,22 +2,25 @@
 
 ``run_hypothesis_tests`` runs one test per hypothesis (the only loop) on the
 participants who have both waves; ``conclude`` applies the Holm correction across
-the programme's primary hypotheses and gives each its verdict. Rows follow the
-``hypothesis_results`` contract of docs/warehouse.md.
+the programme's primary hypotheses, computes each minimum detectable effect at the
+alpha the hypothesis faces, and gives each its verdict. Rows follow the
+``hypothesis_results`` contract (``impact/warehouse/tables.py``).
 
-The test ``auto`` is declared, never silent: McNemar for a binary outcome;
-Wilcoxon for an ordinal outcome or a score with at most 7 distinct values, or
-when the differences are clearly not normal (Shapiro–Wilk p < 0.05 with fewer
-than 30 pairs); otherwise the paired t-test. ``notes`` says which ran and why.
-McNemar on a registered instrument uses its cut-off (e.g. lonely: 3 or more on
-the De Jong Gierveld 11-item scale).
+The test ``auto`` is chosen from the design, never from a pre-test on the same data
+(a normality pre-test inflates the type-I error of what follows): McNemar for a
+binary outcome; Wilcoxon for an ordinal outcome (the participation ladder, the
+self-sufficiency matrix, a custom ``ordinal``) or a score with at most 7 possible
+values (the 6-item De Jong Gierveld scale); otherwise the paired t-test, whose mean
+difference is what a numeric score's hypothesis is about. ``notes`` says which ran
+and why. McNemar on a registered instrument uses its cut-off (e.g. lonely: 3 or more
+on the De Jong Gierveld 11-item scale).
 """
 
 from __future__ import annotations
 
+
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from impact.instruments.scoring import dichotomy
 from impact.statistics.attrition import attrition_check
@@ -25,11 +28,17 @@ from impact.statistics.multiple_testing import holm_adjust
 from impact.statistics.pairing import BASELINE, FOLLOW_UP, both_waves, by_wave
 from impact.statistics.paired_tests import PairedTestResult, mcnemar, paired_t, wilcoxon_signed_rank
 from impact.statistics.power import minimum_detectable_effect
-from impact.statistics.verdicts import verdict
+from impact.statistics.reliability import DEFAULT_FLOOR, RELIABILITY_COLUMNS
+from impact.statistics.verdicts import DECLARED_SHARE, verdict, verdict_p_value
 from impact.warehouse.tables import HYPOTHESIS_TESTS
 
 RESULT_COLUMNS = list(HYPOTHESIS_TESTS.column_names)
-FEW_DISTINCT = 7
+FEW_POINTS = 7
+#: Possible values of each registered score (the design, not the data): De Jong Gierveld counts lonely
+#: answers (0–11, 0–6), Rosenberg 0–30, WHO-5 raw 0–25, life satisfaction 1–10.
+SCALE_POINTS = {"djg11": 12, "djg6": 7, "rses": 31, "who5": 26, "life_satisfaction": 10}
+ORDINAL_INSTRUMENTS = ("participation_ladder", "zrm")
+OPPOSITE = {"greater": "less", "less": "greater"}
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -37,25 +46,38 @@ def typed(frame: pd.DataFrame) -> pd.DataFrame:
     return HYPOTHESIS_TESTS.conform(frame.reindex(columns=RESULT_COLUMNS))
 
 
-SMALL_N = 30
-
-
-def choose_test(declared: str, instrument: str, outcome_type: str | None, differences: np.ndarray, distinct: int) -> tuple[str, str]:
-    """(test, why): the declared test, or the documented choice for ``auto``."""
+def choose_test(declared: str, instrument: str, outcome_type: str | None) -> tuple[str, str]:
+    """(test, why): the declared test, or for ``auto`` the choice the design implies."""
     if declared != "auto":
         return declared, f"{declared} as declared in the Theory of Change"
     if outcome_type == "binary":
         return "mcnemar", "auto chose McNemar: the outcome is binary"
-    if outcome_type == "ordinal" or instrument in ("participation_ladder", "zrm") or distinct <= FEW_DISTINCT:
-        return "wilcoxon", "auto chose Wilcoxon: the outcome is ordinal or has few distinct values"
-    if 3 <= len(differences) < SMALL_N and np.ptp(differences) > 0:
-        p = stats.shapiro(differences).pvalue
-        if p < 0.05:
-            return "wilcoxon", f"auto chose Wilcoxon: the differences are not normal (Shapiro-Wilk p = {p:.3f}, n = {len(differences)})"
-    return "paired_t", "auto chose the paired t-test: a numeric outcome with roughly normal differences or at least 30 pairs"
+    if outcome_type == "ordinal" or instrument in ORDINAL_INSTRUMENTS:
+        return "wilcoxon", "auto chose Wilcoxon: the outcome is ordinal"
+    points = SCALE_POINTS.get(instrument)
+    if points is not None and points <= FEW_POINTS:
+        return "wilcoxon", f"auto chose Wilcoxon: the score has only {points} possible values"
+    return "paired_t", "auto chose the paired t-test: the outcome is a numeric score and the hypothesis is about its mean"
 
 
-def run_one_test(h: pd.Series, scores: pd.DataFrame, min_pairs: int, alpha: float) -> dict:
+def _run(test: str, b: np.ndarray, f: np.ndarray, alternative: str) -> PairedTestResult:
+    return {"mcnemar": mcnemar, "wilcoxon": wilcoxon_signed_rank, "paired_t": paired_t}[test](b, f, alternative)
+
+
+def _reliability(reliability: pd.DataFrame, h: pd.Series) -> dict:
+    """The outcome's alpha and Feldt interval at baseline and follow-up (NULL where not measured)."""
+    mine = reliability[(reliability["initiative_id"] == h["initiative_id"]) & (reliability["outcome_id"] == h["outcome_id"])]
+    row = {}
+    for wave in (BASELINE, FOLLOW_UP):
+        found = mine[mine["wave"] == wave]
+        values = found.iloc[0] if len(found) else None
+        for column, source in (("", "alpha"), ("_ci_low", "ci_low"), ("_ci_high", "ci_high")):
+            value = None if values is None or pd.isna(values[source]) else float(values[source])
+            row[f"reliability_{wave}{column}"] = value
+    return row
+
+
+def run_one_test(h: pd.Series, scores: pd.DataFrame, reliability: pd.DataFrame, min_pairs: int) -> dict:
     """Test one hypothesis; ``h`` is a row of ``programme.hypotheses`` joined with its outcome."""
     wide = by_wave(scores[(scores["initiative_id"] == h["initiative_id"]) & (scores["outcome_id"] == h["outcome_id"])])
     base, follow = wide[BASELINE], wide[FOLLOW_UP]
@@ -66,40 +88,39 @@ def run_one_test(h: pd.Series, scores: pd.DataFrame, min_pairs: int, alpha: floa
         "initiative_id": h["initiative_id"], "hypothesis_id": h["hypothesis_id"], "outcome_id": h["outcome_id"],
         "statement": h["statement"], "primary": bool(h["primary"]), "direction": h["direction"],
         "alternative": h["alternative"], "n_baseline": int(base.notna().sum()), "n_follow_up": int(follow.notna().sum()),
-        "n_pairs": len(both), "min_pairs": needed,
+        "n_pairs": len(both), "min_pairs": needed, **_reliability(reliability, h),
     }
     notes = ["means are over the participants with both waves"]
-    test, why = choose_test(h["test"], h["instrument"], h.get("type"), f - b, len(np.unique(np.concatenate([b, f]))))
+    test, why = choose_test(h["test"], h["instrument"], h.get("type"))
     notes.append(why)
     result: PairedTestResult | None = None
-    bb = ff = np.array([])
-    if len(both) < needed:
-        notes.append(f"only {len(both)} participants answered both waves; at least {needed} are needed for a test")
-        row.update(mean_baseline=_mean(b), mean_follow_up=_mean(f), mean_difference=_mean(f - b) if len(both) else None)
-    elif test == "mcnemar":
+    if test == "mcnemar":
         rule = dichotomy(h["instrument"], h.get("type"))
         if rule is None:
             notes.append(f"McNemar needs a yes/no outcome; '{h['outcome_id']}' has no cut-off, so it was not tested")
+            b = f = np.array([])
         else:
             label, side = rule
-            bb, ff = side(pd.Series(b)).to_numpy(float), side(pd.Series(f)).to_numpy(float)
-            result = mcnemar(bb, ff, h["alternative"])
+            b, f = side(pd.Series(b)).to_numpy(float), side(pd.Series(f)).to_numpy(float)
             notes.append(f"outcome read as the share '{label}'")
-    elif test == "wilcoxon":
-        result = wilcoxon_signed_rank(b, f, h["alternative"])
-    else:
-        result = paired_t(b, f, h["alternative"])
-    if result is not None:
+    if len(both) < needed:
+        notes.append(f"only {len(both)} participants answered both waves; at least {needed} are needed for a test")
+        row.update(mean_baseline=_mean(b), mean_follow_up=_mean(f), mean_difference=_mean(f - b) if len(b) else None)
+    elif len(b):
+        result = _run(test, b, f, h["alternative"])
         row.update({k: getattr(result, k) for k in (
-            "mean_baseline", "mean_follow_up", "mean_difference", "ci_low", "ci_high", "statistic", "df", "p_value",
-            "effect_size", "effect_size_kind", "effect_size_ci_low", "effect_size_ci_high", "method")})
-        # the MDE in the unit of the tested difference: score points, or a share for McNemar
-        tested = (ff - bb) if test == "mcnemar" else (f - b)
-        sd = float(np.std(tested, ddof=1)) if len(both) > 1 else None
-        _, mde_raw = minimum_detectable_effect(len(both), alpha, 0.8, h["alternative"], sd_difference=sd)
-        row["mde"] = mde_raw if sd else None  # no spread in the differences: nothing to express it in
-        if test != "paired_t":
-            notes.append("the minimum detectable effect is the paired t-test approximation")
+            "mean_baseline", "mean_follow_up", "mean_difference", "estimate", "estimate_kind", "ci_low", "ci_high",
+            "statistic", "df", "p_value", "effect_size", "effect_size_kind", "effect_size_ci_low",
+            "effect_size_ci_high", "method")})
+        if h["alternative"] in OPPOSITE:
+            row["p_value_opposite"] = _run(test, b, f, OPPOSITE[h["alternative"]]).p_value
+        disagreement = _interval_disagrees(result)
+        if disagreement:
+            notes.append(disagreement)
+    if len(b) > 1:
+        row["sd_difference"] = float(np.std(f - b, ddof=1))
+        if test == "mcnemar":
+            row["discordant_share"] = float(np.mean(b != f))
     row["test"] = test
     # attrition: of those with a baseline score, did the ones without a follow-up differ?
     measured = base.dropna()
@@ -110,46 +131,115 @@ def run_one_test(h: pd.Series, scores: pd.DataFrame, min_pairs: int, alpha: floa
     return row
 
 
+#: Why an interval may miss its test at the margin (the others are the test's own inversion).
+MAY_DISAGREE = {
+    "wilcoxon": "with ties or zeros the interval comes from the normal approximation's steps, not from the test's p",
+    "mcnemar": "Tango's score interval of the difference is not the inversion of the mid-p test",
+}
+
+
+def _interval_disagrees(result: PairedTestResult, confidence: float = 0.95) -> str | None:
+    """A note when the interval of the estimate and the test disagree about "no change", else None."""
+    low, high = result.ci_low, result.ci_high
+    if low is None or high is None or pd.isna(low) or pd.isna(high) or pd.isna(result.p_value):
+        return None
+    excludes = low > 0 or high < 0
+    if excludes == (result.p_value < 1 - confidence):
+        return None
+    why = MAY_DISAGREE.get(result.test, "the interval and the test are computed differently")
+    return (f"the {confidence:.0%} interval of the estimate ({low:.3g} to {high:.3g}) and the test (p = "
+            f"{result.p_value:.3g}) disagree about no change: {why}")
+
+
 def _mean(values: np.ndarray) -> float | None:
     return float(np.mean(values)) if len(values) else None
 
 
-def run_hypothesis_tests(hypotheses: pd.DataFrame, outcomes: pd.DataFrame, scores: pd.DataFrame, min_pairs: int, alpha: float) -> pd.DataFrame:
-    """One row per hypothesis of the given initiatives, before the Holm correction."""
+def run_hypothesis_tests(hypotheses: pd.DataFrame, outcomes: pd.DataFrame, scores: pd.DataFrame,
+                         reliability: pd.DataFrame | None, min_pairs: int) -> pd.DataFrame:
+    """One row per hypothesis of the given initiatives, before the Holm correction.
+
+    ``reliability``: ``impact.statistics.reliability.outcome_reliability`` of the same initiatives
+    (None: no multi-item outcome to check)."""
     if hypotheses.empty:
         return typed(pd.DataFrame(columns=RESULT_COLUMNS))
+    reliability = pd.DataFrame(columns=RELIABILITY_COLUMNS) if reliability is None else reliability
     spec = hypotheses.merge(outcomes[["initiative_id", "outcome_id", "instrument", "type"]], on=["initiative_id", "outcome_id"], how="left")
-    rows = [run_one_test(h, scores, min_pairs, alpha) for _, h in spec.sort_values(["initiative_id", "hypothesis_id"]).iterrows()]
+    rows = [run_one_test(h, scores, reliability, min_pairs)
+            for _, h in spec.sort_values(["initiative_id", "hypothesis_id"]).iterrows()]
     return typed(pd.DataFrame(rows))
 
 
-def conclude(tests: pd.DataFrame, alpha: float, disclosure_threshold: int = 10) -> pd.DataFrame:
-    """Holm across the primary hypotheses that were tested; then a verdict for every hypothesis.
+def _went_up(r: pd.Series, declared_side: bool | None) -> bool | None:
+    """Whether the evidence says follow-up > baseline: for a one-sided hypothesis the side whose term
+    decided the verdict p; otherwise the sign of what the test is about (the rank-biserial r for
+    Wilcoxon, W+ against W−; the estimate for the others)."""
+    if declared_side is not None:
+        return declared_side == (r["alternative"] == "greater")
+    signed = r["effect_size"] if r["test"] == "wilcoxon" else r["estimate"]
+    if pd.isna(signed) or signed == 0:
+        return None
+    return bool(signed > 0)
+
+
+def conclude(tests: pd.DataFrame, alpha: float, disclosure_threshold: int = 10,
+             min_reliability: float = DEFAULT_FLOOR, multiple_testing: str = "holm") -> pd.DataFrame:
+    """Holm across the primary hypotheses that were tested (``multiple_testing="none"``: each at alpha on
+    its own); the minimum detectable effect at the alpha each faces; then a verdict for every hypothesis.
 
     ``suppressed`` marks results whose pairs are fewer than the disclosure threshold: a report
     shows the verdict but not the means of so few people.
     """
-    out = tests.copy()
-    primary = out["primary"].astype(bool) & out["p_value"].notna()
-    out["p_adjusted"] = np.nan
-    if primary.any():
-        out.loc[primary, "p_adjusted"] = holm_adjust(out.loc[primary, "p_value"].astype(float).to_numpy())
-    secondary = ~out["primary"].astype(bool) & out["p_value"].notna()
-    out.loc[secondary, "p_adjusted"] = out.loc[secondary, "p_value"]
+    out = tests.copy().reset_index(drop=True)
+    verdict_p = [verdict_p_value(None if pd.isna(r["p_value"]) else float(r["p_value"]),
+                                 None if pd.isna(r["p_value_opposite"]) else float(r["p_value_opposite"]),
+                                 r["alternative"]) for _, r in out.iterrows()]
+    p_verdict = pd.Series([p if p is not None else np.nan for p, _ in verdict_p], index=out.index, dtype="float64")
+    if multiple_testing not in ("holm", "none"):
+        raise ValueError(f"multiple_testing must be 'holm' or 'none', got {multiple_testing!r}")
+    primary = out["primary"].astype(bool) & p_verdict.notna() & (multiple_testing == "holm")
     family = int(primary.sum())
-    verdicts, notes = [], []
-    for _, r in out.iterrows():
-        # the sign of what the test estimates: the rank-biserial r for Wilcoxon (W+ versus W-), the
-        # difference in proportions for McNemar, the mean difference for the t-test
-        difference = r["effect_size"] if r["test"] == "wilcoxon" and pd.notna(r["effect_size"]) else r["mean_difference"]
-        verdicts.append(verdict(None if pd.isna(r["p_adjusted"]) else float(r["p_adjusted"]), alpha, r["direction"],
-                                None if pd.isna(difference) else float(difference), int(r["n_pairs"]), int(r["min_pairs"])))
-        extra = (f"Holm correction across {family} primary hypotheses" if r["primary"] and pd.notna(r["p_value"])
-                 else "secondary hypothesis: not in the Holm family, its p-value is not adjusted" if pd.notna(r["p_value"])
-                 else None)
-        notes.append("; ".join(x for x in (r["notes"], extra) if x))
+    out["p_adjusted"] = np.nan
+    if family:
+        out.loc[primary, "p_adjusted"] = holm_adjust(p_verdict[primary].to_numpy())
+    alone = ~primary & p_verdict.notna()  # secondary hypotheses, and every one without multiple testing
+    out.loc[alone, "p_adjusted"] = p_verdict[alone]
+    verdicts, notes, mdes, mde_alphas, mde_methods = [], [], [], [], []
+    for i, r in out.iterrows():
+        # the smallest level this hypothesis can face: alpha/m at Holm's first step; a one-sided one spends
+        # 90 % of it on its declared direction
+        faced = alpha / family if primary[i] else alpha
+        if r["alternative"] != "two-sided":
+            faced *= DECLARED_SHARE
+        mde, how = (None, None) if pd.isna(r["p_value"]) else minimum_detectable_effect(
+            r["test"], int(r["n_pairs"]), faced, r["alternative"],
+            None if pd.isna(r["sd_difference"]) else float(r["sd_difference"]),
+            None if pd.isna(r["discordant_share"]) else float(r["discordant_share"]))
+        mdes.append(mde)
+        mde_alphas.append(None if how is None else faced)
+        mde_methods.append(how)
+        alphas = [r["reliability_baseline"], r["reliability_follow_up"]]
+        reliable = all(pd.isna(a) or a >= min_reliability for a in alphas)
+        p_adjusted = None if pd.isna(r["p_adjusted"]) else float(r["p_adjusted"])
+        verdicts.append(verdict(p_adjusted, alpha, r["direction"], _went_up(r, verdict_p[i][1]), int(r["n_pairs"]),
+                                int(r["min_pairs"]), reliable))
+        extra = [None if pd.isna(r["p_value"])
+                 else f"Holm correction across {family} primary hypotheses" if primary[i]
+                 else "no correction for multiple testing (multiple_testing: none)" if multiple_testing == "none"
+                 else "secondary hypothesis: not in the Holm family, its p-value is not adjusted"]
+        if r["alternative"] != "two-sided" and pd.notna(r["p_value"]):
+            extra.append(f"one-sided: {DECLARED_SHARE:.0%} of alpha on the declared direction, the rest on the other, "
+                         f"so a clear change the other way reads as contradicted")
+        if not reliable:
+            low = ", ".join(f"{w} {a:.2f}" for w, a in zip(("baseline", "follow-up"), alphas)
+                            if pd.notna(a) and a < min_reliability)
+            extra.append(f"Cronbach's alpha below {min_reliability:.2f} ({low}): the items do not measure one thing "
+                         f"here, so the result is not judged")
+        notes.append("; ".join(x for x in (r["notes"], *extra) if x))
     out["verdict"] = verdicts
     out["notes"] = notes
+    out["mde"] = pd.Series(mdes, index=out.index, dtype="float64")
+    out["mde_alpha"] = pd.Series(mde_alphas, index=out.index, dtype="float64")
+    out["mde_method"] = mde_methods
     out["suppressed"] = out["n_pairs"].astype(int) < disclosure_threshold
     return typed(out)
-

@@ -1,48 +1,168 @@
-"""Minimum detectable effect: what a non-significant result could have detected.
+"""Minimum detectable effect: what a result that showed nothing could have shown.
 
-A ``not_shown`` verdict carries the smallest effect the test had 80 % power to
-detect at its n, so absence of evidence is not read as evidence of absence
-(docs/statistics.md). The calculation is the paired t-test's (one-sample t on the
-differences, noncentral t; ``statsmodels.stats.power.TTestPower``, the same
-power function as R's ``pwr::pwr.t.test(type = "paired")``). For Wilcoxon and
-McNemar hypotheses it is the t-test approximation, not an exact power for those
-tests; say so next to the number.
+A ``not_shown`` verdict carries the smallest effect its test had 80 % power to detect, so absence of
+evidence is not read as evidence of absence (docs/statistics.md). Three rules keep that figure honest:
+
+- **The test's own power.** Each test's MDE comes from the power of that test, not of the t-test:
+  - paired t: the noncentral t (``statsmodels.stats.power.TTestPower``, R's
+    ``pwr::pwr.t.test(type = "paired")``), in outcome units through the SD of the differences;
+  - Wilcoxon signed-rank: simulated with a fixed seed (the same answer every build) for normal
+    differences with the observed SD, running ``scipy.stats.wilcoxon`` exactly as the engine does
+    (exact p below 50 pairs, else the normal approximation with continuity correction), on common
+    random numbers; the shift where the share of rejections reaches 80 % is found with
+    ``scipy.optimize.brentq``;
+  - McNemar: exact, by summing over the number of discordant pairs (Binomial(n, ψ)) and the number of
+    0 → 1 changes among them, with the mid-p test the engine runs; ψ, the share of pairs that changed,
+    is the nuisance parameter the power depends on (Connor 1987, Biometrics 43:207–211), taken from
+    the data. The MDE is a difference in proportions.
+- **At the alpha the hypothesis faces.** Under Holm a primary hypothesis is tested at alpha/m in the
+  worst case (the first step, m = the family's size), so its MDE is computed there; a secondary
+  hypothesis faces alpha. A one-sided hypothesis spends its share of alpha on the declared direction
+  (see ``impact/statistics/verdicts.py``).
+- **Never from the observed effect.** No observed power and no "pairs needed" from the effect the
+  data happened to show (Hoenig & Heisey 2001); planning uses a stated target effect
+  (:func:`pairs_needed`).
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+from scipy import optimize, stats
 from statsmodels.stats.power import TTestPower
 
+from impact.statistics.midp import binomial_mid_p
 
-def minimum_detectable_effect(n_pairs: float, alpha: float, power: float = 0.8,
-                              alternative: str = "two-sided",
-                              sd_difference: float | None = None) -> tuple[float | None, float | None]:
-    """Smallest d_z a paired t-test on ``n_pairs`` pairs detects with the given power.
+POWER = 0.80
+SIMULATED_SAMPLES = 4000
+SIMULATION_SEED = 20180101
+EXACT_WILCOXON_BELOW = 50  # as the engine (impact/statistics/paired_tests.py)
+ALTERNATIVES = ("two-sided", "greater", "less")
 
-    Returns ``(mde_dz, mde_raw)``: the magnitude of Cohen's d_z, and — when
-    ``sd_difference`` (the SD of follow_up − baseline) is given — the same effect
-    in outcome units (d_z × sd_difference); otherwise ``mde_raw`` is None. A
-    one-sided alternative ("greater" or "less") uses the one-sided critical
-    value; the magnitude is the same for both directions. ``n_pairs`` may be
-    fractional (published sample-size tables print fractional n). Fewer than 2
-    pairs gives ``(None, None)``.
-    """
-    if alternative not in ("two-sided", "greater", "less"):
+
+def _check(alpha: float, power: float, alternative: str) -> None:
+    if alternative not in ALTERNATIVES:
         raise ValueError(f"alternative must be 'two-sided', 'greater' or 'less', got {alternative!r}")
     if not 0 < alpha < 1 or not 0 < power < 1:
         raise ValueError("alpha and power must lie strictly between 0 and 1")
-    if n_pairs is None or not math.isfinite(n_pairs) or n_pairs < 2:
-        return None, None
+
+
+def _usable(n_pairs, scale) -> bool:
+    return (n_pairs is not None and math.isfinite(n_pairs) and n_pairs >= 2
+            and scale is not None and math.isfinite(scale) and scale > 0)
+
+
+def mde_paired_t(n_pairs: float, alpha: float, sd_difference: float | None, alternative: str = "two-sided",
+                 power: float = POWER) -> float | None:
+    """Smallest |mean difference| a paired t-test on ``n_pairs`` pairs detects with ``power``, in outcome
+    units (Cohen's d_z × the SD of the differences). None with fewer than 2 pairs or no spread."""
+    _check(alpha, power, alternative)
+    if not _usable(n_pairs, sd_difference):
+        return None
     tail = "two-sided" if alternative == "two-sided" else "larger"
     try:
-        mde = float(TTestPower().solve_power(effect_size=None, nobs=float(n_pairs), alpha=alpha,
-                                             power=power, alternative=tail))
+        dz = float(TTestPower().solve_power(effect_size=None, nobs=float(n_pairs), alpha=alpha, power=power,
+                                            alternative=tail))
     except (ValueError, RuntimeError):
-        return None, None
-    if not math.isfinite(mde):
-        return None, None
-    mde = abs(mde)
-    raw = None if sd_difference is None or not math.isfinite(sd_difference) else mde * abs(float(sd_difference))
-    return mde, raw
+        return None
+    return abs(dz) * float(sd_difference) if math.isfinite(dz) else None
+
+
+def wilcoxon_power(n_pairs: int, shift_in_sd: float, alpha: float, alternative: str = "two-sided",
+                   samples: int = SIMULATED_SAMPLES, seed: int = SIMULATION_SEED) -> float:
+    """Share of simulated samples (normal differences, mean ``shift_in_sd`` SDs in the declared direction)
+    in which the engine's Wilcoxon test rejects at ``alpha``. Same seed, same answer."""
+    z = np.random.default_rng(seed).standard_normal((samples, int(n_pairs)))
+    return _wilcoxon_rejections(z, shift_in_sd, alpha, alternative)
+
+
+def _wilcoxon_rejections(z: np.ndarray, shift: float, alpha: float, alternative: str) -> float:
+    n = z.shape[1]
+    sign = -1.0 if alternative == "less" else 1.0  # "less" mirrors "greater" on the same numbers
+    method = "exact" if n < EXACT_WILCOXON_BELOW else "asymptotic"
+    p = stats.wilcoxon(sign * (z + shift), axis=1, alternative=alternative, method=method, correction=True).pvalue
+    return float(np.mean(p < alpha))
+
+
+def mde_wilcoxon(n_pairs: int, alpha: float, sd_difference: float | None, alternative: str = "two-sided",
+                 power: float = POWER, samples: int = SIMULATED_SAMPLES, seed: int = SIMULATION_SEED) -> float | None:
+    """Smallest shift of normal differences (in outcome units) that the engine's Wilcoxon test detects
+    with ``power``, by simulation on common random numbers. None when even a shift of 10 SDs is not
+    detected often enough (too few pairs for this alpha: with n pairs the smallest exact two-sided p is
+    2/2ⁿ) or there is no spread."""
+    _check(alpha, power, alternative)
+    if not _usable(n_pairs, sd_difference):
+        return None
+    z = np.random.default_rng(seed).standard_normal((samples, int(n_pairs)))
+    if _wilcoxon_rejections(z, 10.0, alpha, alternative) < power:
+        return None
+    shift = optimize.brentq(lambda s: _wilcoxon_rejections(z, s, alpha, alternative) - power + 0.5 / samples,
+                            0.0, 10.0, xtol=1e-4)
+    return float(shift) * float(sd_difference)
+
+
+def mcnemar_power(n_pairs: int, difference: float, discordant_share: float, alpha: float,
+                  alternative: str = "two-sided") -> float:
+    """Exact power of the mid-p McNemar test for a difference in proportions (follow-up − baseline) of
+    ``difference`` in the declared direction when a share ``discordant_share`` of the pairs changes."""
+    n, psi, delta = int(n_pairs), float(discordant_share), abs(float(difference))
+    if delta > psi:
+        raise ValueError(f"a difference of {delta} needs at least that share of pairs to change, got {psi}")
+    m = np.arange(n + 1)
+    weight_m = stats.binom.pmf(m, n, psi)
+    towards = (psi + delta) / (2 * psi)  # P(a change goes the declared way)
+    k = np.arange(n + 1)[:, None]  # k changes the declared way among m discordant pairs
+    p_k = np.where(k <= m, stats.binom.pmf(k, m, towards), 0.0)
+    tested = "greater" if alternative != "two-sided" else "two-sided"
+    reject = (k <= m) & (binomial_mid_p(k, m, tested) < alpha)
+    return float((weight_m * (p_k * reject).sum(axis=0)).sum())
+
+
+def mde_mcnemar(n_pairs: int, alpha: float, discordant_share: float | None, alternative: str = "two-sided",
+                power: float = POWER) -> float | None:
+    """Smallest difference in proportions the mid-p McNemar test detects with ``power`` when a share
+    ``discordant_share`` of the pairs changes. None when no pair changed or even the largest possible
+    difference (all changes one way) is not detected often enough."""
+    _check(alpha, power, alternative)
+    if not _usable(n_pairs, discordant_share):
+        return None
+    psi = float(discordant_share)
+    if mcnemar_power(n_pairs, psi, psi, alpha, alternative) < power:
+        return None
+    return float(optimize.brentq(lambda d: mcnemar_power(n_pairs, d, psi, alpha, alternative) - power,
+                                 0.0, psi, xtol=1e-6))
+
+
+def minimum_detectable_effect(test: str, n_pairs: int, alpha: float, alternative: str,
+                              sd_difference: float | None, discordant_share: float | None) -> tuple[float | None, str]:
+    """(MDE in the unit of the test's estimate, how it was computed) for ``test`` at ``alpha``."""
+    level = f"alpha = {alpha:.4g}{'' if alternative == 'two-sided' else ', one-sided'}, 80% power"
+    if test == "paired_t":
+        return (mde_paired_t(n_pairs, alpha, sd_difference, alternative),
+                f"paired t power (noncentral t), {level}, SD of the differences {_g(sd_difference)}")
+    if test == "wilcoxon":
+        return (mde_wilcoxon(n_pairs, alpha, sd_difference, alternative),
+                f"Wilcoxon power simulated ({SIMULATED_SAMPLES} samples, seed {SIMULATION_SEED}) for normal "
+                f"differences with SD {_g(sd_difference)}, {level}")
+    if test == "mcnemar":
+        return (mde_mcnemar(n_pairs, alpha, discordant_share, alternative),
+                f"exact power of the mid-p McNemar test with {_g(discordant_share)} of the pairs changing, {level}")
+    raise ValueError(f"unknown test {test!r}")
+
+
+def _g(value: float | None) -> str:
+    return "unknown" if value is None or not math.isfinite(value) else f"{value:.3g}"
+
+
+def pairs_needed(target_dz: float, alpha: float, alternative: str = "two-sided", power: float = POWER) -> int | None:
+    """Pairs a paired t-test needs to detect a *stated* target effect (Cohen's d_z) with ``power``: for
+    planning the next year's sample from the change the Theory of Change calls meaningful, never from
+    the effect a sample happened to show."""
+    _check(alpha, power, alternative)
+    if not target_dz or not math.isfinite(target_dz):
+        return None
+    tail = "two-sided" if alternative == "two-sided" else "larger"
+    n = TTestPower().solve_power(effect_size=abs(float(target_dz)), nobs=None, alpha=alpha, power=power,
+                                 alternative=tail)
+    return int(math.ceil(float(n)))

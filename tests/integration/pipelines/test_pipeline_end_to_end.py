@@ -262,7 +262,7 @@ def test_sample_verdicts_are_those_the_generator_planted(built_sample):
         "digitale-buddies:H1": "supported", "digitale-buddies:H2": "supported",
         "food-for-good:H1": "not_shown", "imc-weekendschool:H1": "supported",
         "nieuw-rotsoord:H1": "insufficient_data", "sociale-supermarkt:H1": "supported",
-        "talent-connection:H1": "supported", "utrecht-cares:H1": "contradicted",
+        "talent-connection:H1": "supported", "utrecht-cares:H1": "unreliable_measurement",
         "zorgverslimming:H1": "supported", "zus-en-zo:H1": "supported",
     }
     # Digitale Buddies: loneliness 1.11 points lower on the De Jong Gierveld 11 (the published result)
@@ -271,6 +271,29 @@ def test_sample_verdicts_are_those_the_generator_planted(built_sample):
     assert change == pytest.approx(-1.11, abs=0.05)
     not_shown = con.execute("SELECT mde, p_value FROM marts.hypothesis_results WHERE verdict = 'not_shown'").fetchone()
     assert not_shown[0] > 0 and not_shown[1] > 0.05  # absence of evidence comes with what could have been detected
+
+
+@pytest.mark.slow
+def test_no_verdict_rests_on_a_broken_measurement_and_every_interval_agrees_with_its_test(built_sample):
+    con = built_sample["con"]
+    # the generator's planted coding error: Utrecht Cares' follow-up form scored the DJG-6 the wrong way round
+    floor, = con.execute("SELECT min_reliability FROM programme.settings").fetchone()
+    utrecht = con.execute("SELECT reliability_baseline, reliability_follow_up, notes FROM marts.hypothesis_results "
+                          "WHERE initiative_id = 'utrecht-cares'").fetchone()
+    assert utrecht[0] >= 0.70 and utrecht[1] < 0 and "Cronbach's alpha below 0.60 (follow-up" in utrecht[2]
+    judged = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE least(reliability_baseline, reliability_follow_up) < ?) "
+        "FROM marts.hypothesis_results WHERE verdict IN ('supported', 'contradicted')", [floor]).fetchone()
+    assert judged[0] == 7 and judged[1] == 0
+    rows = con.execute("SELECT initiative_id, ci_low, ci_high, p_value, notes FROM marts.hypothesis_results "
+                       "WHERE p_value IS NOT NULL").fetchall()
+    assert len(rows) == 9
+    for initiative, low, high, p, notes in rows:
+        excludes_zero = low > 0 or high < 0
+        assert excludes_zero == (p < 0.05) or "disagree about no change" in notes, initiative
+    # the minimum detectable effect is computed at alpha / 8, the level Holm's first step demands
+    assert {r[0] for r in con.execute("SELECT round(mde_alpha, 6) FROM marts.hypothesis_results "
+                                      "WHERE \"primary\" AND mde IS NOT NULL").fetchall()} == {round(0.05 / 8, 6)}
 
 
 @pytest.mark.slow

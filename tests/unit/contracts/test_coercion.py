@@ -98,3 +98,10 @@ def test_categories_are_trimmed_and_case_folded():
         {"vrouw": "v"},
     )
     assert out.tolist() == ["Overvecht", "Leidsche Rijn", "Overvect", "v", None, "Vleuten-De Meern"]
+
+
+def test_infinite_numbers_are_refused_at_the_door():
+    """'inf' written as text, and a workbook overflow stored as a number (1E+309 reads as inf), are no answers."""
+    numbers = coercion.read_numbers(pd.Series(["inf", "-Infinity", float("inf"), 3.0, "4"], dtype="object"))
+    assert numbers.failed.tolist() == [True, True, True, False, False]
+    assert numbers.values.iloc[:3].isna().all() and numbers.values.iloc[3:].tolist() == [3.0, 4.0]

@@ -19,21 +19,22 @@ def _scores(initiative, outcome, pairs, extra_baseline=()):
     return pd.DataFrame(rows, columns=["initiative_id", "participant_id", "wave", "outcome_id", "score"])
 
 
-def _hypothesis(initiative, outcome, test, direction="increase", primary=True, min_pairs=None):
-    return {"initiative_id": initiative, "hypothesis_id": "H1", "outcome_id": outcome, "statement": "s",
-            "test": test, "direction": direction, "alternative": "two-sided", "primary": primary, "min_pairs": min_pairs}
+def _hypothesis(initiative, outcome, test, direction="increase", primary=True, min_pairs=None, alternative="two-sided",
+                hypothesis_id="H1"):
+    return {"initiative_id": initiative, "hypothesis_id": hypothesis_id, "outcome_id": outcome, "statement": "s",
+            "test": test, "direction": direction, "alternative": alternative, "primary": primary, "min_pairs": min_pairs}
 
 
-def test_auto_is_declared_with_its_reason():
-    d = np.array([1.0, 2.0, 1.5, 0.5, 3.0, 2.5, 1.0, 2.0, 1.5, 0.0, 2.2, 1.1])
-    assert choose_test("auto", "custom", "binary", d, 2) == ("mcnemar", "auto chose McNemar: the outcome is binary")
-    assert choose_test("auto", "participation_ladder", None, d, 6)[0] == "wilcoxon"
-    assert choose_test("auto", "custom", "numeric", np.arange(40.0), 40) == (
-        "paired_t", "auto chose the paired t-test: a numeric outcome with roughly normal differences or at least 30 pairs")
-    skewed = np.array([0.1, 0.1, 0.2, 0.1, 0.2, 0.1, 0.3, 0.1, 9.0, 12.0, 0.2, 0.1])
-    test, why = choose_test("auto", "custom", "numeric", skewed, 20)
-    assert test == "wilcoxon" and why.startswith("auto chose Wilcoxon: the differences are not normal (Shapiro-Wilk p = ")
-    assert choose_test("paired_t", "djg11", None, d, 12) == ("paired_t", "paired_t as declared in the Theory of Change")
+def test_auto_decides_from_the_design_and_says_why():
+    assert choose_test("auto", "custom", "binary") == ("mcnemar", "auto chose McNemar: the outcome is binary")
+    assert choose_test("auto", "participation_ladder", None) == ("wilcoxon", "auto chose Wilcoxon: the outcome is ordinal")
+    assert choose_test("auto", "custom", "ordinal")[0] == "wilcoxon"
+    assert choose_test("auto", "djg6", None) == ("wilcoxon", "auto chose Wilcoxon: the score has only 7 possible values")
+    for instrument in ("djg11", "rses", "who5", "life_satisfaction"):
+        assert choose_test("auto", instrument, None)[0] == "paired_t", instrument
+    assert choose_test("auto", "custom", "numeric") == (
+        "paired_t", "auto chose the paired t-test: the outcome is a numeric score and the hypothesis is about its mean")
+    assert choose_test("paired_t", "djg11", None) == ("paired_t", "paired_t as declared in the Theory of Change")
 
 
 def test_verdicts_holm_and_minimum_pairs():
@@ -50,7 +51,7 @@ def test_verdicts_holm_and_minimum_pairs():
     ])
     outcomes = pd.DataFrame([{"initiative_id": i, "outcome_id": o, "instrument": "custom", "type": "numeric"}
                              for i, o in (("a", "esteem"), ("b", "lonely"), ("c", "esteem"))])
-    result = conclude(run_hypothesis_tests(hyps, outcomes, scores, min_pairs=10, alpha=0.05), alpha=0.05).set_index("initiative_id")
+    result = conclude(run_hypothesis_tests(hyps, outcomes, scores, None, min_pairs=10), alpha=0.05).set_index("initiative_id")
     assert result["verdict"].to_dict() == {"a": "supported", "b": "contradicted", "c": "insufficient_data"}
     assert result.loc["a", ["n_baseline", "n_follow_up", "n_pairs"]].tolist() == [22, 20, 20]
     # Holm over the two tested primary hypotheses: the smaller p is doubled
@@ -67,7 +68,7 @@ def test_mcnemar_on_an_instrument_uses_its_cut_off():
     scores = _scores("a", "loneliness", pairs)
     hyps = pd.DataFrame([_hypothesis("a", "loneliness", "mcnemar", direction="decrease")])
     outcomes = pd.DataFrame([{"initiative_id": "a", "outcome_id": "loneliness", "instrument": "djg11", "type": None}])
-    r = conclude(run_hypothesis_tests(hyps, outcomes, scores, 10, 0.05), 0.05).iloc[0]
+    r = conclude(run_hypothesis_tests(hyps, outcomes, scores, None, 10), 0.05).iloc[0]
     assert r["test"] == "mcnemar" and r["verdict"] == "supported"
     assert "outcome read as the share 'lonely (score 3 or more)'" in r["notes"]
     assert r["mean_difference"] == pytest.approx((6 - 17) / 23)  # share lonely 17/23 -> 6/23
@@ -77,7 +78,7 @@ def _run(pairs, test, direction="increase", instrument="custom", outcome_type="n
     scores = pd.concat([_scores("a", "x", pairs), pd.DataFrame(list(extra_rows), columns=["initiative_id", "participant_id", "wave", "outcome_id", "score"])])
     hyps = pd.DataFrame([_hypothesis("a", "x", test, direction=direction)])
     outcomes = pd.DataFrame([{"initiative_id": "a", "outcome_id": "x", "instrument": instrument, "type": outcome_type}])
-    return conclude(run_hypothesis_tests(hyps, outcomes, scores, 10, 0.05), 0.05).iloc[0]
+    return conclude(run_hypothesis_tests(hyps, outcomes, scores, None, 10), 0.05).iloc[0]
 
 
 def test_wilcoxon_verdict_follows_the_ranks_not_the_mean():
@@ -101,7 +102,7 @@ def test_mcnemar_mde_is_a_share_and_small_groups_are_flagged():
     few = conclude(run_hypothesis_tests(
         pd.DataFrame([_hypothesis("a", "x", "paired_t", min_pairs=3)]),
         pd.DataFrame([{"initiative_id": "a", "outcome_id": "x", "instrument": "custom", "type": "numeric"}]),
-        _scores("a", "x", [(1.0, 2.0), (2.0, 4.0), (3.0, 3.5), (1.0, 1.5)]), 10, 0.05), 0.05, disclosure_threshold=10)
+        _scores("a", "x", [(1.0, 2.0), (2.0, 4.0), (3.0, 3.5), (1.0, 1.5)]), None, 10), 0.05, disclosure_threshold=10)
     assert bool(few["suppressed"].iloc[0]) is True
 
 
@@ -149,5 +150,100 @@ def test_a_binary_custom_outcome_without_min_and_max_is_staged_scored_and_tested
     shares = indicators[indicators["indicator_id"].str.startswith("share_cut_off.contact.")].set_index("indicator_id")
     assert shares["value"].round(4).to_dict() == {"share_cut_off.contact.baseline": round(2 / 14, 4),
                                                   "share_cut_off.contact.follow_up": round(13 / 14, 4)}
-    result = conclude(run_hypothesis_tests(tables["hypotheses"], outcomes, scores, 10, 0.05), 0.05).iloc[0]
+    result = conclude(run_hypothesis_tests(tables["hypotheses"], outcomes, scores, None, 10), 0.05).iloc[0]
     assert (result["outcome_id"], result["test"], result["n_pairs"], result["verdict"]) == ("contact", "mcnemar", 14, "supported")
+
+
+def _numeric(*initiatives_outcomes):
+    return pd.DataFrame([{"initiative_id": i, "outcome_id": o, "instrument": "custom", "type": "numeric"}
+                         for i, o in initiatives_outcomes])
+
+
+def _shift(shift, n=20, seed=3):
+    rng = np.random.default_rng(seed)
+    return [(b, b + shift + rng.normal(0, 1.0)) for b in rng.normal(20, 3, n)]
+
+
+def test_a_one_sided_hypothesis_proved_wrong_is_contradicted():
+    """Expected an increase (alternative greater); the scores fell by 2 SD: p = 1 one way, tiny the other."""
+    hyps = pd.DataFrame([_hypothesis("a", "x", "paired_t", alternative="greater")])
+    r = conclude(run_hypothesis_tests(hyps, _numeric(("a", "x")), _scores("a", "x", _shift(-2.0)), None, 10), 0.05).iloc[0]
+    assert r["p_value"] > 0.999 and r["p_value_opposite"] < 1e-6
+    assert r["p_adjusted"] == pytest.approx(r["p_value_opposite"] / 0.1)
+    assert r["verdict"] == "contradicted"
+    assert "one-sided: 90% of alpha on the declared direction" in r["notes"]
+    # the same data, two-sided: contradicted as well, read from the sign
+    two = conclude(run_hypothesis_tests(pd.DataFrame([_hypothesis("a", "x", "paired_t")]), _numeric(("a", "x")),
+                                        _scores("a", "x", _shift(-2.0)), None, 10), 0.05).iloc[0]
+    assert two["verdict"] == "contradicted" and pd.isna(two["p_value_opposite"])
+
+
+def test_an_outcome_whose_items_do_not_hang_together_is_not_judged():
+    reliability = pd.DataFrame([
+        {"initiative_id": "a", "outcome_id": "x", "instrument": "rses", "wave": "baseline", "alpha": 0.35,
+         "ci_low": 0.1, "ci_high": 0.55, "n_complete": 20, "n_items": 10},
+        {"initiative_id": "a", "outcome_id": "x", "instrument": "rses", "wave": "follow_up", "alpha": -0.11,
+         "ci_low": -0.6, "ci_high": 0.3, "n_complete": 20, "n_items": 10},
+    ])
+    hyps = pd.DataFrame([_hypothesis("a", "x", "paired_t")])
+    tests = run_hypothesis_tests(hyps, _numeric(("a", "x")), _scores("a", "x", _shift(2.0)), reliability, 10)
+    assert tests.iloc[0][["reliability_baseline", "reliability_follow_up", "reliability_baseline_ci_high"]].tolist() == [
+        0.35, -0.11, 0.55]
+    r = conclude(tests, 0.05, min_reliability=0.60).iloc[0]
+    assert r["p_value"] < 0.001 and r["verdict"] == "unreliable_measurement"
+    assert ("Cronbach's alpha below 0.60 (baseline 0.35, follow-up -0.11): the items do not measure one thing here, "
+            "so the result is not judged") in r["notes"]
+    # with a floor of 0.30 only the negative follow-up alpha blocks it; with no alpha at all nothing does
+    assert conclude(tests, 0.05, min_reliability=0.30).iloc[0]["verdict"] == "unreliable_measurement"
+    assert conclude(tests.assign(reliability_follow_up=np.nan), 0.05, min_reliability=0.30).iloc[0]["verdict"] == "supported"
+
+
+def test_the_mde_is_computed_at_the_alpha_the_hypothesis_faces():
+    hyps = pd.DataFrame([
+        _hypothesis("a", "x", "paired_t"),
+        _hypothesis("b", "x", "paired_t"),
+        _hypothesis("c", "x", "paired_t", alternative="greater"),
+        _hypothesis("d", "x", "paired_t", primary=False),
+    ])
+    scores = pd.concat([_scores(i, "x", _shift(0.1, seed=k)) for k, i in enumerate("abcd")])
+    out = conclude(run_hypothesis_tests(hyps, _numeric(*((i, "x") for i in "abcd")), scores, None, 10), 0.05)
+    out = out.set_index("initiative_id")
+    assert out["mde_alpha"].round(6).to_dict() == {"a": round(0.05 / 3, 6), "b": round(0.05 / 3, 6),
+                                                    "c": round(0.9 * 0.05 / 3, 6), "d": 0.05}
+    assert "paired t power (noncentral t), alpha = 0.01667, 80% power" in out.loc["a", "mde_method"]
+    in_sd = out["mde"] / out["sd_difference"]
+    assert in_sd["a"] > in_sd["d"]  # a stricter level needs a larger effect (in SDs of the differences)
+
+
+def test_without_multiple_testing_each_hypothesis_stands_at_alpha():
+    hyps = pd.DataFrame([_hypothesis(i, "x", "paired_t") for i in "ab"])
+    scores = pd.concat([_scores(i, "x", _shift(1.0, seed=k)) for k, i in enumerate("ab")])
+    tests = run_hypothesis_tests(hyps, _numeric(("a", "x"), ("b", "x")), scores, None, 10)
+    none = conclude(tests, 0.05, multiple_testing="none")
+    assert none["p_adjusted"].tolist() == none["p_value"].tolist()
+    assert none["mde_alpha"].tolist() == [0.05, 0.05]
+    assert all("no correction for multiple testing (multiple_testing: none)" in n for n in none["notes"])
+    with pytest.raises(ValueError, match="multiple_testing must be 'holm' or 'none', got 'bonferroni'"):
+        conclude(tests, 0.05, multiple_testing="bonferroni")
+
+
+def test_an_interval_that_disagrees_with_its_test_is_noted():
+    from impact.statistics.hypotheses import _interval_disagrees
+    from impact.statistics.paired_tests import mcnemar, paired_t
+
+    assert _interval_disagrees(paired_t([1.0, 2, 3, 4, 5], [2.0, 2.5, 4, 4.5, 6.5])) is None  # t agrees by construction
+    # search small tables (20 unchanged pairs besides) for one where Tango's interval and the mid-p test part ways
+    found = None
+    for n01 in range(0, 15):
+        for n10 in range(0, 15):
+            before = [0] * n01 + [1] * n10 + [0] * 20
+            after = [1] * n01 + [0] * n10 + [0] * 20
+            note = _interval_disagrees(mcnemar(before, after))
+            if note:
+                found = (n01, n10, note)
+                break
+        if found:
+            break
+    assert found is not None
+    assert found[2].endswith("disagree about no change: Tango's score interval of the difference is not the "
+                             "inversion of the mid-p test")

@@ -2,8 +2,9 @@
 
 The published-output checks live in ``test_statistics_reference.py``; these pin
 the rules and conventions around them: verdicts, NaN in the Holm family, W+ for
-every alternative, the method sentence, the McNemar switch at 25 discordant
-pairs, input checks.
+every alternative, the method sentence, McNemar's mid-p default, input checks.
+The special cases of the paired tests (no spread, boundary intervals) are in
+``test_paired_tests.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from impact.statistics import (
     cronbach_alpha,
     holm_adjust,
     mcnemar,
-    minimum_detectable_effect,
     paired_t,
     verdict,
     wilcoxon_signed_rank,
@@ -35,29 +35,29 @@ pytestmark = pytest.mark.unit
 
 
 @pytest.mark.parametrize(
-    ("p_adjusted", "direction", "difference", "n_pairs", "expected"),
+    ("p_adjusted", "direction", "went_up", "n_pairs", "expected"),
     [
-        (0.01, "increase", 2.0, 30, "supported"),
-        (0.01, "decrease", -1.1, 30, "supported"),
-        (0.01, "increase", -2.0, 30, "contradicted"),
-        (0.01, "decrease", 0.5, 30, "contradicted"),
-        (0.20, "increase", 2.0, 30, "not_shown"),
-        (0.05, "increase", 2.0, 30, "not_shown"),       # p must be *below* alpha
-        (0.20, "increase", -2.0, 30, "not_shown"),      # not significant either way
-        (float("nan"), "increase", 2.0, 30, "not_shown"),
-        (None, "increase", 2.0, 30, "not_shown"),
-        (0.01, "increase", 0.0, 30, "not_shown"),
-        (0.001, "increase", 2.0, 9, "insufficient_data"),  # fewer pairs than the minimum wins
-        (0.001, "increase", 2.0, 10, "supported"),         # exactly the minimum is enough
+        (0.01, "increase", True, 30, "supported"),
+        (0.01, "decrease", False, 30, "supported"),
+        (0.01, "increase", False, 30, "contradicted"),
+        (0.01, "decrease", True, 30, "contradicted"),
+        (0.20, "increase", True, 30, "not_shown"),
+        (0.05, "increase", True, 30, "not_shown"),       # p must be *below* alpha
+        (0.20, "increase", False, 30, "not_shown"),      # not significant either way
+        (float("nan"), "increase", True, 30, "not_shown"),
+        (None, "increase", True, 30, "not_shown"),
+        (0.01, "increase", None, 30, "not_shown"),        # the evidence points nowhere
+        (0.001, "increase", True, 9, "insufficient_data"),  # fewer pairs than the minimum wins
+        (0.001, "increase", True, 10, "supported"),         # exactly the minimum is enough
     ],
 )
-def test_verdict_rules(p_adjusted, direction, difference, n_pairs, expected):
-    assert verdict(p_adjusted, 0.05, direction, difference, n_pairs, min_pairs=10) == expected
+def test_verdict_rules(p_adjusted, direction, went_up, n_pairs, expected):
+    assert verdict(p_adjusted, 0.05, direction, went_up, n_pairs, min_pairs=10) == expected
 
 
 def test_verdict_refuses_an_unknown_direction():
     with pytest.raises(ValueError, match="increase"):
-        verdict(0.01, 0.05, "up", 1.0, 20, 10)
+        verdict(0.01, 0.05, "up", True, 20, 10)
 
 
 # ---------------------------------------------------------------------------
@@ -98,6 +98,7 @@ def test_paired_t_by_hand():
     # differences 1, 2, 3: mean 2, sd 1, t = 2 / (1/√3) = 2√3, d_z = 2
     res = paired_t([10, 10, 10], [11, 12, 13])
     assert res.mean_difference == pytest.approx(2)
+    assert res.estimate == pytest.approx(2) and res.estimate_kind == "mean_difference"
     assert res.statistic == pytest.approx(2 * math.sqrt(3))
     assert res.df == 2
     assert res.effect_size == pytest.approx(2)
@@ -114,10 +115,11 @@ def test_paired_t_one_sided_interval_is_open_on_one_end():
 
 
 def test_paired_t_without_spread_in_the_differences_says_so():
+    # t is undefined; the exact sign-flip test gives p = 2·0.5³ = 0.25 (details: test_paired_tests.py)
     res = paired_t([1, 2, 3], [3, 4, 5])
-    assert math.isnan(res.p_value) and math.isnan(res.effect_size)
-    assert "all 3 differences are equal" in res.method
-    assert res.mean_difference == 2
+    assert res.p_value == pytest.approx(0.25) and math.isnan(res.effect_size)
+    assert "all 3 differences equal 2" in res.method and "sign-flip" in res.method
+    assert res.mean_difference == 2 and res.estimate == 2
 
 
 def test_paired_t_with_one_pair_is_not_run():
@@ -152,24 +154,27 @@ def test_wilcoxon_one_sided_p_values_are_the_two_tails():
 
 
 def test_wilcoxon_method_sentence_switches_between_exact_and_approximate():
+    # the sentence starts with the test that ran; the estimate and effect-size parts follow after "; "
     exact = wilcoxon_signed_rank([0] * 5, [1, 2, 3, 4, -5])
-    assert exact.method == "Wilcoxon signed-rank, exact p (n = 5, no ties, no zeros)"
+    assert exact.method.startswith("Wilcoxon signed-rank, exact p (n = 5, no ties, no zeros); "
+                                   "Hodges–Lehmann estimate with the exact 95% interval")
 
     ties = wilcoxon_signed_rank([0] * 5, [1, 2, 2, 4, -5])
-    assert ties.method == ("Wilcoxon signed-rank, normal approximation with continuity and tie correction "
-                           "(ties present; n = 5 non-zero differences)")
+    assert ties.method.startswith("Wilcoxon signed-rank, normal approximation with continuity and tie correction "
+                                  "(ties present; n = 5 non-zero differences); "
+                                  "Hodges–Lehmann estimate with R's asymptotic 95% interval")
 
     zero = wilcoxon_signed_rank([0] * 6, [1, 2, 3, 4, -5, 0])
-    assert zero.method == ("Wilcoxon signed-rank, normal approximation with continuity and tie correction "
-                           "(1 zero difference dropped; n = 5 non-zero differences)")
+    assert zero.method.startswith("Wilcoxon signed-rank, normal approximation with continuity and tie correction "
+                                  "(1 zero difference dropped; n = 5 non-zero differences);")
     assert zero.n_pairs == 6
 
     # R's wilcox.test is exact below 50 pairs only: at exactly 50 it approximates, and so does the engine
     at_fifty = wilcoxon_signed_rank([0] * 50, [k if k % 2 else -k for k in range(1, 51)])
-    assert at_fifty.method == ("Wilcoxon signed-rank, normal approximation with continuity and tie correction "
-                               "(n = 50 ≥ 50; n = 50 non-zero differences)")
+    assert at_fifty.method.startswith("Wilcoxon signed-rank, normal approximation with continuity and tie "
+                                      "correction (n = 50 ≥ 50; n = 50 non-zero differences);")
     below = wilcoxon_signed_rank([0] * 49, [k if k % 2 else -k for k in range(1, 50)])
-    assert below.method == "Wilcoxon signed-rank, exact p (n = 49, no ties, no zeros)"
+    assert below.method.startswith("Wilcoxon signed-rank, exact p (n = 49, no ties, no zeros);")
 
     forced = wilcoxon_signed_rank([0] * 5, [1, 2, 3, 4, -5], method="approx")
     assert "approximation requested" in forced.method
@@ -187,15 +192,16 @@ def test_wilcoxon_refuses_exact_with_ties():
         wilcoxon_signed_rank([0] * 5, [1, 2, 2, 4, -5], method="exact")
 
 
-def test_wilcoxon_without_non_zero_differences_is_not_run():
+def test_wilcoxon_without_non_zero_differences_gives_p_one():
     res = wilcoxon_signed_rank([1, 2, 3], [1, 2, 3])
-    assert math.isnan(res.p_value) and "none of the 3 differences" in res.method
+    assert res.p_value == 1 and res.estimate == 0 and "all 3 differences are 0" in res.method
 
 
-def test_rank_biserial_at_the_boundary_has_no_interval():
+def test_rank_biserial_at_the_boundary_has_the_sign_test_interval():
+    # all 5 positive: Clopper–Pearson lower limit of P(D > 0) is 0.025^(1/5); r >= 2p² − 1
     res = wilcoxon_signed_rank([0] * 5, [1, 2, 3, 4, 5])
     assert res.effect_size == 1.0
-    assert res.effect_size_ci_low is None and res.effect_size_ci_high is None
+    assert res.effect_size_ci_low == pytest.approx(2 * 0.025 ** 0.4 - 1) and res.effect_size_ci_high == 1.0
 
 
 # ---------------------------------------------------------------------------
@@ -209,38 +215,51 @@ def _binary(n01: int, n10: int, n00: int = 5, n11: int = 5):
     return baseline, follow_up
 
 
-def test_mcnemar_switches_to_chi_square_at_25_discordant_pairs():
-    assert mcnemar(*_binary(16, 8)).method == "McNemar exact binomial on 24 discordant pairs"
-    res = mcnemar(*_binary(17, 8))
-    assert res.method == "McNemar chi-square with continuity correction on 25 discordant pairs"
+def test_mcnemar_is_mid_p_for_every_number_of_discordant_pairs():
+    assert mcnemar(*_binary(16, 8)).method.startswith("McNemar mid-p test (Fagerland, Lydersen & Laake 2013) "
+                                                      "on 24 discordant pairs")
+    assert mcnemar(*_binary(17, 8)).method.startswith("McNemar mid-p test (Fagerland, Lydersen & Laake 2013) "
+                                                      "on 25 discordant pairs")
+    res = mcnemar(*_binary(17, 8), method="asymptotic")
+    assert res.method.startswith("McNemar chi-square with continuity correction on 25 discordant pairs")
     # (|17 − 8| − 1)² / 25 = 64/25
     assert res.statistic == pytest.approx(64 / 25) and res.df == 1
 
 
 def test_mcnemar_by_hand():
-    # 3 changes 0 → 1, 1 change 1 → 0 among 14 people: exact p = 2 · P(X ≤ 1 | 4, ½) = 10/16
+    # 3 changes 0 → 1, 1 change 1 → 0 among 14 people: exact p = 2 · P(X ≤ 1 | 4, ½) = 10/16,
+    # mid-p = 10/16 − P(X = 3 | 4, ½) = 6/16
     res = mcnemar(*_binary(3, 1))
-    assert res.p_value == pytest.approx(10 / 16)
+    assert res.p_value == pytest.approx(6 / 16)
+    assert mcnemar(*_binary(3, 1), method="exact").p_value == pytest.approx(10 / 16)
     assert res.statistic == 3 and res.df is None
     assert res.effect_size == pytest.approx(3.0)
-    assert res.mean_difference == pytest.approx((3 - 1) / 14)
+    assert res.mean_difference == pytest.approx((3 - 1) / 14) == res.estimate
+    assert res.estimate_kind == "difference_in_proportions"
     assert res.mean_baseline == pytest.approx(6 / 14) and res.mean_follow_up == pytest.approx(8 / 14)
 
 
-def test_mcnemar_one_sided_is_the_exact_binomial_tail():
+def test_mcnemar_one_sided_is_the_mid_p_binomial_tail():
     res = mcnemar(*_binary(4, 0), alternative="greater")
-    assert res.p_value == pytest.approx(1 / 16)           # all four changes upward: ½⁴
+    assert res.p_value == pytest.approx(1 / 32)             # all four changes upward: ½⁴ − ½·½⁴
+    assert mcnemar(*_binary(4, 0), alternative="greater", method="exact").p_value == pytest.approx(1 / 16)
     assert res.effect_size == math.inf                      # no 1 → 0 change
     assert res.effect_size_ci_high == math.inf
     assert "one-sided" in res.method
     with pytest.raises(ValueError, match="two-sided"):
-        mcnemar(*_binary(4, 0), alternative="greater", method="chi2")
+        mcnemar(*_binary(4, 0), alternative="greater", method="asymptotic")
 
 
 def test_mcnemar_without_discordant_pairs():
     res = mcnemar([0, 1, 1], [0, 1, 1])
     assert res.p_value == 1.0 and math.isnan(res.effect_size)
-    assert "0 discordant pairs" in res.method
+    assert "no discordant pairs" in res.method
+    assert res.ci_low < 0 < res.ci_high                     # Tango's interval, not (0, 0)
+
+
+def test_mcnemar_refuses_an_unknown_method():
+    with pytest.raises(ValueError, match="method"):
+        mcnemar(*_binary(4, 0), method="chi2")
 
 
 def test_mcnemar_refuses_non_binary_values():
@@ -259,6 +278,8 @@ def test_inputs_must_be_paired_and_complete(test):
         test([0, 1, 1], [1, 0])
     with pytest.raises(ValueError, match="NaN"):
         test([0, 1, float("nan")], [1, 0, 1])
+    with pytest.raises(ValueError, match="infinite"):
+        test([0, 1, float("inf")], [1, 0, 1])
     with pytest.raises(ValueError, match="alternative"):
         test([0, 1, 1], [1, 0, 1], alternative="two.sided")
 
@@ -270,26 +291,14 @@ def test_result_is_frozen_and_has_the_warehouse_fields():
         res.p_value = 0.5
     assert [f.name for f in dataclasses.fields(res)] == [
         "test", "alternative", "n_pairs", "mean_baseline", "mean_follow_up", "mean_difference",
-        "ci_low", "ci_high", "statistic", "df", "p_value", "effect_size", "effect_size_kind",
-        "effect_size_ci_low", "effect_size_ci_high", "method",
+        "estimate", "estimate_kind", "ci_low", "ci_high", "statistic", "df", "p_value", "effect_size",
+        "effect_size_kind", "effect_size_ci_low", "effect_size_ci_high", "method",
     ]
 
 
 # ---------------------------------------------------------------------------
-# minimum detectable effect, Cronbach's alpha, attrition
+# Cronbach's alpha, attrition (the minimum detectable effect: test_power.py)
 # ---------------------------------------------------------------------------
-
-
-def test_minimum_detectable_effect_behaviour():
-    small, _ = minimum_detectable_effect(10, alpha=0.05)
-    large, _ = minimum_detectable_effect(100, alpha=0.05)
-    assert small > large > 0
-    greater, raw = minimum_detectable_effect(20, alpha=0.05, alternative="greater", sd_difference=2.0)
-    less, _ = minimum_detectable_effect(20, alpha=0.05, alternative="less")
-    two_sided, _ = minimum_detectable_effect(20, alpha=0.05)
-    assert greater == pytest.approx(less) and greater < two_sided
-    assert raw == pytest.approx(2.0 * greater)
-    assert minimum_detectable_effect(1, alpha=0.05) == (None, None)
 
 
 def test_cronbach_alpha_by_hand():

@@ -16,12 +16,17 @@ Conventions (docs/statistics.md) that the mappings below rely on:
   our baseline (or the data are swapped together with the alternative).
 - R's Wilcoxon ``V`` is W+, the sum of the positive ranks; the engine reports W+
   as ``statistic`` for every alternative.
-- R's ``mcnemar.test`` applies the continuity correction.
+- R's ``mcnemar.test`` applies the continuity correction (except when the two
+  discordant counts are equal); the engine's default McNemar test is the mid-p
+  test, so R's chi-square is requested with ``method="asymptotic"``.
+- ``estimate`` is what the test is about (mean difference, Hodges–Lehmann
+  pseudo-median, difference in proportions) and ``ci_low``/``ci_high`` its interval.
 - The paired effect size is Cohen's d_z (mean / SD of the differences).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -33,7 +38,6 @@ from impact.statistics import (
     cronbach_alpha,
     holm_adjust,
     mcnemar,
-    minimum_detectable_effect,
     paired_t,
     wilcoxon_signed_rank,
 )
@@ -96,6 +100,7 @@ def test_paired_t_matches_r_t_test_help_example_on_sleep():
     assert printed(res.ci_low, "-2.4598858")
     assert printed(res.ci_high, "-0.7001142")
     assert printed(res.mean_difference, "-1.58")
+    assert res.estimate_kind == "mean_difference" and printed(res.estimate, "-1.58")
 
 
 def test_paired_t_one_sided_matches_published_r_output():
@@ -144,7 +149,7 @@ def test_wilcoxon_exact_matches_r_help_example_and_reports_v():
     res = wilcoxon_signed_rank(baseline=DEPRESSION_Y, follow_up=DEPRESSION_X, alternative="greater")
     assert res.statistic == 40          # W+ = R's V
     assert printed(res.p_value, "0.01953")
-    assert res.method == "Wilcoxon signed-rank, exact p (n = 9, no ties, no zeros)"
+    assert res.method.startswith("Wilcoxon signed-rank, exact p (n = 9, no ties, no zeros);")
 
 
 def test_wilcoxon_one_sided_less_reports_w_plus_like_r():
@@ -203,7 +208,7 @@ def test_wilcoxon_with_many_ties_and_zeros_matches_published_r_output():
     assert "4 zero differences dropped" in res.method and "n = 15 non-zero differences" in res.method
 
 
-def test_rank_biserial_and_interval_match_effectsize():
+def test_rank_biserial_matches_effectsize():
     # R package effectsize, reference page of rank_biserial() (easystats.github.io/
     # effectsize/reference/rank_biserial.html), depression data from ?wilcox.test:
     #   depression <- data.frame(first = x, second = y, change = y - x)
@@ -212,17 +217,90 @@ def test_rank_biserial_and_interval_match_effectsize():
     #   -0.78             | [-0.94, -0.30]
     #   rank_biserial(Pair(first, second) ~ 1, data = depression)
     #   0.78              | [0.30, 0.94]
-    # (matched-pairs rank-biserial correlation, Kerby 2014; CI "estimated using
-    # the normal approximation (via Fisher's transformation)").
+    # (matched-pairs rank-biserial correlation, Kerby 2014). The engine no longer uses that
+    # page's Fisher-z interval (it under-covers; see impact/statistics/paired_tests.py); its BCa interval
+    # has no published counterpart and is checked in test_paired_tests.py.
     down = wilcoxon_signed_rank(baseline=DEPRESSION_X, follow_up=DEPRESSION_Y)
     assert down.effect_size_kind == "rank_biserial"
     assert printed(down.effect_size, "-0.78")
-    assert printed(down.effect_size_ci_low, "-0.94")
-    assert printed(down.effect_size_ci_high, "-0.30")
     up = wilcoxon_signed_rank(baseline=DEPRESSION_Y, follow_up=DEPRESSION_X)
     assert printed(up.effect_size, "0.78")
-    assert printed(up.effect_size_ci_low, "0.30")
-    assert printed(up.effect_size_ci_high, "0.94")
+    assert up.effect_size_ci_low <= up.effect_size <= up.effect_size_ci_high
+
+
+def test_hodges_lehmann_exact_interval_on_the_depression_data_by_enumeration():
+    # R, ?wilcox.test data (Hollander & Wolfe 1973, p. 29f.). wilcox.test(x, y, paired = TRUE,
+    # conf.int = TRUE) is the exact test (9 differences, no ties, no zeros): V = 40 and the two-sided
+    # p is twice the printed one-sided 0.01953, i.e. 0.03906. R's exact interval (stats:::
+    # wilcox.test.default, R 4.0-4.5) is (A[qu], A[45 - qu + 1]) of the 45 sorted Walsh averages A,
+    # qu = qsignrank(0.025, 9), and the estimate is median(A). No printed output of this call was
+    # found (0.175 to 0.855, once quoted for it, cannot be right: 0.855 is not a Walsh average of
+    # these data and 0.175 is the 9th of 45), so both are reproduced here by hand, independently of
+    # the engine and of scipy:
+    # the distribution of V by enumerating the 2^9 sign patterns, the Walsh averages by listing them.
+    d = [round(a - b, 10) for a, b in zip(DEPRESSION_X, DEPRESSION_Y)]
+    counts = [0] * 46
+    for signs in itertools.product((0, 1), repeat=9):
+        counts[sum(rank for rank, on in zip(range(1, 10), signs) if on)] += 1
+    assert sum(counts[:6]) == 10 and sum(counts[:7]) == 14     # P(V <= 5) = 10/512 < 0.025 <= P(V <= 6)
+    qu = 6                                                      # qsignrank(0.025, 9)
+    walsh = sorted((a + b) / 2 for i, a in enumerate(d) for b in d[i:])
+    assert walsh[qu - 1] == pytest.approx(0.01) and walsh[45 - qu] == pytest.approx(0.786)
+    assert walsh[22] == pytest.approx(0.46)                     # the 23rd of 45: the (pseudo)median
+    res = wilcoxon_signed_rank(baseline=DEPRESSION_Y, follow_up=DEPRESSION_X)
+    assert res.statistic == 40
+    assert printed(res.p_value, "0.03906")
+    assert res.estimate_kind == "pseudo_median" and res.estimate == pytest.approx(0.46)
+    assert res.ci_low == pytest.approx(0.01) and res.ci_high == pytest.approx(0.786)
+    assert "Hodges–Lehmann estimate with the exact 95% interval" in res.method
+
+
+# R's asymptotic interval: R solves W(d) = z with uniroot(tol = 1e-4) on a step function, so its
+# printed limits and estimate lie within about 1e-4 of the step the engine finds exactly.
+UNIROOT_TOL = 1e-4
+
+
+def test_hodges_lehmann_asymptotic_interval_with_ties_and_zeros_matches_published_r_output():
+    # S. S. Mangiafico, "Summary and Analysis of Extension Program Evaluation in R", chapter
+    # "One-sample Wilcoxon Signed-rank Test" (rcompanion.org/handbook/F_02.html), Maggie Simpson's
+    # ten Likert scores against a neutral 3 (ties and two zeros), printed R output:
+    #   wilcox.test(Data$Likert, mu=3, conf.int=TRUE, conf.level=0.95)
+    #   Wilcoxon signed rank test with continuity correction
+    #   V = 32.5, p-value = 0.04007
+    #   95 percent confidence interval: 3.000044 4.500083
+    #   (pseudo)median 4.000032
+    # One sample against mu = 3 is the paired test of the scores against a baseline of 3; R reports
+    # the interval on the scale of the scores, so subtract 3.
+    likert = [3, 4, 5, 4, 4, 4, 4, 3, 2, 5]
+    res = wilcoxon_signed_rank(baseline=[3] * 10, follow_up=likert)
+    assert res.statistic == 32.5
+    assert printed(res.p_value, "0.04007")
+    assert res.ci_low == pytest.approx(3.000044 - 3, abs=UNIROOT_TOL)
+    assert res.ci_high == pytest.approx(4.500083 - 3, abs=UNIROOT_TOL)
+    assert res.estimate == pytest.approx(4.000032 - 3, abs=UNIROOT_TOL)
+    assert "R's asymptotic 95% interval (with continuity correction)" in res.method
+
+
+def test_hodges_lehmann_asymptotic_interval_with_a_zero_matches_published_r_output():
+    # Printed R output (R 3.4) in the public R Markdown report princechikezie/Scale-bar-error,
+    # Scale_bar.md: 14 paired areas (mm2), one zero difference:
+    #   wilcox.test(area_mm2 ~ error, data = sdf, paired = TRUE, exact = NULL, correct = TRUE,
+    #               conf.int = TRUE, conf.level = 0.95)
+    #   Wilcoxon signed rank test with continuity correction
+    #   V = 0, p-value = 0.001662
+    #   95 percent confidence interval: -6.820991 -3.286551
+    #   (pseudo)median -5.022965
+    # The groups sort as Observed_mm2, Reality_mm2, so R's x − y is observed − reality.
+    reality = [34.478] * 14
+    observed = [34.478, 33.468, 32.296, 32.053, 31.253, 31.130, 30.323, 29.190, 28.711, 28.144,
+                27.657, 26.907, 26.011, 25.439]
+    res = wilcoxon_signed_rank(baseline=reality, follow_up=observed)
+    assert res.statistic == 0
+    assert printed(res.p_value, "0.001662")
+    assert res.ci_low == pytest.approx(-6.820991, abs=UNIROOT_TOL)
+    assert res.ci_high == pytest.approx(-3.286551, abs=UNIROOT_TOL)
+    assert res.estimate == pytest.approx(-5.022965, abs=UNIROOT_TOL)
+    assert "1 zero difference dropped" in res.method
 
 
 # ---------------------------------------------------------------------------
@@ -240,18 +318,20 @@ def test_mcnemar_chi_square_with_continuity_correction_matches_r_help_example():
     #   McNemar's Chi-squared test with continuity correction
     #   McNemar's chi-squared = 16.818, df = 1, p-value = 4.115e-05
     # (output as printed by R, e.g. in the painblogr.org biostatistics lecture on
-    # paired categorical data.) Approve is coded 1.
+    # paired categorical data.) Approve is coded 1. The engine's default is the mid-p
+    # test; R's chi-square is method="asymptotic".
     baseline, follow_up = binary_pairs({(1, 1): 794, (1, 0): 150, (0, 1): 86, (0, 0): 570})
-    res = mcnemar(baseline, follow_up)
+    res = mcnemar(baseline, follow_up, method="asymptotic")
     assert printed(res.statistic, "16.818")
     assert res.df == 1
     assert printed(res.p_value, "4.115e-05")
-    assert res.method == "McNemar chi-square with continuity correction on 236 discordant pairs"
+    assert res.method.startswith("McNemar chi-square with continuity correction on 236 discordant pairs")
     # the margins, by hand from the table: 944/1600 approved first, 880/1600 later
     assert res.mean_baseline == pytest.approx(944 / 1600) and res.mean_follow_up == pytest.approx(880 / 1600)
+    assert res.estimate == pytest.approx((86 - 150) / 1600)
 
 
-def test_mcnemar_exact_and_odds_ratio_interval_match_exact2x2():
+def test_mcnemar_exact_matches_exact2x2_and_chi_square_matches_r():
     # Okumura, H. (2018), "Rで楽しむベイズ統計入門" (Introduction to Bayesian
     # statistics with R), chapter on paired 2×2 tables, printed R output:
     #   > mcnemar.exact(matrix(c(6,8,1,5), nrow=2))        # package exact2x2
@@ -264,18 +344,17 @@ def test_mcnemar_exact_and_odds_ratio_interval_match_exact2x2():
     # R fills by column: cell [1,1] = 6, [2,1] = 8, [1,2] = 1, [2,2] = 5; exact2x2's
     # odds ratio is b/c = [1,2]/[2,1]. Coding the first level 0 and the second 1
     # makes [1,2] the 0 → 1 changes and [2,1] the 1 → 0 changes, so exact2x2's b/c
-    # is the engine's (0 → 1)/(1 → 0).
+    # is the engine's (0 → 1)/(1 → 0). The engine's odds-ratio interval is now the mid-p
+    # one (checked against Fagerland et al. below), not exact2x2's central Clopper–Pearson one.
     baseline, follow_up = binary_pairs({(0, 0): 6, (1, 0): 8, (0, 1): 1, (1, 1): 5})
-    res = mcnemar(baseline, follow_up)            # 9 discordant pairs < 25: exact
+    res = mcnemar(baseline, follow_up, method="exact")
     assert printed(res.p_value, "0.03906")
     assert res.df is None
-    assert res.method == "McNemar exact binomial on 9 discordant pairs"
+    assert res.method.startswith("McNemar exact conditional binomial test on 9 discordant pairs")
     assert res.effect_size_kind == "odds_ratio"
     assert printed(res.effect_size, "0.125")
-    assert printed(res.effect_size_ci_low, "0.00281705")
-    assert printed(res.effect_size_ci_high, "0.93235414")
 
-    chi2 = mcnemar(baseline, follow_up, method="chi2")
+    chi2 = mcnemar(baseline, follow_up, method="asymptotic")
     assert printed(chi2.statistic, "4")
     assert printed(chi2.p_value, "0.0455")
 
@@ -284,12 +363,21 @@ def test_mcnemar_chi_square_on_a_small_table_matches_published_r_output():
     # M. Claereboudt, "R tests: McNemar" (mc-oman.on-rev.com/R/R_Tests/page13, 2015):
     #   datmc <- matrix(c(6,14,2,5), nrow = 2); mcnemar.test(datmc)
     #   McNemar's chi-squared = 7.5625, df = 1, p-value = 0.00596
-    # 16 discordant pairs, so the engine's own choice would be the exact test;
-    # the chi-square is requested to reproduce R.
     baseline, follow_up = binary_pairs({(0, 0): 6, (1, 0): 14, (0, 1): 2, (1, 1): 5})
-    res = mcnemar(baseline, follow_up, method="chi2")
+    res = mcnemar(baseline, follow_up, method="asymptotic")
     assert printed(res.statistic, "7.5625")
     assert printed(res.p_value, "0.00596")
+
+
+def test_mcnemar_chi_square_without_correction_when_the_discordant_counts_are_equal_like_r():
+    # R's mcnemar.test source (src/library/stats/R/mcnemar.test.R):
+    #   if (correct && (r == 2) && any(x - t(x) != 0)) { y <- (abs(x - t(x)) - 1) ... }
+    #   else y <- x - t(x)
+    # so with 15 changes each way y = 0: McNemar's chi-squared = 0, p-value = 1 (by hand:
+    # pchisq(0, 1, lower.tail = FALSE) = 1), where a corrected statistic would be (0 - 1)^2/30.
+    baseline, follow_up = binary_pairs({(0, 0): 10, (0, 1): 15, (1, 0): 15, (1, 1): 10})
+    res = mcnemar(baseline, follow_up, method="asymptotic")
+    assert res.statistic == 0 and res.p_value == 1
 
 
 def test_mcnemar_exact_two_and_one_sided_match_published_binomial_tails():
@@ -301,11 +389,71 @@ def test_mcnemar_exact_two_and_one_sided_match_published_binomial_tails():
     # In favour is coded 1; the one-sided alternative is "fewer 0 → 1 than 1 → 0
     # changes", i.e. follow_up − baseline < 0: "less".
     baseline, follow_up = binary_pairs({(1, 1): 1, (1, 0): 11, (0, 1): 3, (0, 0): 5})
-    two_sided = mcnemar(baseline, follow_up)
+    two_sided = mcnemar(baseline, follow_up, method="exact")
     assert printed(two_sided.p_value, "0.05737304687500008")
-    one_sided = mcnemar(baseline, follow_up, alternative="less")
+    one_sided = mcnemar(baseline, follow_up, alternative="less", method="exact")
     assert printed(one_sided.p_value, "0.02868652343750004")
-    assert one_sided.method == "McNemar exact binomial (one-sided) on 14 discordant pairs"
+    assert one_sided.method.startswith("McNemar exact conditional binomial test (one-sided) on 14 discordant pairs")
+
+
+# Fagerland, Lydersen & Laake's examples (their 2013 mid-p paper, their 2014 Stat Med 33:2850
+# review of paired intervals and their book "Statistical Analysis of Contingency Tables", 2017,
+# ch. 8), with printed output of the authors' own R implementations in the package
+# contingencytables (github.com/ocbe-uio/contingencytables, tests/testthat/test-ch8.R):
+#   cavo_2012  <- rbind(c(59, 6), c(16, 80))  # complete response before (rows) and after
+#   ezra_2010  <- rbind(c(7, 25), c(2, 68))
+# Their n12 is the cell [1, 2] and their difference pi_1+ − pi_+1 = (n12 − n21)/N; coding the first
+# level 0 and the second 1 makes n12 the engine's 0 → 1 changes, so their difference is the
+# engine's follow_up − baseline and their n12/n21 the engine's odds ratio.
+CAVO_2012 = {(0, 0): 59, (0, 1): 6, (1, 0): 16, (1, 1): 80}
+EZRA_2010 = {(0, 0): 7, (0, 1): 25, (1, 0): 2, (1, 1): 68}
+
+
+def test_mcnemar_mid_p_and_tango_interval_match_fagerland_et_al():
+    # contingencytables, test-ch8.R, printed:
+    #   McNemar_midP_test_paired_2x2(cavo_2012)           "The McNemar mid-P test: P = 0.034690"
+    #   McNemar_exact_cond_test_paired_2x2(cavo_2012)     "The McNemar exact conditional test: P = 0.052479"
+    #   McNemar_asymptotic_test_paired_2x2(cavo_2012)     "The McNemar asymptotic test: P = 0.033006, Z = -2.132"
+    #   McNemar_asymptotic_test_CC_paired_2x2(cavo_2012)  "... with continuity correction: P = 0.055009, Z =  1.919"
+    #   Tango_asymptotic_score_CI_paired_2x2(cavo_2012)
+    #     "Tango asymptotic score CI: estimate = -0.0621 (95% CI -0.1240 to -0.0054)"
+    baseline, follow_up = binary_pairs(CAVO_2012)
+    res = mcnemar(baseline, follow_up)
+    assert printed(res.p_value, "0.034690")
+    assert res.method.startswith("McNemar mid-p test (Fagerland, Lydersen & Laake 2013) on 22 discordant pairs")
+    assert res.estimate_kind == "difference_in_proportions"
+    assert printed(res.estimate, "-0.0621")
+    assert printed(res.ci_low, "-0.1240")
+    assert printed(res.ci_high, "-0.0054")
+    assert printed(mcnemar(baseline, follow_up, method="exact").p_value, "0.052479")
+    plain = mcnemar(baseline, follow_up, method="asymptotic", correction=False)
+    assert printed(plain.p_value, "0.033006") and printed(math.sqrt(plain.statistic), "2.132")
+    corrected = mcnemar(baseline, follow_up, method="asymptotic")
+    assert printed(corrected.p_value, "0.055009") and printed(math.sqrt(corrected.statistic), "1.919")
+
+
+def test_mcnemar_mid_p_matches_the_worked_example_of_fagerland_et_al_2013():
+    # Fagerland, Lydersen & Laake (2013), BMC Med Res Methodol 13:91, supplementary "How to calculate
+    # the McNemar mid-p test": airway hyper-responsiveness before/after stem cell transplantation in
+    # 21 children (Bentur et al.), n12 = 1, n21 = 7, and
+    #   exact p-value = 2 · binomcdf(n12, n, 0.5),  mid-p-value = exact p-value − binompdf(n12, n, 0.5)
+    # by hand: exact = 2 · (1 + 8)/256 = 0.0703125, mid-p = 0.0703125 − 8/256 = 0.0390625.
+    baseline, follow_up = binary_pairs({(1, 1): 1, (1, 0): 1, (0, 1): 7, (0, 0): 12})
+    assert mcnemar(baseline, follow_up).p_value == pytest.approx(0.0390625)
+    assert mcnemar(baseline, follow_up, method="exact").p_value == pytest.approx(0.0703125)
+
+
+def test_mcnemar_odds_ratio_mid_p_interval_matches_fagerland_et_al():
+    # contingencytables, test-ch8.R, printed:
+    #   Transformed_Clopper_Pearson_midP_CI_paired_2x2(ezra_2010)
+    #     "estimate = 12.5000 (95% CI 3.4681 to 78.2972)"
+    # (the mid-p interval of n12/(n12 + n21), transformed by p/(1 − p)).
+    baseline, follow_up = binary_pairs(EZRA_2010)
+    res = mcnemar(baseline, follow_up)
+    assert res.effect_size_kind == "odds_ratio"
+    assert printed(res.effect_size, "12.5000")
+    assert printed(res.effect_size_ci_low, "3.4681")
+    assert printed(res.effect_size_ci_high, "78.2972")
 
 
 # ---------------------------------------------------------------------------
@@ -390,39 +538,7 @@ def test_cronbach_alpha_on_complete_cases_matches_psych_complete_obs():
     assert n_complete == 9
 
 
-# ---------------------------------------------------------------------------
-# power: minimum detectable effect
-# ---------------------------------------------------------------------------
-
-def test_minimum_detectable_effect_matches_pwr_paired():
-    # PsyTeachR, University of Glasgow, "Power and error" chapter, achievable
-    # Cohen's d for a 32-pair study, printed R output:
-    #   pwr.t.test(power = .8, n = 32, type = "paired",
-    #              alternative = "two.sided", sig.level = .05)
-    #   Paired t test power calculation
-    #   n = 32, d = 0.5112738, sig.level = 0.05, power = 0.8, alternative = two.sided
-    mde_dz, mde_raw = minimum_detectable_effect(32, alpha=0.05, power=0.8)
-    assert printed(mde_dz, "0.5112738")
-    assert mde_raw is None
-
-
-def test_minimum_detectable_effect_in_outcome_units_matches_power_t_test():
-    # SURV 616 power-calculation script (check of the course notes), printed R output:
-    #   power.t.test(power = 0.8, delta = 5, sd = sqrt(312), type = "paired",
-    #                alt = "one.sided", sig.level = 0.05, strict = FALSE)
-    #   n = 78.52896, delta = 5, sd = 17.66352            (one-sided)
-    #   power.t.test(power = 0.8, delta = 5, sd = sqrt(312), type = "one.sample",
-    #                alternative = "two.sided")
-    #   n = 99.89177, delta = 5, sd = 17.66352            (two-sided)
-    # Read backwards: at those n the detectable difference is delta = 5. R solves
-    # for n with uniroot's default tolerance (about 1e-4 on n), so the comparison
-    # allows a relative 1e-5 on delta.
-    _, one_sided = minimum_detectable_effect(78.52896, alpha=0.05, power=0.8, alternative="greater",
-                                             sd_difference=math.sqrt(312))
-    assert one_sided == pytest.approx(5, rel=1e-5)
-    _, two_sided = minimum_detectable_effect(99.89177, alpha=0.05, power=0.8, alternative="two-sided",
-                                             sd_difference=math.sqrt(312))
-    assert two_sided == pytest.approx(5, rel=1e-5)
+# power: the minimum detectable effect's references (pwr, power.t.test) are in test_power.py
 
 
 # ---------------------------------------------------------------------------
