@@ -1,8 +1,10 @@
 """The reports' charts, drawn with matplotlib from the *published* tables.
 
 Each function takes a table that has already been through disclosure control
-(suppressed cells are NaN) and returns a matplotlib figure; a suppressed value is
-drawn as a labelled gap, never as a number. The figure is turned into PNG bytes
+(suppressed cells are NaN and named in the row's ``hidden`` column) and returns a
+matplotlib figure; a suppressed value is drawn as a labelled gap, never as a number,
+and a value that is missing (not computed, not applicable) is labelled as such, never
+as suppressed. The figure is turned into PNG bytes
 by ``impact.reporting.render.png_bytes`` (no timestamps, no software tag), and the
 table it was drawn from is published beside it as CSV, so what a chart shows can
 be checked cell by cell.
@@ -22,6 +24,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from impact.reporting.i18n import Translator  # noqa: E402
+from impact.reporting.tables import hidden_reason  # noqa: E402
+from impact.statistics.verdicts import VERDICTS  # noqa: E402
 
 WIDTH_IN = 6.5  # the text width of an A4 page with 2 cm margins
 INK = "#1b1b1b"
@@ -29,7 +33,8 @@ MUTED = "#6b6b6b"
 ACCENT = "#b3001b"  # a municipal red
 BAR = "#4a6d8c"
 BAR_LIGHT = "#a9bfd3"
-VERDICT_COLOURS = {"supported": "#2e7d32", "contradicted": "#c62828", "not_shown": "#6b6b6b", "insufficient_data": "#b0b0b0"}
+VERDICT_COLOURS = {"supported": "#2e7d32", "contradicted": "#c62828", "not_shown": "#6b6b6b",
+                   "unreliable_measurement": "#b06f00", "insufficient_data": "#b0b0b0"}
 THEME_COLOURS = {"impact_definition": "#4a6d8c", "data_collection": "#2e7d32", "analysis": "#b06f00",
                  "reporting": "#7b3f98", "improvement": "#b3001b"}
 CHANGE_COLOURS = {"worse": "#c62828", "same": "#bdbdbd", "better": "#2e7d32"}
@@ -80,9 +85,10 @@ def reach_and_activities(quarters: pd.DataFrame, target: float | None, tr: Trans
     left.bar(x, new.fillna(0), color=BAR_LIGHT, label=tr.t("chart.new_participants"))
     cumulative = quarters["participants_reached"].astype(float)
     left.plot(x, cumulative, color=BAR, marker="o", label=tr.t("chart.cumulative_participants"))
-    for xi, value in zip(x, new):
+    for xi, value, (_, row) in zip(x, new, quarters.iterrows()):
         if np.isnan(value):
-            left.annotate(tr.t("chart.suppressed_short"), (xi, 0), xytext=(0, 3), textcoords="offset points",
+            gap = "chart.suppressed_short" if hidden_reason(row, "participants_new") else "chart.no_data"
+            left.annotate(tr.t(gap), (xi, 0), xytext=(0, 3), textcoords="offset points",
                           ha="center", va="bottom", fontsize=6.5, color=MUTED, rotation=90)
     if target is not None and not np.isnan(target):
         left.axhline(target, color=ACCENT, linestyle="--", linewidth=1)
@@ -105,25 +111,40 @@ def reach_and_activities(quarters: pd.DataFrame, target: float | None, tr: Trans
     return fig
 
 
-def distribution(dist: pd.DataFrame, label: str, scale: tuple[float, float] | None, tr: Translator) -> Figure:
-    """Per wave a box from the 25th to the 75th percentile, whiskers from the 10th to the 90th,
-    the median as a line and the mean as a dot; a wave resting on too few people is not drawn.
+def _gap_text(row, column: str, tr: Translator) -> str:
+    """Why a wave is not drawn: the reason disclosure control gave, or that there are no data."""
+    why = hidden_reason(row, column)
+    if why == "fewer_than_threshold":
+        return tr.t("chart.too_few", threshold=tr.threshold)
+    if why:
+        return tr.t("chart.hidden_wave", reason=tr.t(f"hidden_reason.{why}", threshold=tr.threshold))
+    return tr.t("chart.no_data")
 
-    ``dist``: wave, n, mean, p10, p25, p50, p75, p90 (NaN when suppressed).
+
+def distribution(dist: pd.DataFrame, label: str, scale: tuple[float, float] | None, tr: Translator,
+                 yes_no: bool = False) -> Figure:
+    """Per wave a box from the 25th to the 75th percentile, whiskers from the 10th to the 90th,
+    the median as a line and the mean as a dot; a wave resting on too few people is not drawn, and says
+    why. A yes/no outcome has no spread: its share of 'yes' is written per wave (``yes_no``).
+
+    ``dist``: wave, n, mean, p10, p25, p50, p75, p90 (NaN when suppressed or not applicable), hidden.
     """
     fig, axes = _figure(1.35)
     ax = axes[0][0]
     waves = list(dist["wave"])
     y = np.arange(len(waves))[::-1]
-    for yi, row in zip(y, dist.itertuples()):
-        if np.isnan(row.p50):
-            ax.annotate(tr.t("chart.too_few", threshold=tr.threshold), (0.5, yi), xycoords=("axes fraction", "data"),
-                        ha="center", va="center", fontsize=7.5, color=MUTED)
+    for yi, (_, row) in zip(y, dist.iterrows()):
+        if yes_no or np.isnan(row["p50"]):
+            text = (tr.t("chart.yes_no", share=tr.pct(row["mean"])) if yes_no and not np.isnan(row["mean"])
+                    else _gap_text(row, "mean" if yes_no else "p50", tr))
+            ax.annotate(text, (0.5, yi), xycoords=("axes fraction", "data"), ha="center", va="center", fontsize=7.5,
+                        color=MUTED)
             continue
-        ax.plot([row.p10, row.p90], [yi, yi], color=BAR, linewidth=1)
-        ax.add_patch(plt.Rectangle((row.p25, yi - 0.25), row.p75 - row.p25, 0.5, facecolor=BAR_LIGHT, edgecolor=BAR))
-        ax.plot([row.p50, row.p50], [yi - 0.25, yi + 0.25], color=INK, linewidth=1.6)
-        ax.plot([row.mean], [yi], marker="o", color=ACCENT, markersize=4)
+        ax.plot([row["p10"], row["p90"]], [yi, yi], color=BAR, linewidth=1)
+        ax.add_patch(plt.Rectangle((row["p25"], yi - 0.25), row["p75"] - row["p25"], 0.5, facecolor=BAR_LIGHT,
+                                   edgecolor=BAR))
+        ax.plot([row["p50"], row["p50"]], [yi - 0.25, yi + 0.25], color=INK, linewidth=1.6)
+        ax.plot([row["mean"]], [yi], marker="o", color=ACCENT, markersize=4)
     ax.set_yticks(y, [f"{tr.t('wave.' + w)} (n = {tr.count(n)})" for w, n in zip(waves, dist["n"])])
     ax.set_ylim(-0.6, len(waves) - 0.4)
     if scale is not None:
@@ -162,44 +183,80 @@ def change_shares(changes: pd.DataFrame, tr: Translator) -> Figure:
 EFFECT_KINDS = ("cohen_dz", "rank_biserial", "odds_ratio")
 
 
-def forest(rows: pd.DataFrame, tr: Translator) -> Figure:
-    """Effect sizes with their 95% intervals, one panel per kind of effect size, coloured by verdict.
+def _not_plotted(row, tr: Translator) -> str:
+    """Why a hypothesis has no point in the forest plot: not tested, effect size suppressed (why), not computed."""
+    verdict = tr.t(f"verdict.{row['verdict']}")
+    if row["verdict"] == "insufficient_data":
+        return f"{verdict} – {tr.t('chart.not_tested')}"
+    if not pd.isna(row["effect_size"]):  # an odds ratio of 0 or ∞: no point on a log scale
+        value = f"{tr.t('effect_kind_short.' + str(row['effect_size_kind']))} = {tr.num(row['effect_size'], 2)}"
+        return f"{verdict} – {tr.t('chart.off_scale', value=value)}"
+    why = hidden_reason(row, "effect_size")
+    if why:
+        return f"{verdict} – {tr.t('chart.suppressed_short')}: {tr.t('hidden_short.' + why, threshold=tr.threshold)}"
+    return f"{verdict} – {tr.t('chart.not_computed')}"
 
-    ``rows``: label, effect_size_kind, effect_size, effect_size_ci_low, effect_size_ci_high, verdict
-    (effect NaN = not tested or suppressed; shown as a text instead of a point).
+
+def forest(rows: pd.DataFrame, tr: Translator) -> Figure:
+    """Effect sizes with their 95% intervals, coloured by verdict: one panel per kind of effect size, each with
+    its own axis named after the kind and its 'no change' line (0 for d_z and r, 1 for the odds ratio on a log
+    scale), so Cohen's d_z, the rank-biserial r and the odds ratio are never read on one scale. A result that
+    was not judged (unreliable measurement) is drawn hollow. A hypothesis without an effect size is listed in a
+    last panel with the reason (not tested; suppressed, and why; not computed); a missing or suppressed interval
+    is labelled beside its point.
+
+    ``rows``: label, effect_size_kind, effect_size, effect_size_ci_low, effect_size_ci_high, verdict, hidden.
     """
-    kinds = [k for k in EFFECT_KINDS if (rows["effect_size_kind"] == k).any()]
-    untested = rows[rows["effect_size_kind"].isna() | ~rows["effect_size_kind"].isin(EFFECT_KINDS)]
+    effect = rows["effect_size"].astype(float)
+    drawn = (np.isfinite(effect) & rows["effect_size_kind"].isin(EFFECT_KINDS)
+             & ((rows["effect_size_kind"] != "odds_ratio") | (effect > 0)))
+    kinds = [k for k in EFFECT_KINDS if (drawn & (rows["effect_size_kind"] == k)).any()]
+    untested = rows[~drawn]
     panels = kinds + (["untested"] if len(untested) else [])
-    heights = [max(1, int((rows["effect_size_kind"] == k).sum())) if k != "untested" else len(untested) for k in panels]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH_IN, 0.75 + 0.32 * sum(heights) + 0.45 * len(panels)),
+    heights = [int((drawn & (rows["effect_size_kind"] == k)).sum()) if k != "untested" else len(untested) for k in panels]
+    extra = 0.3 * len(kinds)  # the axis label under each panel of effects
+    fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH_IN, 0.75 + 0.32 * sum(heights) + 0.45 * len(panels) + extra),
                              squeeze=False, layout="constrained", gridspec_kw={"height_ratios": heights})
     for ax, kind in zip(axes[:, 0], panels):
-        part = untested if kind == "untested" else rows[rows["effect_size_kind"] == kind]
+        part = untested if kind == "untested" else rows[drawn & (rows["effect_size_kind"] == kind)]
         y = np.arange(len(part))[::-1]
         if kind == "untested":
-            for yi, verdict in zip(y, part["verdict"]):
-                text = tr.t(f"verdict.{verdict}") + ("" if verdict == "insufficient_data" else " – " + tr.t("chart.figures_suppressed"))
-                ax.annotate(text, (0.02, yi), xycoords=("axes fraction", "data"), va="center", fontsize=7.5, color=MUTED)
+            for yi, (_, r) in zip(y, part.iterrows()):
+                ax.annotate(_not_plotted(r, tr), (0.02, yi), xycoords=("axes fraction", "data"), va="center",
+                            fontsize=7, color=MUTED)
             ax.set_xticks([])
             ax.spines["bottom"].set_visible(False)
             ax.set_title(tr.t("chart.forest_untested"), fontsize=8, loc="left")
         else:
             null = 1.0 if kind == "odds_ratio" else 0.0
             ax.axvline(null, color=MUTED, linewidth=0.8)
-            for yi, r in zip(y, part.itertuples()):
-                colour = VERDICT_COLOURS.get(r.verdict, MUTED)
-                ax.plot([r.effect_size_ci_low, r.effect_size_ci_high], [yi, yi], color=colour, linewidth=1.4)
-                ax.plot([r.effect_size], [yi], marker="s", color=colour, markersize=5)
+            values = part[["effect_size", "effect_size_ci_low", "effect_size_ci_high"]].to_numpy(dtype=float)
+            finite = values[np.isfinite(values) & ((values > 0) if kind == "odds_ratio" else True)]
+            lo, hi = float(finite.min()), float(finite.max())
+            for yi, (_, r) in zip(y, part.iterrows()):
+                colour = VERDICT_COLOURS.get(r["verdict"], MUTED)
+                low, high = r["effect_size_ci_low"], r["effect_size_ci_high"]
+                if pd.isna(low) or pd.isna(high):
+                    hid = hidden_reason(r, "effect_size_ci_low") or hidden_reason(r, "effect_size_ci_high")
+                    ax.annotate(tr.t("chart.interval_hidden" if hid else "chart.no_interval"), (r["effect_size"], yi),
+                                xytext=(6, 0), textcoords="offset points", va="center", fontsize=6.5, color=MUTED)
+                else:  # a one-sided interval runs to the edge of the panel
+                    ax.plot([max(low, lo), min(high, hi)], [yi, yi], color=colour, linewidth=1.4)
+                judged = r["verdict"] != "unreliable_measurement"
+                ax.plot([r["effect_size"]], [yi], marker="s", color=colour, markersize=5,
+                        markerfacecolor=colour if judged else "white")
             if kind == "odds_ratio":
                 ax.set_xscale("log")
                 ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
             ax.xaxis.set_major_formatter(_numbers(tr))
             ax.set_title(tr.t(f"effect_kind.{kind}"), fontsize=8, loc="left")
+            ax.set_xlabel(tr.t(f"chart.axis.{kind}"), fontsize=7, color=MUTED)
         ax.set_yticks(y, list(part["label"]))
         ax.set_ylim(-0.6, len(part) - 0.4)
-    handles = [Patch(color=VERDICT_COLOURS[v], label=tr.t(f"verdict.{v}")) for v in ("supported", "contradicted", "not_shown")]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=7.5)
+    shown_verdicts = set(rows.loc[drawn, "verdict"])
+    handles = [Patch(color=VERDICT_COLOURS[v], label=tr.t(f"verdict.{v}")) for v in VERDICTS if v in shown_verdicts]
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=7.5)
     return fig
 
 
@@ -212,8 +269,9 @@ def realisation(rows: pd.DataFrame, tr: Translator) -> Figure:
     colours = [BAR if s >= 1 else BAR_LIGHT for s in np.nan_to_num(share)]
     ax.barh(y, np.nan_to_num(share), color=colours, height=0.65)
     ax.axvline(1.0, color=ACCENT, linestyle="--", linewidth=1)
-    for yi, s in zip(y, share):
-        ax.annotate(tr.pct(s) if not np.isnan(s) else tr.t("chart.suppressed_short"), (np.nan_to_num(s), yi),
+    for yi, s, (_, row) in zip(y, share, rows.iterrows()):
+        gap = "chart.suppressed_short" if hidden_reason(row, "realisation") else "chart.no_data"
+        ax.annotate(tr.pct(s) if not np.isnan(s) else tr.t(gap), (np.nan_to_num(s), yi),
                     xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
     ax.set_yticks(y, list(rows["label"]), fontsize=7.5)
     ax.set_xlim(0, max(1.3, np.nanmax(np.append(share, 1)) * 1.15))

@@ -1,4 +1,11 @@
-"""Building blocks the report builders share: numbered sections, figures and tables for the template."""
+"""Building blocks the report builders share: numbered sections, figures and tables for the template.
+
+A table cell is its formatted text, or a :class:`Mark` when there is no figure to print. A mark says
+why, and the two reasons never look alike: a figure **hidden** by disclosure control prints "×", a
+figure that is **missing** (not computed, not applicable: no interval, no p with too few pairs, an
+undefined MDE) prints "–". Each table's note then explains every mark it holds, with the real reason
+(``hidden_reason.*`` and ``missing_reason.*`` in the catalogues).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,9 @@ import pandas as pd
 
 from impact.reporting.i18n import Translator
 from impact.reporting.publish import data_uri
+
+HIDDEN = "hidden"
+MISSING = "missing"
 
 
 @dataclass(frozen=True)
@@ -27,19 +37,66 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A cell without a figure: ``kind`` ``hidden`` (disclosure control) or ``missing`` (not computed or not
+    applicable), with the reason's code (``hidden_reason.<reason>`` / ``missing_reason.<reason>``)."""
+
+    kind: str
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in (HIDDEN, MISSING):
+            raise ValueError(f"a mark is 'hidden' or 'missing', not {self.kind!r}")
+
+
+def hidden(reason: str) -> Mark:
+    return Mark(HIDDEN, reason)
+
+
+def missing(reason: str = "not_computed") -> Mark:
+    return Mark(MISSING, reason)
+
+
+@dataclass(frozen=True)
 class Table:
     id: str
     label: str
     caption: str
     header: list[str]
-    rows: list[list[str | None]]
+    rows: list[list[str | Mark]]
     text_columns: int = 1
     note: str = ""
+    legend: str = ""  # what the marks in this table mean, with their reasons
 
     @property
     def has_hidden(self) -> bool:
-        """Whether a cell is suppressed (the table then explains the mark)."""
-        return any(v is None for row in self.rows for v in row)
+        """Whether a cell is hidden by disclosure control."""
+        return any(isinstance(v, Mark) and v.kind == HIDDEN for row in self.rows for v in row)
+
+    @property
+    def has_missing(self) -> bool:
+        return any(isinstance(v, Mark) and v.kind == MISSING for row in self.rows for v in row)
+
+
+def _reasons(rows: list[list], kind: str) -> list[str]:
+    """The reasons of the marks of one kind, in the order they first appear (row by row)."""
+    found: list[str] = []
+    for row in rows:
+        for v in row:
+            if isinstance(v, Mark) and v.kind == kind and v.reason not in found:
+                found.append(v.reason)
+    return found
+
+
+def legend(tr: Translator, rows: list[list]) -> str:
+    """'× = afgeschermd: …. – = niet berekend: ….' for the marks in ``rows`` (empty without marks)."""
+    parts = []
+    for kind, mark in ((HIDDEN, "common.suppressed_mark"), (MISSING, "common.missing_mark")):
+        reasons = _reasons(rows, kind)
+        if reasons:
+            why = "; ".join(tr.t(f"{kind}_reason.{r}", threshold=tr.threshold) for r in reasons)
+            parts.append(tr.t(f"common.{kind}_legend", mark=tr.t(mark), reasons=why))
+    return " ".join(parts)
 
 
 @dataclass
@@ -62,12 +119,20 @@ class Document:
         self.charts[name] = png
         return Figure(f"fig-{name}", self.tr.t("common.figure", n=self._figures), caption, data_uri(png), alt or caption)
 
-    def table(self, key: str, caption: str, header: list[str], rows: list[list[str | None]], text_columns: int = 1,
+    def table(self, key: str, caption: str, header: list[str], rows: list[list[str | Mark]], text_columns: int = 1,
               note: str = "") -> Table:
         self._tables += 1
-        return Table(f"tab-{key}", self.tr.t("common.table", n=self._tables), caption, header, rows, text_columns, note)
+        return Table(f"tab-{key}", self.tr.t("common.table", n=self._tables), caption, header, rows, text_columns, note,
+                     legend(self.tr, rows))
 
 
-def shown(value, formatted: str) -> str | None:
-    """A cell's text, or None when disclosure control hid it (the template prints 'suppressed')."""
-    return None if value is None or pd.isna(value) else formatted
+def is_missing(value) -> bool:
+    return value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value))
+
+
+def shown(value, formatted: str, hidden_reason: str | None = None, missing_reason: str = "not_computed") -> str | Mark:
+    """A cell's text; without a value, a mark: hidden (with ``hidden_reason``, the reason disclosure control
+    gave) or missing (``missing_reason``)."""
+    if not is_missing(value):
+        return formatted
+    return hidden(hidden_reason) if hidden_reason else missing(missing_reason)

@@ -16,17 +16,21 @@ import pandas as pd
 from impact.contracts.vocabulary import COACHING_THEMES
 from impact.reporting import charts
 from impact.reporting.i18n import Translator
-from impact.reporting.layout import Document, shown
+from impact.reporting.layout import Document
 from impact.reporting.publish import Report, environment
 from impact.reporting.recommendations import recommend
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
 from impact.reporting.sentences import verdict_sentence
-from impact.reporting.tables import InitiativeFigures
-from impact.reporting.yearly import report_date
+from impact.reporting.tables import HIDDEN_COLUMN, InitiativeFigures, hidden_reasons, hidden_text
+from impact.reporting.yearly import cell, min_reliability, report_date, with_context
+from impact.statistics.verdicts import VERDICTS
 
 TEMPLATE = "lessons.html.j2"
-VERDICT_ORDER = ("supported", "contradicted", "not_shown", "insufficient_data")
+VERDICT_ORDER = VERDICTS  # supported, contradicted, not_shown, unreliable_measurement, insufficient_data
+
+
+RELIABILITY_FACTS = [f"reliability_{w}{part}" for w in ("baseline", "follow_up") for part in ("", "_ci_low", "_ci_high")]
 
 
 def facts(data: ReportData, figures: dict[str, InitiativeFigures]) -> pd.DataFrame:
@@ -40,8 +44,11 @@ def facts(data: ReportData, figures: dict[str, InitiativeFigures]) -> pd.DataFra
         reasons = data.of("quarantine_reasons", i)
         warnings = data.of("warnings", i)
         labels = dict(zip(data.of("outcomes", i)["outcome_id"], data.of("outcomes", i)["label"]))
+        # an outcome whose verdict is unreliable_measurement gets check_the_measurement instead
+        not_judged = set(fig.hypotheses.loc[fig.hypotheses["verdict"] == "unreliable_measurement", "outcome_id"])
         low_alpha = sorted({labels.get(o, o) for o in
-                            warnings.loc[warnings["check_name"] == "reliability", "outcome_id"].dropna()}) if len(warnings) else []
+                            warnings.loc[warnings["check_name"] == "reliability", "outcome_id"].dropna()
+                            if o not in not_judged}) if len(warnings) else []
         real = fig.realisation.dropna(subset=["realisation"]).sort_values("realisation")
         for _, h in fig.hypotheses.iterrows():
             r = raw.loc[h["hypothesis_id"]]
@@ -55,6 +62,10 @@ def facts(data: ReportData, figures: dict[str, InitiativeFigures]) -> pd.DataFra
                 "min_pairs": int(r["min_pairs"]) if not pd.isna(r["min_pairs"]) else int(data.programme["min_pairs"]),
                 "alpha": float(data.programme["alpha"]), "mean_difference": h["mean_difference"],
                 "effect_size": h["effect_size"], "effect_size_kind": h["effect_size_kind"], "mde": h["mde"],
+                "alternative": h["alternative"], "mde_alpha": h["mde_alpha"], "estimate_kind": h["estimate_kind"],
+                "multiple_testing": data.programme.get("multiple_testing") or "holm",
+                "target_effect_dz": data.programme.get("target_effect_dz"), "outcome": h["outcome"],
+                **{c: h[c] for c in RELIABILITY_FACTS}, "min_reliability": min_reliability(data),
                 "response_rate": resp["response_rate"], "retention": resp["retention"],
                 "raw_rows": int(drops["raw_rows"].sum()) if len(drops) else 0,
                 "quarantined_rows": int(drops["quarantined_rows"].sum()) if len(drops) else 0,
@@ -64,6 +75,12 @@ def facts(data: ReportData, figures: dict[str, InitiativeFigures]) -> pd.DataFra
                 "lowest_realisation_output": real["label"].iloc[0] if len(real) else None,
             })
     return pd.DataFrame(rows)
+
+
+def _response_hidden(fig: InitiativeFigures) -> str:
+    """The ``hidden`` cell of an initiative's response rate and retention."""
+    reasons = hidden_reasons(fig.response.iloc[0])
+    return hidden_text({c: reasons[c] for c in ("response_rate", "retention") if c in reasons})
 
 
 def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict) -> Report:
@@ -76,10 +93,11 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
     # 1 hypotheses held or not
     s_h = doc.section("held")
     hyp = pd.concat([f.hypotheses.assign(initiative_id=i) for i, f in figures.items()], ignore_index=True)
+    published = list(hyp.columns)
     raw = data.hypotheses.set_index(["initiative_id", "hypothesis_id"])
+    hyp = with_context(hyp, data)
     hyp["min_pairs_required"] = [int(raw.loc[(r.initiative_id, r.hypothesis_id), "min_pairs"]) if not pd.isna(
         raw.loc[(r.initiative_id, r.hypothesis_id), "min_pairs"]) else int(data.programme["min_pairs"]) for r in hyp.itertuples()]
-    hyp["alpha"] = float(data.programme["alpha"])
     groups = []
     for verdict in VERDICT_ORDER:
         part = hyp[hyp["verdict"] == verdict]
@@ -97,7 +115,9 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
     for r in per.itertuples():
         reasons = data.of("quarantine_reasons", r.initiative_id)
         top = ", ".join(f"{tr.quarantine_reason(x.rule)} ({x.entries})" for x in reasons.head(2).itertuples()) or "–"
-        q_rows.append([names[r.initiative_id], shown(r.response_rate, tr.pct(r.response_rate)), shown(r.retention, tr.pct(r.retention)),
+        resp = figures[r.initiative_id].response.iloc[0]
+        q_rows.append([names[r.initiative_id], cell(resp, "response_rate", tr.pct(resp["response_rate"]), "no_share"),
+                       cell(resp, "retention", tr.pct(resp["retention"]), "no_share"),
                        tr.num(r.quarantined_rows, 0), top])
     q_tab = doc.table("quality", tr.t("lessons.quality_caption"),
                       [tr.t("col.initiative"), tr.t("col.response"), tr.t("col.retention"), tr.t("col.quarantined"),
@@ -151,11 +171,13 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
         tr=tr, programme=data.programme, title=title, kicker=tr.t("lessons.kicker", date=tr.date(closing)),
         subtitle=tr.t("lessons.subtitle", n=len(figures)), report_date=closing, sections=doc.sections, **ctx)
     tables = {
-        "hypotheses": hyp.drop(columns=["min_pairs_required", "alpha"]).reset_index(drop=True),
+        "hypotheses": hyp[published].reset_index(drop=True),
         "data_quality": f.drop_duplicates("initiative_id")[["initiative_id", "response_rate", "retention", "raw_rows",
                                                             "quarantined_rows", "top_quarantine_rule"]]
         .assign(top_quarantine_reason=lambda d: d["top_quarantine_rule"].map(
-            lambda r: tr.quarantine_reason(r) if isinstance(r, str) else None)).reset_index(drop=True),
+            lambda r: tr.quarantine_reason(r) if isinstance(r, str) else None),
+                **{HIDDEN_COLUMN: lambda d: d["initiative_id"].map(lambda i: _response_hidden(figures[i]))})
+        .reset_index(drop=True),
         "coaching_sessions": data.sessions[["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons",
                                             "actions"]].assign(date=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d")),
         "recommendations": recs.reset_index(drop=True),

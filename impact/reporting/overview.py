@@ -1,7 +1,7 @@
 """The programme overview for the municipality: ``reports/<year>/programme/``.
 
 All initiatives side by side: a forest plot of the effect sizes with their
-intervals and verdicts, reach by wijk over the ten districts of Utrecht,
+intervals and verdicts (one panel and axis per kind of effect size), reach by wijk over the ten districts of Utrecht,
 realisation against the targets, and response and data quality per initiative,
 with a short reading guide. Aggregates only, and the same disclosure-controlled
 figures as the yearly reports (a figure hidden there is hidden here). Totals over
@@ -16,12 +16,16 @@ import pandas as pd
 
 from impact.reporting import charts
 from impact.reporting.i18n import Translator
-from impact.reporting.layout import Document, shown
+from impact.reporting.layout import Document
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
-from impact.reporting.tables import UNKNOWN_WIJK, WIJKEN, InitiativeFigures
-from impact.reporting.yearly import holm_family, report_date
+from impact.reporting.tables import HIDDEN_COLUMN, UNKNOWN_WIJK, WIJKEN, InitiativeFigures, hidden_reasons, hidden_text
+from impact.reporting.yearly import (
+    caveat_note, cell, effect_cell, estimate_cell, holm_family, methods_notes, min_reliability, p_holm_cell,
+    report_date, verdict_cell, with_context,
+)
+from impact.statistics.verdicts import VERDICTS
 
 TEMPLATE = "overview.html.j2"
 
@@ -31,12 +35,15 @@ def wijk_table(figures: dict[str, InitiativeFigures], names: dict[str, str], thr
     wijken = list(WIJKEN) + [UNKNOWN_WIJK]
     rows = []
     for i, fig in figures.items():
-        w = fig.wijk.set_index("wijk")["participants"]
-        rows.append({"initiative": names[i], **{k: w.get(k, np.nan) for k in wijken}})
-    table = pd.DataFrame(rows, columns=["initiative", *wijken])
+        w = fig.wijk.set_index("wijk")
+        reasons = {k: hidden_reasons(w.loc[k]).get("participants") for k in wijken if k in w.index}
+        rows.append({"initiative": names[i], **{k: w["participants"].get(k, np.nan) for k in wijken},
+                     HIDDEN_COLUMN: hidden_text({k: v for k, v in reasons.items() if v})})
+    table = pd.DataFrame(rows, columns=["initiative", *wijken, HIDDEN_COLUMN])
     # the counts before suppression and whether each was hidden, per initiative
     counts = [(fig.cells.rows_by_id(), fig.cells) for fig in figures.values()]
     totals = {"initiative": "total"}
+    why = {}
     for k in wijken:
         cell = f"wijk.{k}"
         hidden_sum = sum(values[cell] for values, cells in counts if cells.hidden(cell))
@@ -45,6 +52,9 @@ def wijk_table(figures: dict[str, InitiativeFigures], names: dict[str, str], thr
         ok = total >= threshold or total == 0
         ok &= hidden == 0 or (hidden >= 2 and hidden_sum >= threshold)
         totals[k] = float(total) if ok else np.nan
+        if not ok:
+            why[k] = "fewer_than_threshold" if 0 < total < threshold else "protects_hidden_figure"
+    totals[HIDDEN_COLUMN] = hidden_text(why)
     return pd.concat([table, pd.DataFrame([totals])], ignore_index=True)
 
 
@@ -58,42 +68,37 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
 
     s_guide = doc.section("reading_guide")
     verdict_counts = data.hypotheses["verdict"].value_counts()
+    floor = tr.num(min_reliability(data), 2)
     ctx["guide"] = {"section": s_guide, "paragraphs": [
         tr.t("overview.guide_1", n=len(figures), year=year),
         tr.t("overview.guide_2"),
         tr.t("overview.guide_3", threshold=data.threshold),
-    ], "counts": [(tr.t(f"verdict.{v}"), int(verdict_counts.get(v, 0)))
-                  for v in ("supported", "contradicted", "not_shown", "insufficient_data")]}
+    ], "counts": [(tr.t(f"verdict.{v}"), int(verdict_counts.get(v, 0))) for v in VERDICTS],
+        "meanings": [(tr.t(f"verdict.{v}"), tr.t(f"verdict_meaning.{v}", floor=floor)) for v in VERDICTS]}
 
     # effects
     s_eff = doc.section("effects")
     hyp = pd.concat([f.hypotheses.assign(initiative_id=i) for i, f in figures.items()], ignore_index=True)
     hyp["initiative"] = hyp["initiative_id"].map(names)
+    context = with_context(hyp, data)
     hyp["label"] = hyp["initiative"] + " " + hyp["hypothesis_id"]
     forest_png = png_bytes(charts.forest(hyp, tr))
     forest = doc.figure("forest", forest_png, tr.t("overview.forest_caption"))
-    eff_rows = []
-    for _, h in hyp.iterrows():
-        pct = h["test"] == "mcnemar"
-        eff_rows.append([f'{h["initiative"]} {h["hypothesis_id"]}', h["outcome"], shown(h["n_pairs"], tr.num(h["n_pairs"], 0)),
-                         shown(h["mean_difference"], tr.num(h["mean_difference"] * (100 if pct else 1), 1 if pct else 2, signed=True)),
-                         shown(h["effect_size"], tr.num(h["effect_size"], 2) + (
-                             "" if pd.isna(h["effect_size_ci_low"])
-                             else f" ({tr.num(h['effect_size_ci_low'], 2)}; {tr.num(h['effect_size_ci_high'], 2)})")),
-                         shown(h["p_adjusted"], tr.p_value(h["p_adjusted"])) if h["primary"] else tr.t("hypotheses.secondary"),
-                         tr.t(f"verdict.{h['verdict']}")])
+    eff_rows = [[f'{h["initiative"]} {h["hypothesis_id"]}', h["outcome"], cell(h, "n_pairs", tr.num(h["n_pairs"], 0)),
+                 estimate_cell(h, tr), effect_cell(h, tr), p_holm_cell(h, tr), verdict_cell(h, tr)]
+                for _, h in context.iterrows()]
     eff_tab = doc.table("effects", tr.t("overview.effects_caption"),
                         [tr.t("col.initiative"), tr.t("col.outcome"), tr.t("col.pairs"),
-                         tr.t("col.change"), tr.t("overview.effect_with_ci"), tr.t("col.p_adjusted"), tr.t("col.verdict")],
+                         tr.t("col.estimate"), tr.t("overview.effect_with_ci"), tr.t("col.p_adjusted"), tr.t("col.verdict")],
                         eff_rows, text_columns=2, note=tr.t("overview.effects_note", alpha=tr.num(data.programme["alpha"], 2),
-                                                          threshold=data.threshold))
+                                                          threshold=data.threshold) + caveat_note(context, tr))
     ctx["effects"] = {"section": s_eff, "figure": forest, "table": eff_tab}
 
     # reach by wijk
     s_w = doc.section("reach_wijk")
     wt = wijk_table(figures, names, data.threshold)
     wijk_rows = [[tr.t("col.total") if r["initiative"] == "total" else r["initiative"],
-                  *[shown(r[k], tr.num(r[k], 0)) for k in list(WIJKEN) + [UNKNOWN_WIJK]]] for _, r in wt.iterrows()]
+                  *[cell(r, k, tr.num(r[k], 0), "no_data") for k in list(WIJKEN) + [UNKNOWN_WIJK]]] for _, r in wt.iterrows()]
     w_tab = doc.table("wijk", tr.t("overview.wijk_caption"),
                       [tr.t("col.initiative"), *WIJKEN, tr.t("wijk.unknown")], wijk_rows,
                       note=tr.t("overview.wijk_note", threshold=data.threshold))
@@ -118,12 +123,16 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
         warnings = data.of("warnings", i)
         raw_rows = int(drops["raw_rows"].sum()) if len(drops) else 0
         quarantined = int(drops["quarantined_rows"].sum()) if len(drops) else 0
-        q_rows.append([names[i], shown(resp["n_registered"], tr.num(resp["n_registered"], 0)), shown(resp["response_rate"], tr.pct(resp["response_rate"])),
-                       shown(resp["retention"], tr.pct(resp["retention"])), tr.num(raw_rows, 0), tr.num(quarantined, 0),
+        q_rows.append([names[i], cell(resp, "n_registered", tr.num(resp["n_registered"], 0), "no_data"),
+                       cell(resp, "response_rate", tr.pct(resp["response_rate"]), "no_share"),
+                       cell(resp, "retention", tr.pct(resp["retention"]), "no_share"), tr.num(raw_rows, 0), tr.num(quarantined, 0),
                        tr.num(int((warnings["outcome"] == "warning").sum()) if len(warnings) else 0, 0)])
+        reasons = hidden_reasons(resp)
         quality_frame.append({"initiative_id": i, "n_registered": resp["n_registered"], "response_rate": resp["response_rate"],
                               "retention": resp["retention"], "rows_delivered": raw_rows, "rows_set_aside": quarantined,
-                              "checks_warned": int((warnings["outcome"] == "warning").sum()) if len(warnings) else 0})
+                              "checks_warned": int((warnings["outcome"] == "warning").sum()) if len(warnings) else 0,
+                              HIDDEN_COLUMN: hidden_text({c: reasons[c] for c in ("n_registered", "response_rate", "retention")
+                                                          if c in reasons})})
     q_tab = doc.table("quality", tr.t("overview.quality_caption"),
                       [tr.t("col.initiative"), tr.t("col.registered"), tr.t("col.response"), tr.t("col.retention"),
                        tr.t("col.rows"), tr.t("col.quarantined"), tr.t("col.warnings")], q_rows,
@@ -131,7 +140,8 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
     ctx["quality"] = {"section": s_q, "table": q_tab}
 
     s_m = doc.section("methods")
-    ctx["methods"] = {"section": s_m, "holm_family": holm_family(data), "code_version": code_version, "manifest": manifest_name}
+    ctx["methods"] = {"section": s_m, "holm_family": holm_family(data), "code_version": code_version, "manifest": manifest_name,
+                      "notes": methods_notes(data, tr)}
 
     title = tr.t("overview.title", year=year)
     html = environment().get_template(TEMPLATE).render(

@@ -31,13 +31,17 @@ class DisclosureViolation(RuntimeError):
 
 
 def environment() -> Environment:
-    return Environment(
+    from impact.reporting.layout import Mark  # layout builds on this module
+
+    env = Environment(
         loader=PackageLoader("impact.reporting"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=StrictUndefined,  # a misspelt name in a template is an error, not an empty string
     )
+    env.tests["mark"] = lambda value: isinstance(value, Mark)  # a cell without a figure: hidden or missing
+    return env
 
 
 def data_uri(png: bytes) -> str:

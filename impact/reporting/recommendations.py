@@ -20,7 +20,7 @@ shares and counts are written by the reports' :class:`~impact.reporting.i18n.Tra
 
 Scope:
 
-- ``hypothesis`` rules (``fixed_follow_up_moment``, ``plan_sample_size``,
+- ``hypothesis`` rules (``fixed_follow_up_moment``, ``check_the_measurement``, ``plan_sample_size``,
   ``revisit_theory_of_change``, ``add_comparison``, ``report_the_null_honestly``)
   look at one hypothesis at a time, and only at the initiative's primary
   hypotheses; an initiative without a primary hypothesis has all of its
@@ -35,10 +35,12 @@ A missing fact (None, NaN) never fires a rule: every comparison is made on
 a checked, finite number, never on NaN (where ``NaN < 0.6`` is merely False
 and ``not NaN >= 0.6`` would be True).
 
-The sample size of ``plan_sample_size`` comes from statsmodels
-(``TTestPower.solve_power``, the noncentral-t power of the paired t-test, the
-same function ``impact.statistics.power`` uses for the minimum detectable
-effect); no power formula is written here.
+No power is computed from the effect a sample happened to show (no "observed power", no "pairs
+needed" for the observed d_z: Hoenig & Heisey 2001). ``plan_sample_size`` plans next year's sample
+for the change the programme calls worth showing, ``target_effect_dz`` in ``programme.yaml``
+(default 0.5), with ``impact.statistics.power.pairs_needed`` (statsmodels' noncentral-t power of the
+paired t-test) at the level the hypothesis faces (``mde_alpha``: alpha over the Holm family for a
+primary hypothesis); no power formula is written here.
 
 Pure: pandas, statsmodels, the reports' catalogue and the standard library; no Dagster, no warehouse.
 """
@@ -46,21 +48,20 @@ Pure: pandas, statsmodels, the reports' catalogue and the standard library; no D
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-import numpy as np
 import pandas as pd
-from statsmodels.stats.power import TTestPower
 
 from impact.contracts.vocabulary import COACHING_THEMES
 from impact.quality.reliability import MIN_ALPHA
 from impact.quality.rules import MIN_BASELINE_RESPONSE
 from impact.reporting.i18n import LANGUAGES as REPORT_LOCALES
 from impact.reporting.i18n import Translator, catalogue
+from impact.statistics.power import pairs_needed
+from impact.statistics.reliability import DEFAULT_FLOOR
 from impact.statistics.verdicts import VERDICTS
 
 LANGUAGES = tuple(REPORT_LOCALES)
@@ -69,7 +70,8 @@ TESTS = ("paired_t", "wilcoxon", "mcnemar")  # the tests that run (``auto`` reso
 
 # -- thresholds ---------------------------------------------------------------------------------
 TARGET_PAIRS_FACTOR = 2  # fixed_follow_up_moment: aim for this many times the minimum number of pairs
-POWER = 0.80  # plan_sample_size: the power the needed number of pairs is computed for (two-sided)
+POWER = 0.80  # plan_sample_size: the power the needed number of pairs is computed for
+TARGET_EFFECT_DZ = 0.5  # plan_sample_size: programme.settings.target_effect_dz when the facts do not give it
 # plan_sample_size, Wilcoxon: the asymptotic relative efficiency of the Wilcoxon signed-rank test to
 # the t test when the differences are normal is 3/π ≈ 0.955 (Hodges & Lehmann 1956, "The efficiency
 # of some nonparametric competitors of the t-test", Ann. Math. Statist. 27: 324-335; Lehmann 1975,
@@ -91,8 +93,13 @@ REQUIRED_COLUMNS = (
     "effect_size_kind", "mde", "response_rate", "retention", "raw_rows", "quarantined_rows",
     "top_quarantine_rule", "low_reliability_outcomes", "lowest_realisation", "lowest_realisation_output",
 )
-# Optional: ``alternative`` ('two-sided' | 'greater' | 'less', the hypothesis's), used only to read the
-# observed d_z of a Wilcoxon hypothesis back from its minimum detectable effect; two-sided if absent.
+# Optional columns, with their default when absent or missing:
+# - ``alternative`` ('two-sided' | 'greater' | 'less', the hypothesis's; two-sided), ``mde_alpha`` (the level
+#   the hypothesis faces: alpha over the Holm family for a primary one; ``alpha``), ``multiple_testing``
+#   ('holm'), ``target_effect_dz`` (programme.settings; TARGET_EFFECT_DZ): plan_sample_size;
+# - ``estimate_kind`` (the kind of the MDE's unit; from the test): report_the_null_honestly;
+# - ``outcome`` (its label; the hypothesis id), ``reliability_baseline``, ``reliability_follow_up`` with
+#   their ``_ci_low``/``_ci_high`` and ``min_reliability`` (DEFAULT_FLOOR): check_the_measurement.
 
 # Quarantine and refusal rule ids (impact.contracts, impact.ingest) in words: the reports' catalogue
 # (``impact/reporting/locale/<language>.yaml``, ``quarantine_rule.*``); an unknown id is shown as is.
@@ -230,61 +237,55 @@ def reason_words(rule_id: str, language: str) -> str:
     return _reason(rule_id, Translator(language))
 
 
-# -- power: statsmodels only ----------------------------------------------------------------------
+# -- planning: from a stated target, never from the observed effect ------------------------------
 
-def _solve(**kwargs: Any) -> float | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            value = TTestPower().solve_power(**kwargs)
-    except (ValueError, RuntimeError, ZeroDivisionError, FloatingPointError, OverflowError):
-        return None
-    value = _num(np.squeeze(np.asarray(value, dtype=float)))
-    return value if value is not None and value > 0 else None
+def _level(facts: Facts) -> float | None:
+    """The significance level the hypothesis faces: its ``mde_alpha``, or ``alpha``."""
+    level = _num(facts.get("mde_alpha"))
+    level = level if level is not None else _num(facts.get("alpha"))
+    return level if level is not None and 0 < level < 1 else None
 
 
-def observed_dz(facts: Facts) -> float | None:
-    """The observed |d_z| the needed number of pairs is computed for.
+def _alternative(facts: Facts) -> str:
+    alternative = _text(facts.get("alternative"))
+    return alternative if alternative in ("two-sided", "greater", "less") else "two-sided"
 
-    ``paired_t``: the reported effect size (Cohen's d_z). ``wilcoxon``: the
-    effect size reported there is the rank-biserial r, so d_z is read back from
-    the minimum detectable effect, which is d_z,mde × SD(differences) with
-    d_z,mde the paired t-test's for this n (``impact.statistics.power``):
-    d_z = |mean difference| × d_z,mde / mde. None when a fact is missing.
-    """
-    test = _text(facts.get("test"))
-    if test == "paired_t":
-        d = _num(facts.get("effect_size"))
-        return abs(d) if d is not None and d != 0 else None
-    if test == "wilcoxon":
-        diff, mde, n, alpha = (_num(facts.get(k)) for k in ("mean_difference", "mde", "n_pairs", "alpha"))
-        if diff is None or mde is None or mde <= 0 or n is None or n < 2 or alpha is None or not 0 < alpha < 1:
-            return None
-        tail = {"greater": "larger", "less": "larger"}.get(_text(facts.get("alternative")) or "", "two-sided")
-        mde_dz = _solve(effect_size=None, nobs=n, alpha=alpha, power=POWER, alternative=tail)
-        if mde_dz is None or diff == 0:
-            return None
-        return abs(diff) * mde_dz / mde
-    return None
+
+def target_dz(facts: Facts) -> float:
+    """The change worth showing, as Cohen's d_z: ``target_effect_dz`` of the programme (default 0.5)."""
+    target = _num(facts.get("target_effect_dz"))
+    return target if target is not None and target > 0 else TARGET_EFFECT_DZ
 
 
 def needed_pairs(facts: Facts) -> tuple[int, int] | None:
-    """(pairs for the paired t-test, pairs for the hypothesis's test) at 80% power, two-sided, or None.
+    """(pairs for the paired t-test, pairs for the hypothesis's test) to see a change of the programme's
+    target d_z with 80% power at the level the hypothesis faces, or None (McNemar, or a fact missing).
 
-    ``TTestPower().solve_power(effect_size=|d_z|, alpha=alpha, power=0.8,
-    alternative='two-sided')`` rounded up; for Wilcoxon the t-test's n divided
-    by the ARE 3/π, rounded up.
+    ``impact.statistics.power.pairs_needed(target_effect_dz, mde_alpha, alternative)``; for Wilcoxon
+    the t-test's n divided by the ARE 3/π, rounded up. The observed effect plays no part.
     """
-    alpha = _num(facts.get("alpha"))
-    d = observed_dz(facts)
-    if d is None or alpha is None or not 0 < alpha < 1:
+    test, level = _text(facts.get("test")), _level(facts)
+    if test not in ("paired_t", "wilcoxon") or level is None:
         return None
-    n_t = _solve(effect_size=d, nobs=None, alpha=alpha, power=POWER, alternative="two-sided")
+    n_t = pairs_needed(target_dz(facts), level, _alternative(facts), POWER)
     if n_t is None:
         return None
-    if _text(facts.get("test")) == "wilcoxon":
-        return math.ceil(n_t), math.ceil(n_t / WILCOXON_ARE)
-    return math.ceil(n_t), math.ceil(n_t)
+    if test == "wilcoxon":
+        return n_t, math.ceil(n_t / WILCOXON_ARE)
+    return n_t, n_t
+
+
+def _holm(facts: Facts) -> bool:
+    """A primary hypothesis under the Holm correction (the programme's ``multiple_testing``, default holm)."""
+    primary = facts.get("primary")
+    return (not _missing(primary) and bool(primary)
+            and (_text(facts.get("multiple_testing")) or "holm") == "holm")
+
+
+def _alpha_words(level: float, facts: Facts, tr: Translator) -> str:
+    """'α = 0,005, het niveau na Holm' / 'α = 0,05'."""
+    text = tr.t("recommendation.alpha", alpha=_as_written(float(f"{level:.3g}"), tr))
+    return text + (tr.t("recommendation.after_holm") if _holm(facts) else "")
 
 
 # -- the rules --------------------------------------------------------------------------------------
@@ -310,34 +311,30 @@ def _follow_up_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]
 
 
 def underpowered_null(facts: Facts) -> bool:
-    """plan_sample_size: verdict not_shown, finite mde, |mean_difference| < mde, and a computable n
-    (paired_t, wilcoxon) or a McNemar test (a message without n)."""
+    """plan_sample_size: verdict not_shown with a known number of pairs, and either a McNemar test (a message
+    without n) or fewer pairs than a paired t or Wilcoxon test needs to see the programme's target d_z."""
     if _verdict(facts) != "not_shown":
         return False
-    diff, mde, n = _num(facts.get("mean_difference")), _num(facts.get("mde")), _num(facts.get("n_pairs"))
-    if diff is None or mde is None or n is None or not abs(diff) < mde:
+    n = _num(facts.get("n_pairs"))
+    if n is None:
         return False
-    test = _text(facts.get("test"))
-    if test == "mcnemar":
+    if _text(facts.get("test")) == "mcnemar":
         return True
-    return test in ("paired_t", "wilcoxon") and needed_pairs(facts) is not None
+    needed = needed_pairs(facts)
+    return needed is not None and needed[1] > n
 
 
 def _sample_size_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
     test = _text(facts.get("test"))
-    params = {
-        "hypothesis_id": str(facts["hypothesis_id"]),
-        "n_pairs": _people(_num(facts["n_pairs"]), tr),
-        "difference": _amount(_num(facts["mean_difference"]), facts, tr, signed=True),
-        "mde": _amount(_num(facts["mde"]), facts, tr),
-    }
+    params = {"hypothesis_id": str(facts["hypothesis_id"]), "n_pairs": _people(_num(facts["n_pairs"]), tr)}
     if test == "mcnemar":
         return "mcnemar", params
     n_t, n = needed_pairs(facts)
     params.update(
-        d_z=tr.num(observed_dz(facts), 2),
-        alpha=_as_written(_num(facts["alpha"]), tr),
+        target=_as_written(target_dz(facts), tr),
         power=tr.pct(POWER),
+        sided=tr.t("recommendation.two_sided" if _alternative(facts) == "two-sided" else "recommendation.one_sided"),
+        alpha=_alpha_words(_level(facts), facts, tr),
         needed_pairs=tr.num(n, 0),
         t_pairs=tr.num(n_t, 0),
         are=tr.num(WILCOXON_ARE, 3),
@@ -351,13 +348,46 @@ def not_shown_with_mde(facts: Facts) -> bool:
     return _verdict(facts) == "not_shown" and mde is not None and mde > 0 and n is not None
 
 
+KINDS = {"paired_t": "mean_difference", "wilcoxon": "pseudo_median", "mcnemar": "difference_in_proportions"}
+
+
 def _null_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
+    kind = _text(facts.get("estimate_kind")) or KINDS.get(_text(facts.get("test")) or "", "mean_difference")
+    level = _level(facts)
     return "text", {
         "hypothesis_id": str(facts["hypothesis_id"]),
         "n_pairs": _people(_num(facts["n_pairs"]), tr),
+        "kind": tr.t(f"estimate_kind.{kind}") if tr.has(f"estimate_kind.{kind}") else kind,
         "mde": _amount(_num(facts["mde"]), facts, tr),
         "power": tr.pct(POWER),
+        "at": tr.t("recommendation.at_level", alpha=_alpha_words(level, facts, tr)) if level is not None else "",
     }
+
+
+def unreliable(facts: Facts) -> bool:
+    """check_the_measurement: verdict unreliable_measurement."""
+    return _verdict(facts) == "unreliable_measurement"
+
+
+def _measurement_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
+    floor = _num(facts.get("min_reliability"))
+    floor = DEFAULT_FLOOR if floor is None else floor
+    parts = []
+    for wave in ("baseline", "follow_up"):
+        alpha = _num(facts.get(f"reliability_{wave}"))
+        if alpha is None or alpha >= floor:
+            continue
+        low, high = _num(facts.get(f"reliability_{wave}_ci_low")), _num(facts.get(f"reliability_{wave}_ci_high"))
+        where = tr.t(f"reliability.at_{wave}")
+        parts.append(tr.t("reliability.value", alpha=tr.num(alpha, 2), wave=where) if low is None or high is None
+                     else tr.t("reliability.value_ci", alpha=tr.num(alpha, 2), wave=where, low=tr.num(low, 2),
+                               high=tr.num(high, 2)))
+    params = {"hypothesis_id": str(facts["hypothesis_id"]), "outcome": _text(facts.get("outcome")) or "",
+              "floor": tr.num(floor, 2)}
+    if not parts:
+        return "no_alpha", params
+    values = parts[0] if len(parts) == 1 else tr.t("reliability.both", first=parts[0], second=parts[1])
+    return "text", {**params, "alphas": tr.t("reliability.alpha", values=values)}
 
 
 # Initiative rules: facts are the initiative's facts (first non-missing value per column).
@@ -427,18 +457,18 @@ class ShareRule(NamedTuple):
 
 
 VERDICT_RULES: tuple[VerdictRule, ...] = (
-    VerdictRule("revisit_theory_of_change", "impact_definition", 2, "contradicted",
+    VerdictRule("revisit_theory_of_change", "impact_definition", 3, "contradicted",
                 "revisit the assumed causal chain and ask participants why"),
-    VerdictRule("add_comparison", "improvement", 10, "supported",
+    VerdictRule("add_comparison", "improvement", 11, "supported",
                 "keep the measurement; consider a comparison group or the SROI attribution"),
 )
 
 SHARE_RULES: tuple[ShareRule, ...] = (
-    ShareRule("baseline_at_intake", "data_collection", 3, "response_rate", MIN_BASELINE_RESPONSE,
+    ShareRule("baseline_at_intake", "data_collection", 4, "response_rate", MIN_BASELINE_RESPONSE,
               "take the baseline questionnaire at intake"),
-    ShareRule("keep_in_touch_for_follow_up", "data_collection", 4, "retention", RETENTION_TARGET,
+    ShareRule("keep_in_touch_for_follow_up", "data_collection", 5, "retention", RETENTION_TARGET,
               "record contact consent at intake and plan the follow-up"),
-    ShareRule("review_target_or_reach", "improvement", 9, "lowest_realisation", MIN_REALISATION,
+    ShareRule("review_target_or_reach", "improvement", 10, "lowest_realisation", MIN_REALISATION,
               "review the output target or how participants are reached", label="lowest_realisation_output"),
 )
 
@@ -482,23 +512,31 @@ RULES: tuple[Rule, ...] = tuple(sorted((
         condition=too_few_pairs, parameters=_follow_up_params,
     ),
     Rule(
-        id="plan_sample_size", theme="analysis", priority=5, scope="hypothesis",
-        statement=("verdict not_shown and |mean_difference| < mde: the pairs needed for 80% power (two-sided) at the "
-                   "observed d_z, from statsmodels TTestPower; Wilcoxon: divided by the ARE 3/π; McNemar: no n"),
+        id="check_the_measurement", theme="data_collection", priority=2, scope="hypothesis",
+        statement=("verdict unreliable_measurement: say which wave's Cronbach's alpha was below min_reliability and "
+                   "check the coding of the answers, the reversed items and the form's language and version"),
+        condition=unreliable, parameters=_measurement_params, variants=("text", "no_alpha"),
+    ),
+    Rule(
+        id="plan_sample_size", theme="analysis", priority=6, scope="hypothesis",
+        statement=("verdict not_shown with fewer pairs than needed to see the programme's target_effect_dz (default "
+                   "0.5) with 80% power at mde_alpha: impact.statistics.power.pairs_needed; Wilcoxon: divided by the "
+                   "ARE 3/π; McNemar: no n. Never from the observed effect"),
         condition=underpowered_null, parameters=_sample_size_params, variants=TESTS,
     ),
     Rule(
-        id="report_the_null_honestly", theme="reporting", priority=6, scope="hypothesis",
-        statement="verdict not_shown (finite mde): report that no change was shown, which is no proof of no effect",
+        id="report_the_null_honestly", theme="reporting", priority=7, scope="hypothesis",
+        statement=("verdict not_shown (finite mde): report that no change was shown, which is no proof of no effect, "
+                   "with the MDE in the estimate's unit and the level it holds at"),
         condition=not_shown_with_mde, parameters=_null_params,
     ),
     Rule(
-        id="review_scale_administration", theme="analysis", priority=7, scope="initiative",
+        id="review_scale_administration", theme="analysis", priority=8, scope="initiative",
         statement=f"an outcome with Cronbach's alpha < {MIN_ALPHA}: check how the questionnaire is administered",
         condition=unreliable_scales, parameters=_scale_params,
     ),
     Rule(
-        id="check_before_dropping", theme="data_collection", priority=8, scope="initiative",
+        id="check_before_dropping", theme="data_collection", priority=9, scope="initiative",
         statement=f"quarantined_rows / raw_rows > {MAX_QUARANTINE_SHARE}: `coaching check FILE` before adding a file",
         condition=many_quarantined, parameters=_quarantine_params, variants=("reason", "no_reason"),
     ),
@@ -513,7 +551,10 @@ RULES_BY_ID: Mapping[str, Rule] = {r.id: r for r in RULES}
 TEXT_KEYS: tuple[str, ...] = (
     *(key for rule in RULES for key in rule.keys),
     "recommendation.suppressed_count", "recommendation.list", "recommendation.unit.scale_points",
-    "unit.percentage_points",
+    "recommendation.alpha", "recommendation.after_holm", "recommendation.at_level", "recommendation.two_sided", "recommendation.one_sided",
+    "unit.percentage_points", "reliability.value", "reliability.value_ci", "reliability.both", "reliability.alpha",
+    "reliability.at_baseline", "reliability.at_follow_up",
+    *(f"estimate_kind.{kind}" for kind in ("mean_difference", "pseudo_median", "difference_in_proportions")),
 )
 
 
@@ -600,8 +641,8 @@ def recommend(facts: pd.DataFrame, language: str = "nl", threshold: int = DISCLO
 
 
 __all__ = [
-    "LANGUAGES", "THEMES", "RULES", "RULES_BY_ID", "Rule", "recommend", "needed_pairs", "observed_dz",
+    "LANGUAGES", "THEMES", "RULES", "RULES_BY_ID", "Rule", "recommend", "needed_pairs", "target_dz",
     "reason_words", "TEXT_KEYS", "VERDICT_RULES", "SHARE_RULES", "VerdictRule", "ShareRule",
-    "TARGET_PAIRS_FACTOR", "POWER", "WILCOXON_ARE", "MIN_BASELINE_RESPONSE", "RETENTION_TARGET",
+    "TARGET_PAIRS_FACTOR", "POWER", "TARGET_EFFECT_DZ", "WILCOXON_ARE", "MIN_BASELINE_RESPONSE", "RETENTION_TARGET",
     "MAX_QUARANTINE_SHARE", "MIN_ALPHA", "MIN_REALISATION",
 ]

@@ -1,57 +1,209 @@
 """Plain-language sentences of the reports: a verdict, an attrition finding, a test's method.
 
-Built from the *published* (disclosure-controlled) figures, in the report's language.
+Built from the *published* (disclosure-controlled) figures, in the report's language. A verdict
+sentence gives what the test is about: the estimate of its kind (mean difference for the paired
+t-test, the Hodges–Lehmann pseudo-median for Wilcoxon, the difference in proportions for McNemar)
+with its interval, never the mean difference with a t-interval for every test. It says which p the
+verdict is read from (after Holm for a primary hypothesis), at which alpha a minimum detectable effect
+holds, why a measurement was not judged (Cronbach's alpha below the programme's floor, per wave with
+its interval) and, next to a verdict on items that hang together only moderately (alpha below
+:data:`impact.statistics.reliability.CAVEAT_BELOW`), a caveat.
 """
 
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 from impact.reporting.i18n import Translator
+from impact.reporting.tables import WAVES, hidden_reason
+from impact.statistics.power import POWER
+from impact.statistics.reliability import CAVEAT_BELOW, DEFAULT_FLOOR
+
+ESTIMATE_KINDS = ("mean_difference", "pseudo_median", "difference_in_proportions")
+#: The verdicts that judge a result (and may carry the reliability caveat).
+JUDGED = ("supported", "contradicted", "not_shown")
 
 
 def _nan(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    if x is None:
+        return True
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
 
 
-def change_words(row, tr: Translator) -> str:
-    """'1,10 punt lager' / '36 procentpunt hoger' for a hypothesis row (follow-up minus baseline)."""
-    diff = row["mean_difference"]
+def _get(row, key, default=None):
+    try:
+        value = row[key]
+    except (KeyError, IndexError):
+        return default
+    return default if value is None else value
+
+
+def in_percentage_points(row) -> bool:
+    """Whether the row's estimate (and MDE) is a difference in proportions, shown in percentage points."""
+    kind = _get(row, "estimate_kind")
+    return kind == "difference_in_proportions" if isinstance(kind, str) else row["test"] == "mcnemar"
+
+
+def estimate_kind(row) -> str:
+    """The kind of the row's estimate (from the engine; for an older row from its test)."""
+    kind = _get(row, "estimate_kind")
+    if isinstance(kind, str) and kind in ESTIMATE_KINDS:
+        return kind
+    return {"mcnemar": "difference_in_proportions", "wilcoxon": "pseudo_median"}.get(row["test"], "mean_difference")
+
+
+def amount(value: float, row, tr: Translator, digits: int | None = None, signed: bool = False) -> str:
+    """'1,10 punt' or '36 procentpunt': a difference in the unit of the row's estimate."""
+    if in_percentage_points(row):
+        return tr.t("unit.percentage_points", value=tr.num(value * 100, 0 if digits is None else digits, signed=signed))
+    return tr.t("unit.points", value=tr.num(value, 2 if digits is None else digits, signed=signed))
+
+
+def change_words(row, tr: Translator, column: str = "mean_difference") -> str:
+    """'1,10 punt lager' / '36 procentpunt hoger' for ``column`` of a hypothesis row (follow-up minus baseline)."""
+    diff = row[column]
     if _nan(diff):
         return ""
-    if row["test"] == "mcnemar":
-        amount = tr.t("unit.percentage_points", value=tr.num(abs(diff) * 100, 0))
-    else:
-        amount = tr.t("unit.points", value=tr.num(abs(diff), 2))
-    return tr.t("change.higher" if diff > 0 else "change.lower" if diff < 0 else "change.equal", amount=amount)
+    key = "change.higher" if diff > 0 else "change.lower" if diff < 0 else "change.equal"
+    return tr.t(key, amount=amount(abs(diff), row, tr))
+
+
+def interval_words(row, tr: Translator, low: str = "ci_low", high: str = "ci_high") -> str:
+    """'95%-interval −1,79 tot −0,41'; a one-sided interval as its one bound; '' without an interval."""
+    lo, hi = _get(row, low), _get(row, high)
+    finite = [not _nan(v) and math.isfinite(float(v)) for v in (lo, hi)]
+    pct = in_percentage_points(row)
+
+    def value(v: float) -> str:
+        return tr.num(v * 100, 0) if pct else tr.num(v, 2)
+
+    unit = " " + tr.t("unit.percentage_points_short") if pct else ""
+    if all(finite):
+        return tr.t("common.ci", low=value(lo), high=value(hi)) + unit
+    if finite[0] and not _nan(hi):
+        return tr.t("common.ci_lower", low=value(lo)) + unit
+    if finite[1] and not _nan(lo):
+        return tr.t("common.ci_upper", high=value(hi)) + unit
+    return ""
+
+
+def estimate_phrase(row, tr: Translator) -> str:
+    """'1,10 punt lager (gemiddeld verschil; 95%-interval −1,79 tot −0,41)': the estimate the test is about."""
+    if _nan(_get(row, "estimate")):
+        return tr.t("estimate.not_computed")
+    kind = tr.t(f"estimate_kind.{estimate_kind(row)}")
+    interval = interval_words(row, tr)
+    words = change_words(row, tr, "estimate") if row["estimate"] != 0 else amount(0.0, row, tr)
+    return f"{words} ({kind}; {interval})" if interval else f"{words} ({kind})"
+
+
+def alpha_text(alpha: float, tr: Translator) -> str:
+    """A significance level to three significant digits, at least two decimals: 0,05; 0,00625; 0,0056 → 0,00556."""
+    if _nan(alpha) or alpha <= 0:
+        return "–"
+    value = float(f"{float(alpha):.3g}")
+    decimals = max(2, -Decimal(repr(value)).normalize().as_tuple().exponent)
+    return tr.num(value, decimals)
+
+
+def p_words(row, tr: Translator) -> str:
+    """'p = 0,005 na Holm-correctie' for a primary hypothesis, 'p = 0,03' otherwise; a hidden p as the bound."""
+    p = _get(row, "p_adjusted")
+    holm = bool(_get(row, "primary", False)) and _get(row, "multiple_testing", "holm") == "holm"
+    if _nan(p):
+        alpha = tr.num(_get(row, "alpha", 0.05), 2)
+        return ("p < " if row["verdict"] in ("supported", "contradicted") else "p ≥ ") + alpha
+    return tr.t("verdict_p.holm", p=tr.p(p)) if holm else tr.p(p)
+
+
+def mde_sentence(row, tr: Translator) -> str:
+    """What a result that showed nothing could have shown: the MDE, its alpha and its unit (the estimate's)."""
+    mde = _get(row, "mde")
+    if _nan(mde):
+        return tr.t("verdict_sentence.mde_missing")
+    holm = bool(_get(row, "primary", False)) and _get(row, "multiple_testing", "holm") == "holm"
+    level = alpha_text(_get(row, "mde_alpha", _get(row, "alpha", 0.05)), tr)
+    key = "verdict_sentence.mde_holm" if holm else "verdict_sentence.mde"
+    return tr.t(key, mde=amount(mde, row, tr), power=tr.pct(POWER), alpha=level,
+                sided=tr.t("verdict_sentence.one_sided") if _get(row, "alternative") in ("greater", "less") else "",
+                kind=tr.t(f"estimate_kind.{estimate_kind(row)}"))
+
+
+def _alpha_at(row, wave: str, tr: Translator) -> str:
+    value = row[f"reliability_{wave}"]
+    low, high = _get(row, f"reliability_{wave}_ci_low"), _get(row, f"reliability_{wave}_ci_high")
+    where = tr.t(f"reliability.at_{wave}")
+    if _nan(low) or _nan(high):
+        return tr.t("reliability.value", alpha=tr.num(value, 2), wave=where)
+    return tr.t("reliability.value_ci", alpha=tr.num(value, 2), wave=where, low=tr.num(low, 2), high=tr.num(high, 2))
+
+
+def _alphas(row, tr: Translator, waves: list[str]) -> str:
+    """'Cronbachs alfa 0,65 bij de nameting, 95%-interval 0,48 tot 0,78' (two waves joined by 'en')."""
+    parts = [_alpha_at(row, w, tr) for w in waves]
+    values = parts[0] if len(parts) == 1 else tr.t("reliability.both", first=parts[0], second=parts[1])
+    return tr.t("reliability.alpha", values=values)
+
+
+def floor_of(row) -> float:
+    floor = _get(row, "min_reliability", DEFAULT_FLOOR)
+    return DEFAULT_FLOOR if _nan(floor) else float(floor)
+
+
+def low_reliability_waves(row, below: float) -> list[str]:
+    """The waves at which the outcome's published Cronbach's alpha is below ``below``."""
+    return [w for w in WAVES if not _nan(_get(row, f"reliability_{w}")) and float(row[f"reliability_{w}"]) < below]
+
+
+def caveat_waves(row) -> list[str]:
+    """The waves whose alpha is at or above the floor but below CAVEAT_BELOW: the result stands, with care."""
+    floor = floor_of(row)
+    return [w for w in low_reliability_waves(row, CAVEAT_BELOW) if float(row[f"reliability_{w}"]) >= floor]
+
+
+def caveat(row, tr: Translator) -> str:
+    """'Let op: de vragen … hangen maar matig samen (Cronbachs alfa 0,65 bij de nameting, …); lees het resultaat
+    met voorzichtigheid.' for a judged verdict on moderately consistent items; '' otherwise."""
+    if row["verdict"] not in JUDGED:
+        return ""
+    waves = caveat_waves(row)
+    return tr.t("reliability.caveat", alphas=_alphas(row, tr, waves)) if waves else ""
+
+
+def unreliable_sentence(row, tr: Translator) -> str:
+    """Why a measurement was not judged and what to check."""
+    floor = floor_of(row)
+    waves = low_reliability_waves(row, floor)
+    alphas = _alphas(row, tr, waves) if waves else tr.t("reliability.hidden")
+    text = tr.t("verdict_sentence.unreliable_measurement", outcome=row["outcome"], alphas=alphas, floor=tr.num(floor, 2))
+    if low_reliability_waves(row, 0.0):  # below zero: the items pull against each other
+        text += " " + tr.t("verdict_sentence.negative_alpha")
+    return text
 
 
 def verdict_sentence(row, tr: Translator) -> str:
-    """One sentence a reader without statistics understands, with the numbers that carry it."""
+    """One sentence a reader without statistics understands, with the numbers that carry it, and its caveat."""
     verdict = row["verdict"]
     outcome = row["outcome"]
     if verdict == "insufficient_data":
-        return tr.t("verdict_sentence.insufficient_data", outcome=outcome, min_pairs=int(row.get("min_pairs_required", 10)))
-    if _nan(row["mean_difference"]):
+        return tr.t("verdict_sentence.insufficient_data", outcome=outcome, min_pairs=int(_get(row, "min_pairs_required", 10)))
+    if verdict == "unreliable_measurement":
+        return unreliable_sentence(row, tr)
+    if _nan(_get(row, "estimate")) and hidden_reason(row, "estimate"):
         # disclosure control hid the test's figures: the verdict stands, the numbers are not shown
-        return tr.t(f"verdict_sentence.{verdict}_hidden", outcome=outcome, threshold=tr.threshold)
-    pct = row["test"] == "mcnemar"
-    scale, digits = (100, 0) if pct else (1, 2)
-    p = row["p_adjusted"] if not _nan(row["p_adjusted"]) else row["p_value"]
-    values = {
-        "outcome": outcome,
-        "change": change_words(row, tr),
-        # a p-value hidden by disclosure control is given as the bound the verdict rests on
-        "p": tr.p(p) if not _nan(p) else ("p < " if verdict != "not_shown" else "p ≥ ") + tr.num(row.get("alpha", 0.05), 2),
-        "n": tr.count(row["n_pairs"]),
-        "ci": tr.t("common.interval", low=tr.num(row["ci_low"] * scale, digits), high=tr.num(row["ci_high"] * scale, digits))
-        + (" " + tr.t("unit.percentage_points_short") if pct else ""),
-    }
-    if verdict == "not_shown":
-        mde = row["mde"]
-        values["mde"] = (tr.t("unit.percentage_points", value=tr.num(mde * 100, 0)) if row["test"] == "mcnemar"
-                         else tr.t("unit.points", value=tr.num(mde, 2)))
-    return tr.t(f"verdict_sentence.{verdict}", **values)
+        text = tr.t(f"verdict_sentence.{verdict}_hidden", outcome=outcome, threshold=tr.threshold)
+    else:
+        values = {"outcome": outcome, "estimate": estimate_phrase(row, tr), "p": p_words(row, tr),
+                  "n": tr.count(row["n_pairs"])}
+        if verdict == "not_shown":
+            values["mde"] = mde_sentence(row, tr)
+        text = tr.t(f"verdict_sentence.{verdict}", **values)
+    extra = caveat(row, tr)
+    return f"{text} {extra}" if extra else text
 
 
 def attrition_sentence(row, tr: Translator) -> str:

@@ -18,6 +18,13 @@ Rules beyond the cells:
   not suppressed;
 - a test's output is blanked where it would give a hidden count back (``_hide_test_figures``);
 - the means of a yes/no outcome are shares, so its yes and no counts are cells too.
+
+**Hidden is not missing.** Every published table has a column ``hidden`` that names, per row, each
+figure blanked by disclosure control with the reason, ``column:reason`` pairs joined by ``;`` (e.g.
+``p_value:reveals_unchanged;statistic:reveals_unchanged``; empty when nothing in the row is hidden).
+A blank cell whose column is not named there was not computed or does not apply (no interval, no
+test with too few pairs, percentiles of a yes/no outcome). The reasons (:data:`HIDDEN_REASONS`) are
+the ones the reports' notes give in words (``hidden_reason.*`` in the catalogues).
 """
 
 from __future__ import annotations
@@ -37,6 +44,43 @@ WAVES = ("baseline", "follow_up")
 # People counts in published tables whose column names the disclosure scanner cannot know
 # (attendances are visits of people; the wijk table's counts are under ``participants``).
 EXTRA_COUNT_COLUMNS = {"reach_per_quarter.csv": ["attendance"]}
+
+#: The column of every published table that names the figures hidden by disclosure control.
+HIDDEN_COLUMN = "hidden"
+#: Why a figure is hidden (the catalogues' ``hidden_reason.<reason>``).
+HIDDEN_REASONS = (
+    "fewer_than_threshold",   # it rests on fewer people than the threshold (primary suppression)
+    "protects_hidden_figure",  # with a total or a difference it would give a hidden figure away (secondary)
+    "share_of_hidden",        # a share whose numerator or denominator is hidden
+    "few_pairs",              # a test figure when the pairs are fewer than the threshold or their number is hidden
+    "reveals_unchanged",      # Wilcoxon: it would give back the hidden number of people whose score stayed the same
+    "reveals_change_counts",  # Wilcoxon: it would give back (or bound) a hidden number of people who got better or worse
+    "reveals_changers",       # McNemar: it would give back the hidden numbers of people who changed
+    "reveals_yes_no",         # the share of a yes/no outcome: it would give back a hidden yes or no count
+    "rests_on_hidden_count",  # SROI: the quantity is a hidden count of people
+)
+_CELL_REASONS = {"primary": "fewer_than_threshold", "secondary": "protects_hidden_figure"}
+
+
+def hidden_text(reasons: dict[str, str]) -> str:
+    """The ``hidden`` cell of a row: ``column:reason`` pairs in column order, joined by ``;``."""
+    for reason in reasons.values():
+        if reason not in HIDDEN_REASONS:
+            raise ValueError(f"unknown reason {reason!r} for a hidden figure")
+    return ";".join(f"{column}:{reason}" for column, reason in reasons.items())
+
+
+def hidden_reasons(row) -> dict[str, str]:
+    """The figures of a published row hidden by disclosure control, with their reasons ({} when none)."""
+    text = row.get(HIDDEN_COLUMN) if hasattr(row, "get") else getattr(row, HIDDEN_COLUMN, None)
+    if not isinstance(text, str) or not text:
+        return {}
+    return dict(part.split(":", 1) for part in text.split(";"))
+
+
+def hidden_reason(row, column: str) -> str | None:
+    """Why ``column`` of a published row is hidden, or None when it is not (then a blank is missing)."""
+    return hidden_reasons(row).get(column)
 
 
 @dataclass
@@ -79,6 +123,14 @@ class Cells:
     def hidden(self, cell_id: str) -> bool:
         return bool(self.reasons.get(cell_id))
 
+    def why(self, cell_id: str) -> str | None:
+        """The published reason a cell is hidden (:data:`HIDDEN_REASONS`), or None when it is shown."""
+        return _CELL_REASONS.get(self.reasons.get(cell_id) or "")
+
+    def share_why(self, numerator: str, denominator: str) -> str | None:
+        """Why a share is hidden: its numerator or denominator is (None when both are shown)."""
+        return "share_of_hidden" if self.hidden(numerator) or self.hidden(denominator) else None
+
     def share(self, numerator: str, denominator: str) -> float:
         num, den = self[numerator], self[denominator]
         if np.isnan(num) or np.isnan(den) or den == 0:
@@ -89,6 +141,16 @@ class Cells:
         return pd.DataFrame(
             [(c, r) for c, r in sorted(self.reasons.items()) if r], columns=["cell_id", "reason"]
         )
+
+
+def _why(cells: Cells, **columns: str | tuple[str, str]) -> str:
+    """The ``hidden`` cell of a row whose columns show cells (a cell id) or shares (numerator, denominator)."""
+    reasons = {}
+    for column, source in columns.items():
+        why = cells.share_why(*source) if isinstance(source, tuple) else cells.why(source)
+        if why:
+            reasons[column] = why
+    return hidden_text(reasons)
 
 
 def _indicator(ind: pd.DataFrame, indicator_id: str, period: str) -> float:
@@ -215,8 +277,11 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
         "activities": [cells[f"activities.{p}"] for p in periods],
         "attendance": [cells[f"attendance.{p}"] for p in periods],
         "volunteer_hours": [cells[f"volunteer_hours.{p}"] for p in periods],
+        HIDDEN_COLUMN: [_why(cells, participants_new=f"new.{p}", participants_reached=f"reached.{p}",
+                             attendance=f"attendance.{p}") for p in periods],
     })
-    wijk = pd.DataFrame({"wijk": wijken, "participants": [cells[f"wijk.{w}"] for w in wijken]})
+    wijk = pd.DataFrame({"wijk": wijken, "participants": [cells[f"wijk.{w}"] for w in wijken],
+                         HIDDEN_COLUMN: [_why(cells, participants=f"wijk.{w}") for w in wijken]})
 
     response = pd.DataFrame([{
         "n_registered": cells[f"reached.{year}"],
@@ -225,6 +290,14 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
         "n_both_waves": cells["response.paired_respondents"],
         "response_rate": cells.share("response.baseline_respondents", f"reached.{year}"),
         "retention": cells.share("response.paired_respondents", "response.baseline_respondents"),
+        HIDDEN_COLUMN: hidden_text({k: v for k, v in {
+            "n_registered": cells.why(f"reached.{year}"),
+            "n_baseline": cells.why("response.baseline_respondents"),
+            "n_follow_up": cells.why("response.follow_up_respondents"),
+            "n_both_waves": cells.why("response.paired_respondents"),
+            "response_rate": cells.share_why("response.baseline_respondents", f"reached.{year}"),
+            "retention": cells.share_why("response.paired_respondents", "response.baseline_respondents"),
+        }.items() if v}),
     }])
 
     out_rows, change_rows = [], []
@@ -233,20 +306,30 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
             d = dist[(dist["outcome_id"] == o) & (dist["wave"] == w)]
             raw_n = float(d["n"].iloc[0]) if len(d) else 0.0
             binary = f"yes.{o}.{w}" in cells.reasons
-            visible = raw_n >= t and not (binary and (cells.hidden(f"yes.{o}.{w}") or cells.hidden(f"no.{o}.{w}")))
+            yes_no_hidden = binary and (cells.hidden(f"yes.{o}.{w}") or cells.hidden(f"no.{o}.{w}"))
+            why = "fewer_than_threshold" if 0 < raw_n < t else "reveals_yes_no" if yes_no_hidden else None
             row = {"outcome_id": o, "label": labels.get(o, o), "wave": w, "n": cells[f"n.{o}.{w}"]}
+            reasons = {"n": cells.why(f"n.{o}.{w}")}
             for col in ("mean", "p10", "p25", "p50", "p75", "p90"):
-                shown_here = visible and (col == "mean" or not binary)  # percentiles of 0/1 answers say nothing
-                row[col] = float(d[col].iloc[0]) if len(d) and shown_here else np.nan
+                applies = col == "mean" or not binary  # percentiles of 0/1 answers say nothing: not published
+                value = float(d[col].iloc[0]) if len(d) and applies and not pd.isna(d[col].iloc[0]) else np.nan
+                if why and not np.isnan(value):
+                    reasons[col], value = why, np.nan
+                row[col] = value
+            row[HIDDEN_COLUMN] = hidden_text({k: v for k, v in reasons.items() if v})
             out_rows.append(row)
+        parts = ("worse", "same", "better")
         change_rows.append({
             "outcome_id": o, "label": labels.get(o, o), "n_pairs": cells[f"n.{o}.pairs"],
-            **{f"n_{part}": cells[f"change.{o}.{part}"] for part in ("worse", "same", "better")},
-            **{f"share_{part}": cells.share(f"change.{o}.{part}", f"n.{o}.pairs") for part in ("worse", "same", "better")},
+            **{f"n_{part}": cells[f"change.{o}.{part}"] for part in parts},
+            **{f"share_{part}": cells.share(f"change.{o}.{part}", f"n.{o}.pairs") for part in parts},
+            HIDDEN_COLUMN: _why(cells, n_pairs=f"n.{o}.pairs", **{f"n_{part}": f"change.{o}.{part}" for part in parts},
+                                **{f"share_{part}": (f"change.{o}.{part}", f"n.{o}.pairs") for part in parts}),
         })
-    outcomes = pd.DataFrame(out_rows, columns=["outcome_id", "label", "wave", "n", "mean", "p10", "p25", "p50", "p75", "p90"])
+    outcomes = pd.DataFrame(out_rows, columns=["outcome_id", "label", "wave", "n", "mean", "p10", "p25", "p50", "p75", "p90",
+                                               HIDDEN_COLUMN])
     changes = pd.DataFrame(change_rows, columns=["outcome_id", "label", "n_pairs", "n_worse", "n_same", "n_better",
-                                                 "share_worse", "share_same", "share_better"])
+                                                 "share_worse", "share_same", "share_better", HIDDEN_COLUMN])
 
     hyp = data.of("hypotheses", initiative_id).copy()
     hypotheses = _hypotheses_table(hyp, cells, labels, t)
@@ -257,83 +340,139 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
                              realisation, sroi_outcomes, sroi_summary)
 
 
-HYPOTHESIS_FIGURES = ["mean_baseline", "mean_follow_up", "mean_difference", "ci_low", "ci_high", "statistic", "df",
-                      "p_value", "p_adjusted", "effect_size", "effect_size_ci_low", "effect_size_ci_high", "mde"]
+#: The figures of a test as published, in the columns' order: what the test is about first, then p, the effect
+#: size and the reliability of the measurement (``marts.hypothesis_results``).
+TEST_FIGURES = ["mean_baseline", "mean_follow_up", "mean_difference", "estimate", "ci_low", "ci_high", "statistic", "df",
+                "p_value", "p_value_opposite", "p_adjusted", "effect_size", "effect_size_ci_low", "effect_size_ci_high",
+                "sd_difference", "discordant_share", "mde", "mde_alpha"]
+RELIABILITY_FIGURES = [f"reliability_{w}{part}" for w in WAVES for part in ("", "_ci_low", "_ci_high")]
+HYPOTHESIS_FIGURES = TEST_FIGURES + RELIABILITY_FIGURES
 HYPOTHESIS_COLUMNS = ["hypothesis_id", "outcome_id", "outcome", "statement", "primary", "direction", "test", "alternative",
-                      "n_baseline", "n_follow_up", "n_pairs", *HYPOTHESIS_FIGURES[:10], "effect_size_kind",
-                      *HYPOTHESIS_FIGURES[10:], "verdict", "suppressed"]
+                      "n_baseline", "n_follow_up", "n_pairs", "mean_baseline", "mean_follow_up", "mean_difference",
+                      "estimate_kind", "estimate", "ci_low", "ci_high", "statistic", "df", "p_value", "p_value_opposite",
+                      "p_adjusted", "effect_size_kind", "effect_size", "effect_size_ci_low", "effect_size_ci_high",
+                      "sd_difference", "discordant_share", "mde", "mde_alpha", *RELIABILITY_FIGURES, "verdict",
+                      "suppressed", HIDDEN_COLUMN]
+#: A Wilcoxon test with a hidden count of people who changed: these give the number nz of non-zero differences
+#: back (W+ with r; r to full precision alone, as (1 − r)/2 · nz(nz + 1)/2 = W− must be a multiple of 1/2; the
+#: interval of r, whose bootstrap replicates share that denominator and whose sign-test bound depends on nz;
+#: p_value with p_value_opposite, whose gap is about 1/σ(nz)), and with the pairs the unchanged count; with nz
+#: known, r gives W−, which bounds the number of people who got worse. p and the estimate with its interval
+#: stay: the verdict is read from p.
+WILCOXON_UNCHANGED = ["statistic", "effect_size", "effect_size_ci_low", "effect_size_ci_high", "p_value_opposite"]
 
 
 def _hypotheses_table(hyp: pd.DataFrame, cells: Cells, labels: dict[str, str], threshold: int) -> pd.DataFrame:
     if hyp.empty:
         return pd.DataFrame(columns=HYPOTHESIS_COLUMNS)
+    hyp = hyp.reindex(columns=list(dict.fromkeys([*hyp.columns, *HYPOTHESIS_FIGURES, "estimate_kind"])))
     hyp["outcome"] = hyp["outcome_id"].map(labels).fillna(hyp["outcome_id"])
     for col in HYPOTHESIS_FIGURES:
-        hyp[col] = hyp[col].astype("float64")
-    rows = []
-    for _, h in hyp.iterrows():
-        rows.append(_hide_test_figures(h, cells, threshold))
-    columns = hyp.columns.tolist() + ([] if "suppressed" in hyp else ["suppressed"])
-    hyp = pd.DataFrame(rows, columns=columns) if rows else hyp.assign(suppressed=False)
-    for col, key in (("n_baseline", "baseline"), ("n_follow_up", "follow_up"), ("n_pairs", "pairs")):
+        hyp[col] = pd.to_numeric(hyp[col], errors="coerce").astype("float64")
+    hyp = pd.DataFrame([_hide_test_figures(h, cells, threshold) for _, h in hyp.iterrows()]).reset_index(drop=True)
+    counts = (("n_baseline", "baseline"), ("n_follow_up", "follow_up"), ("n_pairs", "pairs"))
+    hidden_column = []
+    for _, r in hyp.iterrows():
+        reasons = {col: cells.why(f"n.{r['outcome_id']}.{key}") for col, key in counts}
+        reasons = {**{k: v for k, v in reasons.items() if v}, **hidden_reasons(r)}
+        hidden_column.append(hidden_text({c: reasons[c] for c in HYPOTHESIS_COLUMNS if c in reasons}))
+    for col, key in counts:
         hyp[col] = [cells[f"n.{o}.{key}"] if f"n.{o}.{key}" in cells.reasons else np.nan for o in hyp["outcome_id"]]
+    hyp[HIDDEN_COLUMN] = hidden_column
     return hyp[HYPOTHESIS_COLUMNS].reset_index(drop=True)
 
 
 def _hide_test_figures(h: pd.Series, cells: Cells, threshold: int) -> pd.Series:
-    """Blank what a test's output would give away about hidden cells (see the module docstring).
+    """Blank what a test's output would give away about hidden cells (see the module docstring), and say why
+    in the row's ``hidden`` column.
 
-    - fewer pairs than the threshold, or the number of pairs hidden: every figure (t and d_z give n back);
+    - fewer pairs than the threshold, or the number of pairs hidden: every figure (t and d_z give n back;
+      the row is ``suppressed``);
     - McNemar with a hidden count of people who changed (better, same, worse): every figure, since the
-      difference in shares, the odds ratio and the exact p give the discordant counts back;
+      difference in shares, the odds ratio, the share of pairs that changed and the exact p give the
+      discordant counts back;
     - McNemar with a hidden count of paired yes/no answers: the shares at baseline and follow-up;
-    - Wilcoxon with a hidden count of people who changed: the signed-rank statistic, p and the interval of r,
-      which give the number of non-zero differences (and so the people whose score stayed the same) back.
+    - Wilcoxon with a hidden count of people who changed (better, same, worse): W+, the rank-biserial r with
+      its interval and the opposite one-sided p (:data:`WILCOXON_UNCHANGED`), and for a one-sided hypothesis
+      whose verdict p came from the opposite direction also p (Holm), since they give the number of non-zero
+      differences (the people whose score stayed the same) back, or bound the people who got worse;
+    - the outcome's Cronbach's alpha at a wave whose count of people is hidden or below the threshold.
     """
+    from impact.statistics.verdicts import DECLARED_SHARE
+
     h = h.copy()
     o = h["outcome_id"]
     change_hidden = any(cells.hidden(f"change.{o}.{part}") for part in ("worse", "same", "better"))
     yes_hidden = any(cells.hidden(f"pairs_{k}.{o}.{w}") for k in ("yes", "no") for w in WAVES)
-    if pd.isna(h["n_pairs"]) or h["n_pairs"] < threshold or cells.hidden(f"n.{o}.pairs") \
-            or (h["test"] == "mcnemar" and change_hidden):
-        hide = HYPOTHESIS_FIGURES
-        h["effect_size_kind"] = None
+    reasons: dict[str, str] = {}
+    if pd.isna(h["n_pairs"]) or h["n_pairs"] < threshold or cells.hidden(f"n.{o}.pairs"):
+        hide, why = HYPOTHESIS_FIGURES, "few_pairs"
         h["suppressed"] = True
-    else:
-        hide = []
-        if h["test"] == "mcnemar" and yes_hidden:
-            hide = ["mean_baseline", "mean_follow_up"]
-        if h["test"] == "wilcoxon" and change_hidden:
-            hide = ["statistic", "p_value", "p_adjusted", "effect_size_ci_low", "effect_size_ci_high"]
+    elif h["test"] == "mcnemar" and change_hidden:
+        hide, why = [c for c in HYPOTHESIS_FIGURES if c != "mde_alpha"], "reveals_changers"
         h["suppressed"] = False
+    else:
+        hide, why = [], None
+        if h["test"] == "mcnemar" and yes_hidden:
+            hide, why = ["mean_baseline", "mean_follow_up"], "reveals_yes_no"
+        if h["test"] == "wilcoxon" and change_hidden:
+            hide = list(WILCOXON_UNCHANGED)
+            why = "reveals_unchanged" if cells.hidden(f"change.{o}.same") else "reveals_change_counts"
+            opposite_decided = (not pd.isna(h["p_value_opposite"]) and not pd.isna(h["p_value"])
+                                and h["p_value_opposite"] / (1 - DECLARED_SHARE) < h["p_value"] / DECLARED_SHARE)
+            if opposite_decided:
+                hide.append("p_adjusted")
+        h["suppressed"] = False
+        for w in WAVES:
+            n = cells[f"n.{o}.{w}"]
+            if cells.hidden(f"n.{o}.{w}") or (not pd.isna(n) and 0 < n < threshold):
+                for col in (f"reliability_{w}", f"reliability_{w}_ci_low", f"reliability_{w}_ci_high"):
+                    if not pd.isna(h[col]):
+                        reasons[col] = cells.why(f"n.{o}.{w}") or "fewer_than_threshold"
+                        h[col] = np.nan
     for col in hide:
+        if not pd.isna(h[col]):  # a figure that was never computed is missing, not hidden
+            reasons[col] = why
         h[col] = np.nan
+    h[HIDDEN_COLUMN] = hidden_text({c: reasons[c] for c in HYPOTHESIS_FIGURES if c in reasons})
     return h
 
 
 def _attrition_table(att: pd.DataFrame, cells: Cells, labels: dict[str, str], threshold: int) -> pd.DataFrame:
     cols = ["hypothesis_id", "outcome", "n_baseline", "n_with_follow_up", "n_without_follow_up",
-            "mean_with_follow_up", "mean_without_follow_up", "difference", "p_value"]
+            "mean_with_follow_up", "mean_without_follow_up", "difference", "p_value", HIDDEN_COLUMN]
     if att.empty:
         return pd.DataFrame(columns=cols)
-    att = att.copy()
+    att = att.copy().reset_index(drop=True)
     att["outcome"] = att["outcome_id"].map(labels).fillna(att["outcome_id"])
+    hidden_rows = []
+    for i, a in att.iterrows():
+        o = a["outcome_id"]
+        # a yes/no outcome's group means are shares: with the group sizes they give small counts back
+        binary = f"yes.{o}.baseline" in cells.reasons
+        groups = {}
+        for side, n_col, cell in (("with", "n_with_follow_up", f"n.{o}.pairs"), ("without", "n_without_follow_up", f"n.{o}.lost")):
+            n = a[n_col]
+            groups[side] = ("fewer_than_threshold" if not pd.isna(n) and n < threshold
+                            else "reveals_yes_no" if binary else cells.why(cell))
+        reasons = {"n_baseline": cells.why(f"n.{o}.baseline"), "n_with_follow_up": cells.why(f"n.{o}.pairs"),
+                   "n_without_follow_up": cells.why(f"n.{o}.lost")}
+        for column, why in (("mean_with_follow_up", groups["with"]), ("mean_without_follow_up", groups["without"]),
+                            ("difference", groups["with"] or groups["without"]),
+                            ("p_value", groups["with"] or groups["without"])):
+            if why and not pd.isna(a[column]):
+                reasons[column] = why
+                att.at[i, column] = np.nan
+        hidden_rows.append(hidden_text({k: v for k, v in reasons.items() if v}))
     att["n_baseline"] = [cells[f"n.{o}.baseline"] for o in att["outcome_id"]]
-    # a yes/no outcome's group means are shares: with the group sizes they give small counts back
-    binary = att["outcome_id"].map(lambda o: f"yes.{o}.baseline" in cells.reasons)
-    with_ok = (att["n_with_follow_up"] >= threshold) & ~binary & ~att["outcome_id"].map(lambda o: cells.hidden(f"n.{o}.pairs"))
-    without_ok = (att["n_without_follow_up"] >= threshold) & ~binary & ~att["outcome_id"].map(lambda o: cells.hidden(f"n.{o}.lost"))
-    att["mean_with_follow_up"] = att["mean_with_follow_up"].where(with_ok)
-    att["mean_without_follow_up"] = att["mean_without_follow_up"].where(without_ok)
-    att["difference"] = att["difference"].where(with_ok & without_ok)
-    att["p_value"] = att["p_value"].where(with_ok & without_ok)
     att["n_with_follow_up"] = [cells[f"n.{o}.pairs"] for o in att["outcome_id"]]
     att["n_without_follow_up"] = [cells[f"n.{o}.lost"] for o in att["outcome_id"]]
+    att[HIDDEN_COLUMN] = hidden_rows
     return att[cols].reset_index(drop=True)
 
 
 def _realisation_table(data: ReportData, initiative_id: str, cells: Cells, year: str) -> pd.DataFrame:
-    cols = ["output_id", "label", "measure", "target", "realised", "realisation"]
+    cols = ["output_id", "label", "measure", "target", "realised", "realisation", HIDDEN_COLUMN]
     outputs = data.of("outputs", initiative_id)
     rows = []
     measure_cell = {"participants": f"reached.{year}", "activities": f"activities.{year}",
@@ -344,24 +483,39 @@ def _realisation_table(data: ReportData, initiative_id: str, cells: Cells, year:
             continue
         cell = measure_cell.get(o.measure)
         realised = cells[cell] if cell else _indicator(ind, {"volunteers": "volunteers", "cost_eur": "cost_eur"}.get(o.measure, o.measure), year)
+        why = cells.why(cell) if cell else None  # realised / a published target gives the realised count back
         rows.append({"output_id": o.output_id, "label": o.label, "measure": o.measure, "target": float(o.target),
-                     "realised": realised, "realisation": realised / float(o.target) if not np.isnan(realised) else np.nan})
+                     "realised": realised, "realisation": realised / float(o.target) if not np.isnan(realised) else np.nan,
+                     HIDDEN_COLUMN: hidden_text({"realised": why, "realisation": why} if why else {})})
     return pd.DataFrame(rows, columns=cols)
+
+
+SROI_OUTCOME_FIGURES = ("quantity", "value_year_1", "present_value")
+SROI_FIGURES = ("present_value", "npv", "ratio", "payback_months", "ratio_low", "ratio_high")
 
 
 def _sroi_tables(data: ReportData, initiative_id: str, cells: Cells) -> tuple[pd.DataFrame, pd.DataFrame]:
     outcomes = data.of("sroi_outcomes", initiative_id).copy()
     summary = data.of("sroi_summary", initiative_id).copy()
+    outcomes[HIDDEN_COLUMN] = ""
+    summary[HIDDEN_COLUMN] = ""
     if outcomes.empty or summary.empty:
         return outcomes, summary
     # a quantity counted from the data is the number of paired participants who improved: hidden with that count
-    hidden = (outcomes["quantity_source"] == "from_data") & outcomes["outcome_id"].map(
-        lambda o: cells.hidden(f"change.{o}.better") or np.isnan(cells[f"change.{o}.better"]))
-    if hidden.any():
-        for col in ("quantity", "value_year_1", "present_value"):
-            outcomes[col] = outcomes[col].where(~hidden)
+    from_data = outcomes["quantity_source"] == "from_data"
+    hidden = from_data & outcomes["outcome_id"].map(lambda o: cells.hidden(f"change.{o}.better"))
+    unknown = from_data & outcomes["outcome_id"].map(lambda o: np.isnan(cells[f"change.{o}.better"]))
+    if (hidden | unknown).any():
+        outcomes[HIDDEN_COLUMN] = [hidden_text({c: "rests_on_hidden_count" for c in SROI_OUTCOME_FIGURES
+                                                if not pd.isna(r[c])}) if h else ""
+                                   for h, (_, r) in zip(hidden, outcomes.iterrows())]
+        for col in SROI_OUTCOME_FIGURES:
+            outcomes[col] = outcomes[col].where(~(hidden | unknown))
         outcomes["notes"] = outcomes["notes"].where(~hidden, "suppressed: the quantity rests on a hidden count")
-        for col in ("present_value", "npv", "ratio", "payback_months", "ratio_low", "ratio_high"):
+        if hidden.any():
+            summary[HIDDEN_COLUMN] = [hidden_text({c: "rests_on_hidden_count" for c in SROI_FIGURES if not pd.isna(r[c])})
+                                      for _, r in summary.iterrows()]
+            summary["notes"] = "suppressed: a quantity from the data rests on a hidden count"
+        for col in SROI_FIGURES:
             summary[col] = np.nan
-        summary["notes"] = "suppressed: a quantity from the data rests on a hidden count"
     return outcomes.reset_index(drop=True), summary.reset_index(drop=True)

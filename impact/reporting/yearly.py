@@ -15,12 +15,15 @@ import pandas as pd
 from impact.instruments.registry import REGISTRY
 from impact.reporting import charts
 from impact.reporting.i18n import Translator
-from impact.reporting.layout import Document, shown
+from impact.reporting.layout import Document, Mark, shown
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData, as_list
-from impact.reporting.sentences import attrition_sentence, change_words, verdict_sentence
-from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, initiative_figures
+from impact.reporting.sentences import (
+    JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, in_percentage_points, verdict_sentence,
+)
+from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
+from impact.statistics.reliability import CAVEAT_BELOW, DEFAULT_FLOOR
 
 TEMPLATE = "yearly.html.j2"
 
@@ -30,12 +33,103 @@ def report_date(data: ReportData) -> dt.date:
     return pd.Timestamp(data.programme["closing_meeting"]).date()
 
 
+def min_reliability(data: ReportData) -> float:
+    """The programme's floor for Cronbach's alpha (``programme.settings.min_reliability``, default 0.60)."""
+    value = data.programme.get("min_reliability")
+    return DEFAULT_FLOOR if value is None or pd.isna(value) else float(value)
+
+
+def with_context(hyp: pd.DataFrame, data: ReportData) -> pd.DataFrame:
+    """The programme's settings a hypothesis's sentences need, on every row."""
+    hyp = hyp.copy()
+    hyp["alpha"] = float(data.programme["alpha"])
+    hyp["multiple_testing"] = data.programme.get("multiple_testing") or "holm"
+    hyp["min_reliability"] = min_reliability(data)
+    return hyp
+
+
 def _hypothesis_rows(fig: InitiativeFigures, data: ReportData, initiative_id: str) -> pd.DataFrame:
-    hyp = fig.hypotheses.copy()
+    hyp = with_context(fig.hypotheses, data)
     raw = data.of("hypotheses", initiative_id)
     hyp["min_pairs_required"] = raw["min_pairs"].fillna(data.programme["min_pairs"]).astype(int).to_numpy() if len(raw) else []
-    hyp["alpha"] = float(data.programme["alpha"])
     return hyp
+
+
+# -- cells of the hypothesis tables: a figure, or a mark saying why there is none ---------------------------
+
+def cell(row, column: str, formatted: str, missing_reason: str = "not_computed") -> str | Mark:
+    """``formatted`` when the published row has a value in ``column``; else hidden (its reason) or missing."""
+    return shown(row[column], formatted, hidden_reason(row, column), missing_reason)
+
+
+def _why_missing(h, reason: str) -> str:
+    """A test figure that is missing: no test at all (too few pairs), or ``reason``."""
+    return "no_test" if h["verdict"] == "insufficient_data" else reason
+
+
+def _bounds(low, high, tr: Translator, scale: float = 1, digits: int = 2) -> str:
+    """'−1,79 tot −0,41'; a one-sided interval as '≥ 0,50' or '≤ 1,20'."""
+    import math
+
+    lo_ok, hi_ok = math.isfinite(float(low)), math.isfinite(float(high))
+    if lo_ok and hi_ok:
+        return tr.t("common.interval", low=tr.num(low * scale, digits), high=tr.num(high * scale, digits))
+    return f"≥ {tr.num(low * scale, digits)}" if lo_ok else f"≤ {tr.num(high * scale, digits)}"
+
+
+def estimate_cell(h, tr: Translator) -> str | Mark:
+    """'gemiddeld verschil −1,10', 'pseudomediaan (HL) +1,00', 'verschil in aandelen +36,0': the estimate, by kind."""
+    pct = in_percentage_points(h)
+    value = tr.num(h["estimate"] * (100 if pct else 1), 1 if pct else 2, signed=True) if not pd.isna(h["estimate"]) else ""
+    return cell(h, "estimate", f"{tr.t('estimate_kind_short.' + estimate_kind(h))} {value}", _why_missing(h, "no_estimate"))
+
+
+def interval_cell(h, tr: Translator) -> str | Mark:
+    pct = in_percentage_points(h)
+    if pd.isna(h["ci_low"]) or pd.isna(h["ci_high"]):
+        column = "ci_low" if pd.isna(h["ci_low"]) else "ci_high"
+        return cell(h, column, "", _why_missing(h, "no_interval"))
+    return _bounds(h["ci_low"], h["ci_high"], tr, 100 if pct else 1, 1 if pct else 2)
+
+
+def effect_cell(h, tr: Translator) -> str | Mark:
+    """'d_z = −0,50 (−0,82 tot −0,17)', 'r = 0,86 (0,71 tot 0,93)', 'OR = 19,00 (3,02 tot 789,46)': the kind is
+    named in every cell, so d_z, r and the odds ratio are never read as one scale."""
+    if pd.isna(h["effect_size"]):
+        return cell(h, "effect_size", "", _why_missing(h, "no_effect_size"))
+    text = f"{tr.t('effect_kind_short.' + str(h['effect_size_kind']))} = {tr.num(h['effect_size'], 2)}"
+    low, high = h["effect_size_ci_low"], h["effect_size_ci_high"]
+    if pd.isna(low) or pd.isna(high):
+        hid = hidden_reason(h, "effect_size_ci_low") or hidden_reason(h, "effect_size_ci_high")
+        return f"{text} ({tr.t('chart.interval_hidden' if hid else 'chart.no_interval')})"
+    return f"{text} ({_bounds(low, high, tr)})"
+
+
+def p_holm_cell(h, tr: Translator) -> str | Mark:
+    if not bool(h["primary"]) or (h.get("multiple_testing") or "holm") != "holm":
+        return tr.t("hypotheses.secondary")
+    return cell(h, "p_adjusted", tr.p_value(h["p_adjusted"]), _why_missing(h, "no_p"))
+
+
+def mde_cell(h, tr: Translator) -> str | Mark:
+    pct = in_percentage_points(h)
+    if pd.isna(h["mde"]):
+        return cell(h, "mde", "", _why_missing(h, "no_mde"))
+    level = h["mde_alpha"] if not pd.isna(h["mde_alpha"]) else h.get("alpha")
+    return f"{tr.num(h['mde'] * (100 if pct else 1), 1 if pct else 2)} (α={alpha_text(level, tr)})"
+
+
+def verdict_cell(h, tr: Translator) -> str:
+    """The verdict in words, with the caveat mark when the items hang together only moderately."""
+    word = tr.t(f"verdict.{h['verdict']}")
+    return f"{word} {tr.t('reliability.caveat_mark')}" if h["verdict"] in JUDGED and caveat_waves(h) else word
+
+
+def caveat_note(hyp: pd.DataFrame, tr: Translator) -> str:
+    """The note for the caveat mark, when a row of ``hyp`` carries it."""
+    if any(h["verdict"] in JUDGED and caveat_waves(h) for _, h in hyp.iterrows()):
+        return " " + tr.t("reliability.caveat_note", mark=tr.t("reliability.caveat_mark"), below=tr.num(CAVEAT_BELOW, 2))
+    return ""
 
 
 def _instrument_rows(data: ReportData, initiative_id: str, tr: Translator) -> list[list[str]]:
@@ -72,8 +166,8 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
         (tr.count(reached) if not pd.isna(reached) else tr.t("common.suppressed_cell"),
          tr.t("kpi.reached") + (" " + tr.t("kpi.of_target", target=tr.num(target, 0)) if target else "")),
         (tr.num(fig.reach.iloc[-1]["activities"], 0), tr.t("kpi.activities")),
-        (tr.pct(resp["response_rate"]), tr.t("kpi.response")),
-        (tr.pct(resp["retention"]), tr.t("kpi.retention")),
+        (_share(resp, "response_rate", tr), tr.t("kpi.response")),
+        (_share(resp, "retention", tr), tr.t("kpi.retention")),
     ]
     key_outcomes = []
     for _, h in hyp.iterrows():
@@ -106,19 +200,18 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
     quarters = fig.reach[fig.reach["period"] != year]
     reach_fig = doc.figure("reach_and_activities", png_bytes(charts.reach_and_activities(quarters, target, tr)),
                            tr.t("reach.figure_caption", threshold=data.threshold))
-    reach_rows = [[tr.t("period.year", year=year) if r.period == year else r.period.split("-")[-1],
-                   shown(r.participants_new, tr.num(r.participants_new, 0)),
-                   shown(r.participants_reached, tr.num(r.participants_reached, 0)),
-                   shown(r.activities, tr.num(r.activities, 0)), shown(r.attendance, tr.num(r.attendance, 0)),
-                   shown(r.volunteer_hours, tr.num(r.volunteer_hours, 0))] for r in fig.reach.itertuples()]
+    reach_rows = [[tr.t("period.year", year=year) if r["period"] == year else r["period"].split("-")[-1],
+                   *[cell(r, c, tr.num(r[c], 0), "no_data") for c in ("participants_new", "participants_reached", "activities",
+                                                                       "attendance", "volunteer_hours")]]
+                  for _, r in fig.reach.iterrows()]
     reach_tab = doc.table("reach", tr.t("reach.table_caption"), [tr.t("col.period"), tr.t("col.new"), tr.t("col.reached"),
                           tr.t("col.activities"), tr.t("col.attendance"), tr.t("col.volunteer_hours")], reach_rows)
-    real_rows = [[r.label, tr.num(r.target, 0), shown(r.realised, tr.num(r.realised, 0)), shown(r.realisation, tr.pct(r.realisation))]
-                 for r in fig.realisation.itertuples()]
+    real_rows = [[r["label"], tr.num(r["target"], 0), cell(r, "realised", tr.num(r["realised"], 0), "no_data"),
+                  cell(r, "realisation", tr.pct(r["realisation"]), "no_data")] for _, r in fig.realisation.iterrows()]
     real_tab = doc.table("realisation", tr.t("reach.realisation_caption"),
                          [tr.t("col.output"), tr.t("col.target"), tr.t("col.realised"), tr.t("col.realisation")], real_rows)
-    wijk_rows = [[tr.t("wijk.unknown") if r.wijk == "unknown" else r.wijk, shown(r.participants, tr.num(r.participants, 0))]
-                 for r in fig.wijk.itertuples()]
+    wijk_rows = [[tr.t("wijk.unknown") if r["wijk"] == "unknown" else r["wijk"],
+                  cell(r, "participants", tr.num(r["participants"], 0), "no_data")] for _, r in fig.wijk.iterrows()]
     wijk_tab = doc.table("wijk", tr.t("reach.wijk_caption", n=len(WIJKEN)), [tr.t("col.wijk"), tr.t("col.participants")], wijk_rows)
     ctx["reach"] = {"section": s_reach, "figure": reach_fig, "table": reach_tab, "realisation": real_tab, "wijk": wijk_tab}
 
@@ -128,16 +221,21 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
     for o in fig.outcomes["outcome_id"].unique():
         d = fig.outcomes[fig.outcomes["outcome_id"] == o]
         label = d["label"].iloc[0]
-        png = png_bytes(charts.distribution(d, label, None, tr))
+        png = png_bytes(charts.distribution(d, label, None, tr, yes_no=f"yes.{o}.baseline" in fig.cells.reasons
+                                            or f"yes.{o}.follow_up" in fig.cells.reasons))
         outcome_figs.append(doc.figure(f"distribution_{o.replace('.', '_')}", png, tr.t("outcomes.distribution_caption", outcome=label)))
     change_fig = None
     drawable = fig.changes.dropna(subset=["share_worse", "share_same", "share_better"], how="all")
     if len(drawable):  # an outcome whose every share is hidden would be an empty bar
         change_fig = doc.figure("paired_change", png_bytes(charts.change_shares(drawable, tr)),
                                 tr.t("outcomes.change_caption", threshold=data.threshold))
-    dist_rows = [[r.label, tr.t(f"wave.{r.wave}"), shown(r.n, tr.num(r.n, 0)), shown(r.mean, tr.num(r.mean, 2)),
-                  shown(r.p25, tr.num(r.p25, 1)), shown(r.p50, tr.num(r.p50, 1)), shown(r.p75, tr.num(r.p75, 1))]
-                 for r in fig.outcomes.itertuples()]
+    dist_rows = []
+    for _, r in fig.outcomes.iterrows():
+        yes_no = f"yes.{r['outcome_id']}.{r['wave']}" in fig.cells.reasons
+        spread = "yes_no_percentiles" if yes_no else "no_data"
+        dist_rows.append([r["label"], tr.t(f"wave.{r['wave']}"), cell(r, "n", tr.num(r["n"], 0), "no_data"),
+                          cell(r, "mean", tr.num(r["mean"], 2), "no_data"),
+                          *[cell(r, c, tr.num(r[c], 1), spread) for c in ("p25", "p50", "p75")]])
     dist_tab = doc.table("distributions", tr.t("outcomes.table_caption"),
                          [tr.t("col.outcome"), tr.t("col.wave"), "n", tr.t("col.mean"), "P25", tr.t("col.median"), "P75"],
                          dist_rows, text_columns=2)
@@ -145,43 +243,38 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
 
     # 5 hypotheses
     s_hyp = doc.section("hypotheses")
-    hyp_rows = []
-    for _, h in hyp.iterrows():
-        pct = h["test"] == "mcnemar"
-        diff = shown(h["mean_difference"], tr.num(h["mean_difference"] * (100 if pct else 1), 1 if pct else 2, signed=True))
-        ci = shown(h["ci_low"], tr.t("common.interval", low=tr.num(h["ci_low"] * (100 if pct else 1), 1 if pct else 2),
-                                     high=tr.num(h["ci_high"] * (100 if pct else 1), 1 if pct else 2)))
-        es = shown(h["effect_size"], f"{tr.num(h['effect_size'], 2)} ({tr.t('effect_kind_short.' + str(h['effect_size_kind']))})")
-        hyp_rows.append([h["hypothesis_id"], tr.t(f"test.{h['test']}"), shown(h["n_pairs"], tr.num(h["n_pairs"], 0)), diff, ci,
-                         es, shown(h["p_value"], tr.p_value(h["p_value"])),
-                         shown(h["p_adjusted"], tr.p_value(h["p_adjusted"])) if h["primary"] else tr.t("hypotheses.secondary"),
-                         shown(h["mde"], tr.num(h["mde"] * (100 if pct else 1), 1 if pct else 2)), tr.t(f"verdict.{h['verdict']}")])
+    hyp_rows = [[h["hypothesis_id"], tr.t(f"test_short.{h['test']}"), cell(h, "n_pairs", tr.num(h["n_pairs"], 0)),
+                 estimate_cell(h, tr), interval_cell(h, tr), effect_cell(h, tr),
+                 cell(h, "p_value", tr.p_value(h["p_value"]), _why_missing(h, "no_p")), p_holm_cell(h, tr),
+                 mde_cell(h, tr), verdict_cell(h, tr)] for _, h in hyp.iterrows()]
     hyp_tab = doc.table("hypotheses", tr.t("hypotheses.table_caption"),
-                        [tr.t("col.hypothesis"), tr.t("col.test"), tr.t("col.pairs"), tr.t("col.change"), tr.t("col.ci"),
+                        [tr.t("col.hypothesis"), tr.t("col.test"), tr.t("col.pairs"), tr.t("col.estimate"), tr.t("col.ci"),
                          tr.t("col.effect_size"), "p", tr.t("col.p_adjusted"), tr.t("col.mde"), tr.t("col.verdict")],
-                        hyp_rows, text_columns=2, note=tr.t("hypotheses.table_note", alpha=tr.num(data.programme["alpha"], 2)))
+                        hyp_rows, text_columns=2,
+                        note=tr.t("hypotheses.table_note", alpha=tr.num(data.programme["alpha"], 2)) + caveat_note(hyp, tr))
+    floor = tr.num(min_reliability(data), 2)
     explanations = [{"id": v["id"], "statement": v["statement"], "verdict": v["verdict"], "verdict_word": v["verdict_word"],
                      "sentence": v["sentence"], "test_why": tr.t(f"test.{h['test']}.why"),
-                     "meaning": tr.t(f"verdict_meaning.{h['verdict']}")}
+                     "meaning": tr.t(f"verdict_meaning.{h['verdict']}", floor=floor)}
                     for v, (_, h) in zip(verdicts, hyp.iterrows())]
     ctx["hypotheses"] = {"section": s_hyp, "table": hyp_tab, "explanations": explanations,
                          "holm": tr.t("hypotheses.holm", n=len(holm_family(data)))}
 
     # 6 attrition
     s_att = doc.section("attrition")
-    att_rows = [[r.outcome, shown(r.n_baseline, tr.num(r.n_baseline, 0)), shown(r.n_with_follow_up, tr.num(r.n_with_follow_up, 0)),
-                 shown(r.n_without_follow_up, tr.num(r.n_without_follow_up, 0)),
-                 shown(r.mean_with_follow_up, tr.num(r.mean_with_follow_up, 2)),
-                 shown(r.mean_without_follow_up, tr.num(r.mean_without_follow_up, 2)),
-                 shown(r.p_value, tr.p_value(r.p_value))] for r in fig.attrition.itertuples()]
+    att_rows = [[r["outcome"], *[cell(r, c, tr.num(r[c], 0), "no_data") for c in ("n_baseline", "n_with_follow_up",
+                                                                                   "n_without_follow_up")],
+                 cell(r, "mean_with_follow_up", tr.num(r["mean_with_follow_up"], 2), "no_group"),
+                 cell(r, "mean_without_follow_up", tr.num(r["mean_without_follow_up"], 2), "no_group"),
+                 cell(r, "p_value", tr.p_value(r["p_value"]), "no_group")] for _, r in fig.attrition.iterrows()]
     att_tab = doc.table("attrition", tr.t("attrition.table_caption"),
                         [tr.t("col.outcome"), tr.t("col.baseline"), tr.t("col.with_follow_up"), tr.t("col.without_follow_up"),
                          tr.t("col.mean_with"), tr.t("col.mean_without"), "p (Welch)"], att_rows)
     ctx["attrition"] = {"section": s_att, "table": att_tab,
                         "sentences": [f"{r['outcome']}: {attrition_sentence(r, tr)}" for _, r in fig.attrition.iterrows()],
                         "response": tr.t("attrition.response" if not pd.isna(resp["retention"]) else "attrition.response_only",
-                                         registered=tr.count(resp["n_registered"]), response=tr.pct(resp["response_rate"]),
-                                         retention=tr.pct(resp["retention"]), threshold=data.threshold)}
+                                         registered=tr.count(resp["n_registered"]), response=_share(resp, "response_rate", tr),
+                                         retention=_share(resp, "retention", tr), threshold=data.threshold)}
 
     # 7 data quality
     s_q = doc.section("data_quality")
@@ -225,6 +318,7 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
                                  [tr.t("col.outcome"), tr.t("col.instrument"), tr.t("col.source")],
                                  _instrument_rows(data, initiative_id, tr), text_columns=3),
         "tests": sorted({tr.t(f"test.{t}.method") for t in hyp["test"]}),
+        "notes": methods_notes(data, tr),
         "holm_family": holm_family(data),
         "inputs": doc.table("inputs", tr.t("methods.inputs_caption"), [tr.t("col.file"), "SHA-256"], input_rows, text_columns=2),
         "code_version": code_version,
@@ -238,6 +332,19 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
     return Report(folder=initiative_id, stem=f"{initiative_id}_{year}", title=title, language=language,
                   created=report_date(data), html=html, tables=fig.tables(), charts=doc.charts,
                   count_columns=dict(EXTRA_COUNT_COLUMNS))
+
+
+def _share(row, column: str, tr: Translator) -> str:
+    """A share in words: the percentage, 'afgeschermd' when disclosure control hid it, '–' when there is none."""
+    if not pd.isna(row[column]):
+        return tr.pct(row[column])
+    return tr.t("common.suppressed_cell") if hidden_reason(row, column) else tr.t("common.missing_mark")
+
+
+def methods_notes(data: ReportData, tr: Translator) -> list[str]:
+    """How to read the marks, the MDE and the reliability verdicts (yearly report and overview)."""
+    return [tr.t("methods.marks"), tr.t("methods.mde"),
+            tr.t("methods.reliability", floor=tr.num(min_reliability(data), 2), below=tr.num(CAVEAT_BELOW, 2))]
 
 
 def holm_family(data: ReportData) -> list[str]:
@@ -267,9 +374,10 @@ def _found(w, tr: Translator, labels: dict[str, str]) -> str:
 def _sroi_context(doc: Document, fig: InitiativeFigures, data: ReportData, tr: Translator, outcomes: pd.DataFrame) -> dict:
     labels = dict(zip(outcomes["outcome_id"], outcomes["label"]))
     summary = fig.sroi_summary.iloc[0]
-    rows = [[labels.get(r.outcome_id, r.outcome_id), shown(r.quantity, tr.num(r.quantity, 0)), tr.num(r.proxy_eur, 0),
-             tr.pct(r.deadweight), tr.pct(r.displacement), tr.pct(r.attribution), tr.pct(r.drop_off), str(int(r.duration_years)),
-             shown(r.present_value, tr.num(r.present_value, 0))] for r in fig.sroi_outcomes.itertuples()]
+    rows = [[labels.get(r["outcome_id"], r["outcome_id"]), cell(r, "quantity", tr.num(r["quantity"], 0), "no_data"),
+             tr.num(r["proxy_eur"], 0), tr.pct(r["deadweight"]), tr.pct(r["displacement"]), tr.pct(r["attribution"]),
+             tr.pct(r["drop_off"]), str(int(r["duration_years"])),
+             cell(r, "present_value", tr.num(r["present_value"], 0), "no_data")] for _, r in fig.sroi_outcomes.iterrows()]
     table = doc.table("sroi", tr.t("sroi.table_caption", rate=tr.pct(data.programme["discount_rate"])),
                       [tr.t("col.outcome"), tr.t("col.quantity"), tr.t("col.proxy"), tr.t("col.deadweight"),
                        tr.t("col.displacement"), tr.t("col.attribution"), tr.t("col.drop_off"), tr.t("col.years"),

@@ -87,18 +87,34 @@ def test_yearly_report_has_every_section_and_every_verdict(year_folder, verdicts
     assert "{" not in text and "verdict." not in text and "section." not in text  # no untranslated keys
 
 
-def test_the_published_result_of_digitale_buddies_reads_as_in_the_programme(year_folder):
+def test_the_published_result_of_digitale_buddies_reads_as_in_the_programme(year_folder, built_sample):
     text = pdf_text(year_folder / "digitale-buddies" / f"digitale-buddies_{YEAR}.pdf")
-    # marts.hypothesis_results: H1 mean difference −1.0976 (41 pairs), CI −1.788 … −0.407; H2 +0.7083 (72 pairs)
-    assert ("Eenzaamheid veranderde gemiddeld 1,10 punt lager (−1,79 tot −0,41) bij 41 deelnemers met beide "
-            "metingen, in de verwachte richting.") in text
-    assert "Tevredenheid met het leven veranderde gemiddeld 0,71 punt hoger (0,47 tot 0,95) bij 72 deelnemers" in text
+    rows = built_sample["con"].execute(
+        "SELECT hypothesis_id, estimate_kind, estimate, ci_low, ci_high, n_pairs FROM marts.hypothesis_results "
+        "WHERE initiative_id = 'digitale-buddies' ORDER BY hypothesis_id").df().set_index("hypothesis_id")
+    # the paired t-test's estimate is the mean difference with its t interval
+    assert set(rows["estimate_kind"]) == {"mean_difference"}
+    h1 = rows.loc["H1"]
+    assert ("Eenzaamheid veranderde in de verwachte richting: 1,10 punt lager (gemiddeld verschil; 95%-interval "
+            f"{nl_num(h1.ci_low)} tot {nl_num(h1.ci_high)}), bij {h1.n_pairs} deelnemers met beide metingen.") in text
+    assert "Tevredenheid met het leven veranderde in de verwachte richting: 0,71 punt hoger (gemiddeld verschil;" in text
+    assert "Effectgrootte" not in text and "d_z = " in text
 
 
-def test_not_shown_explains_the_minimum_detectable_effect_and_too_few_pairs_is_not_tested(year_folder):
+def nl_num(x: float) -> str:
+    return f"{x:.2f}".replace(".", ",").replace("-", "−")
+
+
+def test_not_shown_explains_the_minimum_detectable_effect_and_too_few_pairs_is_not_tested(year_folder, built_sample):
     food = pdf_text(year_folder / "food-for-good" / f"food-for-good_{YEAR}.pdf")
-    # marts.hypothesis_results: food-for-good H1 mde 5.78 on 50 pairs, p_adjusted 0.62
-    assert "Dit onderzoek kon alleen een verandering van minstens 5,78 punt betrouwbaar zien." in food
+    mde, mde_alpha, family = built_sample["con"].execute(
+        "SELECT mde, mde_alpha, (SELECT count(*) FROM marts.hypothesis_results WHERE \"primary\" AND p_adjusted IS NOT NULL) "
+        "FROM marts.hypothesis_results WHERE initiative_id = 'food-for-good'").fetchone()
+    assert mde_alpha == pytest.approx(0.05 / family)  # the level Holm's first step applies
+    alpha = f"{float(f'{mde_alpha:.3g}')}".replace(".", ",")
+    assert (f"Dit onderzoek kon alleen een verandering van minstens {nl_num(mde)} punt betrouwbaar zien (80% kans, "
+            f"bij α = {alpha}, het niveau na Holm); de MDE staat in dezelfde maat als de schatting (gemiddeld "
+            "verschil).") in food
     assert "Niet aangetoond betekent níet dat het initiatief geen effect heeft" in food
     rotsoord = pdf_text(year_folder / "nieuw-rotsoord" / f"nieuw-rotsoord_{YEAR}.pdf")
     assert ("Er waren minder dan 10 deelnemers met zowel een nul- als een nameting voor Participatie; de hypothese "
@@ -116,7 +132,9 @@ def test_programme_overview_puts_every_initiative_and_verdict_side_by_side(year_
     for wijk in WIJKEN:
         assert wijk in text
     counts = verdicts["verdict"].value_counts()
-    assert counts.to_dict() == {"supported": 7, "not_shown": 1, "contradicted": 1, "insufficient_data": 1}
+    assert counts.to_dict() == {"supported": 7, "not_shown": 1, "unreliable_measurement": 1, "insufficient_data": 1}
+    for verdict in ("Ondersteund", "Tegengesproken", "Niet aangetoond", "Meting onbetrouwbaar", "Te weinig gegevens"):
+        assert f"{verdict}: " in text  # the reading guide explains every verdict
     effects = pd.read_csv(year_folder / "programme" / "tables" / "effects.csv", encoding="utf-8-sig")
     assert len(effects) == len(verdicts) == 10
     assert sorted(effects["verdict"]) == sorted(verdicts["verdict"])
@@ -133,10 +151,14 @@ def test_lessons_learned_is_dated_at_the_closing_meeting_with_themes_and_rule_ba
     # from the results: Nieuw Rotsoord had 7 pairs and 56% baseline response; Utrecht Cares was contradicted;
     # Food for Good did not show its effect; supported hypotheses get the comparison-group advice
     assert {("nieuw-rotsoord", "fixed_follow_up_moment"), ("nieuw-rotsoord", "baseline_at_intake"),
-            ("utrecht-cares", "revisit_theory_of_change"), ("food-for-good", "plan_sample_size"),
+            ("utrecht-cares", "check_the_measurement"), ("food-for-good", "plan_sample_size"),
             ("food-for-good", "report_the_null_honestly"), ("digitale-buddies", "add_comparison")} <= fired
     assert ("nieuw-rotsoord", "add_comparison") not in fired
     assert "H1: minder dan 10 deelnemers vulden zowel de voor- als de nameting in" in text
+    # next year's sample is planned for the programme's target, never for the effect Food for Good happened to show
+    assert "H1: met 50 paren is geen verandering aangetoond. Om een verandering van d_z = 0,5 met 80% kans te zien" in text
+    assert "1.608" not in text and "effect van deze omvang" not in text
+    assert "Meting onbetrouwbaar (1)" in text
 
 
 def test_no_published_table_rests_on_fewer_people_than_the_threshold(year_folder):
@@ -183,8 +205,32 @@ def test_no_hidden_count_can_be_worked_back_from_published_test_results(year_fol
     # the sample's McNemar hypothesis (Talent Connection) has 1 person who lost work: all its figures are hidden
     assert len(hidden) == 1 and hidden["effect_size"].isna().all() and hidden["p_value"].isna().all()
     wilcoxon = hyp[hyp["test"] == "wilcoxon"].dropna(subset=["n_pairs"])
-    # IMC Weekendschool and Zorgverslimming have fewer than 10 pairs whose score stayed the same: W is hidden
-    assert len(wilcoxon) == 2 and wilcoxon["statistic"].isna().all() and wilcoxon["effect_size"].notna().all()
+    # IMC Weekendschool and Zorgverslimming have fewer than 10 pairs whose score stayed the same: W and r (with its
+    # interval) would give that count back and are hidden, for that reason; p, p (Holm) and the estimate are shown
+    assert len(wilcoxon) == 2 and wilcoxon[["statistic", "effect_size", "effect_size_ci_low"]].isna().all().all()
+    assert wilcoxon[["p_value", "p_adjusted", "estimate", "ci_low", "ci_high"]].notna().all().all()
+    assert set(wilcoxon["hidden"]) == {"statistic:reveals_unchanged;effect_size:reveals_unchanged;"
+                                       "effect_size_ci_low:reveals_unchanged;effect_size_ci_high:reveals_unchanged"}
+    for h in hyp[hyp["test"] == "wilcoxon"].dropna(subset=["effect_size"]).itertuples():
+        # r to full precision: (1 − r)/2 · nz(nz + 1)/2 is W−, a multiple of 1/2, for the number nz of changed scores
+        candidates = [nz for nz in range(1, int(h.n_pairs) + 1)
+                      if abs(((1 - h.effect_size) / 2 * nz * (nz + 1) / 2 * 2) % 1) < 1e-9]
+        assert all(h.n_pairs - nz == 0 or h.n_pairs - nz >= 10 for nz in candidates), (h.hypothesis_id, candidates)
+
+
+def test_a_hidden_figure_and_a_missing_one_read_apart(year_folder):
+    """In every published table with figures, a column ``hidden`` names what disclosure control blanked; any other
+    blank was not computed. The reports mark them × and – with their reasons."""
+    for path in sorted(year_folder.glob("*/tables/*.csv")):
+        if path.stem in ("coaching_sessions", "recommendations"):  # words only, nothing to hide
+            continue
+        frame = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
+        assert frame.columns[-1] == "hidden" or "hidden" in frame.columns, path
+    imc = pdf_text(year_folder / "imc-weekendschool" / f"imc-weekendschool_{YEAR}.pdf")
+    assert ("× = afgeschermd: samen met de andere toetscijfers zou het verraden bij hoeveel deelnemers de score "
+            "precies gelijk bleef, een afgeschermd aantal") in imc
+    rotsoord = pdf_text(year_folder / "nieuw-rotsoord" / f"nieuw-rotsoord_{YEAR}.pdf")
+    assert "– = niet berekend: er is geen toets gedaan (minder paren dan het minimum)." in rotsoord
 
 
 def test_the_mean_of_a_yes_no_outcome_is_hidden_when_its_yes_or_no_count_is_small(year_folder):
@@ -267,9 +313,15 @@ def test_a_yearly_report_in_english(built_sample, tmp_path):
     en = catalogue("en")
     for number, key in enumerate(YEARLY_SECTIONS, start=1):
         assert f"{number}. {en['section.' + key]}" in text
-    # marts.hypothesis_results: utrecht-cares H1 +0.78 loneliness on 37 pairs (contradicted)
-    assert "H1 – Contradicted." in text
-    assert "among 37 participants with both measurements: the opposite way to what was expected" in text
+    # marts.hypothesis_results: utrecht-cares H1, Cronbach's alpha of loneliness below 0.60 at follow-up
+    alpha, low, high = built_sample["con"].execute(
+        "SELECT reliability_follow_up, reliability_follow_up_ci_low, reliability_follow_up_ci_high "
+        "FROM marts.hypothesis_results WHERE initiative_id = 'utrecht-cares'").fetchone()
+    assert "H1 – Unreliable measurement." in text
+    en_num = lambda x: f"{x:.2f}".replace("-", "−")  # noqa: E731
+    assert (f"is not judged: the items of the scale hang together too little to count as one score (Cronbach's alpha "
+            f"{en_num(alpha)} at follow-up, 95% interval {en_num(low)} to {en_num(high)}; a verdict needs at least "
+            "0.60). Check how the answers were coded, whether the reversed items were reverse-scored") in text
     assert "Annual report 2018" in text and "31 January 2019" in text
 
 

@@ -2,7 +2,10 @@
 
 Every rule gets a fact row that fires it and one at its boundary that does not;
 exact texts are checked in Dutch and English for fixed_follow_up_moment,
-plan_sample_size, keep_in_touch_for_follow_up and check_before_dropping.
+check_the_measurement, plan_sample_size, report_the_null_honestly,
+keep_in_touch_for_follow_up and check_before_dropping. No recommendation is
+computed from the effect a sample happened to show: plan_sample_size plans for
+the programme's target d_z.
 """
 
 from __future__ import annotations
@@ -19,18 +22,20 @@ from impact.reporting.recommendations import (
     LANGUAGES,
     OUTPUT_COLUMNS,
     RULES,
+    TARGET_EFFECT_DZ,
     THEMES,
     WILCOXON_ARE,
     needed_pairs,
     recommend,
 )
+from impact.statistics.power import pairs_needed
 
 pytestmark = pytest.mark.unit
 
 RULE_IDS = {
     "fixed_follow_up_moment", "plan_sample_size", "baseline_at_intake", "keep_in_touch_for_follow_up",
     "check_before_dropping", "review_scale_administration", "revisit_theory_of_change", "add_comparison",
-    "review_target_or_reach", "report_the_null_honestly",
+    "review_target_or_reach", "report_the_null_honestly", "check_the_measurement",
 }
 
 
@@ -44,9 +49,14 @@ def row(**changes) -> dict:
         "raw_rows": 1000, "quarantined_rows": 0, "top_quarantine_rule": None, "low_reliability_outcomes": [],
         "lowest_realisation": 1.0, "lowest_realisation_output": "Koffieochtenden",
     }
-    unknown = set(changes) - set(base)
+    unknown = set(changes) - set(base) - OPTIONAL
     assert not unknown, unknown
     return {**base, **changes}
+
+
+# the optional facts (recommendations.py): absent from ``row()`` unless a test sets them
+OPTIONAL = {"alternative", "mde_alpha", "multiple_testing", "target_effect_dz", "estimate_kind", "outcome",
+            "min_reliability", *(f"reliability_{w}{p}" for w in ("baseline", "follow_up") for p in ("", "_ci_low", "_ci_high"))}
 
 
 def run(*rows: dict, language: str = "nl") -> pd.DataFrame:
@@ -100,6 +110,7 @@ def test_rules_are_named_themed_and_bilingual():
     assert themes["revisit_theory_of_change"] == "impact_definition"
     assert themes["report_the_null_honestly"] == "reporting"
     assert themes["add_comparison"] == "improvement"
+    assert themes["check_the_measurement"] == "data_collection"
 
 
 # -- 1. fixed_follow_up_moment ------------------------------------------------------------------------
@@ -136,7 +147,7 @@ def test_fixed_follow_up_moment_boundary():
                                                                       min_pairs=15))
 
 
-# -- 2. plan_sample_size ------------------------------------------------------------------------------
+# -- 2. plan_sample_size: from the programme's target, never from the observed effect --------------------
 
 def test_ninety_pairs_for_dz_0_3_independently():
     # d_z = 0.3, alpha = 0.05 two-sided, 80% power → 90 pairs. G*Power 3 (Faul, Erdfelder, Lang & Buchner
@@ -147,7 +158,7 @@ def test_ninety_pairs_for_dz_0_3_independently():
     # (power 0.8038). The published R output below anchors statsmodels' solver to the same definition.
     assert paired_t_power(89, 0.3) < 0.80 <= paired_t_power(90, 0.3)
     assert paired_t_power(90, 0.3) == pytest.approx(0.8038, abs=5e-5)
-    facts = row(verdict="not_shown", test="paired_t", effect_size=0.3, mean_difference=0.3, mde=0.5)
+    facts = row(verdict="not_shown", test="paired_t", target_effect_dz=0.3, mde_alpha=0.05)
     assert needed_pairs(facts) == (90, 90)
 
 
@@ -160,43 +171,57 @@ def test_statsmodels_matches_published_paired_sample_size():
     assert abs(n - 19.96892) < 1.2e-4
 
 
-def test_plan_sample_size_paired_t_exact_text():
-    facts = row(verdict="not_shown", test="paired_t", n_pairs=40, mean_difference=0.3, effect_size=0.3, mde=0.45)
+def test_plan_sample_size_uses_the_target_at_the_level_after_holm_with_exact_text():
+    # the sample's Food for Good: 50 pairs, d_z = −0.04 observed (the old text planned 1.608 pairs for it, sign
+    # dropped); now the target d_z = 0.5 at alpha 0.05 / 8 primary hypotheses: 55 pairs
+    assert TARGET_EFFECT_DZ == 0.5
+    facts = row(verdict="not_shown", test="paired_t", n_pairs=50, mean_difference=-0.6, effect_size=-0.04, mde=7.26,
+                mde_alpha=0.00625, target_effect_dz=0.5, alternative="two-sided")
+    assert pairs_needed(0.5, 0.00625) == 55 and paired_t_power(55, 0.5, 0.00625) >= 0.8 > paired_t_power(54, 0.5, 0.00625)
     assert text("plan_sample_size", facts) == (
-        "H1: het gevonden verschil (+0,30 schaalpunt) is kleiner dan wat met 40 paren aantoonbaar was "
-        "(0,45 schaalpunt). Om een effect van deze omvang (d_z = 0,30) met 80% kans aan te tonen (tweezijdig, "
-        "alfa 0,05) zijn 90 paren nodig. Plan de werving daarop, of bespreek of een effect van deze omvang de "
-        "moeite waard is.")
+        "H1: met 50 paren is geen verandering aangetoond. Om een verandering van d_z = 0,5 met 80% kans te zien "
+        "(tweezijdig, α = 0,00625, het niveau na Holm) zijn ongeveer 55 paren nodig. Die d_z = 0,5 is de doelgrootte "
+        "van het programma (target_effect_dz in programme.yaml), niet het effect dat dit jaar is gevonden. Plan de "
+        "werving daarop, of bespreek welke verandering de moeite van het aantonen waard is.")
     assert text("plan_sample_size", facts, language="en") == (
-        "H1: the difference found (+0.30 scale points) is smaller than what 40 pairs could detect "
-        "(0.45 scale points). Detecting an effect of this size (d_z = 0.30) with 80% power (two-sided, alpha "
-        "0.05) takes 90 pairs. Plan recruitment for that, or discuss whether an effect this small is worth it.")
+        "H1: no change was shown with 50 pairs. To see a change of d_z = 0.5 with 80% power (two-sided, α = 0.00625, "
+        "the level after Holm) takes about 55 pairs. That d_z = 0.5 is the programme's target size (target_effect_dz "
+        "in programme.yaml), not the effect found this year. Plan recruitment for that, or discuss which change is "
+        "worth showing.")
+
+
+def test_plan_sample_size_never_reads_the_observed_effect():
+    base = row(verdict="not_shown", n_pairs=20, mde_alpha=0.05)
+    texts = {text("plan_sample_size", {**base, "effect_size": d, "mean_difference": diff, "mde": mde})
+             for d, diff, mde in ((0.07, 0.1, 0.9), (-0.9, -2.0, 0.3), (np.nan, np.nan, 0.5))}
+    assert texts == {text("plan_sample_size", base)}
+    assert "ongeveer 34 paren nodig" in text("plan_sample_size", base)  # d_z = 0.5 at alpha 0.05: 34 pairs
+    assert "d_z = 0,8 met 80% kans te zien (tweezijdig, α = 0,05) zijn ongeveer 15 paren" in text(
+        "plan_sample_size", {**base, "target_effect_dz": 0.8, "n_pairs": 10, "primary": False})
+    one_sided = text("plan_sample_size", {**base, "alternative": "greater", "mde_alpha": 0.045}, language="en")
+    assert f"(one-sided, α = 0.045, the level after Holm) takes about {pairs_needed(0.5, 0.045, 'greater')} pairs" in one_sided
 
 
 def test_plan_sample_size_boundary():
-    fires = row(verdict="not_shown", mean_difference=-0.49, effect_size=-0.3, mde=0.5)
+    fires = row(verdict="not_shown", n_pairs=33, mde_alpha=0.05)  # 34 pairs needed for d_z = 0.5
     assert "plan_sample_size" in fired(fires)
-    assert "plan_sample_size" not in fired({**fires, "mean_difference": 0.5})  # |difference| = mde
-    assert "plan_sample_size" not in fired({**fires, "mean_difference": -0.5})
+    assert "plan_sample_size" not in fired({**fires, "n_pairs": 34})  # this year had enough pairs for the target
     assert "plan_sample_size" not in fired({**fires, "verdict": "supported"})
-    assert "plan_sample_size" not in fired({**fires, "effect_size": 0.0})  # no effect: no n to plan for
+    assert "plan_sample_size" not in fired({**fires, "mde_alpha": np.nan, "alpha": np.nan})  # no level to plan at
 
 
 def test_plan_sample_size_wilcoxon_uses_the_are():
-    # The Wilcoxon row carries the rank-biserial r, so d_z is read back from the MDE: mde = d_z,mde × sd.
-    # Build a row whose observed d_z is 0.3: sd = 1, mean difference 0.3, mde = d_z,mde(20 pairs).
-    mde_dz = optimize.brentq(lambda d: paired_t_power(20, d) - 0.8, 0.05, 2, xtol=1e-12)
     n_t = optimize.brentq(lambda n: paired_t_power(n, 0.3) - 0.8, 10, 1000, xtol=1e-10)
     assert n_t == pytest.approx(89.149, abs=1e-3)
-    expected = math.ceil(n_t / (3 / math.pi))  # ARE of the signed-rank test to the t test: 3/π ≈ 0.955
+    expected = math.ceil(math.ceil(n_t) / (3 / math.pi))  # ARE of the signed-rank test to the t test: 3/π ≈ 0.955
     assert WILCOXON_ARE == pytest.approx(0.955, abs=5e-4)
-    assert expected == 94
+    assert expected == 95
     facts = row(verdict="not_shown", test="wilcoxon", n_pairs=20, mean_difference=0.3, effect_size=0.12,
-                effect_size_kind="rank_biserial", mde=mde_dz)
-    assert needed_pairs(facts) == (90, 94)
-    assert "ongeveer 94 paren nodig (90 voor de gepaarde t-toets" in text("plan_sample_size", facts)
+                effect_size_kind="rank_biserial", mde=0.7, target_effect_dz=0.3, mde_alpha=0.05)
+    assert needed_pairs(facts) == (90, 95)
+    assert "ongeveer 95 paren nodig (90 voor de gepaarde t-toets" in text("plan_sample_size", facts)
     assert "3/π ≈ 0,955" in text("plan_sample_size", facts)
-    assert "about 94 pairs for the Wilcoxon test (90 for the paired t-test" in text("plan_sample_size", facts,
+    assert "about 95 pairs for the Wilcoxon test (90 for the paired t-test" in text("plan_sample_size", facts,
                                                                                      language="en")
 
 
@@ -204,10 +229,32 @@ def test_plan_sample_size_mcnemar_has_no_number_of_pairs():
     facts = row(verdict="not_shown", test="mcnemar", n_pairs=20, mean_difference=-0.05, effect_size=0.8,
                 effect_size_kind="odds_ratio", mde=0.30)
     assert text("plan_sample_size", facts, language="en") == (
-        "H1: the difference found (-5 percentage points) is smaller than what 20 pairs could detect "
-        "(30 percentage points). With a yes/no outcome the power depends on how many participants change "
-        "category: plan clearly more pairs than this year, or test the full score instead of a yes/no split.")
+        "H1: no change was shown with 20 pairs. With a yes/no outcome the power depends on how many participants "
+        "change category: plan clearly more pairs than this year, or test the full score instead of a yes/no split.")
     assert needed_pairs(facts) is None
+
+
+# -- 2b. check_the_measurement ----------------------------------------------------------------------------------
+
+def test_check_the_measurement_names_the_wave_its_alpha_and_what_to_check():
+    facts = row(verdict="unreliable_measurement", outcome="Eenzaamheid", reliability_baseline=0.74,
+                reliability_follow_up=-1.0422, reliability_follow_up_ci_low=-2.4005,
+                reliability_follow_up_ci_high=-0.1033, min_reliability=0.6)
+    assert text("check_the_measurement", facts) == (
+        "H1: Eenzaamheid is niet beoordeeld, omdat de vragen van de schaal te weinig samenhingen (Cronbachs alfa −1,04 "
+        "bij de nameting, 95%-interval −2,40 tot −0,10; voor een oordeel is minstens 0,60 nodig). Controleer vóór de "
+        "volgende meting hoe de antwoorden worden gecodeerd, of de omgekeerd gestelde vragen worden omgescoord en of "
+        "iedereen dezelfde taal en versie van de vragenlijst krijgt.")
+    assert text("check_the_measurement", facts, language="en") == (
+        "H1: Eenzaamheid was not judged because the items of the scale hung together too little (Cronbach's alpha "
+        "−1.04 at follow-up, 95% interval −2.40 to −0.10; a verdict needs at least 0.60). Before the next measurement, "
+        "check how the answers are coded, whether the reversed items are reverse-scored, and whether everyone gets "
+        "the same language and version of the questionnaire.")
+    assert text("check_the_measurement", row(verdict="unreliable_measurement", outcome="Welzijn"),
+                language="en").startswith("H1: Welzijn was not judged because the items of the scale hung together "
+                                          "too little (a verdict needs a Cronbach's alpha of at least 0.60).")
+    assert fired(facts)[0] == "check_the_measurement"  # the first thing to fix
+    assert "check_the_measurement" not in fired(row(verdict="not_shown"))
 
 
 # -- 3. baseline_at_intake ------------------------------------------------------------------------------
@@ -286,11 +333,18 @@ def test_add_comparison():
 
 
 def test_report_the_null_honestly():
-    facts = row(verdict="not_shown", n_pairs=25, mde=0.62)
+    facts = row(verdict="not_shown", n_pairs=25, mde=0.62, mde_alpha=0.00625)
     assert text("report_the_null_honestly", facts, language="en") == (
         "H1: report that no change was shown, and that this is not proof that there is no effect: with 25 pairs "
-        "only a difference of at least 0.62 scale points could be detected with 80% power.")
-    assert "minstens 0,62 schaalpunt met 80% kans" in text("report_the_null_honestly", facts)
+        "only a mean difference of at least 0.62 scale points could be detected with 80% power (at α = 0.00625, the "
+        "level after Holm).")
+    assert text("report_the_null_honestly", facts) == (
+        "H1: rapporteer dat er geen verandering is aangetoond, en dat dit geen bewijs is dat er geen effect is: met "
+        "25 paren was alleen een gemiddeld verschil van minstens 0,62 schaalpunt met 80% kans aantoonbaar (bij "
+        "α = 0,00625, het niveau na Holm).")
+    wilcoxon = row(verdict="not_shown", test="wilcoxon", primary=False, mde=0.7, estimate_kind="pseudo_median")
+    assert ("alleen een pseudomediaan volgens Hodges–Lehmann van minstens 0,70 schaalpunt met 80% kans aantoonbaar "
+            "(bij α = 0,05).") in text("report_the_null_honestly", wilcoxon)
     assert "report_the_null_honestly" not in fired(row(verdict="insufficient_data", n_pairs=5))
     assert "report_the_null_honestly" not in fired(row(verdict="contradicted"))
 
@@ -310,8 +364,8 @@ def test_review_target_or_reach():
 
 FIRING = {
     "fixed_follow_up_moment": ({"verdict": "not_shown", "n_pairs": 5}, ["n_pairs", "min_pairs"]),
-    "plan_sample_size": ({"verdict": "not_shown", "mean_difference": 0.3, "mde": 0.5},
-                         ["mean_difference", "mde", "effect_size", "alpha", "n_pairs"]),
+    "plan_sample_size": ({"verdict": "not_shown"}, ["alpha", "n_pairs", "verdict"]),
+    "check_the_measurement": ({"verdict": "unreliable_measurement"}, ["verdict"]),
     "baseline_at_intake": ({"response_rate": 0.3}, ["response_rate"]),
     "keep_in_touch_for_follow_up": ({"retention": 0.3}, ["retention"]),
     "check_before_dropping": ({"quarantined_rows": 500}, ["quarantined_rows", "raw_rows"]),

@@ -1,0 +1,401 @@
+"""Verdicts a statistician would sign, as the reports print them (issue "Verdicts a statistician would sign").
+
+Hand-made rows of ``marts.hypothesis_results`` (no build): the verdict ``unreliable_measurement`` with its
+reason and what to check, the reliability caveat, the estimate that belongs to each test with its interval,
+d_z, r and the odds ratio kept apart, a missing figure read apart from a hidden one (in tables, notes, charts
+and the CSV's ``hidden`` column), the MDE with its alpha and unit. Exact strings in Dutch and English.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from impact.reporting import charts, lessons, sentences
+from impact.reporting.i18n import Translator, catalogue
+from impact.reporting.layout import Document, Mark, hidden, missing
+from impact.reporting.publish import environment
+from impact.reporting.tables import (
+    HIDDEN_COLUMN, HYPOTHESIS_COLUMNS, HYPOTHESIS_FIGURES, Cells, _hypotheses_table, hidden_reason, hidden_reasons,
+    hidden_text,
+)
+from impact.reporting.yearly import effect_cell, estimate_cell, interval_cell, mde_cell, p_holm_cell, verdict_cell
+from impact.statistics import reliability
+from impact.statistics.verdicts import VERDICTS
+
+pytestmark = pytest.mark.unit
+
+NL, EN = Translator("nl"), Translator("en")
+
+
+def row(**changes) -> pd.Series:
+    """A published hypothesis row of a primary paired t-test under Holm, supported, reliable items."""
+    base = dict(
+        hypothesis_id="H1", outcome_id="loneliness", outcome="Eenzaamheid", verdict="supported", test="paired_t",
+        primary=True, alternative="two-sided", multiple_testing="holm", alpha=0.05, min_reliability=0.60,
+        n_pairs=41.0, estimate_kind="mean_difference", estimate=-1.0976, ci_low=-1.6153, ci_high=-0.5799,
+        mean_difference=-1.0976, p_value=0.00011, p_adjusted=0.00056, effect_size=-0.6692,
+        effect_size_kind="cohen_dz", effect_size_ci_low=-1.0049, effect_size_ci_high=-0.3265, mde=0.9613,
+        mde_alpha=0.00625, reliability_baseline=0.76, reliability_baseline_ci_low=0.66,
+        reliability_baseline_ci_high=0.84, reliability_follow_up=0.86, reliability_follow_up_ci_low=0.80,
+        reliability_follow_up_ci_high=0.91, min_pairs_required=10, hidden="",
+    )
+    unknown = set(changes) - set(base)
+    assert not unknown, unknown
+    return pd.Series({**base, **changes})
+
+
+MODERATE = dict(reliability_follow_up=0.65, reliability_follow_up_ci_low=0.48, reliability_follow_up_ci_high=0.78)
+UNRELIABLE = dict(verdict="unreliable_measurement", reliability_follow_up=-1.0422, reliability_follow_up_ci_low=-2.4005,
+                  reliability_follow_up_ci_high=-0.1033)
+WILCOXON = dict(test="wilcoxon", estimate_kind="pseudo_median", estimate=1.25, ci_low=0.75, ci_high=1.75,
+                outcome="Toekomstbeeld", n_pairs=40.0, effect_size=0.8569, effect_size_kind="rank_biserial",
+                effect_size_ci_low=0.5645, effect_size_ci_high=0.9677)
+MCNEMAR = dict(test="mcnemar", estimate_kind="difference_in_proportions", estimate=0.36, ci_low=0.2137, ci_high=0.5046,
+               outcome="Betaald werk", n_pairs=50.0, effect_size=19.0, effect_size_kind="odds_ratio",
+               effect_size_ci_low=3.4882, effect_size_ci_high=398.8604, mde=0.3007)
+
+
+# -- 1. the new verdict ---------------------------------------------------------------------------------------
+
+def test_the_new_verdict_has_words_meaning_and_a_group_in_both_languages():
+    assert VERDICTS == ("supported", "contradicted", "not_shown", "unreliable_measurement", "insufficient_data")
+    assert (NL.t("verdict.unreliable_measurement"), EN.t("verdict.unreliable_measurement")) == (
+        "Meting onbetrouwbaar", "Unreliable measurement")
+    assert NL.t("lessons.verdict_group.unreliable_measurement", n=1) == "Meting onbetrouwbaar (1)"
+    assert NL.t("verdict_meaning.unreliable_measurement", floor="0,60") == (
+        "Meting onbetrouwbaar betekent: de vragen van de schaal hangen bij deze deelnemers te weinig samen (Cronbachs "
+        "alfa onder 0,60 bij de nul- of nameting) om de totaalscore als één maat te lezen. Dan zegt een toets op die "
+        "score niets, en daarom is er geen oordeel. Vaak ligt het aan de afname of de verwerking: verkeerd gecodeerde "
+        "antwoorden, omgekeerd gestelde vragen die niet zijn omgescoord, of een andere taal of versie van de vragenlijst.")
+    assert EN.t("verdict_meaning.unreliable_measurement", floor="0.60").startswith(
+        "Unreliable measurement means: the items of the scale hang together too little among these participants "
+        "(Cronbach's alpha below 0.60 at baseline or follow-up)")
+    for verdict in VERDICTS:  # every verdict has its words everywhere verdicts appear
+        for language in ("nl", "en"):
+            words = catalogue(language)
+            assert {f"verdict.{verdict}", f"verdict_meaning.{verdict}", f"lessons.verdict_group.{verdict}"} <= set(words)
+    assert lessons.VERDICT_ORDER == VERDICTS
+    assert set(charts.VERDICT_COLOURS) == set(VERDICTS)
+
+
+def test_an_unreliable_measurement_says_which_wave_with_its_interval_and_what_to_check():
+    h = row(**UNRELIABLE)
+    assert sentences.verdict_sentence(h, NL) == (
+        "Over Eenzaamheid geven we geen oordeel: de vragen van de schaal hangen te weinig samen om als één score te "
+        "tellen (Cronbachs alfa −1,04 bij de nameting, 95%-interval −2,40 tot −0,10; voor een oordeel is minstens 0,60 "
+        "nodig). Controleer hoe de antwoorden zijn gecodeerd, of de omgekeerd gestelde vragen zijn omgescoord en of "
+        "iedereen dezelfde taal en versie van de vragenlijst kreeg. Een negatieve alfa wijst er meestal op dat "
+        "omgekeerd gestelde vragen niet zijn omgescoord.")
+    assert sentences.verdict_sentence(h, EN) == (
+        "Eenzaamheid is not judged: the items of the scale hang together too little to count as one score (Cronbach's "
+        "alpha −1.04 at follow-up, 95% interval −2.40 to −0.10; a verdict needs at least 0.60). Check how the answers "
+        "were coded, whether the reversed items were reverse-scored, and whether everyone got the same language and "
+        "version of the questionnaire. A negative alpha usually means that reversed items were not reverse-scored.")
+    both = row(verdict="unreliable_measurement", reliability_baseline=0.55, reliability_baseline_ci_low=0.40,
+               reliability_baseline_ci_high=0.67, reliability_follow_up=0.52, reliability_follow_up_ci_low=np.nan,
+               reliability_follow_up_ci_high=np.nan)
+    assert ("(Cronbachs alfa 0,55 bij de nulmeting, 95%-interval 0,40 tot 0,67, en 0,52 bij de nameting; voor een "
+            "oordeel is minstens 0,60 nodig)") in sentences.verdict_sentence(both, NL)
+    # the programme's own floor, not a literal
+    assert "a verdict needs at least 0.75" in sentences.verdict_sentence(
+        row(verdict="unreliable_measurement", reliability_follow_up=0.72, min_reliability=0.75), EN)
+    assert verdict_cell(h, NL) == "Meting onbetrouwbaar"
+
+
+# -- 2. the caveat --------------------------------------------------------------------------------------------
+
+def test_a_verdict_on_moderately_consistent_items_carries_a_caveat_in_both_languages():
+    h = row(**MODERATE)
+    assert sentences.caveat(h, NL) == (
+        "Let op: de vragen van de schaal hangen maar matig samen (Cronbachs alfa 0,65 bij de nameting, 95%-interval "
+        "0,48 tot 0,78); lees het resultaat met voorzichtigheid.")
+    assert sentences.caveat(h, EN) == (
+        "Note: the items of the scale hang together only moderately (Cronbach's alpha 0.65 at follow-up, 95% interval "
+        "0.48 to 0.78); read the result with care.")
+    assert sentences.verdict_sentence(h, NL).endswith(" " + sentences.caveat(h, NL))
+    assert verdict_cell(h, NL) == "Ondersteund †"
+    for verdict in ("contradicted", "not_shown"):
+        assert sentences.caveat(row(verdict=verdict, **MODERATE), EN)
+    for verdict in ("insufficient_data", "unreliable_measurement"):
+        assert sentences.caveat(row(verdict=verdict, **MODERATE), EN) == ""
+
+
+def test_the_caveat_uses_the_statistics_constant_and_the_floor(monkeypatch):
+    assert reliability.CAVEAT_BELOW == 0.70
+    just_below = row(reliability_follow_up=0.6999)
+    assert sentences.caveat(just_below, EN) and sentences.caveat(row(reliability_follow_up=0.70), EN) == ""
+    assert sentences.caveat(row(reliability_follow_up=0.60), EN)  # at the floor: judged, with care
+    monkeypatch.setattr(sentences, "CAVEAT_BELOW", 0.65)
+    assert sentences.caveat(just_below, EN) == ""
+    assert sentences.caveat(row(reliability_follow_up=np.nan, reliability_baseline=np.nan), EN) == ""  # single item
+
+
+# -- 3. the estimate that belongs to the test ----------------------------------------------------------------
+
+def test_each_test_reports_its_own_estimate_with_its_interval():
+    assert sentences.verdict_sentence(row(), NL) == (
+        "Eenzaamheid veranderde in de verwachte richting: 1,10 punt lager (gemiddeld verschil; 95%-interval −1,62 tot "
+        "−0,58), bij 41 deelnemers met beide metingen. Zo’n verschil ontstaat zelden door toeval (p < 0,001 na "
+        "Holm-correctie).")
+    assert sentences.verdict_sentence(row(**WILCOXON), NL) == (
+        "Toekomstbeeld veranderde in de verwachte richting: 1,25 punt hoger (pseudomediaan volgens Hodges–Lehmann; "
+        "95%-interval 0,75 tot 1,75), bij 40 deelnemers met beide metingen. Zo’n verschil ontstaat zelden door toeval "
+        "(p < 0,001 na Holm-correctie).")
+    assert sentences.verdict_sentence(row(**WILCOXON), EN) == (
+        "Toekomstbeeld changed in the expected direction: 1.25 points higher (Hodges–Lehmann pseudo-median; 95% "
+        "interval 0.75 to 1.75), among 40 participants with both measurements. A difference like this rarely arises "
+        "by chance (p < 0.001 after the Holm correction).")
+    contradicted = row(**{**MCNEMAR, "verdict": "contradicted", "estimate": -0.36, "ci_low": -0.5046, "ci_high": -0.2137})
+    assert sentences.verdict_sentence(contradicted, NL) == (
+        "Betaald werk veranderde de andere kant op dan verwacht: 36 procentpunt lager (verschil in aandelen; "
+        "95%-interval −50 tot −21 procentpunt), bij 50 deelnemers met beide metingen (p < 0,001 na Holm-correctie).")
+    assert sentences.verdict_sentence(contradicted, EN) == (
+        "Betaald werk changed the opposite way to what was expected: 36 percentage points lower (difference in "
+        "proportions; 95% interval −50 to −21 percentage points), among 50 participants with both measurements "
+        "(p < 0.001 after the Holm correction).")
+
+
+def test_the_table_cells_name_the_estimate_and_a_one_sided_interval_is_a_bound():
+    assert [estimate_cell(row(**kind), NL) for kind in ({}, WILCOXON, MCNEMAR)] == [
+        "gemiddeld verschil −1,10", "pseudomediaan (HL) +1,25", "verschil in aandelen +36,0"]
+    assert [estimate_cell(row(**kind), EN) for kind in ({}, WILCOXON, MCNEMAR)] == [
+        "mean difference −1.10", "pseudo-median (HL) +1.25", "difference in proportions +36.0"]
+    assert [interval_cell(row(**kind), NL) for kind in ({}, WILCOXON, MCNEMAR)] == [
+        "−1,62 tot −0,58", "0,75 tot 1,75", "21,4 tot 50,5"]
+    one_sided = row(alternative="greater", estimate=0.3, ci_low=-0.1, ci_high=math.inf)
+    assert interval_cell(one_sided, NL) == "≥ −0,10"
+    assert "(gemiddeld verschil; 95%-ondergrens −0,10)" in sentences.estimate_phrase(one_sided, NL)
+    assert "(mean difference; 95% upper bound 0.40)" in sentences.estimate_phrase(
+        row(alternative="less", ci_low=-math.inf, ci_high=0.4), EN)
+
+
+# -- 4. d_z, r and the odds ratio kept apart ------------------------------------------------------------------
+
+def test_every_effect_size_cell_names_its_kind():
+    assert effect_cell(row(), NL) == "d_z = −0,67 (−1,00 tot −0,33)"
+    assert effect_cell(row(**WILCOXON), NL) == "r = 0,86 (0,56 tot 0,97)"
+    assert effect_cell(row(**MCNEMAR), EN) == "OR = 19.00 (3.49 to 398.86)"
+    assert effect_cell(row(**{**MCNEMAR, "effect_size_ci_high": math.inf}), EN) == "OR = 19.00 (≥ 3.49)"
+    assert effect_cell(row(effect_size_ci_low=np.nan, effect_size_ci_high=np.nan), EN) == "d_z = −0.67 (no interval)"
+    assert NL.t("col.effect_size") == "Effectmaat (95%-interval)" and NL.t("col.effect_size") != "Effectgrootte"
+
+
+def test_the_forest_plot_has_a_panel_and_a_labelled_axis_per_kind():
+    frame = pd.DataFrame([
+        {**row(), "label": "A H1"}, {**row(**WILCOXON), "label": "B H1"}, {**row(**MCNEMAR), "label": "C H1"},
+        {**row(**UNRELIABLE), "label": "D H1"},
+        {**row(**{**WILCOXON, "effect_size": np.nan, "effect_size_ci_low": np.nan, "effect_size_ci_high": np.nan,
+                  "hidden": "effect_size:reveals_unchanged"}), "label": "E H1"},
+        {**row(verdict="insufficient_data", effect_size=np.nan), "label": "F H1"},
+        {**row(**{**MCNEMAR, "effect_size": math.inf}), "label": "G H1"},
+    ])
+    fig = charts.forest(frame, NL)
+    axes = fig.axes
+    assert [ax.get_title(loc="left") for ax in axes] == [
+        "Cohen’s d_z (gepaarde t-toets)", "Rangbiseriële correlatie (Wilcoxon)",
+        "Odds ratio van de wisselaars (McNemar, logaritmische schaal)",
+        "Zonder effectmaat: niet getoetst, niet berekend of afgeschermd"]
+    assert [ax.get_xlabel() for ax in axes[:3]] == [
+        "d_z, in standaardafwijkingen van de verschillen (0 = geen verandering)",
+        "r, van −1 tot 1 (0 = geen verandering)", "OR, logaritmische schaal (1 = geen verandering)"]
+    assert axes[2].get_xscale() == "log"
+    assert [t.get_text() for t in axes[3].texts] == [
+        "Ondersteund – afgeschermd: zou tonen bij hoeveel deelnemers de score gelijk bleef",
+        "Te weinig gegevens – niet getoetst", "Ondersteund – OR = ∞: valt buiten de schaal"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Ondersteund", "Meting onbetrouwbaar"]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+# -- 5. missing is not hidden ---------------------------------------------------------------------------------
+
+def _cells(same: float, worse: float = 12, better: float = 19, pairs_yes: bool = False) -> Cells:
+    cells = Cells()
+    o = "loneliness"
+    n = same + worse + better
+    for key, value in (("baseline", n + 15), ("follow_up", n + 5), ("pairs", n), ("lost", 15)):
+        cells.add(f"n.{o}.{key}", value)
+    cells.relate(f"n.{o}.baseline", f"n.{o}.pairs", f"n.{o}.lost")
+    for part, value in (("worse", worse), ("same", same), ("better", better)):
+        cells.add(f"change.{o}.{part}", value)
+    cells.relate(f"n.{o}.pairs", *(f"change.{o}.{p}" for p in ("worse", "same", "better")))
+    return cells.resolve(10)
+
+
+def _raw(**changes) -> pd.DataFrame:
+    h = row(**changes).drop(["outcome", "hidden", "multiple_testing", "alpha", "min_reliability", "min_pairs_required"])
+    return pd.DataFrame([{**h.to_dict(), "n_baseline": 55, "n_follow_up": 45, "statement": "s", "direction": "decrease",
+                          "p_value_opposite": np.nan, "statistic": 210.0, "df": np.nan, "mean_baseline": 5.0,
+                          "mean_follow_up": 6.0, "sd_difference": 1.2, "discordant_share": np.nan, "suppressed": False}])
+
+
+def test_a_wilcoxon_p_is_published_when_only_the_count_of_unchanged_scores_is_hidden():
+    """The sample's IMC Weekendschool and Zorgverslimming: their p and p (Holm) read '×' with the note 'rests on
+    fewer than 10 people' although the test rests on 40 and 33 pairs. The figure that must go is what gives the
+    hidden number of unchanged scores back (W+ with r, r to full precision, the interval of r); p stays."""
+    published = _hypotheses_table(_raw(**WILCOXON), _cells(same=9, worse=4, better=27),
+                                  {"loneliness": "Toekomstbeeld"}, 10)
+    h = published.iloc[0]
+    assert list(published.columns) == HYPOTHESIS_COLUMNS
+    assert h["p_value"] == 0.00011 and h["p_adjusted"] == 0.00056 and h["estimate"] == 1.25 and not h["suppressed"]
+    assert h[["statistic", "effect_size", "effect_size_ci_low", "effect_size_ci_high"]].isna().all()
+    assert h[HIDDEN_COLUMN] == ("statistic:reveals_unchanged;effect_size:reveals_unchanged;"
+                                "effect_size_ci_low:reveals_unchanged;effect_size_ci_high:reveals_unchanged")
+    assert hidden_reason(h, "p_value") is None and hidden_reason(h, "effect_size") == "reveals_unchanged"
+    # the reason in words, not "rests on fewer than 10 people"
+    assert NL.t("hidden_reason.reveals_unchanged") == (
+        "samen met de andere toetscijfers zou het verraden bij hoeveel deelnemers de score precies gelijk bleef, een "
+        "afgeschermd aantal (de W-waarde, de rangbiseriële r en haar interval geven het aantal veranderde scores terug)")
+    # r to full precision alone gives the hidden count back: (1 − r)/2 · nz(nz + 1)/2 is a multiple of 1/2
+    r = 0.8568548387096774  # the old CSV's r of the sample's IMC Weekendschool
+    assert [nz for nz in range(1, 41) if abs(((1 - r) / 2 * nz * (nz + 1) / 2) * 2 % 1) < 1e-9] == [31]
+
+
+def test_a_wilcoxon_whose_unchanged_count_is_shown_still_hides_r_when_who_got_worse_is_hidden():
+    # nz = 40 − 20 is public; r would then give W−, which bounds the 4 people who got worse
+    h = _hypotheses_table(_raw(**WILCOXON), _cells(same=28, worse=4, better=8), {}, 10).iloc[0]
+    assert hidden_reasons(h) == {"statistic": "reveals_change_counts",
+                                 "effect_size": "reveals_change_counts", "effect_size_ci_low": "reveals_change_counts",
+                                 "effect_size_ci_high": "reveals_change_counts"}
+    assert h["p_value"] == 0.00011
+
+
+def test_every_reason_has_its_words_in_both_languages():
+    from impact.reporting.tables import HIDDEN_REASONS
+
+    for language in ("nl", "en"):
+        words = catalogue(language)
+        assert {f"hidden_reason.{r}" for r in HIDDEN_REASONS} | {f"hidden_short.{r}" for r in HIDDEN_REASONS} <= set(words)
+        assert {k.split(".", 1)[1] for k in words if k.startswith("hidden_reason.")} == set(HIDDEN_REASONS)
+
+
+def test_a_wilcoxon_with_every_change_count_shown_publishes_everything():
+    h = _hypotheses_table(_raw(**WILCOXON), _cells(same=10, worse=11, better=19), {}, 10).iloc[0]
+    assert h[HIDDEN_COLUMN] == "" and h["effect_size"] == 0.8569 and h["statistic"] == 210.0
+
+
+def test_one_sided_wilcoxon_hides_the_opposite_p_and_a_holm_p_it_decided():
+    raw = _raw(**WILCOXON, alternative="greater")
+    raw["p_value"], raw["p_value_opposite"] = 0.4, 0.001  # the opposite direction decided the verdict p
+    h = _hypotheses_table(raw, _cells(same=9, worse=4, better=27), {}, 10).iloc[0]
+    assert h["p_value"] == 0.4 and pd.isna(h["p_value_opposite"]) and pd.isna(h["p_adjusted"])
+    assert {"p_value_opposite", "p_adjusted"} <= set(hidden_reasons(h))
+
+
+def test_too_few_pairs_hides_what_was_computed_and_leaves_the_rest_missing():
+    raw = _raw(verdict="insufficient_data", n_pairs=7.0)
+    for column in ("estimate", "ci_low", "ci_high", "p_value", "p_adjusted", "effect_size", "effect_size_ci_low",
+                   "effect_size_ci_high", "mde", "mde_alpha", "statistic"):
+        raw[column] = np.nan  # no test ran
+    h = _hypotheses_table(raw, _cells(same=2, worse=2, better=3), {}, 10).iloc[0]
+    reasons = hidden_reasons(h)
+    assert h["suppressed"] and reasons["mean_baseline"] == "few_pairs" and reasons["n_pairs"] == "fewer_than_threshold"
+    assert "p_value" not in reasons and "estimate" not in reasons  # never computed: missing, not hidden
+    assert h[HYPOTHESIS_FIGURES].isna().all()
+    h = pd.concat([h, pd.Series({"alpha": 0.05, "multiple_testing": "holm"})])
+    assert cell_marks(h) == [hidden("few_pairs"), missing("no_test"), missing("no_test"), missing("no_test"),
+                             missing("no_test"), missing("no_test"), missing("no_test")]
+
+
+def cell_marks(h) -> list:
+    """The marks of the yearly report's hypothesis table for a row without figures."""
+    from impact.reporting.yearly import _why_missing, cell
+
+    return [cell(h, "mean_baseline", ""), estimate_cell(h, NL), interval_cell(h, NL), effect_cell(h, NL),
+            cell(h, "p_value", "", _why_missing(h, "no_p")), p_holm_cell(h, NL), mde_cell(h, NL)]
+
+
+def test_mcnemar_with_hidden_changers_hides_its_figures_for_that_reason():
+    raw = _raw(**MCNEMAR)
+    raw["discordant_share"] = 0.4
+    h = _hypotheses_table(raw, _cells(same=30, worse=1, better=19), {}, 10).iloc[0]
+    reasons = hidden_reasons(h)
+    assert {reasons[c] for c in ("estimate", "p_value", "effect_size", "discordant_share", "mde")} == {"reveals_changers"}
+    assert h["mde_alpha"] == 0.00625 and "mde_alpha" not in reasons and not h["suppressed"]
+
+
+def test_marks_and_their_legend_read_apart_in_both_languages():
+    rows = [["H1", hidden("reveals_unchanged"), missing("no_interval")], ["H2", hidden("fewer_than_threshold"), "1,0"]]
+    table = Document(NL).table("t", "c", ["a", "b", "c"], rows)
+    assert table.legend == (
+        "× = afgeschermd: samen met de andere toetscijfers zou het verraden bij hoeveel deelnemers de score precies "
+        "gelijk bleef, een afgeschermd aantal (de W-waarde, de rangbiseriële r en haar interval geven het aantal "
+        "veranderde scores terug); het cijfer rust op minder dan 10 personen. – = niet berekend: de toets gaf geen "
+        "interval (bijvoorbeeld bij een rangbiseriële r van ±1, of een odds ratio zonder wisselaars in één richting).")
+    english = Document(EN).table("t", "c", ["a", "b", "c"], [["H1", missing("no_mde"), "x"]])
+    assert english.legend == ("– = not computed: the MDE cannot be determined: the differences have no spread, or "
+                              "there are too few pairs to show anything at this level.")
+    html = environment().from_string('{% from "macros.html.j2" import table with context %}{{ table(t) }}').render(
+        t=table, tr=NL)
+    assert '<td class="hidden" title="het cijfer rust op minder dan 10 personen">×</td>' in html
+    assert '<td class="missing" title="de toets gaf geen interval' in html and ">–</td>" in html
+    assert Document(NL).table("t", "c", ["a"], [["x"]]).legend == ""
+    with pytest.raises(ValueError):
+        Mark("gone", "x")
+
+
+def test_the_csv_hidden_column_round_trips_and_refuses_an_unknown_reason():
+    text = hidden_text({"p_value": "reveals_unchanged", "n_pairs": "fewer_than_threshold"})
+    assert text == "p_value:reveals_unchanged;n_pairs:fewer_than_threshold"
+    assert hidden_reasons({HIDDEN_COLUMN: text}) == {"p_value": "reveals_unchanged", "n_pairs": "fewer_than_threshold"}
+    assert hidden_reasons({HIDDEN_COLUMN: ""}) == {} and hidden_reasons({HIDDEN_COLUMN: np.nan}) == {}
+    with pytest.raises(ValueError, match="unknown reason"):
+        hidden_text({"p_value": "because"})
+
+
+def test_a_yes_no_outcome_is_drawn_as_a_share_and_a_hidden_wave_says_why():
+    dist = pd.DataFrame({"wave": ["baseline", "follow_up"], "n": [72.0, 52.0], "mean": [np.nan, 23 / 52],
+                         "p10": np.nan, "p25": np.nan, "p50": np.nan, "p75": np.nan, "p90": np.nan,
+                         HIDDEN_COLUMN: ["mean:reveals_yes_no", ""]})
+    fig = charts.distribution(dist, "Betaald werk", None, NL, yes_no=True)
+    assert [t.get_text() for t in fig.axes[0].texts] == [
+        "afgeschermd: het aandeel zou een afgeschermd aantal ‘ja’- of ‘nee’-antwoorden verraden",
+        "ja/nee-uitkomst: 44% ‘ja’ (geen spreiding)"]
+    few = dist.assign(mean=[np.nan, 3.0], p50=[np.nan, 3.0], **{HIDDEN_COLUMN: ["mean:fewer_than_threshold;p50:"
+                                                                                  "fewer_than_threshold", ""]})
+    fig2 = charts.distribution(few, "Score", None, EN)
+    assert [t.get_text() for t in fig2.axes[0].texts] == ["fewer than 10 measurements: not shown"]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig), plt.close(fig2)
+
+
+# -- 7. the MDE stated honestly -------------------------------------------------------------------------------
+
+def test_a_not_shown_verdict_gives_the_mde_at_its_alpha_in_the_unit_of_the_estimate():
+    h = row(verdict="not_shown", estimate=-0.6, ci_low=-4.5212, ci_high=3.3212, p_adjusted=1.0, mde=7.2561,
+            outcome="Welzijn", n_pairs=50.0)
+    assert sentences.verdict_sentence(h, NL) == (
+        "Bij 50 deelnemers met beide metingen veranderde Welzijn 0,60 punt lager (gemiddeld verschil; 95%-interval "
+        "−4,52 tot 3,32); dat verschil kan door toeval komen (p = 1,00 na Holm-correctie). Dit onderzoek kon alleen "
+        "een verandering van minstens 7,26 punt betrouwbaar zien (80% kans, bij α = 0,00625, het niveau na Holm); de "
+        "MDE staat in dezelfde maat als de schatting (gemiddeld verschil).")
+    assert sentences.verdict_sentence(h, EN) == (
+        "Among 50 participants with both measurements, Welzijn changed 0.60 points lower (mean difference; 95% "
+        "interval −4.52 to 3.32); that difference may be due to chance (p = 1.00 after the Holm correction). This study "
+        "could only reliably detect a change of at least 7.26 points (80% power, at α = 0.00625, the level after "
+        "Holm); the MDE is in the same measure as the estimate (mean difference).")
+    secondary = row(verdict="not_shown", primary=False, alternative="greater", mde=0.61, mde_alpha=0.045,
+                    p_adjusted=0.2)
+    assert "(80% kans, bij α = 0,045, eenzijdig); de MDE staat in dezelfde maat als de schatting (gemiddeld " \
+           "verschil)." in sentences.verdict_sentence(secondary, NL)
+    assert mde_cell(h, NL) == "7,26 (α=0,00625)"
+    assert mde_cell(row(**MCNEMAR), EN) == "30.1 (α=0.00625)"
+    no_mde = row(verdict="not_shown", mde=np.nan, p_adjusted=0.3)
+    assert sentences.verdict_sentence(no_mde, EN).endswith(
+        "How large a change would have had to be to be seen (the MDE) cannot be determined for this test: the "
+        "differences have no spread, or there are too few pairs to show anything at this level.")
+    assert mde_cell(no_mde, NL) == missing("no_mde")
+    for language in ("nl", "en"):
+        assert not any("t-test approximation" in text or "benadering van de gepaarde t" in text
+                       for text in catalogue(language).values())
+
+
+def test_significance_levels_are_written_as_they_are():
+    assert [sentences.alpha_text(a, NL) for a in (0.05, 0.05 / 8, 0.005, 0.05 / 9, 0.9 * 0.05 / 10)] == [
+        "0,05", "0,00625", "0,005", "0,00556", "0,0045"]
