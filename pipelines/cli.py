@@ -209,6 +209,9 @@ def _print_summary(locations, selected: Sequence[str]) -> int:
     return len(errors)
 
 
+ESTIMATE_SHORT = {"mean_difference": "mean", "pseudo_median": "HL", "difference_in_proportions": "share"}
+
+
 def _print_verdicts(locations, selected: Sequence[str]) -> None:
     """The hypotheses of the selected initiatives: test, pairs, change, adjusted p and verdict."""
     from impact import warehouse
@@ -220,11 +223,14 @@ def _print_verdicts(locations, selected: Sequence[str]) -> None:
     with warehouse.connect(locations.warehouse, read_only=True) as con:
         table = warehouse.read(
             con, tables.HYPOTHESIS_RESULTS, where={"initiative_id": list(selected)},
-            columns=["initiative_id", "hypothesis_id", "outcome_id", "test", "n_pairs", "mean_difference", "p_adjusted",
-                     "verdict"], order_by=["initiative_id", "hypothesis_id"],
-        ).rename(columns={"mean_difference": "change"}).round({"change": 2, "p_adjusted": 4})
+            columns=["initiative_id", "hypothesis_id", "outcome_id", "test", "n_pairs", "estimate", "estimate_kind",
+                     "p_adjusted", "verdict"], order_by=["initiative_id", "hypothesis_id"],
+        ).round({"estimate": 2, "p_adjusted": 4})
+        table["estimate_kind"] = table["estimate_kind"].map(ESTIMATE_SHORT)
     if len(table):
-        print("\nHypotheses (change = follow-up minus baseline; p_adjusted = Holm across the primary hypotheses, a secondary keeps its own p):")
+        print("\nHypotheses (estimate = what the test is about, follow-up minus baseline: mean = mean difference, "
+              "HL = Hodges-Lehmann pseudo-median, share = difference in proportions; p_adjusted = Holm across the "
+              "primary hypotheses, a secondary keeps its own p):")
         print(table.to_string(index=False))
 
 
