@@ -283,7 +283,7 @@ def _holm(facts: Facts) -> bool:
 
 
 def _alpha_words(level: float, facts: Facts, tr: Translator) -> str:
-    """'α = 0,005, het niveau na Holm' / 'α = 0,05'."""
+    """'α = 0,005, het strengste niveau van Holm' / 'α = 0,05'."""
     text = tr.t("recommendation.alpha", alpha=_as_written(float(f"{level:.3g}"), tr))
     return text + (tr.t("recommendation.after_holm") if _holm(facts) else "")
 

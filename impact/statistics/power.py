@@ -41,6 +41,11 @@ EXACT_WILCOXON_BELOW = 50  # as the engine (impact/statistics/paired_tests.py)
 ALTERNATIVES = ("two-sided", "greater", "less")
 
 
+def _scalar(value) -> float:
+    """statsmodels' solver returns a float or, for some inputs, a one-element array (numpy 2 refuses float() on it)."""
+    return float(np.asarray(value, dtype=float).reshape(-1)[0])
+
+
 def _check(alpha: float, power: float, alternative: str) -> None:
     if alternative not in ALTERNATIVES:
         raise ValueError(f"alternative must be 'two-sided', 'greater' or 'less', got {alternative!r}")
@@ -62,8 +67,8 @@ def mde_paired_t(n_pairs: float, alpha: float, sd_difference: float | None, alte
         return None
     tail = "two-sided" if alternative == "two-sided" else "larger"
     try:
-        dz = float(TTestPower().solve_power(effect_size=None, nobs=float(n_pairs), alpha=alpha, power=power,
-                                            alternative=tail))
+        dz = _scalar(TTestPower().solve_power(effect_size=None, nobs=float(n_pairs), alpha=alpha, power=power,
+                                              alternative=tail))
     except (ValueError, RuntimeError):
         return None
     return abs(dz) * float(sd_difference) if math.isfinite(dz) else None
@@ -163,6 +168,6 @@ def pairs_needed(target_dz: float, alpha: float, alternative: str = "two-sided",
     if not target_dz or not math.isfinite(target_dz):
         return None
     tail = "two-sided" if alternative == "two-sided" else "larger"
-    n = TTestPower().solve_power(effect_size=abs(float(target_dz)), nobs=None, alpha=alpha, power=power,
-                                 alternative=tail)
-    return int(math.ceil(float(n)))
+    n = _scalar(TTestPower().solve_power(effect_size=abs(float(target_dz)), nobs=None, alpha=alpha, power=power,
+                                         alternative=tail))
+    return int(math.ceil(n))

@@ -113,7 +113,7 @@ def test_not_shown_explains_the_minimum_detectable_effect_and_too_few_pairs_is_n
     assert mde_alpha == pytest.approx(0.05 / family)  # the level Holm's first step applies
     alpha = f"{float(f'{mde_alpha:.3g}')}".replace(".", ",")
     assert (f"Dit onderzoek kon alleen een verandering van minstens {nl_num(mde)} punt betrouwbaar zien (80% kans, "
-            f"bij α = {alpha}, het niveau na Holm); de MDE staat in dezelfde maat als de schatting (gemiddeld "
+            f"bij α = {alpha}, het strengste niveau van Holm); de MDE staat in dezelfde maat als de schatting (gemiddeld "
             "verschil).") in food
     assert "Niet aangetoond betekent níet dat het initiatief geen effect heeft" in food
     rotsoord = pdf_text(year_folder / "nieuw-rotsoord" / f"nieuw-rotsoord_{YEAR}.pdf")
@@ -134,7 +134,7 @@ def test_programme_overview_puts_every_initiative_and_verdict_side_by_side(year_
     counts = verdicts["verdict"].value_counts()
     assert counts.to_dict() == {"supported": 7, "not_shown": 1, "unreliable_measurement": 1, "insufficient_data": 1}
     for verdict in ("Ondersteund", "Tegengesproken", "Niet aangetoond", "Meting onbetrouwbaar", "Te weinig gegevens"):
-        assert f"{verdict}: " in text  # the reading guide explains every verdict
+        assert f"{verdict} betekent" in text  # the reading guide explains every verdict
     effects = pd.read_csv(year_folder / "programme" / "tables" / "effects.csv", encoding="utf-8-sig")
     assert len(effects) == len(verdicts) == 10
     assert sorted(effects["verdict"]) == sorted(verdicts["verdict"])

@@ -180,14 +180,14 @@ def test_plan_sample_size_uses_the_target_at_the_level_after_holm_with_exact_tex
     assert pairs_needed(0.5, 0.00625) == 55 and paired_t_power(55, 0.5, 0.00625) >= 0.8 > paired_t_power(54, 0.5, 0.00625)
     assert text("plan_sample_size", facts) == (
         "H1: met 50 paren is geen verandering aangetoond. Om een verandering van d_z = 0,5 met 80% kans te zien "
-        "(tweezijdig, α = 0,00625, het niveau na Holm) zijn ongeveer 55 paren nodig. Die d_z = 0,5 is de doelgrootte "
-        "van het programma (target_effect_dz in programme.yaml), niet het effect dat dit jaar is gevonden. Plan de "
-        "werving daarop, of bespreek welke verandering de moeite van het aantonen waard is.")
+        "(tweezijdig, α = 0,00625, het strengste niveau van Holm) zijn ongeveer 55 paren nodig. Die d_z = 0,5 is de effectgrootte "
+        "die het programma nastreeft (instelling target_effect_dz in programme.yaml), niet het effect dat dit jaar is "
+        "gevonden. Plan de werving daarop, of bespreek welke verandering de moeite van het aantonen waard is.")
     assert text("plan_sample_size", facts, language="en") == (
         "H1: no change was shown with 50 pairs. To see a change of d_z = 0.5 with 80% power (two-sided, α = 0.00625, "
-        "the level after Holm) takes about 55 pairs. That d_z = 0.5 is the programme's target size (target_effect_dz "
-        "in programme.yaml), not the effect found this year. Plan recruitment for that, or discuss which change is "
-        "worth showing.")
+        "Holm's strictest level) takes about 55 pairs. That d_z = 0.5 is the effect size the programme aims for (setting "
+        "target_effect_dz in programme.yaml), not the effect found this year. Plan recruitment for that, or discuss "
+        "which change is worth showing.")
 
 
 def test_plan_sample_size_never_reads_the_observed_effect():
@@ -199,7 +199,7 @@ def test_plan_sample_size_never_reads_the_observed_effect():
     assert "d_z = 0,8 met 80% kans te zien (tweezijdig, α = 0,05) zijn ongeveer 15 paren" in text(
         "plan_sample_size", {**base, "target_effect_dz": 0.8, "n_pairs": 10, "primary": False})
     one_sided = text("plan_sample_size", {**base, "alternative": "greater", "mde_alpha": 0.045}, language="en")
-    assert f"(one-sided, α = 0.045, the level after Holm) takes about {pairs_needed(0.5, 0.045, 'greater')} pairs" in one_sided
+    assert f"(one-sided, α = 0.045, Holm's strictest level) takes about {pairs_needed(0.5, 0.045, 'greater')} pairs" in one_sided
 
 
 def test_plan_sample_size_boundary():
@@ -336,12 +336,12 @@ def test_report_the_null_honestly():
     facts = row(verdict="not_shown", n_pairs=25, mde=0.62, mde_alpha=0.00625)
     assert text("report_the_null_honestly", facts, language="en") == (
         "H1: report that no change was shown, and that this is not proof that there is no effect: with 25 pairs "
-        "only a mean difference of at least 0.62 scale points could be detected with 80% power (at α = 0.00625, the "
-        "level after Holm).")
+        "only a mean difference of at least 0.62 scale points could be detected with 80% power (at α = 0.00625, "
+        "Holm's strictest level).")
     assert text("report_the_null_honestly", facts) == (
         "H1: rapporteer dat er geen verandering is aangetoond, en dat dit geen bewijs is dat er geen effect is: met "
         "25 paren was alleen een gemiddeld verschil van minstens 0,62 schaalpunt met 80% kans aantoonbaar (bij "
-        "α = 0,00625, het niveau na Holm).")
+        "α = 0,00625, het strengste niveau van Holm).")
     wilcoxon = row(verdict="not_shown", test="wilcoxon", primary=False, mde=0.7, estimate_kind="pseudo_median")
     assert ("alleen een pseudomediaan volgens Hodges–Lehmann van minstens 0,70 schaalpunt met 80% kans aantoonbaar "
             "(bij α = 0,05).") in text("report_the_null_honestly", wilcoxon)

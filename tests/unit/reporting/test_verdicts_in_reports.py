@@ -355,7 +355,7 @@ def test_a_yes_no_outcome_is_drawn_as_a_share_and_a_hidden_wave_says_why():
     fig = charts.distribution(dist, "Betaald werk", None, NL, yes_no=True)
     assert [t.get_text() for t in fig.axes[0].texts] == [
         "afgeschermd: het aandeel zou een afgeschermd aantal ‘ja’- of ‘nee’-antwoorden verraden",
-        "ja/nee-uitkomst: 44% ‘ja’ (geen spreiding)"]
+        "ja/nee-uitkomst: 44% ‘ja’ (geen spreidingsfiguur)"]
     few = dist.assign(mean=[np.nan, 3.0], p50=[np.nan, 3.0], **{HIDDEN_COLUMN: ["mean:fewer_than_threshold;p50:"
                                                                                   "fewer_than_threshold", ""]})
     fig2 = charts.distribution(few, "Score", None, EN)
@@ -371,13 +371,13 @@ def test_a_not_shown_verdict_gives_the_mde_at_its_alpha_in_the_unit_of_the_estim
     h = row(verdict="not_shown", estimate=-0.6, ci_low=-4.5212, ci_high=3.3212, p_adjusted=1.0, mde=7.2561,
             outcome="Welzijn", n_pairs=50.0)
     assert sentences.verdict_sentence(h, NL) == (
-        "Bij 50 deelnemers met beide metingen veranderde Welzijn 0,60 punt lager (gemiddeld verschil; 95%-interval "
-        "−4,52 tot 3,32); dat verschil kan door toeval komen (p = 1,00 na Holm-correctie). Dit onderzoek kon alleen "
-        "een verandering van minstens 7,26 punt betrouwbaar zien (80% kans, bij α = 0,00625, het niveau na Holm); de "
+        "Welzijn bij de 50 deelnemers met beide metingen: 0,60 punt lager (gemiddeld verschil; 95%-interval "
+        "−4,52 tot 3,32). Zo’n verschil kan door toeval komen (p = 1,00 na Holm-correctie). Dit onderzoek kon alleen "
+        "een verandering van minstens 7,26 punt betrouwbaar zien (80% kans, bij α = 0,00625, het strengste niveau van Holm); de "
         "MDE staat in dezelfde maat als de schatting (gemiddeld verschil).")
     assert sentences.verdict_sentence(h, EN) == (
-        "Among 50 participants with both measurements, Welzijn changed 0.60 points lower (mean difference; 95% "
-        "interval −4.52 to 3.32); that difference may be due to chance (p = 1.00 after the Holm correction). This study "
+        "Welzijn among the 50 participants with both measurements: 0.60 points lower (mean difference; 95% "
+        "interval −4.52 to 3.32). Such a difference may be due to chance (p = 1.00 after the Holm correction). This study "
         "could only reliably detect a change of at least 7.26 points (80% power, at α = 0.00625, the level after "
         "Holm); the MDE is in the same measure as the estimate (mean difference).")
     secondary = row(verdict="not_shown", primary=False, alternative="greater", mde=0.61, mde_alpha=0.045,

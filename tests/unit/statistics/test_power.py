@@ -127,3 +127,14 @@ def test_one_sided_mde_is_smaller_and_the_same_for_both_directions():
     greater, less = mde_paired_t(40, 0.05, 1.0, "greater"), mde_paired_t(40, 0.05, 1.0, "less")
     assert greater == less < mde_paired_t(40, 0.05, 1.0)
     assert np.isclose(mde_wilcoxon(20, 0.05, 1.0, "greater"), mde_wilcoxon(20, 0.05, 1.0, "less"))
+
+
+@pytest.mark.parametrize("n_pairs", [51, 64, 73, 77, 87, 117])
+def test_the_t_mde_comes_out_where_statsmodels_answers_with_a_one_element_array(n_pairs):
+    """For these n statsmodels' brentq path returns array([d]); float() on it fails under numpy 2."""
+    for alpha in (0.05, 0.00625):
+        mde = mde_paired_t(n_pairs, alpha, 1.0)
+        assert mde is not None and 0 < mde < 1
+        # the power at that effect is 80 %, by statsmodels' own power function
+        from statsmodels.stats.power import TTestPower
+        assert float(np.asarray(TTestPower().power(mde, n_pairs, alpha)).item()) == pytest.approx(0.8, abs=1e-4)
