@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # `make run` are the runs `make dev` shows.
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install system-check run test test-fast dev check-data sample-data lock clean help
+.PHONY: install system-check run test test-fast dev check-data sample-data calibrate lock clean help
 
 help:
 	@echo "make run          build the whole coaching year into warehouse/ and reports/"
@@ -19,6 +19,7 @@ help:
 	@echo "make test-fast    run the unit lane only (tests/unit: no builds, servers or subprocesses)"
 	@echo "make dev          open the Dagster UI (http://127.0.0.1:3000) on the local instance"
 	@echo "make sample-data  regenerate the synthetic sample year in raw_data/"
+	@echo "make calibrate    rerun the statistics engine's calibration study into docs/calibration.md (~6 min)"
 	@echo "make clean        remove the warehouse, reports and the local Dagster instance"
 
 $(BIN)/python:
@@ -65,6 +66,12 @@ dev: system-check
 
 sample-data: install
 	$(BIN)/python scripts/generate_sample_year.py
+
+# The calibration study of the statistics engine (type-I error, coverage, power at the MDE, one-sided
+# verdict error; impact/statistics/calibration.py): seeded, so it rewrites docs/calibration.md and
+# docs/calibration.json with the same numbers every run; one process per core.
+calibrate: install
+	$(BIN)/python -m impact.statistics.calibration --write docs/calibration.md
 
 # Refresh requirements.lock after changing pyproject.toml's pins.
 lock: $(BIN)/python

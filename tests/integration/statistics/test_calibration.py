@@ -1,0 +1,74 @@
+"""The calibration study (docs/calibration.md) on a tenth of its replicates.
+
+The full study is ``make calibrate`` (about 6 minutes on 2 cores); this runs the same design, seeds and
+rules with 400 data sets per paired-t and McNemar cell and 200 per Wilcoxon cell, so each Monte Carlo s.e.
+is about three times the full study's and the 3-s.e. rule uses it. The data sets are the first tenth of the
+full study's (same seed per cell).
+
+What fails the test:
+
+- a figure the full study passes that fails here **and** fails again on an independent rerun (a new seed).
+  With about 290 figures at 3 s.e., one failure by chance is expected per run; two independent ones for the
+  same figure are not (p ≈ 0.003² per figure);
+- a change in the figures that fail the full study: :data:`OPEN` must list exactly the failures in
+  docs/calibration.json (tests/unit/statistics/test_calibration_doc.py checks that), so a fix or a new
+  failure has to be written down.
+
+The figures in :data:`OPEN` are real shortcomings of the engine, stated in docs/calibration.md and left
+for the statistics issue to fix; this test reports them and does not hide them behind a looser rule.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from impact.statistics.calibration import REPLICATES, failing, run_study
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+SCALE = 0.1
+
+# (figure, test, data model, n, alternative) of every figure that fails the full study, with why.
+_R_CONSERVATIVE = "rank-biserial r: the BCa bootstrap (and its sign-test bound) is conservative at small n"
+_HL_LIKERT = "Hodges–Lehmann on 1–5 answers at n = 8: 95 % is not attainable; as R, the level is lowered"
+OPEN: dict[tuple[str, str, str, int, str], str] = {
+    **{("coverage_effect_size", "wilcoxon", model, n, alt): _R_CONSERVATIVE for model, n, alt in (
+        ("normal-null", 8, "two-sided"), ("normal-null", 8, "greater"), ("normal-null", 8, "less"),
+        ("normal-null", 15, "two-sided"), ("normal-null", 15, "greater"), ("normal-null", 15, "less"),
+        ("normal-effect", 8, "two-sided"), ("normal-effect", 8, "greater"), ("normal-effect", 8, "less"),
+        ("normal-effect", 30, "two-sided"),
+        ("likert-null", 8, "two-sided"), ("likert-null", 8, "greater"), ("likert-null", 8, "less"),
+        ("likert-null", 15, "two-sided"),
+        ("likert-effect", 8, "two-sided"), ("likert-effect", 8, "greater"), ("likert-effect", 8, "less"),
+        ("likert-effect", 15, "two-sided"), ("likert-effect", 15, "greater"),
+    )},
+    ("coverage_estimate", "wilcoxon", "likert-null", 8, "two-sided"): _HL_LIKERT,
+    ("coverage_estimate", "wilcoxon", "likert-effect", 8, "two-sided"): _HL_LIKERT,
+    ("coverage_estimate", "mcnemar", "binary-effect", 30, "greater"):
+        "Tango's one-sided score interval: exact coverage 0.938 against 0.95 at n = 30",
+}
+
+
+def key(row: dict) -> tuple[str, str, str, int, str]:
+    return row["table"], row["test"], row["model"], row["n"], row["alternative"]
+
+
+def _describe(row: dict) -> str:
+    rerun = row.get("confirmation")
+    return (f"{row['table']} {row['test']} {row['model']} n={row['n']} {row['alternative']}: observed "
+            f"{row['observed']:.4f} (s.e. {row['se']:.4f}, R = {row['replicates']}) against nominal "
+            f"{row['nominal']}" + ("" if row["exact"] is None else f", exact {row['exact']:.4f}")
+            + f", rule {row['rule']}: {row['status']}"
+            + ("" if not rerun else f"; independent rerun {rerun['observed']:.4f}: {rerun['status']}"))
+
+
+def test_no_figure_the_full_study_passes_fails_twice_on_a_tenth_of_the_data():
+    results = run_study(scale=SCALE, workers=min(2, os.cpu_count() or 1))
+    assert results["settings"]["replicates"] == {t: round(r * SCALE) for t, r in REPLICATES.items()}
+    judged = [r for r in results["rows"] if r["status"] != "n/a"]
+    assert len(judged) > 250
+    confirmed = [r for r in failing(results) if key(r) not in OPEN
+                 and (r.get("confirmation") or {"status": "fail"})["status"].startswith("fail")]
+    assert not confirmed, f"{len(confirmed)} of {len(judged)} figures fail twice:\n" + "\n".join(map(_describe, confirmed))
