@@ -216,7 +216,7 @@ def conclude(tests: pd.DataFrame, alpha: float, disclosure_threshold: int = 10,
             None if pd.isna(r["sd_difference"]) else float(r["sd_difference"]),
             None if pd.isna(r["discordant_share"]) else float(r["discordant_share"]))
         mdes.append(mde)
-        mde_alphas.append(None if how is None else faced)
+        mde_alphas.append(None if mde is None else faced)
         mde_methods.append(how)
         alphas = [r["reliability_baseline"], r["reliability_follow_up"]]
         reliable = all(pd.isna(a) or a >= min_reliability for a in alphas)
@@ -228,8 +228,15 @@ def conclude(tests: pd.DataFrame, alpha: float, disclosure_threshold: int = 10,
                  else "no correction for multiple testing (multiple_testing: none)" if multiple_testing == "none"
                  else "secondary hypothesis: not in the Holm family, its p-value is not adjusted"]
         if r["alternative"] != "two-sided" and pd.notna(r["p_value"]):
-            extra.append(f"one-sided: {DECLARED_SHARE:.0%} of alpha on the declared direction, the rest on the other, "
-                         f"so a clear change the other way reads as contradicted")
+            if pd.isna(r["p_value_opposite"]):  # tests stored by older code: rebuild this initiative
+                extra.append("one-sided, but the p-value the other way is missing (tests from an older build), so "
+                             "a change the other way cannot be judged: rebuild this initiative")
+            else:
+                extra.append(f"one-sided: {DECLARED_SHARE:.0%} of alpha on the declared direction, the rest on the "
+                             f"other, so a clear change the other way reads as contradicted")
+                if verdict_p[i][1] is False:
+                    extra.append(f"the interval shown is one-sided in the declared direction; the change the other "
+                                 f"way has one-sided p = {float(r['p_value_opposite']):.3g}")
         if not reliable:
             low = ", ".join(f"{w} {a:.2f}" for w, a in zip(("baseline", "follow-up"), alphas)
                             if pd.notna(a) and a < min_reliability)

@@ -112,12 +112,16 @@ def mcnemar_power(n_pairs: int, difference: float, discordant_share: float, alph
     """Exact power of the mid-p McNemar test for a difference in proportions (follow-up − baseline) of
     ``difference`` in the declared direction when a share ``discordant_share`` of the pairs changes."""
     n, psi, delta = int(n_pairs), float(discordant_share), abs(float(difference))
+    if not 0 < psi <= 1:
+        raise ValueError(f"the share of pairs that change must lie in (0, 1], got {psi}")
     if delta > psi:
         raise ValueError(f"a difference of {delta} needs at least that share of pairs to change, got {psi}")
-    m = np.arange(n + 1)
+    # the numbers of discordant pairs that carry any weight (beyond 1e-15 of it nothing changes the sum)
+    low, high = (int(v) for v in stats.binom.ppf([1e-15, 1 - 1e-15], n, psi))
+    m = np.arange(max(low, 0), min(high, n) + 1)
     weight_m = stats.binom.pmf(m, n, psi)
     towards = (psi + delta) / (2 * psi)  # P(a change goes the declared way)
-    k = np.arange(n + 1)[:, None]  # k changes the declared way among m discordant pairs
+    k = np.arange(m[-1] + 1)[:, None]  # k changes the declared way among m discordant pairs
     p_k = np.where(k <= m, stats.binom.pmf(k, m, towards), 0.0)
     tested = "greater" if alternative != "two-sided" else "two-sided"
     reject = (k <= m) & (binomial_mid_p(k, m, tested) < alpha)
@@ -149,7 +153,8 @@ def minimum_detectable_effect(test: str, n_pairs: int, alpha: float, alternative
     if test == "wilcoxon":
         return (mde_wilcoxon(n_pairs, alpha, sd_difference, alternative),
                 f"Wilcoxon power simulated ({SIMULATED_SAMPLES} samples, seed {SIMULATION_SEED}) for normal "
-                f"differences with SD {_g(sd_difference)}, {level}")
+                f"differences with SD {_g(sd_difference)}, {level}; continuous differences are assumed, so with "
+                f"many unchanged pairs (zeros are dropped by the test) the real MDE is larger")
     if test == "mcnemar":
         return (mde_mcnemar(n_pairs, alpha, discordant_share, alternative),
                 f"exact power of the mid-p McNemar test with {_g(discordant_share)} of the pairs changing, {level}")

@@ -378,8 +378,8 @@ def test_a_not_shown_verdict_gives_the_mde_at_its_alpha_in_the_unit_of_the_estim
     assert sentences.verdict_sentence(h, EN) == (
         "Welzijn among the 50 participants with both measurements: 0.60 points lower (mean difference; 95% "
         "interval −4.52 to 3.32). Such a difference may be due to chance (p = 1.00 after the Holm correction). This study "
-        "could only reliably detect a change of at least 7.26 points (80% power, at α = 0.00625, the level after "
-        "Holm); the MDE is in the same measure as the estimate (mean difference).")
+        "could only reliably detect a change of at least 7.26 points (80% power, at α = 0.00625, Holm's strictest "
+        "level); the MDE is in the same measure as the estimate (mean difference).")
     secondary = row(verdict="not_shown", primary=False, alternative="greater", mde=0.61, mde_alpha=0.045,
                     p_adjusted=0.2)
     assert "(80% kans, bij α = 0,045, eenzijdig); de MDE staat in dezelfde maat als de schatting (gemiddeld " \

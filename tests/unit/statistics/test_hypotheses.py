@@ -247,3 +247,26 @@ def test_an_interval_that_disagrees_with_its_test_is_noted():
     assert found is not None
     assert found[2].endswith("disagree about no change: Tango's score interval of the difference is not the "
                              "inversion of the mid-p test")
+
+
+def test_one_sided_tests_stored_without_the_opposite_p_say_they_cannot_be_contradicted():
+    """Rows written by older code have no p_value_opposite (a column added later reads as NULL)."""
+    hyps = pd.DataFrame([_hypothesis("a", "x", "paired_t", alternative="less", direction="decrease")])
+    tests = run_hypothesis_tests(hyps, _numeric(("a", "x")), _scores("a", "x", _shift(2.0)), None, 10)
+    fresh = conclude(tests, 0.05).iloc[0]
+    assert fresh["verdict"] == "contradicted"
+    assert ("the interval shown is one-sided in the declared direction; the change the other way has one-sided p = "
+            in fresh["notes"])
+    stale = conclude(tests.assign(p_value_opposite=np.nan), 0.05).iloc[0]
+    assert stale["verdict"] == "not_shown"
+    assert ("one-sided, but the p-value the other way is missing (tests from an older build), so a change the other "
+            "way cannot be judged: rebuild this initiative") in stale["notes"]
+    assert "reads as contradicted" not in stale["notes"]
+
+
+def test_no_mde_means_no_mde_alpha():
+    hyps = pd.DataFrame([_hypothesis("a", "x", "paired_t")])
+    same = [(float(b), float(b) + 1.0) for b in range(12)]  # every pair up by exactly 1: no spread, no MDE
+    r = conclude(run_hypothesis_tests(hyps, _numeric(("a", "x")), _scores("a", "x", same), None, 10), 0.05).iloc[0]
+    assert r["p_value"] == pytest.approx(2 * 0.5 ** 12) and r["verdict"] == "supported"
+    assert pd.isna(r["mde"]) and pd.isna(r["mde_alpha"])
