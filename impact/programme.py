@@ -6,10 +6,9 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from impact.statistics.reliability import DEFAULT_FLOOR
+from impact.statistics.verdicts import DEFAULT_FLOOR
 from impact.yaml_files import parse_model, read_yaml_mapping
 
 if TYPE_CHECKING:
@@ -45,6 +44,8 @@ def read_settings(con: "duckdb.DuckDBPyConnection") -> Programme:
     The one way the pipeline's steps read the programme's settings (year, alpha, minimum pairs,
     disclosure threshold, discount rate, …) from the warehouse.
     """
+    import pandas as pd
+
     from impact import warehouse
     from impact.warehouse.tables import SETTINGS
 

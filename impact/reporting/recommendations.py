@@ -61,7 +61,7 @@ from impact.quality.rules import MIN_BASELINE_RESPONSE
 from impact.reporting.i18n import LANGUAGES as REPORT_LOCALES
 from impact.reporting.i18n import Translator, catalogue
 from impact.statistics.power import pairs_needed
-from impact.statistics.reliability import DEFAULT_FLOOR
+from impact.statistics.verdicts import DEFAULT_FLOOR
 from impact.statistics.verdicts import VERDICTS
 
 LANGUAGES = tuple(REPORT_LOCALES)

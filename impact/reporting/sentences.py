@@ -18,7 +18,8 @@ from decimal import Decimal
 from impact.reporting.i18n import Translator
 from impact.reporting.tables import WAVES, hidden_reason
 from impact.statistics.power import POWER
-from impact.statistics.reliability import CAVEAT_BELOW, DEFAULT_FLOOR
+from impact.statistics.reliability import CAVEAT_BELOW
+from impact.statistics.verdicts import DEFAULT_FLOOR
 
 ESTIMATE_KINDS = ("mean_difference", "pseudo_median", "difference_in_proportions")
 #: The verdicts that judge a result (and may carry the reliability caveat).

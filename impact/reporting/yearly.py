@@ -23,7 +23,8 @@ from impact.reporting.sentences import (
     JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, in_percentage_points, verdict_sentence,
 )
 from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
-from impact.statistics.reliability import CAVEAT_BELOW, DEFAULT_FLOOR
+from impact.statistics.reliability import CAVEAT_BELOW
+from impact.statistics.verdicts import DEFAULT_FLOOR
 
 TEMPLATE = "yearly.html.j2"
 

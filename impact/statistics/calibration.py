@@ -54,8 +54,8 @@ import numpy as np
 from scipy import integrate, stats
 
 from impact.statistics import power
-from impact.statistics.paired_tests import mcnemar, paired_t, wilcoxon_signed_rank
-from impact.statistics.verdicts import DECLARED_SHARE, verdict, verdict_p_value
+from impact.statistics.paired_tests import ALTERNATIVES, PAIRED_TESTS
+from impact.statistics.verdicts import DECLARED_SHARE, OPPOSITE, verdict, verdict_p_value
 
 ALPHA = 0.05
 CONFIDENCE = 0.95
@@ -63,7 +63,6 @@ CONFIDENCE = 0.95
 ONE_SIDED_LEVEL = ALPHA * DECLARED_SHARE
 POWER = power.POWER
 SIZES = (8, 15, 30, 100)
-ALTERNATIVES = ("two-sided", "greater", "less")
 TESTS = ("paired_t", "wilcoxon", "mcnemar")
 #: Replicates per cell: cells that call the Wilcoxon engine run its BCa bootstrap (2,000 resamples,
 #: 3–9 ms a call), the others cost about 1 ms a call. The whole study then takes about 6 minutes on
@@ -133,8 +132,6 @@ CALIBRATION_MODELS = {
     "wilcoxon": ("normal-null", "normal-effect", "likert-null", "likert-effect"),
     "mcnemar": ("binary-null", "binary-effect"),
 }
-ENGINE = {"paired_t": paired_t, "wilcoxon": wilcoxon_signed_rank, "mcnemar": mcnemar}
-OPPOSITE = {"greater": "less", "less": "greater"}
 HYPOTHESES = (("increase", "greater"), ("decrease", "less"))
 
 
@@ -343,7 +340,7 @@ def _covers(low, high, truth: float) -> bool | None:
 def run_cell(cell: Cell) -> dict:
     """Counts of one cell (plain ints, so they travel between processes and into JSON)."""
     rng = np.random.default_rng(cell.seed)
-    run = ENGINE[cell.test]
+    run = PAIRED_TESTS[cell.test]
     if cell.kind == "power":
         if cell.shift is None:
             return {"name": cell.name, "rejections": None}
@@ -454,7 +451,7 @@ def mcnemar_exact_values(n: int, mde_shifts: dict[str, float | None]) -> dict:
             rest = n - a - b
             base = np.r_[np.zeros(a), np.ones(b), np.ones(rest // 2), np.zeros(rest - rest // 2)]
             follow = np.r_[np.ones(a), np.zeros(b), np.ones(rest // 2), np.zeros(rest - rest // 2)]
-            results = {alt: mcnemar(base, follow, alt, CONFIDENCE) for alt in ALTERNATIVES}
+            results = {alt: PAIRED_TESTS["mcnemar"](base, follow, alt, CONFIDENCE) for alt in ALTERNATIVES}
             for name, w in weights.items():
                 t = acc[name]
                 t["mass"] += w

@@ -26,10 +26,10 @@ from impact.instruments.scoring import dichotomy
 from impact.statistics.attrition import attrition_check
 from impact.statistics.multiple_testing import holm_adjust
 from impact.statistics.pairing import BASELINE, FOLLOW_UP, both_waves, by_wave
-from impact.statistics.paired_tests import PairedTestResult, mcnemar, paired_t, wilcoxon_signed_rank
+from impact.statistics.paired_tests import PAIRED_TESTS, PairedTestResult
 from impact.statistics.power import minimum_detectable_effect
-from impact.statistics.reliability import DEFAULT_FLOOR, RELIABILITY_COLUMNS
-from impact.statistics.verdicts import DECLARED_SHARE, verdict, verdict_p_value
+from impact.statistics.reliability import RELIABILITY_COLUMNS
+from impact.statistics.verdicts import DECLARED_SHARE, DEFAULT_FLOOR, OPPOSITE, verdict, verdict_p_value
 from impact.warehouse.tables import HYPOTHESIS_TESTS
 
 RESULT_COLUMNS = list(HYPOTHESIS_TESTS.column_names)
@@ -38,7 +38,6 @@ FEW_POINTS = 7
 #: answers (0–11, 0–6), Rosenberg 0–30, WHO-5 raw 0–25, life satisfaction 1–10.
 SCALE_POINTS = {"djg11": 12, "djg6": 7, "rses": 31, "who5": 26, "life_satisfaction": 10}
 ORDINAL_INSTRUMENTS = ("participation_ladder", "zrm")
-OPPOSITE = {"greater": "less", "less": "greater"}
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -61,7 +60,7 @@ def choose_test(declared: str, instrument: str, outcome_type: str | None) -> tup
 
 
 def _run(test: str, b: np.ndarray, f: np.ndarray, alternative: str) -> PairedTestResult:
-    return {"mcnemar": mcnemar, "wilcoxon": wilcoxon_signed_rank, "paired_t": paired_t}[test](b, f, alternative)
+    return PAIRED_TESTS[test](b, f, alternative)
 
 
 def _reliability(reliability: pd.DataFrame, h: pd.Series) -> dict:

@@ -878,3 +878,7 @@ def mcnemar(baseline, follow_up, alternative: str = "two-sided", confidence: flo
         effect_size_ci_low=or_low, effect_size_ci_high=or_high,
         method=f"{how}; difference in proportions with Tango's score {pct} interval; {how_or}",
     )
+
+
+#: The tests by the name a Theory of Change declares.
+PAIRED_TESTS = {"paired_t": paired_t, "wilcoxon": wilcoxon_signed_rank, "mcnemar": mcnemar}

@@ -33,12 +33,11 @@ from scipy import optimize, stats
 from statsmodels.stats.power import TTestPower
 
 from impact.statistics.midp import binomial_mid_p
+from impact.statistics.paired_tests import ALTERNATIVES, EXACT_WILCOXON_BELOW
 
 POWER = 0.80
 SIMULATED_SAMPLES = 4000
 SIMULATION_SEED = 20180101
-EXACT_WILCOXON_BELOW = 50  # as the engine (impact/statistics/paired_tests.py)
-ALTERNATIVES = ("two-sided", "greater", "less")
 
 
 def _scalar(value) -> float:

@@ -58,8 +58,6 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float = 0.95) -> tu
 
 #: Below this alpha the reports add a caveat and the quality check warns (Nunnally 1978).
 CAVEAT_BELOW = 0.70
-#: The programme's default ``min_reliability``: below it, no supported or contradicted verdict.
-DEFAULT_FLOOR = 0.60
 #: The multi-item instruments, whose items can be checked for internal consistency.
 MULTI_ITEM = ("djg11", "djg6", "rses", "who5")
 RELIABILITY_COLUMNS = ["initiative_id", "outcome_id", "instrument", "wave", "alpha", "ci_low", "ci_high",

@@ -26,6 +26,10 @@ VERDICTS = ("supported", "contradicted", "not_shown", "unreliable_measurement", 
 DIRECTIONS = ("increase", "decrease")
 #: The share of alpha a one-sided hypothesis spends on its declared direction.
 DECLARED_SHARE = 0.9
+#: The programme's default ``min_reliability``: below this Cronbach's alpha, no supported or contradicted verdict.
+DEFAULT_FLOOR = 0.60
+#: The one-sided alternative the other way.
+OPPOSITE = {"greater": "less", "less": "greater"}
 
 
 def _missing(x: float | None) -> bool:
