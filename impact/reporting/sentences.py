@@ -19,7 +19,7 @@ from impact.reporting.i18n import Translator
 from impact.reporting.tables import WAVES, hidden_reason
 from impact.statistics.power import POWER
 from impact.statistics.reliability import CAVEAT_BELOW
-from impact.statistics.verdicts import DEFAULT_FLOOR
+from impact.statistics.verdicts import CONFIDENCE, DEFAULT_FLOOR
 
 ESTIMATE_KINDS = ("mean_difference", "pseudo_median", "difference_in_proportions")
 #: The verdicts that judge a result (and may carry the reliability caveat).
@@ -73,9 +73,23 @@ def change_words(row, tr: Translator, column: str = "mean_difference") -> str:
     return tr.t(key, amount=amount(abs(diff), row, tr))
 
 
+def lowered_level(row) -> float | None:
+    """The confidence of the estimate's interval when it is below 95% (not attainable from so few
+    differences, column ``ci_level``), else None."""
+    level = _get(row, "ci_level")
+    return None if _nan(level) or level >= CONFIDENCE - 1e-9 else float(level)
+
+
+def level_text(row, tr: Translator) -> str:
+    """'95%', or the lower level of the estimate's interval to one decimal ('89,1%')."""
+    level = lowered_level(row)
+    return tr.pct(CONFIDENCE) if level is None else tr.pct(level, 1)
+
+
 def interval_words(row, tr: Translator, low: str = "ci_low", high: str = "ci_high") -> str:
     """'95%-interval −1,79 tot −0,41'; a one-sided interval as its one bound; '' without an interval."""
     lo, hi = _get(row, low), _get(row, high)
+    level = level_text(row, tr)
     finite = [not _nan(v) and math.isfinite(float(v)) for v in (lo, hi)]
     pct = in_percentage_points(row)
 
@@ -84,11 +98,11 @@ def interval_words(row, tr: Translator, low: str = "ci_low", high: str = "ci_hig
 
     unit = " " + tr.t("unit.percentage_points_short") if pct else ""
     if all(finite):
-        return tr.t("common.ci", low=value(lo), high=value(hi)) + unit
+        return tr.t("common.ci", level=level, low=value(lo), high=value(hi)) + unit
     if finite[0] and not _nan(hi):
-        return tr.t("common.ci_lower", low=value(lo)) + unit
+        return tr.t("common.ci_lower", level=level, low=value(lo)) + unit
     if finite[1] and not _nan(lo):
-        return tr.t("common.ci_upper", high=value(hi)) + unit
+        return tr.t("common.ci_upper", level=level, high=value(hi)) + unit
     return ""
 
 

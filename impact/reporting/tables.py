@@ -37,6 +37,7 @@ import pandas as pd
 from impact.contracts import vocabulary
 from impact.reporting.disclosure import primary_suppression, secondary_suppression
 from impact.reporting.report_data import ReportData
+from impact.statistics.verdicts import CONFIDENCE
 
 WIJKEN = tuple(sorted(vocabulary.WIJKEN))  # the ten districts of Utrecht, as the reports list them
 UNKNOWN_WIJK = "unknown"
@@ -342,20 +343,22 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
 
 #: The figures of a test as published, in the columns' order: what the test is about first, then p, the effect
 #: size and the reliability of the measurement (``marts.hypothesis_results``).
-TEST_FIGURES = ["mean_baseline", "mean_follow_up", "mean_difference", "estimate", "ci_low", "ci_high", "statistic", "df",
+TEST_FIGURES = ["mean_baseline", "mean_follow_up", "mean_difference", "estimate", "ci_low", "ci_high", "ci_level",
+                "statistic", "df",
                 "p_value", "p_value_opposite", "p_adjusted", "effect_size", "effect_size_ci_low", "effect_size_ci_high",
                 "sd_difference", "discordant_share", "mde", "mde_alpha"]
 RELIABILITY_FIGURES = [f"reliability_{w}{part}" for w in WAVES for part in ("", "_ci_low", "_ci_high")]
 HYPOTHESIS_FIGURES = TEST_FIGURES + RELIABILITY_FIGURES
 HYPOTHESIS_COLUMNS = ["hypothesis_id", "outcome_id", "outcome", "statement", "primary", "direction", "test", "alternative",
                       "n_baseline", "n_follow_up", "n_pairs", "mean_baseline", "mean_follow_up", "mean_difference",
-                      "estimate_kind", "estimate", "ci_low", "ci_high", "statistic", "df", "p_value", "p_value_opposite",
+                      "estimate_kind", "estimate", "ci_low", "ci_high", "ci_level", "statistic", "df", "p_value",
+                      "p_value_opposite",
                       "p_adjusted", "effect_size_kind", "effect_size", "effect_size_ci_low", "effect_size_ci_high",
                       "sd_difference", "discordant_share", "mde", "mde_alpha", *RELIABILITY_FIGURES, "verdict",
                       "suppressed", HIDDEN_COLUMN]
 #: A Wilcoxon test with a hidden count of people who changed: these give the number nz of non-zero differences
 #: back (W+ with r; r to full precision alone, as (1 − r)/2 · nz(nz + 1)/2 = W− must be a multiple of 1/2; the
-#: interval of r, whose bootstrap replicates share that denominator and whose sign-test bound depends on nz;
+#: interval of r, which depends on nz (bootstrap replicates share that denominator, the sign-test bound uses it);
 #: p_value with p_value_opposite, whose gap is about 1/σ(nz)), and with the pairs the unchanged count; with nz
 #: known, r gives W−, which bounds the number of people who got worse. p and the estimate with its interval
 #: stay: the verdict is read from p.
@@ -417,6 +420,8 @@ def _hide_test_figures(h: pd.Series, cells: Cells, threshold: int) -> pd.Series:
             hide, why = ["mean_baseline", "mean_follow_up"], "reveals_yes_no"
         if h["test"] == "wilcoxon" and change_hidden:
             hide = list(WILCOXON_UNCHANGED)
+            if not pd.isna(h["ci_level"]) and h["ci_level"] < CONFIDENCE - 1e-9:
+                hide += ["ci_low", "ci_high", "ci_level"]   # a lowered level is a function of nz
             why = "reveals_unchanged" if cells.hidden(f"change.{o}.same") else "reveals_change_counts"
             opposite_decided = (not pd.isna(h["p_value_opposite"]) and not pd.isna(h["p_value"])
                                 and h["p_value_opposite"] / (1 - DECLARED_SHARE) < h["p_value"] / DECLARED_SHARE)

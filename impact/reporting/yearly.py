@@ -20,7 +20,8 @@ from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData, as_list
 from impact.reporting.sentences import (
-    JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, in_percentage_points, verdict_sentence,
+    JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, in_percentage_points, level_text,
+    lowered_level, verdict_sentence,
 )
 from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
 from impact.statistics.reliability import CAVEAT_BELOW
@@ -90,7 +91,10 @@ def interval_cell(h, tr: Translator) -> str | Mark:
     if pd.isna(h["ci_low"]) or pd.isna(h["ci_high"]):
         column = "ci_low" if pd.isna(h["ci_low"]) else "ci_high"
         return cell(h, column, "", _why_missing(h, "no_interval"))
-    return _bounds(h["ci_low"], h["ci_high"], tr, 100 if pct else 1, 1 if pct else 2)
+    bounds = _bounds(h["ci_low"], h["ci_high"], tr, 100 if pct else 1, 1 if pct else 2)
+    if lowered_level(h) is None:
+        return bounds
+    return tr.t("common.ci_at_level", interval=bounds, level=level_text(h, tr))
 
 
 def effect_cell(h, tr: Translator) -> str | Mark:

@@ -29,7 +29,7 @@ from impact.statistics.pairing import BASELINE, FOLLOW_UP, both_waves, by_wave
 from impact.statistics.paired_tests import PAIRED_TESTS, PairedTestResult
 from impact.statistics.power import minimum_detectable_effect
 from impact.statistics.reliability import RELIABILITY_COLUMNS
-from impact.statistics.verdicts import DECLARED_SHARE, DEFAULT_FLOOR, OPPOSITE, verdict, verdict_p_value
+from impact.statistics.verdicts import CONFIDENCE, DECLARED_SHARE, DEFAULT_FLOOR, OPPOSITE, verdict, verdict_p_value
 from impact.warehouse.tables import HYPOTHESIS_TESTS
 
 RESULT_COLUMNS = list(HYPOTHESIS_TESTS.column_names)
@@ -60,7 +60,7 @@ def choose_test(declared: str, instrument: str, outcome_type: str | None) -> tup
 
 
 def _run(test: str, b: np.ndarray, f: np.ndarray, alternative: str) -> PairedTestResult:
-    return PAIRED_TESTS[test](b, f, alternative)
+    return PAIRED_TESTS[test](b, f, alternative, CONFIDENCE)
 
 
 def _reliability(reliability: pd.DataFrame, h: pd.Series) -> dict:
@@ -109,13 +109,17 @@ def run_one_test(h: pd.Series, scores: pd.DataFrame, reliability: pd.DataFrame, 
         result = _run(test, b, f, h["alternative"])
         row.update({k: getattr(result, k) for k in (
             "mean_baseline", "mean_follow_up", "mean_difference", "estimate", "estimate_kind", "ci_low", "ci_high",
-            "statistic", "df", "p_value", "effect_size", "effect_size_kind", "effect_size_ci_low",
+            "ci_level", "statistic", "df", "p_value", "effect_size", "effect_size_kind", "effect_size_ci_low",
             "effect_size_ci_high", "method")})
         if h["alternative"] in OPPOSITE:
             row["p_value_opposite"] = _run(test, b, f, OPPOSITE[h["alternative"]]).p_value
         disagreement = _interval_disagrees(result)
         if disagreement:
             notes.append(disagreement)
+        if result.ci_level is not None and not result.ci_level >= CONFIDENCE - 1e-12:
+            notes.append("a 95% interval of the estimate is not attainable from so few differences: "
+                         + (f"its interval has {result.ci_level:.1%} confidence" if result.ci_level > 0
+                            else "no interval is"))
     if len(b) > 1:
         row["sd_difference"] = float(np.std(f - b, ddof=1))
         if test == "mcnemar":
@@ -133,21 +137,37 @@ def run_one_test(h: pd.Series, scores: pd.DataFrame, reliability: pd.DataFrame, 
 #: Why an interval may miss its test at the margin (the others are the test's own inversion).
 MAY_DISAGREE = {
     "wilcoxon": "with ties or zeros the interval comes from the normal approximation's steps, not from the test's p",
-    "mcnemar": "Tango's score interval of the difference is not the inversion of the mid-p test",
+    "mcnemar": "the score interval (SCAS) of the difference is not the inversion of the mid-p test",
 }
 
 
-def _interval_disagrees(result: PairedTestResult, confidence: float = 0.95) -> str | None:
-    """A note when the interval of the estimate and the test disagree about "no change", else None."""
-    low, high = result.ci_low, result.ci_high
-    if low is None or high is None or pd.isna(low) or pd.isna(high) or pd.isna(result.p_value):
+#: Why an effect size's interval may miss the test (d_z's and the odds ratio's are the test's inversion).
+EFFECT_MAY_DISAGREE = {
+    "rank_biserial": "with ties or zeros r's interval is a bootstrap interval, not the signed-rank test's inversion",
+}
+#: The effect size of "no change", by kind.
+NO_CHANGE = {"cohen_dz": 0.0, "rank_biserial": 0.0, "odds_ratio": 1.0}
+
+
+def _interval_disagrees(result: PairedTestResult, confidence: float = CONFIDENCE) -> str | None:
+    """A note when the interval of the estimate, or of the effect size, and the test disagree about "no
+    change", else None."""
+    if pd.isna(result.p_value):
         return None
-    excludes = low > 0 or high < 0
-    if excludes == (result.p_value < 1 - confidence):
-        return None
-    why = MAY_DISAGREE.get(result.test, "the interval and the test are computed differently")
-    return (f"the {confidence:.0%} interval of the estimate ({low:.3g} to {high:.3g}) and the test (p = "
-            f"{result.p_value:.3g}) disagree about no change: {why}")
+    rejects = result.p_value < 1 - confidence
+    notes = []
+    for what, low, high, null, why in (
+            ("the estimate", result.ci_low, result.ci_high, 0.0,
+             MAY_DISAGREE.get(result.test, "the interval and the test are computed differently")),
+            (f"the effect size ({result.effect_size_kind})", result.effect_size_ci_low, result.effect_size_ci_high,
+             NO_CHANGE.get(result.effect_size_kind, 0.0),
+             EFFECT_MAY_DISAGREE.get(result.effect_size_kind, "the interval and the test are computed differently"))):
+        if low is None or high is None or pd.isna(low) or pd.isna(high):
+            continue
+        if (low > null or high < null) != rejects:
+            notes.append(f"the {confidence:.0%} interval of {what} ({low:.3g} to {high:.3g}) and the test (p = "
+                         f"{result.p_value:.3g}) disagree about no change: {why}")
+    return "; ".join(notes) or None
 
 
 def _mean(values: np.ndarray) -> float | None:

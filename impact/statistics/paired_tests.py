@@ -60,7 +60,7 @@ Wilcoxon signed-rank (``estimate_kind`` "pseudo_median")
       "qu = 0 → 1" (n ≤ 5 at 95 % two-sided, n ≤ 4 one-sided), where no interval
       reaches the requested confidence: the interval is [min x, max x] with
       achieved confidence 1 − 2·0.5^n (1 − 0.5^n one-sided); ``method`` then
-      gives the achieved level.
+      gives the achieved level and ``ci_level`` holds it.
     - ties or zeros, or ``method="approx"``: R's asymptotic interval. R solves
       W(d) = z with ``uniroot(tol = 1e-4)``, W(d) the tie- and continuity-
       corrected standardised signed-rank statistic of x − d (zeros of x − d
@@ -69,7 +69,8 @@ Wilcoxon signed-rank (``estimate_kind`` "pseudo_median")
       average where it steps across z: the engine finds that step exactly
       (R's printed limits lie within uniroot's 1e-4 of it). R's check that the
       requested level is reachable from W(min x) and W(max x) — else α is
-      doubled and the level lowered — is followed and reported in ``method``;
+      doubled and the level lowered — is followed and reported in ``method``
+      and ``ci_level`` (NaN when no level is attainable);
       one deliberate difference: for ``alternative="less"`` R checks W(max x)
       against qnorm(α/2) where the mirror case "greater" uses qnorm(1 − α); the
       engine uses qnorm(α), the exact mirror. R's estimate is the uniroot of the
@@ -86,28 +87,40 @@ Wilcoxon signed-rank (``estimate_kind`` "pseudo_median")
       shifted differences (unbounded when that p is not below 1 − confidence).
 
     Effect size: the matched-pairs rank-biserial correlation r = (W+ − W−) /
-    (W+ + W−) (Kerby 2014), n the non-zero differences, with a BCa bootstrap
-    interval (``scipy.stats.bootstrap``, method "BCa", 2,000 resamples of the
-    non-zero differences, a fixed seed so the same input gives the same bytes;
-    the differences are put in a canonical order first, so the order of the
-    pairs does not matter either). In a simulation (n = 8, 10, 15, 20, 30, 50,
-    100 pairs; normal differences shifted by 0, 0.3, 0.8 and 1.5 SD, shifted
-    exponential, and 3-, 5- and 7-point Likert differences with 20–40 % zeros;
-    1,000 data sets per cell, Monte Carlo SE ≈ 0.007) the two-sided 95 %
-    interval, with the sign-test fallback below, covered the population value
-    P(D1 + D2 > 0) − P(D1 + D2 < 0) (non-zero D) in 93.8–99.8 % of data sets:
-    96.6–99.8 % at n ≤ 10 (conservative: the fallback is often in use there),
-    93.8–97.3 % at n ≥ 30; one-sided 95 % limits (four of the scenarios)
-    covered in 94.4–100 %. In the same design the Fisher-z interval of
-    ``effectsize::rank_biserial`` (used before) covered 70–96 %. When r = ±1
-    (every non-zero difference has the same sign) the bootstrap is degenerate,
-    and with fewer than 5 non-zero differences it is meaningless; the interval
-    then comes from the sign test instead: with k of the n non-zero
-    differences positive, the Clopper–Pearson interval [p_L, p_U] of
-    p = P(D > 0) (α/2 per side; α for a one-sided limit) bounds the population
-    r, because P(D1 + D2 > 0) ≥ p² and P(D1 + D2 < 0) ≥ (1 − p)²: r lies in
-    [2·p_L² − 1, 1 − 2·(1 − p_U)²]. At r = 1 that is [2·(α/2)^(2/n) − 1, 1].
-    It is conservative (it holds whatever the sizes of the differences).
+    (W+ + W−) (Kerby 2014), n the non-zero differences; it is the mean sign of
+    the Walsh sums x_i + x_j (i ≤ j) and estimates P(D1 + D2 > 0) −
+    P(D1 + D2 < 0). Its interval depends on the data:
+
+    - untied differences (no ties, no zeros, at least 2, the Hodges–Lehmann
+      interval at the requested level): the interval the test itself gives.
+      Under the test's model (differences symmetric about a centre θ) r is a
+      non-decreasing function of θ, r(θ) = P(ε1 + ε2 + 2θ > 0) −
+      P(ε1 + ε2 + 2θ < 0); the limits of the Hodges–Lehmann interval (the θ
+      the test does not reject) are mapped through r(θ), the distribution of ε
+      estimated by the residuals around the estimate, symmetrised ({e, −e}).
+      r(0) = 0 and r(θ) > 0 for every θ > 0, so the interval excludes 0
+      exactly when the test rejects, and its coverage with no change is the
+      test's. It takes the spread of the differences as known, so under a
+      real change its limit on the side of 0 covers only 91–93 % (calibration
+      study, docs/calibration.md, listed there as open). The alternatives
+      tried were worse: the BCa bootstrap below covered 97–100 % at n ≤ 15,
+      a Fisher-z interval with r's U-statistic variance 97 % with no change,
+      and neither agrees with the test.
+    - ties or zeros (Likert answers, sum scores): a BCa bootstrap interval
+      (``scipy.stats.bootstrap``, method "BCa", 2,000 resamples of the non-zero
+      differences, a fixed seed so the same input gives the same bytes; the
+      differences are put in a canonical order first, so the order of the pairs
+      does not matter either). It is conservative at n ≤ 15, where r takes few
+      values, and it is not the test's inversion (a disagreement is noted).
+      When r = ±1 (every non-zero difference has the same sign) the bootstrap
+      is degenerate, and with fewer than 5 non-zero differences it is
+      meaningless; the interval then comes from the sign test: with k of the n
+      non-zero differences positive, the Clopper–Pearson interval [p_L, p_U] of
+      p = P(D > 0) (α/2 per side; α for a one-sided limit) bounds the
+      population r, because P(D1 + D2 > 0) ≥ p² and P(D1 + D2 < 0) ≥
+      (1 − p)²: r lies in [2·p_L² − 1, 1 − 2·(1 − p_U)²]. At r = 1 that is
+      [2·(α/2)^(2/n) − 1, 1]. It is conservative (it holds whatever the sizes
+      of the differences).
 
 McNemar (``estimate_kind`` "difference_in_proportions")
     On 0/1 values; n01 = changes 0 → 1, n10 = changes 1 → 0, D = n01 + n10.
@@ -125,11 +138,19 @@ McNemar (``estimate_kind`` "difference_in_proportions")
     mid-p and exact tests, the chi-square for the asymptotic one.
 
     Estimate: the difference in paired proportions (n01 − n10)/N (follow-up −
-    baseline) with Tango's (1998) asymptotic score interval: the Δ with
-    |T(Δ)| ≤ z, T(Δ) = (n01 − n10 − NΔ) / √(N(2·p̃10 + Δ(1 − Δ))), p̃10 the
-    maximum-likelihood estimate of the 1 → 0 probability under Δ (Tango's
-    closed form), solved with ``brentq``; one-sided intervals end at ±1. It is
-    defined (and not (0, 0)) without discordant pairs.
+    baseline) with the skewness-corrected asymptotic score interval (SCAS):
+    Tango's (1998) score statistic T(Δ) = (n01 − n10 − NΔ) / √(N(2·p̃10 +
+    Δ(1 − Δ))), p̃10 the maximum-likelihood estimate of the 1 → 0 probability
+    under Δ (Tango's closed form), with the variance multiplied by N/(N − 1)
+    and Laud's (2017) skewness correction: z solves γz² + z − (T + γ) = 0, γ
+    the skewness of the score under Δ (the third moment needs the concordant
+    counts too); the interval is the Δ with |z| ≤ z_(α/2), solved with
+    ``brentq``. It reproduces R's ``ratesci::pairbinci`` (its default
+    "Score" method). ``difference_interval="tango"`` gives Tango's own
+    interval, whose exact one-sided
+    coverage fell to 93.8 % at n = 30 in the calibration study. One-sided
+    intervals end at ±1. It is defined (and not (0, 0)) without discordant
+    pairs.
 
     Effect size: the conditional odds ratio n01/n10 (inf when n10 = 0 < n01,
     NaN without discordant pairs) with the mid-p exact ("Clopper–Pearson mid-p")
@@ -154,7 +175,7 @@ from impact.statistics.midp import binomial_mid_p
 ALTERNATIVES = ("two-sided", "greater", "less")
 EXACT_WILCOXON_BELOW = 50          # exact below 50 non-zero differences, as R's wilcox.test
 TIE_DECIMALS = 9
-BOOTSTRAP_RESAMPLES = 2000         # BCa resamples for the rank-biserial interval
+BOOTSTRAP_RESAMPLES = 2000         # BCa resamples for the rank-biserial interval of tied data
 BOOTSTRAP_SEED = 20_240_611        # fixed: the same input gives the same interval, byte for byte
 BOOTSTRAP_MIN_N = 5                # fewer non-zero differences: the sign-test bound instead
 MCNEMAR_METHODS = ("mid-p", "exact", "asymptotic")
@@ -194,6 +215,9 @@ class PairedTestResult:
     effect_size_ci_low: float | None
     effect_size_ci_high: float | None
     method: str
+    #: the confidence the estimate's interval has: the requested one, lower where R lowers it because the
+    #: requested one is not attainable (Wilcoxon with few differences; NaN when none is); None: no interval
+    ci_level: float | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -359,7 +383,7 @@ def paired_t(baseline, follow_up, alternative: str = "two-sided", confidence: fl
         return PairedTestResult(
             test="paired_t", alternative=alternative, n_pairs=n,
             mean_baseline=_f(b.mean()), mean_follow_up=_f(f.mean()), mean_difference=mean_d,
-            estimate=c, estimate_kind="mean_difference", ci_low=low, ci_high=high,
+            estimate=c, estimate_kind="mean_difference", ci_level=confidence, ci_low=low, ci_high=high,
             statistic=math.nan, df=None, p_value=_f(p),
             effect_size=math.nan, effect_size_kind="cohen_dz", effect_size_ci_low=None, effect_size_ci_high=None,
             method=(f"Paired t-test undefined: all {n} differences equal {c:g} (no spread, so t and Cohen's d_z "
@@ -373,7 +397,7 @@ def paired_t(baseline, follow_up, alternative: str = "two-sided", confidence: fl
     return PairedTestResult(
         test="paired_t", alternative=alternative, n_pairs=n,
         mean_baseline=_f(b.mean()), mean_follow_up=_f(f.mean()), mean_difference=mean_d,
-        estimate=mean_d, estimate_kind="mean_difference", ci_low=_f(ci.low), ci_high=_f(ci.high),
+        estimate=mean_d, estimate_kind="mean_difference", ci_level=confidence, ci_low=_f(ci.low), ci_high=_f(ci.high),
         statistic=_f(res.statistic), df=_f(res.df), p_value=_f(res.pvalue),
         effect_size=dz, effect_size_kind="cohen_dz", effect_size_ci_low=dz_low, effect_size_ci_high=dz_high,
         method=(f"Paired t-test on {n} pairs (df = {n - 1}), {pct} t-interval of the mean difference; "
@@ -575,6 +599,46 @@ def _rank_biserial_statistic(x: np.ndarray):
     return statistic
 
 
+def _rank_biserial_at_shift(residuals: np.ndarray, shift: float) -> float:
+    """r of the shift model: P(ε1 + ε2 + 2·shift > 0) − P(ε1 + ε2 + 2·shift < 0), ε drawn from the
+    symmetrised residuals {e, −e} (all ordered pairs of the 2n values, a value with itself included).
+
+    Non-decreasing in ``shift``; exactly 0 at shift 0 (the pair (a, b) cancels (−a, −b)), and > 0 for
+    every shift > 0 (a + (−a) = 0 is among the sums).
+    """
+    values = np.sort(np.r_[residuals, -residuals])
+    m = values.size
+    cut = -values - 2 * shift
+    above = m - np.searchsorted(values, cut, side="right")      # b > −a − 2·shift
+    below = np.searchsorted(values, cut, side="left")           # b < −a − 2·shift
+    return _f((above.sum() - below.sum()) / (m * m))
+
+
+def _rank_biserial_shift_interval(nonzero: np.ndarray, r: float, estimate: float, ci_low: float,
+                                  ci_high: float, confidence: float) -> tuple[float, float, str]:
+    """The interval of r that the Hodges–Lehmann interval gives under the test's own model (untied data).
+
+    The signed-rank test assumes differences symmetric about a centre θ; under that model r is a
+    non-decreasing function of θ, r(θ) = P(ε1 + ε2 + 2θ > 0) − P(ε1 + ε2 + 2θ < 0). The interval maps the
+    limits of the Hodges–Lehmann interval (the θ the test does not reject) through r(θ), with the
+    distribution of ε estimated by the symmetrised residuals around the estimate. Since r(0) = 0 and
+    r(θ) > 0 for θ > 0, it excludes 0 exactly when the Hodges–Lehmann interval does, that is when the test
+    rejects. The observed r is added to the interval when the mapping leaves it just outside and adding it
+    does not change whether 0 is excluded.
+    """
+    e = nonzero - estimate
+    low = -1.0 if not math.isfinite(ci_low) else _rank_biserial_at_shift(e, ci_low)
+    high = 1.0 if not math.isfinite(ci_high) else _rank_biserial_at_shift(e, ci_high)
+    excludes = low > 0 or high < 0
+    widened_low, widened_high = min(low, r), max(high, r)
+    if (widened_low > 0 or widened_high < 0) == excludes:
+        low, high = widened_low, widened_high
+    return low, high, (f"rank-biserial r with a {_pct(confidence)} interval from the Hodges–Lehmann interval "
+                       f"under the test's shift model (untied differences: the limits mapped through "
+                       f"r(θ) = P(e1 + e2 + 2θ > 0) − P(e1 + e2 + 2θ < 0), e the symmetrised residuals "
+                       f"around the estimate), so it excludes 0 exactly when the test rejects")
+
+
 def _rank_biserial_interval(nonzero: np.ndarray, r: float, confidence: float,
                             alternative: str) -> tuple[float, float, str]:
     n = nonzero.size
@@ -617,9 +681,11 @@ def wilcoxon_signed_rank(baseline, follow_up, alternative: str = "two-sided", co
 
     ``statistic`` is W+ (R's V) whatever the alternative. ``estimate`` is the
     Hodges–Lehmann pseudo-median of the non-zero differences with the interval of
-    R's ``wilcox.test(conf.int = TRUE)``; ``effect_size`` is r = (W+ − W−)/(W+ + W−)
-    with a BCa bootstrap interval (a sign-test bound when r = ±1). See the module
-    docstring for the details and every special case.
+    R's ``wilcox.test(conf.int = TRUE)`` (``ci_level`` its confidence, lower where
+    R lowers it); ``effect_size`` is r = (W+ − W−)/(W+ + W−) with the interval the
+    Hodges–Lehmann interval gives under the shift model (untied data), else a BCa
+    bootstrap interval (a sign-test bound when r = ±1). See the module docstring
+    for the details and every special case.
     """
     _check_alternative(alternative)
     _check_confidence(confidence)
@@ -647,7 +713,7 @@ def wilcoxon_signed_rank(baseline, follow_up, alternative: str = "two-sided", co
                                  method="asymptotic").pvalue
         low, high = _degenerate_interval(0.0, _f(shifted), confidence, alternative)
         return PairedTestResult(
-            **descriptive, estimate=0.0, ci_low=low, ci_high=high, statistic=0.0, p_value=1.0,
+            **descriptive, estimate=0.0, ci_level=confidence, ci_low=low, ci_high=high, statistic=0.0, p_value=1.0,
             effect_size=math.nan, effect_size_ci_low=None, effect_size_ci_high=None,
             method=(f"Wilcoxon signed-rank: all {n_pairs} differences are 0, p = 1 and estimate 0; the {pct} "
                     f"interval inverts the test on the shifted differences: [{low:g}, {high:g}]; "
@@ -696,16 +762,19 @@ def wilcoxon_signed_rank(baseline, follow_up, alternative: str = "two-sided", co
         shifted = stats.wilcoxon(np.ones(n), zero_method="wilcox", correction=correction,
                                  alternative=one_sided, method="exact" if exact else "asymptotic").pvalue
         ci_low, ci_high = _degenerate_interval(c, _f(shifted), confidence, alternative)
+        ci_level = confidence
         how_ci = (f"Hodges–Lehmann estimate = the common non-zero difference {c:g}; the {pct} interval inverts "
                   f"the test (every shift leaves {n} equal differences): [{ci_low:g}, {ci_high:g}]")
     elif exact:
         ci_low, ci_high, achieved = _hl_exact_interval(nonzero, walsh, confidence, alternative)
+        ci_level = min(confidence, achieved)
         how_ci = f"Hodges–Lehmann estimate with the exact {pct} interval (Walsh averages, as R)"
         if achieved < confidence - 1e-12:
             how_ci += (f"; {pct} is not attainable with n = {n}: the interval [min, max] of the differences "
                        f"has exact confidence {_pct(achieved)}")
     else:
         ci_low, ci_high, used = _hl_asymptotic_interval(nonzero, walsh, confidence, alternative, correction)
+        ci_level = used if used > 0 else math.nan
         how_ci = (f"Hodges–Lehmann estimate with R's asymptotic {pct} interval "
                   f"({'with' if correction else 'without'} continuity correction)")
         if used == 0:
@@ -716,11 +785,15 @@ def wilcoxon_signed_rank(baseline, follow_up, alternative: str = "two-sided", co
                        f"{_pct(used)} (as R)")
 
     r = (w_plus - w_minus) / (w_plus + w_minus)
-    r_low, r_high, how_r = _rank_biserial_interval(nonzero, r, confidence, alternative)
+    if not has_ties and n_zero == 0 and n >= 2 and ci_level >= confidence - 1e-12:
+        r_low, r_high, how_r = _rank_biserial_shift_interval(nonzero, r, estimate, _f(ci_low), _f(ci_high),
+                                                             confidence)
+    else:
+        r_low, r_high, how_r = _rank_biserial_interval(nonzero, r, confidence, alternative)
     return PairedTestResult(
         **descriptive, estimate=estimate, ci_low=_f(ci_low), ci_high=_f(ci_high), statistic=w_plus,
         p_value=p_value, effect_size=_f(r), effect_size_ci_low=r_low, effect_size_ci_high=r_high,
-        method=f"{how}; {how_ci}; {how_r}",
+        method=f"{how}; {how_ci}; {how_r}", ci_level=ci_level,
     )
 
 
@@ -761,43 +834,77 @@ def _odds(p: float) -> float:
     return math.inf if p >= 1 else p / (1 - p)
 
 
-def _tango_statistic(delta: float, n01: int, n10: int, total: int) -> float:
-    """Tango's (1998) score statistic for H0: p01 − p10 = delta (p01, p10 the two change probabilities)."""
-    numerator = n01 - n10 - total * delta
-    if numerator == 0:
-        return 0.0
+def _difference_score(delta: float, n11: int, n01: int, n10: int, n00: int, skew: bool = True) -> float:
+    """The score statistic for H0: p01 − p10 = delta, decreasing in delta.
+
+    ``skew=False``: Tango's (1998) score statistic, (n01 − n10 − N·delta)/√(N(2·p̃10 + delta(1 − delta))),
+    p̃10 the restricted maximum-likelihood estimate of the 1 → 0 probability (Tango's closed form).
+    ``skew=True`` (the engine's): Laud's skewness-corrected asymptotic score (SCAS; Laud 2017, Pharm Stat
+    16:334, for independent rates; for paired proportions the ``ratesci`` package's ``pairbinci``): the
+    same score with the variance multiplied by N/(N − 1), and z solving γz² + z − (score + γ) = 0, γ =
+    μ3/(6V^(3/2)) the skewness of the score's numerator under H0 (μ3 its third central moment under the
+    restricted estimates, which need the concordant counts n11 and n00 too).
+    """
+    total = n11 + n01 + n10 + n00
+    numerator = (n01 - n10 - total * delta) / total
     a = 2 * total
     b = -n01 - n10 + (2 * total - n01 + n10) * delta
     c = -n10 * delta * (1 - delta)
-    p10 = (math.sqrt(max(b * b - 4 * a * c, 0.0)) - b) / (2 * a)    # restricted MLE of p10
-    variance = total * (2 * p10 + delta * (1 - delta))
+    root = math.sqrt(max(b * b - 4 * a * c, 0.0)) - b
+    p10 = root / (2 * a) if root else 0.0                            # restricted MLE of p10
+    if not skew:
+        variance = total * (2 * p10 + delta * (1 - delta))
+        if numerator == 0:
+            return 0.0
+        if variance <= 0:
+            return math.copysign(math.inf, numerator)
+        return numerator * total / math.sqrt(variance)
+    p01 = p10 + delta
+    p11 = n11 / (n11 + n00) * (1 - p01 - p10) if n11 else 0.0
+    p00 = 1 - p11 - p01 - p10
+    p_base = min(1.0, max(0.0, p10 + p11))                           # P(yes at baseline)
+    p_follow = p_base + delta                                        # P(yes at follow-up)
+    bias = total / (total - 1) if total > 1 else 1.0
+    variance = max(0.0, (p_follow * (1 - p_follow) + p_base * (1 - p_base) - 2 * (p11 * p00 - p01 * p10))
+                   / total) * bias
+    mu3 = (p_follow * (1 - p_follow) * (1 - 2 * p_follow) - p_base * (1 - p_base) * (1 - 2 * p_base)
+           - 3 * (p11 * (1 - p_follow) ** 2 + p10 * p_follow ** 2 - p_follow * p_base * (1 - p_follow))
+           + 3 * (p11 * (1 - p_base) ** 2 + p01 * p_base ** 2 - p_follow * p_base * (1 - p_base))) / total ** 2
     if variance <= 0:
-        return math.copysign(math.inf, numerator)
-    return numerator / math.sqrt(variance)
+        return 0.0 if numerator == 0 else math.copysign(math.inf, numerator)
+    score = numerator / math.sqrt(variance)
+    gamma = 0.0 if abs(mu3) < 1e-10 or variance < 1e-10 else mu3 / (6 * variance ** 1.5)
+    if gamma == 0:
+        return score
+    return (-1 + math.sqrt(max(0.0, 1 + 4 * gamma * (score + gamma)))) / (2 * gamma)
 
 
-def _tango_interval(n01: int, n10: int, total: int, confidence: float,
-                    alternative: str) -> tuple[float, float]:
-    """Tango's asymptotic score interval of the difference in paired proportions (n01 − n10)/N."""
-    estimate = (n01 - n10) / total
+def _difference_interval(n11: int, n01: int, n10: int, n00: int, confidence: float, alternative: str,
+                         skew: bool = True) -> tuple[float, float]:
+    """The score interval of the difference in paired proportions (n01 − n10)/N: the deltas whose score
+    lies within ±z (SCAS by default, Tango's with ``skew=False``)."""
     alpha = 1 - confidence
     z = _f(stats.norm.isf(alpha / 2 if alternative == "two-sided" else alpha))
     edge = 1e-12
+
+    def score(delta: float) -> float:
+        return _difference_score(delta, n11, n01, n10, n00, skew)
+
     low, high = -1.0, 1.0
-    if alternative != "less" and estimate > -1:
-        # T decreases in delta from +inf near −1 to 0 at the estimate: the lower limit has T = z
-        if _tango_statistic(-1 + edge, n01, n10, total) > z:
-            low = _f(optimize.brentq(lambda dl: _tango_statistic(dl, n01, n10, total) - z, -1 + edge, estimate,
-                                     xtol=1e-13, rtol=1e-12, maxiter=500))
-    if alternative != "greater" and estimate < 1:
-        if _tango_statistic(1 - edge, n01, n10, total) < -z:
-            high = _f(optimize.brentq(lambda dl: _tango_statistic(dl, n01, n10, total) + z, estimate, 1 - edge,
-                                      xtol=1e-13, rtol=1e-12, maxiter=500))
+    if alternative != "less" and score(-1 + edge) > z > score(1 - edge):
+        low = _f(optimize.brentq(lambda dl: score(dl) - z, -1 + edge, 1 - edge, xtol=1e-13, rtol=1e-12,
+                                 maxiter=500))
+    if alternative != "greater" and score(1 - edge) < -z < score(-1 + edge):
+        high = _f(optimize.brentq(lambda dl: score(dl) + z, -1 + edge, 1 - edge, xtol=1e-13, rtol=1e-12,
+                                  maxiter=500))
     return low, high
 
 
+DIFFERENCE_INTERVALS = ("scas", "tango")
+
+
 def mcnemar(baseline, follow_up, alternative: str = "two-sided", confidence: float = 0.95, *,
-            method: str = "mid-p", correction: bool = True) -> PairedTestResult:
+            method: str = "mid-p", correction: bool = True, difference_interval: str = "scas") -> PairedTestResult:
     """McNemar's test on a dichotomous (0/1) outcome measured twice.
 
     ``method="mid-p"`` (default, for any number of discordant pairs): the mid-p
@@ -808,7 +915,8 @@ def mcnemar(baseline, follow_up, alternative: str = "two-sided", confidence: flo
     "greater" means more 0 → 1 than 1 → 0 changes.
 
     ``estimate`` is the difference in proportions (follow-up − baseline) with
-    Tango's score interval; ``effect_size`` is the conditional odds ratio
+    the skewness-corrected score interval (SCAS; Tango's with
+    ``difference_interval="tango"``); ``effect_size`` is the conditional odds ratio
     (0 → 1 changes)/(1 → 0 changes) with the mid-p exact interval, which agrees
     with the mid-p test. See the module docstring.
     """
@@ -816,6 +924,8 @@ def mcnemar(baseline, follow_up, alternative: str = "two-sided", confidence: flo
     _check_confidence(confidence)
     if method not in MCNEMAR_METHODS:
         raise ValueError(f"method must be one of {MCNEMAR_METHODS}, got {method!r}")
+    if difference_interval not in DIFFERENCE_INTERVALS:
+        raise ValueError(f"difference_interval must be one of {DIFFERENCE_INTERVALS}, got {difference_interval!r}")
     b, f = _pairs(baseline, follow_up)
     if not (np.isin(b, (0, 1)).all() and np.isin(f, (0, 1)).all()):
         raise ValueError("McNemar's test needs 0/1 values at baseline and follow-up")
@@ -858,7 +968,10 @@ def mcnemar(baseline, follow_up, alternative: str = "two-sided", confidence: flo
         how = f"McNemar chi-square {variant} on {discordant} discordant pairs (R's mcnemar.test)"
 
     estimate = (n01 - n10) / n
-    ci_low, ci_high = _tango_interval(n01, n10, n, confidence, alternative)
+    skew = difference_interval == "scas"
+    ci_low, ci_high = _difference_interval(n11, n01, n10, n - n01 - n10 - n11, confidence, alternative, skew)
+    how_ci = ("the skewness-corrected score (SCAS) interval of Laud, Tango's score with skewness and variance "
+              "bias correction" if skew else "Tango's score interval")
 
     if discordant:
         odds_ratio = n01 / n10 if n10 else math.inf
@@ -872,11 +985,11 @@ def mcnemar(baseline, follow_up, alternative: str = "two-sided", confidence: flo
     return PairedTestResult(
         test="mcnemar", alternative=alternative, n_pairs=n,
         mean_baseline=_f((n10 + n11) / n), mean_follow_up=_f((n01 + n11) / n), mean_difference=_f(estimate),
-        estimate=_f(estimate), estimate_kind="difference_in_proportions", ci_low=ci_low, ci_high=ci_high,
+        estimate=_f(estimate), estimate_kind="difference_in_proportions", ci_level=confidence, ci_low=ci_low, ci_high=ci_high,
         statistic=_f(statistic), df=df, p_value=_f(p_value),
         effect_size=_f(odds_ratio), effect_size_kind="odds_ratio",
         effect_size_ci_low=or_low, effect_size_ci_high=or_high,
-        method=f"{how}; difference in proportions with Tango's score {pct} interval; {how_or}",
+        method=f"{how}; difference in proportions with {how_ci} ({pct}); {how_or}",
     )
 
 

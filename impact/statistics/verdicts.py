@@ -25,6 +25,8 @@ import math
 VERDICTS = ("supported", "contradicted", "not_shown", "unreliable_measurement", "insufficient_data")
 DIRECTIONS = ("increase", "decrease")
 #: The share of alpha a one-sided hypothesis spends on its declared direction.
+#: the confidence of every interval in hypothesis_results (where attainable)
+CONFIDENCE = 0.95
 DECLARED_SHARE = 0.9
 #: The programme's default ``min_reliability``: below this Cronbach's alpha, no supported or contradicted verdict.
 DEFAULT_FLOOR = 0.60

@@ -456,6 +456,8 @@ _HYPOTHESIS_COLUMNS = (
     Column("estimate_kind", VARCHAR, "`mean_difference`, `pseudo_median` or `difference_in_proportions`"),
     Column("ci_low", DOUBLE, "lower end of the interval of `estimate` (one-sided tests: may be infinite)"),
     Column("ci_high", DOUBLE, "upper end of that interval"),
+    Column("ci_level", DOUBLE, "confidence of that interval: the programme's (0.95) unless it is not attainable "
+                               "from so few differences (Wilcoxon; the level R lowers it to), NULL without one"),
     Column("statistic", DOUBLE, "t; W+ for Wilcoxon; the number of 0 → 1 changes, or chi-square, for McNemar"),
     Column("df", DOUBLE, "degrees of freedom (t: n − 1; McNemar chi-square: 1), else NULL"),
     Column("p_value", DOUBLE, "p of the test as declared (two-sided, or one-sided in the declared direction)"),

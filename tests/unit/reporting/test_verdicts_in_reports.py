@@ -41,7 +41,7 @@ def row(**changes) -> pd.Series:
         effect_size_kind="cohen_dz", effect_size_ci_low=-1.0049, effect_size_ci_high=-0.3265, mde=0.9613,
         mde_alpha=0.00625, reliability_baseline=0.76, reliability_baseline_ci_low=0.66,
         reliability_baseline_ci_high=0.84, reliability_follow_up=0.86, reliability_follow_up_ci_low=0.80,
-        reliability_follow_up_ci_high=0.91, min_pairs_required=10, hidden="",
+        reliability_follow_up_ci_high=0.91, min_pairs_required=10, hidden="", ci_level=0.95,
     )
     unknown = set(changes) - set(base)
     assert not unknown, unknown
@@ -171,6 +171,26 @@ def test_the_table_cells_name_the_estimate_and_a_one_sided_interval_is_a_bound()
     assert "(gemiddeld verschil; 95%-ondergrens −0,10)" in sentences.estimate_phrase(one_sided, NL)
     assert "(mean difference; 95% upper bound 0.40)" in sentences.estimate_phrase(
         row(alternative="less", ci_low=-math.inf, ci_high=0.4), EN)
+
+
+def test_an_interval_below_95_percent_says_its_level_in_words_and_in_the_table():
+    # R lowers the level of the Hodges–Lehmann interval when 95% is not attainable (Likert data, few pairs)
+    low = row(**{**WILCOXON, "ci_level": 0.8906})
+    assert interval_cell(low, NL) == "0,75 tot 1,75 (89,1%-interval; 95% niet haalbaar)"
+    assert interval_cell(low, EN) == "0.75 to 1.75 (89.1% interval; 95% not attainable)"
+    assert sentences.estimate_phrase(low, NL) == (
+        "1,25 punt hoger (pseudomediaan volgens Hodges–Lehmann; 89,1%-interval 0,75 tot 1,75)")
+    assert "95%-interval 0,75 tot 1,75" in sentences.estimate_phrase(row(**WILCOXON), NL)
+    assert interval_cell(row(**WILCOXON), NL) == "0,75 tot 1,75"
+
+
+def test_a_lowered_level_is_hidden_with_the_change_counts_it_gives_back():
+    # the lowered level is a function of the number of non-zero differences, as r is
+    h = _hypotheses_table(_raw(**{**WILCOXON, "ci_level": 0.8906}), _cells(same=9, worse=4, better=27), {}, 10).iloc[0]
+    assert h[["ci_low", "ci_high", "ci_level"]].isna().all()
+    assert hidden_reason(h, "ci_level") == "reveals_unchanged" and hidden_reason(h, "ci_low") == "reveals_unchanged"
+    at_95 = _hypotheses_table(_raw(**WILCOXON), _cells(same=9, worse=4, better=27), {}, 10).iloc[0]
+    assert (at_95["ci_low"], at_95["ci_high"], at_95["ci_level"]) == (0.75, 1.75, 0.95)
 
 
 # -- 4. d_z, r and the odds ratio kept apart ------------------------------------------------------------------

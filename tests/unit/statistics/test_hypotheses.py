@@ -232,21 +232,25 @@ def test_an_interval_that_disagrees_with_its_test_is_noted():
     from impact.statistics.paired_tests import mcnemar, paired_t
 
     assert _interval_disagrees(paired_t([1.0, 2, 3, 4, 5], [2.0, 2.5, 4, 4.5, 6.5])) is None  # t agrees by construction
-    # search small tables (20 unchanged pairs besides) for one where Tango's interval and the mid-p test part ways
-    found = None
-    for n01 in range(0, 15):
-        for n10 in range(0, 15):
-            before = [0] * n01 + [1] * n10 + [0] * 20
-            after = [1] * n01 + [0] * n10 + [0] * 20
-            note = _interval_disagrees(mcnemar(before, after))
-            if note:
-                found = (n01, n10, note)
-                break
-        if found:
-            break
-    assert found is not None
-    assert found[2].endswith("disagree about no change: Tango's score interval of the difference is not the "
-                             "inversion of the mid-p test")
+    # 4 changes 0 → 1, none back, 60 unchanged (30 yes, 30 no): mid-p = 2·P(X ≥ 4) − P(X = 4) = 2/16 − 1/16 =
+    # 0.0625, while the score interval of the difference, (0.0012, 0.144), excludes 0
+    before = [0] * 4 + [0] * 30 + [1] * 30
+    after = [1] * 4 + [0] * 30 + [1] * 30
+    res = mcnemar(before, after)
+    assert res.p_value == 0.0625 and 0 < res.ci_low < 0.002
+    assert _interval_disagrees(res) == (
+        f"the 95% interval of the estimate ({res.ci_low:.3g} to 0.144) and the test (p = 0.0625) disagree about no "
+        "change: the score interval (SCAS) of the difference is not the inversion of the mid-p test")
+    # with ties, r's bootstrap interval is not the signed-rank test's inversion: 13 answers on a few points
+    from impact.statistics.paired_tests import wilcoxon_signed_rank
+    w = wilcoxon_signed_rank([0] * 13, [3, 2, 0, 3, -2, 1, -1, -1, 2, 2, 3, -1, 3])
+    assert w.p_value > 0.05 and w.effect_size_ci_low > 0
+    assert _interval_disagrees(w) == (
+        f"the 95% interval of the effect size (rank_biserial) ({w.effect_size_ci_low:.3g} to "
+        f"{w.effect_size_ci_high:.3g}) and the test (p = {w.p_value:.3g}) disagree about no change: with ties or "
+        "zeros r's interval is a bootstrap interval, not the signed-rank test's inversion")
+    # untied differences: r's interval is the test's own, never noted
+    assert _interval_disagrees(wilcoxon_signed_rank([0] * 8, [1.1, 2.2, 3.3, 4.4, 5.5, 6.6, 7.7, -1.0])) is None
 
 
 def test_one_sided_tests_stored_without_the_opposite_p_say_they_cannot_be_contradicted():

@@ -316,11 +316,37 @@ def test_rank_biserial_bootstrap_statistic_is_r():
     ("less", (-1.0, 1.0)),
 ])
 def test_rank_biserial_at_the_boundary_comes_from_the_sign_test(alternative, expected):
-    res = wilcoxon_signed_rank([0] * 9, [1, 2, 3, 4, 5, 6, 7, 8, 9], alternative=alternative)
+    # tied differences (Likert-like), so the shift-model interval of untied data does not apply
+    res = wilcoxon_signed_rank([0] * 9, [1, 1, 2, 2, 3, 3, 4, 4, 5], alternative=alternative)
     assert res.effect_size == 1.0
     assert res.effect_size_ci_low == pytest.approx(expected[0])
     assert res.effect_size_ci_high == pytest.approx(expected[1])
     assert "from the sign test" in res.method and "all 9 non-zero differences have the same sign" in res.method
+
+
+def test_rank_biserial_of_the_shift_model_by_hand():
+    # residuals 1 and −2, symmetrised {−2, −1, 1, 2}: of the 16 ordered pair sums a + b + 1.5, 12 are
+    # positive and 4 negative (−4, −3, −3, −2 shifted), so r = 8/16; at shift 0 the sums cancel
+    from impact.statistics.paired_tests import _rank_biserial_at_shift
+    assert _rank_biserial_at_shift(np.array([1.0, -2.0]), 0.75) == 0.5
+    assert _rank_biserial_at_shift(np.array([1.0, -2.0]), 0.0) == 0.0
+    assert _rank_biserial_at_shift(np.array([1.0, -2.0]), 1e-9) > 0
+
+
+@pytest.mark.parametrize("n", [6, 8, 15, 30, 60])
+def test_rank_biserial_interval_of_untied_data_agrees_with_the_test(n):
+    rng = np.random.default_rng(n)
+    disagreements = []
+    for i in range(60):
+        d = np.round(rng.normal(rng.uniform(-1, 1), 1, n), 6)
+        for alternative in ("two-sided", "greater", "less"):
+            res = wilcoxon_signed_rank(np.zeros(n), d, alternative=alternative)
+            assert "under the test's shift model" in res.method
+            assert res.effect_size_ci_low <= res.effect_size <= res.effect_size_ci_high
+            excludes = res.effect_size_ci_low > 0 or res.effect_size_ci_high < 0
+            if excludes != (res.p_value < 0.05):
+                disagreements.append((i, alternative, res.p_value))
+    assert disagreements == []
 
 
 def test_rank_biserial_one_sided_interval_is_open_at_one_end():
@@ -404,11 +430,11 @@ def test_tango_interval_inverts_its_score_test():
         p10 = (math.sqrt(b * b - 4 * a * c) - b) / (2 * a)
         return (n01 - n10 - n * delta) / math.sqrt(n * (2 * p10 + delta * (1 - delta)))
 
-    res = mcnemar(*binary_pairs(20, n01, n10, 8))
+    res = mcnemar(*binary_pairs(20, n01, n10, 8), difference_interval="tango")
     z = stats.norm.isf(0.025)
     assert score(res.ci_low) == pytest.approx(z, abs=1e-8)
     assert score(res.ci_high) == pytest.approx(-z, abs=1e-8)
-    greater = mcnemar(*binary_pairs(20, n01, n10, 8), alternative="greater")
+    greater = mcnemar(*binary_pairs(20, n01, n10, 8), alternative="greater", difference_interval="tango")
     assert greater.ci_high == 1.0 and score(greater.ci_low) == pytest.approx(stats.norm.isf(0.05), abs=1e-8)
     # every pair changed upward: the estimate is 1 and so is the upper limit
     up = mcnemar(*binary_pairs(0, 6, 0, 0))

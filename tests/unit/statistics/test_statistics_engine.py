@@ -292,8 +292,9 @@ def test_result_is_frozen_and_has_the_warehouse_fields():
     assert [f.name for f in dataclasses.fields(res)] == [
         "test", "alternative", "n_pairs", "mean_baseline", "mean_follow_up", "mean_difference",
         "estimate", "estimate_kind", "ci_low", "ci_high", "statistic", "df", "p_value", "effect_size",
-        "effect_size_kind", "effect_size_ci_low", "effect_size_ci_high", "method",
+        "effect_size_kind", "effect_size_ci_low", "effect_size_ci_high", "method", "ci_level",
     ]
+    assert res.ci_level == 0.95
 
 
 # ---------------------------------------------------------------------------

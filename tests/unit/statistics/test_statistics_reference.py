@@ -218,8 +218,8 @@ def test_rank_biserial_matches_effectsize():
     #   rank_biserial(Pair(first, second) ~ 1, data = depression)
     #   0.78              | [0.30, 0.94]
     # (matched-pairs rank-biserial correlation, Kerby 2014). The engine no longer uses that
-    # page's Fisher-z interval (it under-covers; see impact/statistics/paired_tests.py); its BCa interval
-    # has no published counterpart and is checked in test_paired_tests.py.
+    # page's Fisher-z interval (it under-covers; see impact/statistics/paired_tests.py); its intervals
+    # have no published counterpart and are checked in test_paired_tests.py.
     down = wilcoxon_signed_rank(baseline=DEPRESSION_X, follow_up=DEPRESSION_Y)
     assert down.effect_size_kind == "rank_biserial"
     assert printed(down.effect_size, "-0.78")
@@ -418,7 +418,7 @@ def test_mcnemar_mid_p_and_tango_interval_match_fagerland_et_al():
     #   Tango_asymptotic_score_CI_paired_2x2(cavo_2012)
     #     "Tango asymptotic score CI: estimate = -0.0621 (95% CI -0.1240 to -0.0054)"
     baseline, follow_up = binary_pairs(CAVO_2012)
-    res = mcnemar(baseline, follow_up)
+    res = mcnemar(baseline, follow_up, difference_interval="tango")
     assert printed(res.p_value, "0.034690")
     assert res.method.startswith("McNemar mid-p test (Fagerland, Lydersen & Laake 2013) on 22 discordant pairs")
     assert res.estimate_kind == "difference_in_proportions"
@@ -430,6 +430,25 @@ def test_mcnemar_mid_p_and_tango_interval_match_fagerland_et_al():
     assert printed(plain.p_value, "0.033006") and printed(math.sqrt(plain.statistic), "2.132")
     corrected = mcnemar(baseline, follow_up, method="asymptotic")
     assert printed(corrected.p_value, "0.055009") and printed(math.sqrt(corrected.statistic), "1.919")
+
+
+def test_mcnemar_difference_interval_is_laud_scas_as_ratesci_prints_it():
+    # The engine's default interval of the difference: Tango's score with Laud's skewness and N/(N − 1)
+    # variance correction (SCAS). ratesci's vignette "Confidence intervals and tests for paired comparisons
+    # of binomial proportions" (petelaud.github.io/ratesci/articles/paired_contrasts.html), on Fagerland et
+    # al.'s (2014) airway data x = c(1, 1, 7, 12) (both yes, condition 1 only, condition 2 only, neither):
+    #   scorepairci(x = c(1, 1, 7, 12), precis = 4)$estimates
+    #     lower -0.5281  est -0.2859  upper -0.0184
+    # Condition 1 is the engine's follow-up: 1 change 0 → 1, 7 changes 1 → 0.
+    baseline, follow_up = binary_pairs({(1, 1): 1, (0, 1): 1, (1, 0): 7, (0, 0): 12})
+    res = mcnemar(baseline, follow_up)
+    assert printed(res.ci_low, "-0.5281") and printed(res.ci_high, "-0.0184")
+    assert printed(res.estimate, "-0.2857")          # (1 − 7)/21; ratesci's est is the score's root, −0.2859
+    assert "skewness-corrected score (SCAS) interval of Laud" in res.method
+    # Tango's interval on the same data, as the same function prints it with skew = FALSE, bcf = FALSE
+    # (the vignette's "Tango method" call); Fagerland et al. (2014) give −0.517 to −0.026
+    tango = mcnemar(baseline, follow_up, difference_interval="tango")
+    assert round(tango.ci_low, 3) == -0.517 and round(tango.ci_high, 3) == -0.026
 
 
 def test_mcnemar_mid_p_matches_the_worked_example_of_fagerland_et_al_2013():
