@@ -24,13 +24,13 @@ from assets._metadata import markdown_table
 from assets.analysis import outcome_scores
 from assets.staging import activities, coaching_sessions, participants, survey_responses
 from impact import warehouse
+from impact.programme import read_settings
 from impact.quality import row_accounting
 from impact.quality.accounting import accounting_reads
 from impact.quality.results import (
     CONTEXT_READS,
     accounting_results,
     known_initiatives,
-    programme_year,
     recount_results,
     replace_results,
 )
@@ -46,6 +46,11 @@ STAGED = {
     "coaching_sessions": coaching_sessions,
 }
 SEVERITY = {"ERROR": AssetCheckSeverity.ERROR, "WARN": AssetCheckSeverity.WARN}
+
+
+def _programme_year(con) -> ProgrammeYear:
+    settings = read_settings(con)
+    return ProgrammeYear(settings.year, settings.disclosure_threshold)
 
 
 def _result(results, severity: str) -> AssetCheckResult:
@@ -145,7 +150,7 @@ def rule_check(rule: QualityRule) -> AssetChecksDefinition:
     )
     def _check(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
         return _record(duckdb_warehouse, rule.name, rule.table_name, rule.severity, reads,
-                       lambda con: rule.evaluate(con, ProgrammeYear(programme_year(con)), known_initiatives(con)))
+                       lambda con: rule.evaluate(con, _programme_year(con), known_initiatives(con)))
 
     return _check
 

@@ -37,6 +37,7 @@ ONE_TO_ONE_SESSIONS = 5
 @dataclass(frozen=True)
 class ProgrammeYear:
     year: int
+    disclosure_threshold: int = 10   # programme.yaml's: the smallest group of people a report may show
 
     @property
     def first_day(self) -> pd.Timestamp:
@@ -221,6 +222,59 @@ def _coaching_log_complete(part: pd.DataFrame, year: ProgrammeYear):
     ]
 
 
+#: The coaching log's free-text fields, which go into the reports as written.
+LOG_TEXT = ("topics", "lessons", "actions")
+
+
+def log_text_findings(sessions: pd.DataFrame) -> pd.DataFrame:
+    """One row per session and free-text field with the groups of people its text states
+    (:func:`impact.text_disclosure.small_counts`): ``smallest_count`` the smallest count of people (NULL
+    when none), ``counts`` those phrases, ``shares`` the phrases that state a share of a group (NULL when
+    none). The threshold is the expectation's, so the frame does not depend on the settings."""
+    from impact.text_disclosure import small_counts
+
+    rows = []
+    for s in sessions.itertuples():
+        for field in LOG_TEXT:
+            found = small_counts(getattr(s, field), threshold=10 ** 9)
+            counts = [f for f in found if f.kind != "share"]
+            shares = [f.phrase for f in found if f.kind == "share"]
+            rows.append({"initiative_id": s.initiative_id, "source_file": s.source_file, "source_row": s.source_row,
+                         "session_no": s.session_no, "date": s.date, "field": field,
+                         "smallest_count": min((f.value for f in counts), default=None),
+                         "counts": "; ".join(f"'{f.phrase}'" for f in counts) or None,
+                         "shares": "; ".join(f"'{p}'" for p in shares) or None})
+    return pd.DataFrame(rows, columns=["initiative_id", "source_file", "source_row", "session_no", "date", "field",
+                                       "smallest_count", "counts", "shares"]).astype({"smallest_count": "float64"})
+
+
+def _log_text_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return log_text_findings(warehouse.read(con, SESSIONS))
+
+
+def _no_small_groups_in_text(part: pd.DataFrame, year: ProgrammeYear):
+    e = _gx()
+    return [
+        e.ExpectColumnValuesToBeBetween(
+            column="smallest_count", min_value=year.disclosure_threshold,
+            meta=_meta(f"the coaching log's notes name no group of fewer than {year.disclosure_threshold} people "
+                       "(such a note is left out of the reports until it is reworded)"),
+        ),
+        e.ExpectColumnValuesToBeNull(
+            column="shares",
+            meta=_meta("the coaching log's notes state no share of a group ('vier op de tien'), which with the "
+                       "group's size gives a count back (such a note is left out of the reports until it is reworded)"),
+        ),
+    ]
+
+
+def _stated_groups(rows: pd.DataFrame) -> pd.Series:
+    phrases = rows[["counts", "shares"]].apply(lambda r: "; ".join(v for v in r if isinstance(v, str)), axis=1)
+    return (rows["source_file"] + " row " + rows["source_row"].astype(str) + ", session "
+            + rows["session_no"].astype(str) + " (" + rows["date"].astype(str) + "), column '" + rows["field"]
+            + "': " + phrases)
+
+
 def _no_direct_identifiers(part: pd.DataFrame, year: ProgrammeYear):
     return [
         _gx().ExpectColumnValuesToNotBeInSet(
@@ -330,5 +384,8 @@ RULES: tuple[QualityRule, ...] = (
     QualityRule("coaching_log_complete", "coaching_sessions", "WARN",
                 f"The coaching log holds the {ONE_TO_ONE_SESSIONS} one-to-one sessions of each initiative.",
                 (SESSIONS,), _coaching_log_complete, COACHING_LOG),
+    QualityRule("no_small_groups_in_text", "coaching_sessions", "WARN",
+                "The coaching log's notes, which the reports quote, name no small group of people.",
+                (SESSIONS,), _no_small_groups_in_text, _log_text_frame, locate=_stated_groups),
     *(_pii_rule(t) for t in ("participants", "activities", "survey_responses", "coaching_sessions")),
 )

@@ -21,7 +21,7 @@ from impact.reporting.publish import Report, environment
 from impact.reporting.recommendations import recommend
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
-from impact.reporting.sentences import verdict_sentence
+from impact.reporting.sentences import hidden_counts, publishable_sessions, verdict_sentence
 from impact.reporting.tables import HIDDEN_COLUMN, InitiativeFigures, hidden_reasons, hidden_text
 from impact.reporting.yearly import cell, min_reliability, report_date, with_context
 from impact.statistics.verdicts import VERDICTS
@@ -139,7 +139,8 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
 
     # 3 coaching lessons by theme
     s_c = doc.section("coaching_lessons")
-    sessions = data.sessions.copy()
+    published_log = publishable_sessions(data.sessions, tr, {i: hidden_counts(fig.cells) for i, fig in figures.items()})
+    sessions = published_log.copy()
     sessions["who"] = sessions["initiative_id"].map(names).fillna(tr.t("lessons.all_initiatives"))
     themes = []
     for theme in (*COACHING_THEMES, None):
@@ -178,7 +179,7 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
             lambda r: tr.quarantine_reason(r) if isinstance(r, str) else None),
                 **{HIDDEN_COLUMN: lambda d: d["initiative_id"].map(lambda i: _response_hidden(figures[i]))})
         .reset_index(drop=True),
-        "coaching_sessions": data.sessions[["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons",
+        "coaching_sessions": published_log[["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons",
                                             "actions"]].assign(date=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d")),
         "recommendations": recs.reset_index(drop=True),
     }

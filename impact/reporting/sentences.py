@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+import pandas as pd
+
 from impact.reporting.i18n import Translator
 from impact.reporting.tables import WAVES, hidden_reason
 from impact.statistics.power import POWER
@@ -233,3 +235,28 @@ def attrition_sentence(row, tr: Translator) -> str:
     return tr.t(key, lost=tr.count(row["n_without_follow_up"]), stayed=tr.count(row["n_with_follow_up"]),
                 amount=tr.num(abs(diff), 1), p=tr.p(row["p_value"])) + " " + tr.t(
         "attrition.differs" if significant else "attrition.similar")
+
+
+LOG_TEXT = ("topics", "lessons", "actions")
+
+
+def hidden_counts(cells) -> set[float]:
+    """The whole-number values of an initiative's masked cells (a note that states one gives it back)."""
+    return {v for cid, v in cells.rows_by_id().items() if cells.hidden(cid) and not _nan(v) and float(v).is_integer()}
+
+
+def publishable_sessions(sessions: pd.DataFrame, tr: Translator, hidden: dict[str, set[float]]) -> pd.DataFrame:
+    """The coaching log as the reports may quote it: a note that names a group of fewer than the threshold's
+    people, a masked count of the initiative (``hidden`` by initiative) or a share of a group
+    (:func:`impact.text_disclosure.small_counts`) is replaced by a notice; the data-quality page lists it
+    (quality rule ``no_small_groups_in_text``) so that the coach can reword it."""
+    from impact.text_disclosure import small_counts
+
+    out = sessions.copy()
+    for field in LOG_TEXT:
+        out[field] = [
+            tr.t("coaching.withheld", threshold=tr.threshold)
+            if small_counts(text, tr.threshold, hidden.get(initiative, ())) else text
+            for initiative, text in zip(out["initiative_id"], out[field])
+        ]
+    return out

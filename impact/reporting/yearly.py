@@ -20,8 +20,8 @@ from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData, as_list
 from impact.reporting.sentences import (
-    JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, in_percentage_points, level_text,
-    lowered_level, verdict_sentence,
+    JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, hidden_counts, in_percentage_points,
+    level_text, lowered_level, publishable_sessions, verdict_sentence,
 )
 from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
 from impact.statistics.reliability import CAVEAT_BELOW
@@ -302,7 +302,8 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
 
     # 8 coaching
     s_c = doc.section("coaching")
-    sessions = data.sessions[data.sessions["initiative_id"].isin([initiative_id])]
+    sessions = publishable_sessions(data.sessions[data.sessions["initiative_id"].isin([initiative_id])], tr,
+                                    {initiative_id: hidden_counts(fig.cells)})
     ctx["coaching"] = {"section": s_c, "sessions": [
         {"no": int(s.session_no), "date": tr.date(s.date), "theme": tr.t(f"theme.{s.theme}") if isinstance(s.theme, str) else "",
          "topics": s.topics or "", "lessons": s.lessons or "", "actions": s.actions or ""} for s in sessions.itertuples()]}

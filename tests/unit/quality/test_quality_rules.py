@@ -107,3 +107,27 @@ def test_every_rule_reads_only_what_it_declares(con):
         if isinstance(rule.frame, str):  # SQL is not parsed by the guard: its tables are the declared ones
             named = {t.name for t in tables.TABLES if t.name in rule.frame}
             assert named == {t.name for t in rule.reads}, rule.name
+
+
+def test_coaching_log_notes_that_name_a_small_group_are_listed_where_they_are(con):
+    rule = next(r for r in RULES if r.name == "no_small_groups_in_text")
+    _write(con, tables.COACHING_SESSIONS, [
+        ("nieuw-rotsoord", "coaching_sessions.csv", 31, "one_to_one", 4, "2018-10-01", "analysis", "Tussenstand",
+         "Slechts zeven bewoners hebben zowel een nul- als een nameting.", None),
+        ("nieuw-rotsoord", "coaching_sessions.csv", 12, "one_to_one", 1, "2018-04-13", None, "Start",
+         "Het initiatief draait op een kleine kern vrijwilligers.", "Eén korte vraag bij aanmelding."),
+        ("zus-en-zo", "coaching_sessions.csv", 5, "one_to_one", 1, "2018-04-04", None, "Start", None, None),
+    ], ["initiative_id", "source_file", "source_row", "kind", "session_no", "date", "theme", "topics", "lessons",
+        "actions"])
+    results = rule.evaluate(con, ProgrammeYear(2018, 10), ["nieuw-rotsoord", "zus-en-zo"])
+    assert results.loc[results["initiative_id"] == "zus-en-zo", "outcome"].tolist() == ["passed", "passed"]
+    counts, shares = results[results["initiative_id"] == "nieuw-rotsoord"].sort_values("expectation").itertuples()
+    assert (counts.expectation, counts.outcome, counts.unexpected_count) == (
+        "expect_column_values_to_be_between", "warning", 1)
+    assert counts.failing_rows == ("coaching_sessions.csv row 31, session 4 (2018-10-01), column 'lessons': "
+                                   "'zeven bewoners'")
+    assert counts.description == ("the coaching log's notes name no group of fewer than 10 people (such a note is "
+                                  "left out of the reports until it is reworded)")
+    assert (shares.expectation, shares.outcome) == ("expect_column_values_to_be_null", "passed")
+    # with a programme threshold of 5, seven residents may be named ("Eén korte vraag" is no group of people)
+    assert rule.evaluate(con, ProgrammeYear(2018, 5), ["nieuw-rotsoord"])["outcome"].tolist() == ["passed", "passed"]

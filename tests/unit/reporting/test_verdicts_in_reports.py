@@ -419,3 +419,20 @@ def test_a_not_shown_verdict_gives_the_mde_at_its_alpha_in_the_unit_of_the_estim
 def test_significance_levels_are_written_as_they_are():
     assert [sentences.alpha_text(a, NL) for a in (0.05, 0.05 / 8, 0.005, 0.05 / 9, 0.9 * 0.05 / 10)] == [
         "0,05", "0,00625", "0,005", "0,00556", "0,0045"]
+
+
+def test_a_coaching_note_that_names_a_small_or_masked_group_is_withheld():
+    sessions = pd.DataFrame({
+        "initiative_id": ["nieuw-rotsoord", "nieuw-rotsoord", "zus-en-zo"],
+        "topics": ["Tussenstand", "Veertien nulmetingen sinds mei", "Veertien nulmetingen sinds mei"],
+        "lessons": ["Slechts zeven bewoners hebben zowel een nul- als een nameting.", None, "Twaalf deelnemers"],
+        "actions": ["Wijk uit een vaste lijst kiezen.", "Doorgaan", None],
+    })
+    published = sentences.publishable_sessions(sessions, NL, {"nieuw-rotsoord": {14.0}})
+    withheld = NL.t("coaching.withheld", threshold=10)
+    assert withheld.startswith("[Deze notitie staat niet in het rapport: ze noemt een groep van minder dan 10 personen")
+    # the small group, and the count that is masked in Nieuw Rotsoord's report (not in Zus&Zo's)
+    assert published["lessons"].tolist()[0] == withheld
+    assert published["topics"].tolist() == ["Tussenstand", withheld, "Veertien nulmetingen sinds mei"]
+    assert published["actions"].tolist() == ["Wijk uit een vaste lijst kiezen.", "Doorgaan", None]
+    assert published["lessons"].tolist()[1:] == [None, "Twaalf deelnemers"]
