@@ -79,6 +79,28 @@ def _bounds(low, high, tr: Translator, scale: float = 1, digits: int = 2) -> str
     return f"≥ {tr.num(low * scale, digits)}" if lo_ok else f"≤ {tr.num(high * scale, digits)}"
 
 
+def masked_quarters(quarters: pd.DataFrame, tr: Translator) -> str:
+    """What the reach chart masks, quarter by quarter and why (a caption must not say "quarters with fewer
+    than 10" where a quarter of 20 is masked to protect another)."""
+    by_reason: dict[str, list[str]] = {}
+    for _, r in quarters.iterrows():
+        reason = hidden_reason(r, "participants_new")
+        if reason:
+            by_reason.setdefault(reason, []).append(str(r["period"]).split("-")[-1])
+    if not by_reason:
+        return tr.t("reach.masked_none")
+
+    def listed(items: list[str]) -> str:
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + tr.t("reach.and") + items[-1]
+
+    parts = [tr.t("reach.masked_small", threshold=tr.threshold, quarters=listed(by_reason.pop("fewer_than_threshold")))
+             ] if "fewer_than_threshold" in by_reason else []
+    rest = [q for qs in by_reason.values() for q in qs]
+    if rest:
+        parts.append(tr.t("reach.masked_secondary", quarters=listed(sorted(rest))))
+    return " ".join(parts)
+
+
 def estimate_cell(h, tr: Translator) -> str | Mark:
     """'gemiddeld verschil −1,10', 'pseudomediaan (HL) +1,00', 'verschil in aandelen +36,0': the estimate, by kind."""
     pct = in_percentage_points(h)
@@ -204,7 +226,7 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
     s_reach = doc.section("reach")
     quarters = fig.reach[fig.reach["period"] != year]
     reach_fig = doc.figure("reach_and_activities", png_bytes(charts.reach_and_activities(quarters, target, tr)),
-                           tr.t("reach.figure_caption", threshold=data.threshold))
+                           tr.t("reach.figure_caption", masked=masked_quarters(quarters, tr)))
     reach_rows = [[tr.t("period.year", year=year) if r["period"] == year else r["period"].split("-")[-1],
                    *[cell(r, c, tr.num(r[c], 0), "no_data") for c in ("participants_new", "participants_reached", "activities",
                                                                        "attendance", "volunteer_hours")]]

@@ -436,3 +436,20 @@ def test_a_coaching_note_that_names_a_small_or_masked_group_is_withheld():
     assert published["topics"].tolist() == ["Tussenstand", withheld, "Veertien nulmetingen sinds mei"]
     assert published["actions"].tolist() == ["Wijk uit een vaste lijst kiezen.", "Doorgaan", None]
     assert published["lessons"].tolist()[1:] == [None, "Twaalf deelnemers"]
+
+
+def test_the_reach_caption_names_the_quarters_it_masks_and_why():
+    from impact.reporting.yearly import masked_quarters
+
+    quarters = pd.DataFrame({
+        "period": ["2018-Q1", "2018-Q2", "2018-Q3", "2018-Q4"],
+        "participants_new": [31.0, np.nan, np.nan, np.nan],
+        "hidden": ["", "participants_new:fewer_than_threshold", "participants_new:protects_hidden_figure",
+                   "participants_new:fewer_than_threshold;participants_reached:fewer_than_threshold"],
+    })
+    assert masked_quarters(quarters, NL) == (
+        "Afgeschermd omdat er minder dan 10 nieuwe deelnemers waren: Q2 en Q4. Afgeschermd omdat ze samen met het "
+        "jaartotaal een afgeschermd aantal zouden verraden: Q3.")
+    assert masked_quarters(quarters.iloc[[0, 2]], EN) == (
+        "Suppressed because with the year's total they would give a suppressed count away: Q3.")
+    assert masked_quarters(quarters.iloc[[0]], NL) == "Geen kwartaal is afgeschermd."
