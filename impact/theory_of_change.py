@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from impact.errors import ConfigError
 from impact.instruments import REGISTERED_INSTRUMENTS
+from impact.instruments.registry import fold
 from impact.yaml_files import parse_model, read_yaml_mapping
 
 if TYPE_CHECKING:
@@ -30,14 +31,71 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: What can realise an output's target (``impact.indicators.compute.output_indicators``): the distinct
+#: participants in the register, or a quantity of the activity log (of the rows of the activities the
+#: output selects, every activity without a selection).
+MEASURES = ("participants", "sessions", "attendance", "volunteer_hours", "volunteers", "cost_eur", "log_rows")
+#: The measures read from the activity log; only these may select activities.
+ACTIVITY_LOG_MEASURES = MEASURES[1:]
+#: An activity-log row whose activity name says "totaal" or "total" (``Huisbezoeken (weektotaal)``,
+#: ``Mentoring weekly total``) records a period's total, not one session (docs/raw-data-contract.md).
+TOTAL_ROW = re.compile(r"totaal|\btotals?\b", re.IGNORECASE)
+
+
+def is_total_row(activity: str) -> bool:
+    """Whether an activity-log row with this activity name records a period's total rather than one session."""
+    return bool(TOTAL_ROW.search(str(activity)))
+
+
 class Output(_Strict):
     id: str = Field(pattern=_SNAKE.pattern)
     label: str = Field(min_length=1)
     target: float | None = Field(default=None, ge=0)
     unit: str | None = None
-    # which count realises the target (impact.indicators): unique participants enrolled, activities held,
-    # total attendance, volunteer hours, volunteers, costs; without it the target is shown but not measured
-    measure: Literal["participants", "activities", "attendance", "volunteer_hours", "volunteers", "cost_eur"] | None = None
+    # which quantity realises the target (MEASURES); without it the target is shown but not measured
+    measure: str | None = None
+    # which rows of the activity log count: activity names, or a regular expression searched in the name
+    # (both compared trimmed, case-folded, with one kind of space and dash); neither: every activity
+    activities: list[str] | None = Field(default=None, min_length=1)
+    activity_pattern: str | None = Field(default=None, min_length=1)
+
+    @field_validator("measure")
+    @classmethod
+    def _known_measure(cls, v: str | None) -> str | None:
+        if v == "activities":
+            raise ValueError(
+                "'activities' counted rows of the activity log, which is rarely what an output names (a row can "
+                "hold a week's total); write 'sessions' (activities held, one per row that records one session), "
+                "'attendance' (the attendees of the selected activities) or 'log_rows' (rows of the log, as written)"
+            )
+        if v is not None and v not in MEASURES:
+            raise ValueError(f"unknown measure; expected one of {', '.join(MEASURES)}")
+        return v
+
+    @field_validator("activities")
+    @classmethod
+    def _names(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and any(not str(name).strip() for name in v):
+            raise ValueError("every activity name must be a non-empty text, as it is written in the activity log")
+        return v
+
+    @field_validator("activity_pattern")
+    @classmethod
+    def _pattern(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression ({exc})") from None
+        return v
+
+    def selects(self, activity: str) -> bool:
+        """Whether a row of the activity log with this activity name counts for the output."""
+        if self.activities is not None:
+            return fold(activity) in {fold(name) for name in self.activities}
+        if self.activity_pattern is not None:
+            return re.search(self.activity_pattern, fold(activity), re.IGNORECASE) is not None
+        return True
 
 
 class Outcome(_Strict):
@@ -126,6 +184,7 @@ def cross_check(toc: TheoryOfChange, folder_name: str) -> list[str]:
             if item.id in seen:
                 problems.append(f"key '{key}[{i}].id': '{item.id}' is used twice; ids must be unique")
             seen.add(item.id)
+    problems += _output_problems(toc.outputs)
     declared = [o.id for o in toc.outcomes]
     for i, o in enumerate(toc.outcomes):
         if o.instrument == "custom" and o.type == "binary":
@@ -182,6 +241,38 @@ def cross_check(toc: TheoryOfChange, folder_name: str) -> list[str]:
             problems.append(f"key 'waves[{i}]': '{w}' must be lower-case letters, digits and underscores")
     if toc.waves[:2] != list(DEFAULT_WAVES):
         problems.append("key 'waves': must start with baseline, follow_up (further waves may follow)")
+    return problems
+
+
+def _output_problems(outputs: list[Output]) -> list[str]:
+    """Combinations of an output's measure and its selection of activities that make no sense."""
+    problems: list[str] = []
+    for i, o in enumerate(outputs):
+        key = f"outputs[{i}]"
+        selection = "activities" if o.activities is not None else "activity_pattern" if o.activity_pattern is not None else None
+        if o.activities is not None and o.activity_pattern is not None:
+            problems.append(f"key '{key}.activity_pattern': give either 'activities' (names) or 'activity_pattern' "
+                            "(a regular expression), not both")
+        if selection and o.measure is None:
+            problems.append(f"key '{key}.{selection}': selects activities, but the output has no 'measure'; add one "
+                            f"of {', '.join(ACTIVITY_LOG_MEASURES)}")
+        elif selection and o.measure == "participants":
+            problems.append(f"key '{key}.{selection}': measure 'participants' counts the distinct participants of the "
+                            "register, which does not say who took part in which activity; select activities with "
+                            f"one of {', '.join(ACTIVITY_LOG_MEASURES)}, or leave out '{selection}'")
+        seen: dict[str, int] = {}
+        for j, name in enumerate(o.activities or []):
+            if fold(name) in seen:
+                problems.append(f"key '{key}.activities[{j}]': '{name}' is listed twice (also as "
+                                f"activities[{seen[fold(name)]}])")
+            seen.setdefault(fold(name), j)
+            if o.measure == "sessions" and is_total_row(name):
+                problems.append(
+                    f"key '{key}.activities[{j}]': '{name}' names rows that each record a period's total (the name "
+                    "says 'totaal'/'total'), not one session, so they cannot be counted as sessions; measure what they "
+                    "record (e.g. measure: attendance for one-to-one visits or talks), or select activities logged "
+                    "one row per session"
+                )
     return problems
 
 

@@ -336,6 +336,7 @@ def _initiative(entry: dict[str, Any], presets: dict[str, Any]) -> InitiativeSpe
     where = f"{entry['id']}.sample_generator"
     gen = dict(entry["sample_generator"])
     window = gen.pop("follow_up_window", None)
+    _check_output_activities(entry, [a["name"] for a in gen["activities"]])
     return InitiativeSpec(
         id=entry["id"], name=entry["name"], kind=entry["kind"], toc=entry["theory_of_change"],
         prefix=gen.pop("participant_prefix"),
@@ -352,6 +353,15 @@ def _initiative(entry: dict[str, Any], presets: dict[str, Any]) -> InitiativeSpe
         follow_up_window=None if window is None else tuple(window),
         **gen,  # the plain numbers and dates: n_participants, wijk_missing, baseline_share, …
     )
+
+
+def _check_output_activities(entry: dict[str, Any], scheduled: list[str]) -> None:
+    """An output's ``activities`` name activities this initiative's log holds (a typo would measure nothing)."""
+    for output in entry["theory_of_change"].get("outputs", []):
+        unknown = [name for name in output.get("activities") or [] if name not in scheduled]
+        if unknown:
+            raise ValueError(f"{SPEC_FILE.name}: {entry['id']}.theory_of_change output {output['id']!r}: activities "
+                             f"{unknown} are not among the activities of its sample_generator ({scheduled})")
 
 
 def _programme_session(entry: dict[str, Any]) -> tuple[date, str, int, str, str, str]:

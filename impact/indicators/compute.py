@@ -17,7 +17,19 @@ Indicators:
   participants whose score moved the better way), ``share_cut_off.<outcome>.<wave>``
   (share on the named side of the instrument's cut-off, e.g. lonely);
 - ``reach_wijk.<wijk>``: participants per wijk (``unknown`` when empty);
-- ``realisation.<output>``: what the output's measure reached / its 2018 target.
+- per output of the Theory of Change with a ``measure`` and a ``target``, for the year:
+  ``output.<output>``, the quantity its measure names (``output_quantity``), and
+  ``realisation.<output>``, that quantity / the target.
+
+What realises an output is what it names (``impact.theory_of_change.MEASURES``): ``participants``
+counts the distinct participants in the register; the other measures read the rows of the activity log
+of the activities the output selects (``activities``: names, ``activity_pattern``: a regular expression;
+neither: every activity): ``sessions`` counts them as sessions held, one per row, which only a row
+recording one session is (a row whose name says ``totaal``/``total`` records a period's total, and
+``sessions`` is then not computed); ``attendance``, ``volunteer_hours``, ``volunteers`` and
+``cost_eur`` add up their column; ``log_rows`` counts rows as written. A selection that matches no row
+of the log at all (in any year) is not computed either: it is more likely a misspelt name than an
+activity never held. Not computed means a NaN value, and the label says why.
 """
 
 from __future__ import annotations
@@ -27,18 +39,32 @@ import pandas as pd
 
 from impact.instruments.scoring import HIGHER_IS_BETTER, dichotomy
 from impact.statistics.pairing import improved, pairs, respondents_by_wave
+from impact.theory_of_change import Output, is_total_row
 
 INDICATOR_COLUMNS = ["initiative_id", "period", "indicator_id", "label", "value", "n", "unit", "target", "suppressed"]
 ACTIVITY_MEASURES = {  # indicator id: (column, aggregation, unit, label)
-    "activities_held": ("activity", "count", "activities", "activities held"),
+    "activities_held": ("activity", "count", "activities", "rows of the activity log (activities held; a row "
+                        "recording a period's total counts once)"),
     "attendance": ("attendees", "sum", "attendances", "total attendance"),
     "volunteer_hours": ("volunteer_hours", "sum", "hours", "volunteer hours"),
     "volunteers": ("volunteers", "sum", "volunteer shifts", "volunteers at activities (shifts)"),
     "cost_eur": ("cost_eur", "sum", "EUR", "costs of activities"),
 }
-MEASURE_INDICATOR = {"participants": "participants_reached", "activities": "activities_held",
+#: The count an output measures when it selects no activities (its target is shown on it too); ``sessions``
+#: has none: ``activities_held`` counts rows, total rows included.
+MEASURE_INDICATOR = {"participants": "participants_reached", "log_rows": "activities_held",
                      "attendance": "attendance", "volunteer_hours": "volunteer_hours",
                      "volunteers": "volunteers", "cost_eur": "cost_eur"}
+#: Per measure of the activity log: (column, aggregation, unit, words).
+OUTPUT_MEASURES = {
+    "sessions": ("activity", "count", "sessions", "sessions held"),
+    "attendance": ("attendees", "sum", "attendances", "attendance"),
+    "volunteer_hours": ("volunteer_hours", "sum", "hours", "volunteer hours"),
+    "volunteers": ("volunteers", "sum", "volunteer shifts", "volunteers (shifts)"),
+    "cost_eur": ("cost_eur", "sum", "EUR", "costs"),
+    "log_rows": ("activity", "count", "rows", "rows of the activity log"),
+}
+OUTPUT_COLUMNS = ["output_id", "label", "target", "measure", "activities", "activity_pattern"]
 
 
 def _quarter(dates: pd.Series, year: int) -> pd.Series:
@@ -178,19 +204,78 @@ def reach_by_wijk(participants: pd.DataFrame, initiatives: list[str], year: int)
     return _rows(counts, "reach_wijk." + counts["wijk"], "participants living in " + counts["wijk"], "persons")
 
 
-def realisation(indicators: pd.DataFrame, outputs: pd.DataFrame, year: int) -> pd.DataFrame:
-    o = outputs[outputs["measure"].notna() & outputs["target"].notna()].copy()
+def _selection_words(output: Output) -> str:
+    if output.activities is not None:
+        return "of " + ", ".join(f"'{name}'" for name in output.activities)
+    if output.activity_pattern is not None:
+        return f"of the activities matching /{output.activity_pattern}/"
+    return "of every activity"
+
+
+def output_quantity(output: Output, reached: float, activities: pd.DataFrame, year: int) -> tuple[float, float, str, str]:
+    """(value, n, unit, what) of one output for the year: the quantity its measure names.
+
+    ``reached`` is the number of distinct participants enrolled in the year (``participants_reached``);
+    ``activities`` the initiative's activity log, every year (a selection is checked against all of it).
+    The value is NaN when it cannot be computed honestly, and ``what`` then says why.
+    """
+    if output.measure == "participants":
+        return reached, reached, "persons", "distinct participants in the register"
+    column, how, unit, words = OUTPUT_MEASURES[output.measure]
+    what = f"{words} {_selection_words(output)}"
+    names = activities["activity"].astype(str)
+    chosen = activities[names.map(output.selects).astype(bool)] if len(activities) else activities
+    if len(chosen) == 0 and (output.activities is not None or output.activity_pattern is not None):
+        return np.nan, 0.0, unit, f"{what}: not computed, no row of the activity log matches (check the spelling)"
+    held = _in_year(chosen, "date", year)
+    if output.measure == "sessions":
+        totals = held[held["activity"].astype(str).map(is_total_row).astype(bool)]
+        if len(totals):
+            named = ", ".join(f"'{a}'" for a in sorted(totals["activity"].astype(str).unique()))
+            return np.nan, float(len(held)), unit, (
+                f"{what}: not computed, {len(totals)} row(s) of {named} record a period's total, not one session")
+    value = float(len(held)) if how == "count" else float(pd.to_numeric(held[column], errors="coerce").sum())
+    return value, float(len(held)), unit, what
+
+
+def output_indicators(indicators: pd.DataFrame, activities: pd.DataFrame, outputs: pd.DataFrame,
+                      year: int) -> pd.DataFrame:
+    """``output.<output>`` and ``realisation.<output>`` for every output with a measure and a target.
+
+    ``indicators`` holds ``participants_reached`` for the year; ``outputs`` are rows of ``programme.outputs``.
+    """
+    o = outputs[outputs["measure"].notna() & outputs["target"].notna()]
     if o.empty:
         return pd.DataFrame()
-    o["indicator_id"] = o["measure"].map(MEASURE_INDICATOR)
-    measured = indicators[indicators["period"] == str(year)][["initiative_id", "indicator_id", "value", "n"]]
-    o = o.merge(measured, on=["initiative_id", "indicator_id"], how="left")
-    o["period"] = str(year)
-    out = _rows(o.assign(value=o["value"] / o["target"]), "realisation." + o["output_id"],
-                "realised share of the target: " + o["label"], "share", person_based=False)
-    out["target"] = o["target"].to_numpy()
-    out["person_based"] = (o["measure"] == "participants").to_numpy()
+    reached = indicators[(indicators["indicator_id"] == "participants_reached") & (indicators["period"] == str(year))]
+    reached = dict(zip(reached["initiative_id"], reached["value"]))
+    rows = []
+    for r in o.to_dict("records"):
+        output = Output(id=r["output_id"], label=r["label"], target=r["target"], measure=r["measure"],
+                        activities=_names(r.get("activities")), activity_pattern=_text(r.get("activity_pattern")))
+        log = activities[activities["initiative_id"] == r["initiative_id"]]
+        value, n, unit, what = output_quantity(output, float(reached.get(r["initiative_id"], 0.0)), log, year)
+        target = float(r["target"])
+        share = value / target if target > 0 else np.nan
+        common = {"initiative_id": r["initiative_id"], "period": str(year), "n": n, "target": target,
+                  "person_based": r["measure"] == "participants"}
+        rows.append({**common, "indicator_id": f"output.{r['output_id']}", "label": f"{r['label']}: {what}",
+                     "value": value, "unit": unit})
+        rows.append({**common, "indicator_id": f"realisation.{r['output_id']}",
+                     "label": f"realised share of the target: {r['label']} ({what})", "value": share, "unit": "share"})
+    out = pd.DataFrame(rows)
+    out["n"] = out["n"].astype("Int64")
     return out
+
+
+def _names(value) -> list[str] | None:
+    if value is None or (not isinstance(value, (list, tuple, np.ndarray)) and pd.isna(value)):
+        return None
+    return [str(v) for v in value]
+
+
+def _text(value) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
 
 
 def compute_indicators(
@@ -213,11 +298,15 @@ def compute_indicators(
         outcome_indicators(scores, outcomes, year),
         reach_by_wijk(participants, initiatives, year),
     ], ignore_index=True)
-    real = realisation(base, outputs, year)
+    real = output_indicators(base, activities, outputs, year)
     out = pd.concat([base, real], ignore_index=True)
-    # the target of a measured output also shows on the count itself
+    # the target of a measured output that selects no activities also shows on the count itself
     if len(real):
-        targets = outputs[outputs["measure"].notna()].assign(indicator_id=lambda f: f["measure"].map(MEASURE_INDICATOR))
+        whole = outputs[outputs["measure"].notna()]
+        for column in ("activities", "activity_pattern"):
+            if column in whole:
+                whole = whole[whole[column].map(lambda v: _names(v) is None)]
+        targets = whole.assign(indicator_id=lambda f: f["measure"].map(MEASURE_INDICATOR)).dropna(subset=["indicator_id"])
         targets = targets.groupby(["initiative_id", "indicator_id"])["target"].sum().rename("count_target")
         out = out.merge(targets.reset_index(), on=["initiative_id", "indicator_id"], how="left")
         out["target"] = out["target"].where(out["target"].notna(), out["count_target"].where(out["period"] == str(year)))

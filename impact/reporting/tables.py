@@ -268,6 +268,14 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
                 cells.add(f"pairs_no.{o}.{w}", n_pairs - yes)
                 cells.relate(f"n.{o}.pairs", f"pairs_yes.{o}.{w}", f"pairs_no.{o}.{w}")
 
+    # outputs: what each realises; a count of the year's reach table where it is the same, else its own cell
+    for o in data.of("outputs", initiative_id).itertuples():
+        if pd.isna(o.measure) or pd.isna(o.target):
+            continue
+        if _REALISED_CELL.get(o.measure) is None or _selects_activities(o):
+            cells.add(f"output.{o.output_id}", _indicator(ind, f"output.{o.output_id}", year),
+                      people=o.measure in ("participants", "attendance"))
+
     cells.resolve(data.threshold)
     t = data.threshold
 
@@ -476,21 +484,33 @@ def _attrition_table(att: pd.DataFrame, cells: Cells, labels: dict[str, str], th
     return att[cols].reset_index(drop=True)
 
 
+#: The count of the reach table an output realises when it selects no activities (the same figure).
+_REALISED_CELL = {"participants": "reached", "log_rows": "activities", "volunteer_hours": "volunteer_hours",
+                  "attendance": "attendance"}
+
+
+def _selects_activities(output) -> bool:
+    activities, pattern = getattr(output, "activities", None), getattr(output, "activity_pattern", None)
+    return (activities is not None and not (np.ndim(activities) == 0 and pd.isna(activities))) or (
+        pattern is not None and not pd.isna(pattern))
+
+
 def _realisation_table(data: ReportData, initiative_id: str, cells: Cells, year: str) -> pd.DataFrame:
+    """Each measured output: its target, what realises it (``output.<output>``, the quantity it names) and the share."""
     cols = ["output_id", "label", "measure", "target", "realised", "realisation", HIDDEN_COLUMN]
     outputs = data.of("outputs", initiative_id)
     rows = []
-    measure_cell = {"participants": f"reached.{year}", "activities": f"activities.{year}",
-                    "volunteer_hours": f"volunteer_hours.{year}", "attendance": f"attendance.{year}"}
-    ind = data.of("indicators", initiative_id)
     for o in outputs.itertuples():
         if o.measure is None or pd.isna(o.measure) or pd.isna(o.target):
             continue
-        cell = measure_cell.get(o.measure)
-        realised = cells[cell] if cell else _indicator(ind, {"volunteers": "volunteers", "cost_eur": "cost_eur"}.get(o.measure, o.measure), year)
-        why = cells.why(cell) if cell else None  # realised / a published target gives the realised count back
-        rows.append({"output_id": o.output_id, "label": o.label, "measure": o.measure, "target": float(o.target),
-                     "realised": realised, "realisation": realised / float(o.target) if not np.isnan(realised) else np.nan,
+        base = _REALISED_CELL.get(o.measure)
+        cell = f"{base}.{year}" if base and not _selects_activities(o) else f"output.{o.output_id}"
+        realised = cells[cell]
+        why = cells.why(cell)  # realised / a published target gives the realised count back
+        target = float(o.target)
+        rows.append({"output_id": o.output_id, "label": o.label, "measure": o.measure, "target": target,
+                     "realised": realised,
+                     "realisation": realised / target if not np.isnan(realised) and target > 0 else np.nan,
                      HIDDEN_COLUMN: hidden_text({"realised": why, "realisation": why} if why else {})})
     return pd.DataFrame(rows, columns=cols)
 

@@ -302,7 +302,11 @@ OUTPUTS = Table(
         Column("label", VARCHAR, "in words"),
         Column("target", DOUBLE, "the target for the year"),
         Column("unit", VARCHAR, "what is counted"),
-        Column("measure", VARCHAR, "the indicator that measures it"),
+        Column("measure", VARCHAR, "the quantity that realises it: `participants`, `sessions`, `attendance`, "
+                                   "`volunteer_hours`, `volunteers`, `cost_eur` or `log_rows`; NULL: not measured"),
+        Column("activities", VARCHAR_LIST, "the activity names whose rows of the activity log count, or NULL"),
+        Column("activity_pattern", VARCHAR, "the regular expression an activity's name must match to count, or NULL "
+                                            "(neither: every activity)"),
     ),
 )
 
@@ -425,12 +429,12 @@ INDICATORS = Table(
         Column("initiative_id", VARCHAR, "the initiative"),
         Column("period", VARCHAR, "`2018-Q1` … `2018-Q4`, or `2018`"),
         Column("indicator_id", VARCHAR, "e.g. `participants_reached`, `mean_score.loneliness.baseline`, "
-                                        "`reach_wijk.Overvecht`, `realisation.customers`"),
+                                        "`reach_wijk.Overvecht`, `output.home_visits`, `realisation.home_visits`"),
         Column("label", VARCHAR, "plain-words label"),
         Column("value", DOUBLE, "the value"),
         Column("n", BIGINT, "people (or activities) it rests on"),
-        Column("unit", VARCHAR, "`persons`, `activities`, `attendances`, `hours`, `volunteer shifts`, `EUR`, `share`, "
-                                "`score`"),
+        Column("unit", VARCHAR, "`persons`, `activities`, `sessions`, `rows`, `attendances`, `hours`, `volunteer shifts`, "
+                                "`EUR`, `share`, `score`"),
         Column("target", DOUBLE, "the Theory of Change target, where an output measures this indicator"),
         Column("suppressed", BOOLEAN, "person-based and `n` below the disclosure threshold"),
     ),
