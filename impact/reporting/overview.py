@@ -20,6 +20,7 @@ from impact.reporting.layout import Document
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
+from impact.reporting.sentences import glossary
 from impact.reporting.tables import HIDDEN_COLUMN, UNKNOWN_WIJK, WIJKEN, InitiativeFigures, hidden_reasons, hidden_text
 from impact.reporting.yearly import (
     caveat_note, cell, effect_cell, estimate_cell, holm_family, methods_notes, min_reliability, p_holm_cell,
@@ -142,6 +143,9 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
     s_m = doc.section("methods")
     ctx["methods"] = {"section": s_m, "holm_family": holm_family(data), "code_version": code_version, "manifest": manifest_name,
                       "notes": methods_notes(data, tr)}
+
+    ctx["glossary_terms"] = {"section": doc.section("glossary", "glossary.title"), "intro": tr.t("glossary.intro"),
+                             "terms": glossary(tr, min_reliability(data))}
 
     title = tr.t("overview.title", year=year)
     html = environment().get_template(TEMPLATE).render(

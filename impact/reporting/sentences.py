@@ -260,3 +260,40 @@ def publishable_sessions(sessions: pd.DataFrame, tr: Translator, hidden: dict[st
             for initiative, text in zip(out["initiative_id"], out[field])
         ]
     return out
+
+
+def instrument_name(instrument: str, tr: Translator) -> str:
+    """A registered instrument's name in the report's language, the original in brackets (Dutch reports)."""
+    key = f"instrument.{instrument}.name"
+    return tr.t(key) if tr.has(key) else instrument
+
+
+def scale_words(outcome, tr: Translator) -> str:
+    """'schaal 0–30, hoger is een groter gevoel van eigenwaarde': an outcome's scale and direction, from its
+    registered instrument or, for a custom outcome, from the Theory of Change's min, max and direction."""
+    instrument = _get(outcome, "instrument")
+    key = f"instrument.{instrument}.scale"
+    if tr.has(key):
+        return tr.t(key)
+    if _get(outcome, "type") == "binary":
+        return tr.t("instrument.binary")
+    low, high = _get(outcome, "min"), _get(outcome, "max")
+    words = []
+    if not (_nan(low) or _nan(high)):
+        words.append(tr.t("instrument.custom_scale", low=tr.num(low, 0 if float(low).is_integer() else 1),
+                          high=tr.num(high, 0 if float(high).is_integer() else 1)))
+    better = _get(outcome, "higher_is_better")
+    if better is not None and not _nan(better):
+        words.append(tr.t("instrument.higher_better" if bool(better) else "instrument.higher_worse"))
+    return ", ".join(words)
+
+
+#: The glossary's terms, in the order a reader meets them (locale keys ``glossary.<term>.term/.text``).
+GLOSSARY_TERMS = ("baseline_followup", "pairs", "hypothesis", "p_value", "holm", "interval", "effect_size",
+                  "pseudo_median", "mde", "reliability", "masked", "retention", "toc", "sroi")
+
+
+def glossary(tr: Translator, floor: float) -> list[tuple[str, str]]:
+    """(term, plain-words explanation) of every glossary term, with the programme's threshold and floor."""
+    values = {"threshold": tr.threshold, "floor": tr.num(floor, 2), "caveat": tr.num(CAVEAT_BELOW, 2)}
+    return [(tr.t(f"glossary.{k}.term"), tr.t(f"glossary.{k}.text", **values)) for k in GLOSSARY_TERMS]

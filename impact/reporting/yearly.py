@@ -21,7 +21,7 @@ from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData, as_list
 from impact.reporting.sentences import (
     JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, hidden_counts, in_percentage_points,
-    level_text, lowered_level, publishable_sessions, verdict_sentence,
+    glossary, instrument_name, level_text, lowered_level, publishable_sessions, scale_words, verdict_sentence,
 )
 from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
 from impact.statistics.reliability import CAVEAT_BELOW
@@ -164,9 +164,10 @@ def _instrument_rows(data: ReportData, initiative_id: str, tr: Translator) -> li
     for o in data.of("outcomes", initiative_id).itertuples():
         inst = REGISTRY.get(o.instrument)
         if inst is not None:
-            rows.append([o.label, inst.name, inst.source])
+            rows.append([o.label, instrument_name(inst.id, tr), scale_words(o._asdict(), tr), inst.source])
         else:
-            rows.append([o.label, tr.t("methods.custom_outcome"), tr.t("methods.custom_source")])
+            rows.append([o.label, tr.t("methods.custom_outcome"), scale_words(o._asdict(), tr),
+                         tr.t("methods.custom_source")])
     return rows
 
 
@@ -197,13 +198,17 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
         (_share(resp, "retention", tr), tr.t("kpi.retention")),
     ]
     key_outcomes = []
+    outcome_rows = data.of("outcomes", initiative_id).set_index("outcome_id")
     for _, h in hyp.iterrows():
         if pd.isna(h["mean_baseline"]):
             continue
         unit_pct = h["test"] == "mcnemar"
         fmt = (lambda v: tr.pct(v)) if unit_pct else (lambda v: tr.num(v, 2))
+        base_outcome = str(h["outcome_id"]).split(".")[0]
+        scale = scale_words(outcome_rows.loc[base_outcome], tr) if base_outcome in outcome_rows.index else ""
         key_outcomes.append(tr.t("summary.outcome_line", outcome=h["outcome"], baseline=fmt(h["mean_baseline"]),
-                                 follow_up=fmt(h["mean_follow_up"]), n=tr.count(h["n_pairs"]), change=change_words(h, tr)))
+                                 follow_up=fmt(h["mean_follow_up"]), n=tr.count(h["n_pairs"]), change=change_words(h, tr),
+                                 scale=scale))
     ctx["summary"] = {"section": s_summary, "kpis": kpis, "verdicts": verdicts, "key_outcomes": key_outcomes,
                       "intro": tr.t("summary.intro", name=ini["name"], year=year, target_group=ini["target_group"])}
 
@@ -217,7 +222,7 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
         "activities": [a for a in as_list(ini["activities"]) if a],
         "outputs": [{"label": o.label, "sub": tr.t("toc.target", target=tr.num(o.target, 0)) if not pd.isna(o.target) else ""}
                     for o in outputs.itertuples()],
-        "outcomes": [{"label": o.label, "sub": (REGISTRY[o.instrument].name if o.instrument in REGISTRY
+        "outcomes": [{"label": o.label, "sub": (instrument_name(o.instrument, tr) if o.instrument in REGISTRY
                                                 else tr.t("methods.custom_outcome"))} for o in outcomes.itertuples()],
         "hypotheses": [{"id": h.hypothesis_id, "statement": h.statement} for h in hyp.itertuples()],
     }
@@ -339,18 +344,21 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
 
     # 10 methods and provenance
     s_m = doc.section("methods")
-    input_rows = data.input_files(initiative_id).values.tolist()
+    input_files = data.input_files(initiative_id)["source_file"].tolist()
     ctx["methods"] = {
         "section": s_m,
         "instruments": doc.table("instruments", tr.t("methods.instruments_caption"),
-                                 [tr.t("col.outcome"), tr.t("col.instrument"), tr.t("col.source")],
-                                 _instrument_rows(data, initiative_id, tr), text_columns=3),
+                                 [tr.t("col.outcome"), tr.t("col.instrument"), tr.t("col.scale"), tr.t("col.source")],
+                                 _instrument_rows(data, initiative_id, tr), text_columns=4),
         "tests": sorted({tr.t(f"test.{t}.method") for t in hyp["test"]}),
         "notes": methods_notes(data, tr),
         "holm_family": holm_family(data),
-        "inputs": doc.table("inputs", tr.t("methods.inputs_caption"), [tr.t("col.file"), "SHA-256"], input_rows, text_columns=2),
+        "inputs": input_files,
         "code_version": code_version,
     }
+
+    ctx["glossary_terms"] = {"section": doc.section("glossary", "glossary.title"), "intro": tr.t("glossary.intro"),
+                             "terms": glossary(tr, min_reliability(data))}
 
     title = tr.t("yearly.title", year=year, name=ini["name"])
     html = environment().get_template(TEMPLATE).render(

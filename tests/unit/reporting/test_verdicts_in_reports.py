@@ -67,12 +67,12 @@ def test_the_new_verdict_has_words_meaning_and_a_group_in_both_languages():
         "Meting onbetrouwbaar", "Unreliable measurement")
     assert NL.t("lessons.verdict_group.unreliable_measurement", n=1) == "Meting onbetrouwbaar (1)"
     assert NL.t("verdict_meaning.unreliable_measurement", floor="0,60") == (
-        "Meting onbetrouwbaar betekent: de vragen van de schaal hangen bij deze deelnemers te weinig samen (Cronbachs "
+        "Wat dit oordeel betekent: de vragen van de schaal hangen bij deze deelnemers te weinig samen (Cronbachs "
         "alfa onder 0,60 bij de nul- of nameting) om de totaalscore als één maat te lezen. Dan zegt een toets op die "
         "score niets, en daarom is er geen oordeel. Vaak ligt het aan de afname of de verwerking: verkeerd gecodeerde "
         "antwoorden, omgekeerd gestelde vragen die niet zijn omgescoord, of een andere taal of versie van de vragenlijst.")
     assert EN.t("verdict_meaning.unreliable_measurement", floor="0.60").startswith(
-        "Unreliable measurement means: the items of the scale hang together too little among these participants "
+        "What this verdict means: the items of the scale hang together too little among these participants "
         "(Cronbach's alpha below 0.60 at baseline or follow-up)")
     for verdict in VERDICTS:  # every verdict has its words everywhere verdicts appear
         for language in ("nl", "en"):
