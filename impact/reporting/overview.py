@@ -20,8 +20,10 @@ from impact.reporting.layout import Document
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
-from impact.reporting.sentences import glossary
-from impact.reporting.tables import HIDDEN_COLUMN, UNKNOWN_WIJK, WIJKEN, InitiativeFigures, hidden_reasons, hidden_text
+from impact.reporting.sentences import conclusion_sentence, evidence_words, glossary
+from impact.reporting.tables import (
+    HIDDEN_COLUMN, UNKNOWN_WIJK, WIJKEN, InitiativeFigures, hidden_reason, hidden_reasons, hidden_text,
+)
 from impact.reporting.yearly import (
     caveat_note, cell, effect_cell, estimate_cell, holm_family, methods_notes, min_reliability, p_holm_cell,
     report_date, verdict_cell, with_context,
@@ -59,6 +61,77 @@ def wijk_table(figures: dict[str, InitiativeFigures], names: dict[str, str], thr
     return pd.concat([table, pd.DataFrame([totals])], ignore_index=True)
 
 
+def initiative_budget(data: ReportData, figures: dict[str, InitiativeFigures], initiative_id: str) -> float:
+    """The initiative's cost in the year: its Theory of Change's ``budget_eur`` where stated, else the
+    investment its SROI values (``inputs_eur``); NaN when neither is known."""
+    ini = data.of("initiatives", initiative_id)
+    if "budget_eur" in ini.columns and len(ini) and not pd.isna(ini["budget_eur"].iloc[0]):
+        return float(ini["budget_eur"].iloc[0])
+    summary = figures[initiative_id].sroi_summary
+    if len(summary) and "inputs_eur" in summary.columns and not pd.isna(summary["inputs_eur"].iloc[0]):
+        return float(summary["inputs_eur"].iloc[0])
+    return np.nan
+
+
+def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: dict[str, str],
+                tr: Translator) -> list[dict]:
+    """Per initiative what a funder decides on: the plain conclusion of each primary hypothesis, and reach,
+    cost, targets, the primary verdict with its strength of evidence, SROI and data quality, each from the
+    same published (disclosure-controlled) figures as the yearly report."""
+    out = []
+    for i, fig in figures.items():
+        year_row = fig.reach.iloc[-1]
+        reached = year_row["participants_reached"]
+        target = fig.realisation.loc[fig.realisation["measure"] == "participants", "target"]
+        reach = (tr.t("funder.reach_value", reached=tr.count(reached), target=tr.num(target.iloc[0], 0)) if len(target)
+                 else tr.t("funder.reach_value_no_target", reached=tr.count(reached)))
+        budget = initiative_budget(data, figures, i)
+        cost = (tr.t("funder.cost_value", cost=tr.num(budget, 0), per=tr.num(budget / reached, 0))
+                if not pd.isna(budget) and not pd.isna(reached) and reached > 0
+                else tr.t("funder.cost_value", cost=tr.num(budget, 0), per=tr.t("common.suppressed_cell"))
+                if not pd.isna(budget) else tr.t("funder.cost_missing"))
+        shares = fig.realisation["realisation"].dropna()
+        if len(shares) > 1:
+            targets = tr.t("funder.targets_value", met=int((shares >= 1).sum()), n=len(shares),
+                           low=tr.pct(shares.min()), high=tr.pct(shares.max()))
+        elif len(shares) == 1:
+            targets = tr.t("funder.targets_one", met=int((shares >= 1).sum()), low=tr.pct(shares.iloc[0]))
+        else:
+            targets = tr.t("funder.targets_none")
+        hyp = with_context(fig.hypotheses, data)
+        raw = data.of("hypotheses", i)
+        hyp["min_pairs_required"] = (raw["min_pairs"].fillna(data.programme["min_pairs"]).astype(int).to_numpy()
+                                     if len(raw) else [])
+        primary = hyp[hyp["primary"].astype(bool)]
+        conclusions = [conclusion_sentence(h, tr) for _, h in primary.iterrows()] or [tr.t("conclusion.none")]
+        verdicts = "; ".join(f"{h['hypothesis_id']} {tr.t('verdict.' + h['verdict']).lower()}"
+                             + (f" ({evidence_words(h, tr)})" if h["verdict"] in ("supported", "contradicted") else "")
+                             for _, h in primary.iterrows()) or "–"
+        summary = fig.sroi_summary
+        if not len(summary):
+            sroi = tr.t("funder.sroi_none")
+        elif pd.isna(summary["ratio"].iloc[0]):
+            hidden = hidden_reasons(summary.iloc[0]).get("ratio")
+            sroi = (tr.t("funder.sroi_hidden", reason=tr.t(f"hidden_reason.{hidden}", threshold=tr.threshold)) if hidden
+                    else tr.t("funder.sroi_not_computed"))
+        else:
+            sroi = tr.t("funder.sroi_value", ratio=tr.num(summary["ratio"].iloc[0], 2),
+                        low=tr.num(summary["ratio_low"].iloc[0], 2), high=tr.num(summary["ratio_high"].iloc[0], 2))
+        resp = fig.response.iloc[0]
+        drops = data.of("drops", i)
+        quality = tr.t("funder.quality_value", response=tr.pct(resp["response_rate"]), retention=tr.pct(resp["retention"]),
+                       set_aside=tr.num(int(drops["quarantined_rows"].sum()) if len(drops) else 0, 0),
+                       rows=tr.num(int(drops["raw_rows"].sum()) if len(drops) else 0, 0))
+        out.append({"initiative_id": i, "name": names[i], "conclusions": conclusions,
+                    "facts": [(tr.t("funder.reach"), reach), (tr.t("funder.cost"), cost), (tr.t("funder.targets"), targets),
+                              (tr.t("funder.verdict"), verdicts), (tr.t("funder.sroi"), sroi), (tr.t("funder.quality"), quality)],
+                    "budget_eur": budget, "participants_reached": reached,
+                    "reached_hidden": hidden_reason(year_row, "participants_reached"),
+                    "cost_per_participant": budget / reached if not pd.isna(budget) and not pd.isna(reached) and reached > 0
+                    else np.nan})
+    return out
+
+
 def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict,
           manifest_name: str = "manifest.json") -> Report:
     tr = Translator(language, data.threshold)
@@ -68,14 +141,25 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
     ctx: dict = {}
 
     s_guide = doc.section("reading_guide")
-    verdict_counts = data.hypotheses["verdict"].value_counts()
+    primary = data.hypotheses[data.hypotheses["primary"].astype(bool)]
+    verdict_counts = primary["verdict"].value_counts()
     floor = tr.num(min_reliability(data), 2)
     ctx["guide"] = {"section": s_guide, "paragraphs": [
         tr.t("overview.guide_1", n=len(figures), year=year),
         tr.t("overview.guide_2"),
         tr.t("overview.guide_3", threshold=data.threshold),
     ], "counts": [(tr.t(f"verdict.{v}"), int(verdict_counts.get(v, 0))) for v in VERDICTS],
-        "meanings": [(tr.t(f"verdict.{v}"), tr.t(f"verdict_meaning.{v}", floor=floor)) for v in VERDICTS]}
+        "meanings": [(tr.t(f"verdict.{v}"), tr.t(f"verdict_meaning.{v}", floor=floor)) for v in VERDICTS],
+        "counts_note": tr.t("overview.counts_note", primary=len(primary), initiatives=len(figures),
+                            secondary=len(data.hypotheses) - len(primary))}
+
+    # per initiative: what a funder decides on
+    s_f = doc.section("per_initiative")
+    rows = funder_rows(data, figures, names, tr)
+    ctx["funder"] = {"section": s_f, "intro": tr.t("funder.intro"), "initiatives": [
+        {"name": r["name"], "conclusions": r["conclusions"],
+         "table": doc.table(f"initiative_{r['initiative_id']}", r["name"], [tr.t("funder.aspect"), tr.t("funder.finding")],
+                            [[label, value] for label, value in r["facts"]], text_columns=2)} for r in rows]}
 
     # effects
     s_eff = doc.section("effects")
@@ -152,6 +236,12 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
         tr=tr, programme=data.programme, title=title, kicker=tr.t("overview.kicker", year=year),
         subtitle=tr.t("overview.subtitle", n=len(figures)), report_date=report_date(data), sections=doc.sections, **ctx)
     tables = {
+        "initiatives": pd.DataFrame([{
+            "initiative_id": r["initiative_id"], "participants_reached": r["participants_reached"],
+            "budget_eur": r["budget_eur"], "cost_per_participant_eur": r["cost_per_participant"],
+            "conclusion": " ".join(r["conclusions"]),
+            HIDDEN_COLUMN: hidden_text({c: r["reached_hidden"] for c in ("participants_reached", "cost_per_participant_eur")
+                                        if r["reached_hidden"]})} for r in rows]),
         "effects": hyp.drop(columns=["label"]).reset_index(drop=True),
         "reach_by_wijk": wt,
         "realisation": real.reset_index(drop=True),

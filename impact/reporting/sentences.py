@@ -297,3 +297,30 @@ def glossary(tr: Translator, floor: float) -> list[tuple[str, str]]:
     """(term, plain-words explanation) of every glossary term, with the programme's threshold and floor."""
     values = {"threshold": tr.threshold, "floor": tr.num(floor, 2), "caveat": tr.num(CAVEAT_BELOW, 2)}
     return [(tr.t(f"glossary.{k}.term"), tr.t(f"glossary.{k}.text", **values)) for k in GLOSSARY_TERMS]
+
+
+def evidence_words(row, tr: Translator) -> str:
+    """How strong the evidence for a supported or contradicted primary hypothesis is, from the p-value that
+    decided it (after Holm): 'sterk' below 0.001, 'duidelijk' below 0.01, else 'beperkt'."""
+    p = _get(row, "p_adjusted")
+    if _nan(p):
+        return tr.t("evidence.hidden")
+    return tr.t("evidence.strong" if p < 0.001 else "evidence.clear" if p < 0.01 else "evidence.limited")
+
+
+def conclusion_sentence(row, tr: Translator) -> str:
+    """The plain conclusion of an initiative's primary hypothesis for a funder: what the data show and what not."""
+    verdict = row["verdict"]
+    values = {"outcome": str(row["outcome"]).lower() if str(row["outcome"])[:1].isupper()
+              and not str(row["outcome"])[1:2].isupper() else row["outcome"],
+              "n": tr.count(row["n_pairs"]) if not _nan(_get(row, "n_pairs")) else tr.t("common.suppressed_cell")}
+    if verdict in ("supported", "contradicted"):
+        values["change"] = (change_words(row, tr, "estimate") if not _nan(_get(row, "estimate"))
+                            else tr.t("conclusion.change_hidden"))
+        values["evidence"] = evidence_words(row, tr)
+    elif verdict == "not_shown":
+        mde = _get(row, "mde")
+        values["mde"] = amount(mde, row, tr) if not _nan(mde) else tr.t("conclusion.mde_unknown")
+    elif verdict == "insufficient_data":
+        values["min_pairs"] = int(_get(row, "min_pairs_required", 10))
+    return tr.t(f"conclusion.{verdict}", **values)

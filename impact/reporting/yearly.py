@@ -287,7 +287,7 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
     floor = tr.num(min_reliability(data), 2)
     explanations = [{"id": v["id"], "statement": v["statement"], "verdict": v["verdict"], "verdict_word": v["verdict_word"],
                      "sentence": v["sentence"], "test_why": tr.t(f"test.{h['test']}.why"),
-                     "meaning": tr.t(f"verdict_meaning.{h['verdict']}", floor=floor)}
+                     "meaning": tr.t("verdict_meaning.lead", meaning=tr.t(f"verdict_meaning.{h['verdict']}", floor=floor))}
                     for v, (_, h) in zip(verdicts, hyp.iterrows())]
     ctx["hypotheses"] = {"section": s_hyp, "table": hyp_tab, "explanations": explanations,
                          "holm": tr.t("hypotheses.holm", n=len(holm_family(data)))}

@@ -67,12 +67,12 @@ def test_the_new_verdict_has_words_meaning_and_a_group_in_both_languages():
         "Meting onbetrouwbaar", "Unreliable measurement")
     assert NL.t("lessons.verdict_group.unreliable_measurement", n=1) == "Meting onbetrouwbaar (1)"
     assert NL.t("verdict_meaning.unreliable_measurement", floor="0,60") == (
-        "Wat dit oordeel betekent: de vragen van de schaal hangen bij deze deelnemers te weinig samen (Cronbachs "
+        "de vragen van de schaal hangen bij deze deelnemers te weinig samen (Cronbachs "
         "alfa onder 0,60 bij de nul- of nameting) om de totaalscore als één maat te lezen. Dan zegt een toets op die "
         "score niets, en daarom is er geen oordeel. Vaak ligt het aan de afname of de verwerking: verkeerd gecodeerde "
         "antwoorden, omgekeerd gestelde vragen die niet zijn omgescoord, of een andere taal of versie van de vragenlijst.")
     assert EN.t("verdict_meaning.unreliable_measurement", floor="0.60").startswith(
-        "What this verdict means: the items of the scale hang together too little among these participants "
+        "the items of the scale hang together too little among these participants "
         "(Cronbach's alpha below 0.60 at baseline or follow-up)")
     for verdict in VERDICTS:  # every verdict has its words everywhere verdicts appear
         for language in ("nl", "en"):
@@ -453,3 +453,20 @@ def test_the_reach_caption_names_the_quarters_it_masks_and_why():
     assert masked_quarters(quarters.iloc[[0, 2]], EN) == (
         "Suppressed because with the year's total they would give a suppressed count away: Q3.")
     assert masked_quarters(quarters.iloc[[0]], NL) == "Geen kwartaal is afgeschermd."
+
+
+def test_a_funder_reads_one_plain_conclusion_per_verdict_with_the_strength_of_evidence():
+    assert sentences.conclusion_sentence(row(), NL) == (
+        "Bij de 41 deelnemers met beide metingen veranderde eenzaamheid in de verwachte richting: 1,10 punt lager "
+        "(sterk bewijs). Zonder vergelijkingsgroep is niet vast te stellen hoeveel daarvan door het initiatief komt.")
+    assert sentences.evidence_words(row(p_adjusted=0.004), NL) == "duidelijk bewijs"
+    assert sentences.evidence_words(row(p_adjusted=0.03), EN) == "limited evidence"
+    assert sentences.conclusion_sentence(row(verdict="not_shown", estimate=-0.2, mde=0.9613), NL) == (
+        "Bij de 41 deelnemers met beide metingen is geen verandering in eenzaamheid aangetoond. Dat wil niet zeggen "
+        "dat er geen effect is: een verandering kleiner dan 0,96 punt had deze meting waarschijnlijk gemist.")
+    assert sentences.conclusion_sentence(row(**MCNEMAR), EN).startswith(
+        "Among the 50 participants with both measurements, betaald werk changed in the expected direction: 36 "
+        "percentage points higher (strong evidence).")
+    assert sentences.conclusion_sentence(row(verdict="insufficient_data"), NL) == (
+        "Over eenzaamheid is geen uitspraak mogelijk: er waren minder dan 10 deelnemers met zowel een nul- als een "
+        "nameting.")
