@@ -79,6 +79,19 @@ def _bounds(low, high, tr: Translator, scale: float = 1, digits: int = 2) -> str
     return f"≥ {tr.num(low * scale, digits)}" if lo_ok else f"≤ {tr.num(high * scale, digits)}"
 
 
+def per_outcome_response(attrition: pd.DataFrame, resp: pd.Series, tr: Translator) -> str:
+    """' Niet iedereen …: Eenzaamheid op 66 nulmetingen en 41 paren.' where an outcome's counts differ from
+    the survey's (a score needs enough of its scale's items answered); '' where they agree or are masked."""
+    differing = [r for _, r in attrition.iterrows()
+                 if not pd.isna(r["n_baseline"]) and not pd.isna(resp["n_baseline"]) and r["n_baseline"] != resp["n_baseline"]]
+    if not differing:
+        return ""
+    parts = [tr.t("attrition.outcome_counts", outcome=r["outcome"], baseline=tr.count(r["n_baseline"]),
+                  pairs=tr.count(r["n_with_follow_up"]) if not pd.isna(r["n_with_follow_up"]) else tr.t("common.suppressed_cell"))
+             for r in differing]
+    return " " + tr.t("attrition.per_outcome", survey=tr.count(resp["n_baseline"]), outcomes="; ".join(parts))
+
+
 def masked_quarters(quarters: pd.DataFrame, tr: Translator) -> str:
     """What the reach chart masks, quarter by quarter and why (a caption must not say "quarters with fewer
     than 10" where a quarter of 20 is masked to protect another)."""
@@ -306,7 +319,8 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
                         "sentences": [f"{r['outcome']}: {attrition_sentence(r, tr)}" for _, r in fig.attrition.iterrows()],
                         "response": tr.t("attrition.response" if not pd.isna(resp["retention"]) else "attrition.response_only",
                                          registered=tr.count(resp["n_registered"]), response=_share(resp, "response_rate", tr),
-                                         retention=_share(resp, "retention", tr), threshold=data.threshold)}
+                                         retention=_share(resp, "retention", tr), threshold=data.threshold)
+                        + per_outcome_response(fig.attrition, resp, tr)}
 
     # 7 data quality
     s_q = doc.section("data_quality")

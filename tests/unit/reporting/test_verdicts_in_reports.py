@@ -470,3 +470,21 @@ def test_a_funder_reads_one_plain_conclusion_per_verdict_with_the_strength_of_ev
     assert sentences.conclusion_sentence(row(verdict="insufficient_data"), NL) == (
         "Over eenzaamheid is geen uitspraak mogelijk: er waren minder dan 10 deelnemers met zowel een nul- als een "
         "nameting.")
+
+
+def test_response_per_outcome_is_stated_where_it_differs_from_the_survey():
+    """Digitale Buddies: 99 baselines in the survey, but loneliness rests on 66 (the DJG needs enough items)."""
+    from impact.reporting.yearly import per_outcome_response
+
+    resp = pd.Series({"n_baseline": 99.0})
+    attrition = pd.DataFrame({"outcome": ["Eenzaamheid", "Tevredenheid met het leven"],
+                              "n_baseline": [66.0, 99.0], "n_with_follow_up": [41.0, 69.0]})
+    assert per_outcome_response(attrition, resp, NL) == (
+        " Niet iedereen die de vragenlijst invulde, heeft een score voor elke uitkomst: een score telt alleen als "
+        "genoeg vragen van de schaal zijn beantwoord. Daarom rusten de uitkomsten op minder dan de 99 nulmetingen: "
+        "Eenzaamheid op 66 nulmetingen en 41 paren.")
+    assert per_outcome_response(attrition.iloc[[1]], resp, NL) == ""
+    # a masked survey count says nothing, and a masked pair count reads as masked
+    assert per_outcome_response(attrition, pd.Series({"n_baseline": np.nan}), NL) == ""
+    masked = attrition.assign(n_with_follow_up=[np.nan, 69.0])
+    assert per_outcome_response(masked, resp, EN).endswith("Eenzaamheid on 66 baselines and suppressed pairs.")
