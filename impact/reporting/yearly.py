@@ -1,14 +1,15 @@
 """The yearly report of one initiative: ``reports/<year>/<initiative_id>/``.
 
-Sections: summary; Theory of Change (diagram); reach and activities per quarter
-against the targets; outcomes (distribution per wave, change among the people
-measured twice); hypotheses with their verdicts in plain language; attrition;
-data quality; the coaching sessions; SROI where configured; methods and provenance.
+Chapters, one function each over a shared :class:`YearlyContext` (:data:`SECTIONS`, in order): summary;
+Theory of Change (diagram); reach and activities per quarter against the targets; outcomes (distribution
+per wave, change among the people measured twice); hypotheses with their verdicts in plain language;
+attrition; data quality; the coaching sessions; SROI where configured; methods and provenance; glossary.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -184,34 +185,61 @@ def _instrument_rows(data: ReportData, initiative_id: str, tr: Translator) -> li
     return rows
 
 
-def build(data: ReportData, initiative_id: str, language: str, code_version: dict) -> Report:
-    tr = Translator(language, data.threshold)
-    fig = initiative_figures(data, initiative_id)
-    ini = data.of("initiatives", initiative_id).iloc[0]
-    year = str(data.year)
-    doc = Document(tr)
-    ctx: dict = {}
+@dataclass
+class YearlyContext:
+    """What every chapter of one initiative's yearly report reads: the published figures, the Theory of Change,
+    the hypotheses with their settings, and the document that numbers chapters, figures and tables in order."""
 
-    # 1 summary
-    s_summary = doc.section("summary")
-    hyp = _hypothesis_rows(fig, data, initiative_id)
-    verdicts = [{"id": h.hypothesis_id, "statement": h.statement, "verdict": h.verdict,
+    data: ReportData
+    initiative_id: str
+    tr: Translator
+    code_version: dict
+    fig: InitiativeFigures = field(init=False)
+    ini: pd.Series = field(init=False)
+    year: str = field(init=False)
+    doc: Document = field(init=False)
+    hyp: pd.DataFrame = field(init=False)
+    outcomes: pd.DataFrame = field(init=False)
+    resp: pd.Series = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fig = initiative_figures(self.data, self.initiative_id)
+        self.ini = self.data.of("initiatives", self.initiative_id).iloc[0]
+        self.year = str(self.data.year)
+        self.doc = Document(self.tr)
+        self.hyp = _hypothesis_rows(self.fig, self.data, self.initiative_id)
+        self.outcomes = self.data.of("outcomes", self.initiative_id)
+        self.resp = self.fig.response.iloc[0]
+
+    @property
+    def participants_target(self) -> float | None:
+        """The year's target for participants reached (an output measured by participants), or None."""
+        row = self.fig.realisation[self.fig.realisation["measure"] == "participants"]
+        return float(row["target"].iloc[0]) if len(row) else None
+
+    def verdicts(self) -> list[dict]:
+        tr = self.tr
+        return [{"id": h.hypothesis_id, "statement": h.statement, "verdict": h.verdict,
                  "verdict_word": tr.t(f"verdict.{h.verdict}"), "primary": bool(h.primary),
                  "sentence": verdict_sentence(h, tr)}
-                for _, h in hyp.iterrows()]
+                for _, h in self.hyp.iterrows()]
+
+
+def summary_section(c: YearlyContext) -> dict:
+    """1. What was reached, what the hypotheses showed, and each outcome's means with its scale."""
+    tr, fig, hyp = c.tr, c.fig, c.hyp
+    section = c.doc.section("summary")
     reached = fig.reach.iloc[-1]["participants_reached"]
-    target_row = fig.realisation[fig.realisation["measure"] == "participants"]
-    target = float(target_row["target"].iloc[0]) if len(target_row) else None
-    resp = fig.response.iloc[0]
+    target = c.participants_target
     kpis = [
         (tr.count(reached) if not pd.isna(reached) else tr.t("common.suppressed_cell"),
          tr.t("kpi.reached") + (" " + tr.t("kpi.of_target", target=tr.num(target, 0)) if target else "")),
         (tr.num(fig.reach.iloc[-1]["activities"], 0), tr.t("kpi.activities")),
-        (_share(resp, "response_rate", tr), tr.t("kpi.response")),
-        (_share(resp, "retention", tr), tr.t("kpi.retention")),
+        (_share(c.resp, "response_rate", tr), tr.t("kpi.response")),
+        (_share(c.resp, "retention", tr), tr.t("kpi.retention")),
     ]
     key_outcomes = []
-    outcome_rows = data.of("outcomes", initiative_id).set_index("outcome_id")
+    outcome_rows = c.outcomes.set_index("outcome_id")
     for _, h in hyp.iterrows():
         if pd.isna(h["mean_baseline"]):
             continue
@@ -222,32 +250,37 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
         key_outcomes.append(tr.t("summary.outcome_line", outcome=h["outcome"], baseline=fmt(h["mean_baseline"]),
                                  follow_up=fmt(h["mean_follow_up"]), n=tr.count(h["n_pairs"]), change=change_words(h, tr),
                                  scale=scale))
-    ctx["summary"] = {"section": s_summary, "kpis": kpis, "verdicts": verdicts, "key_outcomes": key_outcomes,
-                      "intro": tr.t("summary.intro", name=ini["name"], year=year, target_group=ini["target_group"])}
+    return {"section": section, "kpis": kpis, "verdicts": c.verdicts(), "key_outcomes": key_outcomes,
+            "intro": tr.t("summary.intro", name=c.ini["name"], year=c.year, target_group=c.ini["target_group"])}
 
-    # 2 Theory of Change
-    s_toc = doc.section("theory_of_change")
-    outputs = data.of("outputs", initiative_id)
-    outcomes = data.of("outcomes", initiative_id)
-    ctx["toc"] = {
-        "section": s_toc,
+
+def toc_section(c: YearlyContext) -> dict:
+    """2. The Theory of Change as a chain: activities, outputs with their targets, outcomes, impact."""
+    tr, ini = c.tr, c.ini
+    section = c.doc.section("theory_of_change")
+    outputs = c.data.of("outputs", c.initiative_id)
+    return {
+        "section": section,
         "problem": ini["problem"], "target_group": ini["target_group"], "impact": ini["impact"],
         "activities": [a for a in as_list(ini["activities"]) if a],
         "outputs": [{"label": o.label, "sub": tr.t("toc.target", target=tr.num(o.target, 0)) if not pd.isna(o.target) else ""}
                     for o in outputs.itertuples()],
         "outcomes": [{"label": o.label, "sub": (instrument_name(o.instrument, tr) if o.instrument in REGISTRY
-                                                else tr.t("methods.custom_outcome"))} for o in outcomes.itertuples()],
-        "hypotheses": [{"id": h.hypothesis_id, "statement": h.statement} for h in hyp.itertuples()],
+                                                else tr.t("methods.custom_outcome"))} for o in c.outcomes.itertuples()],
+        "hypotheses": [{"id": h.hypothesis_id, "statement": h.statement} for h in c.hyp.itertuples()],
     }
 
-    # 3 reach and activities
-    s_reach = doc.section("reach")
+
+def reach_section(c: YearlyContext) -> dict:
+    """3. Reach and activities per quarter against the year's target, realisation of the targets, reach per wijk."""
+    tr, fig, doc, year = c.tr, c.fig, c.doc, c.year
+    section = doc.section("reach")
     quarters = fig.reach[fig.reach["period"] != year]
-    reach_fig = doc.figure("reach_and_activities", png_bytes(charts.reach_and_activities(quarters, target, tr)),
+    reach_fig = doc.figure("reach_and_activities", png_bytes(charts.reach_and_activities(quarters, c.participants_target, tr)),
                            tr.t("reach.figure_caption", masked=masked_quarters(quarters, tr)))
     reach_rows = [[tr.t("period.year", year=year) if r["period"] == year else r["period"].split("-")[-1],
-                   *[cell(r, c, tr.num(r[c], 0), "no_data") for c in ("participants_new", "participants_reached", "activities",
-                                                                       "attendance", "volunteer_hours")]]
+                   *[cell(r, col, tr.num(r[col], 0), "no_data") for col in ("participants_new", "participants_reached",
+                                                                            "activities", "attendance", "volunteer_hours")]]
                   for _, r in fig.reach.iterrows()]
     reach_tab = doc.table("reach", tr.t("reach.table_caption"), [tr.t("col.period"), tr.t("col.new"), tr.t("col.reached"),
                           tr.t("col.activities"), tr.t("col.attendance"), tr.t("col.volunteer_hours")], reach_rows)
@@ -258,10 +291,13 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
     wijk_rows = [[tr.t("wijk.unknown") if r["wijk"] == "unknown" else r["wijk"],
                   cell(r, "participants", tr.num(r["participants"], 0), "no_data")] for _, r in fig.wijk.iterrows()]
     wijk_tab = doc.table("wijk", tr.t("reach.wijk_caption", n=len(WIJKEN)), [tr.t("col.wijk"), tr.t("col.participants")], wijk_rows)
-    ctx["reach"] = {"section": s_reach, "figure": reach_fig, "table": reach_tab, "realisation": real_tab, "wijk": wijk_tab}
+    return {"section": section, "figure": reach_fig, "table": reach_tab, "realisation": real_tab, "wijk": wijk_tab}
 
-    # 4 outcomes
-    s_out = doc.section("outcomes")
+
+def outcomes_section(c: YearlyContext) -> dict:
+    """4. Each outcome's distribution per wave, the paired change, and the score table."""
+    tr, fig, doc = c.tr, c.fig, c.doc
+    section = doc.section("outcomes")
     outcome_figs = []
     for o in fig.outcomes["outcome_id"].unique():
         d = fig.outcomes[fig.outcomes["outcome_id"] == o]
@@ -273,114 +309,143 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
     drawable = fig.changes.dropna(subset=["share_worse", "share_same", "share_better"], how="all")
     if len(drawable):  # an outcome whose every share is hidden would be an empty bar
         change_fig = doc.figure("paired_change", png_bytes(charts.change_shares(drawable, tr)),
-                                tr.t("outcomes.change_caption", threshold=data.threshold))
+                                tr.t("outcomes.change_caption", threshold=c.data.threshold))
     dist_rows = []
     for _, r in fig.outcomes.iterrows():
         yes_no = f"yes.{r['outcome_id']}.{r['wave']}" in fig.cells.reasons
         spread = "yes_no_percentiles" if yes_no else "no_data"
         dist_rows.append([r["label"], tr.t(f"wave.{r['wave']}"), cell(r, "n", tr.num(r["n"], 0), "no_data"),
                           cell(r, "mean", tr.num(r["mean"], 2), "no_data"),
-                          *[cell(r, c, tr.num(r[c], 1), spread) for c in ("p25", "p50", "p75")]])
+                          *[cell(r, col, tr.num(r[col], 1), spread) for col in ("p25", "p50", "p75")]])
     dist_tab = doc.table("distributions", tr.t("outcomes.table_caption"),
                          [tr.t("col.outcome"), tr.t("col.wave"), "n", tr.t("col.mean"), "P25", tr.t("col.median"), "P75"],
                          dist_rows, text_columns=2)
-    ctx["outcomes"] = {"section": s_out, "figures": outcome_figs, "change": change_fig, "table": dist_tab}
+    return {"section": section, "figures": outcome_figs, "change": change_fig, "table": dist_tab}
 
-    # 5 hypotheses
-    s_hyp = doc.section("hypotheses")
+
+def hypotheses_section(c: YearlyContext) -> dict:
+    """5. The test table, and per hypothesis its verdict in words, what the verdict means and why this test."""
+    tr, hyp, data = c.tr, c.hyp, c.data
+    section = c.doc.section("hypotheses")
     hyp_rows = [[h["hypothesis_id"], tr.t(f"test_short.{h['test']}"), cell(h, "n_pairs", tr.num(h["n_pairs"], 0)),
                  estimate_cell(h, tr), interval_cell(h, tr), effect_cell(h, tr),
                  cell(h, "p_value", tr.p_value(h["p_value"]), _why_missing(h, "no_p")), p_holm_cell(h, tr),
                  mde_cell(h, tr), verdict_cell(h, tr)] for _, h in hyp.iterrows()]
-    hyp_tab = doc.table("hypotheses", tr.t("hypotheses.table_caption"),
-                        [tr.t("col.hypothesis"), tr.t("col.test"), tr.t("col.pairs"), tr.t("col.estimate"), tr.t("col.ci"),
-                         tr.t("col.effect_size"), "p", tr.t("col.p_adjusted"), tr.t("col.mde"), tr.t("col.verdict")],
-                        hyp_rows, text_columns=2,
-                        note=tr.t("hypotheses.table_note", alpha=tr.num(data.programme["alpha"], 2)) + caveat_note(hyp, tr))
+    hyp_tab = c.doc.table("hypotheses", tr.t("hypotheses.table_caption"),
+                          [tr.t("col.hypothesis"), tr.t("col.test"), tr.t("col.pairs"), tr.t("col.estimate"), tr.t("col.ci"),
+                           tr.t("col.effect_size"), "p", tr.t("col.p_adjusted"), tr.t("col.mde"), tr.t("col.verdict")],
+                          hyp_rows, text_columns=2,
+                          note=tr.t("hypotheses.table_note", alpha=tr.num(data.programme["alpha"], 2)) + caveat_note(hyp, tr))
     floor = tr.num(min_reliability(data), 2)
     explanations = [{"id": v["id"], "statement": v["statement"], "verdict": v["verdict"], "verdict_word": v["verdict_word"],
                      "sentence": v["sentence"], "test_why": tr.t(f"test.{h['test']}.why"),
                      "meaning": tr.t("verdict_meaning.lead", meaning=tr.t(f"verdict_meaning.{h['verdict']}", floor=floor))}
-                    for v, (_, h) in zip(verdicts, hyp.iterrows())]
-    ctx["hypotheses"] = {"section": s_hyp, "table": hyp_tab, "explanations": explanations,
-                         "holm": tr.t("hypotheses.holm", n=len(holm_family(data)))}
+                    for v, (_, h) in zip(c.verdicts(), hyp.iterrows())]
+    return {"section": section, "table": hyp_tab, "explanations": explanations,
+            "holm": tr.t("hypotheses.holm", n=len(holm_family(data)))}
 
-    # 6 attrition
-    s_att = doc.section("attrition")
-    att_rows = [[r["outcome"], *[cell(r, c, tr.num(r[c], 0), "no_data") for c in ("n_baseline", "n_with_follow_up",
-                                                                                   "n_without_follow_up")],
+
+def attrition_section(c: YearlyContext) -> dict:
+    """6. Response, and per outcome who was lost between the waves and whether they differed at baseline."""
+    tr, fig, resp = c.tr, c.fig, c.resp
+    section = c.doc.section("attrition")
+    att_rows = [[r["outcome"], *[cell(r, col, tr.num(r[col], 0), "no_data") for col in ("n_baseline", "n_with_follow_up",
+                                                                                         "n_without_follow_up")],
                  cell(r, "mean_with_follow_up", tr.num(r["mean_with_follow_up"], 2), "no_group"),
                  cell(r, "mean_without_follow_up", tr.num(r["mean_without_follow_up"], 2), "no_group"),
                  cell(r, "p_value", tr.p_value(r["p_value"]), "no_group")] for _, r in fig.attrition.iterrows()]
-    att_tab = doc.table("attrition", tr.t("attrition.table_caption"),
-                        [tr.t("col.outcome"), tr.t("col.baseline"), tr.t("col.with_follow_up"), tr.t("col.without_follow_up"),
-                         tr.t("col.mean_with"), tr.t("col.mean_without"), "p (Welch)"], att_rows)
-    ctx["attrition"] = {"section": s_att, "table": att_tab,
-                        "sentences": [f"{r['outcome']}: {attrition_sentence(r, tr)}" for _, r in fig.attrition.iterrows()],
-                        "response": tr.t("attrition.response" if not pd.isna(resp["retention"]) else "attrition.response_only",
-                                         registered=tr.count(resp["n_registered"]), response=_share(resp, "response_rate", tr),
-                                         retention=_share(resp, "retention", tr), threshold=data.threshold)
-                        + per_outcome_response(fig.attrition, resp, tr)}
+    att_tab = c.doc.table("attrition", tr.t("attrition.table_caption"),
+                          [tr.t("col.outcome"), tr.t("col.baseline"), tr.t("col.with_follow_up"), tr.t("col.without_follow_up"),
+                           tr.t("col.mean_with"), tr.t("col.mean_without"), "p (Welch)"], att_rows)
+    return {"section": section, "table": att_tab,
+            "sentences": [f"{r['outcome']}: {attrition_sentence(r, tr)}" for _, r in fig.attrition.iterrows()],
+            "response": tr.t("attrition.response" if not pd.isna(resp["retention"]) else "attrition.response_only",
+                             registered=tr.count(resp["n_registered"]), response=_share(resp, "response_rate", tr),
+                             retention=_share(resp, "retention", tr), threshold=c.data.threshold)
+            + per_outcome_response(fig.attrition, resp, tr)}
 
-    # 7 data quality
-    s_q = doc.section("data_quality")
-    drops = data.of("drops", initiative_id)
+
+def quality_section(c: YearlyContext) -> dict:
+    """7. The rows delivered and set aside, why, and the quality checks that warned."""
+    tr, data, doc = c.tr, c.data, c.doc
+    section = doc.section("data_quality")
+    drops = data.of("drops", c.initiative_id)
     raw_rows = int(drops["raw_rows"].sum()) if len(drops) else 0
     quarantined = int(drops["quarantined_rows"].sum()) if len(drops) else 0
-    reasons = data.of("quarantine_reasons", initiative_id)
+    reasons = data.of("quarantine_reasons", c.initiative_id)
     reason_rows = [[tr.t(f"table.{r.table_name}"), tr.quarantine_reason(r.rule), tr.num(r.entries, 0)] for r in reasons.itertuples()]
     reason_tab = doc.table("quarantine", tr.t("quality.reasons_caption"), [tr.t("col.table"), tr.t("col.reason"), tr.t("col.entries")],
                            reason_rows, text_columns=2) if reason_rows else None
-    warns = data.of("warnings", initiative_id)
-    labels = dict(zip(outcomes["outcome_id"], outcomes["label"]))
+    warns = data.of("warnings", c.initiative_id)
+    labels = dict(zip(c.outcomes["outcome_id"], c.outcomes["label"]))
     warn_rows = [[tr.t(f"check.{w.check_name}"), tr.t(f"outcome.{w.outcome}"), _found(w, tr, labels)] for w in warns.itertuples()]
     warn_tab = doc.table("checks", tr.t("quality.checks_caption"), [tr.t("col.check"), tr.t("col.result"), tr.t("col.found")],
                          warn_rows, text_columns=3) if warn_rows else None
-    ctx["quality"] = {"section": s_q, "reasons": reason_tab, "checks": warn_tab,
-                      "intro": tr.t("quality.intro", files=len(drops), rows=tr.num(raw_rows, 0),
-                                    staged=tr.num(raw_rows - quarantined, 0), quarantined=tr.num(quarantined, 0)),
-                      "refused": int(drops["refused"].sum()) if len(drops) else 0}
+    return {"section": section, "reasons": reason_tab, "checks": warn_tab,
+            "intro": tr.t("quality.intro", files=len(drops), rows=tr.num(raw_rows, 0),
+                          staged=tr.num(raw_rows - quarantined, 0), quarantined=tr.num(quarantined, 0)),
+            "refused": int(drops["refused"].sum()) if len(drops) else 0}
 
-    # 8 coaching
-    s_c = doc.section("coaching")
-    sessions = publishable_sessions(data.sessions[data.sessions["initiative_id"].isin([initiative_id])], tr,
-                                    {initiative_id: hidden_counts(fig.cells)})
-    ctx["coaching"] = {"section": s_c, "sessions": [
+
+def coaching_section(c: YearlyContext) -> dict:
+    """8. The one-to-one coaching sessions as the coach logged them (notes naming small groups withheld)."""
+    tr, data = c.tr, c.data
+    section = c.doc.section("coaching")
+    sessions = publishable_sessions(data.sessions[data.sessions["initiative_id"].isin([c.initiative_id])], tr,
+                                    {c.initiative_id: hidden_counts(c.fig.cells)})
+    return {"section": section, "sessions": [
         {"no": int(s.session_no), "date": tr.date(s.date), "theme": tr.t(f"theme.{s.theme}") if isinstance(s.theme, str) else "",
          "topics": s.topics or "", "lessons": s.lessons or "", "actions": s.actions or ""} for s in sessions.itertuples()]}
 
-    # 9 SROI
-    if len(fig.sroi_summary):
-        s_sroi = doc.section("sroi")
-        ctx["sroi"] = _sroi_context(doc, fig, data, tr, outcomes) | {"section": s_sroi}
-    else:
-        ctx["sroi"] = None
 
-    # 10 methods and provenance
-    s_m = doc.section("methods")
-    input_files = data.input_files(initiative_id)["source_file"].tolist()
-    ctx["methods"] = {
-        "section": s_m,
-        "instruments": doc.table("instruments", tr.t("methods.instruments_caption"),
-                                 [tr.t("col.outcome"), tr.t("col.instrument"), tr.t("col.scale"), tr.t("col.source")],
-                                 _instrument_rows(data, initiative_id, tr), text_columns=4),
-        "tests": sorted({tr.t(f"test.{t}.method") for t in hyp["test"]}),
+def sroi_section(c: YearlyContext) -> dict | None:
+    """9. The SROI where the Theory of Change values outcomes; None (no chapter) otherwise."""
+    if not len(c.fig.sroi_summary):
+        return None
+    section = c.doc.section("sroi")
+    return _sroi_context(c.doc, c.fig, c.data, c.tr, c.outcomes) | {"section": section}
+
+
+def methods_section(c: YearlyContext) -> dict:
+    """10. Instruments with their scales, the tests, the Holm family, disclosure, and where the figures come from."""
+    tr, data = c.tr, c.data
+    section = c.doc.section("methods")
+    return {
+        "section": section,
+        "instruments": c.doc.table("instruments", tr.t("methods.instruments_caption"),
+                                   [tr.t("col.outcome"), tr.t("col.instrument"), tr.t("col.scale"), tr.t("col.source")],
+                                   _instrument_rows(data, c.initiative_id, tr), text_columns=4),
+        "tests": sorted({tr.t(f"test.{t}.method") for t in c.hyp["test"]}),
         "notes": methods_notes(data, tr),
         "holm_family": holm_family(data),
-        "inputs": input_files,
-        "code_version": code_version,
+        "inputs": data.input_files(c.initiative_id)["source_file"].tolist(),
+        "code_version": c.code_version,
     }
 
-    ctx["glossary_terms"] = {"section": doc.section("glossary", "glossary.title"), "intro": tr.t("glossary.intro"),
-                             "terms": glossary(tr, min_reliability(data))}
 
-    title = tr.t("yearly.title", year=year, name=ini["name"])
+def glossary_section(c: YearlyContext) -> dict:
+    """11. The words that do not speak for themselves, in plain language."""
+    return {"section": c.doc.section("glossary", "glossary.title"), "intro": c.tr.t("glossary.intro"),
+            "terms": glossary(c.tr, min_reliability(c.data))}
+
+
+#: The chapters in their order: (template variable, section function).
+SECTIONS = (("summary", summary_section), ("toc", toc_section), ("reach", reach_section),
+            ("outcomes", outcomes_section), ("hypotheses", hypotheses_section), ("attrition", attrition_section),
+            ("quality", quality_section), ("coaching", coaching_section), ("sroi", sroi_section),
+            ("methods", methods_section), ("glossary_terms", glossary_section))
+
+
+def build(data: ReportData, initiative_id: str, language: str, code_version: dict) -> Report:
+    c = YearlyContext(data, initiative_id, Translator(language, data.threshold), code_version)
+    ctx = {name: section(c) for name, section in SECTIONS}
+    title = c.tr.t("yearly.title", year=c.year, name=c.ini["name"])
     html = environment().get_template(TEMPLATE).render(
-        tr=tr, programme=data.programme, title=title, kicker=tr.t("yearly.kicker", year=year),
-        subtitle=ini["name"], report_date=report_date(data), sections=doc.sections, **ctx,
+        tr=c.tr, programme=data.programme, title=title, kicker=c.tr.t("yearly.kicker", year=c.year),
+        subtitle=c.ini["name"], report_date=report_date(data), sections=c.doc.sections, **ctx,
     )
-    return Report(folder=initiative_id, stem=f"{initiative_id}_{year}", title=title, language=language,
-                  created=report_date(data), html=html, tables=fig.tables(), charts=doc.charts,
+    return Report(folder=initiative_id, stem=f"{initiative_id}_{c.year}", title=title, language=language,
+                  created=report_date(data), html=html, tables=c.fig.tables(), charts=c.doc.charts,
                   count_columns=dict(EXTRA_COUNT_COLUMNS))
 
 
