@@ -1,0 +1,66 @@
+"""Each chapter of the yearly report built and read on its own (impact/reporting/yearly.py: SECTIONS), on the
+sample year's warehouse; the expected figures come from the warehouse the same build wrote."""
+
+from __future__ import annotations
+
+import pytest
+
+from impact.reporting import report_data
+from impact.reporting.i18n import Translator
+from impact.reporting.provenance import code_version
+from impact.reporting.yearly import SECTIONS, YearlyContext, attrition_section, reach_section, summary_section
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def data(built_sample):
+    return report_data.load(built_sample["con"])
+
+
+def _context(data, initiative_id: str) -> YearlyContext:
+    return YearlyContext(data, initiative_id, Translator("nl", data.threshold), code_version())
+
+
+def test_the_summary_states_reach_and_response_from_the_indicators(data, built_sample):
+    reached, response = built_sample["con"].execute(
+        "SELECT max(value) FILTER (WHERE indicator_id = 'participants_reached'), "
+        "max(value) FILTER (WHERE indicator_id = 'response_rate') FROM marts.indicators "
+        "WHERE initiative_id = 'sociale-supermarkt' AND period = '2018'").fetchone()
+    summary = summary_section(_context(data, "sociale-supermarkt"))
+    assert summary["section"].number == 1
+    kpis = dict((label, value) for value, label in summary["kpis"])
+    assert any(label.startswith("deelnemers bereikt") and value == f"{int(reached)}" for label, value in kpis.items())
+    assert kpis["respons op de nulmeting"] == f"{round(response * 100)}%"
+    # the outcome line names the instrument's scale
+    assert summary["key_outcomes"][0].startswith("Gevoel van eigenwaarde (schaal 0–30, hoger is een groter gevoel van eigenwaarde)")
+
+
+def test_the_realisation_table_shows_the_realisation_indicators(data, built_sample):
+    rows = built_sample["con"].execute(
+        "SELECT o.label, i.value FROM marts.indicators i JOIN programme.outputs o "
+        "ON o.initiative_id = i.initiative_id AND i.indicator_id = 'output.' || o.output_id "
+        "WHERE i.initiative_id = 'utrecht-cares' AND i.period = '2018' ORDER BY o.label").fetchall()
+    reach = reach_section(_context(data, "utrecht-cares"))
+    shown = {r[0]: r[2] for r in reach["realisation"].rows}
+    for label, value in rows:
+        assert shown[label] == f"{value:,.0f}".replace(",", ".")
+
+
+def test_response_per_outcome_is_stated_when_an_outcome_rests_on_fewer_baselines(data, built_sample):
+    survey, loneliness = built_sample["con"].execute(
+        "SELECT max(value) FILTER (WHERE indicator_id = 'baseline_respondents'), "
+        "(SELECT n_baseline FROM marts.hypothesis_results WHERE initiative_id = 'digitale-buddies' "
+        " AND outcome_id = 'loneliness') FROM marts.indicators "
+        "WHERE initiative_id = 'digitale-buddies' AND period = '2018'").fetchone()
+    assert loneliness < survey
+    text = attrition_section(_context(data, "digitale-buddies"))["response"]
+    assert f"Daarom rusten de uitkomsten op minder dan de {int(survey)} nulmetingen: Eenzaamheid op {int(loneliness)} " in text
+
+
+def test_the_chapters_are_numbered_in_their_order(data):
+    c = _context(data, "digitale-buddies")
+    built = {name: section(c) for name, section in SECTIONS}
+    numbered = [built[name]["section"].number for name, _ in SECTIONS if built[name] is not None]
+    assert numbered == list(range(1, len(numbered) + 1))
+    assert c.doc.sections[-1].title == "Begrippenlijst"
