@@ -11,6 +11,8 @@ two parts are hidden and together rest on at least the threshold.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -132,43 +134,71 @@ def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: 
     return out
 
 
-def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict,
-          manifest_name: str = "manifest.json") -> Report:
-    tr = Translator(language, data.threshold)
-    year = str(data.year)
-    names = dict(zip(data.initiatives["initiative_id"], data.initiatives["name"]))
-    doc = Document(tr)
-    ctx: dict = {}
+@dataclass
+class OverviewContext:
+    """What every chapter of the programme overview reads, the document that numbers chapters, figures and
+    tables in order, and the CSV tables the chapters publish (in chapter order)."""
 
-    s_guide = doc.section("reading_guide")
+    data: ReportData
+    figures: dict[str, InitiativeFigures]
+    tr: Translator
+    code_version: dict
+    manifest_name: str
+    names: dict[str, str] = field(init=False)
+    year: str = field(init=False)
+    doc: Document = field(init=False)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.names = dict(zip(self.data.initiatives["initiative_id"], self.data.initiatives["name"]))
+        self.year = str(self.data.year)
+        self.doc = Document(self.tr)
+
+
+def guide_section(c: OverviewContext) -> dict:
+    """1. How to read the overview, the verdict counts of the primary hypotheses and what each verdict means."""
+    tr, data = c.tr, c.data
+    section = c.doc.section("reading_guide")
     primary = data.hypotheses[data.hypotheses["primary"].astype(bool)]
     verdict_counts = primary["verdict"].value_counts()
     floor = tr.num(min_reliability(data), 2)
-    ctx["guide"] = {"section": s_guide, "paragraphs": [
-        tr.t("overview.guide_1", n=len(figures), year=year),
+    return {"section": section, "paragraphs": [
+        tr.t("overview.guide_1", n=len(c.figures), year=c.year),
         tr.t("overview.guide_2"),
         tr.t("overview.guide_3", threshold=data.threshold),
     ], "counts": [(tr.t(f"verdict.{v}"), int(verdict_counts.get(v, 0))) for v in VERDICTS],
         "meanings": [(tr.t(f"verdict.{v}"), tr.t(f"verdict_meaning.{v}", floor=floor)) for v in VERDICTS],
-        "counts_note": tr.t("overview.counts_note", primary=len(primary), initiatives=len(figures),
+        "counts_note": tr.t("overview.counts_note", primary=len(primary), initiatives=len(c.figures),
                             secondary=len(data.hypotheses) - len(primary))}
 
-    # per initiative: what a funder decides on
-    s_f = doc.section("per_initiative")
-    rows = funder_rows(data, figures, names, tr)
-    ctx["funder"] = {"section": s_f, "intro": tr.t("funder.intro"), "initiatives": [
+
+def funder_section(c: OverviewContext) -> dict:
+    """2. Per initiative what a funder decides on: the conclusion first, then the facts (table ``initiatives``)."""
+    tr, doc = c.tr, c.doc
+    section = doc.section("per_initiative")
+    rows = funder_rows(c.data, c.figures, c.names, tr)
+    chapter = {"section": section, "intro": tr.t("funder.intro"), "initiatives": [
         {"name": r["name"], "conclusions": r["conclusions"],
          "table": doc.table(f"initiative_{r['initiative_id']}", r["name"], [tr.t("funder.aspect"), tr.t("funder.finding")],
                             [[label, value] for label, value in r["facts"]], text_columns=2)} for r in rows]}
+    c.tables["initiatives"] = pd.DataFrame([{
+        "initiative_id": r["initiative_id"], "participants_reached": r["participants_reached"],
+        "budget_eur": r["budget_eur"], "cost_per_participant_eur": r["cost_per_participant"],
+        "conclusion": " ".join(r["conclusions"]),
+        HIDDEN_COLUMN: hidden_text({col: r["reached_hidden"] for col in ("participants_reached", "cost_per_participant_eur")
+                                    if r["reached_hidden"]})} for r in rows])
+    return chapter
 
-    # effects
-    s_eff = doc.section("effects")
-    hyp = pd.concat([f.hypotheses.assign(initiative_id=i) for i, f in figures.items()], ignore_index=True)
-    hyp["initiative"] = hyp["initiative_id"].map(names)
+
+def effects_section(c: OverviewContext) -> dict:
+    """3. Every hypothesis side by side: the forest plot and the table of estimates, effect sizes and verdicts."""
+    tr, data, doc = c.tr, c.data, c.doc
+    section = doc.section("effects")
+    hyp = pd.concat([f.hypotheses.assign(initiative_id=i) for i, f in c.figures.items()], ignore_index=True)
+    hyp["initiative"] = hyp["initiative_id"].map(c.names)
     context = with_context(hyp, data)
     hyp["label"] = hyp["initiative"] + " " + hyp["hypothesis_id"]
-    forest_png = png_bytes(charts.forest(hyp, tr))
-    forest = doc.figure("forest", forest_png, tr.t("overview.forest_caption"))
+    forest = doc.figure("forest", png_bytes(charts.forest(hyp, tr)), tr.t("overview.forest_caption"))
     eff_rows = [[f'{h["initiative"]} {h["hypothesis_id"]}', h["outcome"], cell(h, "n_pairs", tr.num(h["n_pairs"], 0)),
                  estimate_cell(h, tr), effect_cell(h, tr), p_holm_cell(h, tr), verdict_cell(h, tr)]
                 for _, h in context.iterrows()]
@@ -177,38 +207,49 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
                          tr.t("col.estimate"), tr.t("overview.effect_with_ci"), tr.t("col.p_adjusted"), tr.t("col.verdict")],
                         eff_rows, text_columns=2, note=tr.t("overview.effects_note", alpha=tr.num(data.programme["alpha"], 2),
                                                           threshold=data.threshold) + caveat_note(context, tr))
-    ctx["effects"] = {"section": s_eff, "figure": forest, "table": eff_tab}
+    c.tables["effects"] = hyp.drop(columns=["label"]).reset_index(drop=True)
+    return {"section": section, "figure": forest, "table": eff_tab}
 
-    # reach by wijk
-    s_w = doc.section("reach_wijk")
-    wt = wijk_table(figures, names, data.threshold)
+
+def wijk_section(c: OverviewContext) -> dict:
+    """4. Participants reached per wijk and initiative, with the totals the disclosure rule allows."""
+    tr, data = c.tr, c.data
+    section = c.doc.section("reach_wijk")
+    wt = wijk_table(c.figures, c.names, data.threshold)
     wijk_rows = [[tr.t("col.total") if r["initiative"] == "total" else r["initiative"],
                   *[cell(r, k, tr.num(r[k], 0), "no_data") for k in list(WIJKEN) + [UNKNOWN_WIJK]]] for _, r in wt.iterrows()]
-    w_tab = doc.table("wijk", tr.t("overview.wijk_caption"),
-                      [tr.t("col.initiative"), *WIJKEN, tr.t("wijk.unknown")], wijk_rows,
-                      note=tr.t("overview.wijk_note", threshold=data.threshold))
-    ctx["wijk"] = {"section": s_w, "table": w_tab}
+    w_tab = c.doc.table("wijk", tr.t("overview.wijk_caption"),
+                        [tr.t("col.initiative"), *WIJKEN, tr.t("wijk.unknown")], wijk_rows,
+                        note=tr.t("overview.wijk_note", threshold=data.threshold))
+    c.tables["reach_by_wijk"] = wt
+    return {"section": section, "table": w_tab}
 
-    # realisation
-    s_r = doc.section("realisation")
-    real = pd.concat([f.realisation.assign(initiative=names[i]) for i, f in figures.items() if len(f.realisation)]
-                     or [pd.DataFrame(columns=[*next(iter(figures.values())).realisation.columns, "initiative"])],
+
+def realisation_section(c: OverviewContext) -> dict:
+    """5. How much of each output target every initiative realised."""
+    section = c.doc.section("realisation")
+    real = pd.concat([f.realisation.assign(initiative=c.names[i]) for i, f in c.figures.items() if len(f.realisation)]
+                     or [pd.DataFrame(columns=[*next(iter(c.figures.values())).realisation.columns, "initiative"])],
                      ignore_index=True)
     real["label"] = real["initiative"] + ": " + real["label"]
-    real_fig = doc.figure("realisation", png_bytes(charts.realisation(real, tr)), tr.t("overview.realisation_caption"))
-    ctx["realisation"] = {"section": s_r, "figure": real_fig}
+    real_fig = c.doc.figure("realisation", png_bytes(charts.realisation(real, c.tr)), c.tr.t("overview.realisation_caption"))
+    c.tables["realisation"] = real.reset_index(drop=True)
+    return {"section": section, "figure": real_fig}
 
-    # response and data quality
-    s_q = doc.section("response_quality")
+
+def quality_section(c: OverviewContext) -> dict:
+    """6. Response, retention and data quality per initiative."""
+    tr, data = c.tr, c.data
+    section = c.doc.section("response_quality")
     q_rows = []
     quality_frame = []
-    for i, f in figures.items():
+    for i, f in c.figures.items():
         resp = f.response.iloc[0]
         drops = data.of("drops", i)
         warnings = data.of("warnings", i)
         raw_rows = int(drops["raw_rows"].sum()) if len(drops) else 0
         quarantined = int(drops["quarantined_rows"].sum()) if len(drops) else 0
-        q_rows.append([names[i], cell(resp, "n_registered", tr.num(resp["n_registered"], 0), "no_data"),
+        q_rows.append([c.names[i], cell(resp, "n_registered", tr.num(resp["n_registered"], 0), "no_data"),
                        cell(resp, "response_rate", tr.pct(resp["response_rate"]), "no_share"),
                        cell(resp, "retention", tr.pct(resp["retention"]), "no_share"), tr.num(raw_rows, 0), tr.num(quarantined, 0),
                        tr.num(int((warnings["outcome"] == "warning").sum()) if len(warnings) else 0, 0)])
@@ -216,37 +257,42 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
         quality_frame.append({"initiative_id": i, "n_registered": resp["n_registered"], "response_rate": resp["response_rate"],
                               "retention": resp["retention"], "rows_delivered": raw_rows, "rows_set_aside": quarantined,
                               "checks_warned": int((warnings["outcome"] == "warning").sum()) if len(warnings) else 0,
-                              HIDDEN_COLUMN: hidden_text({c: reasons[c] for c in ("n_registered", "response_rate", "retention")
-                                                          if c in reasons})})
-    q_tab = doc.table("quality", tr.t("overview.quality_caption"),
-                      [tr.t("col.initiative"), tr.t("col.registered"), tr.t("col.response"), tr.t("col.retention"),
-                       tr.t("col.rows"), tr.t("col.quarantined"), tr.t("col.warnings")], q_rows,
-                      note=tr.t("overview.quality_note"))
-    ctx["quality"] = {"section": s_q, "table": q_tab}
+                              HIDDEN_COLUMN: hidden_text({col: reasons[col] for col in ("n_registered", "response_rate",
+                                                                                        "retention") if col in reasons})})
+    q_tab = c.doc.table("quality", tr.t("overview.quality_caption"),
+                        [tr.t("col.initiative"), tr.t("col.registered"), tr.t("col.response"), tr.t("col.retention"),
+                         tr.t("col.rows"), tr.t("col.quarantined"), tr.t("col.warnings")], q_rows,
+                        note=tr.t("overview.quality_note"))
+    c.tables["response_and_quality"] = pd.DataFrame(quality_frame)
+    return {"section": section, "table": q_tab}
 
-    s_m = doc.section("methods")
-    ctx["methods"] = {"section": s_m, "holm_family": holm_family(data), "code_version": code_version, "manifest": manifest_name,
-                      "notes": methods_notes(data, tr)}
 
-    ctx["glossary_terms"] = {"section": doc.section("glossary", "glossary.title"), "intro": tr.t("glossary.intro"),
-                             "terms": glossary(tr, min_reliability(data))}
+def methods_section(c: OverviewContext) -> dict:
+    """7. The Holm family, disclosure, how to read the marks, and where the figures come from."""
+    return {"section": c.doc.section("methods"), "holm_family": holm_family(c.data), "code_version": c.code_version,
+            "manifest": c.manifest_name, "notes": methods_notes(c.data, c.tr)}
 
-    title = tr.t("overview.title", year=year)
+
+def glossary_section(c: OverviewContext) -> dict:
+    """8. The words that do not speak for themselves, in plain language."""
+    return {"section": c.doc.section("glossary", "glossary.title"), "intro": c.tr.t("glossary.intro"),
+            "terms": glossary(c.tr, min_reliability(c.data))}
+
+
+#: The chapters in their order: (template variable, section function).
+SECTIONS = (("guide", guide_section), ("funder", funder_section), ("effects", effects_section), ("wijk", wijk_section),
+            ("realisation", realisation_section), ("quality", quality_section), ("methods", methods_section),
+            ("glossary_terms", glossary_section))
+
+
+def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict,
+          manifest_name: str = "manifest.json") -> Report:
+    c = OverviewContext(data, figures, Translator(language, data.threshold), code_version, manifest_name)
+    ctx = {name: section(c) for name, section in SECTIONS}
+    title = c.tr.t("overview.title", year=c.year)
     html = environment().get_template(TEMPLATE).render(
-        tr=tr, programme=data.programme, title=title, kicker=tr.t("overview.kicker", year=year),
-        subtitle=tr.t("overview.subtitle", n=len(figures)), report_date=report_date(data), sections=doc.sections, **ctx)
-    tables = {
-        "initiatives": pd.DataFrame([{
-            "initiative_id": r["initiative_id"], "participants_reached": r["participants_reached"],
-            "budget_eur": r["budget_eur"], "cost_per_participant_eur": r["cost_per_participant"],
-            "conclusion": " ".join(r["conclusions"]),
-            HIDDEN_COLUMN: hidden_text({c: r["reached_hidden"] for c in ("participants_reached", "cost_per_participant_eur")
-                                        if r["reached_hidden"]})} for r in rows]),
-        "effects": hyp.drop(columns=["label"]).reset_index(drop=True),
-        "reach_by_wijk": wt,
-        "realisation": real.reset_index(drop=True),
-        "response_and_quality": pd.DataFrame(quality_frame),
-    }
-    return Report(folder="programme", stem=f"programme_{year}", title=title, language=language, created=report_date(data),
-                  html=html, tables=tables, charts=doc.charts,
+        tr=c.tr, programme=data.programme, title=title, kicker=c.tr.t("overview.kicker", year=c.year),
+        subtitle=c.tr.t("overview.subtitle", n=len(figures)), report_date=report_date(data), sections=c.doc.sections, **ctx)
+    return Report(folder="programme", stem=f"programme_{c.year}", title=title, language=language, created=report_date(data),
+                  html=html, tables=c.tables, charts=c.doc.charts,
                   count_columns={"reach_by_wijk.csv": [*WIJKEN, UNKNOWN_WIJK]})
