@@ -37,7 +37,9 @@ class Instrument:
     positively worded items, which count as lonely for "nee" or "min of meer").
     ``max_missing`` is how many items may be unanswered for a total (None: no
     total). ``categories`` describes the cut-off categories in words; the
-    scoring itself is in ``impact.instruments.scoring``.
+    scoring itself is in ``impact.instruments.scoring``. ``score_scale`` is the
+    lowest and highest score the scoring can give (per domain for a profile):
+    the axis a report's chart of the score runs along.
     """
 
     id: str
@@ -54,6 +56,7 @@ class Instrument:
     higher_is_better: bool = True
     scoring: str = ""
     categories: str = ""
+    score_scale: tuple[float, float] | None = None
 
     @property
     def codes(self) -> tuple[int, ...]:
@@ -107,6 +110,7 @@ REGISTRY: dict[str, Instrument] = {
             max_missing=0, higher_is_better=False,
             scoring="count of lonely answers, 0-11: 'ja' or 'min of meer' on items 2, 3, 5, 6, 9, 10; 'nee' or 'min of meer' on items 1, 4, 7, 8, 11",
             categories="0-2 not lonely, 3-8 moderately, 9-10 severely, 11 very severely lonely",
+            score_scale=(0, 11),
         ),
         Instrument(
             "djg6", "De Jong Gierveld loneliness scale, short (6 items)",
@@ -116,6 +120,7 @@ REGISTRY: dict[str, Instrument] = {
             max_missing=1, higher_is_better=False,
             scoring="count of lonely answers, 0-6: 'ja' or 'min of meer' on items 1-3; 'nee' or 'min of meer' on items 4-6",
             categories="0-1 not lonely, 2-4 moderately, 5-6 severely lonely",
+            score_scale=(0, 6),
         ),
         Instrument(
             "rses", "Rosenberg self-esteem scale",
@@ -125,6 +130,7 @@ REGISTRY: dict[str, Instrument] = {
             reversed_items=(2, 5, 6, 8, 9), max_missing=1,
             scoring="items 0-3 (reversed items 3-0), total 0-30; one missing item is prorated",
             categories="below 15 low, 15-25 normal, above 25 high self-esteem",
+            score_scale=(0, 30),
         ),
         Instrument(
             "who5", "WHO-5 well-being index",
@@ -133,17 +139,19 @@ REGISTRY: dict[str, Instrument] = {
             max_missing=1,
             scoring="raw total 0-25, reported x4 as 0-100; one missing item is prorated; a change of 10 (0-100) is meaningful",
             categories="raw below 13 (below 52 of 100) poor well-being",
+            score_scale=(0, 100),
         ),
         Instrument(
             "life_satisfaction", "Life satisfaction (rapportcijfer)",
             "Single-item life satisfaction, grade 1-10 (CBS, Sociale samenhang en welzijn)",
-            ("life_satisfaction",), 1, 10, scoring="the grade itself",
+            ("life_satisfaction",), 1, 10, scoring="the grade itself", score_scale=(1, 10),
         ),
         Instrument(
             "participation_ladder", "Participatieladder",
             "Movisie / Divosa (2010), Participatieladder",
             ("participation_ladder",), 1, 6, scoring="the rung (ordinal)",
             categories="1 isolated … 6 paid work",
+            score_scale=(1, 6),
         ),
         Instrument(
             "zrm", "Zelfredzaamheid-Matrix",
@@ -152,6 +160,7 @@ REGISTRY: dict[str, Instrument] = {
             "acute problematiek, niet, beperkt, voldoende or volledig zelfredzaam",
             scoring="a profile: one score per domain, no total",
             categories="1 acute problems … 5 completely self-sufficient",
+            score_scale=(1, 5),
         ),
     )
 }

@@ -302,7 +302,8 @@ def outcomes_section(c: YearlyContext) -> dict:
     for o in fig.outcomes["outcome_id"].unique():
         d = fig.outcomes[fig.outcomes["outcome_id"] == o]
         label = d["label"].iloc[0]
-        png = png_bytes(charts.distribution(d, label, None, tr, yes_no=f"yes.{o}.baseline" in fig.cells.reasons
+        scale = charts.outcome_scale(c.outcomes, o)  # the axis runs over the instrument's or ToC's whole scale
+        png = png_bytes(charts.distribution(d, label, scale, tr, yes_no=f"yes.{o}.baseline" in fig.cells.reasons
                                             or f"yes.{o}.follow_up" in fig.cells.reasons))
         outcome_figs.append(doc.figure(f"distribution_{o.replace('.', '_')}", png, tr.t("outcomes.distribution_caption", outcome=label)))
     change_fig = None

@@ -223,7 +223,7 @@ def test_the_forest_plot_has_a_panel_and_a_labelled_axis_per_kind():
         "d_z, in standaardafwijkingen van de verschillen (0 = geen verandering)",
         "r, van −1 tot 1 (0 = geen verandering)", "OR, logaritmische schaal (1 = geen verandering)"]
     assert axes[2].get_xscale() == "log"
-    assert [t.get_text() for t in axes[3].texts] == [
+    assert [" ".join(t.get_text().split()) for t in axes[3].texts] == [  # wrapped to stay inside the figure
         "Ondersteund – afgeschermd: zou tonen bij hoeveel deelnemers de score gelijk bleef",
         "Te weinig gegevens – niet getoetst", "Ondersteund – OR = ∞: valt buiten de schaal"]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Ondersteund", "Meting onbetrouwbaar"]
@@ -368,14 +368,14 @@ def test_the_csv_hidden_column_round_trips_and_refuses_an_unknown_reason():
         hidden_text({"p_value": "because"})
 
 
-def test_a_yes_no_outcome_is_drawn_as_a_share_and_a_hidden_wave_says_why():
+def test_a_yes_no_outcome_is_drawn_as_stacked_shares_and_a_hidden_wave_says_why():
     dist = pd.DataFrame({"wave": ["baseline", "follow_up"], "n": [72.0, 52.0], "mean": [np.nan, 23 / 52],
                          "p10": np.nan, "p25": np.nan, "p50": np.nan, "p75": np.nan, "p90": np.nan,
                          HIDDEN_COLUMN: ["mean:reveals_yes_no", ""]})
     fig = charts.distribution(dist, "Betaald werk", None, NL, yes_no=True)
     assert [t.get_text() for t in fig.axes[0].texts] == [
-        "afgeschermd: het aandeel zou een afgeschermd aantal ‘ja’- of ‘nee’-antwoorden verraden",
-        "ja/nee-uitkomst: 44% ‘ja’ (geen spreidingsfiguur)"]
+        "afgeschermd: het aandeel zou een afgeschermd aantal ‘ja’- of ‘nee’-antwoorden verraden", "44%", "56%"]
+    assert [round(p.get_width(), 4) for p in fig.axes[0].patches] == [round(23 / 52, 4), round(29 / 52, 4)]
     few = dist.assign(mean=[np.nan, 3.0], p50=[np.nan, 3.0], **{HIDDEN_COLUMN: ["mean:fewer_than_threshold;p50:"
                                                                                   "fewer_than_threshold", ""]})
     fig2 = charts.distribution(few, "Score", None, EN)
