@@ -15,7 +15,7 @@ from impact.programme import read_settings
 from impact.instruments.scoring import empty_scores, score_outcomes
 from impact.statistics.hypotheses import conclude, run_hypothesis_tests
 from impact.statistics.reliability import outcome_reliability
-from impact.valuation.sroi import compute_sroi
+from impact.valuation.sroi import change_counts, compute_sroi
 from impact.warehouse import tables
 from impact.warehouse.tables import writers_of
 from pipelines.partitions import initiative_partitions
@@ -27,7 +27,8 @@ INDICATORS_READ = (tables.SETTINGS, tables.PARTICIPANTS, tables.ACTIVITIES, tabl
                    tables.OUTCOME_SCORES, tables.OUTCOMES, tables.OUTPUTS)
 TESTS_READ = (tables.SETTINGS, tables.HYPOTHESES, tables.OUTCOMES, tables.OUTCOME_SCORES, tables.SURVEY_RESPONSES)
 RESULTS_READ = (tables.SETTINGS, tables.HYPOTHESIS_TESTS)
-SROI_READ = (tables.SETTINGS, tables.SROI_ASSUMPTIONS, tables.INITIATIVES, tables.INDICATORS)
+SROI_READ = (tables.SETTINGS, tables.SROI_ASSUMPTIONS, tables.INITIATIVES, tables.INDICATORS, tables.OUTCOME_SCORES,
+             tables.OUTCOMES)
 
 
 def read_for(con, table: tables.Table, keys: list[str]) -> pd.DataFrame:
@@ -184,21 +185,20 @@ def sroi(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> M
     financial proxy less deadweight, displacement and attribution, with drop-off and discounting
     (``marts.sroi_outcomes``); per initiative the present value, NPV, ratio, payback and a range
     (``marts.sroi``); and each assumption's tipping point to 1:1 (``marts.sroi_sensitivity``).
-    A quantity ``from_data`` is the number of paired participants whose score improved."""
+    A quantity ``from_data`` is the net number of paired participants who changed the better way, with the
+    participants not measured counted as the Theory of Change's ``sroi.non_respondents`` says."""
     keys = list(context.partition_keys)
     with duckdb_warehouse.connect(reads=SROI_READ) as con:
-        rate = read_settings(con).discount_rate
-        assumptions, initiatives, improved = (read_for(con, t, keys) for t in SROI_READ[1:])
-        improved = improved[improved["indicator_id"].str.startswith("share_improved.")]
-        counts = {
-            (r.initiative_id, r.indicator_id.removeprefix("share_improved.")): int(round(r.value * r.n))
-            for r in improved.itertuples()
-        }
+        settings = read_settings(con)
+        assumptions, initiatives, indicators, scores, outcomes = (read_for(con, t, keys) for t in SROI_READ[1:])
+        reached = indicators[(indicators["indicator_id"] == "participants_reached")
+                             & (indicators["period"] == str(settings.year))]
+        counts = change_counts(scores, outcomes, assumptions, dict(zip(reached["initiative_id"], reached["value"])))
         result = compute_sroi(
             assumptions,
             dict(zip(initiatives["initiative_id"], initiatives["sroi_inputs_eur"])),
             counts,
-            rate,
+            settings.discount_rate,
         )
         with warehouse.transaction(con):
             for table, frame in ((tables.SROI_OUTCOMES, result.outcomes), (tables.SROI, result.summary),

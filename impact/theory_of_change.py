@@ -139,10 +139,20 @@ class Hypothesis(_Strict):
     primary: bool = True
 
 
+#: How participants without both measurements count in a quantity ``from_data`` (``impact.valuation.sroi``):
+#: ``zero`` (none of them changed: the default, which does not over-claim) or ``respondents_rate`` (they
+#: changed as the measured participants did, on balance).
+NON_RESPONDENTS = ("zero", "respondents_rate")
+
+
 class SroiOutcome(_Strict):
     outcome: str
     quantity: float | Literal["from_data"]
+    # from_data: the net number of paired participants who changed the better way (improved − worsened);
+    # with meaningful_change only changes of at least this much (in the outcome's score units) count
+    meaningful_change: float | None = Field(default=None, gt=0)
     proxy_eur: float = Field(ge=0)
+    proxy_source: str | None = None  # where the proxy comes from; required (checked in cross_check)
     deadweight: float = Field(default=0, ge=0, le=1)
     displacement: float = Field(default=0, ge=0, le=1)
     attribution: float = Field(default=0, ge=0, le=1)
@@ -152,6 +162,7 @@ class SroiOutcome(_Strict):
 
 class Sroi(_Strict):
     inputs_eur: float = Field(gt=0)
+    non_respondents: Literal["zero", "respondents_rate"] = "zero"
     outcomes: list[SroiOutcome] = Field(min_length=1)
 
 
@@ -231,11 +242,7 @@ def cross_check(toc: TheoryOfChange, folder_name: str) -> list[str]:
                 f"key 'hypotheses[{i}].outcome': '{h.outcome}' is not an outcome declared under 'outcomes' (declared: {', '.join(declared)})"
             )
     if toc.sroi:
-        for i, s in enumerate(toc.sroi.outcomes):
-            if s.outcome not in declared:
-                problems.append(
-                    f"key 'sroi.outcomes[{i}].outcome': '{s.outcome}' is not an outcome declared under 'outcomes' (declared: {', '.join(declared)})"
-                )
+        problems += _sroi_problems(toc)
     for i, w in enumerate(toc.waves):
         if not _SNAKE.match(w):
             problems.append(f"key 'waves[{i}]': '{w}' must be lower-case letters, digits and underscores")
@@ -273,6 +280,35 @@ def _output_problems(outputs: list[Output]) -> list[str]:
                     "record (e.g. measure: attendance for one-to-one visits or talks), or select activities logged "
                     "one row per session"
                 )
+    return problems
+
+
+def _sroi_problems(toc: TheoryOfChange) -> list[str]:
+    """Every SROI outcome is declared, its proxy has a source, a meaningful change fits its quantity and scale."""
+    problems: list[str] = []
+    declared = [o.id for o in toc.outcomes]
+    for i, s in enumerate(toc.sroi.outcomes):
+        key = f"sroi.outcomes[{i}]"
+        if s.outcome not in declared:
+            problems.append(
+                f"key '{key}.outcome': '{s.outcome}' is not an outcome declared under 'outcomes' (declared: {', '.join(declared)})"
+            )
+        if s.proxy_source is None or not s.proxy_source.strip():
+            problems.append(
+                f"key '{key}.proxy_source' is missing; every financial proxy needs its source beside proxy_eur "
+                "(the study, price list or calculation the amount comes from)"
+            )
+        if s.meaningful_change is None:
+            continue
+        if s.quantity != "from_data":
+            problems.append(f"key '{key}.meaningful_change': applies only to a quantity counted from the data "
+                            f"(quantity: from_data), not to a declared quantity ({s.quantity:g})")
+        outcome = next((o for o in toc.outcomes if o.id == s.outcome), None)
+        if outcome is not None and outcome.instrument == "custom" and outcome.min is not None and outcome.max is not None:
+            span = outcome.max - outcome.min
+            if s.meaningful_change > span:
+                problems.append(f"key '{key}.meaningful_change': {s.meaningful_change:g} is more than the outcome "
+                                f"'{s.outcome}' can change ({outcome.min:g} to {outcome.max:g}), so nobody could count")
     return problems
 
 
@@ -321,7 +357,8 @@ def as_tables(tocs: dict[str, tuple[TheoryOfChange, str]]) -> dict[str, "pd.Data
         if toc.sroi:
             sroi += [
                 {"initiative_id": toc.id, "outcome_id": s.outcome, **s.model_dump(exclude={"outcome"}, mode="json"),
-                 "quantity": str(s.quantity)}  # a number or from_data, kept as written
+                 "quantity": str(s.quantity),  # a number or from_data, kept as written
+                 "non_respondents": toc.sroi.non_respondents}
                 for s in toc.sroi.outcomes
             ]
     return {

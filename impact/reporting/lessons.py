@@ -73,6 +73,7 @@ def facts(data: ReportData, figures: dict[str, InitiativeFigures]) -> pd.DataFra
                 "low_reliability_outcomes": low_alpha,
                 "lowest_realisation": float(real["realisation"].iloc[0]) if len(real) else np.nan,
                 "lowest_realisation_output": real["label"].iloc[0] if len(real) else None,
+                "has_sroi": bool(len(fig.sroi_summary)),
             })
     return pd.DataFrame(rows)
 

@@ -99,7 +99,9 @@ REQUIRED_COLUMNS = (
 #   ('holm'), ``target_effect_dz`` (programme.settings; TARGET_EFFECT_DZ): plan_sample_size;
 # - ``estimate_kind`` (the kind of the MDE's unit; from the test): report_the_null_honestly;
 # - ``outcome`` (its label; the hypothesis id), ``reliability_baseline``, ``reliability_follow_up`` with
-#   their ``_ci_low``/``_ci_high`` and ``min_reliability`` (DEFAULT_FLOOR): check_the_measurement.
+#   their ``_ci_low``/``_ci_high`` and ``min_reliability`` (DEFAULT_FLOOR): check_the_measurement;
+# - ``has_sroi`` (the initiative's Theory of Change has an SROI; False): add_comparison names the SROI's
+#   attribution assumption only then.
 
 # Quarantine and refusal rule ids (impact.contracts, impact.ingest) in words: the reports' catalogue
 # (``impact/reporting/locale/<language>.yaml``, ``quarantine_rule.*``); an unknown id is shown as is.
@@ -438,6 +440,7 @@ class VerdictRule(NamedTuple):
     priority: int
     verdict: str
     action: str  # the statement after "verdict <verdict>: "
+    sroi_variant: bool = False  # variant ``with_sroi`` where the initiative has an SROI (fact ``has_sroi``)
 
 
 class ShareRule(NamedTuple):
@@ -460,7 +463,8 @@ VERDICT_RULES: tuple[VerdictRule, ...] = (
     VerdictRule("revisit_theory_of_change", "impact_definition", 3, "contradicted",
                 "revisit the assumed causal chain and ask participants why"),
     VerdictRule("add_comparison", "improvement", 11, "supported",
-                "keep the measurement; consider a comparison group or the SROI attribution"),
+                "keep the measurement; consider a comparison group (with an SROI: substantiate its attribution)",
+                sroi_variant=True),
 )
 
 SHARE_RULES: tuple[ShareRule, ...] = (
@@ -478,11 +482,19 @@ def _verdict_rule(row: VerdictRule) -> Rule:
         return _verdict(facts) == row.verdict
 
     def parameters(facts: Facts, tr: Translator) -> tuple[str, dict[str, str]]:
-        return "text", {"hypothesis_id": str(facts["hypothesis_id"])}
+        variant = "with_sroi" if row.sroi_variant and _has_sroi(facts) else "text"
+        return variant, {"hypothesis_id": str(facts["hypothesis_id"])}
 
     condition.__doc__ = f"{row.id}: verdict {row.verdict}."
     return Rule(id=row.id, theme=row.theme, priority=row.priority, scope="hypothesis",
-                statement=f"verdict {row.verdict}: {row.action}", condition=condition, parameters=parameters)
+                statement=f"verdict {row.verdict}: {row.action}", condition=condition, parameters=parameters,
+                variants=("text", "with_sroi") if row.sroi_variant else ("text",))
+
+
+def _has_sroi(facts: Facts) -> bool:
+    """Whether the initiative has an SROI (fact ``has_sroi``; missing: no): only then do texts mention it."""
+    value = facts.get("has_sroi")
+    return value is not None and not pd.isna(value) and bool(value)
 
 
 def _share_rule(row: ShareRule) -> Rule:

@@ -517,6 +517,7 @@ def _realisation_table(data: ReportData, initiative_id: str, cells: Cells, year:
 
 SROI_OUTCOME_FIGURES = ("quantity", "value_year_1", "present_value")
 SROI_FIGURES = ("present_value", "npv", "ratio", "payback_months", "ratio_low", "ratio_high")
+SROI_COUNT_COLUMNS = ("n_paired", "n_improved", "n_worsened", "n_not_measured")
 
 
 def _sroi_tables(data: ReportData, initiative_id: str, cells: Cells) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -525,10 +526,22 @@ def _sroi_tables(data: ReportData, initiative_id: str, cells: Cells) -> tuple[pd
     outcomes[HIDDEN_COLUMN] = ""
     summary[HIDDEN_COLUMN] = ""
     if outcomes.empty or summary.empty:
-        return outcomes, summary
-    # a quantity counted from the data is the number of paired participants who improved: hidden with that count
+        return outcomes.drop(columns=[c for c in SROI_COUNT_COLUMNS if c in outcomes]), summary
+    # a quantity counted from the data is the net number of paired participants who changed the better way (improved
+    # − worsened, by any change or past the meaningful change), with those not measured (registered − paired) counted
+    # by an assumption: hidden when a count it rests on is hidden, or is a count of its own below the threshold
     from_data = outcomes["quantity_source"] == "from_data"
-    hidden = from_data & outcomes["outcome_id"].map(lambda o: cells.hidden(f"change.{o}.better"))
+    year = str(data.year)
+
+    def rests_on_hidden(r) -> bool:
+        o = r["outcome_id"]
+        shown = [f"change.{o}.better", f"change.{o}.worse", f"n.{o}.pairs", f"reached.{year}"]
+        if any(cells.hidden(c) for c in shown):
+            return True
+        own = (r.get("n_improved"), r.get("n_worsened")) if r.get("quantity_rule") == "net_meaningful_change" else ()
+        return any(not pd.isna(n) and 0 < float(n) < data.threshold for n in own)
+
+    hidden = from_data & pd.Series([rests_on_hidden(r) for _, r in outcomes.iterrows()], index=outcomes.index, dtype=bool)
     unknown = from_data & outcomes["outcome_id"].map(lambda o: np.isnan(cells[f"change.{o}.better"]))
     if (hidden | unknown).any():
         outcomes[HIDDEN_COLUMN] = [hidden_text({c: "rests_on_hidden_count" for c in SROI_OUTCOME_FIGURES
@@ -543,4 +556,6 @@ def _sroi_tables(data: ReportData, initiative_id: str, cells: Cells) -> tuple[pd
             summary["notes"] = "suppressed: a quantity from the data rests on a hidden count"
         for col in SROI_FIGURES:
             summary[col] = np.nan
+    # the counts behind a quantity from the data stay in the warehouse: the quantity and its notes say enough
+    outcomes = outcomes.drop(columns=[c for c in SROI_COUNT_COLUMNS if c in outcomes])
     return outcomes.reset_index(drop=True), summary.reset_index(drop=True)

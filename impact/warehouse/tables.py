@@ -350,12 +350,16 @@ SROI_ASSUMPTIONS = Table(
         Column("initiative_id", VARCHAR, "the initiative"),
         Column("outcome_id", VARCHAR, "the outcome valued"),
         Column("quantity", VARCHAR, "a number or `from_data`"),
+        Column("meaningful_change", DOUBLE, "`from_data`: the least change (in score units) that counts; NULL: any change"),
         Column("proxy_eur", DOUBLE, "financial proxy per unit"),
+        Column("proxy_source", VARCHAR, "where the proxy comes from"),
         Column("deadweight", DOUBLE, "share that would have happened anyway"),
         Column("displacement", DOUBLE, "share displaced elsewhere"),
         Column("attribution", DOUBLE, "share owed to others"),
         Column("drop_off", DOUBLE, "yearly decline after year 1"),
         Column("duration_years", BIGINT, "years the outcome lasts"),
+        Column("non_respondents", VARCHAR, "`from_data`: how participants without both measurements count, "
+                                           "`zero` or `respondents_rate` (the Theory of Change's `sroi.non_respondents`)"),
     ),
 )
 
@@ -530,9 +534,19 @@ SROI_OUTCOMES = Table(
     columns=(
         Column("initiative_id", VARCHAR, "the initiative"),
         Column("outcome_id", VARCHAR, "the outcome"),
-        Column("quantity", DOUBLE, "how many (people, or units)"),
+        Column("quantity", DOUBLE, "how many (people, or units); from the data: the net number who changed the better "
+                                   "way, non-respondents included as `non_respondents` says"),
         Column("quantity_source", VARCHAR, "`declared` or `from_data`"),
+        Column("quantity_rule", VARCHAR, "`from_data`: `net_any_change` (improved − worsened among paired participants) "
+                                         "or `net_meaningful_change` (only changes of at least `meaningful_change`)"),
+        Column("meaningful_change", DOUBLE, "as declared; NULL: any change counts"),
+        Column("non_respondents", VARCHAR, "`from_data`: `zero` or `respondents_rate`"),
+        Column("n_paired", BIGINT, "`from_data`: participants with a score at baseline and at follow-up"),
+        Column("n_improved", BIGINT, "`from_data`: paired participants who changed the better way (by the rule)"),
+        Column("n_worsened", BIGINT, "`from_data`: paired participants who changed the worse way (by the rule)"),
+        Column("n_not_measured", BIGINT, "`from_data`: participants of the year's register without both scores"),
         Column("proxy_eur", DOUBLE, "financial proxy per unit"),
+        Column("proxy_source", VARCHAR, "where the proxy comes from"),
         Column("deadweight", DOUBLE, "as declared"),
         Column("displacement", DOUBLE, "as declared"),
         Column("attribution", DOUBLE, "as declared"),
@@ -550,9 +564,14 @@ SROI_SENSITIVITY = Table(
     columns=(
         Column("initiative_id", VARCHAR, "the initiative"),
         Column("outcome_id", VARCHAR, "the outcome"),
-        Column("assumption", VARCHAR, "`quantity`, `proxy_eur`, `deadweight`, `displacement`, `attribution`, `drop_off`"),
+        Column("assumption", VARCHAR, "`quantity`, `proxy_eur`, `deadweight`, `displacement`, `attribution`, `drop_off`, "
+                                      "and for a quantity from the data `non_respondents` (the net number of participants "
+                                      "without both scores counted as changed the better way)"),
         Column("declared_value", DOUBLE, "the value in the Theory of Change (or from the data)"),
         Column("tipping_point", DOUBLE, "the value giving a 1:1 ratio, NULL when none in range"),
+        Column("alternative_value", DOUBLE, "`non_respondents`: the value under the other assumption (`zero` ↔ "
+                                            "`respondents_rate`); NULL for the other assumptions"),
+        Column("ratio_at_alternative", DOUBLE, "`non_respondents`: the initiative's ratio under the other assumption"),
         Column("notes", VARCHAR, "in words"),
     ),
 )

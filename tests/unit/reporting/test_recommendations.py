@@ -56,7 +56,7 @@ def row(**changes) -> dict:
 
 # the optional facts (recommendations.py): absent from ``row()`` unless a test sets them
 OPTIONAL = {"alternative", "mde_alpha", "multiple_testing", "target_effect_dz", "estimate_kind", "outcome",
-            "min_reliability", *(f"reliability_{w}{p}" for w in ("baseline", "follow_up") for p in ("", "_ci_low", "_ci_high"))}
+            "min_reliability", "has_sroi", *(f"reliability_{w}{p}" for w in ("baseline", "follow_up") for p in ("", "_ci_low", "_ci_high"))}
 
 
 def run(*rows: dict, language: str = "nl") -> pd.DataFrame:
@@ -328,7 +328,15 @@ def test_revisit_theory_of_change():
 def test_add_comparison():
     assert text("add_comparison", row(verdict="supported")).startswith(
         "H1: de verwachte verandering is aangetoond; houd de meting zoals ze is.")
-    assert "attribution assumption in the SROI" in text("add_comparison", row(verdict="supported"), language="en")
+    # the SROI is named only where the initiative has one
+    assert text("add_comparison", row(verdict="supported"), language="en") == (
+        "H1: the expected change was shown; keep the measurement as it is. A pre/post design cannot attribute the "
+        "change to the initiative: consider a comparison group.")
+    assert text("add_comparison", row(verdict="supported", has_sroi=True), language="en") == (
+        "H1: the expected change was shown; keep the measurement as it is. A pre/post design cannot attribute the "
+        "change to the initiative: consider a comparison group, and substantiate the attribution assumption in the SROI.")
+    assert "SROI" not in text("add_comparison", row(verdict="supported", has_sroi=False))
+    assert "SROI" in text("add_comparison", row(verdict="supported", has_sroi=True))
     assert "add_comparison" not in fired(row(verdict="not_shown"))
 
 

@@ -15,6 +15,7 @@ from impact.valuation.sroi import (
     SROI_OUTCOME_COLUMNS,
     SROI_SENSITIVITY_COLUMNS,
     SROI_SUMMARY_COLUMNS,
+    ChangeCounts,
     SroiResult,
     compute_sroi,
 )
@@ -32,7 +33,9 @@ ROWS = [
     ("repaircafe", "skills", "10", 500.0, 0.0, 0.0, 0.0, 0.5, 4),
 ]
 INPUTS = {"buurtwinkel": 42000.0, "koffie": 5000.0, "repaircafe": 12000.0}
-FROM_DATA = {("buurtwinkel", "wellbeing"): np.int64(12), ("koffie", "loneliness"): None}
+# wellbeing: of 20 paired participants 15 improved and 3 worsened, net 12; all 20 registered were measured
+FROM_DATA = {("buurtwinkel", "wellbeing"): ChangeCounts(paired=20, improved=15, worsened=3, registered=20),
+             ("koffie", "loneliness"): None}
 
 # ---- by hand -------------------------------------------------------------------------------
 # buurtwinkel / self_esteem: year 1 = 35 × 2300 × (1 − 0.2) × (1 − 0) × (1 − 0.4) = 38640;
@@ -80,10 +83,8 @@ def ratio_with(initiative_id: str, outcome_id: str, assumption: str, value: floa
     """The initiative's ratio recomputed from scratch with one assumption replaced."""
     f = frame()
     at = (f.initiative_id == initiative_id) & (f.outcome_id == outcome_id)
-    if assumption == "quantity":
-        if f.loc[at, "quantity"].iloc[0] == "from_data":
-            return compute_sroi(f, INPUTS, {**FROM_DATA, (initiative_id, outcome_id): value}, R).summary.set_index(
-                "initiative_id").loc[initiative_id, "ratio"]
+    if assumption in ("quantity", "non_respondents"):
+        # a quantity from the data, replaced by the same number declared (all are measured here: nothing is added)
         f["quantity"] = f["quantity"].astype(object)
         f.loc[at, "quantity"] = repr(float(value))
     else:
@@ -117,13 +118,15 @@ def test_year_one_is_discounted_too():
 
 def test_from_data_quantity(result):
     wb = outcome(result, "buurtwinkel", "wellbeing")
-    assert wb.quantity == 12.0 and wb.quantity_source == "from_data"
+    assert wb.quantity == 12.0 and wb.quantity_source == "from_data" and wb.quantity_rule == "net_any_change"
+    assert (wb.n_paired, wb.n_improved, wb.n_worsened, wb.n_not_measured) == (20, 15, 3, 0)
     assert wb.value_year_1 == pytest.approx(5670.0, rel=1e-12)
     assert WB_V1 == pytest.approx(5670.0, rel=1e-12)
     assert wb.present_value == pytest.approx(WB_PV, rel=1e-12)
     assert wb.present_value == pytest.approx(13101.3355, abs=1e-4)
     assert wb.notes == (
-        "quantity from the data: 12 paired participants improved in the expected direction; "
+        "quantity from the data: net 12 = 15 improved − 3 worsened of 20 paired participants (any change the "
+        "better or the worse way counts); every participant of the year's register has both scores; "
         "discounted at 3% a year from year 1 (value in year t divided by 1.03^t, years 1..3)"
     )
 
@@ -181,8 +184,8 @@ def test_missing_from_data_quantity(result):
     assert lo.quantity_source == "from_data"
     assert math.isnan(lo.quantity) and math.isnan(lo.value_year_1) and math.isnan(lo.present_value)
     assert lo.notes == NOTE_QUANTITY_MISSING == (
-        "quantity from_data not available: the data do not give the number of participants who improved "
-        "(e.g. too few pairs), so this outcome's value is not computed"
+        "quantity from_data not available: no participant has a score at baseline and at follow-up, so the data "
+        "do not give the net number who changed, and this outcome's value is not computed"
     )
     k = summary(result, "koffie")
     assert k.inputs_eur == 5000.0
@@ -197,7 +200,7 @@ def test_missing_from_data_quantity(result):
         "or -0.1 (high), clipped to 0..1"
     )
     s = result.sensitivity[result.sensitivity.initiative_id == "koffie"]
-    assert len(s) == 6 and s.tipping_point.isna().all()
+    assert len(s) == 7 and s.tipping_point.isna().all()  # six assumptions and the non-respondents
     assert (s.notes == "not computed: the initiative's ratio is not computed").all()
     assert math.isnan(s.set_index("assumption").loc["quantity", "declared_value"])
     assert s.set_index("assumption").loc["proxy_eur", "declared_value"] == 900.0
@@ -292,7 +295,7 @@ def test_no_tipping_point_in_range(result):
 def test_no_dependence_gives_no_tipping_point():
     # one-year outcome: drop-off plays no part; an outcome worth 0 (0 improved): no share plays a part
     rows = [("a", "one_year", "10", 100.0, 0, 0, 0, 0.3, 1), ("a", "zero", "from_data", 100.0, 0.2, 0, 0, 0, 2)]
-    res = compute_sroi(frame(rows), {"a": 500.0}, {("a", "zero"): 0}, R)
+    res = compute_sroi(frame(rows), {"a": 500.0}, {("a", "zero"): ChangeCounts(10, 3, 3, 10)}, R)  # net 0
     s = res.sensitivity.set_index(["outcome_id", "assumption"])
     note = "the ratio does not depend on {} here (this outcome's value does not change with it)"
     assert math.isnan(s.loc[("one_year", "drop_off"), "tipping_point"])
@@ -342,8 +345,10 @@ def test_columns_and_order(result):
         ("buurtwinkel", "self_esteem"), ("buurtwinkel", "wellbeing"), ("koffie", "loneliness"), ("repaircafe", "skills"),
     ]
     assert result.summary.initiative_id.tolist() == ["buurtwinkel", "koffie", "repaircafe"]
-    assert result.sensitivity.assumption.tolist() == list(SENSITIVITY_ASSUMPTIONS) * 4
-    assert result.sensitivity.outcome_id.tolist()[::6] == ["self_esteem", "wellbeing", "loneliness", "skills"]
+    declared, from_data = list(SENSITIVITY_ASSUMPTIONS[:6]), list(SENSITIVITY_ASSUMPTIONS)
+    assert SENSITIVITY_ASSUMPTIONS[6] == "non_respondents"
+    assert result.sensitivity.assumption.tolist() == declared + from_data + from_data + declared
+    assert result.sensitivity.outcome_id.tolist()[::7] == ["self_esteem", "wellbeing", "loneliness", "skills"]
     assert result.outcomes.duration_years.dtype == "Int64"  # BIGINT as marts.sroi_outcomes declares it
     assert result.summary.payback_months.dtype == "float64"
 
