@@ -40,6 +40,7 @@ def test_definitions_load_with_the_expected_graph():
         ("survey_responses", "item_completeness"),
         ("survey_responses", "plausible_answers"),
         ("coaching_sessions", "coaching_log_complete"),
+        ("coaching_sessions", "no_small_groups_in_text"),
         ("outcome_scores", "reliability"),
     }
 
