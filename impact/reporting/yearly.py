@@ -514,6 +514,11 @@ def _sroi_context(doc: Document, fig: InitiativeFigures, data: ReportData, tr: T
 
 
 def _assumption(name: str, value: float, tr: Translator) -> str:
+    """A value of an SROI assumption as the sensitivity table shows it: shares as percentages, the net number
+    of participants not measured to one decimal (a tipping point of 0,23 person is not '0'), euros and
+    quantities whole."""
     if name in ("deadweight", "displacement", "attribution", "drop_off"):
         return tr.pct(value)
+    if name == "non_respondents":
+        return tr.num(value, 1)
     return tr.num(value, 0)

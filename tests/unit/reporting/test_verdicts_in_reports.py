@@ -488,3 +488,11 @@ def test_response_per_outcome_is_stated_where_it_differs_from_the_survey():
     assert per_outcome_response(attrition, pd.Series({"n_baseline": np.nan}), NL) == ""
     masked = attrition.assign(n_with_follow_up=[np.nan, 69.0])
     assert per_outcome_response(masked, resp, EN).endswith("Eenzaamheid on 66 baselines and suppressed pairs.")
+
+
+def test_sroi_assumptions_are_shown_with_their_own_precision():
+    from impact.reporting.yearly import _assumption
+
+    assert [_assumption(a, v, NL) for a, v in (("attribution", 0.3), ("non_respondents", 0.23),
+                                                ("non_respondents", -12.0), ("proxy_eur", 1200.0))] == [
+        "30%", "0,2", "−12,0", "1.200"]
