@@ -75,7 +75,12 @@ Cells frame
 Publishing convention (CSV) and the scanner
     Published tables are CSV with a header row, UTF-8 with BOM (``utf-8-sig``,
     see ``impact.reporting.files.csv_bytes``); a blank cell means "not shown".
-    There are no comment lines. The scanner checks
+    There are no comment lines. A report publishes each table twice: the
+    machine CSV ``tables/machine/<table>.csv`` (code-name headers, ``,``,
+    decimal point) and, for Excel, ``tables/<table>.csv`` (headers in words,
+    ``;``, decimal comma; ``impact.reporting.files.excel_csv_bytes``). A CSV
+    whose header row holds more ``;`` than ``,`` is read in that Excel dialect
+    (its decimal commas as points). The scanner checks
 
     1. People-count columns hold blank, 0, or a number >= threshold (negative
        and non-numeric values are violations too). A column is a people count
@@ -106,11 +111,19 @@ Publishing convention (CSV) and the scanner
     (recursively, sorted), naming files by their path relative to ``folder``;
     ``count_columns_by_file`` is keyed by that relative path (posix) or by the
     bare file name, and a key that matches no file is itself a violation.
+    An Excel CSV ``<dir>/<name>.csv`` next to a machine twin
+    ``<dir>/machine/<name>.csv`` is not held to the rules by its (translated)
+    header names: it must hold the twin's cells, row by row (a number may
+    carry a decimal comma instead of the point), and the twin is scanned
+    with the count columns declared for either file, e.g.
+    ``"tables/hypotheses.csv: differs from tables/machine/hypotheses.csv in
+    row 3, column 5"``.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -134,6 +147,9 @@ SUPPRESSED_COLUMN = "suppressed"
 TRUE_TEXTS = frozenset({"true", "1", "1.0", "ja"})
 BLANK_TEXTS = frozenset({"", "nan", "<na>"})
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DUTCH_NUMBER = re.compile(r"^[+-]?(\d+(,\d*)?|,\d+)([eE][+-]?\d+)?$")
+#: The folder, beside a report's Excel CSVs, of the machine CSVs (``impact.reporting.files.MACHINE_FOLDER``).
+MACHINE_FOLDER = "machine"
 
 
 # ---------------------------------------------------------------------------
@@ -346,10 +362,46 @@ def _blank_text(text: str) -> bool:
     return text.strip().lower() in BLANK_TEXTS
 
 
+def _read_rows(path: Path, points: bool = True) -> list[list[str]]:
+    """The rows of a published CSV, in either dialect; with ``points``, an Excel CSV's decimal commas are
+    read as points (``12,5`` -> ``12.5``). Raises UnicodeDecodeError."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        text = f.read()
+    first = text.split("\n", 1)[0]
+    excel = first.count(";") > first.count(",")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if excel else ","))
+    if excel and points:
+        rows = rows[:1] + [[c.replace(",", ".") if _DUTCH_NUMBER.match(c.strip()) else c for c in row]
+                           for row in rows[1:]]
+    return rows
+
+
+def _comma(text: str) -> str:
+    """A machine CSV's cell as the Excel CSV writes it: a number with a decimal comma, anything else as is."""
+    return text.replace(".", ",") if _NUMBER.match(text.strip()) else text
+
+
+def _same_table(path: Path, label: str, twin: Path, twin_label: str) -> list[str]:
+    """An Excel CSV must hold its machine twin's cells (a decimal comma for the point), header aside."""
+    try:
+        rows, machine = _read_rows(path, points=False), _read_rows(twin)
+    except UnicodeDecodeError:
+        return [f"{label}: not readable as UTF-8"]
+    if [len(r) for r in rows[:1]] != [len(r) for r in machine[:1]] or len(rows) != len(machine):
+        return [f"{label}: not the same table as {twin_label} ({len(rows)} rows of {len(rows[0]) if rows else 0} "
+                f"columns against {len(machine)} of {len(machine[0]) if machine else 0})"]
+    for r, (row, other) in enumerate(zip(rows[1:], machine[1:]), start=2):
+        if len(row) != len(other):
+            return [f"{label}: differs from {twin_label} in row {r} ({len(row)} cells against {len(other)})"]
+        for c, (cell, expected) in enumerate(zip(row, other), start=1):
+            if cell != expected and cell != _comma(expected):
+                return [f"{label}: differs from {twin_label} in row {r}, column {c}"]
+    return []
+
+
 def _scan(path: Path, label: str, threshold: int, count_columns: Sequence[str]) -> list[str]:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.reader(f))
+        rows = _read_rows(path)
     except UnicodeDecodeError:
         return [f"{label}: not readable as UTF-8"]
     if not rows:
@@ -403,10 +455,22 @@ def scan_published_folder(folder: str | Path, threshold: int = DEFAULT_THRESHOLD
     declared = dict(count_columns_by_file or {})
     used: set[str] = set()
     violations: list[str] = []
-    for path in sorted(p for p in folder.rglob("*.csv") if p.is_file()):
+    paths = sorted(p for p in folder.rglob("*.csv") if p.is_file())
+    present = set(paths)
+    # an Excel CSV and its machine twin: the twin is scanned by the rules, the Excel CSV must hold its cells
+    twins = {p: p.parent / MACHINE_FOLDER / p.name for p in paths
+             if p.parent.name != MACHINE_FOLDER and p.parent / MACHINE_FOLDER / p.name in present}
+    excel_of = {twin: p for p, twin in twins.items()}
+    for path in paths:
         relative = path.relative_to(folder).as_posix()
+        if path in twins:
+            violations += _same_table(path, relative, twins[path], twins[path].relative_to(folder).as_posix())
+            continue
+        keys = [relative, path.name]
+        if path in excel_of:
+            keys.append(excel_of[path].relative_to(folder).as_posix())
         columns: list[str] = []
-        for key in (relative, path.name):
+        for key in keys:
             if key in declared:
                 columns += list(declared[key])
                 used.add(key)

@@ -1,5 +1,10 @@
 """Publishing one report: HTML and PDF from one template, its tables as CSV and XLSX, its charts.
 
+Each table goes out three times with the same values (:mod:`impact.reporting.spreadsheets`): as a sheet
+of ``<stem>_tables.xlsx`` (headers in the report's language, number formats, × and –, a legend), as
+``tables/<table>.csv`` for Excel (``;``, decimal comma, the same headers) and as
+``tables/machine/<table>.csv`` for programs (code-name headers, ``,``, decimal point).
+
 The files of a report are first written to a private temporary folder and the
 tables scanned for disclosure violations there; only when the scan is clean is
 each file moved into ``reports/<year>/<folder>/`` atomically (temporary file,
@@ -19,9 +24,11 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from impact.reporting.disclosure import scan_published_folder
-from impact.reporting.files import csv_bytes, write_atomic
-from impact.reporting.render import pdf_bytes, xlsx_bytes
+from impact.reporting.disclosure import DEFAULT_THRESHOLD, scan_published_folder
+from impact.reporting.files import MACHINE_FOLDER, csv_bytes, excel_csv_bytes, write_atomic
+from impact.reporting.i18n import Translator
+from impact.reporting.render import pdf_bytes
+from impact.reporting.spreadsheets import headers, report_workbook
 
 AUTHOR = "Impact coaching pipeline"
 
@@ -62,8 +69,9 @@ class Report:
     charts: dict[str, bytes] = field(default_factory=dict)
     count_columns: dict[str, list[str]] = field(default_factory=dict)
 
-    def files(self) -> dict[str, bytes]:
-        """Relative path -> bytes of every file of the report."""
+    def files(self, threshold: int = DEFAULT_THRESHOLD) -> dict[str, bytes]:
+        """Relative path -> bytes of every file of the report (``threshold``: the disclosure threshold the
+        workbook's legend names)."""
         out = {
             f"{self.stem}.html": self.html.encode("utf-8"),
             f"{self.stem}.pdf": pdf_bytes(self.html, title=self.title, author=AUTHOR, created=self.created,
@@ -71,15 +79,20 @@ class Report:
         }
         for name, png in self.charts.items():
             out[f"charts/{name}.png"] = png
+        tr = Translator(self.language, threshold=threshold)
         for name, frame in self.tables.items():
-            out[f"tables/{name}.csv"] = csv_bytes(frame)
+            out[f"tables/{name}.csv"] = excel_csv_bytes(frame, headers(frame.columns, tr))
+            out[f"tables/{MACHINE_FOLDER}/{name}.csv"] = csv_bytes(frame)
         if self.tables:
-            out[f"{self.stem}_tables.xlsx"] = xlsx_bytes(self.tables, title=self.title, created=self.created)
+            out[f"{self.stem}_tables.xlsx"] = report_workbook(
+                self.tables, title=self.title, created=self.created, language=self.language, threshold=threshold,
+                count_columns=self.count_columns, stem=self.stem)
         return out
 
 
 def disclosure_violations(files: dict[str, bytes], threshold: int, count_columns: dict[str, list[str]]) -> list[str]:
-    """Scan the CSV tables among ``files`` as they would be published."""
+    """Scan the CSV tables among ``files`` as they would be published: the machine CSVs by the rules, each
+    Excel CSV for holding the same cells as its machine twin (``scan_published_folder``)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for name, data in files.items():
@@ -91,8 +104,9 @@ def disclosure_violations(files: dict[str, bytes], threshold: int, count_columns
 
 def publish(report: Report, year_folder: Path, threshold: int) -> list[Path]:
     """Write ``report`` into ``year_folder / report.folder``; returns the files written, sorted."""
-    files = report.files()
-    count_columns = {f"tables/{name}": cols for name, cols in report.count_columns.items() if f"tables/{name}" in files}
+    files = report.files(threshold)
+    count_columns = {f"tables/{MACHINE_FOLDER}/{name}": cols for name, cols in report.count_columns.items()
+                     if f"tables/{MACHINE_FOLDER}/{name}" in files}
     problems = disclosure_violations(files, threshold, count_columns)
     if problems:
         raise DisclosureViolation(

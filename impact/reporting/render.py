@@ -29,6 +29,7 @@ from impact.reporting import typeface
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from openpyxl import Workbook
 
 #: Written as the creator / last editor of the workbooks.
 GENERATOR = "utrecht-impact-coaching"
@@ -282,7 +283,10 @@ def _normalised_zip(data: bytes, replace: dict[str, bytes]) -> bytes:
 
 
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, title: str, created: datetime.date) -> bytes:
-    """A workbook with one sheet per frame (in the dict's order), as reproducible XLSX bytes.
+    """A plain workbook with one sheet per frame (in the dict's order), as reproducible XLSX bytes.
+
+    The reports' workbooks, with labels in the report's language, number formats, marks and a legend,
+    are made by :func:`impact.reporting.spreadsheets.report_workbook`, on :func:`workbook_bytes`.
 
     Each sheet: the column labels as a bold, frozen header row, then the rows (the index is not
     written: ``reset_index()`` first to keep it). Numbers stay numbers, NaN/None/NaT become empty
@@ -292,14 +296,11 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, title: str, created: datetime
     (``created`` at midnight) are fixed, and the ZIP container is normalised.
     """
     from openpyxl import Workbook
-    from openpyxl.packaging.core import DocumentProperties
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.xml.functions import tostring
 
     if not sheets:
         raise ValueError("xlsx_bytes needs at least one sheet")
-    stamp = datetime.datetime(created.year, created.month, created.day)
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
@@ -322,6 +323,17 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, title: str, created: datetime
         for index, (header, values) in enumerate(zip(headers, columns), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = _column_width(header, values)
 
+    return workbook_bytes(workbook, title=title, created=created)
+
+
+def workbook_bytes(workbook: "Workbook", *, title: str, created: datetime.date) -> bytes:
+    """An openpyxl workbook as reproducible XLSX bytes: title, creator, last editor, created and modified
+    (``created`` at midnight) fixed, and the ZIP container normalised (``_normalised_zip``: entries in a
+    fixed order, each dated :data:`ZIP_EPOCH`)."""
+    from openpyxl.packaging.core import DocumentProperties
+    from openpyxl.xml.functions import tostring
+
+    stamp = datetime.datetime(created.year, created.month, created.day)
     properties = DocumentProperties(title=title, creator=GENERATOR, lastModifiedBy=GENERATOR,
                                     created=stamp, modified=stamp)
     workbook.properties = properties

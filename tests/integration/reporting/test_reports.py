@@ -135,7 +135,7 @@ def test_programme_overview_puts_every_initiative_and_verdict_side_by_side(year_
     assert counts.to_dict() == {"supported": 7, "not_shown": 1, "unreliable_measurement": 1, "insufficient_data": 1}
     for verdict in ("Ondersteund", "Tegengesproken", "Niet aangetoond", "Meting onbetrouwbaar", "Te weinig gegevens"):
         assert f"{verdict} betekent" in text  # the reading guide explains every verdict
-    effects = pd.read_csv(year_folder / "programme" / "tables" / "effects.csv", encoding="utf-8-sig")
+    effects = pd.read_csv(year_folder / "programme" / "tables" / "machine" / "effects.csv", encoding="utf-8-sig")
     assert len(effects) == len(verdicts) == 10
     assert sorted(effects["verdict"]) == sorted(verdicts["verdict"])
 
@@ -146,7 +146,7 @@ def test_lessons_learned_is_dated_at_the_closing_meeting_with_themes_and_rule_ba
     assert "Slotbijeenkomst 31 januari 2019" in text
     for theme in ("impact_definition", "data_collection", "analysis", "reporting", "improvement"):
         assert nl["theme." + theme] in text
-    recs = pd.read_csv(year_folder / "lessons_learned" / "tables" / "recommendations.csv", encoding="utf-8-sig")
+    recs = pd.read_csv(year_folder / "lessons_learned" / "tables" / "machine" / "recommendations.csv", encoding="utf-8-sig")
     fired = set(zip(recs["initiative_id"], recs["rule_id"]))
     # from the results: Nieuw Rotsoord had 7 pairs and 56% baseline response; Utrecht Cares was contradicted;
     # Food for Good did not show its effect; supported hypotheses get the comparison-group advice
@@ -163,18 +163,18 @@ def test_lessons_learned_is_dated_at_the_closing_meeting_with_themes_and_rule_ba
 
 def test_no_published_table_rests_on_fewer_people_than_the_threshold(year_folder):
     assert scan_published_folder(year_folder, 10, COUNT_COLUMNS) == []
-    wijk = pd.read_csv(year_folder / "digitale-buddies" / "tables" / "reach_by_wijk.csv", encoding="utf-8-sig")
+    wijk = pd.read_csv(year_folder / "digitale-buddies" / "tables" / "machine" / "reach_by_wijk.csv", encoding="utf-8-sig")
     # indicators: West 4, Noordwest 6, Oost 7, unknown 4 participants → suppressed; Binnenstad 15 shown
     shown = dict(zip(wijk["wijk"], wijk["participants"]))
     assert pd.isna(shown["West"]) and pd.isna(shown["Noordwest"]) and pd.isna(shown["Oost"]) and pd.isna(shown["unknown"])
     assert shown["Binnenstad"] == 15
-    hyp = pd.read_csv(year_folder / "nieuw-rotsoord" / "tables" / "hypotheses.csv", encoding="utf-8-sig")
+    hyp = pd.read_csv(year_folder / "nieuw-rotsoord" / "tables" / "machine" / "hypotheses.csv", encoding="utf-8-sig")
     assert hyp["n_pairs"].isna().all() and hyp["mean_difference"].isna().all() and hyp["suppressed"].all()
 
 
 def _published(year_folder: Path, name: str) -> pd.DataFrame:
-    frames = [pd.read_csv(p, encoding="utf-8-sig") for p in sorted(year_folder.glob(f"*/tables/{name}.csv"))
-              if p.parent.parent.name in NINE]
+    frames = [pd.read_csv(p, encoding="utf-8-sig") for p in sorted(year_folder.glob(f"*/tables/machine/{name}.csv"))
+              if p.parent.parent.parent.name in NINE]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -221,7 +221,7 @@ def test_no_hidden_count_can_be_worked_back_from_published_test_results(year_fol
 def test_a_hidden_figure_and_a_missing_one_read_apart(year_folder):
     """In every published table with figures, a column ``hidden`` names what disclosure control blanked; any other
     blank was not computed. The reports mark them × and – with their reasons."""
-    for path in sorted(year_folder.glob("*/tables/*.csv")):
+    for path in sorted(year_folder.glob("*/tables/machine/*.csv")):
         if path.stem in ("coaching_sessions", "recommendations"):  # words only, nothing to hide
             continue
         frame = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
@@ -234,7 +234,7 @@ def test_a_hidden_figure_and_a_missing_one_read_apart(year_folder):
 
 
 def test_the_mean_of_a_yes_no_outcome_is_hidden_when_its_yes_or_no_count_is_small(year_folder):
-    dist = pd.read_csv(year_folder / "talent-connection" / "tables" / "outcome_distributions.csv", encoding="utf-8-sig")
+    dist = pd.read_csv(year_folder / "talent-connection" / "tables" / "machine" / "outcome_distributions.csv", encoding="utf-8-sig")
     wave = dict(zip(dist["wave"], dist["mean"]))
     # marts.outcome_scores: 8 of 72 had paid work at baseline (hidden), 23 of 52 at follow-up (shown)
     assert pd.isna(wave["baseline"]) and wave["follow_up"] == pytest.approx(23 / 52)
@@ -242,7 +242,7 @@ def test_the_mean_of_a_yes_no_outcome_is_hidden_when_its_yes_or_no_count_is_smal
 
 
 def test_secondary_suppression_hides_a_quarter_a_total_would_reveal(year_folder):
-    reach = pd.read_csv(year_folder / "digitale-buddies" / "tables" / "reach_per_quarter.csv", encoding="utf-8-sig")
+    reach = pd.read_csv(year_folder / "digitale-buddies" / "tables" / "machine" / "reach_per_quarter.csv", encoding="utf-8-sig")
     new = dict(zip(reach["period"], reach["participants_new"]))
     # Q4 has fewer than 10 new participants (primary); the year total 110 and Q1 66 are shown, so Q2 and Q3
     # are hidden too: otherwise 110 − 66 − Q2 − Q3 would give Q4 away
@@ -264,7 +264,7 @@ def test_municipality_artefacts_hold_aggregates_only(year_folder, built_sample):
     text = blob.decode("utf-8", errors="replace")
     assert [c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)] == []
     assert not any(p in text for p in pseudonyms)
-    for csv in (year_folder / "programme" / "tables").glob("*.csv"):
+    for csv in (year_folder / "programme" / "tables").rglob("*.csv"):
         assert "participant_id" not in csv.read_text(encoding="utf-8-sig")
 
 

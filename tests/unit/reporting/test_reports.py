@@ -21,7 +21,7 @@ def test_publishing_refuses_a_table_with_a_small_count(tmp_path):
     with pytest.raises(DisclosureViolation) as err:
         publish(report, tmp_path, 10)
     assert str(err.value) == ("demo: not published, 1 figure(s) rest on fewer than 10 people:\n  "
-                              "tables/reach.csv: row 2, column 'participants_new': people count '4' is below the "
+                              "tables/machine/reach.csv: row 2, column 'participants_new': people count '4' is below the "
                               "disclosure threshold 10")
     assert not (tmp_path / "demo").exists()
 
