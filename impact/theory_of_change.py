@@ -178,6 +178,8 @@ class TheoryOfChange(_Strict):
     impact: str = Field(min_length=1)
     hypotheses: list[Hypothesis] = Field(default_factory=list)
     waves: list[str] = Field(default_factory=lambda: list(DEFAULT_WAVES))
+    # the initiative's total cost in the year, all funding together (the overview's cost per participant)
+    budget_eur: float | None = Field(default=None, ge=0)
     sroi: Sroi | None = None
 
     def outcome(self, outcome_id: str) -> Outcome:
@@ -344,6 +346,7 @@ def as_tables(tocs: dict[str, tuple[TheoryOfChange, str]]) -> dict[str, "pd.Data
                 "impact": toc.impact,
                 "waves": list(toc.waves),
                 "sroi_inputs_eur": toc.sroi.inputs_eur if toc.sroi else None,
+                "budget_eur": toc.budget_eur,
                 "source_file": f"{toc.id}/{TOC_FILE}",
                 "source_sha256": sha,
             }

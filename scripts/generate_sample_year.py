@@ -928,7 +928,7 @@ def programme_yaml() -> str:
 def toc_yaml(spec: InitiativeSpec) -> str:
     data = {"id": spec.id, "name": spec.name, "kind": spec.kind, **spec.toc}
     order = ["id", "name", "kind", "problem", "target_group", "activities", "outputs", "outcomes", "impact",
-             "hypotheses", "sroi"]
+             "hypotheses", "budget_eur", "sroi"]
     return yaml_text({k: data[k] for k in order if k in data})
 
 

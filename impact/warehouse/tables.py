@@ -288,6 +288,7 @@ INITIATIVES = Table(
         Column("impact", VARCHAR, "the impact it aims at"),
         Column("waves", VARCHAR_LIST, "its survey waves, in order (`baseline`, `follow_up`, …)"),
         Column("sroi_inputs_eur", DOUBLE, "the investment for the SROI, or NULL"),
+        Column("budget_eur", DOUBLE, "the initiative's total cost in the year (all funding), or NULL"),
         Column("source_file", VARCHAR, "its `theory_of_change.yaml`, relative to `raw_data/`"),
         Column("source_sha256", VARCHAR, "SHA-256 of that file"),
     ),

@@ -496,3 +496,18 @@ def test_sroi_assumptions_are_shown_with_their_own_precision():
     assert [_assumption(a, v, NL) for a, v in (("attribution", 0.3), ("non_respondents", 0.23),
                                                 ("non_respondents", -12.0), ("proxy_eur", 1200.0))] == [
         "30%", "0,2", "−12,0", "1.200"]
+
+
+def test_the_overview_takes_the_budget_else_the_sroi_investment():
+    from types import SimpleNamespace
+
+    from impact.reporting.overview import initiative_budget
+
+    def data(budget):
+        return SimpleNamespace(of=lambda name, i: pd.DataFrame({"initiative_id": [i], "budget_eur": [budget]}))
+
+    with_sroi = {"x": SimpleNamespace(sroi_summary=pd.DataFrame({"inputs_eur": [42000.0]}))}
+    without = {"x": SimpleNamespace(sroi_summary=pd.DataFrame(columns=["inputs_eur"]))}
+    assert initiative_budget(data(50000.0), with_sroi, "x") == 50000.0
+    assert initiative_budget(data(np.nan), with_sroi, "x") == 42000.0
+    assert math.isnan(initiative_budget(data(np.nan), without, "x"))
