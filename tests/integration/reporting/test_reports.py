@@ -115,7 +115,8 @@ def test_not_shown_explains_the_minimum_detectable_effect_and_too_few_pairs_is_n
     assert (f"Dit onderzoek kon alleen een verandering van minstens {nl_num(mde)} punt betrouwbaar zien (80% kans, "
             f"bij α = {alpha}, het strengste niveau van Holm); de MDE staat in dezelfde maat als de schatting (gemiddeld "
             "verschil).") in food
-    assert "Niet aangetoond betekent níet dat het initiatief geen effect heeft" in food
+    assert ("Wat dit oordeel betekent: de meting laat geen verandering zien die groot genoeg is om van toeval te "
+            "onderscheiden. Dat betekent níet dat het initiatief geen effect heeft") in food
     rotsoord = pdf_text(year_folder / "nieuw-rotsoord" / f"nieuw-rotsoord_{YEAR}.pdf")
     assert ("Er waren minder dan 10 deelnemers met zowel een nul- als een nameting voor Participatie; de hypothese "
             "is daarom niet getoetst.") in rotsoord
@@ -127,14 +128,19 @@ def test_programme_overview_puts_every_initiative_and_verdict_side_by_side(year_
     names = built_sample["con"].execute("SELECT name FROM programme.initiatives").df()["name"]
     for name in names:
         assert folded(name) in text
-    for key in ("reading_guide", "effects", "reach_wijk", "realisation", "response_quality", "methods"):
+    for key in ("reading_guide", "per_initiative", "effects", "reach_wijk", "realisation", "response_quality", "methods"):
         assert catalogue("nl")["section." + key] in text
     for wijk in WIJKEN:
         assert wijk in text
     counts = verdicts["verdict"].value_counts()
     assert counts.to_dict() == {"supported": 7, "not_shown": 1, "unreliable_measurement": 1, "insufficient_data": 1}
-    for verdict in ("Ondersteund", "Tegengesproken", "Niet aangetoond", "Meting onbetrouwbaar", "Te weinig gegevens"):
-        assert f"{verdict} betekent" in text  # the reading guide explains every verdict
+    nl = catalogue("nl")
+    for verdict in ("supported", "contradicted", "not_shown", "unreliable_measurement", "insufficient_data"):
+        # the reading guide explains every verdict: "Ondersteund: de verandering is …"
+        meaning = nl[f"verdict_meaning.{verdict}"].format(floor="0,60")
+        assert folded(f"{nl['verdict.' + verdict]}: {meaning[:60]}") in folded(text)
+    # the headline counts are the primary hypotheses', and say so
+    assert "De tellingen gaan over de 9 primaire hypothesen" in text
     effects = pd.read_csv(year_folder / "programme" / "tables" / "machine" / "effects.csv", encoding="utf-8-sig")
     assert len(effects) == len(verdicts) == 10
     assert sorted(effects["verdict"]) == sorted(verdicts["verdict"])
