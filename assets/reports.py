@@ -4,7 +4,9 @@
 - ``initiative_reports`` (one partition per initiative): the yearly report, PDF and HTML, with its
   tables as CSV and XLSX and its charts;
 - ``programme_overview`` and ``lessons_learned``: programme level, on every initiative;
-- ``report_manifest``: ``manifest.json`` with every artefact's and input's SHA-256 and the code version.
+- ``delivery_bundle``: the dated ZIP for the municipality (``levering/``);
+- ``report_manifest``: ``manifest.json`` with every artefact's and input's SHA-256, the delivery's checksums and the
+  code version.
 """
 
 import json
@@ -19,7 +21,9 @@ from impact.reporting import data_quality, report_data
 from impact.reporting.data_quality import write_data_quality_page
 from impact.warehouse import tables
 from impact.warehouse.tables import writers_of
+from impact.reporting.delivery import DELIVERY_FOLDER, write_delivery
 from impact.reporting.provenance import code_version, write_manifest
+from impact.reporting.yearly import report_date
 from impact.reporting.publish import data_uri, publish
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
@@ -194,9 +198,34 @@ lessons_learned = programme_report_asset(
 @asset(
     pool=WAREHOUSE_POOL,
     group_name="reports",
+    automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
+    deps=[initiative_reports, programme_overview, lessons_learned],
+    kinds={"zip"},
+    owners=["team:data-engineering"],
+)
+def delivery_bundle(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
+                    report_settings: ReportSettings) -> MaterializeResult:
+    """``reports/<year>/levering/impactcoaching_<year>_levering_<date>.zip``: everything meant for the
+    municipality (the reports' PDFs, workbooks and CSVs for Excel, a LEESMIJ and SHA256SUMS), dated at the
+    closing meeting, the same bytes for the same reports (impact/reporting/delivery.py)."""
+    data = _report_data(context, duckdb_warehouse)
+    year_folder = files.reports_path / str(data.year)
+    language = report_settings.language_for(data.programme["language"])
+    bundle = write_delivery(year_folder, data.programme, data.year, report_date(data), language)
+    return MaterializeResult(metadata={
+        "zip": MetadataValue.path(str(bundle.path)),
+        "sha256": bundle.sha256,
+        "files": len(bundle.checksums),
+        "bytes": bundle.path.stat().st_size,
+    })
+
+
+@asset(
+    pool=WAREHOUSE_POOL,
+    group_name="reports",
     # after the automation re-rendered yearly reports, the manifest lists their files again
     automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
-    deps=[data_quality_report, initiative_reports, programme_overview, lessons_learned],
+    deps=[data_quality_report, initiative_reports, programme_overview, lessons_learned, delivery_bundle],
     kinds={"json"},
     owners=["team:data-engineering"],
 )
@@ -221,7 +250,7 @@ def report_manifest(context: AssetExecutionContext, files: CoachingFiles, duckdb
     })
 
 
-PROGRAMME_FOLDERS = {"programme", "lessons_learned", "data_quality"}
+PROGRAMME_FOLDERS = {"programme", "lessons_learned", "data_quality", DELIVERY_FOLDER}
 
 
 def _remove_stale_initiative_folders(year_folder: Path, initiatives: set[str]) -> list[str]:

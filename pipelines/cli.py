@@ -1,6 +1,7 @@
 """``coaching``: the pipeline for people who do not use the Dagster UI.
 
     coaching build [--initiative ID ...]   build the selected initiatives (default: all) and everything downstream
+    coaching deliver                        package the built reports into the dated ZIP for the municipality
     coaching check FILE [FILE ...]          check drops against the contract before adding them to raw_data/
     coaching partitions                     register every initiative folder as a partition (used by `make dev`)
 
@@ -242,6 +243,8 @@ def _print_where(locations) -> None:
         pdfs = sorted(year_folder.glob("*/*.pdf"))
         print(f"  {year_folder.name}: {len(pdfs)} PDF reports (each with HTML, CSV and XLSX tables); "
               f"start with {year_folder / 'programme'}; every file and input with its SHA-256 in {year_folder / 'manifest.json'}")
+        for bundle in sorted(year_folder.glob("levering/*.zip")):
+            print(f"  for the municipality: {bundle} (`coaching deliver` packages it again)")
     print("Dagster UI with these runs: make dev, then http://127.0.0.1:3000")
 
 
@@ -383,6 +386,40 @@ def _print_check(name: str, source_file: str, batch, show_all: bool = False) -> 
     return bad
 
 
+def cmd_deliver(args: argparse.Namespace) -> int:
+    """Package the reports as they are into the dated ZIP for the municipality and list it in the manifest."""
+    import json
+
+    from impact.locations import Locations
+
+    locations = Locations.from_env()
+    home = _ensure_instance_home()
+    if not any(locations.reports.glob("*/programme/*.pdf")):
+        print(f"No reports in {locations.reports} yet: run `coaching build` first.", file=sys.stderr)
+        return 1
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+
+    with open(home / ".coaching-setup.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        instance = DagsterInstance.get()
+    result = defs.resolve_job_def("delivery").execute_in_process(
+        instance=instance, tags={"coaching/trigger": "cli", **cli_run_tags()}, raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"step {event.step_key} failed: {event.event_specific_data.error.message.strip()}", file=sys.stderr)
+        return 1
+    for manifest_path in sorted(locations.reports.glob("*/manifest.json")):
+        delivery = json.loads(manifest_path.read_text(encoding="utf-8")).get("delivery")
+        if delivery:
+            print(f"{manifest_path.parent / delivery['path']}")
+            print(f"  {len(delivery['checksums'])} files, SHA-256 {delivery['sha256']} (also in {manifest_path})")
+    return 0
+
+
 def cmd_partitions(args: argparse.Namespace) -> int:
     from dagster import DagsterInstance
 
@@ -409,6 +446,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--initiative", metavar="ID", help="the initiative the file is meant for (default: the folder it is in)")
     check.add_argument("--all", action="store_true", help=f"list every problem (default: the first {MAX_PROBLEMS_SHOWN})")
     check.set_defaults(func=cmd_check)
+    deliver = sub.add_parser("deliver", help="package the built reports into the dated ZIP for the municipality")
+    deliver.set_defaults(func=cmd_deliver)
     parts = sub.add_parser("partitions", help="register initiative folders as partitions in the local Dagster instance")
     parts.set_defaults(func=cmd_partitions)
     args = parser.parse_args(argv)

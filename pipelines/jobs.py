@@ -43,12 +43,20 @@ reports_job = define_asset_job(
 # The assets without partitions: what must run when an initiative folder is removed (its rows are purged by
 # ``programme``; the Holm family, the overview, the lessons and the manifest are rebuilt without it).
 PROGRAMME_LEVEL = ("programme", "coaching_sessions", "hypothesis_results", "data_quality_report", "programme_overview",
-                   "lessons_learned", "report_manifest")
+                   "lessons_learned", "delivery_bundle", "report_manifest")
 programme_job = define_asset_job(
     name="programme_level",
     selection=AssetSelection.assets(*PROGRAMME_LEVEL),
     description="The programme-level assets only (no partition needed): settings, coaching log, Holm correction "
                 "and verdicts, data-quality page, overview, lessons and manifest.",
+)
+
+
+delivery_job = define_asset_job(
+    name="delivery",
+    selection=AssetSelection.assets("delivery_bundle", "report_manifest"),
+    description="Package the reports as they are for the municipality (the dated ZIP) and list it in the manifest "
+                "(`coaching deliver`).",
 )
 
 

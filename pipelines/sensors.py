@@ -85,7 +85,7 @@ def raw_data_drops(context: SensorEvaluationContext, files: CoachingFiles) -> Se
 # are re-rendered once the programme-level results they show (the Holm correction) have changed.
 report_refresh = AutomationConditionSensorDefinition(
     name="report_refresh",
-    target=AssetSelection.assets("initiative_reports", "report_manifest"),
+    target=AssetSelection.assets("initiative_reports", "delivery_bundle", "report_manifest"),
     default_status=DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=60,
     description="Re-renders yearly reports whose programme-level inputs (Holm-adjusted p) changed, when the "

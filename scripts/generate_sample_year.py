@@ -911,7 +911,7 @@ def yaml_text(data: dict[str, Any]) -> str:
 
 def programme_yaml() -> str:
     return SYNTHETIC_COMMENT + (
-        "name: Impact coaching maatschappelijke initiatieven\n"
+        "name: Impactcoaching maatschappelijke initiatieven\n"
         "municipality: Gemeente Utrecht\n"
         f"year: {YEAR}\n"
         "alpha: 0.05\n"

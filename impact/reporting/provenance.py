@@ -76,6 +76,23 @@ def report_languages(year_folder: Path) -> dict[str, str]:
     return out
 
 
+def delivery(year_folder: Path) -> dict | None:
+    """The delivery ZIP (``levering/*.zip``) with its SHA-256 and the checksum lines it carries, or None."""
+    import zipfile
+
+    from impact.reporting.delivery import CHECKSUMS, DELIVERY_FOLDER
+
+    zips = sorted((year_folder / DELIVERY_FOLDER).glob("*.zip"))
+    if not zips:
+        return None
+    path = zips[-1]
+    with zipfile.ZipFile(path) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("/" + CHECKSUMS))
+        lines = archive.read(name).decode("utf-8").splitlines()
+    return {"path": path.relative_to(year_folder).as_posix(), "sha256": sha256_bytes(path.read_bytes()),
+            "checksums": [{"path": line.split("  ", 1)[1], "sha256": line.split("  ", 1)[0]} for line in lines]}
+
+
 def write_manifest(year_folder: Path, year: int, inputs: pd.DataFrame, version: dict) -> Path:
     """``reports/<year>/manifest.json``: the artefacts, the input files and the code version.
 
@@ -90,6 +107,7 @@ def write_manifest(year_folder: Path, year: int, inputs: pd.DataFrame, version: 
             for r in inputs.sort_values("source_file").drop_duplicates("source_file").itertuples()
         ],
         "artefacts": artefacts(year_folder),
+        "delivery": delivery(year_folder),
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return write_atomic(year_folder / MANIFEST, text.encode("utf-8"))

@@ -17,7 +17,7 @@ def test_definitions_load_with_the_expected_graph():
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {"programme", "theory_of_change", "drop_inventory", "participants", "activities", "survey_responses", "coaching_sessions", "data_quality_report", "outcome_scores", "indicators",
                     "hypothesis_tests", "hypothesis_results", "sroi",
-                    "initiative_reports", "programme_overview", "lessons_learned", "report_manifest"}
+                    "initiative_reports", "programme_overview", "lessons_learned", "delivery_bundle", "report_manifest"}
     for name in ("theory_of_change", "drop_inventory", "participants", "activities", "survey_responses"):
         pdef = graph.get(AssetKey(name)).partitions_def
         assert isinstance(pdef, DynamicPartitionsDefinition) and pdef.name == "initiative"

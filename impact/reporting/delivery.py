@@ -1,0 +1,124 @@
+"""The delivery to the municipality: one dated ZIP of everything meant for it, ``reports/<year>/levering/``.
+
+What goes in (:func:`delivered_files`): the PDF of every report for the municipality (the yearly reports, the
+programme overview, the lessons-learned summary), their workbooks (``*_tables.xlsx``) and their tables as CSV
+for Dutch Excel (``tables/*.csv``), with a short ``LEESMIJ.txt`` and ``SHA256SUMS.txt`` (the SHA-256 of every
+file, in the format ``sha256sum -c`` reads). What stays out: the warehouse, the quarantine, the coaches'
+data-quality page (it points at rows of the drops), the machine CSVs (for programs, not for people), the
+HTML and the charts (the PDF holds them).
+
+The same reports give the same bytes: files in sorted order, every entry dated at the report date (the
+closing meeting), fixed permissions and compression. The manifest holds the ZIP's SHA-256 and its
+checksum lines (:func:`impact.reporting.provenance.write_manifest`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from impact.reporting.files import write_atomic
+
+DELIVERY_FOLDER = "levering"
+#: Report folders that are not for the municipality.
+NOT_DELIVERED = {"data_quality", DELIVERY_FOLDER}
+README = "LEESMIJ.txt"
+CHECKSUMS = "SHA256SUMS.txt"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    path: Path
+    sha256: str
+    checksums: list[dict]          # [{"path", "sha256"}] of the files in the ZIP, as SHA256SUMS.txt lists them
+
+
+def bundle_name(year: int, date: dt.date) -> str:
+    return f"impactcoaching_{year}_levering_{date.isoformat()}.zip"
+
+
+def delivered_files(year_folder: Path) -> list[Path]:
+    """The files for the municipality, relative to the year's folder, sorted."""
+    chosen = []
+    for path in sorted(year_folder.rglob("*")):
+        rel = path.relative_to(year_folder)
+        if not path.is_file() or rel.parts[0] in NOT_DELIVERED or len(rel.parts) < 2:
+            continue
+        in_tables = len(rel.parts) == 3 and rel.parts[1] == "tables" and path.suffix == ".csv"
+        top = len(rel.parts) == 2 and (path.suffix == ".pdf" or path.name.endswith("_tables.xlsx"))
+        if in_tables or top:
+            chosen.append(rel)
+    return chosen
+
+
+def readme(programme: dict, year: int, date: dt.date, files: list[Path], language: str = "nl") -> str:
+    """What the ZIP holds, in the reports' language."""
+    from impact.reporting.i18n import Translator
+
+    pdfs = [f for f in files if f.suffix == ".pdf"]
+    when = Translator(language).date(date)
+    if language == "en":
+        lines = [
+            f"{programme.get('name', 'Impact coaching')} {year}: delivery of {when}",
+            "",
+            f"This folder holds the {len(pdfs)} reports (PDF), their tables as Excel workbooks (_tables.xlsx) and as CSV",
+            "for Excel (tables/*.csv: semicolons, decimal commas). Figures that rest on fewer people than the",
+            f"disclosure threshold ({programme.get('disclosure_threshold', 10)}) are suppressed (× in the reports).",
+            "",
+            f"{CHECKSUMS} gives the SHA-256 of every file; check them with: sha256sum -c {CHECKSUMS}",
+            "The manifest.json next to the reports holds the same checksums, the input files and the code version.",
+        ]
+    else:
+        lines = [
+            f"{programme.get('name', 'Impactcoaching')} {year}: levering van {when}",
+            "",
+            f"Deze map bevat de {len(pdfs)} rapporten (PDF), hun tabellen als Excel-werkboek (_tables.xlsx) en als CSV",
+            "voor Excel (tables/*.csv: puntkomma's, decimale komma's). Cijfers die op minder personen rusten dan de",
+            f"afschermgrens ({programme.get('disclosure_threshold', 10)}) zijn afgeschermd (× in de rapporten).",
+            "",
+            f"{CHECKSUMS} geeft van elk bestand de controlegetallen (SHA-256); controleren kan met: sha256sum -c {CHECKSUMS}",
+            "Het bestand manifest.json bij de rapporten bevat dezelfde controlegetallen, de invoerbestanden en de codeversie.",
+        ]
+    if programme.get("synthetic"):
+        lines += ["", "Let op: gemaakt op synthetische voorbeelddata." if language != "en"
+                  else "Note: made from synthetic sample data."]
+    lines += ["", "Bestanden:" if language != "en" else "Files:", *(f"  {f.as_posix()}" for f in files)]
+    return "\n".join(lines) + "\n"
+
+
+def zip_bytes(entries: dict[str, bytes], date: dt.date) -> bytes:
+    """A ZIP of ``entries`` (name → bytes) that is the same bytes for the same entries and date."""
+    buffer = io.BytesIO()
+    stamp = (date.year, date.month, date.day, 0, 0, 0)
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            archive.writestr(info, entries[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def write_delivery(year_folder: Path, programme: dict, year: int, date: dt.date, language: str = "nl") -> Delivery:
+    """Write ``levering/<bundle_name>`` (replacing any earlier delivery of the year) and return it."""
+    files = delivered_files(year_folder)
+    top = f"impactcoaching_{year}"
+    contents = {f"{top}/{f.as_posix()}": (year_folder / f).read_bytes() for f in files}
+    contents[f"{top}/{README}"] = readme(programme, year, date, files, language).encode("utf-8")
+    sums = [{"path": name.removeprefix(f"{top}/"), "sha256": hashlib.sha256(data).hexdigest()}
+            for name, data in sorted(contents.items())]
+    contents[f"{top}/{CHECKSUMS}"] = "".join(f"{s['sha256']}  {s['path']}\n" for s in sums).encode("utf-8")
+    folder = year_folder / DELIVERY_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    name = bundle_name(year, date)
+    for old in folder.glob("*.zip"):
+        if old.name != name:
+            old.unlink()
+    data = zip_bytes(contents, date)
+    path = write_atomic(folder / name, data)
+    return Delivery(path, hashlib.sha256(data).hexdigest(), sums)
