@@ -10,6 +10,8 @@ coaching year; and recommendations for next year derived by the rules in
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -84,15 +86,32 @@ def _response_hidden(fig: InitiativeFigures) -> str:
     return hidden_text({c: reasons[c] for c in ("response_rate", "retention") if c in reasons})
 
 
-def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict) -> Report:
-    tr = Translator(language, data.threshold)
-    year = str(data.year)
-    names = dict(zip(data.initiatives["initiative_id"], data.initiatives["name"]))
-    doc = Document(tr)
-    ctx: dict = {}
+@dataclass
+class LessonsContext:
+    """What every chapter of the lessons-learned summary reads, the document that numbers chapters, figures and
+    tables in order, and the CSV tables the chapters publish (in chapter order)."""
 
-    # 1 hypotheses held or not
-    s_h = doc.section("held")
+    data: ReportData
+    figures: dict[str, InitiativeFigures]
+    tr: Translator
+    language: str
+    names: dict[str, str] = field(init=False)
+    year: str = field(init=False)
+    doc: Document = field(init=False)
+    facts: pd.DataFrame = field(init=False)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.names = dict(zip(self.data.initiatives["initiative_id"], self.data.initiatives["name"]))
+        self.year = str(self.data.year)
+        self.doc = Document(self.tr)
+        self.facts = facts(self.data, self.figures)
+
+
+def held_section(c: LessonsContext) -> dict:
+    """1. Which hypotheses held and which did not, grouped by verdict, each in one plain sentence."""
+    tr, data, figures = c.tr, c.data, c.figures
+    section = c.doc.section("held")
     hyp = pd.concat([f.hypotheses.assign(initiative_id=i) for i, f in figures.items()], ignore_index=True)
     published = list(hyp.columns)
     raw = data.hypotheses.set_index(["initiative_id", "hypothesis_id"])
@@ -104,14 +123,17 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
         part = hyp[hyp["verdict"] == verdict]
         if len(part):
             groups.append({"verdict": verdict, "title": tr.t(f"lessons.verdict_group.{verdict}", n=len(part)),
-                           "entries": [{"who": f"{names[h['initiative_id']]} – {h['hypothesis_id']}", "statement": h["statement"],
+                           "entries": [{"who": f"{c.names[h['initiative_id']]} – {h['hypothesis_id']}", "statement": h["statement"],
                                       "sentence": verdict_sentence(h, tr)} for _, h in part.iterrows()]})
-    ctx["held"] = {"section": s_h, "groups": groups, "intro": tr.t("lessons.held_intro", n=len(hyp), initiatives=len(figures))}
+    c.tables["hypotheses"] = hyp[published].reset_index(drop=True)
+    return {"section": section, "groups": groups, "intro": tr.t("lessons.held_intro", n=len(hyp), initiatives=len(figures))}
 
-    # 2 data-quality lessons
-    s_q = doc.section("quality_lessons")
-    f = facts(data, figures)
-    per = f.drop_duplicates("initiative_id")
+
+def quality_section(c: LessonsContext) -> dict:
+    """2. What the year taught about data: response, retention and the rows set aside, per initiative."""
+    tr, data, figures, names = c.tr, c.data, c.figures, c.names
+    section = c.doc.section("quality_lessons")
+    per = c.facts.drop_duplicates("initiative_id")
     q_rows = []
     for r in per.itertuples():
         reasons = data.of("quarantine_reasons", r.initiative_id)
@@ -120,9 +142,9 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
         q_rows.append([names[r.initiative_id], cell(resp, "response_rate", tr.pct(resp["response_rate"]), "no_share"),
                        cell(resp, "retention", tr.pct(resp["retention"]), "no_share"),
                        tr.num(r.quarantined_rows, 0), top])
-    q_tab = doc.table("quality", tr.t("lessons.quality_caption"),
-                      [tr.t("col.initiative"), tr.t("col.response"), tr.t("col.retention"), tr.t("col.quarantined"),
-                       tr.t("lessons.top_reasons")], q_rows, note=tr.t("lessons.quality_note"))
+    q_tab = c.doc.table("quality", tr.t("lessons.quality_caption"),
+                        [tr.t("col.initiative"), tr.t("col.response"), tr.t("col.retention"), tr.t("col.quarantined"),
+                         tr.t("lessons.top_reasons")], q_rows, note=tr.t("lessons.quality_note"))
     all_reasons = data.quarantine_reasons.groupby("rule")["entries"].sum().sort_values(ascending=False) \
         if len(data.quarantine_reasons) else pd.Series(dtype=int)
     resp = per["response_rate"].astype(float)
@@ -136,13 +158,22 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
              total=tr.num(int(per["raw_rows"].sum()), 0),
              reasons=", ".join(f"{tr.quarantine_reason(k)} ({v})" for k, v in all_reasons.head(3).items()) or tr.t("lessons.none")),
     ]
-    ctx["quality"] = {"section": s_q, "table": q_tab, "points": points}
+    c.tables["data_quality"] = (
+        per[["initiative_id", "response_rate", "retention", "raw_rows", "quarantined_rows", "top_quarantine_rule"]]
+        .assign(top_quarantine_reason=lambda d: d["top_quarantine_rule"].map(
+            lambda r: tr.quarantine_reason(r) if isinstance(r, str) else None),
+                **{HIDDEN_COLUMN: lambda d: d["initiative_id"].map(lambda i: _response_hidden(figures[i]))})
+        .reset_index(drop=True))
+    return {"section": section, "table": q_tab, "points": points}
 
-    # 3 coaching lessons by theme
-    s_c = doc.section("coaching_lessons")
-    published_log = publishable_sessions(data.sessions, tr, {i: hidden_counts(fig.cells) for i, fig in figures.items()})
+
+def coaching_section(c: LessonsContext) -> dict:
+    """3. The coaching log's lessons and actions per coaching theme (notes naming small groups withheld)."""
+    tr = c.tr
+    section = c.doc.section("coaching_lessons")
+    published_log = publishable_sessions(c.data.sessions, tr, {i: hidden_counts(fig.cells) for i, fig in c.figures.items()})
     sessions = published_log.copy()
-    sessions["who"] = sessions["initiative_id"].map(names).fillna(tr.t("lessons.all_initiatives"))
+    sessions["who"] = sessions["initiative_id"].map(c.names).fillna(tr.t("lessons.all_initiatives"))
     themes = []
     for theme in (*COACHING_THEMES, None):
         part = sessions[sessions["theme"] == theme] if theme else sessions[~sessions["theme"].isin(COACHING_THEMES)]
@@ -151,38 +182,45 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
             themes.append({"title": tr.t(f"theme.{theme or 'other'}"), "entries": [
                 {"who": f"{s.who}, {tr.date(s.date)}", "lessons": s.lessons or "", "actions": s.actions or ""}
                 for s in part.itertuples()]})
-    ctx["coaching"] = {"section": s_c, "themes": themes, "intro": tr.t("lessons.coaching_intro", n=len(sessions))}
+    c.tables["coaching_sessions"] = published_log[
+        ["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons", "actions"]].assign(
+        date=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d"))
+    return {"section": section, "themes": themes, "intro": tr.t("lessons.coaching_intro", n=len(sessions))}
 
-    # 4 timeline
-    s_t = doc.section("timeline")
-    order = [("all", tr.t("lessons.all_initiatives"))] + [(i, names[i]) for i in figures]
-    tl = doc.figure("timeline", png_bytes(charts.timeline(data.sessions, order, tr)), tr.t("lessons.timeline_caption"))
-    ctx["timeline"] = {"section": s_t, "figure": tl}
 
-    # 5 recommendations
-    s_r = doc.section("recommendations")
-    recs = recommend(f, language, threshold=data.threshold) if len(f) else pd.DataFrame(columns=["initiative_id", "theme", "text"])
-    by_initiative = [{"name": names[i], "entries": [{"theme": tr.t(f"theme.{r.theme}"), "text": r.text}
-                                                  for r in recs[recs["initiative_id"] == i].itertuples()]}
-                     for i in figures if (recs["initiative_id"] == i).any()]
-    ctx["recommendations"] = {"section": s_r, "groups": by_initiative, "intro": tr.t("lessons.recommendations_intro")}
+def timeline_section(c: LessonsContext) -> dict:
+    """4. The coaching year as a timeline: every session per initiative, coloured by theme."""
+    section = c.doc.section("timeline")
+    order = [("all", c.tr.t("lessons.all_initiatives"))] + [(i, c.names[i]) for i in c.figures]
+    figure = c.doc.figure("timeline", png_bytes(charts.timeline(c.data.sessions, order, c.tr)), c.tr.t("lessons.timeline_caption"))
+    return {"section": section, "figure": figure}
 
+
+def recommendations_section(c: LessonsContext) -> dict:
+    """5. Recommendations per initiative from the tested rules in impact/reporting/recommendations.py."""
+    tr = c.tr
+    section = c.doc.section("recommendations")
+    recs = (recommend(c.facts, c.language, threshold=c.data.threshold) if len(c.facts)
+            else pd.DataFrame(columns=["initiative_id", "theme", "text"]))
+    by_initiative = [{"name": c.names[i], "entries": [{"theme": tr.t(f"theme.{r.theme}"), "text": r.text}
+                                                    for r in recs[recs["initiative_id"] == i].itertuples()]}
+                     for i in c.figures if (recs["initiative_id"] == i).any()]
+    c.tables["recommendations"] = recs.reset_index(drop=True)
+    return {"section": section, "groups": by_initiative, "intro": tr.t("lessons.recommendations_intro")}
+
+
+#: The chapters in their order: (template variable, section function).
+SECTIONS = (("held", held_section), ("quality", quality_section), ("coaching", coaching_section),
+            ("timeline", timeline_section), ("recommendations", recommendations_section))
+
+
+def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict) -> Report:
+    c = LessonsContext(data, figures, Translator(language, data.threshold), language)
+    ctx = {name: section(c) for name, section in SECTIONS}
     closing = report_date(data)
-    title = tr.t("lessons.title", year=year)
+    title = c.tr.t("lessons.title", year=c.year)
     html = environment().get_template(TEMPLATE).render(
-        tr=tr, programme=data.programme, title=title, kicker=tr.t("lessons.kicker", date=tr.date(closing)),
-        subtitle=tr.t("lessons.subtitle", n=len(figures)), report_date=closing, sections=doc.sections, **ctx)
-    tables = {
-        "hypotheses": hyp[published].reset_index(drop=True),
-        "data_quality": f.drop_duplicates("initiative_id")[["initiative_id", "response_rate", "retention", "raw_rows",
-                                                            "quarantined_rows", "top_quarantine_rule"]]
-        .assign(top_quarantine_reason=lambda d: d["top_quarantine_rule"].map(
-            lambda r: tr.quarantine_reason(r) if isinstance(r, str) else None),
-                **{HIDDEN_COLUMN: lambda d: d["initiative_id"].map(lambda i: _response_hidden(figures[i]))})
-        .reset_index(drop=True),
-        "coaching_sessions": published_log[["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons",
-                                            "actions"]].assign(date=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d")),
-        "recommendations": recs.reset_index(drop=True),
-    }
-    return Report(folder="lessons_learned", stem=f"lessons_learned_{year}", title=title, language=language,
-                  created=closing, html=html, tables=tables, charts=doc.charts)
+        tr=c.tr, programme=data.programme, title=title, kicker=c.tr.t("lessons.kicker", date=c.tr.date(closing)),
+        subtitle=c.tr.t("lessons.subtitle", n=len(figures)), report_date=closing, sections=c.doc.sections, **ctx)
+    return Report(folder="lessons_learned", stem=f"lessons_learned_{c.year}", title=title, language=language,
+                  created=closing, html=html, tables=c.tables, charts=c.doc.charts)
