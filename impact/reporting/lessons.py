@@ -17,8 +17,8 @@ import pandas as pd
 
 from impact.contracts.vocabulary import COACHING_THEMES
 from impact.reporting import charts
+from impact.reporting.context import ProgrammeContext
 from impact.reporting.i18n import Translator
-from impact.reporting.layout import Document
 from impact.reporting.publish import Report, environment
 from impact.reporting.recommendations import recommend
 from impact.reporting.render import png_bytes
@@ -86,25 +86,16 @@ def _response_hidden(fig: InitiativeFigures) -> str:
     return hidden_text({c: reasons[c] for c in ("response_rate", "retention") if c in reasons})
 
 
-@dataclass
-class LessonsContext:
-    """What every chapter of the lessons-learned summary reads, the document that numbers chapters, figures and
-    tables in order, and the CSV tables the chapters publish (in chapter order)."""
+@dataclass(kw_only=True)
+class LessonsContext(ProgrammeContext):
+    """The programme context with the language (the recommendations' rules write in it) and the facts the
+    recommendation rules read."""
 
-    data: ReportData
-    figures: dict[str, InitiativeFigures]
-    tr: Translator
     language: str
-    names: dict[str, str] = field(init=False)
-    year: str = field(init=False)
-    doc: Document = field(init=False)
     facts: pd.DataFrame = field(init=False)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.names = dict(zip(self.data.initiatives["initiative_id"], self.data.initiatives["name"]))
-        self.year = str(self.data.year)
-        self.doc = Document(self.tr)
+        super().__post_init__()
         self.facts = facts(self.data, self.figures)
 
 
@@ -215,7 +206,7 @@ SECTIONS = (("held", held_section), ("quality", quality_section), ("coaching", c
 
 
 def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict) -> Report:
-    c = LessonsContext(data, figures, Translator(language, data.threshold), language)
+    c = LessonsContext(data=data, figures=figures, tr=Translator(language, data.threshold), language=language)
     ctx = {name: section(c) for name, section in SECTIONS}
     closing = report_date(data)
     title = c.tr.t("lessons.title", year=c.year)

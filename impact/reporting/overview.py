@@ -11,14 +11,14 @@ two parts are hidden and together rest on at least the threshold.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from impact.reporting import charts
+from impact.reporting.context import ProgrammeContext
 from impact.reporting.i18n import Translator
-from impact.reporting.layout import Document
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
@@ -134,25 +134,12 @@ def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: 
     return out
 
 
-@dataclass
-class OverviewContext:
-    """What every chapter of the programme overview reads, the document that numbers chapters, figures and
-    tables in order, and the CSV tables the chapters publish (in chapter order)."""
+@dataclass(kw_only=True)
+class OverviewContext(ProgrammeContext):
+    """The programme context with what the overview's methods chapter names: the code version and the manifest."""
 
-    data: ReportData
-    figures: dict[str, InitiativeFigures]
-    tr: Translator
     code_version: dict
     manifest_name: str
-    names: dict[str, str] = field(init=False)
-    year: str = field(init=False)
-    doc: Document = field(init=False)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.names = dict(zip(self.data.initiatives["initiative_id"], self.data.initiatives["name"]))
-        self.year = str(self.data.year)
-        self.doc = Document(self.tr)
 
 
 def guide_section(c: OverviewContext) -> dict:
@@ -287,7 +274,8 @@ SECTIONS = (("guide", guide_section), ("funder", funder_section), ("effects", ef
 
 def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict,
           manifest_name: str = "manifest.json") -> Report:
-    c = OverviewContext(data, figures, Translator(language, data.threshold), code_version, manifest_name)
+    c = OverviewContext(data=data, figures=figures, tr=Translator(language, data.threshold), code_version=code_version,
+                        manifest_name=manifest_name)
     ctx = {name: section(c) for name, section in SECTIONS}
     title = c.tr.t("overview.title", year=c.year)
     html = environment().get_template(TEMPLATE).render(
