@@ -69,7 +69,7 @@ def test_every_report_is_published_as_pdf_html_csv_and_xlsx(year_folder):
         assert len(list((base / "charts").glob("*.png"))) >= 1, folder
     assert (year_folder / "manifest.json").exists()
     assert sorted(p.name for p in year_folder.iterdir()) == sorted(
-        [*NINE, "programme", "lessons_learned", "data_quality", "manifest.json"])
+        [*NINE, "programme", "lessons_learned", "data_quality", "levering", "manifest.json"])
 
 
 @pytest.mark.parametrize("initiative_id", NINE)
