@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from impact.errors import ConfigError
 from impact.theory_of_change import as_tables, load_theory_of_change
-from tests.conftest import REPO, TOC_YAML
+from tests.conftest import REPO, TOC_YAML, load_toc_text, toc_text_problems
 
 pytestmark = pytest.mark.unit
 
@@ -19,17 +18,7 @@ def _with_outputs(*lines: str) -> str:
     return text.replace(OUTPUT_LINE, "".join(f"  - {line}\n" for line in lines))
 
 
-def _load(tmp_path, text):
-    (tmp_path / "demo").mkdir(exist_ok=True)
-    (tmp_path / "demo" / "theory_of_change.yaml").write_text(text, encoding="utf-8")
-    return load_theory_of_change(tmp_path / "demo", tmp_path)
-
-
-def _problems(tmp_path, text):
-    with pytest.raises(ConfigError) as err:
-        _load(tmp_path, text)
-    assert err.value.source == "demo/theory_of_change.yaml"
-    return err.value.problems
+_load, _problems = load_toc_text, toc_text_problems
 
 
 def test_outputs_that_name_their_activities_are_read_and_stored(tmp_path):
