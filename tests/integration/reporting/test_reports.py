@@ -112,14 +112,14 @@ def test_not_shown_explains_the_minimum_detectable_effect_and_too_few_pairs_is_n
         "FROM marts.hypothesis_results WHERE initiative_id = 'food-for-good'").fetchone()
     assert mde_alpha == pytest.approx(0.05 / family)  # the level Holm's first step applies
     alpha = f"{float(f'{mde_alpha:.3g}')}".replace(".", ",")
-    assert (f"Dit onderzoek kon alleen een verandering van minstens {nl_num(mde)} punt betrouwbaar zien (80% kans, "
-            f"bij α = {alpha}, het strengste niveau van Holm); de MDE staat in dezelfde maat als de schatting (gemiddeld "
-            "verschil).") in food
+    assert (f"Met deze aantallen kon het onderzoek alleen een verandering van minstens {nl_num(mde)} punt betrouwbaar "
+            f"aantonen (80% kans, bij α = {alpha}, het strengste niveau van de Holm-correctie). Deze kleinste "
+            "aantoonbare verandering (MDE) staat in dezelfde maat als de schatting (gemiddeld verschil).") in food
     assert ("Wat dit oordeel betekent: de meting laat geen verandering zien die groot genoeg is om van toeval te "
             "onderscheiden. Dat betekent níet dat het initiatief geen effect heeft") in food
     rotsoord = pdf_text(year_folder / "nieuw-rotsoord" / f"nieuw-rotsoord_{YEAR}.pdf")
-    assert ("Er waren minder dan 10 deelnemers met zowel een nul- als een nameting voor Participatie; de hypothese "
-            "is daarom niet getoetst.") in rotsoord
+    assert ("Participatie is bij minder dan 10 deelnemers zowel bij de nul- als bij de nameting gemeten; daarom is "
+            "de hypothese niet getoetst.") in rotsoord
     assert " 7 deelnemers" not in rotsoord and "(n = 7)" not in rotsoord  # 7 pairs: below the threshold
 
 
@@ -160,7 +160,7 @@ def test_lessons_learned_is_dated_at_the_closing_meeting_with_themes_and_rule_ba
             ("utrecht-cares", "check_the_measurement"), ("food-for-good", "plan_sample_size"),
             ("food-for-good", "report_the_null_honestly"), ("digitale-buddies", "add_comparison")} <= fired
     assert ("nieuw-rotsoord", "add_comparison") not in fired
-    assert "H1: minder dan 10 deelnemers vulden zowel de voor- als de nameting in" in text
+    assert "H1: minder dan 10 deelnemers vulden zowel de nul- als de nameting in" in text
     # next year's sample is planned for the programme's target, never for the effect Food for Good happened to show
     assert "H1: met 50 paren is geen verandering aangetoond. Om een verandering van d_z = 0,5 met 80% kans te zien" in text
     assert "1.608" not in text and "effect van deze omvang" not in text

@@ -118,7 +118,7 @@ def test_rules_are_named_themed_and_bilingual():
 def test_fixed_follow_up_moment_fires_below_the_minimum_with_exact_text():
     facts = row(verdict="insufficient_data", n_pairs=6, min_pairs=10)
     assert text("fixed_follow_up_moment", facts) == (
-        "H1: minder dan 10 deelnemers vulden zowel de voor- als de nameting in; voor een toets zijn er minstens 10 nodig. "
+        "H1: minder dan 10 deelnemers vulden zowel de nul- als de nameting in; voor een toets zijn er minstens 10 nodig. "
         "Plan volgend jaar een vast nameetmoment, bijvoorbeeld in de laatste coachingsessie of een vast aantal "
         "weken na de intake, en streef naar minstens 20 paren (twee keer het minimum).")
     assert text("fixed_follow_up_moment", facts, language="en") == (
@@ -180,7 +180,7 @@ def test_plan_sample_size_uses_the_target_at_the_level_after_holm_with_exact_tex
     assert pairs_needed(0.5, 0.00625) == 55 and paired_t_power(55, 0.5, 0.00625) >= 0.8 > paired_t_power(54, 0.5, 0.00625)
     assert text("plan_sample_size", facts) == (
         "H1: met 50 paren is geen verandering aangetoond. Om een verandering van d_z = 0,5 met 80% kans te zien "
-        "(tweezijdig, α = 0,00625, het strengste niveau van Holm) zijn ongeveer 55 paren nodig. Die d_z = 0,5 is de effectgrootte "
+        "(tweezijdig, α = 0,00625, het strengste niveau van de Holm-correctie) zijn ongeveer 55 paren nodig. Die d_z = 0,5 is de effectgrootte "
         "die het programma nastreeft (instelling target_effect_dz in programme.yaml), niet het effect dat dit jaar is "
         "gevonden. Plan de werving daarop, of bespreek welke verandering de moeite van het aantonen waard is.")
     assert text("plan_sample_size", facts, language="en") == (
@@ -241,7 +241,7 @@ def test_check_the_measurement_names_the_wave_its_alpha_and_what_to_check():
                 reliability_follow_up=-1.0422, reliability_follow_up_ci_low=-2.4005,
                 reliability_follow_up_ci_high=-0.1033, min_reliability=0.6)
     assert text("check_the_measurement", facts) == (
-        "H1: Eenzaamheid is niet beoordeeld, omdat de vragen van de schaal te weinig samenhingen (Cronbachs alfa −1,04 "
+        "H1 (Eenzaamheid) is niet beoordeeld, omdat de vragen van de schaal te weinig samenhingen (Cronbachs alfa −1,04 "
         "bij de nameting, 95%-interval −2,40 tot −0,10; voor een oordeel is minstens 0,60 nodig). Controleer vóór de "
         "volgende meting hoe de antwoorden worden gecodeerd, of de omgekeerd gestelde vragen worden omgescoord en of "
         "iedereen dezelfde taal en versie van de vragenlijst krijgt.")
@@ -261,7 +261,7 @@ def test_check_the_measurement_names_the_wave_its_alpha_and_what_to_check():
 
 def test_baseline_at_intake():
     assert text("baseline_at_intake", row(response_rate=0.59)) == (
-        "59% van de aangemelde deelnemers vulde de voormeting in (minder dan 60%). Neem de voormeting af bij de "
+        "59% van de ingeschreven deelnemers vulde de nulmeting in (minder dan 60%). Neem de nulmeting af bij de "
         "intake, voordat de eerste activiteit begint.")
     assert "baseline_at_intake" not in fired(row(response_rate=0.60))
 
@@ -276,7 +276,7 @@ def test_a_share_just_below_the_threshold_is_not_shown_as_the_threshold():
 def test_keep_in_touch_for_follow_up_exact_text():
     facts = row(retention=0.56)
     assert text("keep_in_touch_for_follow_up", facts) == (
-        "56% van wie de voormeting invulde, vulde ook de nameting in (minder dan 70%). Vraag bij de intake "
+        "56% van wie de nulmeting invulde, vulde ook de nameting in (minder dan 70%). Vraag bij de intake "
         "toestemming om contact te houden, noteer hoe deelnemers bereikbaar zijn en plan de nameting meteen in.")
     assert text("keep_in_touch_for_follow_up", facts, language="en") == (
         "56% of the baseline respondents also answered the follow-up (below 70%). At intake, record consent to "
@@ -348,10 +348,10 @@ def test_report_the_null_honestly():
         "Holm's strictest level).")
     assert text("report_the_null_honestly", facts) == (
         "H1: rapporteer dat er geen verandering is aangetoond, en dat dit geen bewijs is dat er geen effect is: met "
-        "25 paren was alleen een gemiddeld verschil van minstens 0,62 schaalpunt met 80% kans aantoonbaar (bij "
-        "α = 0,00625, het strengste niveau van Holm).")
+        "25 paren was alleen een gemiddeld verschil van minstens 0,62 punt met 80% kans aantoonbaar (bij "
+        "α = 0,00625, het strengste niveau van de Holm-correctie).")
     wilcoxon = row(verdict="not_shown", test="wilcoxon", primary=False, mde=0.7, estimate_kind="pseudo_median")
-    assert ("alleen een pseudomediaan volgens Hodges–Lehmann van minstens 0,70 schaalpunt met 80% kans aantoonbaar "
+    assert ("alleen een pseudomediaan volgens Hodges–Lehmann van minstens 0,70 punt met 80% kans aantoonbaar "
             "(bij α = 0,05).") in text("report_the_null_honestly", wilcoxon)
     assert "report_the_null_honestly" not in fired(row(verdict="insufficient_data", n_pairs=5))
     assert "report_the_null_honestly" not in fired(row(verdict="contradicted"))

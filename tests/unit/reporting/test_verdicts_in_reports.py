@@ -85,7 +85,7 @@ def test_the_new_verdict_has_words_meaning_and_a_group_in_both_languages():
 def test_an_unreliable_measurement_says_which_wave_with_its_interval_and_what_to_check():
     h = row(**UNRELIABLE)
     assert sentences.verdict_sentence(h, NL) == (
-        "Over Eenzaamheid geven we geen oordeel: de vragen van de schaal hangen te weinig samen om als één score te "
+        "Eenzaamheid krijgt geen oordeel: de vragen van de schaal hangen te weinig samen om als één score te "
         "tellen (Cronbachs alfa −1,04 bij de nameting, 95%-interval −2,40 tot −0,10; voor een oordeel is minstens 0,60 "
         "nodig). Controleer hoe de antwoorden zijn gecodeerd, of de omgekeerd gestelde vragen zijn omgescoord en of "
         "iedereen dezelfde taal en versie van de vragenlijst kreeg. Een negatieve alfa wijst er meestal op dat "
@@ -270,7 +270,7 @@ def test_a_wilcoxon_p_is_published_when_only_the_count_of_unchanged_scores_is_hi
     # the reason in words, not "rests on fewer than 10 people"
     assert NL.t("hidden_reason.reveals_unchanged") == (
         "samen met de andere toetscijfers zou het verraden bij hoeveel deelnemers de score precies gelijk bleef, een "
-        "afgeschermd aantal (de W-waarde, de rangbiseriële r en haar interval geven het aantal veranderde scores terug)")
+        "afgeschermd aantal")
     # r to full precision alone gives the hidden count back: (1 − r)/2 · nz(nz + 1)/2 is a multiple of 1/2
     r = 0.8568548387096774  # the old CSV's r of the sample's IMC Weekendschool
     assert [nz for nz in range(1, 41) if abs(((1 - r) / 2 * nz * (nz + 1) / 2) * 2 % 1) < 1e-9] == [31]
@@ -344,8 +344,7 @@ def test_marks_and_their_legend_read_apart_in_both_languages():
     table = Document(NL).table("t", "c", ["a", "b", "c"], rows)
     assert table.legend == (
         "× = afgeschermd: samen met de andere toetscijfers zou het verraden bij hoeveel deelnemers de score precies "
-        "gelijk bleef, een afgeschermd aantal (de W-waarde, de rangbiseriële r en haar interval geven het aantal "
-        "veranderde scores terug); het cijfer rust op minder dan 10 personen. – = niet berekend: de toets gaf geen "
+        "gelijk bleef, een afgeschermd aantal; het cijfer rust op minder dan 10 personen. – = niet berekend: de toets gaf geen "
         "interval (bijvoorbeeld bij een rangbiseriële r van ±1, of een odds ratio zonder wisselaars in één richting).")
     english = Document(EN).table("t", "c", ["a", "b", "c"], [["H1", missing("no_mde"), "x"]])
     assert english.legend == ("– = not computed: the MDE cannot be determined: the differences have no spread, or "
@@ -391,10 +390,11 @@ def test_a_not_shown_verdict_gives_the_mde_at_its_alpha_in_the_unit_of_the_estim
     h = row(verdict="not_shown", estimate=-0.6, ci_low=-4.5212, ci_high=3.3212, p_adjusted=1.0, mde=7.2561,
             outcome="Welzijn", n_pairs=50.0)
     assert sentences.verdict_sentence(h, NL) == (
-        "Welzijn bij de 50 deelnemers met beide metingen: 0,60 punt lager (gemiddeld verschil; 95%-interval "
-        "−4,52 tot 3,32). Zo’n verschil kan door toeval komen (p = 1,00 na Holm-correctie). Dit onderzoek kon alleen "
-        "een verandering van minstens 7,26 punt betrouwbaar zien (80% kans, bij α = 0,00625, het strengste niveau van Holm); de "
-        "MDE staat in dezelfde maat als de schatting (gemiddeld verschil).")
+        "Welzijn veranderde niet aantoonbaar: 0,60 punt lager (gemiddeld verschil; 95%-interval −4,52 tot 3,32) "
+        "bij de 50 deelnemers met beide metingen. Zo’n verschil kan door toeval komen (p = 1,00 na Holm-correctie). "
+        "Met deze aantallen kon het onderzoek alleen een verandering van minstens 7,26 punt betrouwbaar aantonen "
+        "(80% kans, bij α = 0,00625, het strengste niveau van de Holm-correctie). Deze kleinste aantoonbare "
+        "verandering (MDE) staat in dezelfde maat als de schatting (gemiddeld verschil).")
     assert sentences.verdict_sentence(h, EN) == (
         "Welzijn among the 50 participants with both measurements: 0.60 points lower (mean difference; 95% "
         "interval −4.52 to 3.32). Such a difference may be due to chance (p = 1.00 after the Holm correction). This study "
@@ -402,8 +402,8 @@ def test_a_not_shown_verdict_gives_the_mde_at_its_alpha_in_the_unit_of_the_estim
         "level); the MDE is in the same measure as the estimate (mean difference).")
     secondary = row(verdict="not_shown", primary=False, alternative="greater", mde=0.61, mde_alpha=0.045,
                     p_adjusted=0.2)
-    assert "(80% kans, bij α = 0,045, eenzijdig); de MDE staat in dezelfde maat als de schatting (gemiddeld " \
-           "verschil)." in sentences.verdict_sentence(secondary, NL)
+    assert "(80% kans, bij α = 0,045, eenzijdig). Deze kleinste aantoonbare verandering (MDE) staat in dezelfde " \
+           "maat als de schatting (gemiddeld verschil)." in sentences.verdict_sentence(secondary, NL)
     assert mde_cell(h, NL) == "7,26 (α=0,00625)"
     assert mde_cell(row(**MCNEMAR), EN) == "30.1 (α=0.00625)"
     no_mde = row(verdict="not_shown", mde=np.nan, p_adjusted=0.3)
@@ -481,8 +481,8 @@ def test_response_per_outcome_is_stated_where_it_differs_from_the_survey():
                               "n_baseline": [66.0, 99.0], "n_with_follow_up": [41.0, 69.0]})
     assert per_outcome_response(attrition, resp, NL) == (
         " Niet iedereen die de vragenlijst invulde, heeft een score voor elke uitkomst: een score telt alleen als "
-        "genoeg vragen van de schaal zijn beantwoord. Daarom rusten de uitkomsten op minder dan de 99 nulmetingen: "
-        "Eenzaamheid op 66 nulmetingen en 41 paren.")
+        "genoeg vragen van de schaal zijn beantwoord. Daarom rusten de uitkomsten op minder dan de 99 nulmetingen. "
+        "Eenzaamheid rust op 66 nulmetingen en 41 paren.")
     assert per_outcome_response(attrition.iloc[[1]], resp, NL) == ""
     # a masked survey count says nothing, and a masked pair count reads as masked
     assert per_outcome_response(attrition, pd.Series({"n_baseline": np.nan}), NL) == ""
