@@ -92,7 +92,8 @@ def legend(tr: Translator, rows: list[list]) -> str:
     """'× = afgeschermd: …. – = niet berekend: ….' for the marks in ``rows`` (empty without marks)."""
     parts = []
     for kind, mark in ((HIDDEN, "common.suppressed_mark"), (MISSING, "common.missing_mark")):
-        reasons = _reasons(rows, kind)
+        # the basic reason first ("rests on fewer than 10 people"), the others in the order the table shows them
+        reasons = sorted(_reasons(rows, kind), key=lambda r: r != "fewer_than_threshold")
         if reasons:
             why = "; ".join(tr.t(f"{kind}_reason.{r}", threshold=tr.threshold) for r in reasons)
             parts.append(tr.t(f"common.{kind}_legend", mark=tr.t(mark), reasons=why))

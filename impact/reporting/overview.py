@@ -106,7 +106,7 @@ def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: 
                                      if len(raw) else [])
         primary = hyp[hyp["primary"].astype(bool)]
         conclusions = [conclusion_sentence(h, tr) for _, h in primary.iterrows()] or [tr.t("conclusion.none")]
-        verdicts = "; ".join(f"{h['hypothesis_id']} {tr.t('verdict.' + h['verdict']).lower()}"
+        verdicts = "; ".join(f"{h['hypothesis_id']}: {tr.t('verdict.' + h['verdict']).lower()}"
                              + (f" ({evidence_words(h, tr)})" if h["verdict"] in ("supported", "contradicted") else "")
                              for _, h in primary.iterrows()) or "–"
         summary = fig.sroi_summary

@@ -313,10 +313,11 @@ def conclusion_sentence(row, tr: Translator) -> str:
     verdict = row["verdict"]
     values = {"outcome": str(row["outcome"]).lower() if str(row["outcome"])[:1].isupper()
               and not str(row["outcome"])[1:2].isupper() else row["outcome"],
-              "n": tr.count(row["n_pairs"]) if not _nan(_get(row, "n_pairs")) else tr.t("common.suppressed_cell")}
+              "n": tr.count(row["n_pairs"]) if not _nan(_get(row, "n_pairs")) else tr.t("conclusion.n_hidden")}
     if verdict in ("supported", "contradicted"):
-        values["change"] = (change_words(row, tr, "estimate") if not _nan(_get(row, "estimate"))
-                            else tr.t("conclusion.change_hidden"))
+        if _nan(_get(row, "estimate")):   # masked with the test's figures: say so once
+            return tr.t(f"conclusion.{verdict}_hidden", **values)
+        values["change"] = change_words(row, tr, "estimate")
         values["evidence"] = evidence_words(row, tr)
     elif verdict == "not_shown":
         mde = _get(row, "mde")

@@ -90,7 +90,7 @@ def per_outcome_response(attrition: pd.DataFrame, resp: pd.Series, tr: Translato
     parts = [tr.t("attrition.outcome_counts", outcome=r["outcome"], baseline=tr.count(r["n_baseline"]),
                   pairs=tr.count(r["n_with_follow_up"]) if not pd.isna(r["n_with_follow_up"]) else tr.t("common.suppressed_cell"))
              for r in differing]
-    return " " + tr.t("attrition.per_outcome", survey=tr.count(resp["n_baseline"]), outcomes="; ".join(parts))
+    return " " + tr.t("attrition.per_outcome", survey=tr.count(resp["n_baseline"]), outcomes=". ".join(parts))
 
 
 def masked_quarters(quarters: pd.DataFrame, tr: Translator) -> str:

@@ -342,9 +342,10 @@ def test_mcnemar_with_hidden_changers_hides_its_figures_for_that_reason():
 def test_marks_and_their_legend_read_apart_in_both_languages():
     rows = [["H1", hidden("reveals_unchanged"), missing("no_interval")], ["H2", hidden("fewer_than_threshold"), "1,0"]]
     table = Document(NL).table("t", "c", ["a", "b", "c"], rows)
+    # the basic reason first, though the table shows the other one first
     assert table.legend == (
-        "× = afgeschermd: samen met de andere toetscijfers zou het verraden bij hoeveel deelnemers de score precies "
-        "gelijk bleef, een afgeschermd aantal; het cijfer rust op minder dan 10 personen. – = niet berekend: de toets gaf geen "
+        "× = afgeschermd: het cijfer rust op minder dan 10 personen; samen met de andere toetscijfers zou het verraden "
+        "bij hoeveel deelnemers de score precies gelijk bleef, een afgeschermd aantal. – = niet berekend: de toets gaf geen "
         "interval (bijvoorbeeld bij een rangbiseriële r van ±1, of een odds ratio zonder wisselaars in één richting).")
     english = Document(EN).table("t", "c", ["a", "b", "c"], [["H1", missing("no_mde"), "x"]])
     assert english.legend == ("– = not computed: the MDE cannot be determined: the differences have no spread, or "
@@ -457,15 +458,15 @@ def test_the_reach_caption_names_the_quarters_it_masks_and_why():
 
 def test_a_funder_reads_one_plain_conclusion_per_verdict_with_the_strength_of_evidence():
     assert sentences.conclusion_sentence(row(), NL) == (
-        "Bij de 41 deelnemers met beide metingen veranderde eenzaamheid in de verwachte richting: 1,10 punt lager "
+        "Bij 41 deelnemers met beide metingen veranderde eenzaamheid in de verwachte richting: 1,10 punt lager "
         "(sterk bewijs). Zonder vergelijkingsgroep is niet vast te stellen hoeveel daarvan door het initiatief komt.")
     assert sentences.evidence_words(row(p_adjusted=0.004), NL) == "duidelijk bewijs"
     assert sentences.evidence_words(row(p_adjusted=0.03), EN) == "limited evidence"
     assert sentences.conclusion_sentence(row(verdict="not_shown", estimate=-0.2, mde=0.9613), NL) == (
-        "Bij de 41 deelnemers met beide metingen is geen verandering in eenzaamheid aangetoond. Dat wil niet zeggen "
+        "Bij 41 deelnemers met beide metingen is geen verandering in eenzaamheid aangetoond. Dat wil niet zeggen "
         "dat er geen effect is: een verandering kleiner dan 0,96 punt had deze meting waarschijnlijk gemist.")
     assert sentences.conclusion_sentence(row(**MCNEMAR), EN).startswith(
-        "Among the 50 participants with both measurements, betaald werk changed in the expected direction: 36 "
+        "Among 50 participants with both measurements, betaald werk changed in the expected direction: 36 "
         "percentage points higher (strong evidence).")
     assert sentences.conclusion_sentence(row(verdict="insufficient_data"), NL) == (
         "Over eenzaamheid is geen uitspraak mogelijk: er waren minder dan 10 deelnemers met zowel een nul- als een "
@@ -511,3 +512,11 @@ def test_the_overview_takes_the_budget_else_the_sroi_investment():
     assert initiative_budget(data(50000.0), with_sroi, "x") == 50000.0
     assert initiative_budget(data(np.nan), with_sroi, "x") == 42000.0
     assert math.isnan(initiative_budget(data(np.nan), without, "x"))
+
+
+def test_a_masked_conclusion_says_so_once():
+    masked = row(estimate=np.nan, p_adjusted=np.nan, n_pairs=np.nan)
+    assert sentences.conclusion_sentence(masked, NL) == (
+        "Bij een klein, afgeschermd aantal deelnemers met beide metingen veranderde eenzaamheid in de verwachte "
+        "richting; hoe groot de verandering is en hoe sterk het bewijs, is afgeschermd omdat de aantallen klein zijn. "
+        "Zonder vergelijkingsgroep is niet vast te stellen hoeveel daarvan door het initiatief komt.")
