@@ -31,11 +31,11 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 SCALE = 0.1
 
 # (figure, test, data model, n, alternative) of every figure that fails the full study, with why.
-_R_SPREAD_KNOWN = ("rank-biserial r of untied data: the Hodges–Lehmann interval mapped to r takes the spread of "
-                   "the differences as known, so under a change its limit on the side of 0 covers 91–93 %")
+_R_FAR_LIMIT = ("rank-biserial r of untied data under a change (d_z = 0.5), the upper limit (alternative 'less', "
+                "away from 0): 0.9655 against the band's 0.9647, too wide rather than too narrow; the independent "
+                "rerun gives 0.9620 (pass)")
 OPEN: dict[tuple[str, str, str, int, str], str] = {
-    ("coverage_effect_size", "wilcoxon", "normal-effect", n, alt): _R_SPREAD_KNOWN for n, alt in (
-        (8, "greater"), (8, "less"), (15, "greater"), (30, "greater"), (100, "two-sided"), (100, "greater"))
+    ("coverage_effect_size", "wilcoxon", "normal-effect", 30, "less"): _R_FAR_LIMIT,
 }
 
 

@@ -349,6 +349,78 @@ def test_rank_biserial_interval_of_untied_data_agrees_with_the_test(n):
     assert disagreements == []
 
 
+def _shift_model_limits_by_brute_force(d, alternative, hl_low, hl_high, confidence=0.95):
+    """The rank-biserial limits of untied data computed from their definition, not from the engine's code:
+    the fitted model (symmetrised residuals around the Hodges–Lehmann estimate, shifted by θ), the same
+    fixed-seed samples of it, each sample's r at every θ between its breakpoints, the mid-p thresholds,
+    their α and 1 − α quantiles, r(θ) of the model by counting all ordered pairs, the agreement rule."""
+    from impact.statistics.paired_tests import BOOTSTRAP_SEED, SHIFT_MODEL_SAMPLES
+    x = np.sort(np.asarray(d, dtype=float))
+    n = x.size
+    walsh = np.array([(x[i] + x[j]) / 2 for i in range(n) for j in range(i, n)])
+    estimate = float(np.median(walsh))
+    r_obs = float(np.mean(np.sign(walsh)))
+    e = x - estimate
+    values = np.r_[e, -e]
+
+    def r_model(theta):                       # P(ε1 + ε2 + 2θ > 0) − P(ε1 + ε2 + 2θ < 0), ε from values
+        return float(np.mean([np.sign(a + b + 2 * theta) for a in values for b in values]))
+
+    samples = np.random.default_rng(BOOTSTRAP_SEED).choice(values, size=(SHIFT_MODEL_SAMPLES, n))
+    at_least, above = [], []                  # per sample: the θ above which r* ≥ r_obs, r* > r_obs
+    for y in samples:
+        w = np.array([(y[i] + y[j]) / 2 for i in range(n) for j in range(i, n)])
+        breaks = np.unique(-w)                # r*(θ) = mean sign(w + θ) only changes at θ = −w
+        probes = np.r_[breaks[0] - 1, (breaks[:-1] + breaks[1:]) / 2, breaks[-1] + 1]
+        r_star = np.array([np.mean(np.sign(w + t)) for t in probes])
+        lefts = np.r_[-np.inf, breaks]        # the left end of each probe's interval
+        for out, hit in ((at_least, r_star >= r_obs - 1e-12), (above, r_star > r_obs + 1e-12)):
+            if hit.any():
+                out.append(lefts[np.argmax(hit)])
+    pooled = np.array(at_least + above)       # an event that never happens contributes nothing
+    level = (1 - confidence) / (2 if alternative == "two-sided" else 1)
+    low, high = -1.0, 1.0
+    if alternative != "less" and r_obs > -1:
+        theta = np.quantile(pooled, level)
+        low = r_model(hl_low if (theta > 0) != (hl_low > 0) else theta)
+    if alternative != "greater" and r_obs < 1:
+        theta = np.quantile(pooled, 1 - level)
+        high = r_model(hl_high if (theta < 0) != (hl_high < 0) else theta)
+    return low, high
+
+
+@pytest.mark.parametrize("d", [
+    [-1.3, 0.4, 2.2, 3.1, 0.9, 4.5, -0.2],          # a clear change
+    [-1.3, 0.4, -2.2, 3.1, 0.9, -4.5, 0.7],         # no clear change
+    [0.3, 1.1, 2.7, 0.8, 1.9, 3.4],                  # all positive: r = 1, one-sided threshold pool
+])
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_rank_biserial_interval_of_untied_data_by_brute_force(d, alternative):
+    res = wilcoxon_signed_rank(np.zeros(len(d)), d, alternative=alternative)
+    assert "under the test's shift model" in res.method
+    low, high = _shift_model_limits_by_brute_force(d, alternative, res.ci_low, res.ci_high)
+    low, high = min(low, res.effect_size), max(high, res.effect_size)   # the observed r, as documented
+    assert res.effect_size_ci_low == pytest.approx(low, abs=1e-12)
+    assert res.effect_size_ci_high == pytest.approx(high, abs=1e-12)
+
+
+def test_rank_biserial_interval_of_untied_data_is_deterministic_and_ignores_the_order_of_the_pairs():
+    rng = np.random.default_rng(7)
+    for n in (9, 40, 70):
+        b = np.round(rng.normal(10, 2, n), 6)
+        f = np.round(b + rng.normal(0.6, 1, n), 6)
+        order = rng.permutation(n)
+        for alternative in ("two-sided", "greater", "less"):
+            first = wilcoxon_signed_rank(b, f, alternative=alternative)
+            again = wilcoxon_signed_rank(b, f, alternative=alternative)
+            shuffled = wilcoxon_signed_rank(b[order], f[order], alternative=alternative)
+            assert "under the test's shift model" in first.method
+            assert first == again                         # the same floats, bit for bit
+            fields = ("estimate", "ci_low", "ci_high", "p_value", "effect_size", "effect_size_ci_low",
+                      "effect_size_ci_high", "method")   # the plain means are sums, whose rounding follows the order
+            assert [getattr(shuffled, k) for k in fields] == [getattr(first, k) for k in fields]
+
+
 def test_rank_biserial_one_sided_interval_is_open_at_one_end():
     d = [2, -1, 3, 4, -2, 5, 1, 6, 3, 2, -4, 7]
     greater = wilcoxon_signed_rank([0] * 12, d, alternative="greater")
