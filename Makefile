@@ -19,7 +19,7 @@ help:
 	@echo "make test-fast    run the unit lane only (tests/unit: no builds, servers or subprocesses)"
 	@echo "make dev          open the Dagster UI (http://127.0.0.1:3000) on the local instance"
 	@echo "make sample-data  regenerate the synthetic sample year in raw_data/"
-	@echo "make calibrate    rerun the statistics engine's calibration study into docs/calibration.md (~6 min)"
+	@echo "make calibrate    rerun the statistics engine's calibration study into docs/calibration.md (~15 min)"
 	@echo "make clean        remove the warehouse, reports and the local Dagster instance"
 
 $(BIN)/python:

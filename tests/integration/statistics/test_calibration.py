@@ -1,6 +1,6 @@
 """The calibration study (docs/calibration.md) on a tenth of its replicates.
 
-The full study is ``make calibrate`` (about 6 minutes on 2 cores); this runs the same design, seeds and
+The full study is ``make calibrate`` (about 15 minutes on 2 cores); this runs the same design, seeds and
 rules with 400 data sets per paired-t and McNemar cell and 200 per Wilcoxon cell, so each Monte Carlo s.e.
 is about three times the full study's and the 3-s.e. rule uses it. The data sets are the first tenth of the
 full study's (same seed per cell).
@@ -14,8 +14,8 @@ What fails the test:
   docs/calibration.json (tests/unit/statistics/test_calibration_doc.py checks that), so a fix or a new
   failure has to be written down.
 
-The figures in :data:`OPEN` are real shortcomings of the engine, stated in docs/calibration.md and left
-for the statistics issue to fix; this test reports them and does not hide them behind a looser rule.
+The figures in :data:`OPEN` are figures the full study fails, stated with the reason in docs/calibration.md;
+this test reports them and does not hide them behind a looser rule.
 """
 
 from __future__ import annotations
