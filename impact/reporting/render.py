@@ -282,6 +282,19 @@ def _normalised_zip(data: bytes, replace: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def cell_columns(frame: pd.DataFrame) -> list[list]:
+    """The frame's values column by column as a workbook stores them: text made safe (no formula can start
+    in a cell), every value a plain Python number, string, date or None."""
+    columns = []
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype) \
+                or isinstance(column.dtype, pd.CategoricalDtype):
+            column = _text_safe(column)
+        columns.append([_cell_value(v) for v in column.tolist()])
+    return columns
+
+
 def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, title: str, created: datetime.date) -> bytes:
     """A plain workbook with one sheet per frame (in the dict's order), as reproducible XLSX bytes.
 
@@ -308,13 +321,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame], *, title: str, created: datetime
         sheet = workbook.create_sheet(title=name)
         headers = [_column_label(c) for c in frame.columns]
         sheet.append(headers)
-        columns = []
-        for position in range(frame.shape[1]):
-            column = frame.iloc[:, position]
-            if column.dtype == object or pd.api.types.is_string_dtype(column.dtype) \
-                    or isinstance(column.dtype, pd.CategoricalDtype):
-                column = _text_safe(column)
-            columns.append([_cell_value(v) for v in column.tolist()])
+        columns = cell_columns(frame)
         for row in zip(*columns):
             sheet.append(list(row))
         for cell in sheet[1]:

@@ -37,9 +37,7 @@ import pandas as pd
 from impact.reporting.disclosure import is_people_count_column
 from impact.reporting.files import MACHINE_FOLDER
 from impact.reporting.i18n import Translator
-from impact.reporting.render import (
-    _cell_value, _safe_sheet_names, _text_safe, workbook_bytes,
-)
+from impact.reporting.render import _safe_sheet_names, cell_columns, workbook_bytes
 from impact.reporting.tables import HIDDEN_COLUMN, HIDDEN_REASONS, hidden_reasons
 
 HIDDEN_MARK = "×"   # the catalogues' common.suppressed_mark
@@ -221,13 +219,7 @@ def _data_sheet(sheet, frame: pd.DataFrame, tr: Translator, threshold: int, coun
     labels = headers(codes, tr)
     kinds = [column_kind(code, frame.iloc[:, j], count_columns) for j, code in enumerate(codes)]
     _header_row(sheet, labels, styles)
-    columns = []
-    for j in range(frame.shape[1]):
-        column = frame.iloc[:, j]
-        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype) \
-                or isinstance(column.dtype, pd.CategoricalDtype):
-            column = _text_safe(column)
-        columns.append([_cell_value(v) for v in column.tolist()])
+    columns = cell_columns(frame)
     hidden_at = codes.index(HIDDEN_COLUMN) if HIDDEN_COLUMN in codes else None
     shown: list[list[str]] = [[] for _ in codes]
     for r, row in enumerate(zip(*columns), start=2):
