@@ -43,10 +43,23 @@ def _formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def _whole_numbers_as_integers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns whose every value is a whole number (counts stored as floats because a hidden one is
+    NaN) as nullable integers, so a count reads ``179``, not ``179.0`` or ``179,0``."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values.dtype):
+            present = values.dropna()
+            if len(present) and (present == present.round()).all() and present.abs().max() < 2 ** 53:
+                out[column] = values.astype("Int64")
+    return out
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The machine-readable CSV: the code names as header, ``,`` between cells, a decimal point, missing
     figures as empty cells; UTF-8 with BOM, text cells formula-safe (a leading ``'``)."""
-    return _formula_safe(frame).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    return _formula_safe(_whole_numbers_as_integers(frame)).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
 def excel_csv_bytes(frame: pd.DataFrame, header: list[str] | None = None) -> bytes:
@@ -59,5 +72,5 @@ def excel_csv_bytes(frame: pd.DataFrame, header: list[str] | None = None) -> byt
     text column keeps its point (it is text)."""
     if header is not None and len(header) != frame.shape[1]:
         raise ValueError(f"{len(header)} header labels for {frame.shape[1]} columns")
-    return _formula_safe(frame).to_csv(index=False, sep=";", decimal=",", lineterminator="\n",
+    return _formula_safe(_whole_numbers_as_integers(frame)).to_csv(index=False, sep=";", decimal=",", lineterminator="\n",
                                        header=header if header is not None else True).encode("utf-8-sig")

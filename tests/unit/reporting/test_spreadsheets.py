@@ -192,5 +192,5 @@ def test_the_scanner_reads_the_excel_dialect_and_holds_an_excel_csv_to_its_machi
     # on its own, an Excel CSV is read in its dialect: decimal commas, semicolons
     alone = tmp_path / "alone.csv"
     alone.write_bytes(excel_csv_bytes(pd.DataFrame({"n": [4.0, 12.0], "mean": [1.5, 2.25]})))
-    assert scan_published_csv(alone, 10) == [f"{alone}: row 2, column 'n': people count '4.0' is below the "
+    assert scan_published_csv(alone, 10) == [f"{alone}: row 2, column 'n': people count '4' is below the "
                                              "disclosure threshold 10"]
