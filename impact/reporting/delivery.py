@@ -56,37 +56,18 @@ def delivered_files(year_folder: Path) -> list[Path]:
 
 
 def readme(programme: dict, year: int, date: dt.date, files: list[Path], language: str = "nl") -> str:
-    """What the ZIP holds, in the reports' language."""
+    """What the ZIP holds, in the reports' language (catalogue keys ``delivery.*``)."""
     from impact.reporting.i18n import Translator
 
-    pdfs = [f for f in files if f.suffix == ".pdf"]
-    when = Translator(language).date(date)
-    if language == "en":
-        lines = [
-            f"{programme.get('name', 'Impact coaching')} {year}: delivery of {when}",
-            "",
-            f"This folder holds the {len(pdfs)} reports (PDF), their tables as Excel workbooks (_tables.xlsx) and as CSV",
-            "for Excel (tables/*.csv: semicolons, decimal commas). Figures that rest on fewer people than the",
-            f"disclosure threshold ({programme.get('disclosure_threshold', 10)}) are suppressed (× in the reports).",
-            "",
-            f"{CHECKSUMS} gives the SHA-256 of every file; check them with: sha256sum -c {CHECKSUMS}",
-            "The manifest.json next to the reports holds the same checksums, the input files and the code version.",
-        ]
-    else:
-        lines = [
-            f"{programme.get('name', 'Impactcoaching')} {year}: levering van {when}",
-            "",
-            f"Deze map bevat de {len(pdfs)} rapporten (PDF), hun tabellen als Excel-werkboek (_tables.xlsx) en als CSV",
-            "voor Excel (tables/*.csv: puntkomma's, decimale komma's). Cijfers die op minder personen rusten dan de",
-            f"afschermgrens ({programme.get('disclosure_threshold', 10)}) zijn afgeschermd (× in de rapporten).",
-            "",
-            f"{CHECKSUMS} geeft van elk bestand de controlegetallen (SHA-256); controleren kan met: sha256sum -c {CHECKSUMS}",
-            "Het bestand manifest.json bij de rapporten bevat dezelfde controlegetallen, de invoerbestanden en de codeversie.",
-        ]
+    tr = Translator(language)
+    name = programme.get("name") or tr.t("delivery.programme")
+    lines = [tr.t("delivery.title", name=name, year=year, date=tr.date(date)), "",
+             tr.t("delivery.contents", n=sum(f.suffix == ".pdf" for f in files),
+                  threshold=programme.get("disclosure_threshold", 10)), "",
+             tr.t("delivery.checksums", checksums=CHECKSUMS)]
     if programme.get("synthetic"):
-        lines += ["", "Let op: gemaakt op synthetische voorbeelddata." if language != "en"
-                  else "Note: made from synthetic sample data."]
-    lines += ["", "Bestanden:" if language != "en" else "Files:", *(f"  {f.as_posix()}" for f in files)]
+        lines += ["", tr.t("delivery.synthetic")]
+    lines += ["", tr.t("delivery.files"), *(f"  {f.as_posix()}" for f in files)]
     return "\n".join(lines) + "\n"
 
 
