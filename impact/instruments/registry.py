@@ -13,6 +13,12 @@ survey tool exports); words in Dutch or English map onto them. Sources:
 - Participatieladder: Movisie / Divosa (2010), *Participatieladder, meetinstrument voor de
   participatie van burgers*.
 - Zelfredzaamheid-Matrix (ZRM): GGD Amsterdam (2017), *Zelfredzaamheid-Matrix 2017*.
+
+Published Dutch reference values (:data:`REFERENCES`), shown beside an initiative's baseline:
+
+- GGD'en, CBS en RIVM, *Gezondheidsmonitor Volwassenen en Ouderen 2016*, as published on
+  Volksgezondheidenzorg.info (RIVM), *Eenzaamheid, cijfers & context, huidige situatie*; the scale's
+  categories on Volksgezondheidenzorg.info, *Eenzaamheid, verantwoording, methoden*.
 """
 
 from __future__ import annotations
@@ -166,6 +172,73 @@ REGISTRY: dict[str, Instrument] = {
 }
 
 REGISTERED_INSTRUMENTS: tuple[str, ...] = tuple(REGISTRY)
+
+#: What a reference value states: the share of a population scoring ``cut_off`` or more, or its mean score.
+REFERENCE_STATISTICS = ("share_at_least", "mean")
+
+
+@dataclass(frozen=True)
+class ReferenceValue:
+    """A published Dutch population figure on an instrument's own scale and statistic.
+
+    ``statistic`` is ``"share_at_least"`` (``value`` is the share, 0-1, of the population scoring ``cut_off``
+    or more on the instrument's score) or ``"mean"`` (``value`` is the mean score on the instrument's scale; no
+    cut-off). A report sets a share beside the initiative's baseline share at the same cut-off, computed from
+    its own baseline scores, and a mean beside its baseline mean: never a share beside a mean. ``category``
+    and ``population`` name the words the report catalogues hold for what the share counts
+    (``reference.category.<category>``) and who was measured (``reference.population.<population>``);
+    ``citation`` is publisher and title as printed (the same in every language), ``url`` the page the figure
+    was read on and ``quote`` the sentence it was read in.
+    """
+
+    instrument: str
+    statistic: str
+    value: float
+    cut_off: float | None
+    category: str
+    population: str
+    year: int
+    citation: str
+    url: str
+    quote: str
+
+    def __post_init__(self) -> None:
+        if self.instrument not in REGISTRY:
+            raise ValueError(f"reference value for an unregistered instrument {self.instrument!r}")
+        if self.statistic not in REFERENCE_STATISTICS:
+            raise ValueError(f"reference statistic must be one of {REFERENCE_STATISTICS}, not {self.statistic!r}")
+        if self.statistic == "share_at_least":
+            if self.cut_off is None or not 0 <= self.value <= 1:
+                raise ValueError("a reference share needs a cut-off and a value from 0 to 1")
+        elif self.cut_off is not None:
+            raise ValueError("a reference mean has no cut-off")
+        scale = REGISTRY[self.instrument].score_scale
+        for number in (self.cut_off,) if self.statistic == "share_at_least" else (self.value,):
+            if scale is not None and not scale[0] <= number <= scale[1]:
+                raise ValueError(f"{number} lies outside the score scale {scale} of {self.instrument}")
+
+
+_GEZONDHEIDSMONITOR_2016 = "GGD’en, CBS en RIVM, Gezondheidsmonitor Volwassenen en Ouderen 2016"
+_EENZAAMHEID_NU = "https://www.volksgezondheidenzorg.info/onderwerp/eenzaamheid/cijfers-context/huidige-situatie"
+
+#: Every registered reference value, in the order a report lists them. Only figures read in a published
+#: source, on the same scale and statistic as the report shows (docs/instruments.md, "Reference values").
+REFERENCES: tuple[ReferenceValue, ...] = (
+    ReferenceValue(
+        "djg11", "share_at_least", 0.43, 3, "djg11_lonely", "nl_19_plus", 2016, _GEZONDHEIDSMONITOR_2016, _EENZAAMHEID_NU,
+        "In 2016 gaf 43% van de volwassen bevolking (19 jaar en ouder) aan eenzaam te zijn.",
+    ),
+    ReferenceValue(
+        "djg11", "share_at_least", 0.10, 9, "djg11_severely_lonely", "nl_19_plus", 2016, _GEZONDHEIDSMONITOR_2016,
+        _EENZAAMHEID_NU,
+        "Van de volwassen bevolking is 33% matig eenzaam en 10% voelt zich ernstig of zeer ernstig eenzaam.",
+    ),
+)
+
+
+def references_of(instrument: str | None) -> tuple[ReferenceValue, ...]:
+    """The registered reference values of an instrument (none for a custom outcome or an unknown id)."""
+    return tuple(r for r in REFERENCES if r.instrument == instrument)
 _COLUMN_OWNER = {item: inst.id for inst in REGISTRY.values() for item in inst.items}
 _LOOKS_LIKE_ITEM = re.compile(r"^(djg11|djg6|rses|who5|zrm)_[a-z0-9_]+$")
 

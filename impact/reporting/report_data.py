@@ -2,13 +2,14 @@
 
 Participant-level rows never leave this module: scores are reduced here to
 counts, means and percentiles per initiative, outcome and wave, and to counts of
-people whose score went down, stayed or went up. Disclosure control is applied
+people whose score went down, stayed or went up, and to the number at or above a
+reference value's cut-off at baseline. Disclosure control is applied
 when the published tables are built (``impact.reporting.tables``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 
 from impact import warehouse
 from impact.indicators.compute import outcome_spec
+from impact.instruments.registry import references_of
 from impact.statistics.attrition import attrition_check
 from impact.statistics.pairing import improved, pairs
 from impact.warehouse import tables
@@ -51,6 +53,7 @@ class ReportData:
     sroi_outcomes: pd.DataFrame
     sroi_summary: pd.DataFrame
     sroi_sensitivity: pd.DataFrame
+    reference_counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REFERENCE_COUNT_COLUMNS))
 
     @property
     def year(self) -> int:
@@ -104,6 +107,26 @@ def distributions(scores: pd.DataFrame) -> pd.DataFrame:
     q = g.quantile(list(QUANTILES)).unstack()
     q.columns = [f"p{int(round(c * 100))}" for c in q.columns]
     return out.merge(q.reset_index(), on=["initiative_id", "outcome_id", "wave"])[cols]
+
+
+REFERENCE_COUNT_COLUMNS = ["initiative_id", "outcome_id", "cut_off", "n", "n_at_least"]
+
+
+def reference_counts(scores: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Per initiative and outcome whose instrument has a reference share (``registry.REFERENCES``), per cut-off:
+    the people with a baseline score (``n``) and how many of them scored the cut-off or more (``n_at_least``).
+
+    A report sets ``n_at_least / n`` beside the published share of the population at the same cut-off."""
+    rows = []
+    baseline = scores[scores["wave"] == "baseline"] if len(scores) else scores
+    for o in outcomes.itertuples():
+        cuts = [r.cut_off for r in references_of(o.instrument) if r.statistic == "share_at_least"]
+        if not cuts:
+            continue
+        s = baseline.loc[(baseline["initiative_id"] == o.initiative_id) & (baseline["outcome_id"] == o.outcome_id), "score"]
+        for cut in dict.fromkeys(cuts):
+            rows.append((o.initiative_id, o.outcome_id, float(cut), float(len(s)), float((s >= cut).sum())))
+    return pd.DataFrame(rows, columns=REFERENCE_COUNT_COLUMNS)
 
 
 def binary_outcomes(scores: pd.DataFrame) -> set[tuple[str, str]]:
@@ -208,4 +231,5 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
         sroi_outcomes=warehouse.read(con, tables.SROI_OUTCOMES, order_by=["initiative_id", "outcome_id"]),
         sroi_summary=warehouse.read(con, tables.SROI, order_by=["initiative_id"]),
         sroi_sensitivity=warehouse.read(con, tables.SROI_SENSITIVITY, order_by=["initiative_id", "outcome_id", "assumption"]),
+        reference_counts=reference_counts(scores, outcomes),
     )

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from impact.contracts import vocabulary
+from impact.instruments.registry import references_of
 from impact.reporting.disclosure import primary_suppression, secondary_suppression
 from impact.reporting.report_data import ReportData
 from impact.statistics.verdicts import CONFIDENCE
@@ -175,6 +176,7 @@ class InitiativeFigures:
     realisation: pd.DataFrame
     sroi_outcomes: pd.DataFrame
     sroi_summary: pd.DataFrame
+    references: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REFERENCE_COLUMNS))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables published as CSV/XLSX, by file name (without extension)."""
@@ -268,6 +270,15 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
                 cells.add(f"pairs_no.{o}.{w}", n_pairs - yes)
                 cells.relate(f"n.{o}.pairs", f"pairs_yes.{o}.{w}", f"pairs_no.{o}.{w}")
 
+    # the baseline share at a reference value's cut-off: those at or above it and those below are parts of the
+    # people measured at baseline, so that a hidden one cannot be read back from the other
+    for r in data.of("reference_counts", initiative_id).itertuples():
+        if f"n.{r.outcome_id}.baseline" in {c for c, _, _ in cells.rows} and r.n > 0:
+            key = reference_key(r.outcome_id, r.cut_off)
+            cells.add(f"ref_at_least.{key}", r.n_at_least)
+            cells.add(f"ref_below.{key}", r.n - r.n_at_least)
+            cells.relate(f"n.{r.outcome_id}.baseline", f"ref_at_least.{key}", f"ref_below.{key}")
+
     # outputs: what each realises; a count of the year's reach table where it is the same, else its own cell
     for o in data.of("outputs", initiative_id).itertuples():
         if pd.isna(o.measure) or pd.isna(o.target):
@@ -345,8 +356,50 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
     attrition = _attrition_table(data.of("attrition", initiative_id), cells, labels, t)
     realisation = _realisation_table(data, initiative_id, cells, year)
     sroi_outcomes, sroi_summary = _sroi_tables(data, initiative_id, cells)
+    references = _references_table(data, initiative_id, cells, outcomes, labels)
     return InitiativeFigures(initiative_id, cells, reach, wijk, response, outcomes, changes, hypotheses, attrition,
-                             realisation, sroi_outcomes, sroi_summary)
+                             realisation, sroi_outcomes, sroi_summary, references)
+
+#: One row per outcome of the initiative and registered reference value of its instrument
+#: (``impact.instruments.registry.REFERENCES``): the published figure and the initiative's own at baseline.
+REFERENCE_COLUMNS = ["outcome_id", "label", "statistic", "cut_off", "reference_value", "n_baseline", "n_at_least",
+                     "baseline_value", HIDDEN_COLUMN]
+
+
+def reference_key(outcome_id: str, cut_off: float) -> str:
+    """The cells of a baseline share at a cut-off: ``ref_at_least.<outcome>.<cut-off>`` and ``ref_below.…``."""
+    return f"{outcome_id}.{float(cut_off):g}"
+
+
+def _references_table(data: ReportData, initiative_id: str, cells: Cells, outcomes: pd.DataFrame,
+                      labels: dict[str, str]) -> pd.DataFrame:
+    """Each registered reference value beside the initiative's baseline figure on the same statistic: for a share,
+    the share of the people measured at baseline who scored the cut-off or more (hidden with its count); for a
+    mean, the published baseline mean (hidden where the distribution table hides it)."""
+    rows = []
+    for o in data.of("outcomes", initiative_id).itertuples():
+        base = outcomes[(outcomes["outcome_id"] == o.outcome_id) & (outcomes["wave"] == "baseline")]
+        if base.empty:
+            continue
+        for ref in references_of(o.instrument):
+            row = {"outcome_id": o.outcome_id, "label": labels.get(o.outcome_id, o.outcome_id), "statistic": ref.statistic,
+                   "cut_off": np.nan if ref.cut_off is None else float(ref.cut_off), "reference_value": ref.value,
+                   "n_baseline": cells[f"n.{o.outcome_id}.baseline"], "n_at_least": np.nan, "baseline_value": np.nan}
+            reasons = {"n_baseline": cells.why(f"n.{o.outcome_id}.baseline")}
+            if ref.statistic == "share_at_least":
+                key = reference_key(o.outcome_id, ref.cut_off)
+                if f"ref_at_least.{key}" not in cells.reasons:
+                    continue
+                row["n_at_least"] = cells[f"ref_at_least.{key}"]
+                row["baseline_value"] = cells.share(f"ref_at_least.{key}", f"n.{o.outcome_id}.baseline")
+                reasons["n_at_least"] = cells.why(f"ref_at_least.{key}")
+                reasons["baseline_value"] = cells.share_why(f"ref_at_least.{key}", f"n.{o.outcome_id}.baseline")
+            else:
+                row["baseline_value"] = base["mean"].iloc[0]
+                reasons["baseline_value"] = hidden_reason(base.iloc[0], "mean")
+            row[HIDDEN_COLUMN] = hidden_text({k: v for k, v in reasons.items() if v})
+            rows.append(row)
+    return pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
 
 
 #: The figures of a test as published, in the columns' order: what the test is about first, then p, the effect

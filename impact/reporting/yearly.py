@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from impact.instruments.registry import REGISTRY
+from impact.instruments.registry import REGISTRY, ReferenceValue, references_of
 from impact.reporting import charts
 from impact.reporting.i18n import Translator
 from impact.reporting.layout import Document, Mark, shown
@@ -321,7 +322,50 @@ def outcomes_section(c: YearlyContext) -> dict:
     dist_tab = doc.table("distributions", tr.t("outcomes.table_caption"),
                          [tr.t("col.outcome"), tr.t("col.wave"), "n", tr.t("col.mean"), "P25", tr.t("col.median"), "P75"],
                          dist_rows, text_columns=2)
-    return {"section": section, "figures": outcome_figs, "change": change_fig, "table": dist_tab}
+    references = reference_lines(fig.references, c.outcomes, c.ini["name"], tr)
+    return {"section": section, "figures": outcome_figs, "change": change_fig, "table": dist_tab,
+            "references": references, "reference_caveat": tr.t("reference.caveat") if references else ""}
+
+
+def _reference_of(instrument: str, row) -> ReferenceValue | None:
+    """The registered reference value a row of the references table shows."""
+    for ref in references_of(instrument):
+        cut = np.nan if ref.cut_off is None else float(ref.cut_off)
+        if ref.statistic == row["statistic"] and (cut == row["cut_off"] or (np.isnan(cut) and pd.isna(row["cut_off"]))):
+            return ref
+    return None
+
+
+def reference_lines(references: pd.DataFrame, outcomes: pd.DataFrame, name: str, tr: Translator) -> list[str]:
+    """Per registered reference value of an outcome's instrument: the published Dutch figure with its source, and
+    the initiative's own figure at baseline on the same statistic (a share at the same cut-off, or the mean), or
+    that it is hidden by disclosure control. Nothing for an outcome whose instrument has no reference value."""
+    instruments = dict(zip(outcomes["outcome_id"], outcomes["instrument"]))
+    lines = []
+    for _, row in references.iterrows():
+        ref = _reference_of(instruments.get(row["outcome_id"]), row)
+        if ref is None:
+            continue
+        words = {"population": tr.t(f"reference.population.{ref.population}"),
+                 "category": tr.t(f"reference.category.{ref.category}"), "citation": ref.citation, "name": name}
+        if ref.statistic == "share_at_least":
+            lead = tr.t("reference.share", value=tr.pct(ref.value), cut_off=tr.num(ref.cut_off, 0), **words)
+            own = (tr.t("reference.share_baseline", name=name, share=tr.pct(row["baseline_value"]), n=tr.count(row["n_baseline"]))
+                   if not pd.isna(row["baseline_value"]) else tr.t("reference.baseline_hidden", name=name, threshold=tr.threshold))
+        else:
+            lead = tr.t("reference.mean", value=tr.num(ref.value, 1), **words)
+            own = (tr.t("reference.mean_baseline", name=name, mean=tr.num(row["baseline_value"], 1), n=tr.count(row["n_baseline"]))
+                   if not pd.isna(row["baseline_value"]) else tr.t("reference.baseline_hidden", name=name, threshold=tr.threshold))
+        lines.append(f"{lead} {own}")
+    return lines
+
+
+def reference_sources(references: pd.DataFrame, outcomes: pd.DataFrame, tr: Translator) -> list[str]:
+    """The sources of the reference values a report shows, once each, for the methods chapter."""
+    instruments = dict(zip(outcomes["outcome_id"], outcomes["instrument"]))
+    refs = [_reference_of(instruments.get(r["outcome_id"]), r) for _, r in references.iterrows()]
+    sources = dict.fromkeys((r.citation, r.url) for r in refs if r is not None)
+    return [tr.t("reference.source", citation=citation, url=url) for citation, url in sources]
 
 
 def hypotheses_section(c: YearlyContext) -> dict:
@@ -418,6 +462,7 @@ def methods_section(c: YearlyContext) -> dict:
                                    _instrument_rows(data, c.initiative_id, tr), text_columns=4),
         "tests": sorted({tr.t(f"test.{t}.method") for t in c.hyp["test"]}),
         "notes": methods_notes(data, tr),
+        "references": reference_sources(c.fig.references, c.outcomes, tr),
         "holm_family": holm_family(data),
         "inputs": data.input_files(c.initiative_id)["source_file"].tolist(),
         "code_version": c.code_version,
@@ -426,8 +471,10 @@ def methods_section(c: YearlyContext) -> dict:
 
 def glossary_section(c: YearlyContext) -> dict:
     """11. The words that do not speak for themselves, in plain language."""
-    return {"section": c.doc.section("glossary", "glossary.title"), "intro": c.tr.t("glossary.intro"),
-            "terms": glossary(c.tr, min_reliability(c.data))}
+    terms = glossary(c.tr, min_reliability(c.data))
+    if reference_lines(c.fig.references, c.outcomes, c.ini["name"], c.tr):
+        terms.append((c.tr.t("glossary.reference.term"), c.tr.t("glossary.reference.text")))
+    return {"section": c.doc.section("glossary", "glossary.title"), "intro": c.tr.t("glossary.intro"), "terms": terms}
 
 
 #: The chapters in their order: (template variable, section function).
