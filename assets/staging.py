@@ -152,4 +152,41 @@ def coaching_sessions(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -
     return MaterializeResult(metadata=staging_metadata(batch))
 
 
-staging_assets = [participants, activities, survey_responses, coaching_sessions]
+#: What the stories need from each Theory of Change: its outcomes (a story may name one).
+STORIES_READS = (tables.OUTCOMES,)
+
+
+@asset(
+    pool=WAREHOUSE_POOL,
+    group_name="staging",
+    partitions_def=initiative_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    deps=[*tables.writers_of(*STORIES_READS), drop_inventory],
+    kinds={"yaml", "markdown", "duckdb"},
+    owners=["team:data-engineering"],
+)
+def stories(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """Participants' stories of each initiative (the optional ``stories*.yaml|md``): quote, who in general
+    terms, consent, optionally date and outcome. Stories with explicit consent that pass the contract are in
+    ``staging.stories``; every other story is in ``staging.quarantine`` (without its text), so the yearly
+    report shows only what may be shown."""
+    from impact.contracts.stories import stage_stories
+
+    keys = list(context.partition_keys)
+    with duckdb_warehouse.connect(reads=STORIES_READS) as con:
+        outcomes = warehouse.read(con, tables.OUTCOMES, where={"initiative_id": keys},
+                                  columns=["initiative_id", "outcome_id", "label"], order_by=["initiative_id", "outcome_id"])
+    by_initiative = {k: dict(zip(o["outcome_id"], o["label"])) for k, o in outcomes.groupby("initiative_id")}
+    batch = stage_stories({k: discover_drops(files.raw_data_path, k, "stories") for k in keys}, by_initiative)
+    write_batch(duckdb_warehouse, batch, where={"initiative_id": keys})
+    withheld = batch.quarantine[batch.quarantine["source_row"].notna()]
+    no_consent = withheld.loc[withheld["rule"] == "no_consent", ["source_file", "source_row"]].drop_duplicates()
+    return MaterializeResult(metadata={
+        **staging_metadata(batch),
+        "stories_staged_in_run": len(batch.staged),
+        "stories_withheld_in_run": int(batch.drops["quarantined_rows"].sum()) if len(batch.drops) else 0,
+        "stories_without_consent_in_run": len(no_consent),
+    })
+
+
+staging_assets = [participants, activities, survey_responses, coaching_sessions, stories]

@@ -301,6 +301,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Stage each file as the pipeline would, beside the drops already in its initiative's folder."""
     from impact.contracts import ContractContext
     from impact.contracts.batches import stage_drops
+    from impact.contracts.stories import stage_stories
     from impact.errors import ConfigError
     from impact.ingest.drops import Drop, discover_drops, discover_initiatives, kind_of, sha256_of
     from impact.locations import Locations
@@ -309,6 +310,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     raw_data = Locations.from_env().raw_data
     problems_total = 0
     for name in args.files:
+        toc = None
         path = Path(name)
         if not path.is_file():
             print(f"{name}: no such file")
@@ -316,7 +318,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             continue
         kind = kind_of(path.name)
         if kind is None:
-            print(f"{name}: the file name must start with participants, activities, survey or coaching_sessions, so the pipeline knows what it holds")
+            print(f"{name}: the file name must start with participants, activities, survey, stories or coaching_sessions, "
+                  "so the pipeline knows what it holds")
             problems_total += 1
             continue
         folder = path.resolve().parent
@@ -333,7 +336,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             context = ContractContext()
             if (home / TOC_FILE).is_file():
                 try:
-                    context = ContractContext.from_theory_of_change(load_theory_of_change(home, home.parent))
+                    toc = load_theory_of_change(home, home.parent)
+                    context = ContractContext.from_theory_of_change(toc)
                 except ConfigError as exc:
                     print(f"{exc.source}: the Theory of Change has problems; fix them before building:")
                     for problem in exc.problems:
@@ -350,7 +354,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         is_initiative = (home / TOC_FILE).is_file() or kind == "coaching_sessions"
         siblings = [d for d in discover_drops(home.parent if kind != "coaching_sessions" else home, initiative_id, kind)
                     if d.path.resolve() != path.resolve()] if home.is_dir() and is_initiative else []
-        batch = stage_drops(kind, {initiative_id: [*siblings, drop]}, {initiative_id: context}, b"check")
+        if kind == "stories":  # read by their own contract, against the outcomes of the Theory of Change
+            outcomes = {o.id: o.label for o in toc.outcomes} if toc is not None else {}
+            batch = stage_stories({initiative_id: [*siblings, drop]}, {initiative_id: outcomes})
+            problems_total += _print_check(name, source_file, batch, args.all, unit="stories")
+            _print_story_groups(batch.staged[batch.staged["source_file"] == source_file], raw_data)
+            continue
+        else:
+            batch = stage_drops(kind, {initiative_id: [*siblings, drop]}, {initiative_id: context}, b"check")
         problems_total += _print_check(name, source_file, batch, args.all)
     return 0 if problems_total == 0 else 1
 
@@ -358,7 +369,25 @@ def cmd_check(args: argparse.Namespace) -> int:
 MAX_PROBLEMS_SHOWN = 100
 
 
-def _print_check(name: str, source_file: str, batch, show_all: bool = False) -> int:
+def _print_story_groups(stories, raw_data: Path) -> None:
+    """A note per story that names a small group of people: it is staged, but the yearly report leaves it out."""
+    from impact.errors import ConfigError
+    from impact.programme import load_programme
+    from impact.quality.rules import story_text_findings
+
+    try:
+        threshold = load_programme(raw_data).disclosure_threshold
+    except ConfigError:
+        threshold = 10
+    found = story_text_findings(stories)
+    named = found[(found["smallest_count"] < threshold) | found["shares"].notna()]
+    for r in named.itertuples():
+        phrases = "; ".join(p for p in (r.counts, r.shares) if isinstance(p, str))
+        print(f"  note: story {r.source_row}, column '{r.field}' names a group of fewer than {threshold} people or a "
+              f"share of a group ({phrases}); the yearly report leaves it out until it is reworded")
+
+
+def _print_check(name: str, source_file: str, batch, show_all: bool = False, unit: str = "rows") -> int:
     """Print what would happen to one file; return the number of rows (or files) with a problem."""
     summary = batch.drops[batch.drops["source_file"] == source_file].iloc[0]
     mine = batch.quarantine[batch.quarantine["source_file"] == source_file]
@@ -372,9 +401,10 @@ def _print_check(name: str, source_file: str, batch, show_all: bool = False) -> 
     )
     bad = int(summary["quarantined_rows"]) + int(fix.sum())
     verdict = "fine" if bad == 0 else (
-        f"{int(summary['quarantined_rows'])} row(s) would be quarantined" + (f", {int(fix.sum())} column(s) would not be stored" if fix.any() else "")
+        f"{int(summary['quarantined_rows'])} {'row(s)' if unit == 'rows' else unit[:-3] + 'y(ies)'} would be quarantined"
+        + (f", {int(fix.sum())} column(s) would not be stored" if fix.any() else "")
     )
-    print(f"{name}: {summary['raw_rows']} rows, {summary['staged_rows']} fine, {verdict}")
+    print(f"{name}: {summary['raw_rows']} {unit}, {summary['staged_rows']} fine, {verdict}")
     problems = [f"  - {m.removeprefix(source_file + ', ')}" for m in mine["message"]]
     problems += [f"  - {m.removeprefix(source_file + ': ')}" for m in notices.loc[fix, "message"]]
     for line in problems if show_all else problems[:MAX_PROBLEMS_SHOWN]:

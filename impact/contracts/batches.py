@@ -53,6 +53,7 @@ CONFLICT_KEYS: dict[str, tuple[str, ...]] = {
     "survey": ("participant_id", "wave"),
     "coaching_sessions": ("kind", "session_no"),
     "activities": (),
+    "stories": (),  # a story has no key: only exact repeats are set aside
 }
 CONFLICT_WHAT = {
     "participants": "this participant code is registered more than once with different details",

@@ -45,6 +45,7 @@ TABLE_NAMES = {
     "activities": "activities",
     "survey": "survey_responses",
     "coaching_sessions": "coaching_sessions",
+    "stories": "stories",  # read by impact.contracts.stories, not as a table
 }
 FILE_KINDS = {
     "participants": "a participants file",

@@ -1,7 +1,9 @@
 """Drops: the files a coach adds under ``raw_data/`` (docs/raw-data-contract.md).
 
 A drop's *kind* comes from its file name: ``participants*``, ``activities*``,
-``survey*`` inside an initiative folder, ``coaching_sessions*`` at the top.
+``survey*`` and the optional ``stories*`` (YAML or Markdown, read by
+``impact.contracts.stories``) inside an initiative folder, ``coaching_sessions*``
+at the top.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from impact.theory_of_change import TOC_FILE
 if TYPE_CHECKING:
     import pandas as pd
 
-KINDS = ("participants", "activities", "survey", "coaching_sessions")
-INITIATIVE_KINDS = ("participants", "activities", "survey")
+KINDS = ("participants", "activities", "survey", "coaching_sessions", "stories")
+INITIATIVE_KINDS = ("participants", "activities", "survey", "stories")
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -101,8 +103,8 @@ def inventory(raw_data: Path, initiative_id: str) -> "pd.DataFrame":
         if kind == "coaching_sessions":
             kind = None
         message = None if kind in (*INITIATIVE_KINDS, "theory_of_change") else (
-            f"{rel} is not read: a drop's name starts with participants, activities or survey "
-            f"(e.g. participants_2018-q3.csv)"
+            f"{rel} is not read: a drop's name starts with participants, activities, survey or stories "
+            f"(e.g. participants_2018-q3.csv, stories_2018.yaml)"
         )
         rows.append({"source_file": rel, "kind": kind, "bytes": p.stat().st_size, "source_sha256": sha256_of(p), "message": message})
     frame = pd.DataFrame(rows, columns=["source_file", "kind", "bytes", "source_sha256", "message"])

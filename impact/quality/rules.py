@@ -275,6 +275,53 @@ def _stated_groups(rows: pd.DataFrame) -> pd.Series:
             + "': " + phrases)
 
 
+#: The text of a staged story, which the yearly report quotes.
+STORY_TEXT = ("quote", "who")
+
+
+def story_text_findings(stories: pd.DataFrame) -> pd.DataFrame:
+    """One row per staged story and text field with the groups of people it states, as
+    :func:`log_text_findings` does for the coaching log (``smallest_count``, ``counts``, ``shares``)."""
+    from impact.text_disclosure import small_counts
+
+    rows = []
+    for s in stories.itertuples():
+        for field in STORY_TEXT:
+            found = small_counts(getattr(s, field), threshold=10 ** 9)
+            counts = [f for f in found if f.kind != "share"]
+            rows.append({"initiative_id": s.initiative_id, "source_file": s.source_file, "source_row": s.source_row,
+                         "field": field, "smallest_count": min((f.value for f in counts), default=None),
+                         "counts": "; ".join(f"'{f.phrase}'" for f in counts) or None,
+                         "shares": "; ".join(f"'{f.phrase}'" for f in found if f.kind == "share") or None})
+    return pd.DataFrame(rows, columns=["initiative_id", "source_file", "source_row", "field", "smallest_count", "counts",
+                                       "shares"]).astype({"smallest_count": "float64"})
+
+
+def _story_text_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return story_text_findings(warehouse.read(con, tables.STORIES))
+
+
+def _no_small_groups_in_stories(part: pd.DataFrame, year: ProgrammeYear):
+    e = _gx()
+    return [
+        e.ExpectColumnValuesToBeBetween(
+            column="smallest_count", min_value=year.disclosure_threshold,
+            meta=_meta(f"the stories name no group of fewer than {year.disclosure_threshold} people (such a story is "
+                       "left out of the yearly report until it is reworded)"),
+        ),
+        e.ExpectColumnValuesToBeNull(
+            column="shares",
+            meta=_meta("the stories state no share of a group ('vier op de tien'), which with the group's size gives a "
+                       "count back (such a story is left out of the yearly report until it is reworded)"),
+        ),
+    ]
+
+
+def _stated_groups_in_stories(rows: pd.DataFrame) -> pd.Series:
+    phrases = rows[["counts", "shares"]].apply(lambda r: "; ".join(v for v in r if isinstance(v, str)), axis=1)
+    return rows["source_file"] + " row " + rows["source_row"].astype(str) + ", column '" + rows["field"] + "': " + phrases
+
+
 def _no_direct_identifiers(part: pd.DataFrame, year: ProgrammeYear):
     return [
         _gx().ExpectColumnValuesToNotBeInSet(
@@ -387,5 +434,8 @@ RULES: tuple[QualityRule, ...] = (
     QualityRule("no_small_groups_in_text", "coaching_sessions", "WARN",
                 "The coaching log's notes, which the reports quote, name no small group of people.",
                 (SESSIONS,), _no_small_groups_in_text, _log_text_frame, locate=_stated_groups),
+    QualityRule("no_small_groups_in_stories", "stories", "WARN",
+                "The stories, which the yearly report quotes, name no small group of people.",
+                (tables.STORIES,), _no_small_groups_in_stories, _story_text_frame, locate=_stated_groups_in_stories),
     *(_pii_rule(t) for t in ("participants", "activities", "survey_responses", "coaching_sessions")),
 )

@@ -117,7 +117,7 @@ def _lineage(initiative_meaning: str = "the initiative (its folder name under `r
     )
 
 
-STAGED_WRITERS = ("participants", "activities", "survey_responses", "coaching_sessions")
+STAGED_WRITERS = ("participants", "activities", "survey_responses", "coaching_sessions", "stories")
 
 # --- staging -------------------------------------------------------------------------------------
 
@@ -182,6 +182,25 @@ COACHING_SESSIONS = Table(
     ),
 )
 
+STORIES = Table(
+    "staging.stories",
+    "Participants' stories of each initiative (`stories*.yaml|md`) whose teller gave consent and that passed the "
+    "contract. A story without consent never gets here: it is in `staging.quarantine` (rule `no_consent`) without "
+    "its text.",
+    written_by=("stories",), key=("initiative_id", "source_file", "source_row"),
+    columns=(
+        *_lineage(),
+        Column("who", VARCHAR, "who told it, in general terms (`deelnemer, 70+`, `vrijwilliger`); never a name"),
+        Column("quote", VARCHAR, "the story as a quote, white space made single; no participant codes, e-mail addresses "
+                                 "or phone numbers (such a story is quarantined)"),
+        Column("outcome_id", VARCHAR, "the outcome of the Theory of Change it is about, or NULL"),
+        Column("date", DATE, "when it was told, or NULL"),
+    ),
+    notes="`source_row` is the story's number in its file (1 = the first story). Consent was given for every row. "
+          "Whether a report shows a story is decided when it is published: one that names a group of fewer people "
+          "than the disclosure threshold (or a masked count, or a share of a group) is withheld there.",
+)
+
 QUARANTINE = Table(
     "staging.quarantine",
     "Everything set aside: one entry per broken cell, per row for cross-drop rules, or per file for a refused drop. "
@@ -189,10 +208,11 @@ QUARANTINE = Table(
     written_by=STAGED_WRITERS, key=(),
     columns=(
         Column("initiative_id", VARCHAR, "the initiative (`all` for the coaching log)", not_null=True),
-        Column("table_name", VARCHAR, "`participants`, `activities`, `survey_responses` or `coaching_sessions`", not_null=True),
+        Column("table_name", VARCHAR, "`participants`, `activities`, `survey_responses`, `coaching_sessions` or `stories`",
+               not_null=True),
         Column("source_file", VARCHAR, "the drop", not_null=True),
         Column("source_sha256", VARCHAR, "its SHA-256", not_null=True),
-        Column("source_row", BIGINT, "the row; NULL when the whole drop is refused"),
+        Column("source_row", BIGINT, "the row (for `stories`: the story's number); NULL when the whole drop is refused"),
         Column("column", VARCHAR, "the column; `(whole row)` for cross-drop rules; `(beyond the last column)` for extra "
                                   "values; NULL for a refused drop"),
         Column("value", VARCHAR, "the value as written, unless it may identify someone: a participant code is shown as "
@@ -213,7 +233,7 @@ DROPS = Table(
         Column("table_name", VARCHAR, "the staged table", not_null=True),
         Column("source_file", VARCHAR, "the drop", not_null=True),
         Column("source_sha256", VARCHAR, "its SHA-256", not_null=True),
-        Column("raw_rows", BIGINT, "non-blank data rows read", not_null=True),
+        Column("raw_rows", BIGINT, "non-blank data rows read (for `stories`: stories)", not_null=True),
         Column("staged_rows", BIGINT, "rows in the staged table", not_null=True),
         Column("quarantined_rows", BIGINT, "rows set aside (all rows when refused)", not_null=True),
         Column("refused", BOOLEAN, "the whole drop was refused", not_null=True),
@@ -244,7 +264,8 @@ DROP_INVENTORY = Table(
     columns=(
         Column("initiative_id", VARCHAR, "the initiative"),
         Column("source_file", VARCHAR, "path relative to `raw_data/` (a folder ends in `/`)"),
-        Column("kind", VARCHAR, "`participants`, `activities`, `survey`, `theory_of_change`, or NULL when not read"),
+        Column("kind", VARCHAR, "`participants`, `activities`, `survey`, `stories`, `theory_of_change`, or NULL when not "
+                                "read"),
         Column("bytes", BIGINT, "file size"),
         Column("source_sha256", VARCHAR, "SHA-256"),
         Column("message", VARCHAR, "why the entry is not read; NULL when it is"),
@@ -578,13 +599,13 @@ SROI_SENSITIVITY = Table(
 )
 
 TABLES: tuple[Table, ...] = (
-    PARTICIPANTS, ACTIVITIES, SURVEY_RESPONSES, COACHING_SESSIONS, QUARANTINE, DROPS, INGEST_NOTICES, DROP_INVENTORY,
+    PARTICIPANTS, ACTIVITIES, SURVEY_RESPONSES, COACHING_SESSIONS, STORIES, QUARANTINE, DROPS, INGEST_NOTICES, DROP_INVENTORY,
     SETTINGS, INITIATIVES, OUTPUTS, OUTCOMES, HYPOTHESES, SROI_ASSUMPTIONS, CONFIG_ERRORS,
     QUALITY_RESULTS,
     OUTCOME_SCORES, INDICATORS, HYPOTHESIS_TESTS, HYPOTHESIS_RESULTS, SROI, SROI_OUTCOMES, SROI_SENSITIVITY,
 )
 BY_NAME = {t.name: t for t in TABLES}
-STAGED = {t.name.split(".")[1]: t for t in (PARTICIPANTS, ACTIVITIES, SURVEY_RESPONSES, COACHING_SESSIONS)}
+STAGED = {t.name.split(".")[1]: t for t in (PARTICIPANTS, ACTIVITIES, SURVEY_RESPONSES, COACHING_SESSIONS, STORIES)}
 
 
 def writers_of(*tables: Table) -> list[str]:

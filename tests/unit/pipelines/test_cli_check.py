@@ -49,7 +49,7 @@ def test_check_refuses_an_unusable_file_and_a_file_of_unknown_kind(tmp_path, cap
     assert main(["check", str(empty), str(stray)]) == 1
     assert capsys.readouterr().out.splitlines() == [
         f"{empty}: REFUSED — it is empty; expected a header row and data rows",
-        f"{stray}: the file name must start with participants, activities, survey or coaching_sessions, so the pipeline knows what it holds",
+        f"{stray}: the file name must start with participants, activities, survey, stories or coaching_sessions, so the pipeline knows what it holds",
     ]
 
 
@@ -74,3 +74,18 @@ def test_check_outside_raw_data_ignores_other_files_in_that_folder(tmp_path, cap
     main(["check", str(new)])
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == f"{new}: 2 rows, 2 fine, fine"
+
+
+def test_check_reads_a_stories_drop_with_its_own_contract(tmp_path, capsys, monkeypatch):
+    folder = write_demo_initiative(tmp_path)
+    monkeypatch.setenv("COACHING_RAW_DATA", str(tmp_path / "no_programme"))  # the default threshold, 10
+    drop = folder / "stories_2018.md"
+    drop.write_text("> Nu komen er zes bewoners helpen.\n\nwie: bewoner\ntoestemming: ja\n\n---\n\n"
+                    "> Dank je.\n\nwie: bewoner\ntoestemming: nee\n", encoding="utf-8")
+    assert main(["check", str(drop)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{drop}: 2 stories, 1 fine, 1 story(ies) would be quarantined",
+        "  - row 2, column 'consent': no consent given: the story is not published",
+        "  note: story 1, column 'quote' names a group of fewer than 10 people or a share of a group ('zes bewoners'); "
+        "the yearly report leaves it out until it is reworded",
+    ]

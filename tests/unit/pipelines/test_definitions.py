@@ -15,13 +15,15 @@ def test_definitions_load_with_the_expected_graph():
     Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"programme", "theory_of_change", "drop_inventory", "participants", "activities", "survey_responses", "coaching_sessions", "data_quality_report", "outcome_scores", "indicators",
+    assert keys == {"programme", "theory_of_change", "drop_inventory", "participants", "activities", "survey_responses", "coaching_sessions", "stories", "data_quality_report", "outcome_scores", "indicators",
                     "hypothesis_tests", "hypothesis_results", "sroi",
                     "initiative_reports", "programme_overview", "lessons_learned", "delivery_bundle", "report_manifest"}
-    for name in ("theory_of_change", "drop_inventory", "participants", "activities", "survey_responses"):
+    for name in ("theory_of_change", "drop_inventory", "participants", "activities", "survey_responses", "stories"):
         pdef = graph.get(AssetKey(name)).partitions_def
         assert isinstance(pdef, DynamicPartitionsDefinition) and pdef.name == "initiative"
     assert graph.get(AssetKey("participants")).parent_keys == {AssetKey("theory_of_change"), AssetKey("drop_inventory")}
+    assert graph.get(AssetKey("stories")).parent_keys == {AssetKey("theory_of_change"), AssetKey("drop_inventory")}
+    assert AssetKey("stories") in graph.get(AssetKey("initiative_reports")).parent_keys
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     staged = ("participants", "activities", "survey_responses", "coaching_sessions")
     assert checks == {
@@ -41,6 +43,8 @@ def test_definitions_load_with_the_expected_graph():
         ("survey_responses", "plausible_answers"),
         ("coaching_sessions", "coaching_log_complete"),
         ("coaching_sessions", "no_small_groups_in_text"),
+        ("stories", "raw_rows_add_up"),  # no pandas recount: stories are YAML or Markdown, not tables
+        ("stories", "no_small_groups_in_stories"),
         ("outcome_scores", "reliability"),
     }
 

@@ -131,3 +131,20 @@ def test_coaching_log_notes_that_name_a_small_group_are_listed_where_they_are(co
     assert (shares.expectation, shares.outcome) == ("expect_column_values_to_be_null", "passed")
     # with a programme threshold of 5, seven residents may be named ("Eén korte vraag" is no group of people)
     assert rule.evaluate(con, ProgrammeYear(2018, 5), ["nieuw-rotsoord"])["outcome"].tolist() == ["passed", "passed"]
+
+
+def test_stories_that_name_a_small_group_are_listed_where_they_are(con):
+    rule = next(r for r in RULES if r.name == "no_small_groups_in_stories")
+    _write(con, tables.STORIES, [
+        ("nieuw-rotsoord", "nieuw-rotsoord/stories.md", 3, "bewoner", "Nu helpen elke zaterdag zes bewoners.", None),
+        ("nieuw-rotsoord", "nieuw-rotsoord/stories.md", 4, "vrijwilliger", "Vier op de tien komen elke week.", None),
+        ("nieuw-rotsoord", "nieuw-rotsoord/stories.md", 5, "bewoner, 75+", "Ik ken nu mijn buren.", "participation"),
+    ], ["initiative_id", "source_file", "source_row", "who", "quote", "outcome_id"])
+    results = rule.evaluate(con, ProgrammeYear(2018, 10), ["nieuw-rotsoord"])
+    counts, shares = results.sort_values("expectation").itertuples()
+    assert (counts.outcome, counts.unexpected_count, counts.failing_rows) == (
+        "warning", 1, "nieuw-rotsoord/stories.md row 3, column 'quote': 'zes bewoners'")
+    assert (shares.outcome, shares.unexpected_count, shares.failing_rows) == (
+        "warning", 1, "nieuw-rotsoord/stories.md row 4, column 'quote': 'Vier op de tien'")
+    assert counts.description == ("the stories name no group of fewer than 10 people (such a story is left out of the "
+                                  "yearly report until it is reworded)")

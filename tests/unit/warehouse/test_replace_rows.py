@@ -33,7 +33,7 @@ def test_every_declared_table_is_created_with_its_declared_columns_and_types(con
             "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema || '.' || table_name = ? ORDER BY ordinal_position", [table.name]).fetchall()
         assert found == [(c.name, c.type) for c in table.columns], table.name
-    assert len(tables.TABLES) == 23
+    assert len(tables.TABLES) == 24
 
 
 def test_replace_rows_touches_only_the_rows_its_filter_names(con):
@@ -132,5 +132,6 @@ def test_a_step_that_reads_a_table_it_did_not_declare_fails(con):
 def test_deps_come_from_the_writers_of_what_is_read():
     assert tables.writers_of(tables.SETTINGS, tables.OUTCOMES, tables.HYPOTHESES, tables.OUTCOME_SCORES) == [
         "programme", "theory_of_change", "outcome_scores"]
-    assert tables.writers_of(tables.QUARANTINE) == ["participants", "activities", "survey_responses", "coaching_sessions"]
+    assert tables.writers_of(tables.QUARANTINE) == ["participants", "activities", "survey_responses", "coaching_sessions",
+                                                    "stories"]
     assert tables.writers_of(tables.QUALITY_RESULTS) == []
