@@ -9,7 +9,8 @@ The default output folder is ``<repo root>/raw_data``. Everything written is *sy
 data (no real people): nine initiatives, each with a Theory of Change, participant, activity and
 survey drops in the formats real Dutch drops arrive in (UTF-8 CSV, UTF-8 with BOM, Dutch Excel
 exports in Windows-1252 with ``;`` and decimal commas, XLSX), plus ``programme.yaml``, the coaching
-log and a README that lists the handful of data-entry errors planted on purpose.
+log, participants' stories for two initiatives (a YAML and a Markdown drop, with one story without consent
+and one naming a small group) and a README that lists the handful of data-entry errors planted on purpose.
 
 What the initiatives *are* is data, in ``scripts/sample_year/initiatives.yaml`` (found next to this
 script, not in the working directory): per initiative its Theory of Change as written to
@@ -230,6 +231,15 @@ class Session:
 
 
 @dataclass(frozen=True)
+class StoryDrop:
+    """An optional stories drop: its file name (``.yaml`` or ``.md`` chooses the format) and its stories, each a
+    mapping of quote, who, consent and optionally date, outcome and the README's ``note``."""
+
+    file: str
+    items: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
 class InitiativeSpec:
     """Everything that makes one initiative: Theory of Change, people, measurements, drops, log."""
 
@@ -258,6 +268,7 @@ class InitiativeSpec:
     baseline_not_before: date | None = None
     follow_up_window: tuple[date, date] | None = None  # a collective follow-up measurement
     follow_up_only: int = 2  # people with a follow-up but no baseline
+    stories: StoryDrop | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,6 +326,18 @@ def _survey_drop(entry: dict[str, Any], where: str) -> SurveyDrop:
                       entry.get("answers", "nl"))
 
 
+STORY_KEYS = ("quote", "who", "consent", "date", "outcome", "note")
+
+
+def _stories(entry: dict[str, Any] | None, where: str) -> StoryDrop | None:
+    if entry is None:
+        return None
+    _check_keys(entry, ("file", "items"), where)
+    for i, item in enumerate(entry["items"], start=1):
+        _check_keys(item, STORY_KEYS, f"{where} story {i}")
+    return StoryDrop(entry["file"], tuple(entry["items"]))
+
+
 def _activity(entry: dict[str, Any]) -> ActivityType:
     fields = {key: tuple(value) if isinstance(value, list) else value for key, value in entry.items()}
     fields["weekdays"] = tuple(WEEKDAY_NAMES.index(day) for day in entry["weekdays"])
@@ -351,6 +374,7 @@ def _initiative(entry: dict[str, Any], presets: dict[str, Any]) -> InitiativeSpe
         activities=tuple(_activity(a) for a in gen.pop("activities")),
         sessions=tuple(Session(**s) for s in gen.pop("coaching_sessions")),
         follow_up_window=None if window is None else tuple(window),
+        stories=_stories(gen.pop("stories", None), f"{where}.stories"),
         **gen,  # the plain numbers and dates: n_participants, wijk_missing, baseline_share, …
     )
 
@@ -966,6 +990,25 @@ def coaching_sessions() -> Table:
                  CSV_UTF8, "coaching_sessions")
 
 
+STORY_HEADINGS = {"quote": "citaat", "who": "wie", "consent": "toestemming", "date": "datum", "outcome": "uitkomst"}
+
+
+def stories_text(spec: InitiativeSpec) -> str:
+    """The initiative's stories drop as a coach would write it: YAML (``stories:`` list) or Markdown (one story
+    per part between ``---`` lines: the quote as a blockquote, then ``wie:``, ``toestemming:``, …)."""
+    drop = spec.stories
+    stories = [{k: v for k, v in item.items() if k != "note"} for item in drop.items]
+    if drop.file.endswith((".yaml", ".yml")):
+        return yaml_text({"stories": stories})
+    parts = [f"# Verhalen van {spec.name}, {YEAR}\n\n"
+             "Synthetische voorbeelddata (geen echte mensen), gemaakt door scripts/generate_sample_year.py.\n"]
+    for story in stories:
+        lines = [f"> {story['quote']}", ""]
+        lines += [f"{STORY_HEADINGS[k]}: {story[k]}" for k in ("who", "consent", "date", "outcome") if k in story]
+        parts.append("\n".join(lines) + "\n")
+    return "\n---\n\n".join(parts)
+
+
 def readme_text(files: dict[str, Table], planted: list[Planted]) -> str:
     """raw_data/README.md: what this is, the formats used, intended effects and the planted errors."""
     lines = [
@@ -988,6 +1031,10 @@ def readme_text(files: dict[str, Table], planted: list[Planted]) -> str:
     ]
     for name, table in files.items():
         lines.append(f"| `{name}` | {len(table.rows)} | {table.fmt.label} |")
+    for spec in INITIATIVES:
+        if spec.stories is not None:
+            kind = "YAML" if spec.stories.file.endswith((".yaml", ".yml")) else "Markdown"
+            lines.append(f"| `{spec.id}/{spec.stories.file}` | {len(spec.stories.items)} stories | {kind}, UTF-8 |")
     lines += [
         "",
         "Answer encodings: De Jong Gierveld items as Dutch words (`nee`, `min of meer`, `ja`), English words "
@@ -1025,6 +1072,9 @@ def readme_text(files: dict[str, Table], planted: list[Planted]) -> str:
     lines += ["", "## Deliberate features that are not errors", ""]
     lines += [f"- `{p.file}` row {p.source_row}, `{p.column}` = `{p.value}`: {p.problem}."
               for p in planted if not p.error]
+    lines += [f"- `{spec.id}/{spec.stories.file}` story {i}: {item['note']}."
+              for spec in INITIATIVES if spec.stories is not None
+              for i, item in enumerate(spec.stories.items, start=1) if "note" in item]
     lines += [
         "- Roughly one in ten registered participants has no baseline; a few people (two per initiative) "
         "have a follow-up but no baseline, so they cannot be paired.",
@@ -1088,6 +1138,9 @@ def generate(out_dir: Path) -> list[Path]:
     contents.update({name: text.encode("utf-8") for name, text in tocs.items()})
     for name, table in files.items():
         contents[name] = xlsx_bytes(table) if table.fmt.xlsx else csv_bytes(table)
+    for spec in INITIATIVES:
+        if spec.stories is not None:
+            contents[f"{spec.id}/{spec.stories.file}"] = stories_text(spec).encode("utf-8")
     written = []
     for name in sorted(contents):
         path = out_dir / name
