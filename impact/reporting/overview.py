@@ -23,6 +23,7 @@ from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
 from impact.reporting.sentences import conclusion_sentence, evidence_words, glossary
+from impact.reporting.sroi_text import masked_range, ratio_text
 from impact.reporting.tables import (
     HIDDEN_COLUMN, UNKNOWN_WIJK, WIJKEN, InitiativeFigures, hidden_reason, hidden_reasons, hidden_text,
 )
@@ -114,11 +115,14 @@ def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: 
             sroi = tr.t("funder.sroi_none")
         elif pd.isna(summary["ratio"].iloc[0]):
             hidden = hidden_reasons(summary.iloc[0]).get("ratio")
-            sroi = (tr.t("funder.sroi_hidden", reason=tr.t(f"hidden_reason.{hidden}", threshold=tr.threshold)) if hidden
-                    else tr.t("funder.sroi_not_computed"))
+            span = masked_range(fig, data.programme, data.year, data.threshold) if hidden else None
+            sroi = (tr.t("funder.sroi_hidden_range", reason=tr.t(f"hidden_reason.{hidden}", threshold=tr.threshold),
+                         low=ratio_text(span[0], tr), high=ratio_text(span[1], tr)) if span
+                    else tr.t("funder.sroi_hidden", reason=tr.t(f"hidden_reason.{hidden}", threshold=tr.threshold))
+                    if hidden else tr.t("funder.sroi_not_computed"))
         else:
-            sroi = tr.t("funder.sroi_value", ratio=tr.num(summary["ratio"].iloc[0], 2),
-                        low=tr.num(summary["ratio_low"].iloc[0], 2), high=tr.num(summary["ratio_high"].iloc[0], 2))
+            sroi = tr.t("funder.sroi_value", ratio=ratio_text(summary["ratio"].iloc[0], tr),
+                        low=ratio_text(summary["ratio_low"].iloc[0], tr), high=ratio_text(summary["ratio_high"].iloc[0], tr))
         resp = fig.response.iloc[0]
         drops = data.of("drops", i)
         quality = tr.t("funder.quality_value", response=tr.pct(resp["response_rate"]), retention=tr.pct(resp["retention"]),

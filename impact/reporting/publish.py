@@ -28,7 +28,7 @@ from impact.reporting.disclosure import DEFAULT_THRESHOLD, scan_published_folder
 from impact.reporting.files import MACHINE_FOLDER, csv_bytes, excel_csv_bytes, write_atomic
 from impact.reporting.i18n import Translator
 from impact.reporting.render import pdf_bytes
-from impact.reporting.spreadsheets import headers, report_workbook
+from impact.reporting.spreadsheets import headers, report_workbook, worded_frame
 
 AUTHOR = "Impact coaching pipeline"
 
@@ -68,6 +68,9 @@ class Report:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     charts: dict[str, bytes] = field(default_factory=dict)
     count_columns: dict[str, list[str]] = field(default_factory=dict)
+    #: per table, columns whose text the Excel CSV and the workbook show in the report's language instead of the
+    #: machine CSV's (the SROI tables' notes): table -> column -> one text per row
+    worded_columns: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def files(self, threshold: int = DEFAULT_THRESHOLD) -> dict[str, bytes]:
         """Relative path -> bytes of every file of the report (``threshold``: the disclosure threshold the
@@ -80,12 +83,13 @@ class Report:
         for name, png in self.charts.items():
             out[f"charts/{name}.png"] = png
         tr = Translator(self.language, threshold=threshold)
+        shown = {name: frame.assign(**self.worded_columns.get(name, {})) for name, frame in self.tables.items()}
         for name, frame in self.tables.items():
-            out[f"tables/{name}.csv"] = excel_csv_bytes(frame, headers(frame.columns, tr))
+            out[f"tables/{name}.csv"] = excel_csv_bytes(worded_frame(shown[name], tr, threshold), headers(frame.columns, tr))
             out[f"tables/{MACHINE_FOLDER}/{name}.csv"] = csv_bytes(frame)
         if self.tables:
             out[f"{self.stem}_tables.xlsx"] = report_workbook(
-                self.tables, title=self.title, created=self.created, language=self.language, threshold=threshold,
+                shown, title=self.title, created=self.created, language=self.language, threshold=threshold,
                 count_columns=self.count_columns, stem=self.stem)
         return out
 

@@ -14,7 +14,9 @@ Every report publishes each of its tables three times, with the same values:
     The header row is frozen and filtered, columns are sized to what they show.
 ``tables/<table>.csv``
     For Excel: ``;`` between cells, a decimal comma, UTF-8 with BOM, the headers of the workbook
-    (:func:`impact.reporting.files.excel_csv_bytes`). Hidden and missing figures are empty cells here.
+    (:func:`impact.reporting.files.excel_csv_bytes`), and its words for coded cells (:func:`worded_frame`:
+    ``ja``/``nee``, ``stijging``, ``Ondersteund``, the reasons a figure is hidden). Hidden and missing figures
+    are empty cells here.
 ``tables/machine/<table>.csv``
     For programs, as before: code-name headers, ``,`` between cells, a decimal point
     (:func:`impact.reporting.files.csv_bytes`). The disclosure scanner reads these, and checks that each
@@ -32,6 +34,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from impact.reporting.disclosure import is_people_count_column
@@ -82,7 +85,8 @@ VALUE_KEYS = {
     "effect_size_kind": "effect_kind_short.{}", "theme": "theme.{}", "direction": "spreadsheet.direction.{}",
     "alternative": "spreadsheet.alternative.{}", "kind": "spreadsheet.session_kind.{}",
     "quantity_source": "spreadsheet.quantity_source.{}", "measure": "spreadsheet.column.{}",
-    "wijk": "spreadsheet.column.{}",
+    "wijk": "spreadsheet.column.{}", "quantity_rule": "spreadsheet.quantity_rule.{}",
+    "non_respondents": "spreadsheet.non_respondents.{}", "initiative": "spreadsheet.initiative.{}",
 }
 #: Text longer than this many characters wraps in a column this wide.
 _WIDE = 60
@@ -184,6 +188,30 @@ def _value_words(code: str, value: object, tr: Translator) -> object:
         return value
     key = VALUE_KEYS[code].format(value)
     return tr.t(key) if tr.has(key) else value
+
+
+def worded_frame(frame: pd.DataFrame, tr: Translator, threshold: int) -> pd.DataFrame:
+    """The table as the Excel CSV shows it: every coded text cell in the report's words, as the workbook shows it
+    (the labels of :data:`VALUE_KEYS`, ``ja``/``nee`` for a yes/no column, the ``hidden`` column as
+    'Deelnemers: rust op minder dan 10 personen'); numbers and other text as they are. The machine CSV keeps
+    the codes."""
+    out = frame.copy()
+    codes = [str(c) for c in frame.columns]
+    labels = headers(codes, tr)
+    for j, code in enumerate(codes):
+        values = frame.iloc[:, j]
+        kind = column_kind(code, values)
+        if kind == "hidden":
+            words = [_hidden_words(v, codes, labels, tr, threshold) for v in values]
+        elif kind == "yesno" or (values.dtype == object and values.map(lambda v: isinstance(v, bool)).any()):
+            words = [v if not isinstance(v, (bool, np.bool_)) else tr.t("spreadsheet.yes_word" if v else "spreadsheet.no_word")
+                     for v in values]
+        elif kind == "label":
+            words = [_value_words(code, v, tr) for v in values]
+        else:
+            continue
+        out[frame.columns[j]] = pd.Series(words, index=frame.index, dtype=object)
+    return out
 
 
 def _styles():

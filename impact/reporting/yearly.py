@@ -25,6 +25,10 @@ from impact.reporting.sentences import (
     JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, hidden_counts, in_percentage_points,
     glossary, instrument_name, level_text, lowered_level, publishable_sessions, scale_words, verdict_sentence,
 )
+from impact.reporting.sroi_text import (
+    assumption_text, break_even, masked_range, masked_range_sentence, non_respondents_sentence, not_computed_sentence,
+    outcome_notes, ratio_sentence, summary_notes, tipping_text,
+)
 from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
 from impact.statistics.reliability import CAVEAT_BELOW
 from impact.statistics.verdicts import DEFAULT_FLOOR
@@ -494,7 +498,17 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
     )
     return Report(folder=initiative_id, stem=f"{initiative_id}_{c.year}", title=title, language=language,
                   created=report_date(data), html=html, tables=c.fig.tables(), charts=c.doc.charts,
-                  count_columns=dict(EXTRA_COUNT_COLUMNS))
+                  count_columns=dict(EXTRA_COUNT_COLUMNS), worded_columns=sroi_notes(c))
+
+
+def sroi_notes(c: YearlyContext) -> dict[str, dict[str, list[str]]]:
+    """The notes of the SROI sheets in the report's language (the machine CSV keeps the pipeline's own)."""
+    fig, tr = c.fig, c.tr
+    if not len(fig.sroi_summary):
+        return {}
+    rate = float(c.data.programme["discount_rate"])
+    return {"sroi_outcomes": {"notes": outcome_notes(fig.sroi_outcomes, c.data.of("sroi_outcomes", c.initiative_id), rate, tr)},
+            "sroi": {"notes": summary_notes(fig.sroi_summary, fig.sroi_outcomes, tr)}}
 
 
 def _share(row, column: str, tr: Translator) -> str:
@@ -537,35 +551,39 @@ def _found(w, tr: Translator, labels: dict[str, str]) -> str:
 def _sroi_context(doc: Document, fig: InitiativeFigures, data: ReportData, tr: Translator, outcomes: pd.DataFrame) -> dict:
     labels = dict(zip(outcomes["outcome_id"], outcomes["label"]))
     summary = fig.sroi_summary.iloc[0]
-    rows = [[labels.get(r["outcome_id"], r["outcome_id"]), cell(r, "quantity", tr.num(r["quantity"], 0), "no_data"),
+    rows = [[labels.get(r["outcome_id"], r["outcome_id"]),
+             r["proxy_source"] if isinstance(r.get("proxy_source"), str) and r["proxy_source"] else "–",
+             cell(r, "quantity", tr.num(r["quantity"], 0), "no_data"),
              tr.num(r["proxy_eur"], 0), tr.pct(r["deadweight"]), tr.pct(r["displacement"]), tr.pct(r["attribution"]),
              tr.pct(r["drop_off"]), str(int(r["duration_years"])),
              cell(r, "present_value", tr.num(r["present_value"], 0), "no_data")] for _, r in fig.sroi_outcomes.iterrows()]
     table = doc.table("sroi", tr.t("sroi.table_caption", rate=tr.pct(data.programme["discount_rate"])),
-                      [tr.t("col.outcome"), tr.t("col.quantity"), tr.t("col.proxy"), tr.t("col.deadweight"),
-                       tr.t("col.displacement"), tr.t("col.attribution"), tr.t("col.drop_off"), tr.t("col.years"),
-                       tr.t("col.present_value")], rows)
+                      [tr.t("col.outcome"), tr.t("col.source"), tr.t("col.quantity"), tr.t("col.proxy"),
+                       tr.t("col.deadweight"), tr.t("col.displacement"), tr.t("col.attribution"), tr.t("col.drop_off"),
+                       tr.t("col.years"), tr.t("col.present_value")], rows, text_columns=2)
     sens = data.of("sroi_sensitivity", fig.initiative_id)
     sens_rows = [[labels.get(r.outcome_id, r.outcome_id), tr.t(f"sroi.assumption.{r.assumption}"),
                   _assumption(r.assumption, r.declared_value, tr),
-                  _assumption(r.assumption, r.tipping_point, tr) if not pd.isna(r.tipping_point) else tr.t("sroi.no_tipping_point")]
+                  tipping_text(r.assumption, r.declared_value, r.tipping_point, tr, int(break_even(summary["ratio"])))
+                  if not pd.isna(r.tipping_point)
+                  else tr.t("sroi.no_tipping_point")]
                  for r in sens.itertuples()] if not pd.isna(summary["ratio"]) else []
     sens_tab = doc.table("sroi_sensitivity", tr.t("sroi.sensitivity_caption"),
                          [tr.t("col.outcome"), tr.t("col.assumption"), tr.t("col.declared"), tr.t("col.tipping_point")],
                          sens_rows, text_columns=2) if sens_rows else None
-    sentence = (tr.t("sroi.ratio_sentence", ratio=tr.num(summary["ratio"], 2), low=tr.num(summary["ratio_low"], 2),
-                     high=tr.num(summary["ratio_high"], 2), inputs=tr.num(summary["inputs_eur"], 0),
-                     pv=tr.num(summary["present_value"], 0))
-                if not pd.isna(summary["ratio"]) else tr.t("sroi.not_computed"))
-    return {"table": table, "sensitivity": sens_tab, "sentence": sentence}
+    if not pd.isna(summary["ratio"]):
+        sentence = ratio_sentence(summary, tr)
+        not_measured = {r.outcome_id: int(r.n_not_measured) for r in data.of("sroi_outcomes", fig.initiative_id).itertuples()
+                        if r.quantity_source == "from_data" and not pd.isna(r.n_not_measured)}
+        extra = non_respondents_sentence(fig, sens, not_measured, labels, tr)
+    else:
+        sentence = not_computed_sentence(fig, labels, data.year, tr)
+        extra = [line for line in [masked_range_sentence(masked_range(fig, data.programme, data.year, data.threshold), tr)]
+                 if line]
+    return {"table": table, "sensitivity": sens_tab, "sentence": sentence, "notes": extra,
+            "explain": tr.t("sroi.explain" if sens_tab else "sroi.explain_estimate")}
 
 
 def _assumption(name: str, value: float, tr: Translator) -> str:
-    """A value of an SROI assumption as the sensitivity table shows it: shares as percentages, the net number
-    of participants not measured to one decimal (a tipping point of 0,23 person is not '0'), euros and
-    quantities whole."""
-    if name in ("deadweight", "displacement", "attribution", "drop_off"):
-        return tr.pct(value)
-    if name == "non_respondents":
-        return tr.num(value, 1)
-    return tr.num(value, 0)
+    """A value of an SROI assumption as the sensitivity table shows it (:func:`sroi_text.assumption_text`)."""
+    return assumption_text(name, value, tr)

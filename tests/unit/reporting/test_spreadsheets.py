@@ -160,6 +160,18 @@ def test_the_excel_csv_is_the_machine_csv_with_semicolons_decimal_commas_and_wor
         excel_csv_bytes(frame, header[:3])
 
 
+#: The coded cells of :data:`TABLES` as the Dutch Excel CSV shows them (the machine CSV keeps the codes).
+WORDED = {
+    "reach_per_quarter": {"hidden": [np.nan, "Nieuwe deelnemers: rust op minder dan 10 personen; Deelnemers bereikt "
+                                             "(tot dan): beschermt een ander afgeschermd cijfer", np.nan]},
+    "hypotheses": {"primary": ["ja", "nee"], "test": ["gepaarde t-toets", "Wilcoxon-rangtekentoets"],
+                   "verdict": ["Ondersteund", "Ondersteund"],
+                   "hidden": [np.nan, "Toetsingsgrootheid: zou tonen bij hoeveel deelnemers de score gelijk bleef; "
+                                      "Effectmaat: zou tonen bij hoeveel deelnemers de score gelijk bleef"]},
+    "coaching_sessions": {"kind": ["plenair"], "theme": ["Impactdefinitie en Theory of Change"]},
+}
+
+
 def test_publish_writes_the_excel_csv_the_machine_csv_and_the_workbook_with_the_same_values(tmp_path):
     report = Report(folder="demo", stem="demo_2018", title="Demo", language="nl", created=CREATED,
                     html="<html><body><p>Demo</p></body></html>", tables=dict(TABLES),
@@ -171,8 +183,28 @@ def test_publish_writes_the_excel_csv_the_machine_csv_and_the_workbook_with_the_
         machine = pd.read_csv(tmp_path / "demo" / "tables" / "machine" / f"{name}.csv", encoding="utf-8-sig")
         assert list(machine.columns) == list(TABLES[name].columns)
         assert list(people.columns) == headers(TABLES[name].columns, Translator("nl"))
-        pd.testing.assert_frame_equal(people.set_axis(machine.columns, axis=1), machine)
+        people = people.set_axis(machine.columns, axis=1)
+        # the same numbers; the coded cells in the report's words, the machine CSV's codes unchanged
+        for column, words in WORDED[name].items():
+            assert [None if pd.isna(v) else v for v in people[column]] == [None if pd.isna(v) else v for v in words]
+        coded = list(WORDED[name])
+        pd.testing.assert_frame_equal(people.drop(columns=coded), machine.drop(columns=coded))
+    machine = pd.read_csv(tmp_path / "demo" / "tables" / "machine" / "hypotheses.csv", encoding="utf-8-sig")
+    assert machine["verdict"].tolist() == ["supported", "supported"] and machine["primary"].tolist() == [True, False]
     assert scan_published_folder(tmp_path, 10, {"reach_per_quarter.csv": ["attendance"]}) == []
+
+
+def test_the_excel_csv_may_put_a_code_in_words_but_never_a_number_or_nothing(tmp_path):
+    tables = tmp_path / "tables"
+    (tables / "machine").mkdir(parents=True)
+    frame = pd.DataFrame({"verdict": ["supported", "not_shown"], "n": [12.0, 40.0]})
+    (tables / "machine" / "effects.csv").write_bytes(csv_bytes(frame))
+    (tables / "effects.csv").write_bytes(excel_csv_bytes(frame.assign(verdict=["Ondersteund", "Niet aangetoond"])))
+    assert scan_published_folder(tmp_path, 10) == []
+    (tables / "effects.csv").write_bytes(excel_csv_bytes(frame.assign(verdict=["Ondersteund", "4"])))
+    assert scan_published_folder(tmp_path, 10) == ["tables/effects.csv: differs from tables/machine/effects.csv in row 3, column 1"]
+    (tables / "effects.csv").write_bytes(excel_csv_bytes(frame.assign(verdict=["Ondersteund", ""])))
+    assert scan_published_folder(tmp_path, 10) == ["tables/effects.csv: differs from tables/machine/effects.csv in row 3, column 1"]
 
 
 def test_the_scanner_reads_the_excel_dialect_and_holds_an_excel_csv_to_its_machine_twin(tmp_path):
