@@ -93,8 +93,34 @@ def _scores(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return scores[scores["score"].notna()].reset_index(drop=True)
 
 
-def distributions(scores: pd.DataFrame) -> pd.DataFrame:
-    """Per initiative, outcome and wave: n, mean and the 10/25/50/75/90th percentiles."""
+#: Instruments whose score is a rung or code (a whole step of an ordinal scale), not a sum or mean of items:
+#: their percentiles are observed values (:func:`distributions`), never a point between two rungs.
+ORDINAL_INSTRUMENTS = frozenset({"participation_ladder", "zrm", "life_satisfaction"})
+#: Percentiles are rounded to this many decimals, so a float's last bits (3.700000000000001) never reach a table.
+PERCENTILE_DECIMALS = 10
+
+
+def ordinal_outcomes(outcomes: pd.DataFrame) -> set[tuple[str, str]]:
+    """(initiative_id, outcome_id) pairs measured by an :data:`ORDINAL_INSTRUMENTS` instrument; a profile's domains
+    (``self_reliance.financien``) are matched by the outcome before the dot."""
+    return {(i, o) for i, o, inst in zip(outcomes["initiative_id"], outcomes["outcome_id"], outcomes["instrument"])
+            if inst in ORDINAL_INSTRUMENTS}
+
+
+def _is_ordinal(initiative_id: str, outcome_id: str, ordinal: set[tuple[str, str]]) -> bool:
+    return (initiative_id, outcome_id) in ordinal or (initiative_id, str(outcome_id).split(".")[0]) in ordinal
+
+
+def distributions(scores: pd.DataFrame, ordinal: set[tuple[str, str]] = frozenset()) -> pd.DataFrame:
+    """Per initiative, outcome and wave: n, mean and the 10/25/50/75/90th percentiles.
+
+    Percentiles of a score on a continuous-ish scale (a sum or mean of items) interpolate between the two nearest
+    values (numpy's default, ``linear``). For an outcome in ``ordinal`` (:func:`ordinal_outcomes`: a rung of the
+    Participatieladder, a ZRM code, a grade), where a value between two rungs means nothing, they are observed
+    values: numpy's ``inverted_cdf``, the inverse of the empirical distribution function, so P25 is the lowest
+    rung at or below which at least 25% of the people score (``lower`` would also give a rung, but is defined by
+    a position in the sorted values rather than by the share of people). Every percentile is rounded to
+    :data:`PERCENTILE_DECIMALS` decimals."""
     cols = ["initiative_id", "outcome_id", "wave", "n", "n_yes", "mean"] + [f"p{int(q * 100)}" for q in QUANTILES]
     if scores.empty:
         return pd.DataFrame(columns=cols)
@@ -104,9 +130,13 @@ def distributions(scores: pd.DataFrame) -> pd.DataFrame:
     binary = binary_outcomes(scores)
     out["n_yes"] = [float(yes[k]) if k[:2] in binary else np.nan
                     for k in zip(out["initiative_id"], out["outcome_id"], out["wave"])]
-    q = g.quantile(list(QUANTILES)).unstack()
-    q.columns = [f"p{int(round(c * 100))}" for c in q.columns]
-    return out.merge(q.reset_index(), on=["initiative_id", "outcome_id", "wave"])[cols]
+    rows = []
+    for (initiative_id, outcome_id, wave), values in g:
+        method = "inverted_cdf" if _is_ordinal(initiative_id, outcome_id, ordinal) else "linear"
+        rows.append((initiative_id, outcome_id, wave,
+                     *np.round(np.quantile(values.to_numpy(dtype="float64"), QUANTILES, method=method), PERCENTILE_DECIMALS)))
+    q = pd.DataFrame(rows, columns=["initiative_id", "outcome_id", "wave", *(f"p{int(round(c * 100))}" for c in QUANTILES)])
+    return out.merge(q, on=["initiative_id", "outcome_id", "wave"])[cols]
 
 
 REFERENCE_COUNT_COLUMNS = ["initiative_id", "outcome_id", "cut_off", "n", "n_at_least"]
@@ -225,7 +255,7 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
             con, tables.COACHING_SESSIONS,
             columns=["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons", "actions"],
             order_by=["date", "initiative_id", "session_no", "kind"]),
-        distributions=distributions(scores),
+        distributions=distributions(scores, ordinal_outcomes(outcomes)),
         changes=changes(scores, outcomes),
         attrition=attrition(scores, hypotheses) if not hypotheses.empty else pd.DataFrame(),
         sroi_outcomes=warehouse.read(con, tables.SROI_OUTCOMES, order_by=["initiative_id", "outcome_id"]),

@@ -92,3 +92,25 @@ def test_list_cells_of_the_initiatives_read_as_lists(con):
     assert report_data.as_list(ini.loc["a", "activities"]) == []
     assert report_data.as_list(np.array(["x", None], dtype=object)) == ["x"]
     assert report_data.as_list(pd.NA) == [] and report_data.as_list(float("nan")) == []
+
+
+def test_percentiles_of_a_ladder_are_rungs_and_no_float_noise_reaches_a_table():
+    # 14 people on the Participatieladder (rungs 1..6): interpolation gives P25 1,25 and P90 3.700000000000001
+    rungs = [1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4.0]
+    scores = pd.DataFrame({"initiative_id": "a", "outcome_id": "participation", "wave": "baseline", "score": rungs})
+    outcomes = pd.DataFrame({"initiative_id": ["a"], "outcome_id": ["participation"], "instrument": ["participation_ladder"]})
+    ordinal = report_data.ordinal_outcomes(outcomes)
+    assert ordinal == {("a", "participation")}
+    # inverted_cdf: the lowest rung at or below which at least 10/25/50/75/90% of the 14 score
+    row = report_data.distributions(scores, ordinal).iloc[0]
+    assert [row[f"p{q}"] for q in (10, 25, 50, 75, 90)] == [1.0, 1.0, 2.0, 3.0, 4.0]
+    # the same scores of a sum score interpolate, rounded to 10 decimals: 3.7, not 3.700000000000001
+    row = report_data.distributions(scores).iloc[0]
+    assert [row[f"p{q}"] for q in (10, 25, 50, 75, 90)] == [1.0, 1.25, 2.5, 3.0, 3.7]
+    # a profile's domains (ZRM) are ordinal by the outcome before the dot
+    zrm = pd.DataFrame({"initiative_id": "z", "outcome_id": "self_reliance.financien", "wave": "follow_up",
+                        "score": [1, 2, 2, 5.0]})
+    ordinal = report_data.ordinal_outcomes(pd.DataFrame({"initiative_id": ["z"], "outcome_id": ["self_reliance"],
+                                                         "instrument": ["zrm"]}))
+    row = report_data.distributions(zrm, ordinal).iloc[0]
+    assert [row[f"p{q}"] for q in (10, 25, 50, 75, 90)] == [1.0, 1.0, 2.0, 2.0, 5.0]
