@@ -115,6 +115,20 @@ class Cells:
         self.reasons = dict(zip(frame["cell_id"], frame["reason"]))
         return self
 
+    def hide_with(self, cell_ids: list[str], when: list[str] | None = None) -> None:
+        """After :meth:`resolve`: hide every shown cell of ``cell_ids`` when one of ``when`` (default: of
+        ``cell_ids`` themselves) is hidden, to protect it.
+
+        For figures whose meaning goes beyond the additive relations (the split of a McNemar table, whose
+        test gives the discordant counts back; the parts of a group whose total is hidden, where even a 0
+        says something about everyone in that small group). Hiding more never uncovers a hidden cell.
+        """
+        if any(self.hidden(c) for c in (cell_ids if when is None else when)):
+            for c in cell_ids:
+                if c in self.reasons and not self.hidden(c):
+                    self.reasons[c] = "secondary"
+                    self.resolved[c] = np.nan
+
     def rows_by_id(self) -> dict[str, float]:
         """The registered values before suppression (for totals computed across initiatives)."""
         return {cell_id: value for cell_id, value, _ in self.rows}
@@ -289,6 +303,15 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
 
     cells.resolve(data.threshold)
     t = data.threshold
+    # the changes among the pairs: all or none where the number of pairs is hidden (a 0 would still tell
+    # something about everyone in the small group), and for a McNemar test where one of them is hidden (the
+    # unchanged count gives the discordant count, which with p or the verdict bounds the hidden split)
+    mcnemar = set(data.of("hypotheses", initiative_id).query("test == 'mcnemar'")["outcome_id"])
+    for o in outcome_ids:
+        parts = [f"change.{o}.{part}" for part in ("worse", "same", "better")]
+        cells.hide_with(parts, when=[f"n.{o}.pairs"])
+        if o in mcnemar:
+            cells.hide_with(parts)
 
     reach = pd.DataFrame({
         "period": periods,

@@ -224,6 +224,25 @@ def test_no_hidden_count_can_be_worked_back_from_published_test_results(year_fol
         assert all(h.n_pairs - nz == 0 or h.n_pairs - nz >= 10 for nz in candidates), (h.hypothesis_id, candidates)
 
 
+def test_the_changes_among_pairs_give_back_neither_a_mcnemar_split_nor_a_small_group(year_folder):
+    """Talent Connection: 1 of 50 pairs lost paid work (hidden), 30 stayed the same. Published, the 30 would give the
+    20 discordant pairs, and with the verdict or a bound on p the hidden split; so the unchanged count goes too.
+    Nieuw Rotsoord: its 7 pairs are hidden, and 0 of them got worse would still say something about all of them."""
+    def changes(initiative_id):
+        return pd.read_csv(year_folder / initiative_id / "tables" / "machine" / "paired_change.csv",
+                           encoding="utf-8-sig").iloc[0]
+
+    talent = changes("talent-connection")
+    assert talent["n_pairs"] == 50
+    assert talent[["n_worse", "n_same", "n_better", "share_worse", "share_same", "share_better"]].isna().all()
+    assert talent["hidden"] == ("n_worse:fewer_than_threshold;n_same:protects_hidden_figure;"
+                                "n_better:protects_hidden_figure;share_worse:share_of_hidden;share_same:share_of_hidden;"
+                                "share_better:share_of_hidden")
+    rotsoord = changes("nieuw-rotsoord")
+    assert rotsoord[["n_pairs", "n_worse", "n_same", "n_better"]].isna().all()
+    assert "n_worse:protects_hidden_figure" in rotsoord["hidden"]
+
+
 def test_a_hidden_figure_and_a_missing_one_read_apart(year_folder):
     """In every published table with figures, a column ``hidden`` names what disclosure control blanked; any other
     blank was not computed. The reports mark them × and – with their reasons."""
