@@ -365,9 +365,11 @@ def forest(rows: pd.DataFrame, tr: Translator) -> Figure:
 
 
 def realisation(rows: pd.DataFrame, tr: Translator) -> Figure:
-    """Realised share of each output target (``label``, ``realisation``); 100% is the target, a dashed line
-    under the labels. A bar is dark where the target is met and light where it is not, as the legend says
-    (naming only what is drawn); a masked or missing share is written, not drawn."""
+    """Realised share of each output target (``label``, ``realisation``); 100% is the target, a dashed line.
+    The value labels stand in a column right of the plot area, level with their bars, so that the target line
+    (and the bars near it, 89% to 110%) never runs through a label. A bar is dark where the target is met and
+    light where it is not, as the legend says (naming only what is drawn); a masked or missing share is written,
+    not drawn."""
     fig, axes = _figure(0.6 + 0.24 * len(rows) + 0.25)
     ax = axes[0][0]
     y = np.arange(len(rows))[::-1]
@@ -379,11 +381,12 @@ def realisation(rows: pd.DataFrame, tr: Translator) -> Figure:
                       label=tr.t("chart.target", value=tr.pct(1.0)))
     for yi, s, (_, row) in zip(y, share, rows.iterrows()):
         gap = "chart.suppressed_short" if hidden_reason(row, "realisation") else "chart.no_data"
-        ax.annotate(tr.pct(s) if not np.isnan(s) else tr.t(gap), (np.nan_to_num(s), yi), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=7, zorder=LABEL_Z, bbox=LABEL_GROUND,
-                    color=INK if not np.isnan(s) else MUTED)
+        # x in axes coordinates (1 = the right edge of the plot area), y in data: beside the bar, outside the plot
+        ax.annotate(tr.pct(s) if not np.isnan(s) else tr.t(gap), (1.0, yi), xycoords=ax.get_yaxis_transform(),
+                    xytext=(4, 0), textcoords="offset points", ha="left", va="center", fontsize=7, zorder=LABEL_Z,
+                    bbox=LABEL_GROUND, color=INK if not np.isnan(s) else MUTED, annotation_clip=False)
     ax.set_yticks(y, list(rows["label"]), fontsize=7.5)
-    ax.set_xlim(0, max(1.3, np.nanmax(np.append(share, 1)) * 1.15))
+    ax.set_xlim(0, max(1.15, np.nanmax(np.append(share, 1)) * 1.05))
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: tr.pct(v)))
     ax.set_ylim(-0.6, len(rows) - 0.4)
     drawn = ~np.isnan(share)

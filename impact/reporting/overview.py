@@ -22,7 +22,7 @@ from impact.reporting.i18n import Translator
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
-from impact.reporting.sentences import conclusion_sentence, evidence_words, glossary
+from impact.reporting.sentences import conclusion_sentence, evidence_words, glossary, scale_words
 from impact.reporting.sroi_text import masked_range, ratio_text
 from impact.reporting.tables import (
     HIDDEN_COLUMN, UNKNOWN_WIJK, WIJKEN, InitiativeFigures, hidden_reason, hidden_reasons, hidden_text,
@@ -76,6 +76,33 @@ def initiative_budget(data: ReportData, figures: dict[str, InitiativeFigures], i
     return np.nan
 
 
+def cost_words(budget: float, reached: float, tr: Translator) -> str:
+    """'€42.000 in het jaar; €235 per bereikte deelnemer': the overview's cost cell and the yearly summary's line."""
+    if pd.isna(budget):
+        return tr.t("funder.cost_missing")
+    per = tr.num(budget / reached, 0) if not pd.isna(reached) and reached > 0 else tr.t("common.suppressed_cell")
+    return tr.t("funder.cost_value", cost=tr.num(budget, 0), per=per)
+
+
+def sroi_words(fig: InitiativeFigures, data: ReportData, tr: Translator) -> str:
+    """The SROI in a few words: the ratio with its range, or why it is hidden (with the range over every value the
+    hidden count can take, where that says nothing more), or that it was not estimated; the overview's SROI cell
+    and the yearly summary's line."""
+    summary = fig.sroi_summary
+    if not len(summary):
+        return tr.t("funder.sroi_none")
+    if pd.isna(summary["ratio"].iloc[0]):
+        hidden = hidden_reasons(summary.iloc[0]).get("ratio")
+        if not hidden:
+            return tr.t("funder.sroi_not_computed")
+        reason = tr.t(f"hidden_reason.{hidden}", threshold=tr.threshold)
+        span = masked_range(fig, data.programme, data.year, data.threshold)
+        return (tr.t("funder.sroi_hidden_range", reason=reason, low=ratio_text(span[0], tr), high=ratio_text(span[1], tr))
+                if span else tr.t("funder.sroi_hidden", reason=reason))
+    return tr.t("funder.sroi_value", ratio=ratio_text(summary["ratio"].iloc[0], tr),
+                low=ratio_text(summary["ratio_low"].iloc[0], tr), high=ratio_text(summary["ratio_high"].iloc[0], tr))
+
+
 def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: dict[str, str],
                 tr: Translator) -> list[dict]:
     """Per initiative what a funder decides on: the plain conclusion of each primary hypothesis, and reach,
@@ -89,10 +116,7 @@ def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: 
         reach = (tr.t("funder.reach_value", reached=tr.count(reached), target=tr.num(target.iloc[0], 0)) if len(target)
                  else tr.t("funder.reach_value_no_target", reached=tr.count(reached)))
         budget = initiative_budget(data, figures, i)
-        cost = (tr.t("funder.cost_value", cost=tr.num(budget, 0), per=tr.num(budget / reached, 0))
-                if not pd.isna(budget) and not pd.isna(reached) and reached > 0
-                else tr.t("funder.cost_value", cost=tr.num(budget, 0), per=tr.t("common.suppressed_cell"))
-                if not pd.isna(budget) else tr.t("funder.cost_missing"))
+        cost = cost_words(budget, reached, tr)
         shares = fig.realisation["realisation"].dropna()
         if len(shares) > 1:
             targets = tr.t("funder.targets_value", met=int((shares >= 1).sum()), n=len(shares),
@@ -106,23 +130,14 @@ def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: 
         hyp["min_pairs_required"] = (raw["min_pairs"].fillna(data.programme["min_pairs"]).astype(int).to_numpy()
                                      if len(raw) else [])
         primary = hyp[hyp["primary"].astype(bool)]
-        conclusions = [conclusion_sentence(h, tr) for _, h in primary.iterrows()] or [tr.t("conclusion.none")]
+        outcomes = data.of("outcomes", i).set_index("outcome_id")
+        conclusions = [conclusion_sentence(h, tr, scale_words(outcomes.loc[h["outcome_id"].split(".")[0]], tr)
+                                           if h["outcome_id"].split(".")[0] in outcomes.index else "")
+                       for _, h in primary.iterrows()] or [tr.t("conclusion.none")]
         verdicts = "; ".join(f"{h['hypothesis_id']}: {tr.t('verdict.' + h['verdict']).lower()}"
                              + (f" ({evidence_words(h, tr)})" if h["verdict"] in ("supported", "contradicted") else "")
                              for _, h in primary.iterrows()) or "–"
-        summary = fig.sroi_summary
-        if not len(summary):
-            sroi = tr.t("funder.sroi_none")
-        elif pd.isna(summary["ratio"].iloc[0]):
-            hidden = hidden_reasons(summary.iloc[0]).get("ratio")
-            span = masked_range(fig, data.programme, data.year, data.threshold) if hidden else None
-            sroi = (tr.t("funder.sroi_hidden_range", reason=tr.t(f"hidden_reason.{hidden}", threshold=tr.threshold),
-                         low=ratio_text(span[0], tr), high=ratio_text(span[1], tr)) if span
-                    else tr.t("funder.sroi_hidden", reason=tr.t(f"hidden_reason.{hidden}", threshold=tr.threshold))
-                    if hidden else tr.t("funder.sroi_not_computed"))
-        else:
-            sroi = tr.t("funder.sroi_value", ratio=ratio_text(summary["ratio"].iloc[0], tr),
-                        low=ratio_text(summary["ratio_low"].iloc[0], tr), high=ratio_text(summary["ratio_high"].iloc[0], tr))
+        sroi = sroi_words(fig, data, tr)
         resp = fig.response.iloc[0]
         drops = data.of("drops", i)
         quality = tr.t("funder.quality_value", response=tr.pct(resp["response_rate"]), retention=tr.pct(resp["retention"]),

@@ -31,7 +31,11 @@ TABLES_READ: tuple[Table, ...] = (
     tables.SETTINGS, tables.INITIATIVES, tables.OUTPUTS, tables.OUTCOMES, tables.HYPOTHESIS_RESULTS,
     tables.INDICATORS, tables.DROPS, tables.DROP_INVENTORY, tables.QUARANTINE, tables.QUALITY_RESULTS,
     tables.COACHING_SESSIONS, tables.OUTCOME_SCORES, tables.SROI_OUTCOMES, tables.SROI, tables.SROI_SENSITIVITY,
+    tables.STORIES,
 )
+
+STORY_COLUMNS = ["initiative_id", "source_file", "source_row", "who", "quote", "outcome_id", "date"]
+STORY_SET_ASIDE_COLUMNS = ["initiative_id", "source_file", "source_row", "no_consent"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,10 @@ class ReportData:
     sroi_outcomes: pd.DataFrame
     sroi_summary: pd.DataFrame
     sroi_sensitivity: pd.DataFrame
+    #: the staged stories (consent given, contract met), and one row per story set aside (``no_consent``: for
+    #: want of consent, else for another reason such as an identifier in its text)
+    stories: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=STORY_COLUMNS))
+    stories_set_aside: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=STORY_SET_ASIDE_COLUMNS))
     reference_counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REFERENCE_COUNT_COLUMNS))
 
     @property
@@ -227,6 +235,15 @@ def _quarantine_reasons(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                            reads=[tables.QUARANTINE])
 
 
+def _stories_set_aside(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per quarantined story (not per entry): whether it was set aside for want of consent."""
+    frame = warehouse.query(con, f"""
+        SELECT initiative_id, source_file, source_row, bool_or(rule = 'no_consent') AS no_consent
+        FROM {tables.QUARANTINE.name} WHERE table_name = 'stories' AND source_row IS NOT NULL
+        GROUP BY ALL ORDER BY initiative_id, source_file, source_row""", reads=[tables.QUARANTINE])
+    return frame if len(frame) else pd.DataFrame(columns=STORY_SET_ASIDE_COLUMNS)
+
+
 def load(con: duckdb.DuckDBPyConnection) -> ReportData:
     """Everything the yearly reports, the overview and the lessons show, in a stable order.
 
@@ -261,5 +278,8 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
         sroi_outcomes=warehouse.read(con, tables.SROI_OUTCOMES, order_by=["initiative_id", "outcome_id"]),
         sroi_summary=warehouse.read(con, tables.SROI, order_by=["initiative_id"]),
         sroi_sensitivity=warehouse.read(con, tables.SROI_SENSITIVITY, order_by=["initiative_id", "outcome_id", "assumption"]),
+        stories=warehouse.read(con, tables.STORIES, columns=STORY_COLUMNS,
+                               order_by=["initiative_id", "source_file", "source_row"]),
+        stories_set_aside=_stories_set_aside(con),
         reference_counts=reference_counts(scores, outcomes),
     )

@@ -262,6 +262,21 @@ def publishable_sessions(sessions: pd.DataFrame, tr: Translator, hidden: dict[st
     return out
 
 
+def publishable_stories(stories: pd.DataFrame, tr: Translator, hidden: set[float]) -> tuple[pd.DataFrame, int]:
+    """The stories a report may quote, and how many it withholds: a story whose quote or teller names a group of
+    fewer than the threshold's people, a masked count of the initiative (``hidden``) or a share of a group
+    (:func:`impact.text_disclosure.small_counts`) is left out, as the coaching log's notes are; the data-quality
+    page lists it (quality rule ``no_small_groups_in_stories``) so that the coach can reword it."""
+    from impact.text_disclosure import small_counts
+
+    if stories.empty:
+        return stories, 0
+    named = [bool(small_counts(q, tr.threshold, hidden) or small_counts(w, tr.threshold, hidden))
+             for q, w in zip(stories["quote"], stories["who"])]
+    keep = pd.Series(named, index=stories.index).map(lambda v: not v)
+    return stories[keep].reset_index(drop=True), int(sum(named))
+
+
 def instrument_name(instrument: str, tr: Translator) -> str:
     """A registered instrument's name in the report's language, the original in brackets (Dutch reports)."""
     key = f"instrument.{instrument}.name"

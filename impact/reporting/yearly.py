@@ -3,7 +3,8 @@
 Chapters, one function each over a shared :class:`YearlyContext` (:data:`SECTIONS`, in order): summary;
 Theory of Change (diagram); reach and activities per quarter against the targets; outcomes (distribution
 per wave, change among the people measured twice); hypotheses with their verdicts in plain language;
-attrition; data quality; the coaching sessions; SROI where configured; methods and provenance; glossary.
+participants' stories where the initiative dropped them (told with consent); attrition; data quality; the
+coaching sessions; SROI where configured; methods and provenance; glossary.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from impact.reporting.sroi_text import (
     assumption_text, break_even, masked_range, masked_range_sentence, non_respondents_sentence, not_computed_sentence,
     outcome_notes, ratio_sentence, summary_notes, tipping_text,
 )
+from impact.reporting.sentences import publishable_stories
 from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
 from impact.statistics.reliability import CAVEAT_BELOW
 from impact.statistics.verdicts import DEFAULT_FLOOR
@@ -394,6 +396,33 @@ def hypotheses_section(c: YearlyContext) -> dict:
             "holm": tr.t("hypotheses.holm", n=len(holm_family(data)))}
 
 
+def stories_section(c: YearlyContext) -> dict | None:
+    """6. In their own words: the stories told with consent, after the results they give a face to; a line on the
+    stories left out (no consent; a small group named; set aside for another reason). None (no chapter) when the
+    initiative dropped no stories file."""
+    tr, data = c.tr, c.data
+    inventory = data.of("inventory", c.initiative_id)
+    if not len(inventory) or not (inventory["kind"] == "stories").any():
+        return None
+    section = c.doc.section("stories")
+    shown_stories, small_group = publishable_stories(data.of("stories", c.initiative_id), tr, hidden_counts(c.fig.cells))
+    # an outcome's name mid-sentence in lower case ("over gevoel van eigenwaarde"), an abbreviation as it is
+    labels = {o: label[:1].lower() + label[1:] if label[1:2].islower() else label
+              for o, label in zip(c.outcomes["outcome_id"], c.outcomes["label"])}
+    stories = [{"quote": s.quote, "who": s.who, "date": tr.date(s.date) if not pd.isna(s.date) else "",
+                "outcome": tr.t("stories.outcome", outcome=labels[s.outcome_id]) if s.outcome_id in labels else ""}
+               for s in shown_stories.itertuples()]
+    set_aside = data.of("stories_set_aside", c.initiative_id)
+    no_consent = int(set_aside["no_consent"].astype(bool).sum()) if len(set_aside) else 0
+    notes = [tr.t("stories.consent")]
+    for key, n in (("no_consent", no_consent), ("small_group", small_group), ("set_aside", len(set_aside) - no_consent)):
+        if n:
+            notes.append(tr.t(f"stories.{key}_one" if n == 1 else f"stories.{key}_many", n=tr.num(n, 0),
+                              threshold=tr.threshold))
+    return {"section": section, "intro": tr.t("stories.intro" if stories else "stories.none_shown", name=c.ini["name"]),
+            "stories": stories, "notes": notes}
+
+
 def attrition_section(c: YearlyContext) -> dict:
     """6. Response, and per outcome who was lost between the waves and whether they differed at baseline."""
     tr, fig, resp = c.tr, c.fig, c.resp
@@ -483,7 +512,8 @@ def glossary_section(c: YearlyContext) -> dict:
 
 #: The chapters in their order: (template variable, section function).
 SECTIONS = (("summary", summary_section), ("toc", toc_section), ("reach", reach_section),
-            ("outcomes", outcomes_section), ("hypotheses", hypotheses_section), ("attrition", attrition_section),
+            ("outcomes", outcomes_section), ("hypotheses", hypotheses_section), ("stories", stories_section),
+            ("attrition", attrition_section),
             ("quality", quality_section), ("coaching", coaching_section), ("sroi", sroi_section),
             ("methods", methods_section), ("glossary_terms", glossary_section))
 

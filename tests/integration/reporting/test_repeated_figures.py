@@ -95,6 +95,8 @@ def test_the_sroi_ratio_reads_the_same_in_the_yearly_report_and_the_overview(yea
         return
     ratio, low, high = (_ratio(sroi[c]) for c in ("ratio", "ratio_low", "ratio_high"))
     assert f"€{ratio} per geïnvesteerde euro (bandbreedte {low} tot {high})" in texts["programme"]
+    # the yearly summary's SROI line reads as the overview's cell
+    assert f"Maatschappelijke waarde (SROI): €{ratio} per geïnvesteerde euro (bandbreedte {low} tot {high})." in texts[initiative_id]
     assert f"€{ratio}" in texts[initiative_id] and low in texts[initiative_id] and high in texts[initiative_id]
 
 
@@ -106,3 +108,24 @@ def test_response_agrees_in_the_yearly_report_and_the_overview(year, texts, init
         assert (pd.isna(own[col]) and pd.isna(overview[col])) or own[col] == overview[col]
     if not pd.isna(own["response_rate"]):
         assert f"{round(own['response_rate'] * 100)}% respons op de nulmeting" in texts[initiative_id]
+
+
+@pytest.mark.parametrize("initiative_id", NINE)
+def test_cost_reads_the_same_in_the_yearly_summary_and_the_overview(year, texts, initiative_id):
+    row = _csv(year, "programme", "initiatives").set_index("initiative_id").loc[initiative_id]
+    if pd.isna(row["budget_eur"]):
+        pytest.skip("no budget")
+    cost = f"€{_nl(row['budget_eur'])} in het jaar; €{_nl(row['cost_per_participant_eur'])} per bereikte deelnemer"
+    assert f"Kosten: {cost}." in texts[initiative_id]
+    assert cost in texts["programme"]
+
+
+@pytest.mark.parametrize("initiative_id", NINE)
+def test_volunteer_hours_per_quarter_add_up_to_the_year_as_printed(year, texts, initiative_id):
+    reach = _csv(year, initiative_id, "reach_per_quarter").set_index("period")["volunteer_hours"]
+    quarters, total = reach.drop("2018"), reach.loc["2018"]
+    if quarters.isna().any() or pd.isna(total):
+        pytest.skip("hours not measured")
+    # one decimal, as the workbook: the printed quarters add up to the printed year
+    assert round(sum(round(q, 1) for q in quarters), 1) == round(total, 1)
+    assert f"{_nl(total, 1)}" in texts[initiative_id]

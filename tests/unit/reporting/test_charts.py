@@ -55,7 +55,7 @@ def test_a_series_masked_in_every_quarter_is_not_named_in_the_legend():
     assert [t.get_text() for t in fig.axes[1].texts] == ["29", "geen gegevens", "18", "25"]
 
 
-def test_realisation_has_a_legend_for_its_shades_and_labels_on_a_white_ground_over_the_target_line():
+def test_realisation_has_a_legend_for_its_shades_and_labels_beside_the_plot_clear_of_the_target_line():
     rows = pd.DataFrame({"label": ["A", "B", "C"], "realisation": [1.1, 0.96, np.nan],
                          HIDDEN_COLUMN: ["", "", "realisation:fewer_than_threshold"]})
     fig = charts.realisation(rows, NL)
@@ -66,6 +66,15 @@ def test_realisation_has_a_legend_for_its_shades_and_labels_on_a_white_ground_ov
         assert text.get_zorder() > line.get_zorder()
         assert text.get_bbox_patch() is not None and text.get_bbox_patch().get_facecolor()[:3] == (1.0, 1.0, 1.0)
     assert [t.get_text() for t in ax.texts] == ["110%", "96%", "afgeschermd"]
+    # no label crosses the target line (or any line): each stands right of the plot area, beside its bar
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    right_edge = ax.get_window_extent(renderer).x1
+    line_x = ax.transData.transform((1.0, 0))[0]
+    for text in ax.texts:
+        box = text.get_window_extent(renderer)
+        assert box.x0 > right_edge > line_x
+        assert not box.x0 <= line_x <= box.x1
     only_missed = charts.realisation(rows.assign(realisation=[0.5, 0.9, np.nan]), NL)
     assert _legend_texts(only_missed) == ["doel niet gehaald", "doel 100%"]
 

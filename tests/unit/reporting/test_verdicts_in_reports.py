@@ -457,20 +457,26 @@ def test_the_reach_caption_names_the_quarters_it_masks_and_why():
 
 
 def test_a_funder_reads_one_plain_conclusion_per_verdict_with_the_strength_of_evidence():
-    assert sentences.conclusion_sentence(row(), NL) == (
-        "Bij 41 deelnemers met beide metingen veranderde eenzaamheid in de verwachte richting: 1,10 punt lager "
-        "(sterk bewijs). Zonder vergelijkingsgroep is niet vast te stellen hoeveel daarvan door het initiatief komt.")
+    scale = NL.t("instrument.djg11.scale")
+    assert sentences.conclusion_sentence(row(), NL, scale) == (
+        f"Bij 41 deelnemers met beide metingen veranderde de uitkomst ‘eenzaamheid’ in de verwachte richting: "
+        f"1,10 punten lager (gemiddeld verschil, {scale}; sterk bewijs). Zonder vergelijkingsgroep is niet vast te "
+        f"stellen hoeveel daarvan door het initiatief komt.")
     assert sentences.evidence_words(row(p_adjusted=0.004), NL) == "duidelijk bewijs"
     assert sentences.evidence_words(row(p_adjusted=0.03), EN) == "limited evidence"
-    assert sentences.conclusion_sentence(row(verdict="not_shown", estimate=-0.2, mde=0.9613), NL) == (
-        "Bij 41 deelnemers met beide metingen is geen verandering in eenzaamheid aangetoond. Dat wil niet zeggen "
-        "dat er geen effect is: een verandering kleiner dan 0,96 punt had deze meting waarschijnlijk gemist.")
+    # no change shown: the interval says which changes the data leave open, the MDE what would have been found
+    assert sentences.conclusion_sentence(row(verdict="not_shown", estimate=-0.2, ci_low=-0.9, ci_high=0.5,
+                                             mde=0.9613), NL, scale) == (
+        f"Bij 41 deelnemers met beide metingen is geen verandering in de uitkomst ‘eenzaamheid’ aangetoond. Het "
+        f"95%-interval −0,90 tot 0,50 (gemiddeld verschil, {scale}) geeft de veranderingen die bij deze gegevens "
+        f"passen; een verandering buiten dat interval is onwaarschijnlijk. Een verandering van 0,96 punten of meer "
+        f"had deze meting met 80% kans gevonden; een kleinere kon ze missen.")
     assert sentences.conclusion_sentence(row(**MCNEMAR), EN).startswith(
         "Among 50 participants with both measurements, betaald werk changed in the expected direction: 36 "
-        "percentage points higher (strong evidence).")
+        "percentage points higher (difference in proportions; strong evidence).")
     assert sentences.conclusion_sentence(row(verdict="insufficient_data"), NL) == (
-        "Over eenzaamheid is geen uitspraak mogelijk: er waren minder dan 10 deelnemers met zowel een nul- als een "
-        "nameting.")
+        "Over de uitkomst ‘eenzaamheid’ is geen uitspraak mogelijk: er waren minder dan 10 deelnemers met zowel een "
+        "nul- als een nameting.")
 
 
 def test_response_per_outcome_is_stated_where_it_differs_from_the_survey():
