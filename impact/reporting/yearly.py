@@ -28,7 +28,7 @@ from impact.reporting.sentences import (
 )
 from impact.reporting.sroi_text import (
     assumption_text, break_even, masked_range, masked_range_sentence, non_respondents_sentence, not_computed_sentence,
-    outcome_notes, ratio_sentence, summary_notes, tipping_text,
+    mid_sentence, outcome_notes, ratio_sentence, summary_notes, tipping_text,
 )
 from impact.reporting.sentences import publishable_stories
 from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
@@ -241,7 +241,7 @@ def summary_section(c: YearlyContext) -> dict:
     kpis = [
         (tr.count(reached) if not pd.isna(reached) else tr.t("common.suppressed_cell"),
          tr.t("kpi.reached") + (" " + tr.t("kpi.of_target", target=tr.num(target, 0)) if target else "")),
-        (tr.num(fig.reach.iloc[-1]["activities"], 0), tr.t("kpi.activities")),
+        output_kpi(fig, tr),
         (_share(c.resp, "response_rate", tr), tr.t("kpi.response")),
         (_share(c.resp, "retention", tr), tr.t("kpi.retention")),
     ]
@@ -257,8 +257,38 @@ def summary_section(c: YearlyContext) -> dict:
         key_outcomes.append(tr.t("summary.outcome_line", outcome=h["outcome"], baseline=fmt(h["mean_baseline"]),
                                  follow_up=fmt(h["mean_follow_up"]), n=tr.count(h["n_pairs"]), change=change_words(h, tr),
                                  scale=scale))
-    return {"section": section, "kpis": kpis, "verdicts": c.verdicts(), "key_outcomes": key_outcomes,
+    return {"section": section, "kpis": kpis, "money": money_lines(c), "verdicts": c.verdicts(), "key_outcomes": key_outcomes,
             "intro": tr.t("summary.intro", name=c.ini["name"], year=c.year, target_group=c.ini["target_group"])}
+
+
+def output_kpi(fig: InitiativeFigures, tr: Translator) -> tuple[str, str]:
+    """The summary's tile for what the initiative did: its first output target that counts neither participants
+    nor hours (the home visits, lessons, shop days), realised against the target ('1.155', 'huisbezoeken (doel
+    1.200)'); without one, the rows of the activity log, called that (never 'activiteiten': a row is a
+    registration, which may hold many visits)."""
+    rows = fig.realisation[~fig.realisation["measure"].isin(["participants", "volunteer_hours"])]
+    for _, r in rows.iterrows():
+        if not pd.isna(r["realised"]):
+            label = mid_sentence(str(r["label"]))
+            return (tr.num(r["realised"], 0) if float(r["realised"]).is_integer() else tr.num(r["realised"], 1),
+                    tr.t("kpi.output", output=label, target=tr.num(r["target"], 0)) if not pd.isna(r["target"])
+                    else label)
+    return tr.num(fig.reach.iloc[-1]["activities"], 0), tr.t("kpi.log_rows")
+
+
+def money_lines(c: YearlyContext) -> list[str]:
+    """The cost in the year and per participant reached, and the SROI where the initiative has one: the same
+    words and values as the programme overview's cells (:func:`impact.reporting.overview.cost_words`,
+    :func:`~impact.reporting.overview.sroi_words`)."""
+    from impact.reporting.overview import cost_words, initiative_budget, sroi_words
+
+    tr = c.tr
+    budget = initiative_budget(c.data, {c.initiative_id: c.fig}, c.initiative_id)
+    lines = [tr.t("summary.cost_line", label=tr.t("funder.cost"),
+                  value=cost_words(budget, c.fig.reach.iloc[-1]["participants_reached"], tr))]
+    if len(c.fig.sroi_summary):
+        lines.append(tr.t("summary.cost_line", label=tr.t("funder.sroi"), value=sroi_words(c.fig, c.data, tr)))
+    return lines
 
 
 def toc_section(c: YearlyContext) -> dict:
@@ -285,13 +315,17 @@ def reach_section(c: YearlyContext) -> dict:
     quarters = fig.reach[fig.reach["period"] != year]
     reach_fig = doc.figure("reach_and_activities", png_bytes(charts.reach_and_activities(quarters, c.participants_target, tr)),
                            tr.t("reach.figure_caption", masked=masked_quarters(quarters, tr)))
+    # hours with one decimal, as the workbook shows them: rounded to whole hours the quarters need not add up to the
+    # year (752 + 786 + 816 + 761 = 3.115 against 3.116)
+    digits = {"volunteer_hours": 1}
     reach_rows = [[tr.t("period.year", year=year) if r["period"] == year else r["period"].split("-")[-1],
-                   *[cell(r, col, tr.num(r[col], 0), "no_data") for col in ("participants_new", "participants_reached",
-                                                                            "activities", "attendance", "volunteer_hours")]]
+                   *[cell(r, col, tr.num(r[col], digits.get(col, 0)), "no_data")
+                     for col in ("participants_new", "participants_reached", "activities", "attendance", "volunteer_hours")]]
                   for _, r in fig.reach.iterrows()]
     reach_tab = doc.table("reach", tr.t("reach.table_caption"), [tr.t("col.period"), tr.t("col.new"), tr.t("col.reached"),
-                          tr.t("col.activities"), tr.t("col.attendance"), tr.t("col.volunteer_hours")], reach_rows)
-    real_rows = [[r["label"], tr.num(r["target"], 0), cell(r, "realised", tr.num(r["realised"], 0), "no_data"),
+                          tr.t("col.log_rows"), tr.t("col.attendance"), tr.t("col.volunteer_hours")], reach_rows)
+    real_rows = [[r["label"], tr.num(r["target"], 0),
+                  cell(r, "realised", tr.num(r["realised"], digits.get(r["measure"], 0)), "no_data"),
                   cell(r, "realisation", tr.pct(r["realisation"]), "no_data")] for _, r in fig.realisation.iterrows()]
     real_tab = doc.table("realisation", tr.t("reach.realisation_caption"),
                          [tr.t("col.output"), tr.t("col.target"), tr.t("col.realised"), tr.t("col.realisation")], real_rows)
@@ -454,7 +488,7 @@ def quality_section(c: YearlyContext) -> dict:
     reason_rows = [[tr.t(f"table.{r.table_name}"), tr.quarantine_reason(r.rule), tr.num(r.entries, 0)] for r in reasons.itertuples()]
     reason_tab = doc.table("quarantine", tr.t("quality.reasons_caption"), [tr.t("col.table"), tr.t("col.reason"), tr.t("col.entries")],
                            reason_rows, text_columns=2) if reason_rows else None
-    warns = data.of("warnings", c.initiative_id)
+    warns = merged_warnings(data.of("warnings", c.initiative_id))
     labels = dict(zip(c.outcomes["outcome_id"], c.outcomes["label"]))
     warn_rows = [[tr.t(f"check.{w.check_name}"), tr.t(f"outcome.{w.outcome}"), _found(w, tr, labels)] for w in warns.itertuples()]
     warn_tab = doc.table("checks", tr.t("quality.checks_caption"), [tr.t("col.check"), tr.t("col.result"), tr.t("col.found")],
@@ -463,6 +497,25 @@ def quality_section(c: YearlyContext) -> dict:
             "intro": tr.t("quality.intro", files=len(drops), rows=tr.num(raw_rows, 0),
                           staged=tr.num(raw_rows - quarantined, 0), quarantined=tr.num(quarantined, 0)),
             "refused": int(drops["refused"].sum()) if len(drops) else 0}
+
+
+def merged_warnings(warns: pd.DataFrame) -> pd.DataFrame:
+    """One row per rule the data-quality table shows (check, result, outcome and wave), in the order of first
+    appearance: a check run on several columns or tables (the coaching log's topics and lessons) is one rule to a
+    reader, so its counts not as expected are summed and its observed values listed once each."""
+    if warns.empty:
+        return warns
+    keys = ["check_name", "outcome", "outcome_id", "wave"]
+    frame = warns.assign(_key=[tuple("" if pd.isna(v) else v for v in row) for row in warns[keys].itertuples(index=False)])
+    rows = []
+    for _, group in frame.groupby("_key", sort=False):
+        row = group.iloc[0].copy()
+        counts = pd.to_numeric(group["unexpected_count"], errors="coerce")
+        row["unexpected_count"] = counts.sum() if counts.notna().any() else np.nan
+        observed = [v for v in dict.fromkeys(group["observed_value"]) if isinstance(v, str) and v]
+        row["observed_value"] = "; ".join(observed) if len(observed) > 1 else (observed[0] if observed else None)
+        rows.append(row.drop("_key"))
+    return pd.DataFrame(rows).reset_index(drop=True)
 
 
 def coaching_section(c: YearlyContext) -> dict:
