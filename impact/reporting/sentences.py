@@ -323,12 +323,20 @@ def evidence_words(row, tr: Translator) -> str:
     return tr.t("evidence.strong" if p < 0.001 else "evidence.clear" if p < 0.01 else "evidence.limited")
 
 
-def conclusion_sentence(row, tr: Translator) -> str:
-    """The plain conclusion of an initiative's primary hypothesis for a funder: what the data show and what not."""
+def conclusion_sentence(row, tr: Translator, scale: str = "") -> str:
+    """The plain conclusion of an initiative's primary hypothesis for a funder: what the data show and what not.
+
+    The change names its kind of estimate and the outcome's ``scale`` (:func:`scale_words`), so that a mean on
+    0–11 and a pseudo-median on 0–100 side by side are not read as one measure. Where no change was shown,
+    the interval says which changes the data make unlikely, and the minimum detectable effect which change
+    the measurement would have found with 80% chance.
+    """
     verdict = row["verdict"]
     values = {"outcome": str(row["outcome"]).lower() if str(row["outcome"])[:1].isupper()
               and not str(row["outcome"])[1:2].isupper() else row["outcome"],
               "n": tr.count(row["n_pairs"]) if not _nan(_get(row, "n_pairs")) else tr.t("conclusion.n_hidden")}
+    kind = tr.t(f"estimate_kind.{estimate_kind(row)}")
+    values["detail"] = tr.t("conclusion.detail", kind=kind, scale=scale) if scale else kind
     if verdict in ("supported", "contradicted"):
         if _nan(_get(row, "estimate")):   # masked with the test's figures: say so once
             return tr.t(f"conclusion.{verdict}_hidden", **values)
@@ -337,6 +345,8 @@ def conclusion_sentence(row, tr: Translator) -> str:
     elif verdict == "not_shown":
         mde = _get(row, "mde")
         values["mde"] = amount(mde, row, tr) if not _nan(mde) else tr.t("conclusion.mde_unknown")
+        interval = interval_words(row, tr)
+        values["interval"] = tr.t("conclusion.interval_clause", interval=interval, detail=values["detail"]) if interval else ""
     elif verdict == "insufficient_data":
         values["min_pairs"] = int(_get(row, "min_pairs_required", 10))
     return tr.t(f"conclusion.{verdict}", **values)

@@ -262,6 +262,9 @@ def summary_section(c: YearlyContext) -> dict:
 
 
 def output_kpi(fig: InitiativeFigures, tr: Translator) -> tuple[str, str]:
+        if h["verdict"] == "unreliable_measurement":   # the scale's score does not count: no means to compare
+            key_outcomes.append(tr.t("summary.outcome_line_unreliable", outcome=h["outcome"], scale=scale))
+            continue
     """The summary's tile for what the initiative did: its first output target that counts neither participants
     nor hours (the home visits, lessons, shop days), realised against the target ('1.155', 'huisbezoeken (doel
     1.200)'); without one, the rows of the activity log, called that (never 'activiteiten': a row is a
