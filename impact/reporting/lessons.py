@@ -113,11 +113,27 @@ def held_section(c: LessonsContext) -> dict:
     for verdict in VERDICT_ORDER:
         part = hyp[hyp["verdict"] == verdict]
         if len(part):
-            groups.append({"verdict": verdict, "title": tr.t(f"lessons.verdict_group.{verdict}", n=len(part)),
-                           "entries": [{"who": f"{c.names[h['initiative_id']]} – {h['hypothesis_id']}", "statement": h["statement"],
-                                      "sentence": verdict_sentence(h, tr)} for _, h in part.iterrows()]})
+            groups.append({"verdict": verdict, "title": tr.t(f"lessons.verdict_group.{verdict}", n=count_words(part, tr)),
+                           "entries": [{"who": f"{c.names[h['initiative_id']]} – {h['hypothesis_id']}"
+                                               + ("" if bool(h["primary"]) else " " + tr.t("lessons.secondary_mark")),
+                                        "statement": h["statement"], "sentence": verdict_sentence(h, tr)}
+                                       for _, h in part.iterrows()]})
     c.tables["hypotheses"] = hyp[published].reset_index(drop=True)
-    return {"section": section, "groups": groups, "intro": tr.t("lessons.held_intro", n=len(hyp), initiatives=len(figures))}
+    return {"section": section, "groups": groups,
+            "intro": tr.t("lessons.held_intro", n=len(hyp), initiatives=len(figures),
+                          detail="" if hyp["primary"].astype(bool).all() else f": {count_words(hyp, tr)}")}
+
+
+def count_words(hyp: pd.DataFrame, tr: Translator) -> str:
+    """'6' when every hypothesis is primary, else '6 hoofdvragen en 1 bijvraag': the programme overview counts
+    primary hypotheses only, so a count here that includes a secondary one says so."""
+    primary = int(hyp["primary"].astype(bool).sum())
+    secondary = len(hyp) - primary
+    if not secondary:
+        return str(primary)
+    parts = ([tr.units("lessons.primary_count", primary, 0)] if primary else []) + [
+        tr.units("lessons.secondary_count", secondary, 0)]
+    return tr.listing(parts)
 
 
 def quality_section(c: LessonsContext) -> dict:
