@@ -232,6 +232,9 @@ def attrition_sentence(row, tr: Translator) -> str:
     diff = row["difference"]
     key = "attrition.higher" if diff > 0 else "attrition.lower"
     significant = not _nan(row["p_value"]) and row["p_value"] < 0.05
+        why = hidden_reason(row, "difference")
+        if why == "reveals_yes_no":       # both groups are large enough; their shares would give a small count
+            return tr.t("attrition.hidden_yes_no", threshold=tr.threshold)
     return tr.t(key, lost=tr.count(row["n_without_follow_up"]), stayed=tr.count(row["n_with_follow_up"]),
                 amount=tr.num(abs(diff), 1), p=tr.p(row["p_value"])) + " " + tr.t(
         "attrition.differs" if significant else "attrition.similar")
