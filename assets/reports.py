@@ -149,7 +149,7 @@ def _programme_report(builder: str, context: AssetExecutionContext, files: Coach
     build = import_module(f"impact.reporting.{builder}").build
     data = _report_data(context, duckdb_warehouse)
     language = report_settings.language_for(data.programme["language"])
-    figures = {i: initiative_figures(data, i) for i in data.initiative_ids()}
+    figures = {i: initiative_figures(data, i, language) for i in data.initiative_ids()}
     report = build(data, figures, language, code_version())
     year_folder = files.reports_path / str(data.year)
     written = publish(report, year_folder, data.threshold)

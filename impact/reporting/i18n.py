@@ -53,6 +53,13 @@ except ImportError:  # pragma: no cover
     _NA = object()
 
 
+def mid_sentence(name) -> str:
+    """A name (an outcome's) inside a sentence: its first letter in lower case ('gevoel van eigenwaarde'), except
+    in an abbreviation ('WHO-5', 'ADL')."""
+    text = str(name)
+    return text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+
+
 @dataclass(frozen=True)
 class Translator:
     """``t`` for sentences, ``num``/``pct``/``date`` for values, in one language."""
@@ -78,6 +85,13 @@ class Translator:
             raise KeyError(f"no text for '{key}' in the {self.language} catalogue (impact/reporting/locale/{self.language}.yaml)") from None
         return text.format(**values) if values else text
 
+    def listing(self, items: list[str]) -> str:
+        """Items as a sentence lists them: 'A', 'A en B', 'A, B en C' (``recommendation.list``)."""
+        items = [str(i) for i in items]
+        if len(items) <= 1:
+            return "".join(items)
+        return self.t("recommendation.list", items=", ".join(items[:-1]), last=items[-1])
+
     def quarantine_reason(self, rule: str) -> str:
         """Why a row was set aside, in words; a rule without words yet is named as it is."""
         key = f"quarantine_rule.{rule}"
@@ -92,6 +106,12 @@ class Translator:
         if signed and float(x) > 0 and text.strip("0,.") != "":
             text = "+" + text
         return text.replace("-", "−")
+
+    def units(self, key: str, x, digits: int = 2, signed: bool = False) -> str:
+        """A number with its unit: '1,10 punten', '10 procentpunten', and the singular ``<key>_one`` ('1 punt')
+        where the catalogue has one and the number as shown is exactly 1 (or −1)."""
+        one = not _missing(x) and abs(round(float(x), digits)) == 1 and self.has(f"{key}_one")
+        return self.t(f"{key}_one" if one else key, value=self.num(x, digits, signed))
 
     def count(self, x) -> str:
         """A count of people: below the disclosure threshold it reads 'fewer than 10'."""

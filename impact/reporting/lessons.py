@@ -158,12 +158,13 @@ def quality_section(c: LessonsContext) -> dict:
     ret = per["retention"].astype(float)
     lows = per.loc[resp < 0.6, "initiative_id"].map(names).tolist()
     low_ret = per.loc[ret < 0.7, "initiative_id"].map(names).tolist()
+    top = [f"{tr.quarantine_reason(k)} ({v})" for k, v in all_reasons.head(3).items()]
+    set_aside = int(per["quarantined_rows"].sum())
     points = [
-        tr.t("lessons.response_point", median=tr.pct(resp.median()), low=", ".join(lows) or tr.t("lessons.none")),
-        tr.t("lessons.retention_point", median=tr.pct(ret.median()), low=", ".join(low_ret) or tr.t("lessons.none")),
-        tr.t("lessons.quarantine_point", rows=tr.num(int(per["quarantined_rows"].sum()), 0),
-             total=tr.num(int(per["raw_rows"].sum()), 0),
-             reasons=", ".join(f"{tr.quarantine_reason(k)} ({v})" for k, v in all_reasons.head(3).items()) or tr.t("lessons.none")),
+        tr.t(_counted("lessons.response_point", lows), median=tr.pct(resp.median()), low=tr.listing(lows)),
+        tr.t(_counted("lessons.retention_point", low_ret), median=tr.pct(ret.median()), low=tr.listing(low_ret)),
+        tr.t(_counted("lessons.quarantine_point", top if set_aside else []), rows=tr.num(set_aside, 0),
+             total=tr.num(int(per["raw_rows"].sum()), 0), reasons=tr.listing(top)),
     ]
     c.tables["data_quality"] = (
         per[["initiative_id", "response_rate", "retention", "raw_rows", "quarantined_rows", "top_quarantine_rule"]]
@@ -172,6 +173,11 @@ def quality_section(c: LessonsContext) -> dict:
                 **{HIDDEN_COLUMN: lambda d: d["initiative_id"].map(lambda i: _response_hidden(figures[i]))})
         .reset_index(drop=True))
     return {"section": section, "table": q_tab, "points": points}
+
+
+def _counted(key: str, items: list) -> str:
+    """``key`` for several items, ``<key>_one`` for one, ``<key>_none`` for none (a verb that agrees: 'bleven', 'bleef')."""
+    return key if len(items) > 1 else f"{key}_one" if items else f"{key}_none"
 
 
 def coaching_section(c: LessonsContext) -> dict:

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from impact.reporting.disclosure import DEFAULT_THRESHOLD, scan_published_folder
 from impact.reporting.files import MACHINE_FOLDER, csv_bytes, excel_csv_bytes, write_atomic
@@ -48,7 +50,19 @@ def environment() -> Environment:
         undefined=StrictUndefined,  # a misspelt name in a template is an error, not an empty string
     )
     env.tests["mark"] = lambda value: isinstance(value, Mark)  # a cell without a figure: hidden or missing
+    env.finalize = subscripts
     return env
+
+
+#: Cohen's d_z as the catalogue writes it; HTML (and so the PDF) shows it as d with subscript z.
+D_Z = re.compile(r"(?<!\w)d_z(?!\w)")
+
+
+def subscripts(value):
+    """What a template prints: text naming 'd_z' escaped, with d_z as <i>d</i><sub>z</sub>; anything else as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup) and D_Z.search(value):
+        return Markup(D_Z.sub("<i>d</i><sub>z</sub>", str(escape(value))))
+    return value
 
 
 def data_uri(png: bytes) -> str:

@@ -59,7 +59,7 @@ from impact.contracts.vocabulary import COACHING_THEMES
 from impact.quality.reliability import MIN_ALPHA
 from impact.quality.rules import MIN_BASELINE_RESPONSE
 from impact.reporting.i18n import LANGUAGES as REPORT_LOCALES
-from impact.reporting.i18n import Translator, catalogue
+from impact.reporting.i18n import Translator, catalogue, mid_sentence
 from impact.statistics.power import pairs_needed
 from impact.statistics.verdicts import DEFAULT_FLOOR
 from impact.statistics.verdicts import VERDICTS
@@ -215,18 +215,21 @@ def _share_against(share: float, threshold: float, tr: Translator) -> str:
 
 
 def _join(items: list[str], tr: Translator) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return tr.t("recommendation.list", items=", ".join(items[:-1]), last=items[-1])
+    return tr.listing(items)
 
 
 def _amount(value: float, facts: Facts, tr: Translator, signed: bool = False) -> str:
     """A difference or MDE in the outcome's unit: percentage points for McNemar, scale points otherwise."""
     if _text(facts.get("test")) == "mcnemar":
         number = _signed(value * 100, 0, tr) if signed else tr.num(value * 100, 0)
-        return tr.t("unit.percentage_points", value=number)
+        return tr.t(_one("unit.percentage_points", value * 100, 0, tr), value=number)
     number = _signed(value, 2, tr) if signed else tr.num(value, 2)
-    return tr.t("recommendation.unit.scale_points", value=number)
+    return tr.t(_one("recommendation.unit.scale_points", value, 2, tr), value=number)
+
+
+def _one(key: str, value: float, digits: int, tr: Translator) -> str:
+    """``key``, or its singular ``<key>_one`` when the number as shown is exactly 1 ('1 punt', '1,10 punten')."""
+    return f"{key}_one" if abs(round(float(value), digits)) == 1 else key
 
 
 def _reason(rule_id: str, tr: Translator) -> str:
@@ -384,7 +387,8 @@ def _measurement_params(facts: Facts, tr: Translator) -> tuple[str, dict[str, st
         parts.append(tr.t("reliability.value", alpha=tr.num(alpha, 2), wave=where) if low is None or high is None
                      else tr.t("reliability.value_ci", alpha=tr.num(alpha, 2), wave=where, low=tr.num(low, 2),
                                high=tr.num(high, 2)))
-    params = {"hypothesis_id": str(facts["hypothesis_id"]), "outcome": _text(facts.get("outcome")) or "",
+    outcome = _text(facts.get("outcome")) or ""
+    params = {"hypothesis_id": str(facts["hypothesis_id"]), "outcome": outcome, "outcome_lower": mid_sentence(outcome),
               "floor": tr.num(floor, 2)}
     if not parts:
         return "no_alpha", params
@@ -563,6 +567,7 @@ RULES_BY_ID: Mapping[str, Rule] = {r.id: r for r in RULES}
 TEXT_KEYS: tuple[str, ...] = (
     *(key for rule in RULES for key in rule.keys),
     "recommendation.suppressed_count", "recommendation.list", "recommendation.unit.scale_points",
+    "recommendation.unit.scale_points_one", "unit.percentage_points_one",
     "recommendation.alpha", "recommendation.after_holm", "recommendation.at_level", "recommendation.two_sided", "recommendation.one_sided",
     "unit.percentage_points", "reliability.value", "reliability.value_ci", "reliability.both", "reliability.alpha",
     "reliability.at_baseline", "reliability.at_follow_up",

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from impact.reporting.i18n import Translator
+from impact.reporting.i18n import Translator, mid_sentence
 from impact.reporting.tables import WAVES, hidden_reason
 from impact.statistics.power import POWER
 from impact.statistics.reliability import CAVEAT_BELOW
@@ -60,14 +60,14 @@ def estimate_kind(row) -> str:
 
 
 def amount(value: float, row, tr: Translator, digits: int | None = None, signed: bool = False) -> str:
-    """'1,10 punt' or '36 procentpunt': a difference in the unit of the row's estimate."""
+    """'1,10 punten' or '36 procentpunten' ('1 punt' for exactly one): a difference in the unit of the row's estimate."""
     if in_percentage_points(row):
-        return tr.t("unit.percentage_points", value=tr.num(value * 100, 0 if digits is None else digits, signed=signed))
-    return tr.t("unit.points", value=tr.num(value, 2 if digits is None else digits, signed=signed))
+        return tr.units("unit.percentage_points", value * 100, 0 if digits is None else digits, signed=signed)
+    return tr.units("unit.points", value, 2 if digits is None else digits, signed=signed)
 
 
 def change_words(row, tr: Translator, column: str = "mean_difference") -> str:
-    """'1,10 punt lager' / '36 procentpunt hoger' for ``column`` of a hypothesis row (follow-up minus baseline)."""
+    """'1,10 punten lager' / '36 procentpunten hoger' for ``column`` of a hypothesis row (follow-up minus baseline)."""
     diff = row[column]
     if _nan(diff):
         return ""
@@ -109,7 +109,7 @@ def interval_words(row, tr: Translator, low: str = "ci_low", high: str = "ci_hig
 
 
 def estimate_phrase(row, tr: Translator) -> str:
-    """'1,10 punt lager (gemiddeld verschil; 95%-interval −1,79 tot −0,41)': the estimate the test is about."""
+    """'1,10 punten lager (gemiddeld verschil; 95%-interval −1,79 tot −0,41)': the estimate the test is about."""
     if _nan(_get(row, "estimate")):
         return tr.t("estimate.not_computed")
     kind = tr.t(f"estimate_kind.{estimate_kind(row)}")
@@ -196,25 +196,29 @@ def unreliable_sentence(row, tr: Translator) -> str:
     floor = floor_of(row)
     waves = low_reliability_waves(row, floor)
     alphas = _alphas(row, tr, waves) if waves else tr.t("reliability.hidden")
-    text = tr.t("verdict_sentence.unreliable_measurement", outcome=row["outcome"], alphas=alphas, floor=tr.num(floor, 2))
+    text = tr.t("verdict_sentence.unreliable_measurement", outcome=row["outcome"], outcome_lower=mid_sentence(row["outcome"]),
+                alphas=alphas, floor=tr.num(floor, 2))
     if low_reliability_waves(row, 0.0):  # below zero: the items pull against each other
         text += " " + tr.t("verdict_sentence.negative_alpha")
     return text
 
 
 def verdict_sentence(row, tr: Translator) -> str:
-    """One sentence a reader without statistics understands, with the numbers that carry it, and its caveat."""
+    """One sentence a reader without statistics understands, with the numbers that carry it, and its caveat.
+    The outcome's name is given as it is (``outcome``) and as it reads inside a sentence (``outcome_lower``)."""
     verdict = row["verdict"]
     outcome = row["outcome"]
     if verdict == "insufficient_data":
-        return tr.t("verdict_sentence.insufficient_data", outcome=outcome, min_pairs=int(_get(row, "min_pairs_required", 10)))
+        return tr.t("verdict_sentence.insufficient_data", outcome=outcome, outcome_lower=mid_sentence(outcome),
+                    min_pairs=int(_get(row, "min_pairs_required", 10)))
     if verdict == "unreliable_measurement":
         return unreliable_sentence(row, tr)
     if _nan(_get(row, "estimate")) and hidden_reason(row, "estimate"):
         # disclosure control hid the test's figures: the verdict stands, the numbers are not shown
-        text = tr.t(f"verdict_sentence.{verdict}_hidden", outcome=outcome, threshold=tr.threshold)
+        text = tr.t(f"verdict_sentence.{verdict}_hidden", outcome=outcome, outcome_lower=mid_sentence(outcome),
+                    threshold=tr.threshold)
     else:
-        values = {"outcome": outcome, "estimate": estimate_phrase(row, tr), "p": p_words(row, tr),
+        values = {"outcome": outcome, "outcome_lower": mid_sentence(outcome), "estimate": estimate_phrase(row, tr), "p": p_words(row, tr),
                   "n": tr.count(row["n_pairs"])}
         if verdict == "not_shown":
             values["mde"] = mde_sentence(row, tr)
@@ -236,7 +240,7 @@ def attrition_sentence(row, tr: Translator) -> str:
         if why == "reveals_yes_no":       # both groups are large enough; their shares would give a small count
             return tr.t("attrition.hidden_yes_no", threshold=tr.threshold)
     return tr.t(key, lost=tr.count(row["n_without_follow_up"]), stayed=tr.count(row["n_with_follow_up"]),
-                amount=tr.num(abs(diff), 1), p=tr.p(row["p_value"])) + " " + tr.t(
+                amount=tr.units("unit.points", abs(diff), 1), p=tr.p(row["p_value"])) + " " + tr.t(
         "attrition.differs" if significant else "attrition.similar")
 
 
@@ -307,7 +311,7 @@ def scale_words(outcome, tr: Translator) -> str:
 
 
 #: The glossary's terms, in the order a reader meets them (locale keys ``glossary.<term>.term/.text``).
-GLOSSARY_TERMS = ("baseline_followup", "pairs", "hypothesis", "p_value", "holm", "interval", "effect_size",
+GLOSSARY_TERMS = ("baseline_followup", "pairs", "hypothesis", "p_value", "holm", "evidence", "interval", "effect_size",
                   "pseudo_median", "mde", "reliability", "masked", "retention", "toc", "sroi")
 
 
@@ -335,8 +339,7 @@ def conclusion_sentence(row, tr: Translator, scale: str = "") -> str:
     the measurement would have found with 80% chance.
     """
     verdict = row["verdict"]
-    values = {"outcome": str(row["outcome"]).lower() if str(row["outcome"])[:1].isupper()
-              and not str(row["outcome"])[1:2].isupper() else row["outcome"],
+    values = {"outcome": mid_sentence(row["outcome"]),
               "n": tr.count(row["n_pairs"]) if not _nan(_get(row, "n_pairs")) else tr.t("conclusion.n_hidden")}
     kind = tr.t(f"estimate_kind.{estimate_kind(row)}")
     values["detail"] = tr.t("conclusion.detail", kind=kind, scale=scale) if scale else kind

@@ -207,18 +207,25 @@ class InitiativeFigures:
         }
 
 
-def _outcome_labels(data: ReportData, initiative_id: str) -> dict[str, str]:
+def _outcome_labels(data: ReportData, initiative_id: str, language: str | None = None) -> dict[str, str]:
+    """Each outcome's label from the Theory of Change; a ZRM domain as '<outcome>: <domain>', the domain's name
+    from the report language's catalogue (``zrm_domain.<code>``: 'financiën', 'ADL'), else its code in words."""
+    from impact.reporting.i18n import catalogue
+
+    words = catalogue(language or data.programme.get("language") or "nl")
     outcomes = data.of("outcomes", initiative_id)
     labels = dict(zip(outcomes["outcome_id"], outcomes["label"]))
     for outcome_id in data.of("distributions", initiative_id)["outcome_id"].unique():
         if outcome_id not in labels and "." in outcome_id:  # a ZRM domain: "<outcome>.<domain>"
             base, domain = outcome_id.split(".", 1)
-            labels[outcome_id] = f"{labels.get(base, base)}: {domain.replace('_', ' ')}"
+            name = words.get(f"zrm_domain.{domain}", domain.replace("_", " "))
+            labels[outcome_id] = f"{labels.get(base, base)}: {name}"
     return labels
 
 
-def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigures:
-    """Register, resolve and tabulate every published figure of ``initiative_id``."""
+def initiative_figures(data: ReportData, initiative_id: str, language: str | None = None) -> InitiativeFigures:
+    """Register, resolve and tabulate every published figure of ``initiative_id`` (labels in ``language``, by
+    default the programme's)."""
     year = str(data.year)
     quarters = [f"{year}-Q{q}" for q in range(1, 5)]
     periods = quarters + [year]
@@ -252,7 +259,7 @@ def initiative_figures(data: ReportData, initiative_id: str) -> InitiativeFigure
         cells.add(f"response.{key}", _indicator(ind, key, year))
 
     # outcomes: counts per wave, pairs and lost; changes among the pairs
-    labels = _outcome_labels(data, initiative_id)
+    labels = _outcome_labels(data, initiative_id, language)
     dist = data.of("distributions", initiative_id)
     chg = data.of("changes", initiative_id)
     outcome_ids = sorted(dist["outcome_id"].unique(), key=lambda o: (list(labels).index(o) if o in labels else 99, o))

@@ -32,6 +32,7 @@ from impact.reporting.sroi_text import (
 )
 from impact.reporting.sentences import publishable_stories
 from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
+from impact.quality.rules import MIN_BASELINE_RESPONSE, MIN_RETENTION
 from impact.statistics.reliability import CAVEAT_BELOW
 from impact.statistics.verdicts import DEFAULT_FLOOR
 
@@ -97,7 +98,14 @@ def per_outcome_response(attrition: pd.DataFrame, resp: pd.Series, tr: Translato
     parts = [tr.t("attrition.outcome_counts", outcome=r["outcome"], baseline=tr.count(r["n_baseline"]),
                   pairs=tr.count(r["n_with_follow_up"]) if not pd.isna(r["n_with_follow_up"]) else tr.t("common.suppressed_cell"))
              for r in differing]
-    return " " + tr.t("attrition.per_outcome", survey=tr.count(resp["n_baseline"]), outcomes=". ".join(parts))
+    key = "attrition.per_outcome" if len(differing) > 1 else "attrition.per_outcome_one"
+    return " " + tr.t(key, survey=tr.count(resp["n_baseline"]), outcomes=". ".join(parts))
+
+
+def quarter_label(period: str, tr: Translator) -> str:
+    """A quarter as the report's language names it: '2018-Q1' → 'K1' (Dutch), 'Q1' (English); the CSVs keep the code."""
+    code = str(period).split("-")[-1]
+    return tr.t("period.quarter", q=code[1:]) if code[:1] == "Q" and code[1:].isdigit() else code
 
 
 def masked_quarters(quarters: pd.DataFrame, tr: Translator) -> str:
@@ -107,7 +115,7 @@ def masked_quarters(quarters: pd.DataFrame, tr: Translator) -> str:
     for _, r in quarters.iterrows():
         reason = hidden_reason(r, "participants_new")
         if reason:
-            by_reason.setdefault(reason, []).append(str(r["period"]).split("-")[-1])
+            by_reason.setdefault(reason, []).append(quarter_label(r["period"], tr))
     if not by_reason:
         return tr.t("reach.masked_none")
 
@@ -164,7 +172,7 @@ def mde_cell(h, tr: Translator) -> str | Mark:
     if pd.isna(h["mde"]):
         return cell(h, "mde", "", _why_missing(h, "no_mde"))
     level = h["mde_alpha"] if not pd.isna(h["mde_alpha"]) else h.get("alpha")
-    return f"{tr.num(h['mde'] * (100 if pct else 1), 1 if pct else 2)} (α={alpha_text(level, tr)})"
+    return f"{tr.num(h['mde'] * (100 if pct else 1), 1 if pct else 2)} (α = {alpha_text(level, tr)})"
 
 
 def verdict_cell(h, tr: Translator) -> str:
@@ -210,7 +218,7 @@ class YearlyContext:
     resp: pd.Series = field(init=False)
 
     def __post_init__(self) -> None:
-        self.fig = initiative_figures(self.data, self.initiative_id)
+        self.fig = initiative_figures(self.data, self.initiative_id, self.tr.language)
         self.ini = self.data.of("initiatives", self.initiative_id).iloc[0]
         self.year = str(self.data.year)
         self.doc = Document(self.tr)
@@ -243,7 +251,7 @@ def summary_section(c: YearlyContext) -> dict:
          tr.t("kpi.reached") + (" " + tr.t("kpi.of_target", target=tr.num(target, 0)) if target else "")),
         output_kpi(fig, tr),
         (_share(c.resp, "response_rate", tr), tr.t("kpi.response")),
-        (_share(c.resp, "retention", tr), tr.t("kpi.retention")),
+        (_share(c.resp, "retention", tr), tr.t("kpi.retention" if not pd.isna(c.resp["retention"]) else "kpi.retention_hidden")),
     ]
     key_outcomes = []
     outcome_rows = c.outcomes.set_index("outcome_id")
@@ -316,12 +324,14 @@ def reach_section(c: YearlyContext) -> dict:
     tr, fig, doc, year = c.tr, c.fig, c.doc, c.year
     section = doc.section("reach")
     quarters = fig.reach[fig.reach["period"] != year]
-    reach_fig = doc.figure("reach_and_activities", png_bytes(charts.reach_and_activities(quarters, c.participants_target, tr)),
+    # the chart labels each quarter with the last part of its period: the quarter in the report's words
+    labelled = quarters.assign(period=[quarter_label(p, tr) for p in quarters["period"]])
+    reach_fig = doc.figure("reach_and_activities", png_bytes(charts.reach_and_activities(labelled, c.participants_target, tr)),
                            tr.t("reach.figure_caption", masked=masked_quarters(quarters, tr)))
     # hours with one decimal, as the workbook shows them: rounded to whole hours the quarters need not add up to the
     # year (752 + 786 + 816 + 761 = 3.115 against 3.116)
     digits = {"volunteer_hours": 1}
-    reach_rows = [[tr.t("period.year", year=year) if r["period"] == year else r["period"].split("-")[-1],
+    reach_rows = [[tr.t("period.year", year=year) if r["period"] == year else quarter_label(r["period"], tr),
                    *[cell(r, col, tr.num(r[col], digits.get(col, 0)), "no_data")
                      for col in ("participants_new", "participants_reached", "activities", "attendance", "volunteer_hours")]]
                   for _, r in fig.reach.iterrows()]
@@ -343,13 +353,20 @@ def outcomes_section(c: YearlyContext) -> dict:
     tr, fig, doc = c.tr, c.fig, c.doc
     section = doc.section("outcomes")
     outcome_figs = []
+    yes_no_kinds = set()
     for o in fig.outcomes["outcome_id"].unique():
         d = fig.outcomes[fig.outcomes["outcome_id"] == o]
         label = d["label"].iloc[0]
         scale = charts.outcome_scale(c.outcomes, o)  # the axis runs over the instrument's or ToC's whole scale
-        png = png_bytes(charts.distribution(d, label, scale, tr, yes_no=f"yes.{o}.baseline" in fig.cells.reasons
-                                            or f"yes.{o}.follow_up" in fig.cells.reasons))
-        outcome_figs.append(doc.figure(f"distribution_{o.replace('.', '_')}", png, tr.t("outcomes.distribution_caption", outcome=label)))
+        yes_no = f"yes.{o}.baseline" in fig.cells.reasons or f"yes.{o}.follow_up" in fig.cells.reasons
+        yes_no_kinds.add(yes_no)
+        png = png_bytes(charts.distribution(d, label, scale, tr, yes_no=yes_no))
+        # a yes/no outcome is drawn as the share of yes, not as a spread of scores
+        caption = tr.t("outcomes.distribution_caption_yes_no" if yes_no else "outcomes.distribution_caption", outcome=label,
+                       outcome_lower=mid_sentence(label))
+        outcome_figs.append(doc.figure(f"distribution_{o.replace('.', '_')}", png, caption))
+    intro = ("outcomes.intro_mixed" if len(yes_no_kinds) > 1 else "outcomes.intro_yes_no" if yes_no_kinds == {True}
+             else "outcomes.intro")
     change_fig = None
     drawable = fig.changes.dropna(subset=["share_worse", "share_same", "share_better"], how="all")
     if len(drawable):  # an outcome whose every share is hidden would be an empty bar
@@ -363,10 +380,11 @@ def outcomes_section(c: YearlyContext) -> dict:
                           cell(r, "mean", tr.num(r["mean"], 2), "no_data"),
                           *[cell(r, col, tr.num(r[col], 1), spread) for col in ("p25", "p50", "p75")]])
     dist_tab = doc.table("distributions", tr.t("outcomes.table_caption"),
-                         [tr.t("col.outcome"), tr.t("col.wave"), "n", tr.t("col.mean"), "P25", tr.t("col.median"), "P75"],
+                         [tr.t("col.outcome"), tr.t("col.wave"), "n", tr.t("col.mean"), tr.t("col.p25"), tr.t("col.median"),
+                          tr.t("col.p75")],
                          dist_rows, text_columns=2)
     references = reference_lines(fig.references, c.outcomes, c.ini["name"], tr)
-    return {"section": section, "figures": outcome_figs, "change": change_fig, "table": dist_tab,
+    return {"section": section, "intro": tr.t(intro), "figures": outcome_figs, "change": change_fig, "table": dist_tab,
             "references": references, "reference_caveat": tr.t("reference.caveat") if references else ""}
 
 
@@ -497,7 +515,7 @@ def quality_section(c: YearlyContext) -> dict:
     warn_tab = doc.table("checks", tr.t("quality.checks_caption"), [tr.t("col.check"), tr.t("col.result"), tr.t("col.found")],
                          warn_rows, text_columns=3) if warn_rows else None
     return {"section": section, "reasons": reason_tab, "checks": warn_tab,
-            "intro": tr.t("quality.intro", files=len(drops), rows=tr.num(raw_rows, 0),
+            "intro": tr.t("quality.intro" if quarantined else "quality.intro_none", files=len(drops), rows=tr.num(raw_rows, 0),
                           staged=tr.num(raw_rows - quarantined, 0), quarantined=tr.num(quarantined, 0)),
             "refused": int(drops["refused"].sum()) if len(drops) else 0}
 
@@ -618,11 +636,25 @@ def holm_family(data: ReportData) -> list[str]:
     return [f"{names.get(r.initiative_id, r.initiative_id)} {r.hypothesis_id}" for r in tested.itertuples()]
 
 
+#: The quality checks whose observed value is a share, with the agreed minimum: (check, column) → minimum.
+SHARE_RULES = {("response_and_retention", "baseline_response"): MIN_BASELINE_RESPONSE,
+               ("response_and_retention", "retention"): MIN_RETENTION}
+
+
 def _found(w, tr: Translator, labels: dict[str, str]) -> str:
     parts = []
     if isinstance(w.outcome_id, str) and isinstance(w.wave, str):  # a check about one outcome at one wave
         wave = tr.t("wave." + w.wave).lower() if tr.has("wave." + w.wave) else w.wave
         parts.append(f"{labels.get(w.outcome_id, w.outcome_id)}, {wave}")
+    share_rule = SHARE_RULES.get((w.check_name, w.column))
+    if share_rule is not None and isinstance(w.observed_value, str) and w.observed_value:
+        # a share against the agreed minimum: 'respons 56% (afgesproken: minstens 60%)'
+        try:
+            parts.append(tr.t(f"quality.observed_share.{w.column}", value=tr.pct(float(w.observed_value)),
+                              threshold=tr.pct(share_rule)))
+            return "; ".join(parts)
+        except ValueError:
+            pass
     if not pd.isna(w.unexpected_count) and w.unexpected_count:
         parts.append(tr.t("quality.not_as_expected", n=tr.num(w.unexpected_count, 0)))
     if isinstance(w.observed_value, str) and w.observed_value:

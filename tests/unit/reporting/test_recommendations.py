@@ -181,12 +181,12 @@ def test_plan_sample_size_uses_the_target_at_the_level_after_holm_with_exact_tex
     assert text("plan_sample_size", facts) == (
         "H1: met 50 paren is geen verandering aangetoond. Om een verandering van d_z = 0,5 met 80% kans te zien "
         "(tweezijdig, α = 0,00625, het strengste niveau van de Holm-correctie) zijn ongeveer 55 paren nodig. Die d_z = 0,5 is de effectgrootte "
-        "die het programma nastreeft (instelling target_effect_dz in programme.yaml), niet het effect dat dit jaar is "
+        "die het programma nastreeft (het streefeffect dat het programma heeft vastgelegd), niet het effect dat dit jaar is "
         "gevonden. Plan de werving daarop, of bespreek welke verandering de moeite van het aantonen waard is.")
     assert text("plan_sample_size", facts, language="en") == (
         "H1: no change was shown with 50 pairs. To see a change of d_z = 0.5 with 80% power (two-sided, α = 0.00625, "
-        "Holm's strictest level) takes about 55 pairs. That d_z = 0.5 is the effect size the programme aims for (setting "
-        "target_effect_dz in programme.yaml), not the effect found this year. Plan recruitment for that, or discuss "
+        "Holm's strictest level) takes about 55 pairs. That d_z = 0.5 is the effect size the programme aims for (the "
+        "target effect the programme has set), not the effect found this year. Plan recruitment for that, or discuss "
         "which change is worth showing.")
 
 
@@ -241,7 +241,7 @@ def test_check_the_measurement_names_the_wave_its_alpha_and_what_to_check():
                 reliability_follow_up=-1.0422, reliability_follow_up_ci_low=-2.4005,
                 reliability_follow_up_ci_high=-0.1033, min_reliability=0.6)
     assert text("check_the_measurement", facts) == (
-        "H1 (Eenzaamheid) is niet beoordeeld, omdat de vragen van de schaal te weinig samenhingen (Cronbachs alfa −1,04 "
+        "H1 (eenzaamheid) is niet beoordeeld, omdat de vragen van de schaal te weinig samenhingen (Cronbachs alfa −1,04 "
         "bij de nameting, 95%-interval −2,40 tot −0,10; voor een oordeel is minstens 0,60 nodig). Controleer vóór de "
         "volgende meting hoe de antwoorden worden gecodeerd, of de omgekeerd gestelde vragen worden omgescoord en of "
         "iedereen dezelfde taal en versie van de vragenlijst krijgt.")
@@ -290,10 +290,10 @@ def test_check_before_dropping_exact_text():
     facts = row(raw_rows=1000, quarantined_rows=11, top_quarantine_rule="date")
     assert text("check_before_dropping", facts) == (
         "11 van de 1.000 aangeleverde rijen (1,1%) zijn apart gezet; de meest voorkomende reden: een datum die "
-        "niet te lezen is. Controleer een bestand met `coaching check BESTAND` voordat u het toevoegt.")
+        "niet te lezen is. Laat elk bestand vóór het aanleveren controleren op de afspraken over kolommen en waarden.")
     assert text("check_before_dropping", facts, language="en") == (
         "11 of the 1,000 rows delivered (1.1%) were set aside; the most frequent reason: a date that cannot be "
-        "read. Check a file with `coaching check FILE` before adding it.")
+        "read. Have every file checked against the agreements on columns and values before delivering it.")
 
 
 def test_check_before_dropping_boundary_and_reasons():
@@ -302,8 +302,8 @@ def test_check_before_dropping_boundary_and_reasons():
     assert "reden: new_rule_id." in text("check_before_dropping",
                                          row(raw_rows=100, quarantined_rows=5, top_quarantine_rule="new_rule_id"))
     assert text("check_before_dropping", row(raw_rows=100, quarantined_rows=5, top_quarantine_rule=None),
-                language="en") == ("5 of the 100 rows delivered (5%) were set aside. Check a file with "
-                                   "`coaching check FILE` before adding it.")
+                language="en") == ("5 of the 100 rows delivered (5%) were set aside. Have every file checked "
+                                   "against the agreements on columns and values before delivering it.")
 
 
 # -- 6. review_scale_administration ---------------------------------------------------------------------------
@@ -348,10 +348,10 @@ def test_report_the_null_honestly():
         "Holm's strictest level).")
     assert text("report_the_null_honestly", facts) == (
         "H1: rapporteer dat er geen verandering is aangetoond, en dat dit geen bewijs is dat er geen effect is: met "
-        "25 paren was alleen een gemiddeld verschil van minstens 0,62 punt met 80% kans aantoonbaar (bij "
+        "25 paren was alleen een gemiddeld verschil van minstens 0,62 punten met 80% kans aantoonbaar (bij "
         "α = 0,00625, het strengste niveau van de Holm-correctie).")
     wilcoxon = row(verdict="not_shown", test="wilcoxon", primary=False, mde=0.7, estimate_kind="pseudo_median")
-    assert ("alleen een pseudomediaan volgens Hodges–Lehmann van minstens 0,70 punt met 80% kans aantoonbaar "
+    assert ("alleen een pseudomediaan volgens Hodges–Lehmann van minstens 0,70 punten met 80% kans aantoonbaar "
             "(bij α = 0,05).") in text("report_the_null_honestly", wilcoxon)
     assert "report_the_null_honestly" not in fired(row(verdict="insufficient_data", n_pairs=5))
     assert "report_the_null_honestly" not in fired(row(verdict="contradicted"))
@@ -361,7 +361,7 @@ def test_report_the_null_honestly():
 
 def test_review_target_or_reach():
     assert text("review_target_or_reach", row(lowest_realisation=0.55)) == (
-        "Van het outputdoel 'Koffieochtenden' is 55% gerealiseerd (minder dan 80%). Herzie het doel, of de "
+        "Van het outputdoel ‘Koffieochtenden’ is 55% gerealiseerd (minder dan 80%). Herzie het doel, of de "
         "manier waarop deelnemers worden bereikt.")
     assert text("review_target_or_reach", row(lowest_realisation=0.55, lowest_realisation_output=None),
                 language="en").startswith("Only 55% of the least realised output target was realised")

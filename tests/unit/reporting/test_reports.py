@@ -47,3 +47,29 @@ def test_every_literal_text_key_in_the_reporting_code_exists_in_both_catalogues(
     for language in ("nl", "en"):
         assert sorted(k for k in keys if k not in catalogue(language)) == [], language
     assert set(catalogue("nl")) == set(catalogue("en"))
+
+
+def test_every_zrm_domain_has_a_name_in_both_catalogues():
+    from impact.instruments.registry import ZRM_DOMAINS
+
+    for language in ("nl", "en"):
+        assert [d for d in ZRM_DOMAINS if f"zrm_domain.{d}" not in catalogue(language)] == [], language
+    assert catalogue("nl")["zrm_domain.financien"] == "financiën"
+
+
+def test_a_unit_is_plural_except_after_exactly_one_and_a_list_ends_with_en():
+    nl = Translator("nl")
+    assert nl.units("unit.points", 1.1) == "1,10 punten"
+    assert nl.units("unit.points", 16.0) == "16,00 punten"
+    assert nl.units("unit.points", -1.0) == "−1,00 punt"
+    assert nl.units("unit.percentage_points", 10, 0) == "10 procentpunten"
+    assert nl.listing(["Food for Good", "Talent Connection", "Utrecht Cares", "Zus&Zo"]) == (
+        "Food for Good, Talent Connection, Utrecht Cares en Zus&Zo")
+    assert nl.listing(["Nieuw Rotsoord"]) == "Nieuw Rotsoord"
+
+
+def test_d_z_is_set_as_d_with_subscript_z_in_the_html():
+    from impact.reporting.publish import environment
+
+    html = environment().from_string("<p>{{ a }}</p><p>{{ b }}</p>").render(a="Cohens d_z <1>", b="cohen_dz")
+    assert html == "<p>Cohens <i>d</i><sub>z</sub> &lt;1&gt;</p><p>cohen_dz</p>"

@@ -85,7 +85,7 @@ def test_the_new_verdict_has_words_meaning_and_a_group_in_both_languages():
 def test_an_unreliable_measurement_says_which_wave_with_its_interval_and_what_to_check():
     h = row(**UNRELIABLE)
     assert sentences.verdict_sentence(h, NL) == (
-        "Eenzaamheid krijgt geen oordeel: de vragen van de schaal hangen te weinig samen om als één score te "
+        "De uitkomst ‘eenzaamheid’ krijgt geen oordeel: de vragen van de schaal hangen te weinig samen om als één score te "
         "tellen (Cronbachs alfa −1,04 bij de nameting, 95%-interval −2,40 tot −0,10; voor een oordeel is minstens 0,60 "
         "nodig). Controleer hoe de antwoorden zijn gecodeerd, of de omgekeerd gestelde vragen zijn omgescoord en of "
         "iedereen dezelfde taal en versie van de vragenlijst kreeg. Een negatieve alfa wijst er meestal op dat "
@@ -138,11 +138,11 @@ def test_the_caveat_uses_the_statistics_constant_and_the_floor(monkeypatch):
 
 def test_each_test_reports_its_own_estimate_with_its_interval():
     assert sentences.verdict_sentence(row(), NL) == (
-        "Eenzaamheid veranderde in de verwachte richting: 1,10 punt lager (gemiddeld verschil; 95%-interval −1,62 tot "
+        "De uitkomst ‘eenzaamheid’ veranderde in de verwachte richting: 1,10 punten lager (gemiddeld verschil; 95%-interval −1,62 tot "
         "−0,58), bij 41 deelnemers met beide metingen. Zo’n verschil ontstaat zelden door toeval (p < 0,001 na "
         "Holm-correctie).")
     assert sentences.verdict_sentence(row(**WILCOXON), NL) == (
-        "Toekomstbeeld veranderde in de verwachte richting: 1,25 punt hoger (pseudomediaan volgens Hodges–Lehmann; "
+        "De uitkomst ‘toekomstbeeld’ veranderde in de verwachte richting: 1,25 punten hoger (pseudomediaan volgens Hodges–Lehmann; "
         "95%-interval 0,75 tot 1,75), bij 40 deelnemers met beide metingen. Zo’n verschil ontstaat zelden door toeval "
         "(p < 0,001 na Holm-correctie).")
     assert sentences.verdict_sentence(row(**WILCOXON), EN) == (
@@ -151,8 +151,8 @@ def test_each_test_reports_its_own_estimate_with_its_interval():
         "by chance (p < 0.001 after the Holm correction).")
     contradicted = row(**{**MCNEMAR, "verdict": "contradicted", "estimate": -0.36, "ci_low": -0.5046, "ci_high": -0.2137})
     assert sentences.verdict_sentence(contradicted, NL) == (
-        "Betaald werk veranderde de andere kant op dan verwacht: 36 procentpunt lager (verschil in aandelen; "
-        "95%-interval −50 tot −21 procentpunt), bij 50 deelnemers met beide metingen (p < 0,001 na Holm-correctie).")
+        "De uitkomst ‘betaald werk’ veranderde de andere kant op dan verwacht: 36 procentpunten lager (verschil in aandelen; "
+        "95%-interval −50 tot −21 procentpunten), bij 50 deelnemers met beide metingen (p < 0,001 na Holm-correctie).")
     assert sentences.verdict_sentence(contradicted, EN) == (
         "Betaald werk changed the opposite way to what was expected: 36 percentage points lower (difference in "
         "proportions; 95% interval −50 to −21 percentage points), among 50 participants with both measurements "
@@ -179,7 +179,7 @@ def test_an_interval_below_95_percent_says_its_level_in_words_and_in_the_table()
     assert interval_cell(low, NL) == "0,75 tot 1,75 (89,1%-interval; 95% niet haalbaar)"
     assert interval_cell(low, EN) == "0.75 to 1.75 (89.1% interval; 95% not attainable)"
     assert sentences.estimate_phrase(low, NL) == (
-        "1,25 punt hoger (pseudomediaan volgens Hodges–Lehmann; 89,1%-interval 0,75 tot 1,75)")
+        "1,25 punten hoger (pseudomediaan volgens Hodges–Lehmann; 89,1%-interval 0,75 tot 1,75)")
     assert "95%-interval 0,75 tot 1,75" in sentences.estimate_phrase(row(**WILCOXON), NL)
     assert interval_cell(row(**WILCOXON), NL) == "0,75 tot 1,75"
 
@@ -216,11 +216,11 @@ def test_the_forest_plot_has_a_panel_and_a_labelled_axis_per_kind():
     fig = charts.forest(frame, NL)
     axes = fig.axes
     assert [ax.get_title(loc="left") for ax in axes] == [
-        "Cohen’s d_z (gepaarde t-toets)", "Rangbiseriële correlatie (Wilcoxon)",
+        "Cohens $d_z$ (gepaarde t-toets)", "Rangbiseriële correlatie (Wilcoxon)",
         "Odds ratio van de wisselaars (McNemar, logaritmische schaal)",
         "Zonder effectmaat: niet getoetst, niet berekend of afgeschermd"]
     assert [ax.get_xlabel() for ax in axes[:3]] == [
-        "d_z, in standaardafwijkingen van de verschillen (0 = geen verandering)",
+        "$d_z$, in standaardafwijkingen van de verschillen (0 = geen verandering)",
         "r, van −1 tot 1 (0 = geen verandering)", "OR, logaritmische schaal (1 = geen verandering)"]
     assert axes[2].get_xscale() == "log"
     assert [" ".join(t.get_text().split()) for t in axes[3].texts] == [  # wrapped to stay inside the figure
@@ -391,9 +391,9 @@ def test_a_not_shown_verdict_gives_the_mde_at_its_alpha_in_the_unit_of_the_estim
     h = row(verdict="not_shown", estimate=-0.6, ci_low=-4.5212, ci_high=3.3212, p_adjusted=1.0, mde=7.2561,
             outcome="Welzijn", n_pairs=50.0)
     assert sentences.verdict_sentence(h, NL) == (
-        "Welzijn veranderde niet aantoonbaar: 0,60 punt lager (gemiddeld verschil; 95%-interval −4,52 tot 3,32) "
+        "De uitkomst ‘welzijn’ veranderde niet aantoonbaar: 0,60 punten lager (gemiddeld verschil; 95%-interval −4,52 tot 3,32) "
         "bij de 50 deelnemers met beide metingen. Zo’n verschil kan door toeval komen (p = 1,00 na Holm-correctie). "
-        "Met deze aantallen kon het onderzoek alleen een verandering van minstens 7,26 punt betrouwbaar aantonen "
+        "Met deze aantallen kon het onderzoek alleen een verandering van minstens 7,26 punten betrouwbaar aantonen "
         "(80% kans, bij α = 0,00625, het strengste niveau van de Holm-correctie). Deze kleinste aantoonbare "
         "verandering (MDE) staat in dezelfde maat als de schatting (gemiddeld verschil).")
     assert sentences.verdict_sentence(h, EN) == (
@@ -405,8 +405,8 @@ def test_a_not_shown_verdict_gives_the_mde_at_its_alpha_in_the_unit_of_the_estim
                     p_adjusted=0.2)
     assert "(80% kans, bij α = 0,045, eenzijdig). Deze kleinste aantoonbare verandering (MDE) staat in dezelfde " \
            "maat als de schatting (gemiddeld verschil)." in sentences.verdict_sentence(secondary, NL)
-    assert mde_cell(h, NL) == "7,26 (α=0,00625)"
-    assert mde_cell(row(**MCNEMAR), EN) == "30.1 (α=0.00625)"
+    assert mde_cell(h, NL) == "7,26 (α = 0,00625)"
+    assert mde_cell(row(**MCNEMAR), EN) == "30.1 (α = 0.00625)"
     no_mde = row(verdict="not_shown", mde=np.nan, p_adjusted=0.3)
     assert sentences.verdict_sentence(no_mde, EN).endswith(
         "How large a change would have had to be to be seen (the MDE) cannot be determined for this test: the "
@@ -431,7 +431,7 @@ def test_a_coaching_note_that_names_a_small_or_masked_group_is_withheld():
     })
     published = sentences.publishable_sessions(sessions, NL, {"nieuw-rotsoord": {14.0}})
     withheld = NL.t("coaching.withheld", threshold=10)
-    assert withheld.startswith("[Deze notitie staat niet in het rapport: ze noemt een groep van minder dan 10 personen")
+    assert withheld == "(Notitie weggelaten: ze noemde een te klein aantal personen.)"
     # the small group, and the count that is masked in Nieuw Rotsoord's report (not in Zus&Zo's)
     assert published["lessons"].tolist()[0] == withheld
     assert published["topics"].tolist() == ["Tussenstand", withheld, "Veertien nulmetingen sinds mei"]
@@ -449,8 +449,8 @@ def test_the_reach_caption_names_the_quarters_it_masks_and_why():
                    "participants_new:fewer_than_threshold;participants_reached:fewer_than_threshold"],
     })
     assert masked_quarters(quarters, NL) == (
-        "Afgeschermd omdat er minder dan 10 nieuwe deelnemers waren: Q2 en Q4. Afgeschermd omdat ze samen met het "
-        "jaartotaal een afgeschermd aantal zouden verraden: Q3.")
+        "Afgeschermd omdat er minder dan 10 nieuwe deelnemers waren: K2 en K4. Afgeschermd omdat ze samen met het "
+        "jaartotaal een afgeschermd aantal zouden verraden: K3.")
     assert masked_quarters(quarters.iloc[[0, 2]], EN) == (
         "Suppressed because with the year's total they would give a suppressed count away: Q3.")
     assert masked_quarters(quarters.iloc[[0]], NL) == "Geen kwartaal is afgeschermd."
@@ -488,7 +488,7 @@ def test_response_per_outcome_is_stated_where_it_differs_from_the_survey():
                               "n_baseline": [66.0, 99.0], "n_with_follow_up": [41.0, 69.0]})
     assert per_outcome_response(attrition, resp, NL) == (
         " Niet iedereen die de vragenlijst invulde, heeft een score voor elke uitkomst: een score telt alleen als "
-        "genoeg vragen van de schaal zijn beantwoord. Daarom rusten de uitkomsten op minder dan de 99 nulmetingen. "
+        "genoeg vragen van de schaal zijn beantwoord. Daarom rust de uitkomst op minder dan de 99 nulmetingen. "
         "Eenzaamheid rust op 66 nulmetingen en 41 paren.")
     assert per_outcome_response(attrition.iloc[[1]], resp, NL) == ""
     # a masked survey count says nothing, and a masked pair count reads as masked
@@ -523,6 +523,6 @@ def test_the_overview_takes_the_budget_else_the_sroi_investment():
 def test_a_masked_conclusion_says_so_once():
     masked = row(estimate=np.nan, p_adjusted=np.nan, n_pairs=np.nan)
     assert sentences.conclusion_sentence(masked, NL) == (
-        "Bij een klein, afgeschermd aantal deelnemers met beide metingen veranderde eenzaamheid in de verwachte "
+        "Bij een klein, afgeschermd aantal deelnemers met beide metingen veranderde de uitkomst ‘eenzaamheid’ in de verwachte "
         "richting; hoe groot de verandering is en hoe sterk het bewijs, is afgeschermd omdat de aantallen klein zijn. "
         "Zonder vergelijkingsgroep is niet vast te stellen hoeveel daarvan door het initiatief komt.")
