@@ -88,6 +88,13 @@ def _reasons(rows: list[list], kind: str) -> list[str]:
     return found
 
 
+def _row_labels(rows: list[list], kind: str, reason: str) -> list[str]:
+    """The first cells (as text) of the rows with a mark of ``kind`` for ``reason``."""
+    return [str(row[0]) for row in rows
+            if row and isinstance(row[0], str) and any(isinstance(v, Mark) and v.kind == kind and v.reason == reason
+                                                       for v in row)]
+
+
 def legend(tr: Translator, rows: list[list]) -> str:
     """'× = afgeschermd: …. – = niet berekend: ….' for the marks in ``rows`` (empty without marks)."""
     parts = []
@@ -95,7 +102,11 @@ def legend(tr: Translator, rows: list[list]) -> str:
         # the basic reason first ("rests on fewer than 10 people"), the others in the order the table shows them
         reasons = sorted(_reasons(rows, kind), key=lambda r: r != "fewer_than_threshold")
         if reasons:
-            why = "; ".join(tr.t(f"{kind}_reason.{r}", threshold=tr.threshold) for r in reasons)
+            # more than one reason: each names the rows it applies to (their first cell), so that no reader takes
+            # every mark for the first reason
+            where = {r: _row_labels(rows, kind, r) for r in reasons} if len(reasons) > 1 else {}
+            why = "; ".join(tr.t(f"{kind}_reason.{r}", threshold=tr.threshold)
+                            + (f" ({tr.listing(where[r])})" if where.get(r) else "") for r in reasons)
             parts.append(tr.t(f"common.{kind}_legend", mark=tr.t(mark), reasons=why))
     return " ".join(parts)
 

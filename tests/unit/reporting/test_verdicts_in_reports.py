@@ -342,10 +342,11 @@ def test_mcnemar_with_hidden_changers_hides_its_figures_for_that_reason():
 def test_marks_and_their_legend_read_apart_in_both_languages():
     rows = [["H1", hidden("reveals_unchanged"), missing("no_interval")], ["H2", hidden("fewer_than_threshold"), "1,0"]]
     table = Document(NL).table("t", "c", ["a", "b", "c"], rows)
-    # the basic reason first, though the table shows the other one first
+    # the basic reason first, though the table shows the other one first; with two reasons each names its rows
     assert table.legend == (
-        "× = afgeschermd: het cijfer rust op minder dan 10 personen; samen met de andere toetscijfers zou het verraden "
-        "bij hoeveel deelnemers de score precies gelijk bleef, een afgeschermd aantal. – = niet berekend: de toets gaf geen "
+        "× = afgeschermd: het cijfer rust op minder dan 10 personen (H2); samen met de andere toetscijfers zou het "
+        "verraden bij hoeveel deelnemers de score precies gelijk bleef, een afgeschermd aantal (H1). – = niet "
+        "berekend: de toets gaf geen "
         "interval (bijvoorbeeld bij een rangbiseriële r van ±1, of een odds ratio zonder wisselaars in één richting).")
     english = Document(EN).table("t", "c", ["a", "b", "c"], [["H1", missing("no_mde"), "x"]])
     assert english.legend == ("– = not computed: the MDE cannot be determined: the differences have no spread, or "
