@@ -481,10 +481,10 @@ def _hide_test_figures(h: pd.Series, cells: Cells, threshold: int) -> pd.Series:
     in the row's ``hidden`` column.
 
     - fewer pairs than the threshold, or the number of pairs hidden: every figure (t and d_z give n back;
-      the row is ``suppressed``);
+      the row is ``suppressed``: every figure of its test is hidden);
     - McNemar with a hidden count of people who changed (better, same, worse): every figure, since the
       difference in shares, the odds ratio, the share of pairs that changed and the exact p give the
-      discordant counts back;
+      discordant counts back (the row is ``suppressed``);
     - McNemar with a hidden count of paired yes/no answers: the shares at baseline and follow-up;
     - Wilcoxon with a hidden count of people who changed (better, same, worse): W+, the rank-biserial r with
       its interval and the opposite one-sided p (:data:`WILCOXON_UNCHANGED`), and for a one-sided hypothesis
@@ -504,7 +504,7 @@ def _hide_test_figures(h: pd.Series, cells: Cells, threshold: int) -> pd.Series:
         h["suppressed"] = True
     elif h["test"] == "mcnemar" and change_hidden:
         hide, why = [c for c in HYPOTHESIS_FIGURES if c != "mde_alpha"], "reveals_changers"
-        h["suppressed"] = False
+        h["suppressed"] = True     # every figure of the test is hidden, as with too few pairs
     else:
         hide, why = [], None
         if h["test"] == "mcnemar" and yes_hidden:

@@ -238,6 +238,8 @@ def test_the_changes_among_pairs_give_back_neither_a_mcnemar_split_nor_a_small_g
     assert talent["hidden"] == ("n_worse:fewer_than_threshold;n_same:protects_hidden_figure;"
                                 "n_better:protects_hidden_figure;share_worse:share_of_hidden;share_same:share_of_hidden;"
                                 "share_better:share_of_hidden")
+    hyp = pd.read_csv(year_folder / "talent-connection" / "tables" / "machine" / "hypotheses.csv", encoding="utf-8-sig")
+    assert hyp["suppressed"].all() and hyp["p_value"].isna().all()   # every figure of its test hidden
     rotsoord = changes("nieuw-rotsoord")
     assert rotsoord[["n_pairs", "n_worse", "n_same", "n_better"]].isna().all()
     assert "n_worse:protects_hidden_figure" in rotsoord["hidden"]

@@ -336,7 +336,8 @@ def test_mcnemar_with_hidden_changers_hides_its_figures_for_that_reason():
     h = _hypotheses_table(raw, _cells(same=30, worse=1, better=19), {}, 10).iloc[0]
     reasons = hidden_reasons(h)
     assert {reasons[c] for c in ("estimate", "p_value", "effect_size", "discordant_share", "mde")} == {"reveals_changers"}
-    assert h["mde_alpha"] == 0.00625 and "mde_alpha" not in reasons and not h["suppressed"]
+    # every figure of the test is hidden, so the row reads as suppressed (its CSV column "Toets afgeschermd")
+    assert h["mde_alpha"] == 0.00625 and "mde_alpha" not in reasons and h["suppressed"]
 
 
 def test_marks_and_their_legend_read_apart_in_both_languages():
