@@ -622,18 +622,26 @@ def _rank_biserial_statistic(x: np.ndarray):
 
 
 def _rank_biserial_at_shift(residuals: np.ndarray, shift: float) -> float:
-    """r of the shift model: P(ε1 + ε2 + 2·shift > 0) − P(ε1 + ε2 + 2·shift < 0), ε drawn from the
-    symmetrised residuals {e, −e} (all ordered pairs of the 2n values, a value with itself included).
+    """r of the shift model: P(ε1 + ε2 + 2·shift > 0) − P(ε1 + ε2 + 2·shift < 0) for two different people,
+    ε drawn from the symmetrised residuals ±e.
 
-    Non-decreasing in ``shift``; exactly 0 at shift 0 (the pair (a, b) cancels (−a, −b)), and > 0 for
-    every shift > 0 (a + (−a) = 0 is among the sums).
+    The probability is estimated as a U-statistic: every ordered pair of two different residuals
+    e_i, e_j (i ≠ j), each with either sign. A pair of a residual with itself (sums 2e_i, 0, 0, −2e_i)
+    is left out, as it would be in the population r, which compares two different people: with it
+    (the V-statistic, every ordered pair of the 2n values) r(θ) overstates |r| by about (1 − |r|)/(2n),
+    and the one-sided intervals covered 0.94 on one side and 0.96 on the other at n = 30.
+
+    Non-decreasing in ``shift`` and exactly 0 at shift 0 (the pair (a, b) cancels (−a, −b)). Where it
+    is still 0 at a shift ≠ 0 (the shift lies below half the smallest |e_i ± e_j|), the V-statistic is
+    returned, which includes a + (−a) = 0 and so has the sign of the shift: r(θ) > 0 for every θ > 0.
 
     The pair sums a + b are formed first and compared with −2·shift, so a limit at a step of r(θ)
     (θ = −(y_i + y_j)/2 for two values y_i, y_j, where a sum is 0 in exact arithmetic) finds that sum
     exactly 0 and does not leave the side of the step to rounding; a + (−a) is exactly 0 and
-    (−a) + (−b) exactly −(a + b), so r(0) = 0 and r(θ) > 0 for θ > 0 hold in floating point too.
+    (−a) + (−b) exactly −(a + b), so r(0) = 0 holds in floating point too.
     """
-    values = np.sort(np.r_[residuals, -residuals])
+    e = np.asarray(residuals, dtype=float)
+    values = np.sort(np.r_[e, -e])
     m = values.size
     cut = -2 * shift
     rows = max(1, SHIFT_MODEL_BLOCK // m)
@@ -642,6 +650,13 @@ def _rank_biserial_at_shift(residuals: np.ndarray, shift: float) -> float:
         sums = values[start:start + rows, None] + values[None, :]
         above += int(np.count_nonzero(sums > cut))
         below += int(np.count_nonzero(sums < cut))
+    own = np.r_[e + e, e - e, -e + e, -e - e]                   # a residual with itself, as summed above
+    own_above, own_below = int(np.count_nonzero(own > cut)), int(np.count_nonzero(own < cut))
+    pairs = m * m - own.size
+    if pairs > 0 and (above - own_above) != (below - own_below):
+        return _f((above - own_above - below + own_below) / pairs)
+    if pairs > 0 and shift == 0:
+        return 0.0
     return _f((above - below) / (m * m))
 
 
@@ -693,7 +708,7 @@ def _rank_biserial_shift_interval(nonzero: np.ndarray, r: float, estimate: float
     largest at which they stay at or below it with that probability (the α and 1 − α quantiles of
     :func:`_shift_model_thresholds`), and the limits are r(θ_L) and r(θ_U) of the fitted model. The
     samples carry the uncertainty of the spread that mapping the Hodges–Lehmann limits through r(θ)
-    leaves out. A θ-limit on the other side of 0 from the Hodges–Lehmann limit is replaced by the
+    leaves out; r(θ) compares two different people (:func:`_rank_biserial_at_shift`). A θ-limit on the other side of 0 from the Hodges–Lehmann limit is replaced by the
     Hodges–Lehmann limit; since r(0) = 0 and r(θ) > 0 for θ > 0, the interval then excludes 0 exactly
     when the Hodges–Lehmann interval does, that is when the test rejects. The observed r is added to
     the interval when the limits leave it just outside and adding it does not change whether 0 is
@@ -727,7 +742,8 @@ def _rank_biserial_shift_interval(nonzero: np.ndarray, r: float, estimate: float
     return low, high, (f"rank-biserial r with a {_pct(confidence)} interval under the test's shift model "
                        f"(untied differences): the shifts θ at which {SHIFT_MODEL_SAMPLES:,} samples of the "
                        f"fitted model (the symmetrised residuals around the estimate, fixed seed) reach the "
-                       f"observed r (mid-p), mapped through r(θ) = P(e1 + e2 + 2θ > 0) − P(e1 + e2 + 2θ < 0); "
+                       f"observed r (mid-p), mapped through r(θ) = P(e1 + e2 + 2θ > 0) − P(e1 + e2 + 2θ < 0) "
+                       f"over pairs of two different residuals; "
                        f"a limit on the other side of 0 from the Hodges–Lehmann limit is replaced by it, so "
                        f"the interval excludes 0 exactly when the test rejects")
 

@@ -325,12 +325,23 @@ def test_rank_biserial_at_the_boundary_comes_from_the_sign_test(alternative, exp
 
 
 def test_rank_biserial_of_the_shift_model_by_hand():
-    # residuals 1 and −2, symmetrised {−2, −1, 1, 2}: of the 16 ordered pair sums a + b + 1.5, 12 are
-    # positive and 4 negative (−4, −3, −3, −2 shifted), so r = 8/16; at shift 0 the sums cancel
+    # residuals 1 and −2: the pairs of two different residuals, either sign, are ±1 ± 2 = 3, −1, 1, −3;
+    # shifted by 2·0.75 they are 4.5, 0.5, 2.5, −1.5, so r = (3 − 1)/4
     from impact.statistics.paired_tests import _rank_biserial_at_shift
     assert _rank_biserial_at_shift(np.array([1.0, -2.0]), 0.75) == 0.5
+    # at 0.25 the sums are 3.5, −0.5, 1.5, −2.5: r = 0 between the steps at ±0.5 ...
     assert _rank_biserial_at_shift(np.array([1.0, -2.0]), 0.0) == 0.0
+    # ... so a small shift falls back to every ordered pair of {−2, −1, 1, 2} (16 sums, a residual
+    # with itself included): at 0.25, 10 sums lie above −0.5 (0 four times, 1, 1, 2, 3, 3, 4) and 6 below
+    # (−4, −3, −3, −2, −1, −1), so r = 4/16, and the sign of any shift ≠ 0 survives
+    assert _rank_biserial_at_shift(np.array([1.0, -2.0]), 0.25) == 4 / 16
     assert _rank_biserial_at_shift(np.array([1.0, -2.0]), 1e-9) > 0
+    assert _rank_biserial_at_shift(np.array([1.0, -2.0]), -1e-9) < 0
+    # four residuals: 4·3·4 = 48 ordered sums of two different residuals, counted by hand below
+    e = np.array([0.5, -1.0, 2.0, -3.5])
+    sums = [s1 * e[i] + s2 * e[j] + 2 * 0.4 for i in range(4) for j in range(4) if i != j
+            for s1 in (1, -1) for s2 in (1, -1)]
+    assert _rank_biserial_at_shift(e, 0.4) == np.mean(np.sign(sums))
 
 
 @pytest.mark.parametrize("n", [6, 8, 15, 30, 60])
@@ -353,7 +364,8 @@ def _shift_model_limits_by_brute_force(d, alternative, hl_low, hl_high, confiden
     """The rank-biserial limits of untied data computed from their definition, not from the engine's code:
     the fitted model (symmetrised residuals around the Hodges–Lehmann estimate, shifted by θ), the same
     fixed-seed samples of it, each sample's r at every θ between its breakpoints, the mid-p thresholds,
-    their α and 1 − α quantiles, r(θ) of the model by counting all ordered pairs, the agreement rule."""
+    their α and 1 − α quantiles, r(θ) of the model by counting the pairs of two different residuals
+    (every ordered pair where that count is 0 at θ ≠ 0), the agreement rule."""
     from impact.statistics.paired_tests import BOOTSTRAP_SEED, SHIFT_MODEL_SAMPLES
     x = np.sort(np.asarray(d, dtype=float))
     n = x.size
@@ -363,7 +375,11 @@ def _shift_model_limits_by_brute_force(d, alternative, hl_low, hl_high, confiden
     e = x - estimate
     values = np.r_[e, -e]
 
-    def r_model(theta):                       # P(ε1 + ε2 + 2θ > 0) − P(ε1 + ε2 + 2θ < 0), ε from values
+    def r_model(theta):                       # P(ε1 + ε2 + 2θ > 0) − P(ε1 + ε2 + 2θ < 0), two different people
+        distinct = np.mean([np.sign(s1 * e[i] + s2 * e[j] + 2 * theta) for i in range(n) for j in range(n)
+                            if i != j for s1 in (1, -1) for s2 in (1, -1)])
+        if distinct != 0 or theta == 0:
+            return float(distinct)
         return float(np.mean([np.sign(a + b + 2 * theta) for a in values for b in values]))
 
     samples = np.random.default_rng(BOOTSTRAP_SEED).choice(values, size=(SHIFT_MODEL_SAMPLES, n))
