@@ -232,13 +232,13 @@ def attrition_sentence(row, tr: Translator) -> str:
     if _nan(row["n_without_follow_up"]) or _nan(row["n_with_follow_up"]) or _nan(row["difference"]):
         if not _nan(row["n_without_follow_up"]) and row["n_without_follow_up"] == 0:
             return tr.t("attrition.none_lost")
+        why = hidden_reason(row, "difference")
+        if why == "reveals_yes_no":       # both groups are large enough; their shares would give a small count
+            return tr.t("attrition.hidden_yes_no", threshold=tr.threshold)
         return tr.t("attrition.too_few", threshold=tr.threshold)
     diff = row["difference"]
     key = "attrition.higher" if diff > 0 else "attrition.lower"
     significant = not _nan(row["p_value"]) and row["p_value"] < 0.05
-        why = hidden_reason(row, "difference")
-        if why == "reveals_yes_no":       # both groups are large enough; their shares would give a small count
-            return tr.t("attrition.hidden_yes_no", threshold=tr.threshold)
     return tr.t(key, lost=tr.count(row["n_without_follow_up"]), stayed=tr.count(row["n_with_follow_up"]),
                 amount=tr.units("unit.points", abs(diff), 1), p=tr.p(row["p_value"])) + " " + tr.t(
         "attrition.differs" if significant else "attrition.similar")

@@ -390,6 +390,7 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
     return InitiativeFigures(initiative_id, cells, reach, wijk, response, outcomes, changes, hypotheses, attrition,
                              realisation, sroi_outcomes, sroi_summary, references)
 
+
 #: One row per outcome of the initiative and registered reference value of its instrument
 #: (``impact.instruments.registry.REFERENCES``): the published figure and the initiative's own at baseline.
 REFERENCE_COLUMNS = ["outcome_id", "label", "statistic", "cut_off", "reference_value", "n_baseline", "n_at_least",

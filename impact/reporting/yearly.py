@@ -26,11 +26,11 @@ from impact.reporting.sentences import (
     JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, hidden_counts, in_percentage_points,
     glossary, instrument_name, level_text, lowered_level, publishable_sessions, scale_words, verdict_sentence,
 )
+from impact.reporting.sentences import publishable_stories
 from impact.reporting.sroi_text import (
     assumption_text, break_even, masked_range, masked_range_sentence, non_respondents_sentence, not_computed_sentence,
     mid_sentence, outcome_notes, ratio_sentence, summary_notes, tipping_text,
 )
-from impact.reporting.sentences import publishable_stories
 from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
 from impact.quality.rules import MIN_BASELINE_RESPONSE, MIN_RETENTION
 from impact.statistics.reliability import CAVEAT_BELOW
@@ -262,6 +262,9 @@ def summary_section(c: YearlyContext) -> dict:
         fmt = (lambda v: tr.pct(v)) if unit_pct else (lambda v: tr.num(v, 2))
         base_outcome = str(h["outcome_id"]).split(".")[0]
         scale = scale_words(outcome_rows.loc[base_outcome], tr) if base_outcome in outcome_rows.index else ""
+        if h["verdict"] == "unreliable_measurement":   # the scale's score does not count: no means to compare
+            key_outcomes.append(tr.t("summary.outcome_line_unreliable", outcome=h["outcome"], scale=scale))
+            continue
         key_outcomes.append(tr.t("summary.outcome_line", outcome=h["outcome"], baseline=fmt(h["mean_baseline"]),
                                  follow_up=fmt(h["mean_follow_up"]), n=tr.count(h["n_pairs"]), change=change_words(h, tr),
                                  scale=scale))
@@ -270,9 +273,6 @@ def summary_section(c: YearlyContext) -> dict:
 
 
 def output_kpi(fig: InitiativeFigures, tr: Translator) -> tuple[str, str]:
-        if h["verdict"] == "unreliable_measurement":   # the scale's score does not count: no means to compare
-            key_outcomes.append(tr.t("summary.outcome_line_unreliable", outcome=h["outcome"], scale=scale))
-            continue
     """The summary's tile for what the initiative did: its first output target that counts neither participants
     nor hours (the home visits, lessons, shop days), realised against the target ('1.155', 'huisbezoeken (doel
     1.200)'); without one, the rows of the activity log, called that (never 'activiteiten': a row is a
