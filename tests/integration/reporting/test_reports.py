@@ -95,10 +95,11 @@ def test_the_published_result_of_digitale_buddies_reads_as_in_the_programme(year
     # the paired t-test's estimate is the mean difference with its t interval
     assert set(rows["estimate_kind"]) == {"mean_difference"}
     h1 = rows.loc["H1"]
-    assert ("Eenzaamheid veranderde in de verwachte richting: 1,10 punt lager (gemiddeld verschil; 95%-interval "
+    assert ("De uitkomst ‘eenzaamheid’ veranderde in de verwachte richting: 1,10 punten lager (gemiddeld verschil; 95%-interval "
             f"{nl_num(h1.ci_low)} tot {nl_num(h1.ci_high)}), bij {h1.n_pairs} deelnemers met beide metingen.") in text
-    assert "Tevredenheid met het leven veranderde in de verwachte richting: 0,71 punt hoger (gemiddeld verschil;" in text
-    assert "Effectgrootte" not in text and "d_z = " in text
+    assert ("De uitkomst ‘tevredenheid met het leven’ veranderde in de verwachte richting: 0,71 punten hoger "
+            "(gemiddeld verschil;") in text
+    assert "Effectgrootte" not in text and "dz = " in text and "d_z" not in text  # d with subscript z
 
 
 def nl_num(x: float) -> str:
@@ -112,14 +113,14 @@ def test_not_shown_explains_the_minimum_detectable_effect_and_too_few_pairs_is_n
         "FROM marts.hypothesis_results WHERE initiative_id = 'food-for-good'").fetchone()
     assert mde_alpha == pytest.approx(0.05 / family)  # the level Holm's first step applies
     alpha = f"{float(f'{mde_alpha:.3g}')}".replace(".", ",")
-    assert (f"Met deze aantallen kon het onderzoek alleen een verandering van minstens {nl_num(mde)} punt betrouwbaar "
+    assert (f"Met deze aantallen kon het onderzoek alleen een verandering van minstens {nl_num(mde)} punten betrouwbaar "
             f"aantonen (80% kans, bij α = {alpha}, het strengste niveau van de Holm-correctie). Deze kleinste "
             "aantoonbare verandering (MDE) staat in dezelfde maat als de schatting (gemiddeld verschil).") in food
     assert ("Wat dit oordeel betekent: de meting laat geen verandering zien die groot genoeg is om van toeval te "
             "onderscheiden. Dat betekent níet dat het initiatief geen effect heeft") in food
     rotsoord = pdf_text(year_folder / "nieuw-rotsoord" / f"nieuw-rotsoord_{YEAR}.pdf")
-    assert ("Participatie is bij minder dan 10 deelnemers zowel bij de nul- als bij de nameting gemeten; daarom is "
-            "de hypothese niet getoetst.") in rotsoord
+    assert ("De uitkomst ‘participatie’ is bij minder dan 10 deelnemers zowel bij de nul- als bij de nameting "
+            "gemeten; daarom is de hypothese niet getoetst.") in rotsoord
     assert " 7 deelnemers" not in rotsoord and "(n = 7)" not in rotsoord  # 7 pairs: below the threshold
 
 
@@ -162,7 +163,7 @@ def test_lessons_learned_is_dated_at_the_closing_meeting_with_themes_and_rule_ba
     assert ("nieuw-rotsoord", "add_comparison") not in fired
     assert "H1: minder dan 10 deelnemers vulden zowel de nul- als de nameting in" in text
     # next year's sample is planned for the programme's target, never for the effect Food for Good happened to show
-    assert "H1: met 50 paren is geen verandering aangetoond. Om een verandering van d_z = 0,5 met 80% kans te zien" in text
+    assert "H1: met 50 paren is geen verandering aangetoond. Om een verandering van dz = 0,5 met 80% kans te zien" in text
     assert "1.608" not in text and "effect van deze omvang" not in text
     assert "Meting onbetrouwbaar (1)" in text
 
