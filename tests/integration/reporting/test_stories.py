@@ -46,7 +46,7 @@ def test_every_story_is_staged_or_quarantined_and_the_counts_add_up(built_sample
         ("sociale-supermarkt/stories_2018.yaml", 3, "consent", "nee", "no_consent",
          "sociale-supermarkt/stories_2018.yaml, row 3, column 'consent': no consent given: the story is not published")]
     # the text of the story without consent is nowhere in the warehouse
-    assert con.execute("SELECT count(*) FROM staging.stories WHERE quote LIKE '%budgetcursus%'").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM staging.stories WHERE quote LIKE '%weekmenu%'").fetchone() == (0,)
     checks = dict(con.execute(
         "SELECT initiative_id || ' ' || check_name || ' ' || expectation, outcome || ' ' || coalesce(failing_rows, '') "
         "FROM quality.quality_results WHERE table_name = 'stories' AND outcome <> 'passed'").fetchall())
@@ -65,12 +65,12 @@ def test_the_chapter_shows_the_consented_stories_after_the_hypotheses(built_samp
             "af bij de kassa, net als iedereen. Dat voelt als gewoon meedoen. – klant, alleenstaande moeder, "
             "14 juni 2018 · over gevoel van eigenwaarde") in text
     assert "– vrijwilliger en oud-klant, 50-64 jaar, 20 september 2018 · over gevoel van eigenwaarde" in text
-    assert "budgetcursus" not in text
+    assert "weekmenu" not in text  # the story told without consent
     assert text.endswith("Alle verhalen in dit hoofdstuk zijn gedeeld met toestemming van wie ze vertelde. Namen staan "
                          "er niet in: bij elk verhaal staat alleen in algemene woorden wie het vertelde. Eén verhaal "
                          "staat niet in dit rapport, omdat er geen toestemming was om het te delen.")
     pdf = pdf_text(built_sample["reports"] / "2018" / SS / f"{SS}_2018.pdf")
-    assert "6. In hun eigen woorden" in pdf and "budgetcursus" not in pdf
+    assert "6. In hun eigen woorden" in pdf and "weekmenu" not in pdf
 
 
 def test_a_story_naming_a_small_group_is_withheld_and_said_so(built_sample, data):
