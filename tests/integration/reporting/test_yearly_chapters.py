@@ -38,13 +38,15 @@ def test_the_summary_states_reach_and_response_from_the_indicators(data, built_s
 
 def test_the_realisation_table_shows_the_realisation_indicators(data, built_sample):
     rows = built_sample["con"].execute(
-        "SELECT o.label, i.value FROM marts.indicators i JOIN programme.outputs o "
+        "SELECT o.label, o.measure, i.value FROM marts.indicators i JOIN programme.outputs o "
         "ON o.initiative_id = i.initiative_id AND i.indicator_id = 'output.' || o.output_id "
         "WHERE i.initiative_id = 'utrecht-cares' AND i.period = '2018' ORDER BY o.label").fetchall()
     reach = reach_section(_context(data, "utrecht-cares"))
     shown = {r[0]: r[2] for r in reach["realisation"].rows}
-    for label, value in rows:
-        assert shown[label] == f"{value:,.0f}".replace(",", ".")
+    for label, measure, value in rows:
+        # hours with one decimal, as in the reach table (the quarters add up to the year), counts whole
+        digits = 1 if measure == "volunteer_hours" else 0
+        assert shown[label] == f"{value:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def test_response_per_outcome_is_stated_when_an_outcome_rests_on_fewer_baselines(data, built_sample):

@@ -65,7 +65,8 @@ def test_workbook_sheets_and_headers_are_in_dutch_with_the_code_names_on_a_colum
     book = _book()
     assert book.sheetnames == ["Toelichting", "Bereik per kwartaal", "Hypothesen", "Coachingsessies", "Kolommen"]
     reach = book["Bereik per kwartaal"]
-    assert [c.value for c in reach[1]] == ["Periode", "Nieuwe deelnemers", "Deelnemers bereikt (tot dan)", "Activiteiten",
+    assert [c.value for c in reach[1]] == ["Periode", "Nieuwe deelnemers", "Deelnemers bereikt (tot dan)",
+                                           "Registraties in het activiteitenlogboek",
                                            "Aanwezigen", "Vrijwilligersuren", "Afgeschermd (×) en waarom"]
     assert [c.value for c in book["Hypothesen"][1]][:6] == ["Hypothese", "Uitkomst", "Primair", "Toets", "Aantal paren",
                                                             "Gemiddeld verschil"]
