@@ -252,20 +252,29 @@ def _log_text_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return log_text_findings(warehouse.read(con, SESSIONS))
 
 
-def _no_small_groups_in_text(part: pd.DataFrame, year: ProgrammeYear):
-    e = _gx()
-    return [
-        e.ExpectColumnValuesToBeBetween(
-            column="smallest_count", min_value=year.disclosure_threshold,
-            meta=_meta(f"the coaching log's notes name no group of fewer than {year.disclosure_threshold} people "
-                       "(such a note is left out of the reports until it is reworded)"),
-        ),
-        e.ExpectColumnValuesToBeNull(
-            column="shares",
-            meta=_meta("the coaching log's notes state no share of a group ('vier op de tien'), which with the "
-                       "group's size gives a count back (such a note is left out of the reports until it is reworded)"),
-        ),
-    ]
+def _no_small_groups(text: str, item: str, where: str):
+    """The expectations of a free text that a report quotes (``text``: "the coaching log's notes", "the stories"):
+    no group of fewer than the disclosure threshold's people, no share of a group; such an ``item`` (note, story)
+    is left out of ``where`` until it is reworded."""
+    def expectations(part: pd.DataFrame, year: ProgrammeYear):
+        e = _gx()
+        return [
+            e.ExpectColumnValuesToBeBetween(
+                column="smallest_count", min_value=year.disclosure_threshold,
+                meta=_meta(f"{text} name no group of fewer than {year.disclosure_threshold} people "
+                           f"(such a {item} is left out of {where} until it is reworded)"),
+            ),
+            e.ExpectColumnValuesToBeNull(
+                column="shares",
+                meta=_meta(f"{text} state no share of a group ('vier op de tien'), which with the group's size gives a "
+                           f"count back (such a {item} is left out of {where} until it "
+                           "is reworded)"),
+            ),
+        ]
+    return expectations
+
+
+_no_small_groups_in_text = _no_small_groups("the coaching log's notes", "note", "the reports")
 
 
 def _stated_groups(rows: pd.DataFrame) -> pd.Series:
@@ -301,20 +310,7 @@ def _story_text_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return story_text_findings(warehouse.read(con, tables.STORIES))
 
 
-def _no_small_groups_in_stories(part: pd.DataFrame, year: ProgrammeYear):
-    e = _gx()
-    return [
-        e.ExpectColumnValuesToBeBetween(
-            column="smallest_count", min_value=year.disclosure_threshold,
-            meta=_meta(f"the stories name no group of fewer than {year.disclosure_threshold} people (such a story is "
-                       "left out of the yearly report until it is reworded)"),
-        ),
-        e.ExpectColumnValuesToBeNull(
-            column="shares",
-            meta=_meta("the stories state no share of a group ('vier op de tien'), which with the group's size gives a "
-                       "count back (such a story is left out of the yearly report until it is reworded)"),
-        ),
-    ]
+_no_small_groups_in_stories = _no_small_groups("the stories", "story", "the yearly report")
 
 
 def _stated_groups_in_stories(rows: pd.DataFrame) -> pd.Series:
