@@ -149,7 +149,7 @@ REGISTRY: dict[str, Instrument] = {
         ),
         Instrument(
             "life_satisfaction", "Life satisfaction (rapportcijfer)",
-            "Single-item life satisfaction, grade 1-10 (CBS, Sociale samenhang en welzijn)",
+            "CBS, Sociale samenhang en welzijn: rapportcijfer 1–10 voor het eigen leven",
             ("life_satisfaction",), 1, 10, scoring="the grade itself", score_scale=(1, 10),
         ),
         Instrument(

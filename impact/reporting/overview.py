@@ -19,6 +19,7 @@ import pandas as pd
 from impact.reporting import charts
 from impact.reporting.context import ProgrammeContext
 from impact.reporting.i18n import Translator
+from impact.reporting.layout import missing
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
@@ -206,7 +207,9 @@ def effects_section(c: OverviewContext) -> dict:
     hyp["label"] = hyp["initiative"] + " " + hyp["hypothesis_id"]
     forest = doc.figure("forest", png_bytes(charts.forest(hyp, tr)), tr.t("overview.forest_caption"))
     eff_rows = [[f'{h["initiative"]} {h["hypothesis_id"]}', h["outcome"], cell(h, "n_pairs", tr.num(h["n_pairs"], 0)),
-                 estimate_cell(h, tr), effect_cell(h, tr), p_holm_cell(h, tr), verdict_cell(h, tr)]
+                 # a measurement too unreliable for a verdict gives no figure to read either
+                 *([missing("unreliable")] * 3 if h["verdict"] == "unreliable_measurement" else
+                   [estimate_cell(h, tr), effect_cell(h, tr), p_holm_cell(h, tr)]), verdict_cell(h, tr)]
                 for _, h in context.iterrows()]
     eff_tab = doc.table("effects", tr.t("overview.effects_caption"),
                         [tr.t("col.initiative"), tr.t("col.outcome"), tr.t("col.pairs"),

@@ -18,7 +18,7 @@ import pandas as pd
 from impact.instruments.registry import REGISTRY, ReferenceValue, references_of
 from impact.reporting import charts
 from impact.reporting.i18n import Translator
-from impact.reporting.layout import Document, Mark, shown
+from impact.reporting.layout import Document, Mark, missing, shown
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData, as_list
@@ -354,7 +354,16 @@ def outcomes_section(c: YearlyContext) -> dict:
     section = doc.section("outcomes")
     outcome_figs = []
     yes_no_kinds = set()
+    # an outcome whose hypothesis found the measurement unreliable: its scores are not drawn, its changes not
+    # counted, and its scores not summarised at a wave whose Cronbach's alpha is below the floor
+    judged = c.hyp[c.hyp["verdict"] == "unreliable_measurement"] if len(c.hyp) else c.hyp
+    unreliable = set(judged["outcome_id"]) if len(judged) else set()
+    floor = min_reliability(c.data)
+    below = {(h["outcome_id"], w) for _, h in judged.iterrows() for w in ("baseline", "follow_up")
+             if pd.isna(h[f"reliability_{w}"]) or h[f"reliability_{w}"] < floor}
     for o in fig.outcomes["outcome_id"].unique():
+        if o in unreliable:
+            continue
         d = fig.outcomes[fig.outcomes["outcome_id"] == o]
         label = d["label"].iloc[0]
         scale = charts.outcome_scale(c.outcomes, o)  # the axis runs over the instrument's or ToC's whole scale
@@ -369,6 +378,7 @@ def outcomes_section(c: YearlyContext) -> dict:
              else "outcomes.intro")
     change_fig = None
     drawable = fig.changes.dropna(subset=["share_worse", "share_same", "share_better"], how="all")
+    drawable = drawable[~drawable["outcome_id"].isin(unreliable)]
     if len(drawable):  # an outcome whose every share is hidden would be an empty bar
         change_fig = doc.figure("paired_change", png_bytes(charts.change_shares(drawable, tr)),
                                 tr.t("outcomes.change_caption", threshold=c.data.threshold))
@@ -376,15 +386,22 @@ def outcomes_section(c: YearlyContext) -> dict:
     for _, r in fig.outcomes.iterrows():
         yes_no = f"yes.{r['outcome_id']}.{r['wave']}" in fig.cells.reasons
         spread = "yes_no_percentiles" if yes_no else "no_data"
-        dist_rows.append([r["label"], tr.t(f"wave.{r['wave']}"), cell(r, "n", tr.num(r["n"], 0), "no_data"),
-                          cell(r, "mean", tr.num(r["mean"], 2), "no_data"),
-                          *[cell(r, col, tr.num(r[col], 1), spread) for col in ("p25", "p50", "p75")]])
+        scores = ([missing("unreliable")] * 4 if (r["outcome_id"], r["wave"]) in below else
+                  [cell(r, "mean", tr.num(r["mean"], 2), "no_data"),
+                   *[cell(r, col, tr.num(r[col], 1), spread) for col in ("p25", "p50", "p75")]])
+        dist_rows.append([r["label"], tr.t(f"wave.{r['wave']}"), cell(r, "n", tr.num(r["n"], 0), "no_data"), *scores])
     dist_tab = doc.table("distributions", tr.t("outcomes.table_caption"),
                          [tr.t("col.outcome"), tr.t("col.wave"), "n", tr.t("col.mean"), tr.t("col.p25"), tr.t("col.median"),
                           tr.t("col.p75")],
                          dist_rows, text_columns=2)
     references = reference_lines(fig.references, c.outcomes, c.ini["name"], tr)
-    return {"section": section, "intro": tr.t(intro), "figures": outcome_figs, "change": change_fig, "table": dist_tab,
+    if unreliable:
+        names = tr.listing([mid_sentence(fig.outcomes.loc[fig.outcomes["outcome_id"] == o, "label"].iloc[0])
+                            for o in fig.outcomes["outcome_id"].unique() if o in unreliable])
+        intro_text = tr.t(intro) + " " + tr.t("outcomes.unreliable", outcomes=names)
+    else:
+        intro_text = tr.t(intro)
+    return {"section": section, "intro": intro_text, "figures": outcome_figs, "change": change_fig, "table": dist_tab,
             "references": references, "reference_caveat": tr.t("reference.caveat") if references else ""}
 
 
@@ -434,9 +451,11 @@ def hypotheses_section(c: YearlyContext) -> dict:
     tr, hyp, data = c.tr, c.hyp, c.data
     section = c.doc.section("hypotheses")
     hyp_rows = [[h["hypothesis_id"], tr.t(f"test_short.{h['test']}"), cell(h, "n_pairs", tr.num(h["n_pairs"], 0)),
-                 estimate_cell(h, tr), interval_cell(h, tr), effect_cell(h, tr),
-                 cell(h, "p_value", tr.p_value(h["p_value"]), _why_missing(h, "no_p")), p_holm_cell(h, tr),
-                 mde_cell(h, tr), verdict_cell(h, tr)] for _, h in hyp.iterrows()]
+                 # a measurement too unreliable for a verdict gives no figure to read either (the CSV keeps them)
+                 *([missing("unreliable")] * 6 if h["verdict"] == "unreliable_measurement" else
+                   [estimate_cell(h, tr), interval_cell(h, tr), effect_cell(h, tr),
+                    cell(h, "p_value", tr.p_value(h["p_value"]), _why_missing(h, "no_p")), p_holm_cell(h, tr),
+                    mde_cell(h, tr)]), verdict_cell(h, tr)] for _, h in hyp.iterrows()]
     hyp_tab = c.doc.table("hypotheses", tr.t("hypotheses.table_caption"),
                           [tr.t("col.hypothesis"), tr.t("col.test"), tr.t("col.pairs"), tr.t("col.estimate"), tr.t("col.ci"),
                            tr.t("col.effect_size"), "p", tr.t("col.p_adjusted"), tr.t("col.mde"), tr.t("col.verdict")],

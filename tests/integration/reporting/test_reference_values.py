@@ -42,8 +42,8 @@ def test_digitale_buddies_sets_the_gezondheidsmonitor_shares_beside_its_baseline
         if min(at_least, n - at_least) >= threshold:
             own = f"Bij de nulmeting van {name}: {_pct(at_least / n)} van de {n} deelnemers."
         else:  # the count at or above the cut-off, or below it, is under the threshold: the share would give it away
-            own = (f"Het cijfer bij de nulmeting van {name} is afgeschermd: het rust op minder dan {threshold} "
-                   "deelnemers of zou zo’n aantal verraden.")
+            own = (f"Het aandeel bij de nulmeting van {name} is afgeschermd: het zou een groepje van minder dan "
+                   f"{threshold} deelnemers verraden.")
         assert f"{lead} {own}" in page
     assert "De groepen verschillen: de deelnemers zijn geen aselecte steekproef uit de bevolking" in page
     assert (f"Landelijk vergelijkingscijfer: {SOURCE}, gepubliceerd op "

@@ -77,7 +77,7 @@ def test_a_story_naming_a_small_group_is_withheld_and_said_so(built_sample, data
     text = _chapter(built_sample, NR)
     assert text.count("– bewoner") == 3 and text.count("– vrijwilliger") == 1
     assert "zes bewoners" not in text and "speelveldje" not in text
-    assert "Eén verhaal staat (nog) niet in dit rapport, omdat het een groep van minder dan 10 personen" in text
+    assert "Eén verhaal is weggelaten, omdat het een groep van minder dan 10 personen" in text
     assert "geen toestemming" not in text  # every story of Nieuw Rotsoord was told with consent
     shown = stories_section(YearlyContext(data, NR, Translator("nl", data.threshold), code_version()))
     assert [s["who"] for s in shown["stories"]] == ["bewoner, 75+", "bewoner, 30-44 jaar", "bewoner, nieuw in de wijk",

@@ -66,3 +66,24 @@ def test_the_chapters_are_numbered_in_their_order(data):
     numbered = [built[name]["section"].number for name, _ in SECTIONS if built[name] is not None]
     assert numbered == list(range(1, len(numbered) + 1))
     assert c.doc.sections[-1].title == "Begrippenlijst"
+
+
+def test_an_unreliable_measurement_shows_no_change_and_no_scores_at_the_wave_below_the_floor(data, built_sample):
+    """Utrecht Cares: its follow-up DJG-6 has alpha below the floor (items 4–6 coded the other way round), so the
+    hypotheses table shows no test figure, the outcomes chapter draws neither the outcome nor its changes, and the
+    score table keeps the baseline (alpha above the floor) but not the follow-up."""
+    from impact.reporting.layout import Mark
+    from impact.reporting.yearly import hypotheses_section, outcomes_section
+
+    alpha_base, alpha_follow = built_sample["con"].execute(
+        "SELECT reliability_baseline, reliability_follow_up FROM marts.hypothesis_results "
+        "WHERE initiative_id = 'utrecht-cares'").fetchone()
+    assert alpha_base >= 0.60 > alpha_follow
+    c = _context(data, "utrecht-cares")
+    row = hypotheses_section(c)["table"].rows[0]
+    assert [v.reason for v in row[3:9]] == ["unreliable"] * 6 and all(isinstance(v, Mark) for v in row[3:9])
+    outcomes = outcomes_section(c)
+    assert outcomes["figures"] == [] and outcomes["change"] is None
+    assert "Voor eenzaamheid staan hieronder geen figuur en geen veranderingen" in outcomes["intro"]
+    baseline, follow_up = outcomes["table"].rows
+    assert not isinstance(baseline[3], Mark) and follow_up[3] == Mark("missing", "unreliable")

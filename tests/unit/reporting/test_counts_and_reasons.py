@@ -42,3 +42,16 @@ def test_attrition_says_why_a_comparison_is_hidden():
     small = pd.Series({**hidden, "n_without_follow_up": 6.0, "hidden": "difference:fewer_than_threshold"})
     assert attrition_sentence(small, NL) == (
         "een van beide groepen is kleiner dan 10: de uitvallers worden niet apart beschreven.")
+
+
+def test_no_demonstrable_difference_says_little_only_for_small_groups():
+    from impact.reporting.sentences import attrition_sentence
+
+    def row(lost, stayed):
+        return pd.Series({"n_with_follow_up": float(stayed), "n_without_follow_up": float(lost), "difference": -0.2,
+                          "p_value": 0.6, "hidden": ""})
+    assert attrition_sentence(row(48, 111), NL).endswith(
+        "De uitvallers verschilden bij de start niet aantoonbaar van de blijvers.")
+    assert attrition_sentence(row(22, 50), NL).endswith(
+        "De uitvallers verschilden bij de start niet aantoonbaar van de blijvers; bij zulke kleine groepen zegt dat "
+        "weinig.")

@@ -152,8 +152,8 @@ def test_the_comparison_reads_in_dutch_with_its_source_and_the_initiatives_own_s
         "RIVM, Gezondheidsmonitor Volwassenen en Ouderen 2016). Bij de nulmeting van Digitale Buddies: 65% van de 40 "
         "deelnemers.",
         "Ter vergelijking: 10% van de Nederlanders van 19 jaar en ouder is ernstig of zeer ernstig eenzaam (score 9 of "
-        "hoger; GGD’en, CBS en RIVM, Gezondheidsmonitor Volwassenen en Ouderen 2016). Het cijfer bij de nulmeting van "
-        "Digitale Buddies is afgeschermd: het rust op minder dan 10 deelnemers of zou zo’n aantal verraden.",
+        "hoger; GGD’en, CBS en RIVM, Gezondheidsmonitor Volwassenen en Ouderen 2016). Het aandeel bij de nulmeting van "
+        "Digitale Buddies is afgeschermd: het zou een groepje van minder dan 10 deelnemers verraden.",
     ]
     assert reference_sources(fig.references, OUTCOMES, Translator("nl", 10)) == [
         "Landelijk vergelijkingscijfer: GGD’en, CBS en RIVM, Gezondheidsmonitor Volwassenen en Ouderen 2016, gepubliceerd "

@@ -123,7 +123,7 @@ def test_the_legend_explains_the_marks_the_reasons_the_files_and_the_source():
     assert rows["Bereik per kwartaal"] == ("tables/reach_per_quarter.csv", "tables/machine/reach_per_quarter.csv")
     assert rows["Kolommen"][0].startswith("per blad en kolom: de kop, de codenaam")
     source = legend[[row[0] for row in legend].index("Bron") + 1][1]
-    assert source.startswith("Gemaakt door de opensourcepipeline voor impactcoaching") and "manifest.json" in source
+    assert source.startswith("Gemaakt door de opensourcepipeline voor impactcoaching") and "eigen register, dat het programmateam bewaart" in source
     assert rows["Datum"][0] == "31 januari 2019"
 
 

@@ -69,7 +69,8 @@ def test_a_ratio_resting_on_a_hidden_count_says_which_and_gives_the_range_over_e
     data = _data(worse=3)
     fig = initiative_figures(data, "a")
     assert not_computed_sentence(fig, {"o": "O"}, data.year, NL) == (
-        "De verhouding is niet berekend: het aantal deelnemers bij wie O achteruitging is afgeschermd (minder dan 10).")
+        "De verhouding is niet te geven: het aantal deelnemers bij wie de uitkomst ‘O’ verslechterde, is afgeschermd "
+        "(minder dan 10).")
     assert masked_range(fig, data.programme, data.year, 10) == pytest.approx((1.1, 1.9))
     assert masked_range_sentence(masked_range(fig, data.programme, data.year, 10), NL) == (
         "Bij elk aantal dat het afgeschermde cijfer kan zijn (1 tot en met 9), ligt de verhouding tussen €1,10 en "
@@ -88,7 +89,7 @@ def test_a_ratio_without_inputs_says_the_inputs_are_missing():
     summary = scores_fig.sroi_summary.assign(inputs_eur=float("nan"), ratio=float("nan"))
     fig = dataclasses.replace(scores_fig, sroi_summary=summary)
     assert not_computed_sentence(fig, {"o": "O"}, data.year, NL) == (
-        "De verhouding is niet berekend: de inzet ontbreekt in de Theory of Change.")
+        "De verhouding is niet te geven: de inzet ontbreekt in de Theory of Change.")
     assert masked_range(fig, data.programme, data.year, 10) is None
     assert change_counts and compute_sroi  # the pipeline's own functions made the data
 
