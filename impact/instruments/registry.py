@@ -120,7 +120,7 @@ REGISTRY: dict[str, Instrument] = {
         ),
         Instrument(
             "djg6", "De Jong Gierveld loneliness scale, short (6 items)",
-            "De Jong Gierveld & Van Tilburg (2008), Tijdschrift voor Gerontologie en Geriatrie 39, 4-15",
+            "De Jong Gierveld & Van Tilburg (2008), Tijdschrift voor Gerontologie en Geriatrie 39, 4–15",
             _numbered("djg6", 6), 1, 3, DJG_WORDS, "nee, min of meer, ja (no, more or less, yes)",
             reversed_items=(4, 5, 6), subscales={"emotional": (1, 2, 3), "social": (4, 5, 6)},
             max_missing=1, higher_is_better=False,
@@ -140,7 +140,7 @@ REGISTRY: dict[str, Instrument] = {
         ),
         Instrument(
             "who5", "WHO-5 well-being index",
-            "WHO (1998); Topp et al. (2015), Psychother Psychosom 84, 167-176",
+            "WHO (1998); Topp et al. (2015), Psychother Psychosom 84, 167–176",
             _numbered("who5", 5), 0, 5, WHO5_WORDS, "op geen enkel moment … de hele tijd (at no time … all of the time)",
             max_missing=1,
             scoring="raw total 0-25, reported x4 as 0-100; one missing item is prorated; a change of 10 (0-100) is meaningful",

@@ -10,6 +10,8 @@ template exists.
 
 from __future__ import annotations
 
+import decimal
+
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from importlib import resources
 
 import yaml
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 
 LANGUAGES = {"nl": "nl_NL", "en": "en_GB"}
 SUPPRESSED = "suppressed"  # the marker key for a cell hidden by disclosure control
@@ -102,7 +104,15 @@ class Translator:
         if _missing(x):
             return "–"
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        text = format_decimal(float(x), format=pattern, locale=self.locale)
+        # rounded half away from zero, as a reader rounds by hand (3,25 → 3,3; 752,5 → 753), from the number as
+        # written (repr: 1.005 is 1.005, not 1.00499…); Babel would round half to even
+        if math.isfinite(float(x)):
+            exact = decimal.Decimal(repr(float(x))).quantize(decimal.Decimal(1).scaleb(-digits),
+                                                             rounding=decimal.ROUND_HALF_UP)
+            exact = exact.copy_abs() if exact.is_zero() else exact     # no "−0,00"
+            text = format_decimal(exact, format=pattern, locale=self.locale)
+        else:
+            text = format_decimal(float(x), format=pattern, locale=self.locale)
         if signed and float(x) > 0 and text.strip("0,.") != "":
             text = "+" + text
         return text.replace("-", "−")
@@ -125,8 +135,7 @@ class Translator:
         """A share as a percentage; a missing share (hidden by disclosure control) reads 'afgeschermd'."""
         if _missing(x):
             return self.t("common.suppressed_cell")
-        pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-        return format_percent(float(x), format=pattern, locale=self.locale).replace("\xa0", " ")
+        return self.num(float(decimal.Decimal(repr(float(x))) * 100), digits) + "%"
 
     def p(self, x) -> str:
         """A p-value as reports print it: 'p < 0,001', 'p = 0,004', 'p = 0,31'."""

@@ -144,21 +144,22 @@ def quality_section(c: LessonsContext) -> dict:
     q_rows = []
     for r in per.itertuples():
         reasons = data.of("quarantine_reasons", r.initiative_id)
-        top = ", ".join(f"{tr.quarantine_reason(x.rule)} ({x.entries})" for x in reasons.head(2).itertuples()) or "–"
+        top = ", ".join(f"{tr.quarantine_reason(x.rule)} ({x.entries})" for x in reasons.itertuples()) or "–"
         resp = figures[r.initiative_id].response.iloc[0]
-        q_rows.append([names[r.initiative_id], cell(resp, "response_rate", tr.pct(resp["response_rate"]), "no_share"),
-                       cell(resp, "retention", tr.pct(resp["retention"]), "no_share"),
-                       tr.num(r.quarantined_rows, 0), top])
+        # the reasons (words) stand beside the name, as text columns wrap; the figures follow
+        q_rows.append([names[r.initiative_id], top,
+                       cell(resp, "response_rate", tr.pct(resp["response_rate"]), "no_share"),
+                       cell(resp, "retention", tr.pct(resp["retention"]), "no_share"), tr.num(r.quarantined_rows, 0)])
     q_tab = c.doc.table("quality", tr.t("lessons.quality_caption"),
-                        [tr.t("col.initiative"), tr.t("col.response"), tr.t("col.retention"), tr.t("col.quarantined"),
-                         tr.t("lessons.top_reasons")], q_rows, note=tr.t("lessons.quality_note"))
+                        [tr.t("col.initiative"), tr.t("lessons.top_reasons"), tr.t("col.response"), tr.t("col.retention"),
+                         tr.t("col.quarantined")], q_rows, text_columns=2, note=tr.t("lessons.quality_note"))
     all_reasons = data.quarantine_reasons.groupby("rule")["entries"].sum().sort_values(ascending=False) \
         if len(data.quarantine_reasons) else pd.Series(dtype=int)
     resp = per["response_rate"].astype(float)
     ret = per["retention"].astype(float)
     lows = per.loc[resp < 0.6, "initiative_id"].map(names).tolist()
     low_ret = per.loc[ret < 0.7, "initiative_id"].map(names).tolist()
-    top = [f"{tr.quarantine_reason(k)} ({v})" for k, v in all_reasons.head(3).items()]
+    top = [f"{tr.quarantine_reason(k)} ({v})" for k, v in all_reasons.items()]
     set_aside = int(per["quarantined_rows"].sum())
     points = [
         tr.t(_counted("lessons.response_point", lows), median=tr.pct(resp.median()), low=tr.listing(lows)),

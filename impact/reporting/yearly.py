@@ -269,7 +269,7 @@ def summary_section(c: YearlyContext) -> dict:
                                  follow_up=fmt(h["mean_follow_up"]), n=tr.count(h["n_pairs"]), change=change_words(h, tr),
                                  scale=scale))
     return {"section": section, "kpis": kpis, "money": money_lines(c), "verdicts": c.verdicts(), "key_outcomes": key_outcomes,
-            "intro": tr.t("summary.intro", name=c.ini["name"], year=c.year, target_group=c.ini["target_group"])}
+            "intro": tr.t("summary.intro", name=c.ini["name"], year=c.year, target_group=mid_sentence(c.ini["target_group"]))}
 
 
 def output_kpi(fig: InitiativeFigures, tr: Translator) -> tuple[str, str]:
@@ -387,7 +387,7 @@ def outcomes_section(c: YearlyContext) -> dict:
         yes_no = f"yes.{r['outcome_id']}.{r['wave']}" in fig.cells.reasons
         spread = "yes_no_percentiles" if yes_no else "no_data"
         scores = ([missing("unreliable")] * 4 if (r["outcome_id"], r["wave"]) in below else
-                  [cell(r, "mean", tr.num(r["mean"], 2), "no_data"),
+                  [cell(r, "mean", tr.pct(r["mean"]) if yes_no else tr.num(r["mean"], 2), "no_data"),
                    *[cell(r, col, tr.num(r[col], 1), spread) for col in ("p25", "p50", "p75")]])
         dist_rows.append([r["label"], tr.t(f"wave.{r['wave']}"), cell(r, "n", tr.num(r["n"], 0), "no_data"), *scores])
     dist_tab = doc.table("distributions", tr.t("outcomes.table_caption"),

@@ -65,7 +65,7 @@ def test_every_table_opens_in_dutch_excel_with_the_values_of_the_machine_csv(yea
     wijk = (year_folder / "sociale-supermarkt" / "tables" / "reach_by_wijk.csv").read_text(encoding="utf-8-sig")
     assert "onbekend;" in wijk and "unknown" not in wijk and "fewer_than_threshold" not in wijk
     first = (year_folder / "sociale-supermarkt" / "tables" / "response.csv").read_text(encoding="utf-8-sig")
-    assert first.splitlines()[0] == ("Ingeschreven;Aantal nulmeting;Aantal nameting;Aantal met beide metingen;"
+    assert first.splitlines()[0] == ("Ingeschreven;Aantal nulmetingen;Aantal nametingen;Aantal met beide metingen;"
                                      "Respons nulmeting;Behoud tot nameting;Afgeschermd (×) en waarom")
 
 

@@ -261,13 +261,13 @@ def test_check_the_measurement_names_the_wave_its_alpha_and_what_to_check():
 
 def test_baseline_at_intake():
     assert text("baseline_at_intake", row(response_rate=0.59)) == (
-        "59% van de ingeschreven deelnemers vulde de nulmeting in (minder dan 60%). Neem de nulmeting af bij de "
+        "Van de ingeschreven deelnemers vulde 59% de nulmeting in (minder dan 60%). Neem de nulmeting af bij de "
         "intake, voordat de eerste activiteit begint.")
     assert "baseline_at_intake" not in fired(row(response_rate=0.60))
 
 
 def test_a_share_just_below_the_threshold_is_not_shown_as_the_threshold():
-    assert text("baseline_at_intake", row(response_rate=0.5996)).startswith("59,96% van de")
+    assert text("baseline_at_intake", row(response_rate=0.5996)).startswith("Van de ingeschreven deelnemers vulde 59,96% de")
     assert text("baseline_at_intake", row(response_rate=0.5996), language="en").startswith("59.96% of the")
 
 
@@ -276,7 +276,7 @@ def test_a_share_just_below_the_threshold_is_not_shown_as_the_threshold():
 def test_keep_in_touch_for_follow_up_exact_text():
     facts = row(retention=0.56)
     assert text("keep_in_touch_for_follow_up", facts) == (
-        "56% van wie de nulmeting invulde, vulde ook de nameting in (minder dan 70%). Vraag bij de intake "
+        "Van wie de nulmeting invulde, vulde 56% ook de nameting in (minder dan 70%). Vraag bij de intake "
         "toestemming om contact te houden, noteer hoe deelnemers bereikbaar zijn en plan de nameting meteen in.")
     assert text("keep_in_touch_for_follow_up", facts, language="en") == (
         "56% of the baseline respondents also answered the follow-up (below 70%). At intake, record consent to "

@@ -29,8 +29,10 @@ def test_publishing_refuses_a_table_with_a_small_count(tmp_path):
 def test_translator_formats_numbers_dates_and_small_counts_per_language():
     nl, en = Translator("nl"), Translator("en")
     assert (nl.num(-1.0976, 2), en.num(-1.0976, 2)) == ("−1,10", "−1.10")
-    assert (nl.num(1234.5, 0), en.num(1234.5, 0)) == ("1.234", "1,234")
-    assert (nl.pct(0.5625), en.pct(0.5625)) == ("56%", "56%")
+    # half away from zero, as a reader rounds by hand, from the number as written (not 1.00499… for 1.005)
+    assert (nl.num(1234.5, 0), en.num(1234.5, 0)) == ("1.235", "1,235")
+    assert (nl.num(3.25, 1), nl.num(1.005, 2), nl.num(-2.5, 0), nl.num(-0.004, 2)) == ("3,3", "1,01", "−3", "0,00")
+    assert (nl.pct(0.5625), en.pct(0.5625), nl.pct(0.125), nl.pct(0.5996, 2)) == ("56%", "56%", "13%", "59,96%")
     assert (nl.count(7), en.count(7), nl.count(12), nl.count(0)) == ("minder dan 10", "fewer than 10", "12", "0")
     assert (nl.p_value(0.0004), nl.p_value(0.0052), nl.p_value(0.6233)) == ("<\u00a00,001", "0,005", "0,62")
     assert (nl.date("2019-01-31"), en.date("2019-01-31")) == ("31 januari 2019", "31 January 2019")
