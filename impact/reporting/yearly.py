@@ -395,13 +395,20 @@ def outcomes_section(c: YearlyContext) -> dict:
                           tr.t("col.p75")],
                          dist_rows, text_columns=2)
     references = reference_lines(fig.references, c.outcomes, c.ini["name"], tr)
+    all_outcomes = set(fig.outcomes["outcome_id"].unique())
     if unreliable:
         names = tr.listing([mid_sentence(fig.outcomes.loc[fig.outcomes["outcome_id"] == o, "label"].iloc[0])
                             for o in fig.outcomes["outcome_id"].unique() if o in unreliable])
-        intro_text = tr.t(intro) + " " + tr.t("outcomes.unreliable", outcomes=names)
+        # with every outcome unreliable, the general description of the figures would describe nothing
+        intro_text = (("" if all_outcomes <= unreliable else tr.t(intro) + " ")
+                      + tr.t("outcomes.unreliable", outcomes=names))
     else:
         intro_text = tr.t(intro)
-    return {"section": section, "intro": intro_text, "figures": outcome_figs, "change": change_fig, "table": dist_tab,
+    # "the changes are masked" only where a measured outcome's changes are masked, not where none is drawn
+    # because the measurement was unreliable
+    changes_masked = change_fig is None and bool(all_outcomes - unreliable)
+    return {"section": section, "intro": intro_text, "figures": outcome_figs, "change": change_fig,
+            "changes_masked": changes_masked, "table": dist_tab,
             "references": references, "reference_caveat": tr.t("reference.caveat") if references else ""}
 
 
