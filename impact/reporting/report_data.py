@@ -127,7 +127,9 @@ def distributions(scores: pd.DataFrame, ordinal: set[tuple[str, str]] = frozense
     Participatieladder, a ZRM code, a grade), where a value between two rungs means nothing, they are observed
     values: numpy's ``inverted_cdf``, the inverse of the empirical distribution function, so P25 is the lowest
     rung at or below which at least 25% of the people score (``lower`` would also give a rung, but is defined by
-    a position in the sorted values rather than by the share of people). Every percentile is rounded to
+    a position in the sorted values rather than by the share of people). The same holds for a score whose values
+    in the group are all whole numbers (a count of lonely answers, a count of people): 3,25 on a count is a
+    value no one has. Every percentile is rounded to
     :data:`PERCENTILE_DECIMALS` decimals."""
     cols = ["initiative_id", "outcome_id", "wave", "n", "n_yes", "mean"] + [f"p{int(q * 100)}" for q in QUANTILES]
     if scores.empty:
@@ -140,9 +142,12 @@ def distributions(scores: pd.DataFrame, ordinal: set[tuple[str, str]] = frozense
                     for k in zip(out["initiative_id"], out["outcome_id"], out["wave"])]
     rows = []
     for (initiative_id, outcome_id, wave), values in g:
-        method = "inverted_cdf" if _is_ordinal(initiative_id, outcome_id, ordinal) else "linear"
+        x = values.to_numpy(dtype="float64")
+        # a score that only takes whole values here (a count of lonely answers, of people) is read like a rung
+        whole = bool(np.all(np.isfinite(x) & (x == np.round(x))))
+        method = "inverted_cdf" if whole or _is_ordinal(initiative_id, outcome_id, ordinal) else "linear"
         rows.append((initiative_id, outcome_id, wave,
-                     *np.round(np.quantile(values.to_numpy(dtype="float64"), QUANTILES, method=method), PERCENTILE_DECIMALS)))
+                     *np.round(np.quantile(x, QUANTILES, method=method), PERCENTILE_DECIMALS)))
     q = pd.DataFrame(rows, columns=["initiative_id", "outcome_id", "wave", *(f"p{int(round(c * 100))}" for c in QUANTILES)])
     return out.merge(q, on=["initiative_id", "outcome_id", "wave"])[cols]
 

@@ -104,9 +104,12 @@ def test_percentiles_of_a_ladder_are_rungs_and_no_float_noise_reaches_a_table():
     # inverted_cdf: the lowest rung at or below which at least 10/25/50/75/90% of the 14 score
     row = report_data.distributions(scores, ordinal).iloc[0]
     assert [row[f"p{q}"] for q in (10, 25, 50, 75, 90)] == [1.0, 1.0, 2.0, 3.0, 4.0]
-    # the same scores of a sum score interpolate, rounded to 10 decimals: 3.7, not 3.700000000000001
+    # whole-number scores of any outcome (a count of answers or of people) are read the same way
     row = report_data.distributions(scores).iloc[0]
-    assert [row[f"p{q}"] for q in (10, 25, 50, 75, 90)] == [1.0, 1.25, 2.5, 3.0, 3.7]
+    assert [row[f"p{q}"] for q in (10, 25, 50, 75, 90)] == [1.0, 1.0, 2.0, 3.0, 4.0]
+    # a score with fractions (a prorated sum) interpolates, rounded to 10 decimals: 3.7, not 3.700000000000001
+    row = report_data.distributions(scores.assign(score=scores["score"] + np.array([0.5] + [0.0] * 13))).iloc[0]
+    assert [row[f"p{q}"] for q in (10, 25, 50, 75, 90)] == [1.0, 1.625, 2.5, 3.0, 3.7]
     # a profile's domains (ZRM) are ordinal by the outcome before the dot
     zrm = pd.DataFrame({"initiative_id": "z", "outcome_id": "self_reliance.financien", "wave": "follow_up",
                         "score": [1, 2, 2, 5.0]})
