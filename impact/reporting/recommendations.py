@@ -477,7 +477,7 @@ SHARE_RULES: tuple[ShareRule, ...] = (
     ShareRule("keep_in_touch_for_follow_up", "data_collection", 5, "retention", RETENTION_TARGET,
               "record contact consent at intake and plan the follow-up"),
     ShareRule("review_target_or_reach", "improvement", 10, "lowest_realisation", MIN_REALISATION,
-              "review the output target or how participants are reached", label="lowest_realisation_output"),
+              "review the output target or the approach meant to reach it", label="lowest_realisation_output"),
 )
 
 

@@ -362,7 +362,8 @@ def test_report_the_null_honestly():
 def test_review_target_or_reach():
     assert text("review_target_or_reach", row(lowest_realisation=0.55)) == (
         "Van het outputdoel ‘Koffieochtenden’ is 55% gerealiseerd (minder dan 80%). Herzie het doel, of de "
-        "manier waarop deelnemers worden bereikt.")
+        "aanpak waarmee het gehaald moet worden (bijvoorbeeld hoe deelnemers worden bereikt of vrijwilligers "
+        "worden ingezet).")
     assert text("review_target_or_reach", row(lowest_realisation=0.55, lowest_realisation_output=None),
                 language="en").startswith("Only 55% of the least realised output target was realised")
     assert "review_target_or_reach" not in fired(row(lowest_realisation=0.80))
