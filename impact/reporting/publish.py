@@ -50,8 +50,16 @@ def environment() -> Environment:
         undefined=StrictUndefined,  # a misspelt name in a template is an error, not an empty string
     )
     env.tests["mark"] = lambda value: isinstance(value, Mark)  # a cell without a figure: hidden or missing
+    env.filters["no_orphan"] = no_orphan
     env.finalize = subscripts
     return env
+
+
+def no_orphan(text: str) -> str:
+    """``text`` with its last two words joined by a no-break space, so that a heading never ends with one short
+    word alone on its last line ('… bij ouderen boven de' / '75')."""
+    head, sep, last = str(text).rpartition(" ")
+    return f"{head}\u00a0{last}" if sep and len(last) <= 12 else str(text)
 
 
 #: Cohen's d_z as the catalogue writes it; HTML (and so the PDF) shows it as d with subscript z.

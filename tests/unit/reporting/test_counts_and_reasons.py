@@ -1,5 +1,6 @@
 """Counts and reasons in the programme-level texts: the lessons report says when a verdict count includes a
-secondary hypothesis (the overview counts primaries), and attrition says why a comparison is hidden."""
+secondary hypothesis (the overview counts primaries), attrition says why a comparison is hidden, and a heading keeps
+its last words together."""
 import pandas as pd
 import pytest
 
@@ -55,3 +56,14 @@ def test_no_demonstrable_difference_says_little_only_for_small_groups():
     assert attrition_sentence(row(22, 50), NL).endswith(
         "De uitvallers verschilden bij de start niet aantoonbaar van de blijvers; bij zulke kleine groepen zegt dat "
         "weinig.")
+
+
+def test_a_heading_never_ends_with_one_short_word_alone():
+    from impact.reporting.publish import no_orphan
+
+    assert no_orphan("Computerles vermindert eenzaamheid bij ouderen boven de 75") == (
+        "Computerles vermindert eenzaamheid bij ouderen boven de\u00a075")
+    assert no_orphan("Eenzaamheid") == "Eenzaamheid"
+    # a long last word may take its own line
+    assert no_orphan("Deelnemers ervaren meer zelfredzaamheidsvaardigheden") == (
+        "Deelnemers ervaren meer zelfredzaamheidsvaardigheden")
