@@ -13,18 +13,16 @@ import pandas as pd
 import pytest
 import yaml
 
-from impact.indicators import compute_indicators
 from impact.instruments import registry
 from impact.instruments.registry import REFERENCES, REGISTRY, ReferenceValue, references_of
 from impact.reporting.i18n import Translator
-from impact.reporting.report_data import ReportData, changes, distributions, reference_counts
+from impact.reporting.report_data import ReportData, reference_counts
 from impact.reporting.tables import initiative_figures
 from impact.reporting.yearly import reference_lines, reference_sources
-from impact.warehouse import tables
+from tests import small_report
 
 pytestmark = pytest.mark.unit
 
-T = pd.Timestamp
 BASELINE = [0] * 5 + [1] * 5 + [2] * 4 + [3] * 10 + [5] * 6 + [8] * 6 + [9] * 2 + [10] + [11]  # 40 scores
 OUTCOMES = pd.DataFrame([
     {"initiative_id": "a", "outcome_id": "loneliness", "label": "Eenzaamheid", "instrument": "djg11", "type": None,
@@ -32,10 +30,6 @@ OUTCOMES = pd.DataFrame([
     {"initiative_id": "a", "outcome_id": "own", "label": "Eigen maat", "instrument": "custom", "type": "numeric",
      "min": 0.0, "max": 10.0, "unit": None, "higher_is_better": True},
 ])
-
-
-def _empty(table) -> pd.DataFrame:
-    return table.conform(pd.DataFrame(columns=list(table.column_names)))
 
 
 def _scores() -> pd.DataFrame:
@@ -47,19 +41,7 @@ def _scores() -> pd.DataFrame:
 
 def _report_data() -> ReportData:
     scores = _scores()
-    n = len(BASELINE)
-    participants = pd.DataFrame({"initiative_id": "a", "participant_id": [f"p{i}" for i in range(n)],
-                                 "enrolled_on": [T("2018-02-01")] * n, "wijk": ["Oost"] * n})
-    indicators = compute_indicators(participants, _empty(tables.ACTIVITIES), scores[["initiative_id", "participant_id", "wave"]],
-                                    scores, OUTCOMES, _empty(tables.OUTPUTS), ["a"], 2018, 10)
-    return ReportData(
-        programme={"year": 2018, "disclosure_threshold": 10}, initiatives=pd.DataFrame({"initiative_id": ["a"]}),
-        outputs=_empty(tables.OUTPUTS), outcomes=OUTCOMES, hypotheses=_empty(tables.HYPOTHESIS_RESULTS),
-        indicators=indicators, drops=_empty(tables.DROPS), inventory=_empty(tables.DROP_INVENTORY),
-        quarantine_reasons=pd.DataFrame(), warnings=pd.DataFrame(), sessions=pd.DataFrame(),
-        distributions=distributions(scores), changes=changes(scores, OUTCOMES), attrition=pd.DataFrame(),
-        sroi_outcomes=_empty(tables.SROI_OUTCOMES), sroi_summary=_empty(tables.SROI),
-        sroi_sensitivity=_empty(tables.SROI_SENSITIVITY), reference_counts=reference_counts(scores, OUTCOMES))
+    return small_report.report_data(scores, OUTCOMES, len(BASELINE), reference_counts=reference_counts(scores, OUTCOMES))
 
 
 # --- the registry --------------------------------------------------------------------------------------------

@@ -13,25 +13,17 @@ import math
 import pandas as pd
 import pytest
 
-from impact.indicators import compute_indicators
-from impact.reporting.report_data import ReportData, changes, distributions
+from impact.reporting.report_data import ReportData
 from impact.reporting.tables import initiative_figures
 from impact.valuation.sroi import change_counts, compute_sroi
-from impact.warehouse import tables
+from tests import small_report
 
 pytestmark = pytest.mark.unit
 
-T = pd.Timestamp
-
-
-def _empty(table) -> pd.DataFrame:
-    return table.conform(pd.DataFrame(columns=list(table.column_names)))
 
 
 def _report_data(worse: int, far: int = 0, meaningful_change: float | None = None) -> ReportData:
     registered = 40
-    participants = pd.DataFrame({"initiative_id": "a", "participant_id": [f"p{i}" for i in range(registered)],
-                                 "enrolled_on": [T("2018-02-01")] * registered, "wijk": ["Oost"] * registered})
     rows = []
     for i in range(30):
         follow_up = 12.0 if i < 20 else 6.0 if i < 20 + far else 8.0 if i < 20 + worse else 10.0
@@ -40,20 +32,13 @@ def _report_data(worse: int, far: int = 0, meaningful_change: float | None = Non
         initiative_id="a", outcome_id="o", instrument="custom")
     outcomes = pd.DataFrame([{"initiative_id": "a", "outcome_id": "o", "label": "O", "instrument": "custom",
                               "type": "numeric", "min": 0.0, "max": 30.0, "unit": None, "higher_is_better": True}])
-    indicators = compute_indicators(participants, _empty(tables.ACTIVITIES), scores[["initiative_id", "participant_id", "wave"]],
-                                    scores, outcomes, _empty(tables.OUTPUTS), ["a"], 2018, 10)
     assumptions = pd.DataFrame([{
         "initiative_id": "a", "outcome_id": "o", "quantity": "from_data", "meaningful_change": meaningful_change,
         "proxy_eur": 100.0, "proxy_source": "illustrative", "deadweight": 0.0, "displacement": 0.0, "attribution": 0.0,
         "drop_off": 0.0, "duration_years": 1, "non_respondents": "zero"}])
     sroi = compute_sroi(assumptions, {"a": 1000.0}, change_counts(scores, outcomes, assumptions, {"a": registered}), 0.0)
-    return ReportData(
-        programme={"year": 2018, "disclosure_threshold": 10}, initiatives=pd.DataFrame({"initiative_id": ["a"]}),
-        outputs=_empty(tables.OUTPUTS), outcomes=outcomes, hypotheses=_empty(tables.HYPOTHESIS_RESULTS),
-        indicators=indicators, drops=_empty(tables.DROPS), inventory=_empty(tables.DROP_INVENTORY),
-        quarantine_reasons=pd.DataFrame(), warnings=pd.DataFrame(), sessions=pd.DataFrame(),
-        distributions=distributions(scores), changes=changes(scores, outcomes), attrition=pd.DataFrame(),
-        sroi_outcomes=sroi.outcomes, sroi_summary=sroi.summary, sroi_sensitivity=sroi.sensitivity)
+    return small_report.report_data(scores, outcomes, registered, sroi_outcomes=sroi.outcomes,
+                                    sroi_summary=sroi.summary, sroi_sensitivity=sroi.sensitivity)
 
 
 def test_a_net_quantity_resting_on_published_counts_is_published_without_the_counts():
