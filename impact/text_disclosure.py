@@ -51,6 +51,8 @@ PEOPLE_WORDS = frozenset("""
     participant participants people person persons resident residents clients pupil pupils child children
     woman women men respondents
 """.split())
+#: Words for people that also name a wave of the survey: after an article ("de twee metingen") they count waves.
+WAVE_WORDS = frozenset({"nulmeting", "nulmetingen", "nameting", "nametingen", "meting", "metingen"})
 #: "twee van hen", "two of them": a count of people without a noun
 PRONOUN_AFTER = {("van", "hen"), ("of", "them"), ("van", "hun")}
 _TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)?|[A-Za-zÀ-ÿ]+(?:-[A-Za-zÀ-ÿ]+)*|[–\-/:%]")
@@ -119,8 +121,9 @@ def small_counts(text: str | None, threshold: int, hidden: Iterable[float] = ())
         if after and (after[0] in ("–", "-", "/", ":", "%") or after[0].lower() in ("tot", "to", "op", "van")):
             continue                                             # a range, a date, a time, a share
         if before in ("–", "-", "/", ":", "tot", "to", "schaal", "scale", "sessie", "session", "week", "dag",
-                      "op", "van", "de", "het", "gemiddeld", "gemiddelde", "average", "mean", "mediaan", "median"):
+                      "op", "van", "gemiddeld", "gemiddelde", "average", "mean", "mediaan", "median"):
             continue                                             # "tot 30", "sessie 2", "gemiddeld twee"
+        article = before in ("de", "het", "the")  # "de twee metingen" are the waves; "de 14 deelnemers" a group
         noun = None
         for j, word in enumerate(after[:_WINDOW + 1]):
             if _is_people(word):
@@ -128,7 +131,7 @@ def small_counts(text: str | None, threshold: int, hidden: Iterable[float] = ())
                 break
             if not _is_adjective(word):
                 break
-        if noun is None:
+        if noun is None or (article and after[noun].lower() in WAVE_WORDS):
             continue
         end = tokens[i + 1 + noun][2]
         phrase = text[start:end]

@@ -137,6 +137,9 @@ class Hypothesis(_Strict):
     alternative: Literal["two-sided", "greater", "less"] = "two-sided"
     min_pairs: int | None = Field(default=None, ge=2)
     primary: bool = True
+    # the initiative's own reading of the result, as agreed in coaching (e.g. a possible response shift); the
+    # yearly report shows it beside the verdict, unless it names a small group of people
+    discussion: str | None = Field(default=None, min_length=1)
 
 
 #: How participants without both measurements count in a quantity ``from_data`` (``impact.valuation.sroi``):

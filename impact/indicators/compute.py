@@ -17,6 +17,8 @@ Indicators:
   participants whose score moved the better way), ``share_cut_off.<outcome>.<wave>``
   (share on the named side of the instrument's cut-off, e.g. lonely);
 - ``reach_wijk.<wijk>``: participants per wijk (``unknown`` when empty);
+- ``reach_age.<age band>`` and ``reach_gender.<v|m|x>``: participants per age band and per gender
+  (``unknown`` when empty), the participant profile; only groups with someone in them get a row;
 - per output of the Theory of Change with a ``measure`` and a ``target``, for the year:
   ``output.<output>``, the quantity its measure names (``output_quantity``), and
   ``realisation.<output>``, that quantity / the target.
@@ -204,6 +206,22 @@ def reach_by_wijk(participants: pd.DataFrame, initiatives: list[str], year: int)
     return _rows(counts, "reach_wijk." + counts["wijk"], "participants living in " + counts["wijk"], "persons")
 
 
+#: The participant profile: indicator prefix, register column, words for the label.
+PROFILE = (("reach_age", "age_band", "participants aged "), ("reach_gender", "gender", "participants of gender "))
+
+
+def reach_by_profile(participants: pd.DataFrame, initiatives: list[str], year: int) -> pd.DataFrame:
+    """Participants enrolled in the year per age band and per gender (``unknown`` when empty)."""
+    p = _in_year(participants, "enrolled_on", year)
+    frames = []
+    for prefix, column, words in PROFILE:
+        group = (p[column] if column in p else pd.Series(None, index=p.index, dtype="object")).fillna("unknown")
+        counts = p.assign(group=group.astype(str)).groupby(["initiative_id", "group"]).size().rename("value").reset_index()
+        counts = counts.assign(period=str(year), n=counts["value"])
+        frames.append(_rows(counts, f"{prefix}." + counts["group"], words + counts["group"], "persons"))
+    return pd.concat(frames, ignore_index=True)
+
+
 def _selection_words(output: Output) -> str:
     if output.activities is not None:
         return "of " + ", ".join(f"'{name}'" for name in output.activities)
@@ -297,6 +315,7 @@ def compute_indicators(
         response(participants, survey, initiatives, year),
         outcome_indicators(scores, outcomes, year),
         reach_by_wijk(participants, initiatives, year),
+        reach_by_profile(participants, initiatives, year),
     ], ignore_index=True)
     real = output_indicators(base, activities, outputs, year)
     out = pd.concat([base, real], ignore_index=True)

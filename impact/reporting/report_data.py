@@ -31,11 +31,12 @@ TABLES_READ: tuple[Table, ...] = (
     tables.SETTINGS, tables.INITIATIVES, tables.OUTPUTS, tables.OUTCOMES, tables.HYPOTHESIS_RESULTS,
     tables.INDICATORS, tables.DROPS, tables.DROP_INVENTORY, tables.QUARANTINE, tables.QUALITY_RESULTS,
     tables.COACHING_SESSIONS, tables.OUTCOME_SCORES, tables.SROI_OUTCOMES, tables.SROI, tables.SROI_SENSITIVITY,
-    tables.STORIES,
+    tables.STORIES, tables.HYPOTHESES,
 )
 
 STORY_COLUMNS = ["initiative_id", "source_file", "source_row", "who", "quote", "outcome_id", "date"]
 STORY_SET_ASIDE_COLUMNS = ["initiative_id", "source_file", "source_row", "no_consent"]
+DISCUSSION_COLUMNS = ["initiative_id", "hypothesis_id", "discussion"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class ReportData:
     stories: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=STORY_COLUMNS))
     stories_set_aside: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=STORY_SET_ASIDE_COLUMNS))
     reference_counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REFERENCE_COUNT_COLUMNS))
+    #: the initiative's own reading of a hypothesis' result, agreed in coaching (Theory of Change ``discussion``)
+    discussions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DISCUSSION_COLUMNS))
 
     @property
     def year(self) -> int:
@@ -249,6 +252,11 @@ def _stories_set_aside(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return frame if len(frame) else pd.DataFrame(columns=STORY_SET_ASIDE_COLUMNS)
 
 
+def _discussions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    frame = warehouse.read(con, tables.HYPOTHESES, columns=DISCUSSION_COLUMNS, order_by=["initiative_id", "hypothesis_id"])
+    return frame.dropna(subset=["discussion"]).reset_index(drop=True)
+
+
 def load(con: duckdb.DuckDBPyConnection) -> ReportData:
     """Everything the yearly reports, the overview and the lessons show, in a stable order.
 
@@ -287,4 +295,5 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
                                order_by=["initiative_id", "source_file", "source_row"]),
         stories_set_aside=_stories_set_aside(con),
         reference_counts=reference_counts(scores, outcomes),
+        discussions=_discussions(con),
     )

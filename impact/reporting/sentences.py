@@ -275,6 +275,16 @@ def publishable_sessions(sessions: pd.DataFrame, tr: Translator, hidden: dict[st
     return out
 
 
+def publishable_discussions(discussions: pd.DataFrame, tr: Translator, hidden: set[float]) -> dict[str, str]:
+    """Each hypothesis' discussion (the initiative's own reading, from the Theory of Change) as the yearly report
+    may print it, by hypothesis id: one that names a group of fewer than the threshold's people, a masked count
+    of the initiative (``hidden``) or a share of a group is replaced by a notice, as a coaching note is."""
+    from impact.text_disclosure import small_counts
+
+    return {h: tr.t("hypotheses.discussion_withheld", threshold=tr.threshold) if small_counts(text, tr.threshold, hidden)
+            else text for h, text in zip(discussions["hypothesis_id"], discussions["discussion"])}
+
+
 def publishable_stories(stories: pd.DataFrame, tr: Translator, hidden: set[float]) -> tuple[pd.DataFrame, int]:
     """The stories a report may quote, and how many it withholds: a story whose quote or teller names a group of
     fewer than the threshold's people, a masked count of the initiative (``hidden``) or a share of a group

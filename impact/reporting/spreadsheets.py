@@ -52,7 +52,7 @@ COLUMN_KINDS: dict[str, str] = {
                      "checks_warned", "session_no", "priority", "duration_years"), "count"),
     "volunteer_hours": "hours",
     **dict.fromkeys(("target", "realised", "quantity", "df"), "amount"),
-    **dict.fromkeys(("share_worse", "share_same", "share_better", "response_rate", "retention", "realisation",
+    **dict.fromkeys(("share", "share_worse", "share_same", "share_better", "response_rate", "retention", "realisation",
                      "discordant_share", "deadweight", "displacement", "attribution", "drop_off", "discount_rate",
                      "ci_level"), "share"),
     **dict.fromkeys(("mean", "p10", "p25", "p50", "p75", "p90", "mean_baseline", "mean_follow_up",
@@ -87,6 +87,7 @@ VALUE_KEYS = {
     "quantity_source": "spreadsheet.quantity_source.{}", "measure": "spreadsheet.column.{}",
     "wijk": "spreadsheet.column.{}", "quantity_rule": "spreadsheet.quantity_rule.{}",
     "non_respondents": "spreadsheet.non_respondents.{}", "initiative": "spreadsheet.initiative.{}",
+    "characteristic": "profile.characteristic.{}",
 }
 #: Text longer than this many characters wraps in a column this wide.
 _WIDE = 60

@@ -182,6 +182,7 @@ class InitiativeFigures:
     cells: Cells
     reach: pd.DataFrame
     wijk: pd.DataFrame
+    profile: pd.DataFrame
     response: pd.DataFrame
     outcomes: pd.DataFrame
     changes: pd.DataFrame
@@ -197,6 +198,7 @@ class InitiativeFigures:
         return {
             "reach_per_quarter": self.reach,
             "reach_by_wijk": self.wijk,
+            "participant_profile": self.profile,
             "response": self.response,
             "outcome_distributions": self.outcomes,
             "paired_change": self.changes,
@@ -205,6 +207,36 @@ class InitiativeFigures:
             "realisation": self.realisation,
             **({"sroi_outcomes": self.sroi_outcomes, "sroi": self.sroi_summary} if len(self.sroi_summary) else {}),
         }
+
+
+#: The participant profile's characteristics: the cell prefix, the indicator prefix and the groups' order.
+PROFILE_CHARACTERISTICS = {"age_band": ("reach_age", vocabulary.AGE_BANDS), "gender": ("reach_gender", vocabulary.GENDERS)}
+#: (No column of codes such as '12-17': Excel would read it as a date; the label says the group in words.)
+PROFILE_COLUMNS = ["characteristic", "label", "participants", "share", HIDDEN_COLUMN]
+
+
+def _profile_groups(ind: pd.DataFrame, year: str) -> dict[str, dict[str, float]]:
+    """Per characteristic, the participants of the year per group that has someone in it, in the vocabulary's
+    order and ``unknown`` (not filled in) last."""
+    out = {}
+    for characteristic, (prefix, order) in PROFILE_CHARACTERISTICS.items():
+        hits = ind[(ind["period"] == year) & ind["indicator_id"].str.startswith(prefix + ".") & (ind["value"] > 0)]
+        found = dict(zip(hits["indicator_id"].str.removeprefix(prefix + "."), hits["value"].astype(float)))
+        rank = {g: i for i, g in enumerate([*order, UNKNOWN_WIJK])}
+        out[characteristic] = {g: found[g] for g in sorted(found, key=lambda g: (rank.get(g, len(rank)), g))}
+    return out
+
+
+def profile_label(characteristic: str, group: str, words: dict[str, str]) -> str:
+    """A group of the participant profile in the catalogue's words: '18–29 jaar', '75 jaar en ouder', 'vrouw'."""
+    if group == UNKNOWN_WIJK:
+        return words["profile.unknown"]
+    if characteristic == "age_band":
+        if group.endswith("+"):
+            return words["profile.age_open"].format(low=group[:-1])
+        low, _, high = group.partition("-")
+        return words["profile.age_band"].format(low=low, high=high)
+    return words.get(f"profile.gender.{group}", group)
 
 
 def _outcome_labels(data: ReportData, initiative_id: str, language: str | None = None) -> dict[str, str]:
@@ -253,6 +285,15 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
         value = _indicator(ind, f"reach_wijk.{w}", year)
         cells.add(f"wijk.{w}", 0.0 if np.isnan(value) else value)
     cells.relate(f"reached.{year}", *(f"wijk.{w}" for w in wijken))
+
+    # the participant profile: the age bands and genders someone is in (a group that is not listed has nobody,
+    # a published 0, so only the listed ones are parts of the year's reach)
+    profile_groups = _profile_groups(ind, year)
+    for characteristic, groups in profile_groups.items():
+        for g, value in groups.items():
+            cells.add(f"{characteristic}.{g}", value)
+        if groups:
+            cells.relate(f"reached.{year}", *(f"{characteristic}.{g}" for g in groups))
 
     # response
     for key in ("baseline_respondents", "follow_up_respondents", "paired_respondents"):
@@ -333,6 +374,15 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
     wijk = pd.DataFrame({"wijk": wijken, "participants": [cells[f"wijk.{w}"] for w in wijken],
                          HIDDEN_COLUMN: [_why(cells, participants=f"wijk.{w}") for w in wijken]})
 
+    from impact.reporting.i18n import catalogue
+
+    words = catalogue(language or data.programme.get("language") or "nl")
+    profile = pd.DataFrame([{
+        "characteristic": characteristic, "label": profile_label(characteristic, g, words),
+        "participants": cells[f"{characteristic}.{g}"], "share": cells.share(f"{characteristic}.{g}", f"reached.{year}"),
+        HIDDEN_COLUMN: _why(cells, participants=f"{characteristic}.{g}", share=(f"{characteristic}.{g}", f"reached.{year}")),
+    } for characteristic, groups in profile_groups.items() for g in groups], columns=PROFILE_COLUMNS)
+
     response = pd.DataFrame([{
         "n_registered": cells[f"reached.{year}"],
         "n_baseline": cells["response.baseline_respondents"],
@@ -387,7 +437,7 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
     realisation = _realisation_table(data, initiative_id, cells, year)
     sroi_outcomes, sroi_summary = _sroi_tables(data, initiative_id, cells)
     references = _references_table(data, initiative_id, cells, outcomes, labels)
-    return InitiativeFigures(initiative_id, cells, reach, wijk, response, outcomes, changes, hypotheses, attrition,
+    return InitiativeFigures(initiative_id, cells, reach, wijk, profile, response, outcomes, changes, hypotheses, attrition,
                              realisation, sroi_outcomes, sroi_summary, references)
 
 

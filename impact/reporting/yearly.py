@@ -26,7 +26,7 @@ from impact.reporting.sentences import (
     JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, hidden_counts, in_percentage_points,
     glossary, instrument_name, level_text, lowered_level, publishable_sessions, scale_words, verdict_sentence,
 )
-from impact.reporting.sentences import publishable_stories
+from impact.reporting.sentences import publishable_discussions, publishable_stories
 from impact.reporting.sroi_text import (
     assumption_text, break_even, masked_range, masked_range_sentence, non_respondents_sentence, not_computed_sentence,
     mid_sentence, outcome_notes, ratio_sentence, summary_notes, tipping_text,
@@ -345,7 +345,16 @@ def reach_section(c: YearlyContext) -> dict:
     wijk_rows = [[tr.t("wijk.unknown") if r["wijk"] == "unknown" else r["wijk"],
                   cell(r, "participants", tr.num(r["participants"], 0), "no_data")] for _, r in fig.wijk.iterrows()]
     wijk_tab = doc.table("wijk", tr.t("reach.wijk_caption", n=len(WIJKEN)), [tr.t("col.wijk"), tr.t("col.participants")], wijk_rows)
-    return {"section": section, "figure": reach_fig, "table": reach_tab, "realisation": real_tab, "wijk": wijk_tab}
+    # the participant profile: one small table per characteristic (age, gender), only groups with someone in them
+    profile_tabs = []
+    for characteristic, rows in fig.profile.groupby("characteristic", sort=False):
+        profile_tabs.append(doc.table(
+            f"profile_{characteristic}", tr.t(f"reach.profile_caption.{characteristic}"),
+            [tr.t(f"profile.characteristic.{characteristic}"), tr.t("col.participants"), tr.t("col.share")],
+            [[r["label"], cell(r, "participants", tr.num(r["participants"], 0), "no_data"),
+              cell(r, "share", tr.pct(r["share"]), "no_data")] for _, r in rows.iterrows()]))
+    return {"section": section, "figure": reach_fig, "table": reach_tab, "realisation": real_tab, "wijk": wijk_tab,
+            "profile": profile_tabs}
 
 
 def outcomes_section(c: YearlyContext) -> dict:
@@ -469,9 +478,11 @@ def hypotheses_section(c: YearlyContext) -> dict:
                           hyp_rows, text_columns=2,
                           note=tr.t("hypotheses.table_note", alpha=tr.num(data.programme["alpha"], 2)) + caveat_note(hyp, tr))
     floor = tr.num(min_reliability(data), 2)
+    discussions = publishable_discussions(data.of("discussions", c.initiative_id), tr, hidden_counts(c.fig.cells))
     explanations = [{"id": v["id"], "statement": v["statement"], "verdict": v["verdict"], "verdict_word": v["verdict_word"],
                      "sentence": v["sentence"], "test_why": tr.t(f"test.{h['test']}.why"),
-                     "meaning": tr.t("verdict_meaning.lead", meaning=tr.t(f"verdict_meaning.{h['verdict']}", floor=floor))}
+                     "meaning": tr.t("verdict_meaning.lead", meaning=tr.t(f"verdict_meaning.{h['verdict']}", floor=floor)),
+                     "discussion": discussions.get(h["hypothesis_id"])}
                     for v, (_, h) in zip(c.verdicts(), hyp.iterrows())]
     return {"section": section, "table": hyp_tab, "explanations": explanations,
             "holm": tr.t("hypotheses.holm", n=len(holm_family(data)))}
@@ -607,6 +618,9 @@ def glossary_section(c: YearlyContext) -> dict:
     terms = glossary(c.tr, min_reliability(c.data))
     if reference_lines(c.fig.references, c.outcomes, c.ini["name"], c.tr):
         terms.append((c.tr.t("glossary.reference.term"), c.tr.t("glossary.reference.text")))
+    # a term the initiative's own discussion of a result uses
+    if c.data.of("discussions", c.initiative_id)["discussion"].str.contains("response shift", case=False).any():
+        terms.append((c.tr.t("glossary.response_shift.term"), c.tr.t("glossary.response_shift.text")))
     return {"section": c.doc.section("glossary", "glossary.title"), "intro": c.tr.t("glossary.intro"), "terms": terms}
 
 

@@ -362,6 +362,7 @@ HYPOTHESES = Table(
         Column("alternative", VARCHAR, "`two-sided`, `greater` or `less`"),
         Column("min_pairs", BIGINT, "minimum number of pairs; NULL = the programme's default"),
         Column("primary", BOOLEAN, "member of the Holm family"),
+        Column("discussion", VARCHAR, "the initiative's own reading of the result, agreed in coaching; NULL = none"),
     ),
 )
 

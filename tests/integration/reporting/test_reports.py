@@ -22,7 +22,7 @@ from impact.reporting.i18n import catalogue
 from impact.reporting.provenance import code_version
 from impact.reporting.publish import publish
 from impact.reporting.render import sha256_bytes
-from impact.reporting.tables import UNKNOWN_WIJK, WIJKEN
+from impact.reporting.tables import UNKNOWN_WIJK, WIJKEN, profile_label
 from impact.warehouse import tables
 from tests.conftest import SAMPLE_RAW_DATA
 from tests.integration.conftest import build_sample_into
@@ -180,6 +180,54 @@ def test_no_published_table_rests_on_fewer_people_than_the_threshold(year_folder
     assert shown["Binnenstad"] == 15
     hyp = pd.read_csv(year_folder / "nieuw-rotsoord" / "tables" / "machine" / "hypotheses.csv", encoding="utf-8-sig")
     assert hyp["n_pairs"].isna().all() and hyp["mean_difference"].isna().all() and hyp["suppressed"].all()
+
+
+def test_the_participant_profile_counts_the_register_and_hides_small_groups(year_folder, built_sample):
+    """Each initiative's age and gender tables against the register in the warehouse: every shown count is the
+    register's, every group of 1 to 9 people is hidden, a hidden group never stands alone in its table, and
+    where nothing is hidden the groups add up to the year's reach."""
+    words = catalogue("nl")
+    register = built_sample["con"].execute(
+        "SELECT initiative_id, coalesce(age_band, 'unknown') AS age_band, coalesce(gender, 'unknown') AS gender "
+        "FROM staging.participants WHERE year(enrolled_on) = 2018").df()
+    for initiative in NINE:
+        profile = pd.read_csv(year_folder / initiative / "tables" / "machine" / "participant_profile.csv",
+                              encoding="utf-8-sig")
+        reached = pd.read_csv(year_folder / initiative / "tables" / "machine" / "reach_per_quarter.csv",
+                              encoding="utf-8-sig").set_index("period").loc[YEAR, "participants_reached"]
+        mine = register[register["initiative_id"] == initiative]
+        assert len(mine) == reached
+        for characteristic in ("age_band", "gender"):
+            expected = {profile_label(characteristic, g, words): n for g, n in mine[characteristic].value_counts().items()}
+            rows = profile[profile["characteristic"] == characteristic]
+            assert sorted(rows["label"]) == sorted(expected), (initiative, characteristic)
+            shown = rows.dropna(subset=["participants"])
+            assert dict(zip(shown["label"], shown["participants"])) == {k: expected[k] for k in shown["label"]}
+            assert (shown["participants"] >= 10).all()
+            hidden = set(rows["label"]) - set(shown["label"])
+            assert {k for k, n in expected.items() if n < 10} <= hidden
+            assert len(hidden) != 1, (initiative, characteristic, hidden)
+            if not hidden:
+                assert shown["participants"].sum() == reached
+                assert shown["share"].tolist() == pytest.approx((shown["participants"] / reached).tolist())
+    # Zus&Zo: every participant a woman, three age bands of 10, 18 and 17 (counted in the register above)
+    zus = pd.read_csv(year_folder / "zus-en-zo" / "tables" / "machine" / "participant_profile.csv", encoding="utf-8-sig")
+    assert zus["participants"].tolist() == [10, 18, 17, 45]
+    assert "Tabel 4. Wie het initiatief bereikte" in pdf_text(year_folder / "zus-en-zo" / "zus-en-zo_2018.pdf")
+
+
+def test_the_discussion_agreed_in_coaching_stands_beside_its_verdict(year_folder):
+    """Utrecht Cares agreed in coaching (28 September) to discuss a possible response shift in its report; its
+    Theory of Change carries that discussion, which the yearly report prints under H1, with the term in the
+    glossary. An initiative without a discussion gets neither."""
+    text = pdf_text(year_folder / "utrecht-cares" / "utrecht-cares_2018.pdf")
+    head = "Bespreking door het initiatief, afgesproken in de coaching"
+    verdict_at, head_at = text.index("H1: Regelmatig bezoek van een vrijwilliger"), text.index(head)
+    assert verdict_at < head_at < text.index("De Holm-correctie loopt over")
+    assert "Het kan een effect van vertrouwen zijn (response shift)" in text[head_at:]
+    assert "Response shift Deelnemers beantwoorden dezelfde vragen later anders" in text
+    other = pdf_text(year_folder / "zus-en-zo" / "zus-en-zo_2018.pdf")
+    assert head not in other and "Response shift" not in other
 
 
 def _published(year_folder: Path, name: str) -> pd.DataFrame:

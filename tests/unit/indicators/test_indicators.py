@@ -18,6 +18,8 @@ def _frames():
         "participant_id": [f"p{i}" for i in range(12)],
         "enrolled_on": [T("2018-01-10")] * 5 + [T("2018-04-02")] * 4 + [T("2018-11-30")] * 2 + [T("2017-12-31")],
         "wijk": ["Oost"] * 10 + [None, "Zuid"],
+        "age_band": ["18-29"] * 6 + ["65-74"] * 4 + ["75+", "18-29"],
+        "gender": ["v"] * 7 + ["m"] * 3 + [None, "x"],
     })
     activities = pd.DataFrame({
         "initiative_id": "demo",
@@ -87,6 +89,16 @@ def test_realisation_targets_and_wijk():
     assert ind.loc[("participants_reached", "2018"), "target"] == 20.0
     assert ind.loc[("reach_wijk.Oost", "2018"), "value"] == 10
     assert ind.loc[("reach_wijk.unknown", "2018"), "value"] == 1
+
+
+def test_participant_profile_counts_the_year_by_age_band_and_gender():
+    ind = _indicators()
+    # p0..p10 enrolled in 2018 (p11 in 2017, with the only 'x' and the second '18-29' outside the year)
+    age = ind[ind.index.get_level_values(0).str.startswith("reach_age.")]["value"].to_dict()
+    assert age == {("reach_age.18-29", "2018"): 6, ("reach_age.65-74", "2018"): 4, ("reach_age.75+", "2018"): 1}
+    gender = ind[ind.index.get_level_values(0).str.startswith("reach_gender.")]["value"].to_dict()
+    assert gender == {("reach_gender.m", "2018"): 3, ("reach_gender.unknown", "2018"): 1, ("reach_gender.v", "2018"): 7}
+    assert sum(age.values()) == sum(gender.values()) == ind.loc[("participants_reached", "2018"), "value"] == 11
 
 
 def test_disclosure_flags_person_based_values_only():

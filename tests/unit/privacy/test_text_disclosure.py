@@ -17,6 +17,9 @@ pytestmark = pytest.mark.unit
     # digits, adjectives between number and noun, a pronoun, English
     ("Er kwamen 7 nieuwe deelnemers bij.", [Finding("7 nieuwe deelnemers", "small_count", 7.0)]),
     ("Twee van hen stopten in de zomer.", [Finding("Twee van hen", "small_count", 2)]),
+    # after an article a number still counts people; only "de twee metingen" are the survey's waves
+    ("Van de zeven bewoners kwamen er vijf terug.", [Finding("zeven bewoners", "small_count", 7)]),
+    ("Bij de twee metingen en het ene paar vragen.", []),
     ("Three residents dropped out.", [Finding("Three residents", "small_count", 3)]),
     ("Een derde van de vrouwen komt na de zomer niet meer.", [Finding("Een derde van de", "share")]),
     # the threshold itself and above are fine; "een" is the article
