@@ -90,6 +90,25 @@ def _is_adjective(token: str) -> bool:
     return (word.endswith("e") and not word[0].isdigit()) or word in ("new", "older", "young", "other", "more")
 
 
+#: What follows a fraction in words in its phrase ("een derde van de"): kept when the fraction is redacted.
+_CONNECTOR = re.compile(r"\s+(?:van\s+(?:de|het|hen)|of)$", re.IGNORECASE)
+
+
+def redact(text: str, findings: Iterable[Finding], mark: str = "×") -> str:
+    """``text`` with the number of each finding replaced by ``mark``: the count of a group ("Slechts × bewoners
+    hebben …"), the whole share ("hebben × nu betaald werk"), the fraction of a share in words ("× van de
+    vrouwen"). The rest of the sentence stays, so that the lesson it holds can still be read."""
+    for f in findings:
+        if f.kind == "share":
+            phrase = _CONNECTOR.sub("", f.phrase)
+        else:
+            phrase = _TOKEN.match(f.phrase).group(0)  # the number at the phrase's start
+        start = text.find(f.phrase)
+        if start >= 0:
+            text = text[:start] + mark + text[start + len(phrase):]
+    return text
+
+
 def small_counts(text: str | None, threshold: int, hidden: Iterable[float] = ()) -> list[Finding]:
     """The phrases of ``text`` that state a group of fewer than ``threshold`` people, a masked count of
     people (a value in ``hidden``) or a share of a group; [] for empty text."""

@@ -252,8 +252,9 @@ def distribution(dist: pd.DataFrame, label: str, scale: tuple[float, float] | No
 
 
 def change_shares(changes: pd.DataFrame, tr: Translator) -> Figure:
-    """Per outcome one bar of the paired participants: worse, the same, better (shares; NaN = suppressed). The
-    legend names only the parts drawn: a part masked (or empty) in every bar is not named."""
+    """Per outcome one bar of the paired participants: worse, the same, better (shares; NaN = suppressed), and
+    what is suppressed as one hatched grey part, so that a bar with only 'worse' shown is not read as 'nobody got
+    better'. The legend names only the parts drawn: a part masked (or empty) in every bar is not named."""
     fig, axes = _figure(0.55 + 0.38 * len(changes))
     ax = axes[0][0]
     y = np.arange(len(changes))[::-1]
@@ -270,9 +271,12 @@ def change_shares(changes: pd.DataFrame, tr: Translator) -> Figure:
                 ax.annotate(tr.pct(s), (l + s / 2, yi), ha="center", va="center", fontsize=7.5,
                             color="white" if part != "same" else INK)
         left = left + np.nan_to_num(share)
-    for yi, total in zip(y, left):
-        if total < 0.999:
-            ax.annotate(tr.t("chart.partly_suppressed"), (1.0, yi), ha="right", va="center", fontsize=7, color=MUTED)
+    # the rest of each bar is what disclosure control hides: the shown shares are public, so their remainder is too
+    rest = np.where(changes[[f"share_{p}" for p in ("worse", "same", "better")]].isna().any(axis=1).to_numpy(),
+                    np.clip(1.0 - left, 0.0, 1.0), 0.0)
+    if (rest > 0.001).any():
+        handles.append(ax.barh(y, rest, left=left, color="white", edgecolor=MUTED, hatch="////", linewidth=0.6,
+                               label=tr.t("chart.suppressed_short"), height=0.6))
     ax.set_yticks(y, list(changes["label"]))
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: tr.pct(v)))

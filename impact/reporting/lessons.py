@@ -23,7 +23,7 @@ from impact.reporting.publish import Report, environment
 from impact.reporting.recommendations import recommend
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
-from impact.reporting.sentences import hidden_counts, publishable_sessions, verdict_sentence
+from impact.reporting.sentences import hidden_counts, publishable_sessions, redacted, verdict_sentence
 from impact.reporting.tables import HIDDEN_COLUMN, InitiativeFigures, hidden_reasons, hidden_text
 from impact.reporting.yearly import cell, min_reliability, report_date, with_context
 from impact.statistics.verdicts import VERDICTS
@@ -199,7 +199,8 @@ def coaching_section(c: LessonsContext) -> dict:
     c.tables["coaching_sessions"] = published_log[
         ["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons", "actions"]].assign(
         date=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d"))
-    return {"section": section, "themes": themes, "intro": tr.t("lessons.coaching_intro", n=len(sessions))}
+    return {"section": section, "themes": themes, "intro": tr.t("lessons.coaching_intro", n=len(sessions)),
+            "redacted": redacted(c.data.sessions, published_log)}
 
 
 def timeline_section(c: LessonsContext) -> dict:

@@ -19,14 +19,14 @@ import pandas as pd
 from impact.reporting import charts
 from impact.reporting.context import ProgrammeContext
 from impact.reporting.i18n import Translator
-from impact.reporting.layout import missing
+from impact.reporting.layout import hidden, missing
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
 from impact.reporting.sentences import conclusion_sentence, evidence_words, glossary, scale_words
 from impact.reporting.sroi_text import masked_range, ratio_text
 from impact.reporting.tables import (
-    HIDDEN_COLUMN, UNKNOWN_WIJK, WIJKEN, InitiativeFigures, hidden_reason, hidden_reasons, hidden_text,
+    HIDDEN_COLUMN, UNKNOWN_WIJK, WIJKEN, InitiativeFigures, delivered_rows_hidden, hidden_reason, hidden_reasons, hidden_text,
 )
 from impact.reporting.yearly import (
     caveat_note, cell, effect_cell, estimate_cell, holm_family, methods_notes, min_reliability, p_holm_cell,
@@ -141,7 +141,8 @@ def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: 
         sroi = sroi_words(fig, data, tr)
         resp = fig.response.iloc[0]
         drops = data.of("drops", i)
-        quality = tr.t("funder.quality_value", response=tr.pct(resp["response_rate"]), retention=tr.pct(resp["retention"]),
+        quality = tr.t("funder.quality_value" + ("_rows_hidden" if delivered_rows_hidden(fig) else ""),
+                       response=tr.pct(resp["response_rate"]), retention=tr.pct(resp["retention"]),
                        set_aside=tr.num(int(drops["quarantined_rows"].sum()) if len(drops) else 0, 0),
                        rows=tr.num(int(drops["raw_rows"].sum()) if len(drops) else 0, 0))
         out.append({"initiative_id": i, "name": names[i], "conclusions": conclusions,
@@ -258,16 +259,20 @@ def quality_section(c: OverviewContext) -> dict:
         warnings = data.of("warnings", i)
         raw_rows = int(drops["raw_rows"].sum()) if len(drops) else 0
         quarantined = int(drops["quarantined_rows"].sum()) if len(drops) else 0
+        rows_hidden = delivered_rows_hidden(f)   # the total would give a hidden count of responses back
         q_rows.append([c.names[i], cell(resp, "n_registered", tr.num(resp["n_registered"], 0), "no_data"),
                        cell(resp, "response_rate", tr.pct(resp["response_rate"]), "no_share"),
-                       cell(resp, "retention", tr.pct(resp["retention"]), "no_share"), tr.num(raw_rows, 0), tr.num(quarantined, 0),
+                       cell(resp, "retention", tr.pct(resp["retention"]), "no_share"),
+                       hidden("reveals_survey_count") if rows_hidden else tr.num(raw_rows, 0), tr.num(quarantined, 0),
                        tr.num(int((warnings["outcome"] == "warning").sum()) if len(warnings) else 0, 0)])
         reasons = hidden_reasons(resp)
         quality_frame.append({"initiative_id": i, "n_registered": resp["n_registered"], "response_rate": resp["response_rate"],
-                              "retention": resp["retention"], "rows_delivered": raw_rows, "rows_set_aside": quarantined,
+                              "retention": resp["retention"], "rows_delivered": np.nan if rows_hidden else raw_rows,
+                              "rows_set_aside": quarantined,
                               "checks_warned": int((warnings["outcome"] == "warning").sum()) if len(warnings) else 0,
-                              HIDDEN_COLUMN: hidden_text({col: reasons[col] for col in ("n_registered", "response_rate",
-                                                                                        "retention") if col in reasons})})
+                              HIDDEN_COLUMN: hidden_text({**{col: reasons[col] for col in ("n_registered", "response_rate",
+                                                                                           "retention") if col in reasons},
+                                                          **({"rows_delivered": "reveals_survey_count"} if rows_hidden else {})})})
     q_tab = c.doc.table("quality", tr.t("overview.quality_caption"),
                         [tr.t("col.initiative"), tr.t("col.registered"), tr.t("col.response"), tr.t("col.retention"),
                          tr.t("col.rows"), tr.t("col.quarantined"), tr.t("col.warnings")], q_rows,

@@ -115,6 +115,10 @@ def estimate_phrase(row, tr: Translator) -> str:
     kind = tr.t(f"estimate_kind.{estimate_kind(row)}")
     interval = interval_words(row, tr)
     words = change_words(row, tr, "estimate") if row["estimate"] != 0 else amount(0.0, row, tr)
+    if estimate_kind(row) == "pseudo_median" and not _nan(_get(row, "mean_difference")):
+        # a reader takes the first number for the average change: the mean first, then what the test estimates
+        mean = change_words(row, tr, "mean_difference") if row["mean_difference"] != 0 else amount(0.0, row, tr)
+        words = tr.t("estimate.mean_then_typical", mean=mean, typical=words)
     return f"{words} ({kind}; {interval})" if interval else f"{words} ({kind})"
 
 
@@ -132,6 +136,11 @@ def p_words(row, tr: Translator) -> str:
     p = _get(row, "p_adjusted")
     holm = bool(_get(row, "primary", False)) and _get(row, "multiple_testing", "holm") == "holm"
     if _nan(p):
+        band = _get(row, "evidence")   # a hidden p of a decided test: the bound of its published band
+        bound = {"strong": 0.001, "clear": 0.01}.get(band) if isinstance(band, str) else None
+        if bound is not None:
+            text = "p < " + tr.num(bound, 3 if bound < 0.01 else 2)
+            return tr.t("verdict_p.holm", p=text) if holm else text
         alpha = tr.num(_get(row, "alpha", 0.05), 2)
         return ("p < " if row["verdict"] in ("supported", "contradicted") else "p ≥ ") + alpha
     return tr.t("verdict_p.holm", p=tr.p(p)) if holm else tr.p(p)
@@ -258,31 +267,38 @@ def hidden_counts(cells) -> set[float]:
     return {v for cid, v in cells.rows_by_id().items() if cells.hidden(cid) and not _nan(v) and float(v).is_integer()}
 
 
-def publishable_sessions(sessions: pd.DataFrame, tr: Translator, hidden: dict[str, set[float]]) -> pd.DataFrame:
-    """The coaching log as the reports may quote it: a note that names a group of fewer than the threshold's
-    people, a masked count of the initiative (``hidden`` by initiative) or a share of a group
-    (:func:`impact.text_disclosure.small_counts`) is replaced by a notice; the data-quality page lists it
-    (quality rule ``no_small_groups_in_text``) so that the coach can reword it."""
-    from impact.text_disclosure import small_counts
+def publishable_text(text, tr: Translator, hidden) -> str | None:
+    """A free text (a coaching note, a discussion) as a report may print it: each count of a group of fewer than
+    the threshold's people, masked count (``hidden``) or share of a group
+    (:func:`impact.text_disclosure.small_counts`) replaced by ×, the rest kept."""
+    from impact.text_disclosure import redact, small_counts
 
+    found = small_counts(text, tr.threshold, hidden)
+    return redact(text, found, tr.t("common.suppressed_mark")) if found else text
+
+
+def publishable_sessions(sessions: pd.DataFrame, tr: Translator, hidden: dict[str, set[float]]) -> pd.DataFrame:
+    """The coaching log as the reports may quote it: in a note that names a group of fewer than the threshold's
+    people, a masked count of the initiative (``hidden`` by initiative) or a share of a group, that number is
+    replaced by × (:func:`publishable_text`); the data-quality page lists the note (quality rule
+    ``no_small_groups_in_text``) so that the coach can reword it."""
     out = sessions.copy()
     for field in LOG_TEXT:
-        out[field] = [
-            tr.t("coaching.withheld", threshold=tr.threshold)
-            if small_counts(text, tr.threshold, hidden.get(initiative, ())) else text
-            for initiative, text in zip(out["initiative_id"], out[field])
-        ]
+        out[field] = [publishable_text(text, tr, hidden.get(initiative, ()))
+                      for initiative, text in zip(out["initiative_id"], out[field])]
     return out
+
+
+def redacted(before: pd.DataFrame, after: pd.DataFrame) -> bool:
+    """Whether :func:`publishable_sessions` replaced a number in any note of ``before`` (giving ``after``)."""
+    return any(a != b for field in LOG_TEXT for a, b in zip(before[field], after[field]) if isinstance(a, str))
 
 
 def publishable_discussions(discussions: pd.DataFrame, tr: Translator, hidden: set[float]) -> dict[str, str]:
     """Each hypothesis' discussion (the initiative's own reading, from the Theory of Change) as the yearly report
-    may print it, by hypothesis id: one that names a group of fewer than the threshold's people, a masked count
-    of the initiative (``hidden``) or a share of a group is replaced by a notice, as a coaching note is."""
-    from impact.text_disclosure import small_counts
-
-    return {h: tr.t("hypotheses.discussion_withheld", threshold=tr.threshold) if small_counts(text, tr.threshold, hidden)
-            else text for h, text in zip(discussions["hypothesis_id"], discussions["discussion"])}
+    may print it, by hypothesis id: a count of a small group, a masked count (``hidden``) or a share of a group
+    in it replaced by ×, as in a coaching note (:func:`publishable_text`)."""
+    return {h: publishable_text(text, tr, hidden) for h, text in zip(discussions["hypothesis_id"], discussions["discussion"])}
 
 
 def publishable_stories(stories: pd.DataFrame, tr: Translator, hidden: set[float]) -> tuple[pd.DataFrame, int]:
@@ -338,12 +354,15 @@ def glossary(tr: Translator, floor: float) -> list[tuple[str, str]]:
 
 
 def evidence_words(row, tr: Translator) -> str:
-    """How strong the evidence for a supported or contradicted primary hypothesis is, from the p-value that
-    decided it (after Holm): 'sterk' below 0.001, 'duidelijk' below 0.01, else 'beperkt'."""
-    p = _get(row, "p_adjusted")
-    if _nan(p):
+    """How strong the evidence for a supported or contradicted primary hypothesis is (the published band
+    ``evidence``, :func:`impact.reporting.tables.evidence_band`): 'sterk' (p after Holm below 0.001), 'duidelijk'
+    (below 0.01), else 'beperkt'."""
+    from impact.reporting.tables import evidence_band
+
+    band = _get(row, "evidence") if "evidence" in row else evidence_band(row)  # a published row, or the engine's
+    if not isinstance(band, str):
         return tr.t("evidence.hidden")
-    return tr.t("evidence.strong" if p < 0.001 else "evidence.clear" if p < 0.01 else "evidence.limited")
+    return tr.t(f"evidence.{band}")
 
 
 def conclusion_sentence(row, tr: Translator, scale: str = "") -> str:
@@ -357,12 +376,15 @@ def conclusion_sentence(row, tr: Translator, scale: str = "") -> str:
     verdict = row["verdict"]
     values = {"outcome": mid_sentence(row["outcome"]),
               "n": tr.count(row["n_pairs"]) if not _nan(_get(row, "n_pairs")) else tr.t("conclusion.n_hidden")}
-    kind = tr.t(f"estimate_kind.{estimate_kind(row)}")
+    # the change a funder reads is the average; a pseudo-median (Hodges–Lehmann) stays in the test table
+    mean_first = (estimate_kind(row) == "pseudo_median" and not _nan(_get(row, "mean_difference"))
+                  and verdict in ("supported", "contradicted"))   # (an interval is the test's, with its own kind)
+    kind = tr.t(f"estimate_kind.{'mean_difference' if mean_first else estimate_kind(row)}")
     values["detail"] = tr.t("conclusion.detail", kind=kind, scale=scale) if scale else kind
     if verdict in ("supported", "contradicted"):
         if _nan(_get(row, "estimate")):   # masked with the test's figures: say so once
             return tr.t(f"conclusion.{verdict}_hidden", **values)
-        values["change"] = change_words(row, tr, "estimate")
+        values["change"] = change_words(row, tr, "mean_difference" if mean_first else "estimate")
         values["evidence"] = evidence_words(row, tr)
     elif verdict == "not_shown":
         mde = _get(row, "mde")

@@ -87,7 +87,7 @@ VALUE_KEYS = {
     "quantity_source": "spreadsheet.quantity_source.{}", "measure": "spreadsheet.column.{}",
     "wijk": "spreadsheet.column.{}", "quantity_rule": "spreadsheet.quantity_rule.{}",
     "non_respondents": "spreadsheet.non_respondents.{}", "initiative": "spreadsheet.initiative.{}",
-    "characteristic": "profile.characteristic.{}",
+    "characteristic": "profile.characteristic.{}", "evidence": "evidence.{}",
 }
 #: Text longer than this many characters wraps in a column this wide.
 _WIDE = 60
@@ -171,16 +171,20 @@ def _width(header: str, shown: list[str]) -> tuple[float, bool]:
 
 
 def _hidden_words(text: object, codes: list[str], labels: list[str], tr: Translator, threshold: int) -> str | None:
-    """A row's ``hidden`` cell in words: 'p (Holm): rust op minder dan 10 personen; …'."""
+    """A row's ``hidden`` cell in words, the columns hidden for one reason together: 'p en p (Holm): rust op
+    minder dan 10 personen; …' (in the order of their first column)."""
     reasons = hidden_reasons({HIDDEN_COLUMN: text})
     if not reasons:
         return None
     label = dict(zip(codes, labels))
-    parts = []
+    by_reason: dict[str, list[str]] = {}
     for column, reason in reasons.items():
+        by_reason.setdefault(reason, []).append(label.get(column, column))
+    parts = []
+    for reason, columns in by_reason.items():
         key = f"hidden_short.{reason}"
         why = tr.t(key, threshold=threshold) if tr.has(key) else reason
-        parts.append(f"{label.get(column, column)}: {why}")
+        parts.append(f"{tr.listing(columns)}: {why}")
     return "; ".join(parts)
 
 

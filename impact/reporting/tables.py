@@ -60,6 +60,7 @@ HIDDEN_REASONS = (
     "reveals_changers",       # McNemar: it would give back the hidden numbers of people who changed
     "reveals_yes_no",         # the share of a yes/no outcome: it would give back a hidden yes or no count
     "rests_on_hidden_count",  # SROI: the quantity is a hidden count of people
+    "reveals_survey_count",   # rows delivered: with the other counts they would give a hidden number of responses back
 )
 _CELL_REASONS = {"primary": "fewer_than_threshold", "secondary": "protects_hidden_figure"}
 
@@ -212,31 +213,52 @@ class InitiativeFigures:
 #: The participant profile's characteristics: the cell prefix, the indicator prefix and the groups' order.
 PROFILE_CHARACTERISTICS = {"age_band": ("reach_age", vocabulary.AGE_BANDS), "gender": ("reach_gender", vocabulary.GENDERS)}
 #: (No column of codes such as '12-17': Excel would read it as a date; the label says the group in words.)
-PROFILE_COLUMNS = ["characteristic", "label", "participants", "share", HIDDEN_COLUMN]
+PROFILE_COLUMNS = ["characteristic", "label", "participants", "share", "merged", HIDDEN_COLUMN]
 
 
-def _profile_groups(ind: pd.DataFrame, year: str) -> dict[str, dict[str, float]]:
+def _profile_groups(ind: pd.DataFrame, year: str, threshold: int) -> dict[str, list[tuple[tuple[str, ...], float]]]:
     """Per characteristic, the participants of the year per group that has someone in it, in the vocabulary's
-    order and ``unknown`` (not filled in) last."""
+    order and ``unknown`` (not filled in) last, small groups merged (:func:`merge_small_groups`)."""
     out = {}
     for characteristic, (prefix, order) in PROFILE_CHARACTERISTICS.items():
         hits = ind[(ind["period"] == year) & ind["indicator_id"].str.startswith(prefix + ".") & (ind["value"] > 0)]
         found = dict(zip(hits["indicator_id"].str.removeprefix(prefix + "."), hits["value"].astype(float)))
         rank = {g: i for i, g in enumerate([*order, UNKNOWN_WIJK])}
-        out[characteristic] = {g: found[g] for g in sorted(found, key=lambda g: (rank.get(g, len(rank)), g))}
+        groups = [((g,), found[g]) for g in sorted(found, key=lambda g: (rank.get(g, len(rank)), g))]
+        out[characteristic] = merge_small_groups(groups, threshold, adjacent=characteristic == "age_band")
     return out
 
 
-def profile_label(characteristic: str, group: str, words: dict[str, str]) -> str:
-    """A group of the participant profile in the catalogue's words: '18–29 jaar', '75 jaar en ouder', 'vrouw'."""
-    if group == UNKNOWN_WIJK:
-        return words["profile.unknown"]
+def merge_small_groups(groups: list[tuple[tuple[str, ...], float]], threshold: int,
+                       adjacent: bool) -> list[tuple[tuple[str, ...], float]]:
+    """Groups of fewer than ``threshold`` people merged into others until none is left (or one group remains),
+    so that the profile can be published rather than masked: the smallest small group joins its smaller
+    neighbour (``adjacent``: ordered groups such as age bands, '45–74 jaar') or the smallest other group
+    (gender: 'man, anders of niet ingevuld'). Ties go to the group listed first. The order is kept."""
+    groups = list(groups)
+    while len(groups) > 1 and min(n for _, n in groups) < threshold:
+        i = min(range(len(groups)), key=lambda k: (groups[k][1], k))
+        if adjacent:
+            options = [k for k in (i - 1, i + 1) if 0 <= k < len(groups)]
+        else:
+            options = [k for k in range(len(groups)) if k != i]
+        j = min(options, key=lambda k: (groups[k][1], k))
+        first, second = sorted((i, j))
+        merged = (groups[first][0] + groups[second][0], groups[first][1] + groups[second][1])
+        groups = [*groups[:first], merged, *[g for k, g in enumerate(groups) if k > first and k != second]]
+    return groups
+
+
+def profile_label(characteristic: str, members: tuple[str, ...], words: dict[str, str]) -> str:
+    """A group of the participant profile in the catalogue's words: '18–29 jaar', '75 jaar en ouder', 'vrouw';
+    merged groups as '30–64 jaar' and 'man, anders of niet ingevuld'."""
     if characteristic == "age_band":
-        if group.endswith("+"):
-            return words["profile.age_open"].format(low=group[:-1])
-        low, _, high = group.partition("-")
-        return words["profile.age_band"].format(low=low, high=high)
-    return words.get(f"profile.gender.{group}", group)
+        low, high = members[0].rstrip("+").partition("-")[0], members[-1]
+        if high.endswith("+"):
+            return words["profile.age_open"].format(low=low)
+        return words["profile.age_band"].format(low=low, high=high.partition("-")[2])
+    names = [words["profile.unknown"] if g == UNKNOWN_WIJK else words.get(f"profile.gender.{g}", g) for g in members]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {words['profile.or']} {names[-1]}"
 
 
 def _outcome_labels(data: ReportData, initiative_id: str, language: str | None = None) -> dict[str, str]:
@@ -288,12 +310,12 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
 
     # the participant profile: the age bands and genders someone is in (a group that is not listed has nobody,
     # a published 0, so only the listed ones are parts of the year's reach)
-    profile_groups = _profile_groups(ind, year)
+    profile_groups = _profile_groups(ind, year, data.threshold)
     for characteristic, groups in profile_groups.items():
-        for g, value in groups.items():
-            cells.add(f"{characteristic}.{g}", value)
+        for members, value in groups:
+            cells.add(f"{characteristic}.{'+'.join(members)}", value)
         if groups:
-            cells.relate(f"reached.{year}", *(f"{characteristic}.{g}" for g in groups))
+            cells.relate(f"reached.{year}", *(f"{characteristic}.{'+'.join(members)}" for members, _ in groups))
 
     # response
     for key in ("baseline_respondents", "follow_up_respondents", "paired_respondents"):
@@ -378,10 +400,13 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
 
     words = catalogue(language or data.programme.get("language") or "nl")
     profile = pd.DataFrame([{
-        "characteristic": characteristic, "label": profile_label(characteristic, g, words),
-        "participants": cells[f"{characteristic}.{g}"], "share": cells.share(f"{characteristic}.{g}", f"reached.{year}"),
-        HIDDEN_COLUMN: _why(cells, participants=f"{characteristic}.{g}", share=(f"{characteristic}.{g}", f"reached.{year}")),
-    } for characteristic, groups in profile_groups.items() for g in groups], columns=PROFILE_COLUMNS)
+        "characteristic": characteristic, "label": profile_label(characteristic, members, words),
+        "participants": cells[f"{characteristic}.{'+'.join(members)}"],
+        "share": cells.share(f"{characteristic}.{'+'.join(members)}", f"reached.{year}"),
+        HIDDEN_COLUMN: _why(cells, participants=f"{characteristic}.{'+'.join(members)}",
+                            share=(f"{characteristic}.{'+'.join(members)}", f"reached.{year}")),
+        "merged": len(members) > 1,
+    } for characteristic, groups in profile_groups.items() for members, _ in groups], columns=PROFILE_COLUMNS)
 
     response = pd.DataFrame([{
         "n_registered": cells[f"reached.{year}"],
@@ -400,6 +425,10 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
         }.items() if v}),
     }])
 
+    # a measurement too unreliable for a verdict: no score is published at a wave whose Cronbach's alpha is below
+    # the floor, and no count of who got better or worse (the reports show "–"; the warehouse keeps the figures)
+    hyp = data.of("hypotheses", initiative_id).copy()
+    unreliable, below = unreliable_measurements(hyp, reliability_floor(data.programme))
     out_rows, change_rows = [], []
     for o in outcome_ids:
         for w in WAVES:
@@ -415,7 +444,7 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
                 value = float(d[col].iloc[0]) if len(d) and applies and not pd.isna(d[col].iloc[0]) else np.nan
                 if why and not np.isnan(value):
                     reasons[col], value = why, np.nan
-                row[col] = value
+                row[col] = np.nan if (o, w) in below else value
             row[HIDDEN_COLUMN] = hidden_text({k: v for k, v in reasons.items() if v})
             out_rows.append(row)
         parts = ("worse", "same", "better")
@@ -426,12 +455,13 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
             HIDDEN_COLUMN: _why(cells, n_pairs=f"n.{o}.pairs", **{f"n_{part}": f"change.{o}.{part}" for part in parts},
                                 **{f"share_{part}": (f"change.{o}.{part}", f"n.{o}.pairs") for part in parts}),
         })
+        if o in unreliable:
+            change_rows[-1].update({f"{kind}_{part}": np.nan for kind in ("n", "share") for part in parts})
     outcomes = pd.DataFrame(out_rows, columns=["outcome_id", "label", "wave", "n", "mean", "p10", "p25", "p50", "p75", "p90",
                                                HIDDEN_COLUMN])
     changes = pd.DataFrame(change_rows, columns=["outcome_id", "label", "n_pairs", "n_worse", "n_same", "n_better",
                                                  "share_worse", "share_same", "share_better", HIDDEN_COLUMN])
 
-    hyp = data.of("hypotheses", initiative_id).copy()
     hypotheses = _hypotheses_table(hyp, cells, labels, t)
     attrition = _attrition_table(data.of("attrition", initiative_id), cells, labels, t)
     realisation = _realisation_table(data, initiative_id, cells, year)
@@ -497,7 +527,7 @@ HYPOTHESIS_COLUMNS = ["hypothesis_id", "outcome_id", "outcome", "statement", "pr
                       "p_value_opposite",
                       "p_adjusted", "effect_size_kind", "effect_size", "effect_size_ci_low", "effect_size_ci_high",
                       "sd_difference", "discordant_share", "mde", "mde_alpha", *RELIABILITY_FIGURES, "verdict",
-                      "suppressed", HIDDEN_COLUMN]
+                      "evidence", "suppressed", HIDDEN_COLUMN]
 #: A Wilcoxon test with a hidden count of people who changed: these give the number nz of non-zero differences
 #: back (W+ with r; r to full precision alone, as (1 − r)/2 · nz(nz + 1)/2 = W− must be a multiple of 1/2; the
 #: interval of r, which depends on nz (bootstrap replicates share that denominator, the sign-test bound uses it);
@@ -507,6 +537,47 @@ HYPOTHESIS_COLUMNS = ["hypothesis_id", "outcome_id", "outcome", "statement", "pr
 WILCOXON_UNCHANGED = ["statistic", "effect_size", "effect_size_ci_low", "effect_size_ci_high", "p_value_opposite"]
 
 
+def delivered_rows_hidden(fig: "InitiativeFigures") -> bool:
+    """Whether the number of rows an initiative delivered must not be published: its survey rows are its
+    responses per wave, so where a count of respondents is hidden, the total minus the other published counts
+    (participants, activities, stories, the other wave) gives it back."""
+    return any(fig.cells.hidden(f"response.{k}")
+               for k in ("baseline_respondents", "follow_up_respondents", "paired_respondents"))
+
+
+def evidence_band(h) -> str | None:
+    """How strong the evidence for a supported or contradicted primary hypothesis is, from the p-value that
+    decided it (after Holm): ``strong`` below 0.001, ``clear`` below 0.01, else ``limited``; None otherwise. A
+    band, so it may stand where p itself is hidden."""
+    p = h.get("p_adjusted")
+    if h.get("verdict") not in ("supported", "contradicted") or p is None or pd.isna(p):
+        return None
+    return "strong" if p < 0.001 else "clear" if p < 0.01 else "limited"
+
+
+def reliability_floor(programme: dict) -> float:
+    """The programme's floor for Cronbach's alpha (``programme.settings.min_reliability``, default 0.60)."""
+    from impact.statistics.verdicts import DEFAULT_FLOOR
+
+    value = programme.get("min_reliability")
+    return DEFAULT_FLOOR if value is None or pd.isna(value) else float(value)
+
+
+def unreliable_measurements(hyp: pd.DataFrame, floor: float) -> tuple[set[str], set[tuple[str, str]]]:
+    """The outcomes whose hypothesis found the measurement unreliable, and their (outcome, wave) whose Cronbach's
+    alpha is missing or below ``floor``: their scores do not count as one measure, so no figure of them is
+    published (the warehouse keeps them)."""
+    judged = hyp[hyp["verdict"] == "unreliable_measurement"] if len(hyp) else hyp
+    outcomes = set(judged["outcome_id"]) if len(judged) else set()
+    below = {(h["outcome_id"], w) for _, h in judged.iterrows() for w in WAVES
+             if pd.isna(h[f"reliability_{w}"]) or h[f"reliability_{w}"] < floor}
+    return outcomes, below
+
+
+#: The figures of a test that an unreliable measurement makes meaningless (its reliability is the reason, kept).
+UNRELIABLE_FIGURES = [c for c in TEST_FIGURES if c != "mde_alpha"]
+
+
 def _hypotheses_table(hyp: pd.DataFrame, cells: Cells, labels: dict[str, str], threshold: int) -> pd.DataFrame:
     if hyp.empty:
         return pd.DataFrame(columns=HYPOTHESIS_COLUMNS)
@@ -514,7 +585,9 @@ def _hypotheses_table(hyp: pd.DataFrame, cells: Cells, labels: dict[str, str], t
     hyp["outcome"] = hyp["outcome_id"].map(labels).fillna(hyp["outcome_id"])
     for col in HYPOTHESIS_FIGURES:
         hyp[col] = pd.to_numeric(hyp[col], errors="coerce").astype("float64")
+    hyp["evidence"] = [evidence_band(h) for _, h in hyp.iterrows()]
     hyp = pd.DataFrame([_hide_test_figures(h, cells, threshold) for _, h in hyp.iterrows()]).reset_index(drop=True)
+    hyp.loc[hyp["suppressed"].astype(bool), "evidence"] = None  # every figure of the test hidden: its strength too
     counts = (("n_baseline", "baseline"), ("n_follow_up", "follow_up"), ("n_pairs", "pairs"))
     hidden_column = []
     for _, r in hyp.iterrows():
@@ -524,6 +597,8 @@ def _hypotheses_table(hyp: pd.DataFrame, cells: Cells, labels: dict[str, str], t
     for col, key in counts:
         hyp[col] = [cells[f"n.{o}.{key}"] if f"n.{o}.{key}" in cells.reasons else np.nan for o in hyp["outcome_id"]]
     hyp[HIDDEN_COLUMN] = hidden_column
+    # a measurement too unreliable for a verdict: its test's figures read as nothing (shown as "–", not hidden)
+    hyp.loc[hyp["verdict"] == "unreliable_measurement", UNRELIABLE_FIGURES] = np.nan
     return hyp[HYPOTHESIS_COLUMNS].reset_index(drop=True)
 
 
@@ -538,13 +613,12 @@ def _hide_test_figures(h: pd.Series, cells: Cells, threshold: int) -> pd.Series:
       discordant counts back (the row is ``suppressed``);
     - McNemar with a hidden count of paired yes/no answers: the shares at baseline and follow-up;
     - Wilcoxon with a hidden count of people who changed (better, same, worse): W+, the rank-biserial r with
-      its interval and the opposite one-sided p (:data:`WILCOXON_UNCHANGED`), and for a one-sided hypothesis
-      whose verdict p came from the opposite direction also p (Holm), since they give the number of non-zero
-      differences (the people whose score stayed the same) back, or bound the people who got worse;
+      its interval, both one-sided p's, p and p (Holm) (:data:`WILCOXON_UNCHANGED`), since they give the number
+      of non-zero differences (the people whose score stayed the same) back, or bound the people who got worse:
+      the exact p to full precision has one solution in the number of non-zero differences and W+ for the
+      published number of pairs. The strength of the evidence (``evidence``, a band of p after Holm) stays;
     - the outcome's Cronbach's alpha at a wave whose count of people is hidden or below the threshold.
     """
-    from impact.statistics.verdicts import DECLARED_SHARE
-
     h = h.copy()
     o = h["outcome_id"]
     change_hidden = any(cells.hidden(f"change.{o}.{part}") for part in ("worse", "same", "better"))
@@ -561,14 +635,13 @@ def _hide_test_figures(h: pd.Series, cells: Cells, threshold: int) -> pd.Series:
         if h["test"] == "mcnemar" and yes_hidden:
             hide, why = ["mean_baseline", "mean_follow_up"], "reveals_yes_no"
         if h["test"] == "wilcoxon" and change_hidden:
-            hide = list(WILCOXON_UNCHANGED)
+            # the exact p of the signed-rank test, to full precision, has one solution in the number of non-zero
+            # differences and W+ for a given number of pairs: it goes too (p and p after Holm; the strength of
+            # the evidence, a band of p, stays in ``evidence``)
+            hide = [*WILCOXON_UNCHANGED, "p_value", "p_adjusted"]
             if not pd.isna(h["ci_level"]) and h["ci_level"] < CONFIDENCE - 1e-9:
                 hide += ["ci_low", "ci_high", "ci_level"]   # a lowered level is a function of nz
             why = "reveals_unchanged" if cells.hidden(f"change.{o}.same") else "reveals_change_counts"
-            opposite_decided = (not pd.isna(h["p_value_opposite"]) and not pd.isna(h["p_value"])
-                                and h["p_value_opposite"] / (1 - DECLARED_SHARE) < h["p_value"] / DECLARED_SHARE)
-            if opposite_decided:
-                hide.append("p_adjusted")
         h["suppressed"] = False
         for w in WAVES:
             n = cells[f"n.{o}.{w}"]

@@ -24,17 +24,17 @@ from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData, as_list
 from impact.reporting.sentences import (
     JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, hidden_counts, in_percentage_points,
-    glossary, instrument_name, level_text, lowered_level, publishable_sessions, scale_words, verdict_sentence,
+    glossary, instrument_name, level_text, lowered_level, publishable_sessions, redacted, scale_words, verdict_sentence,
 )
 from impact.reporting.sentences import publishable_discussions, publishable_stories
 from impact.reporting.sroi_text import (
     assumption_text, break_even, masked_range, masked_range_sentence, non_respondents_sentence, not_computed_sentence,
     mid_sentence, outcome_notes, ratio_sentence, summary_notes, tipping_text,
 )
-from impact.reporting.tables import EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures
+from impact.reporting.tables import (EXTRA_COUNT_COLUMNS, WIJKEN, InitiativeFigures, hidden_reason, initiative_figures,
+                                     delivered_rows_hidden, reliability_floor, unreliable_measurements)
 from impact.quality.rules import MIN_BASELINE_RESPONSE, MIN_RETENTION
 from impact.statistics.reliability import CAVEAT_BELOW
-from impact.statistics.verdicts import DEFAULT_FLOOR
 
 TEMPLATE = "yearly.html.j2"
 
@@ -46,8 +46,7 @@ def report_date(data: ReportData) -> dt.date:
 
 def min_reliability(data: ReportData) -> float:
     """The programme's floor for Cronbach's alpha (``programme.settings.min_reliability``, default 0.60)."""
-    value = data.programme.get("min_reliability")
-    return DEFAULT_FLOOR if value is None or pd.isna(value) else float(value)
+    return reliability_floor(data.programme)
 
 
 def with_context(hyp: pd.DataFrame, data: ReportData) -> pd.DataFrame:
@@ -193,7 +192,9 @@ def _instrument_rows(data: ReportData, initiative_id: str, tr: Translator) -> li
     for o in data.of("outcomes", initiative_id).itertuples():
         inst = REGISTRY.get(o.instrument)
         if inst is not None:
-            rows.append([o.label, instrument_name(inst.id, tr), scale_words(o._asdict(), tr), inst.source])
+            # how the score is made, where the scale is not the plain sum of the answers (WHO-5: the sum times 4)
+            scoring = f"; {tr.t(f'instrument.{inst.id}.scoring')}" if tr.has(f"instrument.{inst.id}.scoring") else ""
+            rows.append([o.label, instrument_name(inst.id, tr), scale_words(o._asdict(), tr) + scoring, inst.source])
         else:
             rows.append([o.label, tr.t("methods.custom_outcome"), scale_words(o._asdict(), tr),
                          tr.t("methods.custom_source")])
@@ -269,7 +270,7 @@ def summary_section(c: YearlyContext) -> dict:
                                  follow_up=fmt(h["mean_follow_up"]), n=tr.count(h["n_pairs"]), change=change_words(h, tr),
                                  scale=scale))
     return {"section": section, "kpis": kpis, "money": money_lines(c), "verdicts": c.verdicts(), "key_outcomes": key_outcomes,
-            "intro": tr.t("summary.intro", name=c.ini["name"], year=c.year, target_group=mid_sentence(c.ini["target_group"]))}
+            "intro": tr.t("summary.intro", name=c.ini["name"], year=c.year, target_group=c.ini["target_group"])}
 
 
 def output_kpi(fig: InitiativeFigures, tr: Translator) -> tuple[str, str]:
@@ -349,7 +350,8 @@ def reach_section(c: YearlyContext) -> dict:
     profile_tabs = []
     for characteristic, rows in fig.profile.groupby("characteristic", sort=False):
         profile_tabs.append(doc.table(
-            f"profile_{characteristic}", tr.t(f"reach.profile_caption.{characteristic}"),
+            f"profile_{characteristic}", tr.t(f"reach.profile_caption.{characteristic}")
+            + (" " + tr.t("reach.profile_merged", threshold=tr.threshold) if rows["merged"].any() else ""),
             [tr.t(f"profile.characteristic.{characteristic}"), tr.t("col.participants"), tr.t("col.share")],
             [[r["label"], cell(r, "participants", tr.num(r["participants"], 0), "no_data"),
               cell(r, "share", tr.pct(r["share"]), "no_data")] for _, r in rows.iterrows()]))
@@ -365,11 +367,7 @@ def outcomes_section(c: YearlyContext) -> dict:
     yes_no_kinds = set()
     # an outcome whose hypothesis found the measurement unreliable: its scores are not drawn, its changes not
     # counted, and its scores not summarised at a wave whose Cronbach's alpha is below the floor
-    judged = c.hyp[c.hyp["verdict"] == "unreliable_measurement"] if len(c.hyp) else c.hyp
-    unreliable = set(judged["outcome_id"]) if len(judged) else set()
-    floor = min_reliability(c.data)
-    below = {(h["outcome_id"], w) for _, h in judged.iterrows() for w in ("baseline", "follow_up")
-             if pd.isna(h[f"reliability_{w}"]) or h[f"reliability_{w}"] < floor}
+    unreliable, below = unreliable_measurements(c.hyp, min_reliability(c.data))
     for o in fig.outcomes["outcome_id"].unique():
         if o in unreliable:
             continue
@@ -386,9 +384,11 @@ def outcomes_section(c: YearlyContext) -> dict:
     intro = ("outcomes.intro_mixed" if len(yes_no_kinds) > 1 else "outcomes.intro_yes_no" if yes_no_kinds == {True}
              else "outcomes.intro")
     change_fig = None
-    drawable = fig.changes.dropna(subset=["share_worse", "share_same", "share_better"], how="all")
-    drawable = drawable[~drawable["outcome_id"].isin(unreliable)]
-    if len(drawable):  # an outcome whose every share is hidden would be an empty bar
+    # every outcome measured reliably gets a bar (one whose shares are all hidden is one hatched 'afgeschermd' bar,
+    # so that no outcome silently drops out of the figure); a figure of hidden bars only is not drawn
+    drawable = fig.changes[~fig.changes["outcome_id"].isin(unreliable)]
+    shares = ["share_worse", "share_same", "share_better"]
+    if len(drawable.dropna(subset=shares, how="all")):
         change_fig = doc.figure("paired_change", png_bytes(charts.change_shares(drawable, tr)),
                                 tr.t("outcomes.change_caption", threshold=c.data.threshold))
     dist_rows = []
@@ -467,7 +467,7 @@ def hypotheses_section(c: YearlyContext) -> dict:
     tr, hyp, data = c.tr, c.hyp, c.data
     section = c.doc.section("hypotheses")
     hyp_rows = [[h["hypothesis_id"], tr.t(f"test_short.{h['test']}"), cell(h, "n_pairs", tr.num(h["n_pairs"], 0)),
-                 # a measurement too unreliable for a verdict gives no figure to read either (the CSV keeps them)
+                 # a measurement too unreliable for a verdict gives no figure to read either (nor do the tables; the warehouse keeps them)
                  *([missing("unreliable")] * 6 if h["verdict"] == "unreliable_measurement" else
                    [estimate_cell(h, tr), interval_cell(h, tr), effect_cell(h, tr),
                     cell(h, "p_value", tr.p_value(h["p_value"]), _why_missing(h, "no_p")), p_holm_cell(h, tr),
@@ -478,13 +478,18 @@ def hypotheses_section(c: YearlyContext) -> dict:
                           hyp_rows, text_columns=2,
                           note=tr.t("hypotheses.table_note", alpha=tr.num(data.programme["alpha"], 2)) + caveat_note(hyp, tr))
     floor = tr.num(min_reliability(data), 2)
-    discussions = publishable_discussions(data.of("discussions", c.initiative_id), tr, hidden_counts(c.fig.cells))
+    written = data.of("discussions", c.initiative_id)
+    discussions = publishable_discussions(written, tr, hidden_counts(c.fig.cells))
+    discussion_redacted = any(discussions[h] != text for h, text in zip(written["hypothesis_id"], written["discussion"]))
     explanations = [{"id": v["id"], "statement": v["statement"], "verdict": v["verdict"], "verdict_word": v["verdict_word"],
-                     "sentence": v["sentence"], "test_why": tr.t(f"test.{h['test']}.why"),
+                     "sentence": v["sentence"],
+                     # why this test, where it gave the verdict (not where the measurement or the pairs fell short)
+                     "test_why": "" if h["verdict"] in ("unreliable_measurement", "insufficient_data") else
+                     tr.t(f"test.{h['test']}.why"),
                      "meaning": tr.t("verdict_meaning.lead", meaning=tr.t(f"verdict_meaning.{h['verdict']}", floor=floor)),
                      "discussion": discussions.get(h["hypothesis_id"])}
                     for v, (_, h) in zip(c.verdicts(), hyp.iterrows())]
-    return {"section": section, "table": hyp_tab, "explanations": explanations,
+    return {"section": section, "table": hyp_tab, "explanations": explanations, "redacted": discussion_redacted,
             "holm": tr.t("hypotheses.holm", n=len(holm_family(data)))}
 
 
@@ -552,7 +557,8 @@ def quality_section(c: YearlyContext) -> dict:
     warn_tab = doc.table("checks", tr.t("quality.checks_caption"), [tr.t("col.check"), tr.t("col.result"), tr.t("col.found")],
                          warn_rows, text_columns=3) if warn_rows else None
     return {"section": section, "reasons": reason_tab, "checks": warn_tab,
-            "intro": tr.t("quality.intro" if quarantined else "quality.intro_none", files=len(drops), rows=tr.num(raw_rows, 0),
+            "intro": tr.t(("quality.intro" if quarantined else "quality.intro_none")
+                          + ("_rows_hidden" if delivered_rows_hidden(c.fig) else ""), files=len(drops), rows=tr.num(raw_rows, 0),
                           staged=tr.num(raw_rows - quarantined, 0), quarantined=tr.num(quarantined, 0)),
             "refused": int(drops["refused"].sum()) if len(drops) else 0}
 
@@ -580,9 +586,9 @@ def coaching_section(c: YearlyContext) -> dict:
     """8. The one-to-one coaching sessions as the coach logged them (notes naming small groups withheld)."""
     tr, data = c.tr, c.data
     section = c.doc.section("coaching")
-    sessions = publishable_sessions(data.sessions[data.sessions["initiative_id"].isin([c.initiative_id])], tr,
-                                    {c.initiative_id: hidden_counts(c.fig.cells)})
-    return {"section": section, "sessions": [
+    logged = data.sessions[data.sessions["initiative_id"].isin([c.initiative_id])]
+    sessions = publishable_sessions(logged, tr, {c.initiative_id: hidden_counts(c.fig.cells)})
+    return {"section": section, "redacted": redacted(logged, sessions), "sessions": [
         {"no": int(s.session_no), "date": tr.date(s.date), "theme": tr.t(f"theme.{s.theme}") if isinstance(s.theme, str) else "",
          "topics": s.topics or "", "lessons": s.lessons or "", "actions": s.actions or ""} for s in sessions.itertuples()]}
 

@@ -101,15 +101,22 @@ def test_the_workbook_of_a_report_reads_as_the_report_does(year_folder):
     hyp = book["Hypothesen"]
     column = {cell.value: cell.column_letter for cell in hyp[1]}
     assert [c.value for c in hyp[1]][:4] == ["Hypothese", "Uitkomst (code)", "Uitkomst", "Hypothese (tekst)"]
-    # a Wilcoxon test whose count of unchanged scores is hidden: W and r are ×, a t-test's df is not computed: –
-    assert (hyp[f"{column['Toetsingsgrootheid']}2"].value, hyp[f"{column['Effectmaat']}2"].value) == ("×", "×")
+    # a Wilcoxon test whose count of unchanged scores is hidden: W, r and the exact p are ×, the strength of the
+    # evidence (a band of p) is shown; a t-test's df is not computed: –
+    assert [hyp[f"{column[c]}2"].value for c in ("Toetsingsgrootheid", "Effectmaat", "p", "p (Holm)")] == ["×"] * 4
+    assert hyp[f"{column['Bewijskracht']}2"].value == "sterk bewijs"
     assert hyp[f"{column['Vrijheidsgraden']}2"].value == "–"
-    assert hyp[f"{column['p']}2"].number_format == P_FORMAT and hyp[f"{column['p (Holm)']}2"].number_format == P_FORMAT
+    shown = openpyxl.load_workbook(year_folder / "digitale-buddies" / f"digitale-buddies_{YEAR}_tables.xlsx")["Hypothesen"]
+    shown_column = {cell.value: cell.column_letter for cell in shown[1]}
+    assert shown[f"{shown_column['p']}2"].number_format == P_FORMAT == shown[f"{shown_column['p (Holm)']}2"].number_format
+    assert isinstance(shown[f"{shown_column['p']}2"].value, float)
     assert hyp[f"{column['Gemiddeld verschil']}2"].number_format == "0.00"
     assert hyp[f"{column['Niveau interval']}2"].number_format == "0.0%"
     assert (hyp[f"{column['Toets']}2"].value, hyp[f"{column['Oordeel']}2"].value) == ("Wilcoxon-rangtekentoets", "Ondersteund")
-    assert hyp[f"{column['Afgeschermd (×) en waarom']}2"].value.startswith(
-        "Toetsingsgrootheid: zou tonen bij hoeveel deelnemers de score gelijk bleef; Effectmaat: ")
+    # the columns hidden for one reason named together, the reason once
+    assert hyp[f"{column['Afgeschermd (×) en waarom']}2"].value == (
+        "Toetsingsgrootheid, p, p (Holm), Effectmaat, Effectmaat ondergrens en Effectmaat bovengrens: zou tonen bij "
+        "hoeveel deelnemers de score gelijk bleef")
     response = book["Respons"]
     assert [c.number_format for c in response[2]][:6] == ["#,##0"] * 4 + ["0.0%"] * 2
     legend = [row for row in book["Toelichting"].iter_rows(values_only=True)]

@@ -3,6 +3,7 @@ sample year's warehouse; the expected figures come from the warehouse the same b
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from impact.reporting import report_data
@@ -85,6 +86,35 @@ def test_an_unreliable_measurement_shows_no_change_and_no_scores_at_the_wave_bel
     outcomes = outcomes_section(c)
     assert outcomes["figures"] == [] and outcomes["change"] is None and not outcomes["changes_masked"]
     # its only outcome: no general description of figures that are not there
-    assert outcomes["intro"].startswith("Voor eenzaamheid staan hieronder geen figuur en geen veranderingen")
+    assert outcomes["intro"].startswith("Voor eenzaamheid ontbreken hieronder de figuur en de veranderingen")
     baseline, follow_up = outcomes["table"].rows
     assert not isinstance(baseline[3], Mark) and follow_up[3] == Mark("missing", "unreliable")
+
+
+def test_the_tables_of_an_unreliable_measurement_publish_what_the_report_shows(built_sample):
+    """Utrecht Cares: the report prints "–" for its test, its follow-up scores and its changes; the CSVs, the
+    workbook, the programme's effects and the lessons' hypotheses left the warehouse's figures in, which read as
+    "no change". They are blank now (shown as "–"), while the warehouse keeps them and the reliability that
+    explains why stays."""
+    year = built_sample["reports"] / "2018"
+    marts = built_sample["con"].execute(
+        "SELECT mean_difference, p_value, effect_size FROM marts.hypothesis_results "
+        "WHERE initiative_id = 'utrecht-cares'").fetchone()
+    assert all(v is not None for v in marts)   # computed, kept in the warehouse
+
+    def machine(folder: str, name: str) -> pd.DataFrame:
+        return pd.read_csv(year / folder / "tables" / "machine" / f"{name}.csv", encoding="utf-8-sig")
+
+    hyp = machine("utrecht-cares", "hypotheses").iloc[0]
+    figures = ["mean_baseline", "mean_follow_up", "mean_difference", "estimate", "ci_low", "ci_high", "statistic",
+               "p_value", "p_adjusted", "effect_size", "effect_size_ci_low", "effect_size_ci_high", "mde"]
+    assert hyp[figures].isna().all() and hyp["verdict"] == "unreliable_measurement"
+    assert hyp["reliability_follow_up"] < 0 and hyp["n_pairs"] == 37 and pd.isna(hyp["evidence"])
+    change = machine("utrecht-cares", "paired_change").iloc[0]
+    assert change["n_pairs"] == 37 and change[["n_worse", "n_same", "n_better", "share_worse", "share_better"]].isna().all()
+    scores = machine("utrecht-cares", "outcome_distributions").set_index("wave")
+    assert scores.loc["baseline", "mean"] > 0 and scores.loc["follow_up", ["mean", "p50", "p90"]].isna().all()
+    effects = machine("programme", "effects")
+    assert effects.loc[effects["initiative_id"] == "utrecht-cares", ["estimate", "effect_size", "p_adjusted"]].isna().all().all()
+    lessons = machine("lessons_learned", "hypotheses")
+    assert lessons.loc[lessons["initiative_id"] == "utrecht-cares", ["estimate", "p_value"]].isna().all().all()

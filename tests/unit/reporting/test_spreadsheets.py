@@ -123,7 +123,7 @@ def test_the_legend_explains_the_marks_the_reasons_the_files_and_the_source():
     assert rows["Bereik per kwartaal"] == ("tables/reach_per_quarter.csv", "tables/machine/reach_per_quarter.csv")
     assert rows["Kolommen"][0].startswith("per blad en kolom: de kop, de codenaam")
     source = legend[[row[0] for row in legend].index("Bron") + 1][1]
-    assert source.startswith("Gemaakt door de opensourcepipeline voor impactcoaching") and "eigen register, dat het programmateam bewaart" in source
+    assert source.startswith("Gemaakt met de openbare rekensoftware van het programma Impactcoaching") and "bewaart het programmateam een controlegetal (SHA-256)" in source
     assert rows["Datum"][0] == "31 januari 2019"
 
 
@@ -167,8 +167,8 @@ WORDED = {
                                              "(tot dan): beschermt een ander afgeschermd cijfer", np.nan]},
     "hypotheses": {"primary": ["ja", "nee"], "test": ["gepaarde t-toets", "Wilcoxon-rangtekentoets"],
                    "verdict": ["Ondersteund", "Ondersteund"],
-                   "hidden": [np.nan, "Toetsingsgrootheid: zou tonen bij hoeveel deelnemers de score gelijk bleef; "
-                                      "Effectmaat: zou tonen bij hoeveel deelnemers de score gelijk bleef"]},
+                   "hidden": [np.nan, "Toetsingsgrootheid en Effectmaat: zou tonen bij hoeveel deelnemers de score "
+                                      "gelijk bleef"]},
     "coaching_sessions": {"kind": ["plenair"], "theme": ["Impactdefinitie en Theory of Change"]},
 }
 

@@ -51,7 +51,7 @@ def row(**changes) -> pd.Series:
 MODERATE = dict(reliability_follow_up=0.65, reliability_follow_up_ci_low=0.48, reliability_follow_up_ci_high=0.78)
 UNRELIABLE = dict(verdict="unreliable_measurement", reliability_follow_up=-1.0422, reliability_follow_up_ci_low=-2.4005,
                   reliability_follow_up_ci_high=-0.1033)
-WILCOXON = dict(test="wilcoxon", estimate_kind="pseudo_median", estimate=1.25, ci_low=0.75, ci_high=1.75,
+WILCOXON = dict(test="wilcoxon", estimate_kind="pseudo_median", estimate=1.25, ci_low=0.75, ci_high=1.75, mean_difference=0.96,
                 outcome="Toekomstbeeld", n_pairs=40.0, effect_size=0.8569, effect_size_kind="rank_biserial",
                 effect_size_ci_low=0.5645, effect_size_ci_high=0.9677)
 MCNEMAR = dict(test="mcnemar", estimate_kind="difference_in_proportions", estimate=0.36, ci_low=0.2137, ci_high=0.5046,
@@ -142,11 +142,12 @@ def test_each_test_reports_its_own_estimate_with_its_interval():
         "−0,58), bij 41 deelnemers met beide metingen. Zo’n verschil ontstaat zelden door toeval (p < 0,001 na "
         "Holm-correctie).")
     assert sentences.verdict_sentence(row(**WILCOXON), NL) == (
-        "De uitkomst ‘toekomstbeeld’ veranderde in de verwachte richting: 1,25 punten hoger (pseudomediaan volgens Hodges–Lehmann; "
-        "95%-interval 0,75 tot 1,75), bij 40 deelnemers met beide metingen. Zo’n verschil ontstaat zelden door toeval "
+        "De uitkomst ‘toekomstbeeld’ veranderde in de verwachte richting: gemiddeld 0,96 punten hoger, volgens de toets "
+        "typisch 1,25 punten hoger (pseudomediaan volgens Hodges–Lehmann; 95%-interval 0,75 tot 1,75), bij 40 deelnemers met beide metingen. Zo’n verschil ontstaat zelden door toeval "
         "(p < 0,001 na Holm-correctie).")
     assert sentences.verdict_sentence(row(**WILCOXON), EN) == (
-        "Toekomstbeeld changed in the expected direction: 1.25 points higher (Hodges–Lehmann pseudo-median; 95% "
+        "Toekomstbeeld changed in the expected direction: on average 0.96 points higher, typically 1.25 points higher "
+        "according to the test (Hodges–Lehmann pseudo-median; 95% "
         "interval 0.75 to 1.75), among 40 participants with both measurements. A difference like this rarely arises "
         "by chance (p < 0.001 after the Holm correction).")
     contradicted = row(**{**MCNEMAR, "verdict": "contradicted", "estimate": -0.36, "ci_low": -0.5046, "ci_high": -0.2137})
@@ -179,7 +180,8 @@ def test_an_interval_below_95_percent_says_its_level_in_words_and_in_the_table()
     assert interval_cell(low, NL) == "0,75 tot 1,75 (89,1%-interval; 95% niet haalbaar)"
     assert interval_cell(low, EN) == "0.75 to 1.75 (89.1% interval; 95% not attainable)"
     assert sentences.estimate_phrase(low, NL) == (
-        "1,25 punten hoger (pseudomediaan volgens Hodges–Lehmann; 89,1%-interval 0,75 tot 1,75)")
+        "gemiddeld 0,96 punten hoger, volgens de toets typisch 1,25 punten hoger (pseudomediaan volgens Hodges–Lehmann; "
+        "89,1%-interval 0,75 tot 1,75)")
     assert "95%-interval 0,75 tot 1,75" in sentences.estimate_phrase(row(**WILCOXON), NL)
     assert interval_cell(row(**WILCOXON), NL) == "0,75 tot 1,75"
 
@@ -254,19 +256,23 @@ def _raw(**changes) -> pd.DataFrame:
                           "mean_follow_up": 6.0, "sd_difference": 1.2, "discordant_share": np.nan, "suppressed": False}])
 
 
-def test_a_wilcoxon_p_is_published_when_only_the_count_of_unchanged_scores_is_hidden():
-    """The sample's IMC Weekendschool and Zorgverslimming: their p and p (Holm) read '×' with the note 'rests on
-    fewer than 10 people' although the test rests on 40 and 33 pairs. The figure that must go is what gives the
-    hidden number of unchanged scores back (W+ with r, r to full precision, the interval of r); p stays."""
+def test_a_wilcoxon_with_a_hidden_count_of_unchanged_scores_hides_p_and_keeps_the_strength_of_evidence():
+    """The sample's IMC Weekendschool and Zorgverslimming (40 and 33 pairs, 9 and 5 unchanged). What gives the
+    hidden number of unchanged scores back goes: W+ with r, r to full precision, the interval of r, and the exact
+    p to full precision (a reader of the sample year worked p back to one number of non-zero differences and
+    W+ for each of them). The strength of the evidence, a band of p after Holm, stays."""
     published = _hypotheses_table(_raw(**WILCOXON), _cells(same=9, worse=4, better=27),
                                   {"loneliness": "Toekomstbeeld"}, 10)
     h = published.iloc[0]
     assert list(published.columns) == HYPOTHESIS_COLUMNS
-    assert h["p_value"] == 0.00011 and h["p_adjusted"] == 0.00056 and h["estimate"] == 1.25 and not h["suppressed"]
-    assert h[["statistic", "effect_size", "effect_size_ci_low", "effect_size_ci_high"]].isna().all()
-    assert h[HIDDEN_COLUMN] == ("statistic:reveals_unchanged;effect_size:reveals_unchanged;"
-                                "effect_size_ci_low:reveals_unchanged;effect_size_ci_high:reveals_unchanged")
-    assert hidden_reason(h, "p_value") is None and hidden_reason(h, "effect_size") == "reveals_unchanged"
+    assert h["estimate"] == 1.25 and h["evidence"] == "strong" and not h["suppressed"]
+    assert h[["statistic", "effect_size", "effect_size_ci_low", "effect_size_ci_high", "p_value", "p_adjusted"]].isna().all()
+    assert h[HIDDEN_COLUMN] == ("statistic:reveals_unchanged;p_value:reveals_unchanged;p_adjusted:reveals_unchanged;"
+                                "effect_size:reveals_unchanged;effect_size_ci_low:reveals_unchanged;"
+                                "effect_size_ci_high:reveals_unchanged")
+    # the verdict's sentence gives p as the bound of its band, the funder's conclusion the band in words
+    assert sentences.p_words({**h.to_dict(), "multiple_testing": "holm"}, NL) == "p < 0,001 na Holm-correctie"
+    assert sentences.evidence_words(h, NL) == "sterk bewijs"
     # the reason in words, not "rests on fewer than 10 people"
     assert NL.t("hidden_reason.reveals_unchanged") == (
         "samen met de andere toetscijfers zou het verraden bij hoeveel deelnemers de score precies gelijk bleef, een "
@@ -276,13 +282,12 @@ def test_a_wilcoxon_p_is_published_when_only_the_count_of_unchanged_scores_is_hi
     assert [nz for nz in range(1, 41) if abs(((1 - r) / 2 * nz * (nz + 1) / 2) * 2 % 1) < 1e-9] == [31]
 
 
-def test_a_wilcoxon_whose_unchanged_count_is_shown_still_hides_r_when_who_got_worse_is_hidden():
-    # nz = 40 − 20 is public; r would then give W−, which bounds the 4 people who got worse
+def test_a_wilcoxon_whose_unchanged_count_is_shown_still_hides_r_and_p_when_who_got_worse_is_hidden():
+    # nz = 40 − 20 is public; r would then give W−, which bounds the 4 people who got worse; so would the exact p
     h = _hypotheses_table(_raw(**WILCOXON), _cells(same=28, worse=4, better=8), {}, 10).iloc[0]
-    assert hidden_reasons(h) == {"statistic": "reveals_change_counts",
-                                 "effect_size": "reveals_change_counts", "effect_size_ci_low": "reveals_change_counts",
-                                 "effect_size_ci_high": "reveals_change_counts"}
-    assert h["p_value"] == 0.00011
+    assert hidden_reasons(h) == {key: "reveals_change_counts" for key in (
+        "statistic", "p_value", "p_adjusted", "effect_size", "effect_size_ci_low", "effect_size_ci_high")}
+    assert h["evidence"] == "strong"
 
 
 def test_every_reason_has_its_words_in_both_languages():
@@ -299,12 +304,12 @@ def test_a_wilcoxon_with_every_change_count_shown_publishes_everything():
     assert h[HIDDEN_COLUMN] == "" and h["effect_size"] == 0.8569 and h["statistic"] == 210.0
 
 
-def test_one_sided_wilcoxon_hides_the_opposite_p_and_a_holm_p_it_decided():
+def test_one_sided_wilcoxon_with_hidden_change_counts_hides_every_p():
     raw = _raw(**WILCOXON, alternative="greater")
     raw["p_value"], raw["p_value_opposite"] = 0.4, 0.001  # the opposite direction decided the verdict p
     h = _hypotheses_table(raw, _cells(same=9, worse=4, better=27), {}, 10).iloc[0]
-    assert h["p_value"] == 0.4 and pd.isna(h["p_value_opposite"]) and pd.isna(h["p_adjusted"])
-    assert {"p_value_opposite", "p_adjusted"} <= set(hidden_reasons(h))
+    assert h[["p_value", "p_value_opposite", "p_adjusted"]].isna().all()
+    assert {"p_value", "p_value_opposite", "p_adjusted"} <= set(hidden_reasons(h))
 
 
 def test_too_few_pairs_hides_what_was_computed_and_leaves_the_rest_missing():
@@ -424,21 +429,27 @@ def test_significance_levels_are_written_as_they_are():
         "0,05", "0,00625", "0,005", "0,00556", "0,0045"]
 
 
-def test_a_coaching_note_that_names_a_small_or_masked_group_is_withheld():
+def test_a_coaching_note_keeps_its_lesson_with_the_small_or_masked_count_replaced_by_a_mark():
     sessions = pd.DataFrame({
-        "initiative_id": ["nieuw-rotsoord", "nieuw-rotsoord", "zus-en-zo"],
-        "topics": ["Tussenstand", "Veertien nulmetingen sinds mei", "Veertien nulmetingen sinds mei"],
-        "lessons": ["Slechts zeven bewoners hebben zowel een nul- als een nameting.", None, "Twaalf deelnemers"],
-        "actions": ["Wijk uit een vaste lijst kiezen.", "Doorgaan", None],
+        "initiative_id": ["nieuw-rotsoord", "nieuw-rotsoord", "zus-en-zo", "talent-connection"],
+        "topics": ["Tussenstand", "Veertien nulmetingen sinds mei", "Veertien nulmetingen sinds mei", "Werk"],
+        "lessons": ["Slechts zeven bewoners hebben zowel een nul- als een nameting.", None, "Twaalf deelnemers",
+                    "Na een jaar hebben vier op de tien nu betaald werk; een derde van de vrouwen zoekt nog."],
+        "actions": ["Wijk uit een vaste lijst kiezen.", "Doorgaan", None, "Van de 7 deelnemers twee opnieuw spreken."],
     })
     published = sentences.publishable_sessions(sessions, NL, {"nieuw-rotsoord": {14.0}})
-    withheld = NL.t("coaching.withheld", threshold=10)
-    assert withheld == "(Notitie weggelaten: ze noemde een te klein aantal personen.)"
     # the small group, and the count that is masked in Nieuw Rotsoord's report (not in Zus&Zo's)
-    assert published["lessons"].tolist()[0] == withheld
-    assert published["topics"].tolist() == ["Tussenstand", withheld, "Veertien nulmetingen sinds mei"]
-    assert published["actions"].tolist() == ["Wijk uit een vaste lijst kiezen.", "Doorgaan", None]
-    assert published["lessons"].tolist()[1:] == [None, "Twaalf deelnemers"]
+    assert published["lessons"].tolist() == [
+        "Slechts × bewoners hebben zowel een nul- als een nameting.", None, "Twaalf deelnemers",
+        "Na een jaar hebben × nu betaald werk; × van de vrouwen zoekt nog."]
+    assert published["topics"].tolist() == ["Tussenstand", "× nulmetingen sinds mei", "Veertien nulmetingen sinds mei",
+                                            "Werk"]
+    assert published["actions"].tolist() == ["Wijk uit een vaste lijst kiezen.", "Doorgaan", None,
+                                             "Van de × deelnemers twee opnieuw spreken."]
+    assert sentences.redacted(sessions, published) and not sentences.redacted(sessions, sessions)
+    assert NL.t("common.text_redacted", threshold=10) == (
+        "Een × in de tekst staat voor een aantal van minder dan 10 personen of een deel van een groep; alleen dat "
+        "getal is weggelaten.")
 
 
 def test_the_reach_caption_names_the_quarters_it_masks_and_why():

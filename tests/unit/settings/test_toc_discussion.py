@@ -37,16 +37,15 @@ def test_an_empty_discussion_is_refused_naming_the_key(tmp_path):
     assert len(problems) == 1 and problems[0].startswith("key 'hypotheses[0].discussion'"), problems
 
 
-def test_a_discussion_that_names_a_small_or_masked_group_is_withheld():
+def test_a_discussion_that_names_a_small_or_masked_group_has_that_number_replaced():
     discussions = pd.DataFrame({
         "hypothesis_id": ["H1", "H2", "H3", "H4"],
         "discussion": ["Zeven deelnemers antwoordden eerlijker.", "Vier op de tien vielen uit.",
                        "Na een paar bezoeken antwoorden deelnemers eerlijker (response shift).",
                        "De 14 deelnemers met een nameting zijn vooral vrouwen."],
     })
-    withheld = ("(Bespreking weggelaten: ze noemde een groep van minder dan 10 personen of een deel van een groep. "
-                "Herschrijf haar in de Theory of Change.)")
     assert sentences.publishable_discussions(discussions, NL, hidden={14.0}) == {
-        "H1": withheld, "H2": withheld, "H3": "Na een paar bezoeken antwoorden deelnemers eerlijker (response shift).",
-        "H4": withheld}
+        "H1": "× deelnemers antwoordden eerlijker.", "H2": "× vielen uit.",
+        "H3": "Na een paar bezoeken antwoorden deelnemers eerlijker (response shift).",
+        "H4": "De × deelnemers met een nameting zijn vooral vrouwen."}
     assert sentences.publishable_discussions(discussions, NL, hidden=set())["H4"] == discussions["discussion"][3]
