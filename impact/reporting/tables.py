@@ -256,6 +256,8 @@ def profile_label(characteristic: str, members: tuple[str, ...], words: dict[str
         low, high = members[0].rstrip("+").partition("-")[0], members[-1]
         if high.endswith("+"):
             return words["profile.age_open"].format(low=low)
+        if low == "0":   # 'tot en met 11 jaar', not '0–11 jaar'
+            return words["profile.age_upto"].format(high=high.partition("-")[2])
         return words["profile.age_band"].format(low=low, high=high.partition("-")[2])
     names = [words["profile.unknown"] if g == UNKNOWN_WIJK else words.get(f"profile.gender.{g}", g) for g in members]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {words['profile.or']} {names[-1]}"

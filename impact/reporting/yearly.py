@@ -94,11 +94,12 @@ def per_outcome_response(attrition: pd.DataFrame, resp: pd.Series, tr: Translato
                  if not pd.isna(r["n_baseline"]) and not pd.isna(resp["n_baseline"]) and r["n_baseline"] != resp["n_baseline"]]
     if not differing:
         return ""
-    parts = [tr.t("attrition.outcome_counts", outcome=r["outcome"], baseline=tr.count(r["n_baseline"]),
+    parts = [tr.t("attrition.outcome_counts", outcome=r["outcome"], outcome_lower=mid_sentence(r["outcome"]),
+                  baseline=tr.count(r["n_baseline"]),
                   pairs=tr.count(r["n_with_follow_up"]) if not pd.isna(r["n_with_follow_up"]) else tr.t("common.suppressed_cell"))
              for r in differing]
     key = "attrition.per_outcome" if len(differing) > 1 else "attrition.per_outcome_one"
-    return " " + tr.t(key, survey=tr.count(resp["n_baseline"]), outcomes=". ".join(parts))
+    return " " + tr.t(key, survey=tr.count(resp["n_baseline"]), outcomes=tr.t("attrition.outcome_join").join(parts))
 
 
 def quarter_label(period: str, tr: Translator) -> str:

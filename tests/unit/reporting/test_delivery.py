@@ -61,7 +61,7 @@ def test_the_zip_is_dated_checksummed_and_the_same_bytes_every_time(year_folder)
             assert hashlib.sha256(z.read(f"impactcoaching_2018/{path}")).hexdigest() == digest
         readme = z.read("impactcoaching_2018/LEESMIJ.txt").decode()
     assert readme.startswith("Impactcoaching maatschappelijke initiatieven 2018: levering van 31 januari 2019\n")
-    assert "Deze map bevat de 3 rapporten (PDF)" in readme and "synthetische voorbeelddata" in readme
+    assert "Deze map bevat de 3 rapporten (PDF)" in readme and "verzonnen voorbeeldgegevens" in readme
     assert "data_quality" not in readme and "machine" not in readme
 
 

@@ -35,3 +35,5 @@ def test_groups_at_the_threshold_stay_and_a_small_total_becomes_one_group():
     assert merge_small_groups([], 10, adjacent=True) == []
     assert [profile_label("age_band", ("30-44", "45-64"), NL), profile_label("gender", ("unknown",), NL)] == [
         "30–64 jaar", "niet ingevuld"]
+    assert [profile_label("age_band", ("0-11",), NL), profile_label("age_band", ("0-11", "12-17"), NL)] == [
+        "11 jaar of jonger", "17 jaar of jonger"]

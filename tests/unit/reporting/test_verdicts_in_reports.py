@@ -501,8 +501,8 @@ def test_response_per_outcome_is_stated_where_it_differs_from_the_survey():
                               "n_baseline": [66.0, 99.0], "n_with_follow_up": [41.0, 69.0]})
     assert per_outcome_response(attrition, resp, NL) == (
         " Niet iedereen die de vragenlijst invulde, heeft een score voor elke uitkomst: een score telt alleen als "
-        "genoeg vragen van de schaal zijn beantwoord. Daarom rust de uitkomst op minder dan de 99 nulmetingen. "
-        "Eenzaamheid rust op 66 nulmetingen en 41 paren.")
+        "genoeg vragen van de schaal zijn beantwoord. Van de 99 nulmetingen zijn er daarom minder bruikbaar: voor "
+        "eenzaamheid 66 nulmetingen en 41 paren.")
     assert per_outcome_response(attrition.iloc[[1]], resp, NL) == ""
     # a masked survey count says nothing, and a masked pair count reads as masked
     assert per_outcome_response(attrition, pd.Series({"n_baseline": np.nan}), NL) == ""

@@ -99,7 +99,7 @@ def test_the_participants_without_both_measurements_are_counted_in_a_plain_sente
     data = _data(worse=10)
     fig = initiative_figures(data, "a")
     assert non_respondents_sentence(fig, data.sroi_sensitivity, {"o": 10}, {"o": "Gevoel van eigenwaarde"}, NL) == [
-        "Van de ingeschreven deelnemers hebben er 10 geen nul- én nameting van gevoel van eigenwaarde; zij tellen als 0 "
+        "Van de ingeschreven deelnemers hebben er 10 niet zowel een nul- als een nameting van gevoel van eigenwaarde; zij tellen als 0 "
         "(alsof niemand van hen veranderde). Tellen zij mee alsof ze per saldo net zo vaak vooruitgingen als de "
         "gemeten deelnemers, dan wordt de verhouding €1,33 per geïnvesteerde euro."]
 
