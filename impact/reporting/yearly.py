@@ -258,12 +258,19 @@ def summary_section(c: YearlyContext) -> dict:
     key_outcomes = []
     outcome_rows = c.outcomes.set_index("outcome_id")
     for _, h in hyp.iterrows():
-        if pd.isna(h["mean_baseline"]):
-            continue
         unit_pct = h["test"] == "mcnemar"
         fmt = (lambda v: tr.pct(v)) if unit_pct else (lambda v: tr.num(v, 2))
         base_outcome = str(h["outcome_id"]).split(".")[0]
         scale = scale_words(outcome_rows.loc[base_outcome], tr) if base_outcome in outcome_rows.index else ""
+        if pd.isna(h["mean_baseline"]):
+            # the pairs' means are hidden: what the score table still shows, over everyone measured at a wave
+            waves = fig.outcomes[(fig.outcomes["outcome_id"] == h["outcome_id"]) & fig.outcomes["mean"].notna()]
+            if len(waves) and h["verdict"] != "unreliable_measurement":
+                parts = [tr.t("summary.wave_value", wave=tr.t(f"wave.{w['wave']}").lower(), value=fmt(w["mean"]),
+                              n=tr.count(w["n"])) for _, w in waves.iterrows()]
+                key_outcomes.append(tr.t("summary.outcome_line_waves", outcome=h["outcome"], scale=scale,
+                                         values=tr.listing(parts)))
+            continue
         if h["verdict"] == "unreliable_measurement":   # the scale's score does not count: no means to compare
             key_outcomes.append(tr.t("summary.outcome_line_unreliable", outcome=h["outcome"], scale=scale))
             continue

@@ -118,3 +118,16 @@ def test_the_tables_of_an_unreliable_measurement_publish_what_the_report_shows(b
     assert effects.loc[effects["initiative_id"] == "utrecht-cares", ["estimate", "effect_size", "p_adjusted"]].isna().all().all()
     lessons = machine("lessons_learned", "hypotheses")
     assert lessons.loc[lessons["initiative_id"] == "utrecht-cares", ["estimate", "p_value"]].isna().all().all()
+
+
+def test_a_summary_whose_paired_figures_are_hidden_still_gives_what_the_score_table_shows(data, built_sample):
+    """Talent Connection: its McNemar test is masked (one person lost work), but the share with paid work at
+    follow-up, over everyone measured then, is published in the score table; the summary says it, and says that
+    the comparison per participant is hidden."""
+    n, mean = built_sample["con"].execute(
+        "SELECT count(*), avg(score) FROM marts.outcome_scores WHERE initiative_id = 'talent-connection' "
+        "AND outcome_id = 'has_paid_work' AND wave = 'follow_up' AND score IS NOT NULL").fetchone()
+    assert (n, round(mean * 100)) == (52, 44)
+    lines = summary_section(_context(data, "talent-connection"))["key_outcomes"]
+    assert lines == ["Betaald werk (ja of nee; getoond als aandeel ja): 44% bij de nameting (52 deelnemers). Dit gaat "
+                     "over iedereen die bij die meting de vragenlijst invulde; de vergelijking per deelnemer is afgeschermd."]
