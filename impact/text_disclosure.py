@@ -90,23 +90,26 @@ def _is_adjective(token: str) -> bool:
     return (word.endswith("e") and not word[0].isdigit()) or word in ("new", "older", "young", "other", "more")
 
 
-#: What follows a fraction in words in its phrase ("een derde van de"): kept when the fraction is redacted.
-_CONNECTOR = re.compile(r"\s+(?:van\s+(?:de|het|hen)|of)$", re.IGNORECASE)
+#: Words that name a small group without a number: "een enkeling", "een handvol bewoners", "een paar
+#: deelnemers", "enkele ouders" (a few people; a reader takes them as fewer than ten).
+_VAGUE = re.compile(
+    r"\b(?:een\s+enkeling|enkelingen|a\s+single\s+one|een\s+handvol|a\s+handful|"
+    r"(?:een\s+paar|enkele|een\s+enkele|a\s+few)\s+(?:[A-Za-zÀ-ÿ]+e\s+)?(?:" + "|".join(sorted(PEOPLE_WORDS)) + r"))\b",
+    re.IGNORECASE)
+#: The end of a sentence, where a text is split to leave out the sentences that name a small group.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def redact(text: str, findings: Iterable[Finding], mark: str = "×") -> str:
-    """``text`` with the number of each finding replaced by ``mark``: the count of a group ("Slechts × bewoners
-    hebben …"), the whole share ("hebben × nu betaald werk"), the fraction of a share in words ("× van de
-    vrouwen"). The rest of the sentence stays, so that the lesson it holds can still be read."""
-    for f in findings:
-        if f.kind == "share":
-            phrase = _CONNECTOR.sub("", f.phrase)
-        else:
-            phrase = _TOKEN.match(f.phrase).group(0)  # the number at the phrase's start
-        start = text.find(f.phrase)
-        if start >= 0:
-            text = text[:start] + mark + text[start + len(phrase):]
-    return text
+def redact(text: str, findings: Iterable[Finding], mark: str = "(…)") -> str:
+    """``text`` with every sentence that holds a finding replaced by ``mark``; the other sentences stay, so that
+    the lesson they hold can still be read. A whole sentence, not only its number: 'één deelnemer' or 'een
+    enkeling' says how many with its noun, and 'bijna × deelnemers' bounds the number."""
+    phrases = [f.phrase for f in findings]
+    sentences = _SENTENCE_END.split(text)
+    out = [mark if any(p in s for p in phrases) else s for s in sentences]
+    # a finding across two sentences (rare) is still left out: the sentences it spans go
+    kept = " ".join(out)
+    return kept if not any(p in kept for p in phrases) else mark
 
 
 def small_counts(text: str | None, threshold: int, hidden: Iterable[float] = ()) -> list[Finding]:
@@ -124,6 +127,8 @@ def small_counts(text: str | None, threshold: int, hidden: Iterable[float] = ())
             found.append(Finding(m.group(0), "share"))
     for m in _FRACTION_WORDS.finditer(text):
         found.append(Finding(m.group(0), "share"))
+    for m in _VAGUE.finditer(text):
+        found.append(Finding(m.group(0), "small_count"))
     tokens = [(t.group(0), t.start(), t.end()) for t in _TOKEN.finditer(text)]
     for i, (token, start, _) in enumerate(tokens):
         value = _number(token)

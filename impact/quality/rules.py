@@ -241,7 +241,7 @@ def log_text_findings(sessions: pd.DataFrame) -> pd.DataFrame:
             shares = [f.phrase for f in found if f.kind == "share"]
             rows.append({"initiative_id": s.initiative_id, "source_file": s.source_file, "source_row": s.source_row,
                          "session_no": s.session_no, "date": s.date, "field": field,
-                         "smallest_count": min((f.value for f in counts), default=None),
+                         "smallest_count": min((f.value if f.value is not None else 1.0 for f in counts), default=None),
                          "counts": "; ".join(f"'{f.phrase}'" for f in counts) or None,
                          "shares": "; ".join(f"'{p}'" for p in shares) or None})
     return pd.DataFrame(rows, columns=["initiative_id", "source_file", "source_row", "session_no", "date", "field",
@@ -299,7 +299,7 @@ def story_text_findings(stories: pd.DataFrame) -> pd.DataFrame:
             found = small_counts(getattr(s, field), threshold=10 ** 9)
             counts = [f for f in found if f.kind != "share"]
             rows.append({"initiative_id": s.initiative_id, "source_file": s.source_file, "source_row": s.source_row,
-                         "field": field, "smallest_count": min((f.value for f in counts), default=None),
+                         "field": field, "smallest_count": min((f.value if f.value is not None else 1.0 for f in counts), default=None),
                          "counts": "; ".join(f"'{f.phrase}'" for f in counts) or None,
                          "shares": "; ".join(f"'{f.phrase}'" for f in found if f.kind == "share") or None})
     return pd.DataFrame(rows, columns=["initiative_id", "source_file", "source_row", "field", "smallest_count", "counts",

@@ -174,7 +174,7 @@ def _gap_text(row, column: str, tr: Translator) -> str:
     if why == "fewer_than_threshold":
         return tr.t("chart.too_few", threshold=tr.threshold)
     if why:
-        return tr.t("chart.hidden_wave", reason=tr.t(f"hidden_reason.{why}", threshold=tr.threshold))
+        return tr.t("chart.hidden_wave", reason=tr.t(f"hidden_short.{why}", threshold=tr.threshold))
     return tr.t("chart.no_data")
 
 

@@ -24,7 +24,7 @@ from impact.reporting.recommendations import recommend
 from impact.reporting.render import png_bytes
 from impact.reporting.report_data import ReportData
 from impact.reporting.sentences import hidden_counts, publishable_sessions, redacted, verdict_sentence
-from impact.reporting.tables import HIDDEN_COLUMN, InitiativeFigures, hidden_reasons, hidden_text
+from impact.reporting.tables import HIDDEN_COLUMN, InitiativeFigures, delivered_rows_hidden, hidden_reasons, hidden_text
 from impact.reporting.yearly import cell, min_reliability, report_date, with_context
 from impact.statistics.verdicts import VERDICTS
 
@@ -80,10 +80,11 @@ def facts(data: ReportData, figures: dict[str, InitiativeFigures]) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def _response_hidden(fig: InitiativeFigures) -> str:
-    """The ``hidden`` cell of an initiative's response rate and retention."""
+def _response_hidden(fig: InitiativeFigures, rows_hidden: bool = False) -> str:
+    """The ``hidden`` cell of an initiative's response rate and retention (and its rows delivered, where hidden)."""
     reasons = hidden_reasons(fig.response.iloc[0])
-    return hidden_text({c: reasons[c] for c in ("response_rate", "retention") if c in reasons})
+    return hidden_text({**{c: reasons[c] for c in ("response_rate", "retention") if c in reasons},
+                        **({"raw_rows": "reveals_survey_count"} if rows_hidden else {})})
 
 
 @dataclass(kw_only=True)
@@ -161,17 +162,24 @@ def quality_section(c: LessonsContext) -> dict:
     low_ret = per.loc[ret < 0.7, "initiative_id"].map(names).tolist()
     top = [f"{tr.quarantine_reason(k)} ({v})" for k, v in all_reasons.items()]
     set_aside = int(per["quarantined_rows"].sum())
+    # an initiative whose respondent count is hidden has its rows hidden too (they would give that count back): then
+    # the programme's total, which with the others' gives its rows back, is rounded to hundreds
+    rows_hidden = {i for i in per["initiative_id"] if delivered_rows_hidden(figures[i])}
+    total = int(per["raw_rows"].sum())
+    total_text = tr.t("lessons.about", n=tr.num(round(total, -2), 0)) if rows_hidden else tr.num(total, 0)
     points = [
         tr.t(_counted("lessons.response_point", lows), median=tr.pct(resp.median()), low=tr.listing(lows)),
         tr.t(_counted("lessons.retention_point", low_ret), median=tr.pct(ret.median()), low=tr.listing(low_ret)),
         tr.t(_counted("lessons.quarantine_point", top if set_aside else []), rows=tr.num(set_aside, 0),
-             total=tr.num(int(per["raw_rows"].sum()), 0), reasons=tr.listing(top)),
+             total=total_text, reasons=tr.listing(top)),
     ]
     c.tables["data_quality"] = (
         per[["initiative_id", "response_rate", "retention", "raw_rows", "quarantined_rows", "top_quarantine_rule"]]
-        .assign(top_quarantine_reason=lambda d: d["top_quarantine_rule"].map(
+        .assign(raw_rows=lambda d: d["raw_rows"].where(~d["initiative_id"].isin(rows_hidden)),
+                top_quarantine_reason=lambda d: d["top_quarantine_rule"].map(
             lambda r: tr.quarantine_reason(r) if isinstance(r, str) else None),
-                **{HIDDEN_COLUMN: lambda d: d["initiative_id"].map(lambda i: _response_hidden(figures[i]))})
+                **{HIDDEN_COLUMN: lambda d: d["initiative_id"].map(
+                    lambda i: _response_hidden(figures[i], i in rows_hidden))})
         .reset_index(drop=True))
     return {"section": section, "table": q_tab, "points": points}
 

@@ -13,6 +13,7 @@ its interval) and, next to a verdict on items that hang together only moderately
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -268,13 +269,13 @@ def hidden_counts(cells) -> set[float]:
 
 
 def publishable_text(text, tr: Translator, hidden) -> str | None:
-    """A free text (a coaching note, a discussion) as a report may print it: each count of a group of fewer than
-    the threshold's people, masked count (``hidden``) or share of a group
-    (:func:`impact.text_disclosure.small_counts`) replaced by ×, the rest kept."""
+    """A free text (a coaching note, a discussion) as a report may print it: each sentence that names a group of
+    fewer than the threshold's people, a masked count (``hidden``) or a share of a group
+    (:func:`impact.text_disclosure.small_counts`) replaced by '(…)', the other sentences kept."""
     from impact.text_disclosure import redact, small_counts
 
     found = small_counts(text, tr.threshold, hidden)
-    return redact(text, found, tr.t("common.suppressed_mark")) if found else text
+    return redact(text, found, tr.t("common.sentence_mark")) if found else text
 
 
 def publishable_sessions(sessions: pd.DataFrame, tr: Translator, hidden: dict[str, set[float]]) -> pd.DataFrame:
@@ -299,6 +300,17 @@ def publishable_discussions(discussions: pd.DataFrame, tr: Translator, hidden: s
     may print it, by hypothesis id: a count of a small group, a masked count (``hidden``) or a share of a group
     in it replaced by ×, as in a coaching note (:func:`publishable_text`)."""
     return {h: publishable_text(text, tr, hidden) for h, text in zip(discussions["hypothesis_id"], discussions["discussion"])}
+
+
+#: An age or age band in a teller's description: '75+', '30-44 jaar', '50–64', '67 jaar'.
+_AGE = re.compile(r"\s*,?\s*\b\d{1,3}\s*(?:[-–]\s*\d{1,3}|\+)?(?:\s*jaar(?:\s+oud)?)?(?!\w)")
+
+
+def who_without_age(who: str) -> str:
+    """A story teller's description without an age ('bewoner, 75+' -> 'bewoner'): where the participant profile
+    merged age bands to protect a small group, a finer band beside a quote would undo that."""
+    text = re.sub(r"\(\s*\)", "", _AGE.sub("", who)).strip(" ,;")
+    return text or who
 
 
 def publishable_stories(stories: pd.DataFrame, tr: Translator, hidden: set[float]) -> tuple[pd.DataFrame, int]:

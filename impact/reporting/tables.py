@@ -61,6 +61,7 @@ HIDDEN_REASONS = (
     "reveals_yes_no",         # the share of a yes/no outcome: it would give back a hidden yes or no count
     "rests_on_hidden_count",  # SROI: the quantity is a hidden count of people
     "reveals_survey_count",   # rows delivered: with the other counts they would give a hidden number of responses back
+    "reveals_small_group",    # a wave's score beside the pairs' would give the mean score of fewer people than the threshold
 )
 _CELL_REASONS = {"primary": "fewer_than_threshold", "secondary": "protects_hidden_figure"}
 
@@ -466,6 +467,7 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
 
     hypotheses = _hypotheses_table(hyp, cells, labels, t)
     attrition = _attrition_table(data.of("attrition", initiative_id), cells, labels, t)
+    outcomes = _hide_small_group_means(outcomes, dist, chg, hypotheses, attrition, t)
     realisation = _realisation_table(data, initiative_id, cells, year)
     sroi_outcomes, sroi_summary = _sroi_tables(data, initiative_id, cells)
     references = _references_table(data, initiative_id, cells, outcomes, labels)
@@ -549,12 +551,41 @@ def delivered_rows_hidden(fig: "InitiativeFigures") -> bool:
 
 def evidence_band(h) -> str | None:
     """How strong the evidence for a supported or contradicted primary hypothesis is, from the p-value that
-    decided it (after Holm): ``strong`` below 0.001, ``clear`` below 0.01, else ``limited``; None otherwise. A
-    band, so it may stand where p itself is hidden."""
+    decided it (after Holm): ``strong`` below 0.001, ``clear`` below 0.01, else ``limited``; None otherwise (a
+    secondary hypothesis too: it has no Holm p). A band, so it may stand where p itself is hidden. It says how
+    unlikely chance is, not that the initiative caused the change (the words say so: 'dat het geen toeval is')."""
     p = h.get("p_adjusted")
-    if h.get("verdict") not in ("supported", "contradicted") or p is None or pd.isna(p):
+    if h.get("verdict") not in ("supported", "contradicted") or not bool(h.get("primary")) or p is None or pd.isna(p):
         return None
     return "strong" if p < 0.001 else "clear" if p < 0.01 else "limited"
+
+
+def _hide_small_group_means(outcomes: pd.DataFrame, dist: pd.DataFrame, chg: pd.DataFrame, hypotheses: pd.DataFrame,
+                            attrition: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The score table (everyone measured at a wave) beside the pairs' means (the hypotheses table, the attrition
+    table's baseline mean of those with a follow-up): their difference gives the mean score of the people measured
+    at that wave without a pair. Where they are 1 to threshold − 1 people, that wave's mean and percentiles are
+    hidden (``reveals_small_group``); the pairs' figures, which the tests rest on, stay."""
+    out = outcomes.copy()
+    for i, r in out.iterrows():
+        o, w = r["outcome_id"], r["wave"]
+        d = dist[(dist["outcome_id"] == o) & (dist["wave"] == w)]
+        c = chg[chg["outcome_id"] == o]
+        if not len(d) or not len(c):
+            continue
+        unpaired = float(d["n"].iloc[0]) - float(c["n_pairs"].iloc[0])
+        h = hypotheses[hypotheses["outcome_id"] == o]
+        paired_mean = len(h) and h[f"mean_{w}"].notna().any()
+        if w == "baseline" and len(attrition):
+            a = attrition[attrition["outcome"] == r["label"]]
+            paired_mean = paired_mean or (len(a) and a["mean_with_follow_up"].notna().any())
+        if 0 < unpaired < threshold and paired_mean:
+            figures = [col for col in ("mean", "p10", "p25", "p50", "p75", "p90") if not pd.isna(r[col])]
+            if figures:
+                reasons = {**hidden_reasons(r), **dict.fromkeys(figures, "reveals_small_group")}
+                out.loc[i, figures] = np.nan
+                out.at[i, HIDDEN_COLUMN] = hidden_text(reasons)
+    return out
 
 
 def reliability_floor(programme: dict) -> float:
@@ -589,7 +620,10 @@ def _hypotheses_table(hyp: pd.DataFrame, cells: Cells, labels: dict[str, str], t
         hyp[col] = pd.to_numeric(hyp[col], errors="coerce").astype("float64")
     hyp["evidence"] = [evidence_band(h) for _, h in hyp.iterrows()]
     hyp = pd.DataFrame([_hide_test_figures(h, cells, threshold) for _, h in hyp.iterrows()]).reset_index(drop=True)
-    hyp.loc[hyp["suppressed"].astype(bool), "evidence"] = None  # every figure of the test hidden: its strength too
+    for i, h in hyp[hyp["suppressed"].astype(bool) & hyp["evidence"].notna()].iterrows():
+        # every figure of the test hidden: its strength too, for the same reason
+        hyp.at[i, "evidence"] = None
+        hyp.at[i, HIDDEN_COLUMN] = hidden_text({**hidden_reasons(h), "evidence": hidden_reason(h, "estimate") or "few_pairs"})
     counts = (("n_baseline", "baseline"), ("n_follow_up", "follow_up"), ("n_pairs", "pairs"))
     hidden_column = []
     for _, r in hyp.iterrows():

@@ -26,7 +26,7 @@ from impact.reporting.sentences import (
     JUDGED, alpha_text, attrition_sentence, caveat_waves, change_words, estimate_kind, hidden_counts, in_percentage_points,
     glossary, instrument_name, level_text, lowered_level, publishable_sessions, redacted, scale_words, verdict_sentence,
 )
-from impact.reporting.sentences import publishable_discussions, publishable_stories
+from impact.reporting.sentences import publishable_discussions, publishable_stories, who_without_age
 from impact.reporting.sroi_text import (
     assumption_text, break_even, masked_range, masked_range_sentence, non_respondents_sentence, not_computed_sentence,
     mid_sentence, outcome_notes, ratio_sentence, summary_notes, tipping_text,
@@ -266,7 +266,8 @@ def summary_section(c: YearlyContext) -> dict:
             # the pairs' means are hidden: what the score table still shows, over everyone measured at a wave
             waves = fig.outcomes[(fig.outcomes["outcome_id"] == h["outcome_id"]) & fig.outcomes["mean"].notna()]
             if len(waves) and h["verdict"] != "unreliable_measurement":
-                parts = [tr.t("summary.wave_value", wave=tr.t(f"wave.{w['wave']}").lower(), value=fmt(w["mean"]),
+                parts = [tr.t("summary.wave_value" if unit_pct else "summary.wave_mean",
+                              wave=tr.t(f"wave.{w['wave']}").lower(), value=fmt(w["mean"]),
                               n=tr.count(w["n"])) for _, w in waves.iterrows()]
                 key_outcomes.append(tr.t("summary.outcome_line_waves", outcome=h["outcome"], scale=scale,
                                          values=tr.listing(parts)))
@@ -278,7 +279,13 @@ def summary_section(c: YearlyContext) -> dict:
                                  follow_up=fmt(h["mean_follow_up"]), n=tr.count(h["n_pairs"]), change=change_words(h, tr),
                                  scale=scale))
     return {"section": section, "kpis": kpis, "money": money_lines(c), "verdicts": c.verdicts(), "key_outcomes": key_outcomes,
-            "intro": tr.t("summary.intro", name=c.ini["name"], year=c.year, target_group=c.ini["target_group"])}
+            "intro": tr.t("summary.intro", name=c.ini["name"], year=c.year, target_group=target_group_words(c.ini["target_group"]))}
+
+
+def target_group_words(text: str) -> str:
+    """The target group after 'Doelgroep:' in lower case ('alleenwonende volwassenen …'), except a proper noun:
+    the city's name and the words made from it ('Utrechters met een U-pas')."""
+    return text if text.startswith("Utrecht") else mid_sentence(text)
 
 
 def output_kpi(fig: InitiativeFigures, tr: Translator) -> tuple[str, str]:
@@ -514,7 +521,9 @@ def stories_section(c: YearlyContext) -> dict | None:
     # an outcome's name mid-sentence in lower case ("over gevoel van eigenwaarde"), an abbreviation as it is
     labels = {o: label[:1].lower() + label[1:] if label[1:2].islower() else label
               for o, label in zip(c.outcomes["outcome_id"], c.outcomes["label"])}
-    stories = [{"quote": s.quote, "who": s.who, "date": tr.date(s.date) if not pd.isna(s.date) else "",
+    # a teller's age finer than the profile's merged age groups would undo the merging: it is left out
+    coarse_ages = bool(c.fig.profile.loc[c.fig.profile["characteristic"] == "age_band", "merged"].any())
+    stories = [{"quote": s.quote, "who": who_without_age(s.who) if coarse_ages else s.who, "date": tr.date(s.date) if not pd.isna(s.date) else "",
                 "outcome": tr.t("stories.outcome", outcome=labels[s.outcome_id]) if s.outcome_id in labels else ""}
                for s in shown_stories.itertuples()]
     set_aside = data.of("stories_set_aside", c.initiative_id)

@@ -225,7 +225,7 @@ def test_the_participant_profile_counts_the_register_and_merges_small_groups(yea
     assert uc.loc[uc["characteristic"] == "gender", ["label", "participants"]].values.tolist() == [
         ["vrouw", 37], ["man, anders of niet ingevuld", 33]]
     text = pdf_text(year_folder / "nieuw-rotsoord" / "nieuw-rotsoord_2018.pdf")
-    assert "Een groep van minder dan 10 deelnemers is samengevoegd met een andere groep" in text
+    assert "Groepen van minder dan 10 deelnemers zijn samengevoegd met een andere groep" in text
 
 
 def test_the_discussion_agreed_in_coaching_stands_beside_its_verdict(year_folder):

@@ -104,7 +104,7 @@ def test_the_workbook_of_a_report_reads_as_the_report_does(year_folder):
     # a Wilcoxon test whose count of unchanged scores is hidden: W, r and the exact p are ×, the strength of the
     # evidence (a band of p) is shown; a t-test's df is not computed: –
     assert [hyp[f"{column[c]}2"].value for c in ("Toetsingsgrootheid", "Effectmaat", "p", "p (Holm)")] == ["×"] * 4
-    assert hyp[f"{column['Bewijskracht']}2"].value == "sterk bewijs"
+    assert hyp[f"{column['Bewijs dat het geen toeval is']}2"].value == "sterk bewijs dat het geen toeval is"
     assert hyp[f"{column['Vrijheidsgraden']}2"].value == "–"
     shown = openpyxl.load_workbook(year_folder / "digitale-buddies" / f"digitale-buddies_{YEAR}_tables.xlsx")["Hypothesen"]
     shown_column = {cell.value: cell.column_letter for cell in shown[1]}

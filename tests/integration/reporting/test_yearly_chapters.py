@@ -58,7 +58,7 @@ def test_response_per_outcome_is_stated_when_an_outcome_rests_on_fewer_baselines
         "WHERE initiative_id = 'digitale-buddies' AND period = '2018'").fetchone()
     assert loneliness < survey
     text = attrition_section(_context(data, "digitale-buddies"))["response"]
-    assert f"Van de {int(survey)} nulmetingen zijn er daarom minder bruikbaar: voor eenzaamheid {int(loneliness)} " in text
+    assert f"Daarom zijn niet alle {int(survey)} nulmetingen bruikbaar: voor eenzaamheid {int(loneliness)} " in text
 
 
 def test_the_chapters_are_numbered_in_their_order(data):

@@ -20,6 +20,10 @@ pytestmark = pytest.mark.unit
     # after an article a number still counts people; only "de twee metingen" are the survey's waves
     ("Van de zeven bewoners kwamen er vijf terug.", [Finding("zeven bewoners", "small_count", 7)]),
     ("Bij de twee metingen en het ene paar vragen.", []),
+    # a small group without a number
+    ("Een enkeling is het werk kwijtgeraakt.", [Finding("Een enkeling", "small_count")]),
+    ("Een paar oudere deelnemers stopten; na een paar bezoeken ging het beter.",
+     [Finding("Een paar oudere deelnemers", "small_count")]),
     ("Three residents dropped out.", [Finding("Three residents", "small_count", 3)]),
     ("Een derde van de vrouwen komt na de zomer niet meer.", [Finding("Een derde van de", "share")]),
     # the threshold itself and above are fine; "een" is the article

@@ -37,3 +37,11 @@ def test_groups_at_the_threshold_stay_and_a_small_total_becomes_one_group():
         "30–64 jaar", "niet ingevuld"]
     assert [profile_label("age_band", ("0-11",), NL), profile_label("age_band", ("0-11", "12-17"), NL)] == [
         "11 jaar of jonger", "17 jaar of jonger"]
+
+
+def test_a_story_tellers_age_goes_where_the_profile_merged_age_bands():
+    from impact.reporting.sentences import who_without_age
+
+    assert [who_without_age(w) for w in ("bewoner, 75+", "bewoner, 30-44 jaar", "klant, 50–64", "vrijwilliger (67 jaar)",
+                                         "nieuw in de wijk", "moeder van twee kinderen")] == [
+        "bewoner", "bewoner", "klant", "vrijwilliger", "nieuw in de wijk", "moeder van twee kinderen"]

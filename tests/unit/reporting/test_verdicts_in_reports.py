@@ -142,12 +142,12 @@ def test_each_test_reports_its_own_estimate_with_its_interval():
         "−0,58), bij 41 deelnemers met beide metingen. Zo’n verschil ontstaat zelden door toeval (p < 0,001 na "
         "Holm-correctie).")
     assert sentences.verdict_sentence(row(**WILCOXON), NL) == (
-        "De uitkomst ‘toekomstbeeld’ veranderde in de verwachte richting: gemiddeld 0,96 punten hoger, volgens de toets "
+        "De uitkomst ‘toekomstbeeld’ veranderde in de verwachte richting: gemiddeld 0,96 punten hoger; bij wie veranderde "
         "typisch 1,25 punten hoger (pseudomediaan volgens Hodges–Lehmann; 95%-interval 0,75 tot 1,75), bij 40 deelnemers met beide metingen. Zo’n verschil ontstaat zelden door toeval "
         "(p < 0,001 na Holm-correctie).")
     assert sentences.verdict_sentence(row(**WILCOXON), EN) == (
-        "Toekomstbeeld changed in the expected direction: on average 0.96 points higher, typically 1.25 points higher "
-        "according to the test (Hodges–Lehmann pseudo-median; 95% "
+        "Toekomstbeeld changed in the expected direction: on average 0.96 points higher; among those who changed typically 1.25 points higher "
+        "(Hodges–Lehmann pseudo-median; 95% "
         "interval 0.75 to 1.75), among 40 participants with both measurements. A difference like this rarely arises "
         "by chance (p < 0.001 after the Holm correction).")
     contradicted = row(**{**MCNEMAR, "verdict": "contradicted", "estimate": -0.36, "ci_low": -0.5046, "ci_high": -0.2137})
@@ -180,7 +180,7 @@ def test_an_interval_below_95_percent_says_its_level_in_words_and_in_the_table()
     assert interval_cell(low, NL) == "0,75 tot 1,75 (89,1%-interval; 95% niet haalbaar)"
     assert interval_cell(low, EN) == "0.75 to 1.75 (89.1% interval; 95% not attainable)"
     assert sentences.estimate_phrase(low, NL) == (
-        "gemiddeld 0,96 punten hoger, volgens de toets typisch 1,25 punten hoger (pseudomediaan volgens Hodges–Lehmann; "
+        "gemiddeld 0,96 punten hoger; bij wie veranderde typisch 1,25 punten hoger (pseudomediaan volgens Hodges–Lehmann; "
         "89,1%-interval 0,75 tot 1,75)")
     assert "95%-interval 0,75 tot 1,75" in sentences.estimate_phrase(row(**WILCOXON), NL)
     assert interval_cell(row(**WILCOXON), NL) == "0,75 tot 1,75"
@@ -272,7 +272,7 @@ def test_a_wilcoxon_with_a_hidden_count_of_unchanged_scores_hides_p_and_keeps_th
                                 "effect_size_ci_high:reveals_unchanged")
     # the verdict's sentence gives p as the bound of its band, the funder's conclusion the band in words
     assert sentences.p_words({**h.to_dict(), "multiple_testing": "holm"}, NL) == "p < 0,001 na Holm-correctie"
-    assert sentences.evidence_words(h, NL) == "sterk bewijs"
+    assert sentences.evidence_words(h, NL) == "sterk bewijs dat het geen toeval is"
     # the reason in words, not "rests on fewer than 10 people"
     assert NL.t("hidden_reason.reveals_unchanged") == (
         "samen met de andere toetscijfers zou het verraden bij hoeveel deelnemers de score precies gelijk bleef, een "
@@ -381,7 +381,7 @@ def test_a_yes_no_outcome_is_drawn_as_stacked_shares_and_a_hidden_wave_says_why(
                          HIDDEN_COLUMN: ["mean:reveals_yes_no", ""]})
     fig = charts.distribution(dist, "Betaald werk", None, NL, yes_no=True)
     assert [t.get_text() for t in fig.axes[0].texts] == [
-        "afgeschermd: het aandeel zou een afgeschermd aantal ‘ja’- of ‘nee’-antwoorden verraden", "44%", "56%"]
+        "afgeschermd: " + NL.t("hidden_short.reveals_yes_no"), "44%", "56%"]
     assert [round(p.get_width(), 4) for p in fig.axes[0].patches] == [round(23 / 52, 4), round(29 / 52, 4)]
     few = dist.assign(mean=[np.nan, 3.0], p50=[np.nan, 3.0], **{HIDDEN_COLUMN: ["mean:fewer_than_threshold;p50:"
                                                                                   "fewer_than_threshold", ""]})
@@ -429,27 +429,26 @@ def test_significance_levels_are_written_as_they_are():
         "0,05", "0,00625", "0,005", "0,00556", "0,0045"]
 
 
-def test_a_coaching_note_keeps_its_lesson_with_the_small_or_masked_count_replaced_by_a_mark():
+def test_a_coaching_note_keeps_its_other_sentences_and_loses_the_one_naming_a_small_or_masked_group():
     sessions = pd.DataFrame({
         "initiative_id": ["nieuw-rotsoord", "nieuw-rotsoord", "zus-en-zo", "talent-connection"],
         "topics": ["Tussenstand", "Veertien nulmetingen sinds mei", "Veertien nulmetingen sinds mei", "Werk"],
-        "lessons": ["Slechts zeven bewoners hebben zowel een nul- als een nameting.", None, "Twaalf deelnemers",
-                    "Na een jaar hebben vier op de tien nu betaald werk; een derde van de vrouwen zoekt nog."],
+        "lessons": ["Slechts zeven bewoners hebben zowel een nul- als een nameting. Meer werven.", None,
+                    "Twaalf deelnemers", "Na een jaar hebben vier op de tien nu betaald werk. Een enkeling is het werk "
+                    "kwijtgeraakt. De begeleiding loopt door."],
         "actions": ["Wijk uit een vaste lijst kiezen.", "Doorgaan", None, "Van de 7 deelnemers twee opnieuw spreken."],
     })
     published = sentences.publishable_sessions(sessions, NL, {"nieuw-rotsoord": {14.0}})
     # the small group, and the count that is masked in Nieuw Rotsoord's report (not in Zus&Zo's)
+    # a whole sentence goes ("één deelnemer" or "een enkeling" says how many with its noun), the others stay
     assert published["lessons"].tolist() == [
-        "Slechts × bewoners hebben zowel een nul- als een nameting.", None, "Twaalf deelnemers",
-        "Na een jaar hebben × nu betaald werk; × van de vrouwen zoekt nog."]
-    assert published["topics"].tolist() == ["Tussenstand", "× nulmetingen sinds mei", "Veertien nulmetingen sinds mei",
-                                            "Werk"]
-    assert published["actions"].tolist() == ["Wijk uit een vaste lijst kiezen.", "Doorgaan", None,
-                                             "Van de × deelnemers twee opnieuw spreken."]
+        "(…) Meer werven.", None, "Twaalf deelnemers", "(…) (…) De begeleiding loopt door."]
+    assert published["topics"].tolist() == ["Tussenstand", "(…)", "Veertien nulmetingen sinds mei", "Werk"]
+    assert published["actions"].tolist() == ["Wijk uit een vaste lijst kiezen.", "Doorgaan", None, "(…)"]
     assert sentences.redacted(sessions, published) and not sentences.redacted(sessions, sessions)
     assert NL.t("common.text_redacted", threshold=10) == (
-        "Een × in de tekst staat voor een aantal van minder dan 10 personen of een deel van een groep; alleen dat "
-        "getal is weggelaten.")
+        "(…) staat voor een zin die een aantal van minder dan 10 personen of een deel van een groep noemde; die zin "
+        "is weggelaten, de rest van de tekst niet.")
 
 
 def test_the_reach_caption_names_the_quarters_it_masks_and_why():
@@ -473,10 +472,10 @@ def test_a_funder_reads_one_plain_conclusion_per_verdict_with_the_strength_of_ev
     scale = NL.t("instrument.djg11.scale")
     assert sentences.conclusion_sentence(row(), NL, scale) == (
         f"Bij 41 deelnemers met beide metingen veranderde de uitkomst ‘eenzaamheid’ in de verwachte richting: "
-        f"1,10 punten lager (gemiddeld verschil, {scale}; sterk bewijs). Zonder vergelijkingsgroep is niet vast te "
+        f"1,10 punten lager (gemiddeld verschil, {scale}; sterk bewijs dat het geen toeval is). Zonder vergelijkingsgroep is niet vast te "
         f"stellen hoeveel daarvan door het initiatief komt.")
-    assert sentences.evidence_words(row(p_adjusted=0.004), NL) == "duidelijk bewijs"
-    assert sentences.evidence_words(row(p_adjusted=0.03), EN) == "limited evidence"
+    assert sentences.evidence_words(row(p_adjusted=0.004), NL) == "duidelijk bewijs dat het geen toeval is"
+    assert sentences.evidence_words(row(p_adjusted=0.03), EN) == "limited evidence that it is not chance"
     # no change shown: the interval says which changes the data leave open, the MDE what would have been found
     assert sentences.conclusion_sentence(row(verdict="not_shown", estimate=-0.2, ci_low=-0.9, ci_high=0.5,
                                              mde=0.9613), NL, scale) == (
@@ -486,7 +485,7 @@ def test_a_funder_reads_one_plain_conclusion_per_verdict_with_the_strength_of_ev
         f"had deze meting met 80% kans gevonden; een kleinere kon ze missen.")
     assert sentences.conclusion_sentence(row(**MCNEMAR), EN).startswith(
         "Among 50 participants with both measurements, betaald werk changed in the expected direction: 36 "
-        "percentage points higher (difference in proportions; strong evidence).")
+        "percentage points higher (difference in proportions; strong evidence that it is not chance).")
     assert sentences.conclusion_sentence(row(verdict="insufficient_data"), NL) == (
         "Over de uitkomst ‘eenzaamheid’ is geen uitspraak mogelijk: er waren minder dan 10 deelnemers met zowel een "
         "nul- als een nameting.")
@@ -501,7 +500,7 @@ def test_response_per_outcome_is_stated_where_it_differs_from_the_survey():
                               "n_baseline": [66.0, 99.0], "n_with_follow_up": [41.0, 69.0]})
     assert per_outcome_response(attrition, resp, NL) == (
         " Niet iedereen die de vragenlijst invulde, heeft een score voor elke uitkomst: een score telt alleen als "
-        "genoeg vragen van de schaal zijn beantwoord. Van de 99 nulmetingen zijn er daarom minder bruikbaar: voor "
+        "genoeg vragen van de schaal zijn beantwoord. Daarom zijn niet alle 99 nulmetingen bruikbaar: voor "
         "eenzaamheid 66 nulmetingen en 41 paren.")
     assert per_outcome_response(attrition.iloc[[1]], resp, NL) == ""
     # a masked survey count says nothing, and a masked pair count reads as masked
@@ -537,5 +536,6 @@ def test_a_masked_conclusion_says_so_once():
     masked = row(estimate=np.nan, p_adjusted=np.nan, n_pairs=np.nan)
     assert sentences.conclusion_sentence(masked, NL) == (
         "Bij een klein, afgeschermd aantal deelnemers met beide metingen veranderde de uitkomst ‘eenzaamheid’ in de verwachte "
-        "richting; hoe groot de verandering is en hoe sterk het bewijs, is afgeschermd omdat de aantallen klein zijn. "
+        "richting; hoe groot de verandering is en hoe sterk het bewijs, is afgeschermd, omdat die cijfers een klein "
+        "aantal deelnemers zouden verraden. "
         "Zonder vergelijkingsgroep is niet vast te stellen hoeveel daarvan door het initiatief komt.")

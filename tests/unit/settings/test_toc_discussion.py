@@ -40,12 +40,11 @@ def test_an_empty_discussion_is_refused_naming_the_key(tmp_path):
 def test_a_discussion_that_names_a_small_or_masked_group_has_that_number_replaced():
     discussions = pd.DataFrame({
         "hypothesis_id": ["H1", "H2", "H3", "H4"],
-        "discussion": ["Zeven deelnemers antwoordden eerlijker.", "Vier op de tien vielen uit.",
+        "discussion": ["Zeven deelnemers antwoordden eerlijker. De rest niet.", "Vier op de tien vielen uit.",
                        "Na een paar bezoeken antwoorden deelnemers eerlijker (response shift).",
                        "De 14 deelnemers met een nameting zijn vooral vrouwen."],
     })
     assert sentences.publishable_discussions(discussions, NL, hidden={14.0}) == {
-        "H1": "× deelnemers antwoordden eerlijker.", "H2": "× vielen uit.",
-        "H3": "Na een paar bezoeken antwoorden deelnemers eerlijker (response shift).",
-        "H4": "De × deelnemers met een nameting zijn vooral vrouwen."}
+        "H1": "(…) De rest niet.", "H2": "(…)",
+        "H3": "Na een paar bezoeken antwoorden deelnemers eerlijker (response shift).", "H4": "(…)"}
     assert sentences.publishable_discussions(discussions, NL, hidden=set())["H4"] == discussions["discussion"][3]
