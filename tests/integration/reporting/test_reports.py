@@ -437,3 +437,32 @@ def test_the_reports_read_only_the_tables_they_declare(built_sample):
     with warehouse.declared_reads(without_notices), pytest.raises(warehouse.UndeclaredRead,
                                                                   match="staging.ingest_notices"):
         data_quality.collect(con)
+
+
+def test_the_attacks_of_the_third_reading_find_nothing(year_folder, built_sample):
+    """What a statistician playing the adversary recovered from the sample year, now closed:
+    - Nieuw Rotsoord's hidden follow-up count (9) from its rows delivered (94 − 41 activities − 25 participants −
+      5 stories − 14 baselines), printed in the lessons' data-quality table and as the programme's total;
+    - Talent Connection's hidden count of people who lost work (1), from the note 'een enkeling is het werk
+      kwijtgeraakt';
+    - the mean score of the few people measured at follow-up without a pair, from the score table minus the
+      pairs' mean (one child's score at IMC Weekendschool)."""
+    con = built_sample["con"]
+    follow_up = con.execute("SELECT value FROM marts.indicators WHERE initiative_id = 'nieuw-rotsoord' "
+                            "AND indicator_id = 'follow_up_respondents' AND period = '2018'").fetchone()[0]
+    assert 0 < follow_up < 10
+    quality = pd.read_csv(year_folder / "lessons_learned" / "tables" / "machine" / "data_quality.csv", encoding="utf-8-sig")
+    row = quality.set_index("initiative_id").loc["nieuw-rotsoord"]
+    assert pd.isna(row["raw_rows"]) and "raw_rows:reveals_survey_count" in row["hidden"]
+    lessons = pdf_text(year_folder / "lessons_learned" / f"lessons_learned_{YEAR}.pdf")
+    assert re.search(r"Van de ongeveer \d\.\d00 aangeleverde rijen", lessons)
+    effects = pd.read_csv(year_folder / "programme" / "tables" / "machine" / "response_and_quality.csv", encoding="utf-8-sig")
+    assert pd.isna(effects.set_index("initiative_id").loc["nieuw-rotsoord", "rows_delivered"])
+    for path in [*year_folder.glob("*/*_2018.pdf"), year_folder / "lessons_learned" / f"lessons_learned_{YEAR}.pdf"]:
+        assert "een enkeling" not in pdf_text(path).lower(), path
+    imc = pd.read_csv(year_folder / "imc-weekendschool" / "tables" / "machine" / "outcome_distributions.csv",
+                      encoding="utf-8-sig").set_index("wave")
+    pairs = pd.read_csv(year_folder / "imc-weekendschool" / "tables" / "machine" / "hypotheses.csv",
+                        encoding="utf-8-sig").iloc[0]
+    assert 0 < imc.loc["follow_up", "n"] - pairs["n_pairs"] < 10 and not pd.isna(pairs["mean_follow_up"])
+    assert imc.loc["follow_up", ["mean", "p50"]].isna().all() and "mean:reveals_small_group" in imc.loc["follow_up", "hidden"]
