@@ -126,7 +126,7 @@ def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: 
             targets = tr.t("funder.targets_one", met=int((shares >= 1).sum()), low=tr.pct(shares.iloc[0]))
         else:
             targets = tr.t("funder.targets_none")
-        hyp = with_context(fig.hypotheses, data)
+        hyp = with_context(fig.hypotheses, data, i)
         raw = data.of("hypotheses", i)
         hyp["min_pairs_required"] = (raw["min_pairs"].fillna(data.programme["min_pairs"]).astype(int).to_numpy()
                                      if len(raw) else [])

@@ -64,6 +64,9 @@ def amount(value: float, row, tr: Translator, digits: int | None = None, signed:
     """'1,10 punten' or '36 procentpunten' ('1 punt' for exactly one): a difference in the unit of the row's estimate."""
     if in_percentage_points(row):
         return tr.units("unit.percentage_points", value * 100, 0 if digits is None else digits, signed=signed)
+    unit = _get(row, "unit")
+    if isinstance(unit, str) and unit:   # a custom outcome's own unit ('personen')
+        return f"{tr.num(value, 2 if digits is None else digits, signed)} {unit}"
     return tr.units("unit.points", value, 2 if digits is None else digits, signed=signed)
 
 

@@ -49,9 +49,15 @@ def min_reliability(data: ReportData) -> float:
     return reliability_floor(data.programme)
 
 
-def with_context(hyp: pd.DataFrame, data: ReportData) -> pd.DataFrame:
-    """The programme's settings a hypothesis's sentences need, on every row."""
+def with_context(hyp: pd.DataFrame, data: ReportData, initiative_id: str | None = None) -> pd.DataFrame:
+    """The programme's settings a hypothesis's sentences need, on every row, and the unit of a custom outcome
+    that names one (``unit: personen``: '2,00 personen hoger', not 'punten'); rows without an ``initiative_id``
+    column are ``initiative_id``'s."""
     hyp = hyp.copy()
+    units = {(r.initiative_id, r.outcome_id): r.unit for r in data.outcomes.itertuples()
+             if r.instrument == "custom" and isinstance(r.unit, str) and r.unit.strip()}
+    owners = hyp["initiative_id"] if "initiative_id" in hyp else [initiative_id] * len(hyp)
+    hyp["unit"] = [units.get((i, str(o).split(".")[0])) for i, o in zip(owners, hyp["outcome_id"])]
     hyp["alpha"] = float(data.programme["alpha"])
     hyp["multiple_testing"] = data.programme.get("multiple_testing") or "holm"
     hyp["min_reliability"] = min_reliability(data)
@@ -59,7 +65,7 @@ def with_context(hyp: pd.DataFrame, data: ReportData) -> pd.DataFrame:
 
 
 def _hypothesis_rows(fig: InitiativeFigures, data: ReportData, initiative_id: str) -> pd.DataFrame:
-    hyp = with_context(fig.hypotheses, data)
+    hyp = with_context(fig.hypotheses, data, initiative_id)
     raw = data.of("hypotheses", initiative_id)
     hyp["min_pairs_required"] = raw["min_pairs"].fillna(data.programme["min_pairs"]).astype(int).to_numpy() if len(raw) else []
     return hyp

@@ -539,3 +539,9 @@ def test_a_masked_conclusion_says_so_once():
         "richting; hoe groot de verandering is en hoe sterk het bewijs, is afgeschermd, omdat die cijfers een klein "
         "aantal deelnemers zouden verraden. "
         "Zonder vergelijkingsgroep is niet vast te stellen hoeveel daarvan door het initiatief komt.")
+
+
+def test_a_custom_outcome_with_a_unit_says_it_instead_of_points():
+    # Zus&Zo's network size counts people ('unit: personen' in its Theory of Change)
+    assert sentences.change_words(row(mean_difference=2.0, unit="personen"), NL) == "2,00 personen hoger"
+    assert sentences.change_words(row(mean_difference=-1.0976), NL) == "1,10 punten lager"
