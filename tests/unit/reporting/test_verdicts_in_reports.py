@@ -543,5 +543,5 @@ def test_a_masked_conclusion_says_so_once():
 
 def test_a_custom_outcome_with_a_unit_says_it_instead_of_points():
     # Zus&Zo's network size counts people ('unit: personen' in its Theory of Change)
-    assert sentences.change_words(row(mean_difference=2.0, unit="personen"), NL) == "2,00 personen hoger"
+    assert sentences.change_words({**row(mean_difference=2.0).to_dict(), "unit": "personen"}, NL) == "2,00 personen hoger"
     assert sentences.change_words(row(mean_difference=-1.0976), NL) == "1,10 punten lager"
