@@ -30,7 +30,7 @@ from impact.reporting.tables import (
 )
 from impact.reporting.yearly import (
     caveat_note, cell, effect_cell, estimate_cell, holm_family, methods_notes, min_reliability, p_holm_cell,
-    report_date, verdict_cell, with_context,
+    report_date, verdict_cell, wave_line, with_context,
 )
 from impact.statistics.verdicts import VERDICTS
 
@@ -132,9 +132,14 @@ def funder_rows(data: ReportData, figures: dict[str, InitiativeFigures], names: 
                                      if len(raw) else [])
         primary = hyp[hyp["primary"].astype(bool)]
         outcomes = data.of("outcomes", i).set_index("outcome_id")
-        conclusions = [conclusion_sentence(h, tr, scale_words(outcomes.loc[h["outcome_id"].split(".")[0]], tr)
-                                           if h["outcome_id"].split(".")[0] in outcomes.index else "")
-                       for _, h in primary.iterrows()] or [tr.t("conclusion.none")]
+        conclusions = []
+        for _, h in primary.iterrows():
+            scale = (scale_words(outcomes.loc[h["outcome_id"].split(".")[0]], tr)
+                     if h["outcome_id"].split(".")[0] in outcomes.index else "")
+            conclusions.append(conclusion_sentence(h, tr, scale))
+            if pd.isna(h["mean_baseline"]) and (line := wave_line(fig, h, scale, tr)):
+                conclusions.append(line)   # the paired figures are hidden: what the score table still shows
+        conclusions = conclusions or [tr.t("conclusion.none")]
         verdicts = "; ".join(f"{h['hypothesis_id']}: {tr.t('verdict.' + h['verdict']).lower()}"
                              + (f" ({evidence_words(h, tr)})" if h["verdict"] in ("supported", "contradicted") else "")
                              for _, h in primary.iterrows()) or "–"

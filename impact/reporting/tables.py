@@ -142,8 +142,17 @@ class Cells:
         return bool(self.reasons.get(cell_id))
 
     def why(self, cell_id: str) -> str | None:
-        """The published reason a cell is hidden (:data:`HIDDEN_REASONS`), or None when it is shown."""
-        return _CELL_REASONS.get(self.reasons.get(cell_id) or "")
+        """The published reason a cell is hidden (:data:`HIDDEN_REASONS`), or None when it is shown. A hidden 0 of
+        people reads 'fewer than the threshold' (which it is), never 'protects another figure': since a
+        primary cell is 1 to threshold − 1, the second reason on a hidden count would say it is 0 or at least the
+        threshold, and a small table would give its 0 away."""
+        reason = _CELL_REASONS.get(self.reasons.get(cell_id) or "")
+        if reason == "protects_hidden_figure" and self.rows_by_id().get(cell_id) == 0 and self._people(cell_id):
+            return "fewer_than_threshold"
+        return reason
+
+    def _people(self, cell_id: str) -> bool:
+        return any(c == cell_id and not np.isnan(n) for c, _, n in self.rows)
 
     def share_why(self, numerator: str, denominator: str) -> str | None:
         """Why a share is hidden: its numerator or denominator is (None when both are shown)."""

@@ -269,14 +269,9 @@ def summary_section(c: YearlyContext) -> dict:
         base_outcome = str(h["outcome_id"]).split(".")[0]
         scale = scale_words(outcome_rows.loc[base_outcome], tr) if base_outcome in outcome_rows.index else ""
         if pd.isna(h["mean_baseline"]):
-            # the pairs' means are hidden: what the score table still shows, over everyone measured at a wave
-            waves = fig.outcomes[(fig.outcomes["outcome_id"] == h["outcome_id"]) & fig.outcomes["mean"].notna()]
-            if len(waves) and h["verdict"] != "unreliable_measurement":
-                parts = [tr.t("summary.wave_value" if unit_pct else "summary.wave_mean",
-                              wave=tr.t(f"wave.{w['wave']}").lower(), value=fmt(w["mean"]),
-                              n=tr.count(w["n"])) for _, w in waves.iterrows()]
-                key_outcomes.append(tr.t("summary.outcome_line_waves", outcome=h["outcome"], scale=scale,
-                                         values=tr.listing(parts)))
+            line = wave_line(fig, h, scale, tr)
+            if line:
+                key_outcomes.append(line)
             continue
         if h["verdict"] == "unreliable_measurement":   # the scale's score does not count: no means to compare
             key_outcomes.append(tr.t("summary.outcome_line_unreliable", outcome=h["outcome"], scale=scale))
@@ -286,6 +281,21 @@ def summary_section(c: YearlyContext) -> dict:
                                  scale=scale))
     return {"section": section, "kpis": kpis, "money": money_lines(c), "verdicts": c.verdicts(), "key_outcomes": key_outcomes,
             "intro": tr.t("summary.intro", name=c.ini["name"], year=c.year, target_group=target_group_words(c.ini["target_group"]))}
+
+
+def wave_line(fig: InitiativeFigures, h, scale: str, tr: Translator) -> str | None:
+    """Where a hypothesis' paired figures are hidden: what the score table still shows, over everyone measured at
+    a wave ('Betaald werk (…): 44% bij de nameting (52 deelnemers). Dit gaat over iedereen …'); None without it."""
+    if h["verdict"] == "unreliable_measurement":
+        return None
+    waves = fig.outcomes[(fig.outcomes["outcome_id"] == h["outcome_id"]) & fig.outcomes["mean"].notna()]
+    if not len(waves):
+        return None
+    share = h["test"] == "mcnemar"
+    parts = [tr.t("summary.wave_value" if share else "summary.wave_mean", wave=tr.t(f"wave.{w['wave']}").lower(),
+                  value=tr.pct(w["mean"]) if share else tr.num(w["mean"], 2), n=tr.count(w["n"]))
+             for _, w in waves.iterrows()]
+    return tr.t("summary.outcome_line_waves", outcome=h["outcome"], scale=scale, values=tr.listing(parts))
 
 
 def target_group_words(text: str) -> str:
