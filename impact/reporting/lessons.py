@@ -190,7 +190,7 @@ def _counted(key: str, items: list) -> str:
 
 
 def coaching_section(c: LessonsContext) -> dict:
-    """3. The coaching log's lessons and actions per coaching theme (notes naming small groups withheld)."""
+    """3. The coaching log's lessons and actions per coaching theme (a sentence naming a small group left out)."""
     tr = c.tr
     section = c.doc.section("coaching_lessons")
     published_log = publishable_sessions(c.data.sessions, tr, {i: hidden_counts(fig.cells) for i, fig in c.figures.items()})

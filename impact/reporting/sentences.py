@@ -282,9 +282,9 @@ def publishable_text(text, tr: Translator, hidden) -> str | None:
 
 
 def publishable_sessions(sessions: pd.DataFrame, tr: Translator, hidden: dict[str, set[float]]) -> pd.DataFrame:
-    """The coaching log as the reports may quote it: in a note that names a group of fewer than the threshold's
-    people, a masked count of the initiative (``hidden`` by initiative) or a share of a group, that number is
-    replaced by × (:func:`publishable_text`); the data-quality page lists the note (quality rule
+    """The coaching log as the reports may quote it: in a note, each sentence that names a group of fewer than the
+    threshold's people, a masked count of the initiative (``hidden`` by initiative) or a share of a group is
+    replaced by '(…)' (:func:`publishable_text`); the data-quality page lists the note (quality rule
     ``no_small_groups_in_text``) so that the coach can reword it."""
     out = sessions.copy()
     for field in LOG_TEXT:
@@ -294,14 +294,14 @@ def publishable_sessions(sessions: pd.DataFrame, tr: Translator, hidden: dict[st
 
 
 def redacted(before: pd.DataFrame, after: pd.DataFrame) -> bool:
-    """Whether :func:`publishable_sessions` replaced a number in any note of ``before`` (giving ``after``)."""
+    """Whether :func:`publishable_sessions` left a sentence out of any note of ``before`` (giving ``after``)."""
     return any(a != b for field in LOG_TEXT for a, b in zip(before[field], after[field]) if isinstance(a, str))
 
 
 def publishable_discussions(discussions: pd.DataFrame, tr: Translator, hidden: set[float]) -> dict[str, str]:
     """Each hypothesis' discussion (the initiative's own reading, from the Theory of Change) as the yearly report
-    may print it, by hypothesis id: a count of a small group, a masked count (``hidden``) or a share of a group
-    in it replaced by ×, as in a coaching note (:func:`publishable_text`)."""
+    may print it, by hypothesis id: a sentence naming a small group, a masked count (``hidden``) or a share of a
+    group replaced by '(…)', as in a coaching note (:func:`publishable_text`)."""
     return {h: publishable_text(text, tr, hidden) for h, text in zip(discussions["hypothesis_id"], discussions["discussion"])}
 
 

@@ -95,6 +95,7 @@ class Cells:
     groups: list[list[str]] = field(default_factory=list)
     resolved: dict[str, float] = field(default_factory=dict)
     reasons: dict[str, str] = field(default_factory=dict)
+    _zero_people: set[str] = field(default_factory=set)   # the cells counting 0 people (see :meth:`why`)
 
     def add(self, cell_id: str, value, people=True) -> None:
         value = np.nan if value is None or pd.isna(value) else float(value)
@@ -115,6 +116,7 @@ class Cells:
         frame = secondary_suppression(frame, groups, threshold) if groups else frame
         self.resolved = dict(zip(frame["cell_id"], frame["value"].where(~frame["suppressed"].astype(bool))))
         self.reasons = dict(zip(frame["cell_id"], frame["reason"]))
+        self._zero_people = {c for c, value, n in self.rows if value == 0 and not np.isnan(n)}
         return self
 
     def hide_with(self, cell_ids: list[str], when: list[str] | None = None) -> None:
@@ -147,12 +149,9 @@ class Cells:
         primary cell is 1 to threshold − 1, the second reason on a hidden count would say it is 0 or at least the
         threshold, and a small table would give its 0 away."""
         reason = _CELL_REASONS.get(self.reasons.get(cell_id) or "")
-        if reason == "protects_hidden_figure" and self.rows_by_id().get(cell_id) == 0 and self._people(cell_id):
+        if reason == "protects_hidden_figure" and cell_id in self._zero_people:
             return "fewer_than_threshold"
         return reason
-
-    def _people(self, cell_id: str) -> bool:
-        return any(c == cell_id and not np.isnan(n) for c, _, n in self.rows)
 
     def share_why(self, numerator: str, denominator: str) -> str | None:
         """Why a share is hidden: its numerator or denominator is (None when both are shown)."""
@@ -237,6 +236,11 @@ def _profile_groups(ind: pd.DataFrame, year: str, threshold: int) -> dict[str, l
         groups = [((g,), found[g]) for g in sorted(found, key=lambda g: (rank.get(g, len(rank)), g))]
         out[characteristic] = merge_small_groups(groups, threshold, adjacent=characteristic == "age_band")
     return out
+
+
+def _profile_cell(characteristic: str, members: tuple[str, ...]) -> str:
+    """The cell of a (merged) profile group: 'age_band.65-74+75+'."""
+    return f"{characteristic}.{'+'.join(members)}"
 
 
 def merge_small_groups(groups: list[tuple[tuple[str, ...], float]], threshold: int,
@@ -325,9 +329,9 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
     profile_groups = _profile_groups(ind, year, data.threshold)
     for characteristic, groups in profile_groups.items():
         for members, value in groups:
-            cells.add(f"{characteristic}.{'+'.join(members)}", value)
+            cells.add(_profile_cell(characteristic, members), value)
         if groups:
-            cells.relate(f"reached.{year}", *(f"{characteristic}.{'+'.join(members)}" for members, _ in groups))
+            cells.relate(f"reached.{year}", *(_profile_cell(characteristic, members) for members, _ in groups))
 
     # response
     for key in ("baseline_respondents", "follow_up_respondents", "paired_respondents"):
@@ -413,10 +417,10 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
     words = catalogue(language or data.programme.get("language") or "nl")
     profile = pd.DataFrame([{
         "characteristic": characteristic, "label": profile_label(characteristic, members, words),
-        "participants": cells[f"{characteristic}.{'+'.join(members)}"],
-        "share": cells.share(f"{characteristic}.{'+'.join(members)}", f"reached.{year}"),
-        HIDDEN_COLUMN: _why(cells, participants=f"{characteristic}.{'+'.join(members)}",
-                            share=(f"{characteristic}.{'+'.join(members)}", f"reached.{year}")),
+        "participants": cells[_profile_cell(characteristic, members)],
+        "share": cells.share(_profile_cell(characteristic, members), f"reached.{year}"),
+        HIDDEN_COLUMN: _why(cells, participants=_profile_cell(characteristic, members),
+                            share=(_profile_cell(characteristic, members), f"reached.{year}")),
         "merged": len(members) > 1,
     } for characteristic, groups in profile_groups.items() for members, _ in groups], columns=PROFILE_COLUMNS)
 
@@ -586,7 +590,7 @@ def _hide_small_group_means(outcomes: pd.DataFrame, dist: pd.DataFrame, chg: pd.
         h = hypotheses[hypotheses["outcome_id"] == o]
         paired_mean = len(h) and h[f"mean_{w}"].notna().any()
         if w == "baseline" and len(attrition):
-            a = attrition[attrition["outcome"] == r["label"]]
+            a = attrition[attrition["hypothesis_id"].isin(h["hypothesis_id"])]
             paired_mean = paired_mean or (len(a) and a["mean_with_follow_up"].notna().any())
         if 0 < unpaired < threshold and paired_mean:
             figures = [col for col in ("mean", "p10", "p25", "p50", "p75", "p90") if not pd.isna(r[col])]

@@ -616,7 +616,7 @@ def merged_warnings(warns: pd.DataFrame) -> pd.DataFrame:
 
 
 def coaching_section(c: YearlyContext) -> dict:
-    """8. The one-to-one coaching sessions as the coach logged them (notes naming small groups withheld)."""
+    """8. The one-to-one coaching sessions as the coach logged them (a sentence naming a small group left out)."""
     tr, data = c.tr, c.data
     section = c.doc.section("coaching")
     logged = data.sessions[data.sessions["initiative_id"].isin([c.initiative_id])]
