@@ -71,7 +71,7 @@ class ReportSettings(ConfigurableResource):
     language: str | None = Field(default=None, description="nl or en; default: the language in programme.yaml (nl)")
 
     def language_for(self, programme_language: str) -> str:
-        from impact.reporting.i18n import LANGUAGES
+        from impact.language import LANGUAGES
 
         language = self.language or programme_language or "nl"
         if language not in LANGUAGES:

@@ -33,7 +33,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from impact.instruments.registry import REGISTRY  # noqa: E402
-from impact.reporting.i18n import Translator  # noqa: E402
+from impact.language import Translator  # noqa: E402
 from impact.reporting.tables import hidden_reason  # noqa: E402
 from impact.statistics.verdicts import VERDICTS  # noqa: E402
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.layout import Document
 from impact.reporting.report_data import ReportData
 from impact.reporting.tables import InitiativeFigures

@@ -57,7 +57,7 @@ def delivered_files(year_folder: Path) -> list[Path]:
 
 def readme(programme: dict, year: int, date: dt.date, files: list[Path], language: str = "nl") -> str:
     """What the ZIP holds, in the reports' language (catalogue keys ``delivery.*``)."""
-    from impact.reporting.i18n import Translator
+    from impact.language import Translator
 
     tr = Translator(language)
     name = programme.get("name") or tr.t("delivery.programme")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.publish import data_uri
 
 HIDDEN = "hidden"

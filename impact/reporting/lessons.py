@@ -18,7 +18,7 @@ import pandas as pd
 from impact.contracts.vocabulary import COACHING_THEMES
 from impact.reporting import charts
 from impact.reporting.context import ProgrammeContext
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.publish import Report, environment
 from impact.reporting.recommendations import recommend
 from impact.reporting.render import png_bytes

@@ -18,7 +18,7 @@ import pandas as pd
 
 from impact.reporting import charts
 from impact.reporting.context import ProgrammeContext
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.layout import hidden, missing
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes

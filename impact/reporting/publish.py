@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 
 from impact.reporting.disclosure import DEFAULT_THRESHOLD, scan_published_folder
 from impact.reporting.files import MACHINE_FOLDER, csv_bytes, excel_csv_bytes, write_atomic
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.render import pdf_bytes
 from impact.reporting.spreadsheets import headers, report_workbook, worded_frame
 

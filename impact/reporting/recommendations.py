@@ -14,9 +14,9 @@ Every rule has an ``id``, the coaching ``theme`` it belongs to (one of
 shape are rows of a table (:data:`VERDICT_RULES`, :data:`SHARE_RULES`).
 
 Sentences: ``recommendation.<rule_id>.<variant>`` in
-``impact/reporting/locale/<language>.yaml`` (``text`` for a rule with one
+``impact/language/locale/<language>/`` (``text`` for a rule with one
 sentence; :data:`TEXT_KEYS` lists every key this module builds). Numbers,
-shares and counts are written by the reports' :class:`~impact.reporting.i18n.Translator`.
+shares and counts are written by the reports' :class:`~impact.language.Translator`.
 
 Scope:
 
@@ -58,8 +58,8 @@ import pandas as pd
 from impact.contracts.vocabulary import COACHING_THEMES
 from impact.quality.reliability import MIN_ALPHA
 from impact.quality.rules import MIN_BASELINE_RESPONSE
-from impact.reporting.i18n import LANGUAGES as REPORT_LOCALES
-from impact.reporting.i18n import Translator, catalogue, mid_sentence
+from impact.language import LANGUAGES as REPORT_LOCALES
+from impact.language import Translator, catalogue, mid_sentence
 from impact.statistics.power import pairs_needed
 from impact.statistics.verdicts import DEFAULT_FLOOR
 from impact.statistics.verdicts import VERDICTS
@@ -104,7 +104,7 @@ REQUIRED_COLUMNS = (
 #   attribution assumption only then.
 
 # Quarantine and refusal rule ids (impact.contracts, impact.ingest) in words: the reports' catalogue
-# (``impact/reporting/locale/<language>.yaml``, ``quarantine_rule.*``); an unknown id is shown as is.
+# (``impact/language/locale/<language>/``, ``quarantine_rule.*``); an unknown id is shown as is.
 
 
 # -- the rule object ----------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def _verdict(facts: Facts) -> str | None:
     return _text(facts.get("verdict"))
 
 
-# -- writing numbers: the reports' Translator (impact.reporting.i18n) ------------------------------
+# -- writing numbers: the reports' Translator (impact.language) ------------------------------
 
 def _people(value: float | None, tr: Translator) -> str:
     """A number of people ('minder dan 10' below the disclosure threshold); hidden upstream (None) in words."""

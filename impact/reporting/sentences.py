@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from impact.reporting.i18n import Translator, mid_sentence
+from impact.language import Translator, mid_sentence
 from impact.reporting.tables import WAVES, hidden_reason
 from impact.statistics.power import POWER
 from impact.statistics.reliability import CAVEAT_BELOW

@@ -39,7 +39,7 @@ import pandas as pd
 
 from impact.reporting.disclosure import is_people_count_column
 from impact.reporting.files import MACHINE_FOLDER
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.render import _safe_sheet_names, cell_columns, workbook_bytes
 from impact.reporting.tables import HIDDEN_COLUMN, HIDDEN_REASONS, hidden_reasons
 

@@ -24,7 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.tables import InitiativeFigures, hidden_reasons
 
 #: At most this many decimals to show which side of 1 a ratio is on, or how a tipping point differs.

@@ -280,7 +280,7 @@ def profile_label(characteristic: str, members: tuple[str, ...], words: dict[str
 def _outcome_labels(data: ReportData, initiative_id: str, language: str | None = None) -> dict[str, str]:
     """Each outcome's label from the Theory of Change; a ZRM domain as '<outcome>: <domain>', the domain's name
     from the report language's catalogue (``zrm_domain.<code>``: 'financiën', 'ADL'), else its code in words."""
-    from impact.reporting.i18n import catalogue
+    from impact.language import catalogue
 
     words = catalogue(language or data.programme.get("language") or "nl")
     outcomes = data.of("outcomes", initiative_id)
@@ -412,7 +412,7 @@ def initiative_figures(data: ReportData, initiative_id: str, language: str | Non
     wijk = pd.DataFrame({"wijk": wijken, "participants": [cells[f"wijk.{w}"] for w in wijken],
                          HIDDEN_COLUMN: [_why(cells, participants=f"wijk.{w}") for w in wijken]})
 
-    from impact.reporting.i18n import catalogue
+    from impact.language import catalogue
 
     words = catalogue(language or data.programme.get("language") or "nl")
     profile = pd.DataFrame([{

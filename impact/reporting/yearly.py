@@ -17,7 +17,7 @@ import pandas as pd
 
 from impact.instruments.registry import REGISTRY, ReferenceValue, references_of
 from impact.reporting import charts
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.layout import Document, Mark, missing, shown
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from impact import warehouse
 from impact.reporting import data_quality, report_data, yearly
 from impact.reporting.disclosure import scan_published_folder
-from impact.reporting.i18n import catalogue
+from impact.language import catalogue
 from impact.reporting.provenance import code_version
 from impact.reporting.publish import publish
 from impact.reporting.render import sha256_bytes

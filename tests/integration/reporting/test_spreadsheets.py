@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.spreadsheets import HIDDEN_MARK, MISSING_MARK, headers, sheet_title, worded_frame
 from impact.reporting.tables import hidden_reasons
 from tests.integration.pipelines.test_pipeline_end_to_end import NINE

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from impact.reporting import report_data
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.provenance import code_version
 from impact.reporting.yearly import SECTIONS, YearlyContext, stories_section
 from tests.integration.reporting.test_reports import folded, pdf_text

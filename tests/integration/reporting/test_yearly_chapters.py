@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from impact.reporting import report_data
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.provenance import code_version
 from impact.reporting.yearly import SECTIONS, YearlyContext, attrition_section, reach_section, summary_section
 

@@ -243,9 +243,9 @@ def test_catalogue_is_large_distinct_and_covers_the_issue():
 
 
 def test_every_reason_a_drop_is_set_aside_for_has_words_in_both_report_languages(tmp_path):
-    """The reports name quarantine reasons in words (impact/reporting/locale); no catalogue case may meet a reason
+    """The reports name quarantine reasons in words (impact/language/locale); no catalogue case may meet a reason
     without them, or a report would print the bare rule id."""
-    from impact.reporting.i18n import catalogue
+    from impact.language import catalogue
 
     rules = set()
     for n, case in enumerate(c for c in CASES if c.is_table):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from impact.reporting import charts
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.render import png_bytes
 from impact.reporting.tables import HIDDEN_COLUMN
 

@@ -4,7 +4,7 @@ its last words together."""
 import pandas as pd
 import pytest
 
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.lessons import count_words
 
 pytestmark = pytest.mark.unit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from impact.reporting.i18n import catalogue
+from impact.language import catalogue
 from impact.reporting.tables import merge_small_groups, profile_label
 
 pytestmark = pytest.mark.unit

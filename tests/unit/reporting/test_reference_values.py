@@ -15,7 +15,7 @@ import yaml
 
 from impact.instruments import registry
 from impact.instruments.registry import REFERENCES, REGISTRY, ReferenceValue, references_of
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.report_data import ReportData, reference_counts
 from impact.reporting.tables import initiative_figures
 from impact.reporting.yearly import reference_lines, reference_sources
@@ -179,7 +179,7 @@ def test_a_mean_reference_is_set_beside_the_baseline_mean_never_beside_a_share(m
 
 def test_the_catalogues_hold_the_same_reference_keys():
     import pathlib
-    folder = pathlib.Path(__file__).parents[3] / "impact" / "reporting" / "locale"
-    nl, en = (yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8")) for lang in ("nl", "en"))
+    folder = pathlib.Path(__file__).parents[3] / "impact" / "language" / "locale"
+    nl, en = (yaml.safe_load((folder / lang / "reports.yaml").read_text(encoding="utf-8")) for lang in ("nl", "en"))
     assert nl["reference"].keys() == en["reference"].keys()
     assert nl["glossary"]["reference"].keys() == en["glossary"]["reference"].keys()

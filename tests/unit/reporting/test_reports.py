@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from impact.reporting.i18n import Translator, catalogue
+from impact.language import Translator, catalogue
 from impact.reporting.publish import DisclosureViolation, Report, publish
 from tests.conftest import REPO
 

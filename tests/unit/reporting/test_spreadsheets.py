@@ -14,7 +14,7 @@ import pytest
 
 from impact.reporting.disclosure import scan_published_csv, scan_published_folder
 from impact.reporting.files import csv_bytes, excel_csv_bytes
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.publish import Report, publish
 from impact.reporting.render import ZIP_EPOCH
 from impact.reporting.spreadsheets import headers, report_workbook

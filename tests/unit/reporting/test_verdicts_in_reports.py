@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from impact.reporting import charts, lessons, sentences
-from impact.reporting.i18n import Translator, catalogue
+from impact.language import Translator, catalogue
 from impact.reporting.layout import Document, Mark, hidden, missing
 from impact.reporting.publish import environment
 from impact.reporting.tables import (

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.overview import cost_words
 from impact.reporting.yearly import merged_warnings, output_kpi
 

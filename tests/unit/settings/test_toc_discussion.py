@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from impact.reporting import sentences
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.theory_of_change import as_tables
 from tests.conftest import TOC_YAML, load_toc_text, toc_text_problems
 

@@ -13,7 +13,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from impact.reporting.i18n import Translator
+from impact.language import Translator
 from impact.reporting.sroi_text import (
     masked_range, masked_range_sentence, non_respondents_sentence, not_computed_sentence, outcome_notes,
     ratio_sentence, ratio_text, summary_notes, tipping_text,

@@ -1,7 +1,9 @@
-"""Words and numbers of the reports in Dutch (default) or English.
+"""Words and numbers in Dutch (default) or English: the reports, the contract's messages, the CLI.
 
-Every sentence a report prints lives in ``locale/<language>.yaml`` under a dotted
-key; templates and builders ask ``Translator.t(key, **values)``. Numbers, shares
+Every sentence the project prints for people lives in ``locale/<language>/*.yaml``
+under a dotted key (one file per domain: ``reports.yaml``, ``contract.yaml``, …; a key
+is defined in one file only); templates, builders and messages ask
+``Translator.t(key, **values)``. Numbers, shares
 and dates are formatted by Babel for the language (``1,5`` and ``31 januari 2019``
 in Dutch). A key missing from a catalogue is an error, never a silently printed
 key: tests check both catalogues hold the same keys and that every key used in a
@@ -41,8 +43,15 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 def catalogue(language: str) -> dict[str, str]:
     if language not in LANGUAGES:
         raise ValueError(f"language '{language}' is not available; choose one of: {', '.join(LANGUAGES)}")
-    text = resources.files("impact.reporting").joinpath("locale", f"{language}.yaml").read_text(encoding="utf-8")
-    return _flatten(yaml.safe_load(text))
+    words: dict[str, str] = {}
+    folder = resources.files("impact.language").joinpath("locale", language)
+    for part in sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name):
+        flat = _flatten(yaml.safe_load(part.read_text(encoding="utf-8")) or {})
+        twice = sorted(set(flat) & set(words))
+        if twice:
+            raise ValueError(f"impact/language/locale/{language}/{part.name} defines keys another file defines too: {', '.join(twice[:5])}")
+        words.update(flat)
+    return words
 
 
 def _missing(x) -> bool:
@@ -84,7 +93,7 @@ class Translator:
         try:
             text = self._words[key]
         except KeyError:
-            raise KeyError(f"no text for '{key}' in the {self.language} catalogue (impact/reporting/locale/{self.language}.yaml)") from None
+            raise KeyError(f"no text for '{key}' in the {self.language} catalogue (impact/language/locale/{self.language}/)") from None
         return text.format(**values) if values else text
 
     def listing(self, items: list[str]) -> str:
