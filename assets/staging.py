@@ -26,13 +26,21 @@ from impact.contracts.batches import StagedBatch, stage_drops
 from impact.ingest import discover_drops
 from impact.privacy import load_key
 from pipelines.partitions import initiative_partitions
-from pipelines.resources import CoachingFiles, DuckDBWarehouse, WAREHOUSE_POOL
+from impact.programme import read_settings
+from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
-#: What the contract needs from each Theory of Change: its waves and custom outcomes.
-CONTRACT_READS = (tables.INITIATIVES, tables.OUTCOMES)
+#: What the contract needs from each Theory of Change (its waves and custom outcomes) and from the
+#: programme (the language its messages are written in).
+CONTRACT_READS = (tables.SETTINGS, tables.INITIATIVES, tables.OUTCOMES)
 
 
-def _contexts(duckdb_warehouse: DuckDBWarehouse, keys: Sequence[str]) -> dict[str, ContractContext]:
+def message_language(duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> str:
+    """The language of the messages for coaches: the reports' (``--language`` or programme.yaml's)."""
+    with duckdb_warehouse.connect(reads=(tables.SETTINGS,)) as con:
+        return report_settings.language_for(read_settings(con).language)
+
+
+def _contexts(duckdb_warehouse: DuckDBWarehouse, keys: Sequence[str], language: str) -> dict[str, ContractContext]:
     """Each initiative's waves and custom outcomes, from its Theory of Change in the warehouse."""
     with duckdb_warehouse.connect(reads=CONTRACT_READS) as con:
         initiatives = warehouse.read(con, tables.INITIATIVES, where={"initiative_id": keys},
@@ -49,6 +57,7 @@ def _contexts(duckdb_warehouse: DuckDBWarehouse, keys: Sequence[str]) -> dict[st
         k: ContractContext(
             waves=waves.get(k, ("baseline", "follow_up")),
             custom_outcomes=tuple(by_initiative.get(k, ())),
+            language=language,
         )
         for k in keys
     }
@@ -107,10 +116,12 @@ def staged_initiative_table(kind: str, table_name: str, description: str) -> Ass
         owners=["team:data-engineering"],
         description=description,
     )
-    def _staged(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    def _staged(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
+                report_settings: ReportSettings) -> MaterializeResult:
         keys = list(context.partition_keys)
         drops = {k: discover_drops(files.raw_data_path, k, kind) for k in keys}
-        batch = stage_drops(kind, drops, _contexts(duckdb_warehouse, keys), load_key())
+        language = message_language(duckdb_warehouse, report_settings)
+        batch = stage_drops(kind, drops, _contexts(duckdb_warehouse, keys, language), load_key())
         write_batch(duckdb_warehouse, batch, where={"initiative_id": keys})
         for message in batch.notices["message"]:
             context.log.warning(message)
@@ -140,20 +151,21 @@ survey_responses = staged_initiative_table(
 
 
 @asset(pool=WAREHOUSE_POOL, group_name="staging", deps=[programme], kinds={"pandera", "duckdb"}, owners=["team:data-engineering"])
-def coaching_sessions(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+def coaching_sessions(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> MaterializeResult:
     """The coaching log of the whole programme (``raw_data/coaching_sessions*.csv|xlsx``): plenary,
     one-to-one and closing sessions with their topics, lessons and actions."""
     from impact.ingest.drops import discover_initiatives
 
     drops = {"all": discover_drops(files.raw_data_path, "all", "coaching_sessions")}
-    context = ContractContext(initiative_ids=tuple(discover_initiatives(files.raw_data_path)))
+    context = ContractContext(initiative_ids=tuple(discover_initiatives(files.raw_data_path)),
+                              language=message_language(duckdb_warehouse, report_settings))
     batch = stage_drops("coaching_sessions", drops, {"all": context}, load_key())
     write_batch(duckdb_warehouse, batch, where={})  # one log for the programme: replaced whole
     return MaterializeResult(metadata=staging_metadata(batch))
 
 
-#: What the stories need from each Theory of Change: its outcomes (a story may name one).
-STORIES_READS = (tables.OUTCOMES,)
+#: What the stories need from each Theory of Change: its outcomes (a story may name one); and the language.
+STORIES_READS = (tables.SETTINGS, tables.OUTCOMES)
 
 
 @asset(
@@ -165,7 +177,8 @@ STORIES_READS = (tables.OUTCOMES,)
     kinds={"yaml", "markdown", "duckdb"},
     owners=["team:data-engineering"],
 )
-def stories(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+def stories(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
+            report_settings: ReportSettings) -> MaterializeResult:
     """Participants' stories of each initiative (the optional ``stories*.yaml|md``): quote, who in general
     terms, consent, optionally date and outcome. Stories with explicit consent that pass the contract are in
     ``staging.stories``; every other story is in ``staging.quarantine`` (without its text), so the yearly
@@ -177,7 +190,8 @@ def stories(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehou
         outcomes = warehouse.read(con, tables.OUTCOMES, where={"initiative_id": keys},
                                   columns=["initiative_id", "outcome_id", "label"], order_by=["initiative_id", "outcome_id"])
     by_initiative = {k: dict(zip(o["outcome_id"], o["label"])) for k, o in outcomes.groupby("initiative_id")}
-    batch = stage_stories({k: discover_drops(files.raw_data_path, k, "stories") for k in keys}, by_initiative)
+    batch = stage_stories({k: discover_drops(files.raw_data_path, k, "stories") for k in keys}, by_initiative,
+                          message_language(duckdb_warehouse, report_settings))
     write_batch(duckdb_warehouse, batch, where={"initiative_id": keys})
     withheld = batch.quarantine[batch.quarantine["source_row"].notna()]
     no_consent = withheld.loc[withheld["rule"] == "no_consent", ["source_file", "source_row"]].drop_duplicates()

@@ -23,7 +23,8 @@ class ConfigError(CoachingDataError):
 class UnreadableDrop(CoachingDataError):
     """A drop that cannot be used at all (unreadable, empty, not a table, ...)."""
 
-    def __init__(self, source_file: str, reason: str, rule: str = "unreadable_file", rows: int = 0):
+    def __init__(self, source_file: str, reason, rule: str = "unreadable_file", rows: int = 0):
+        # ``reason`` is a ``impact.language.Text`` (written in the reader's language by the caller) or plain text
         self.source_file = source_file
         self.reason = reason
         self.rule = rule

@@ -297,6 +297,19 @@ def _not_met(locations) -> dict[str, list[str]]:
     return out
 
 
+def _language(args: argparse.Namespace, raw_data: Path) -> str:
+    """``--language``, else programme.yaml's ``language``, else Dutch."""
+    from impact.errors import ConfigError
+    from impact.programme import load_programme
+
+    if getattr(args, "language", None):
+        return args.language
+    try:
+        return load_programme(raw_data).language
+    except ConfigError:
+        return "nl"
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Stage each file as the pipeline would, beside the drops already in its initiative's folder."""
     from impact.contracts import ContractContext
@@ -304,22 +317,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     from impact.contracts.stories import stage_stories
     from impact.errors import ConfigError
     from impact.ingest.drops import Drop, discover_drops, discover_initiatives, kind_of, sha256_of
+    from impact.language import Translator
     from impact.locations import Locations
     from impact.theory_of_change import TOC_FILE, load_theory_of_change
 
     raw_data = Locations.from_env().raw_data
+    language = _language(args, raw_data)
+    tr = Translator(language)
     problems_total = 0
     for name in args.files:
         toc = None
         path = Path(name)
         if not path.is_file():
-            print(f"{name}: no such file")
+            print(tr.t("cli.check.no_such_file", file=name))
             problems_total += 1
             continue
         kind = kind_of(path.name)
         if kind is None:
-            print(f"{name}: the file name must start with participants, activities, survey, stories or coaching_sessions, "
-                  "so the pipeline knows what it holds")
+            print(tr.t("cli.check.unknown_kind", file=name))
             problems_total += 1
             continue
         folder = path.resolve().parent
@@ -327,26 +342,25 @@ def cmd_check(args: argparse.Namespace) -> int:
             root = folder if any(folder.glob(f"*/{TOC_FILE}")) else raw_data
             initiative_id, home = "all", root
             known = tuple(discover_initiatives(root))
-            context = ContractContext(initiative_ids=known or None)
+            context = ContractContext(initiative_ids=known or None, language=language)
             if not known:
-                print(f"note: no initiative folders found in {root}; initiative_id is not checked (set COACHING_RAW_DATA)")
+                print(tr.t("cli.check.no_initiatives", folder=root))
         else:
             home = raw_data / args.initiative if args.initiative else folder
             initiative_id = home.name
-            context = ContractContext()
+            context = ContractContext(language=language)
             if (home / TOC_FILE).is_file():
                 try:
                     toc = load_theory_of_change(home, home.parent)
-                    context = ContractContext.from_theory_of_change(toc)
+                    context = ContractContext.from_theory_of_change(toc, language=language)
                 except ConfigError as exc:
-                    print(f"{exc.source}: the Theory of Change has problems; fix them before building:")
+                    print(tr.t("cli.check.toc_problems", file=exc.source))
                     for problem in exc.problems:
                         print(f"  - {problem}")
-                    print(f"(checking {name} with the default waves baseline, follow_up and no custom outcomes)")
+                    print(tr.t("cli.check.toc_default", file=name))
                     problems_total += len(exc.problems)
             else:
-                print(f"note: {home} has no {TOC_FILE}; checking {name} without its custom outcomes and extra waves "
-                      "(use --initiative ID to check it against an initiative)")
+                print(tr.t("cli.check.no_toc", folder=home, toc=TOC_FILE, file=name))
         source_file = path.name if kind == "coaching_sessions" else f"{initiative_id}/{path.name}"
         drop = Drop(initiative_id, kind, path, source_file, sha256_of(path))
         # the drops already in the initiative's folder, so repeats and conflicts across drops show too;
@@ -356,20 +370,20 @@ def cmd_check(args: argparse.Namespace) -> int:
                     if d.path.resolve() != path.resolve()] if home.is_dir() and is_initiative else []
         if kind == "stories":  # read by their own contract, against the outcomes of the Theory of Change
             outcomes = {o.id: o.label for o in toc.outcomes} if toc is not None else {}
-            batch = stage_stories({initiative_id: [*siblings, drop]}, {initiative_id: outcomes})
-            problems_total += _print_check(name, source_file, batch, args.all, unit="stories")
-            _print_story_groups(batch.staged[batch.staged["source_file"] == source_file], raw_data)
+            batch = stage_stories({initiative_id: [*siblings, drop]}, {initiative_id: outcomes}, language)
+            problems_total += _print_check(name, source_file, batch, tr, args.all, unit="stories")
+            _print_story_groups(batch.staged[batch.staged["source_file"] == source_file], raw_data, tr)
             continue
         else:
             batch = stage_drops(kind, {initiative_id: [*siblings, drop]}, {initiative_id: context}, b"check")
-        problems_total += _print_check(name, source_file, batch, args.all)
+        problems_total += _print_check(name, source_file, batch, tr, args.all)
     return 0 if problems_total == 0 else 1
 
 
 MAX_PROBLEMS_SHOWN = 100
 
 
-def _print_story_groups(stories, raw_data: Path) -> None:
+def _print_story_groups(stories, raw_data: Path, tr) -> None:
     """A note per story that names a small group of people: it is staged, but the yearly report leaves it out."""
     from impact.errors import ConfigError
     from impact.programme import load_programme
@@ -383,36 +397,43 @@ def _print_story_groups(stories, raw_data: Path) -> None:
     named = found[(found["smallest_count"] < threshold) | found["shares"].notna()]
     for r in named.itertuples():
         phrases = "; ".join(p for p in (r.counts, r.shares) if isinstance(p, str))
-        print(f"  note: story {r.source_row}, column '{r.field}' names a group of fewer than {threshold} people or a "
-              f"share of a group ({phrases}); the yearly report leaves it out until it is reworded")
+        print(tr.t("cli.check.story_small_group", story=r.source_row, column=r.field, threshold=threshold, phrases=phrases))
 
 
-def _print_check(name: str, source_file: str, batch, show_all: bool = False, unit: str = "rows") -> int:
-    """Print what would happen to one file; return the number of rows (or files) with a problem."""
+def _print_check(name: str, source_file: str, batch, tr, show_all: bool = False, unit: str = "rows") -> int:
+    """Print what would happen to one file, one line per cause; return the number of rows (or stories) with a problem."""
+    from impact.contracts.problems import group_problems
+
     summary = batch.drops[batch.drops["source_file"] == source_file].iloc[0]
     mine = batch.quarantine[batch.quarantine["source_file"] == source_file]
     notices = batch.notices[batch.notices["source_file"] == source_file]
     if summary["refused"]:
-        print(f"{name}: REFUSED — {mine['message'].iloc[0].split(': the whole file is refused: ', 1)[-1]}")
+        refused = mine[mine["source_row"].isna()].iloc[0]
+        print(f"{name}: " + refused["message"].removeprefix(f"{source_file}: "))
         return 1
     # a column the coach meant to deliver but that is not stored is a problem to fix, not a remark
     fix = notices["rule"].isin(["direct_identifier", "unknown_item"]) | (
         (notices["rule"] == "unknown_column") & (notices["table_name"] == "survey_responses")
     )
-    bad = int(summary["quarantined_rows"]) + int(fix.sum())
-    verdict = "fine" if bad == 0 else (
-        f"{int(summary['quarantined_rows'])} {'row(s)' if unit == 'rows' else unit[:-3] + 'y(ies)'} would be quarantined"
-        + (f", {int(fix.sum())} column(s) would not be stored" if fix.any() else "")
-    )
-    print(f"{name}: {summary['raw_rows']} {unit}, {summary['staged_rows']} fine, {verdict}")
-    problems = [f"  - {m.removeprefix(source_file + ', ')}" for m in mine["message"]]
+    quarantined = int(summary["quarantined_rows"])
+    bad = quarantined + int(fix.sum())
+    unit_key = "stories" if unit == "stories" else "rows"
+    raw, columns = int(summary["raw_rows"]), int(fix.sum())
+    counts = {"raw": raw, "fine": summary["staged_rows"], "set_aside": quarantined, "columns": columns,
+              "count": tr.t(f"cli.check.{unit_key}_{'one' if raw == 1 else 'many'}", n=raw),
+              "columns_words": tr.t(f"cli.check.columns_{'one' if columns == 1 else 'many'}", n=columns)}
+    verdict = tr.t(f"cli.check.fine_{unit_key}", **counts) if bad == 0 else (
+        tr.t(f"cli.check.set_aside_{unit_key}", **counts) + (tr.t("cli.check.not_stored", **counts) if fix.any() else ""))
+    print(f"{name}: {verdict}")
+    groups = group_problems(mine, tr)
+    problems = [f"  - {g.line(tr)}" for g in groups]
     problems += [f"  - {m.removeprefix(source_file + ': ')}" for m in notices.loc[fix, "message"]]
     for line in problems if show_all else problems[:MAX_PROBLEMS_SHOWN]:
         print(line)
     if not show_all and len(problems) > MAX_PROBLEMS_SHOWN:
-        print(f"  … and {len(problems) - MAX_PROBLEMS_SHOWN} more (coaching check --all FILE lists every one)")
+        print(tr.t("cli.check.more", n=len(problems) - MAX_PROBLEMS_SHOWN))
     for message in notices.loc[~fix, "message"]:
-        print(f"  note: {message.removeprefix(source_file + ': ')}")
+        print("  " + tr.t("cli.check.note", text=message.removeprefix(source_file + ": ")))
     return bad
 
 
@@ -475,6 +496,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--initiative", metavar="ID", help="the initiative the file is meant for (default: the folder it is in)")
     check.add_argument("--all", action="store_true", help=f"list every problem (default: the first {MAX_PROBLEMS_SHOWN})")
+    check.add_argument("--language", choices=["nl", "en"], help="the language of the messages (default: programme.yaml's, nl)")
     check.set_defaults(func=cmd_check)
     deliver = sub.add_parser("deliver", help="package the built reports into the dated ZIP for the municipality")
     deliver.set_defaults(func=cmd_deliver)

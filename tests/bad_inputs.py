@@ -143,10 +143,24 @@ CASES: list[Case] = [
          csv_bytes(P, "C01-1,2018-02-30,Oost,18-29", "C01-2,2018-02-28,Oost,18-29"),
          (at(1, "enrolled_on", f"'2018-02-30' is not a real date; expected {DATE}"),),
          (2, 1, 1)),
+    # an unknown wijk is kept as unknown (it only counts in the reach per wijk), with a notice naming its rows
     Case("c02_unknown_wijk", "participants",
          csv_bytes(P, "C02-1,2018-03-01, leidsche rijn ,18-29", "C02-2,2018-03-01,Lombok,30-44", "C02-3,2018-03-01,,45-64"),
-         (at(2, "wijk", f"'Lombok' is not allowed; expected {WIJKEN}"),),
-         (3, 2, 1), stored=(("wijk", ("Leidsche Rijn", None)),)),
+         ("{f}: column 'wijk', row 2: 'Lombok' is not one of Utrecht's ten wijken; stored as unknown wijk. "
+          "The participant is kept: the wijk only counts in the reach per wijk",),
+         (3, 3, 0), stored=(("wijk", ("Leidsche Rijn", None, None)),), check_exit=0),
+    Case("c65_misspelt_wijk_on_several_rows", "participants",
+         csv_bytes(P, "C65-1,2018-03-01,Overvect,18-29", "C65-2,2018-03-01,Zuid,30-44", "C65-3,2018-03-02,overvect,45-64"),
+         ("{f}: column 'wijk', rows 1 and 3: 'Overvect' is not one of Utrecht's ten wijken (did you mean Overvecht?); "
+          "stored as unknown wijk. The participant is kept: the wijk only counts in the reach per wijk",),
+         (3, 3, 0), stored=(("wijk", (None, "Zuid", None)),), check_exit=0),
+    # every date of a month-first column is suspect: 04/05/2018 there is 5 April, not 4 May
+    Case("c67_month_first_dates", "participants",
+         csv_bytes(P, "C67-1,03/31/2018,Oost,18-29", "C67-2,04/05/2018,Oost,30-44", "C67-3,,Oost,45-64"),
+         tuple(at(r, "enrolled_on", "the dates in this column are written month first ('03/31/2018' cannot be "
+                                    f"day-month-year), so every date in it may be wrong; write them as {DATE}")
+               for r in (1, 2)) + (at(3, "enrolled_on", f"the value is empty; expected {DATE}"),),
+         (3, 0, 3)),
     Case("c03_unknown_age_band", "participants",
          csv_bytes(P, "C03-1,2018-03-01,Zuid,65+", "C03-2,2018-03-01,Zuid,75+"),
          (at(1, "age_band", "'65+' is not allowed; expected an age band: 0-11, 12-17, 18-29, 30-44, 45-64, 65-74, 75+"),),
@@ -318,6 +332,17 @@ CASES: list[Case] = [
          (at(1, "contact", "'1.250' is ambiguous: it could mean 1250 or 1,25; write 1250 without a separator, "
                            "or 1,25 with a decimal comma"),),
          (2, 1, 1), stored=(("contact", (7.0,)),)),
+    # a Rosenberg file coded 0-3 instead of 1-4: every row with an answer is set aside, for that one cause
+    Case("c66_rosenberg_coded_one_too_low", "survey",
+         csv_bytes(S + ",rses_1,rses_2,rses_3", "C66-1,baseline,2018-03-01,0,1,2", "C66-2,baseline,2018-03-01,3,0,1",
+                   "C66-3,baseline,2018-03-01,2,2,0", "C66-4,baseline,2018-03-01,1,0,3", "C66-5,baseline,2018-03-01,0,3,2",
+                   "C66-6,baseline,2018-03-01,,,"),
+         tuple(at(r, "rses_1–rses_3", "the answers to the Rosenberg self-esteem scale in this file are coded 0 to 3, one "
+                                      "lower than the scale's codes 1 to 4: every answer is coded one too low. Add 1 to "
+                                      "every answer in the columns rses_1 to rses_3 (or write the answer words: "
+                                      "helemaal oneens, oneens, eens, helemaal eens (strongly disagree … strongly agree)) "
+                                      "and drop the file again") for r in range(1, 6)),
+         (6, 1, 5)),
     Case("c37_unknown_wave", "survey",
          csv_bytes(S + ",contact", "C37-1,tussenmeting,2018-06-01,5", "C37-2,baseline,2018-03-01,4"),
          (at(1, "wave", "'tussenmeting' is not allowed; expected baseline or follow_up"),),
@@ -329,7 +354,7 @@ CASES: list[Case] = [
          (4, 3, 1), stored=(("wave", ("baseline", "follow_up", "follow_up")),)),
     Case("c39_unknown_item_column", "survey",
          csv_bytes(S + ",rses_1,rses_11", "C39-1,baseline,2018-03-01,3,2"),
-         ("{f}: column 'rses_11' is not an item of rses; it is not stored",),
+         ("{f}: column 'rses_11' is not an item of the Rosenberg self-esteem scale; it is not stored",),
          (1, 1, 0)),
     Case("c40_unregistered_instrument_column", "survey",
          csv_bytes(S + ",UCLA_1", "C40-1,baseline,2018-03-01,2"),

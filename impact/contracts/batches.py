@@ -34,6 +34,7 @@ from impact.contracts.staging import (
 )
 from impact.ingest.drops import Drop
 from impact.contracts.models import schema_for
+from impact.language import Translator
 from impact.privacy import looks_personal, pseudonymise, redact_identifiers
 
 DROP_SUMMARY_COLUMNS = (
@@ -55,12 +56,7 @@ CONFLICT_KEYS: dict[str, tuple[str, ...]] = {
     "activities": (),
     "stories": (),  # a story has no key: only exact repeats are set aside
 }
-CONFLICT_WHAT = {
-    "participants": "this participant code is registered more than once with different details",
-    "survey": "this participant has more than one different answer row for wave '{wave}'",
-    "coaching_sessions": "session {kind} {session_no} is logged more than once with different details",
-}
-WHOLE_ROW = "(whole row)"
+WHOLE_ROW = "(whole row)"  # the quarantine's column for a rule about the whole row; shown in words by readers
 
 
 @dataclass
@@ -80,7 +76,10 @@ def stage_drops(
     contexts: dict[str, ContractContext],
     pseudonym_key: bytes,
 ) -> StagedBatch:
-    """Stage every drop, set duplicates and conflicts aside, pseudonymise participant codes."""
+    """Stage every drop, set duplicates and conflicts aside, pseudonymise participant codes.
+
+    Messages are in the contexts' language (one programme, one language)."""
+    tr = Translator(next((c.language for c in contexts.values()), "nl"))
     results: list[StagedDrop] = [
         stage_file(drop, contexts[initiative_id])
         for initiative_id in sorted(drops_by_initiative)
@@ -93,16 +92,16 @@ def stage_drops(
     quarantine_parts = [r.quarantine for r in results if len(r.quarantine)]
 
     if len(staged):
-        staged, repeats = set_aside_duplicates(staged, kind)
+        staged, repeats = set_aside_duplicates(staged, kind, tr)
         quarantine_parts.append(repeats)
     if kind == "survey" and len(staged):
-        staged, out_of_order = set_aside_waves_out_of_order(staged)
+        staged, out_of_order = set_aside_waves_out_of_order(staged, tr)
         quarantine_parts.append(out_of_order)
     staged = staged.drop(columns="_drop_order", errors="ignore")
     quarantine_parts = [q for q in quarantine_parts if len(q)]
     quarantine = pd.concat(quarantine_parts, ignore_index=True) if quarantine_parts else empty_quarantine()
 
-    quarantine = mask_leaks(quarantine, frozenset().union(*(r.participant_codes for r in results)), kind)
+    quarantine = mask_leaks(quarantine, frozenset().union(*(r.participant_codes for r in results)), kind, tr)
     for column in PSEUDONYMISED_COLUMNS:
         if column in staged.columns and len(staged):
             staged[column] = _pseudonymise_by_initiative(staged, staged[column], pseudonym_key)
@@ -124,10 +123,6 @@ def stage_drops(
     return StagedBatch(TABLE_NAMES[kind], staged.reset_index(drop=True), quarantine.reset_index(drop=True), drops, notices)
 
 
-PARTICIPANT_CODE = "[participant code]"
-
-
-NOT_SHOWN = "(value not shown: it may identify a person)"
 
 
 def _code_like(codes: frozenset[str]) -> frozenset[str]:
@@ -135,16 +130,18 @@ def _code_like(codes: frozenset[str]) -> frozenset[str]:
     return frozenset(c for c in codes if len(c) >= 4 or (any(ch.isalpha() for ch in c) and any(ch.isdigit() for ch in c)))
 
 
-def mask_leaks(quarantine: pd.DataFrame, codes: frozenset[str], kind: str) -> pd.DataFrame:
+def mask_leaks(quarantine: pd.DataFrame, codes: frozenset[str], kind: str, tr: Translator | None = None) -> pd.DataFrame:
     """Quarantine values and messages never hold a participant code or something that may identify a person.
 
     A value equal to a distinctive participant code of the batch (a shifted column) is replaced by
-    ``[participant code]``. A value that looks personal — a name, an address or postcode, an e-mail
+    ``[participant code]`` (``[deelnemerscode]``). A value that looks personal — a name, an address or postcode, an e-mail
     address, a phone number, a BSN, a full date outside a date column, long text — is not kept, and the
     message says so, unless it is close to an allowed value (a typo such as ``Overvect``).
     """
     if quarantine.empty:
         return quarantine
+    tr = tr or Translator("nl")
+    code, not_shown = tr.t("contract.participant_code"), tr.t("contract.not_shown")
     q = quarantine.copy()
     schema = schema_for(kind)
     other = ~q["column"].isin(PSEUDONYMISED_COLUMNS) & q["value"].notna()
@@ -160,17 +157,17 @@ def mask_leaks(quarantine: pd.DataFrame, codes: frozenset[str], kind: str) -> pd
             close = rows["value"].map(lambda v: bool(difflib.get_close_matches(str(v), allowed, n=1, cutoff=0.75)))
             flag = flag & ~close
         personal.loc[rows.index] = flag
-    for mask, replacement in ((leaked, f"'{PARTICIPANT_CODE}'"), (personal, NOT_SHOWN)):
+    for mask, replacement in ((leaked, f"'{code}'"), (personal, not_shown)):
         if mask.any():
             quoted = q.loc[mask, "value"].map(lambda v: repr(shown(v)))
             q.loc[mask, "message"] = [m.replace(c, replacement) for m, c in zip(q.loc[mask, "message"], quoted)]
-            q.loc[mask, "value"] = PARTICIPANT_CODE if replacement != NOT_SHOWN else None
+            q.loc[mask, "value"] = code if replacement != not_shown else None
     q.loc[other, "value"] = redact_identifiers(q.loc[other, "value"])[0]
     q["message"] = redact_identifiers(q["message"])[0]
     return q
 
 
-def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def set_aside_duplicates(staged: pd.DataFrame, kind: str, tr: Translator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep the first of exact repeats; set aside every row of a conflicting record. Returns (kept, quarantine entries)."""
     order = ["_drop_order"] if "_drop_order" in staged.columns else ["source_file"]
     ordered = staged.sort_values(["initiative_id", *order, "source_row"], kind="stable")
@@ -183,8 +180,10 @@ def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame,
         rep,
         TABLE_NAMES[kind],
         "duplicate",
-        "an exact repeat of " + first.loc[repeat, "source_file"] + " row " + first.loc[repeat, "source_row"].astype(str)
-        + "; that row is kept, this one is set aside",
+        pd.Series([tr.t("contract.duplicate", file=f, row=r)
+                   for f, r in zip(first.loc[repeat, "source_file"], first.loc[repeat, "source_row"])], index=rep.index,
+                  dtype="object"),
+        tr,
     )
     kept = ordered[~repeat]
 
@@ -192,7 +191,7 @@ def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame,
     if not key:
         return kept, repeats
     if kind == "participants":
-        kept, superseded = _supersede_completed_registrations(kept, key, values)
+        kept, superseded = _supersede_completed_registrations(kept, key, values, tr)
         repeats = pd.concat([p for p in (repeats, superseded) if len(p)], ignore_index=True) if len(superseded) else repeats
     grouped = kept.groupby(["initiative_id", *key], dropna=False, sort=False)
     clash = grouped["source_row"].transform("size") > 1
@@ -200,20 +199,23 @@ def set_aside_duplicates(staged: pd.DataFrame, kind: str) -> tuple[pd.DataFrame,
         return kept, repeats
     clashing = kept[clash]
     keys = [clashing[c] for c in ["initiative_id", *key]]
-    where = clashing["source_file"] + " row " + clashing["source_row"].astype(str)
-    sources = where.groupby(keys, dropna=False, sort=False).transform(" and ".join)
+    where = pd.Series([tr.t("contract.conflict.where", file=f, row=r)
+                       for f, r in zip(clashing["source_file"], clashing["source_row"])], index=clashing.index, dtype="object")
+    sources = where.groupby(keys, dropna=False, sort=False).transform(tr.t("language.and_join").join)
     compared = [c for c in values if c not in key]
     differs = clashing[compared].astype(str).groupby(keys, dropna=False, sort=False).transform("nunique") > 1
     columns = differs.apply(lambda row: ", ".join(c for c in compared if row[c]), axis=1)
-    what = clashing.apply(lambda r: CONFLICT_WHAT[kind].format(**r.to_dict()), axis=1)
+    what = clashing.apply(lambda r: tr.t(f"contract.conflict.{kind}", **r.to_dict()), axis=1)
     conflicts = _row_entries(
         clashing, TABLE_NAMES[kind], "conflict",
-        what + " (" + sources + "; they differ in " + columns + "); these rows are set aside: correct or remove the wrong one",
+        pd.Series([tr.t("contract.conflict.detail", what=w, sources=s, columns=c) for w, s, c in zip(what, sources, columns)],
+                  index=clashing.index, dtype="object"),
+        tr,
     )
     return kept[~clash], pd.concat([repeats, conflicts], ignore_index=True)
 
 
-def set_aside_waves_out_of_order(staged: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def set_aside_waves_out_of_order(staged: pd.DataFrame, tr: Translator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A later wave answered on or before the same participant's baseline: both rows are set aside.
 
     The change between the waves would have the wrong sign, and only the coach
@@ -226,23 +228,23 @@ def set_aside_waves_out_of_order(staged: pd.DataFrame) -> tuple[pd.DataFrame, pd
     bad = pairs[pairs["responded_on"] <= pairs["responded_on_baseline"]]
     if bad.empty:
         return staged, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
-    day = lambda col: bad[col].dt.strftime("%Y-%m-%d")  # noqa: E731
-    bad = bad.assign(
-        message="the " + bad["wave"] + " answers (" + bad["source_file"] + " row " + bad["source_row"].astype(str) + ", "
-        + day("responded_on") + ") are not dated after the baseline (" + bad["source_file_baseline"] + " row "
-        + bad["source_row_baseline"].astype(str) + ", " + day("responded_on_baseline")
-        + "); these rows are set aside: check the dates and the waves"
-    )
+    day_format = tr.t("contract.day_format")
+    bad = bad.assign(message=[
+        tr.t("contract.wave_order", wave=r.wave, file=r.source_file, row=r.source_row, date=r.responded_on.strftime(day_format),
+             baseline_file=r.source_file_baseline, baseline_row=r.source_row_baseline,
+             baseline_date=r.responded_on_baseline.strftime(day_format))
+        for r in bad.itertuples()])
     per_participant = bad.groupby(keys, sort=False)["message"].agg("; ".join)
     involved = staged.index.isin(bad["index"]) | (
         (staged["wave"] == "baseline") & staged.set_index(keys).index.isin(per_participant.index)
     )
     rows = staged[involved]
     message = pd.Series(per_participant.reindex(rows.set_index(keys).index).to_numpy(), index=rows.index)
-    return staged[~involved], _row_entries(rows, "survey_responses", "wave_order", message)
+    return staged[~involved], _row_entries(rows, "survey_responses", "wave_order", message, tr)
 
 
-def _supersede_completed_registrations(kept: pd.DataFrame, key: list[str], values: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _supersede_completed_registrations(kept: pd.DataFrame, key: list[str], values: list[str],
+                                       tr: Translator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A later drop that repeats a registration and only fills in what was empty (typically ``left_on``
     when someone leaves) updates it: the fuller row is kept, the earlier one is set aside as ``superseded``.
 
@@ -261,17 +263,17 @@ def _supersede_completed_registrations(kept: pd.DataFrame, key: list[str], value
         for index, row in rows.iloc[:-1].iterrows():
             added = [c for c in compared if pd.isna(row[c]) and pd.notna(keeper[c])]
             superseded.append(index)
-            messages.append(
-                f"superseded by {keeper['source_file']} row {keeper['source_row']}, which repeats this registration"
-                + (f" and adds {', '.join(added)}" if added else "") + "; that row is kept"
-            )
+            messages.append(tr.t("contract.superseded_adds", file=keeper["source_file"], row=keeper["source_row"],
+                                 columns=", ".join(added)) if added
+                            else tr.t("contract.superseded", file=keeper["source_file"], row=keeper["source_row"]))
     if not superseded:
         return kept, pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
     earlier = kept.loc[superseded]
-    return kept.drop(index=superseded), _row_entries(earlier, "participants", "superseded", pd.Series(messages, index=earlier.index))
+    return kept.drop(index=superseded), _row_entries(earlier, "participants", "superseded",
+                                                     pd.Series(messages, index=earlier.index), tr)
 
 
-def _row_entries(rows: pd.DataFrame, table_name: str, rule: str, message: pd.Series) -> pd.DataFrame:
+def _row_entries(rows: pd.DataFrame, table_name: str, rule: str, message: pd.Series, tr: Translator) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "initiative_id": rows["initiative_id"],
@@ -282,7 +284,8 @@ def _row_entries(rows: pd.DataFrame, table_name: str, rule: str, message: pd.Ser
             "column": WHOLE_ROW,
             "value": None,
             "rule": rule,
-            "message": rows["source_file"] + ", row " + rows["source_row"].astype(str) + ": " + message,
+            "message": pd.Series([tr.t("contract.row", file=f, row=r) for f, r in zip(rows["source_file"], rows["source_row"])],
+                                 index=rows.index, dtype="object") + message,
         },
         columns=list(QUARANTINE_COLUMNS),
     )

@@ -16,6 +16,7 @@ from pandera.typing import Series
 
 from impact.contracts.context import ContractContext
 from impact.instruments import REGISTRY, instrument_of_column
+from impact.language import Joined, Text
 
 from impact.contracts.vocabulary import (
     AGE_BANDS,
@@ -31,10 +32,10 @@ from impact.contracts.vocabulary import (
 
 MAX_ID_LENGTH = 64
 MAX_TEXT_LENGTH = 2000
-DATE_WORDS = "a date like 2018-03-31 or 31-03-2018"
+DATE_WORDS = Text("contract.date_words")
 
 
-def _expected(text: str, **extra) -> dict:
+def _expected(text: Text, **extra) -> dict:
     return {"expected": text, **extra}
 
 
@@ -43,21 +44,21 @@ class Participants(pa.DataFrameModel):
 
     participant_id: Series[str] = pa.Field(
         str_length={"min_value": 1, "max_value": MAX_ID_LENGTH},
-        metadata=_expected(f"the initiative's own participant code (at most {MAX_ID_LENGTH} characters)"),
+        metadata=_expected(Text("contract.expected.participant_code", n=MAX_ID_LENGTH)),
     )
     enrolled_on: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
     wijk: Series[str] = pa.Field(
-        isin=list(WIJKEN), nullable=True, metadata=_expected("one of Utrecht's ten wijken (" + ", ".join(WIJKEN) + ") or empty")
+        isin=list(WIJKEN), nullable=True, metadata=_expected(Text("contract.expected.wijk", wijken=", ".join(WIJKEN)), unknown_as_empty=True)
     )
     age_band: Series[str] = pa.Field(
-        isin=list(AGE_BANDS), metadata=_expected("an age band: " + ", ".join(AGE_BANDS))
+        isin=list(AGE_BANDS), metadata=_expected(Text("contract.expected.age_band", bands=", ".join(AGE_BANDS)))
     )
     gender: Series[str] = pa.Field(
         isin=list(GENDERS),
         nullable=True,
-        metadata=_expected("v, m, x (or vrouw, man, anders) or empty", aliases=GENDER_WORDS),
+        metadata=_expected(Text("contract.expected.gender"), aliases=GENDER_WORDS),
     )
-    left_on: Series[pd.Timestamp] = pa.Field(nullable=True, metadata=_expected(DATE_WORDS + ", or empty"))
+    left_on: Series[pd.Timestamp] = pa.Field(nullable=True, metadata=_expected(Text("contract.expected.date_or_empty", dates=DATE_WORDS)))
 
     class Config:
         strict = False
@@ -69,17 +70,17 @@ class Activities(pa.DataFrameModel):
     date: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
     activity: Series[str] = pa.Field(
         str_length={"min_value": 1, "max_value": MAX_TEXT_LENGTH},
-        metadata=_expected(f"a short description of the activity (at most {MAX_TEXT_LENGTH} characters)", free_text=True),
+        metadata=_expected(Text("contract.expected.activity", n=MAX_TEXT_LENGTH), free_text=True),
     )
-    attendees: Series[pd.Int64Dtype] = pa.Field(ge=0, metadata=_expected("a whole number of 0 or more, like 20"))
+    attendees: Series[pd.Int64Dtype] = pa.Field(ge=0, metadata=_expected(Text("contract.expected.attendees")))
     volunteers: Series[pd.Int64Dtype] = pa.Field(
-        ge=0, nullable=True, metadata=_expected("a whole number of 0 or more, or empty")
+        ge=0, nullable=True, metadata=_expected(Text("contract.expected.volunteers"))
     )
     volunteer_hours: Series[float] = pa.Field(
-        ge=0, nullable=True, metadata=_expected("a number of hours of 0 or more, like 3,5, or empty")
+        ge=0, nullable=True, metadata=_expected(Text("contract.expected.volunteer_hours"))
     )
     cost_eur: Series[float] = pa.Field(
-        ge=0, nullable=True, metadata=_expected("an amount in euros of 0 or more, like 125,50, or empty")
+        ge=0, nullable=True, metadata=_expected(Text("contract.expected.cost_eur"))
     )
 
     class Config:
@@ -91,11 +92,11 @@ class SurveyResponses(pa.DataFrameModel):
 
     participant_id: Series[str] = pa.Field(
         str_length={"min_value": 1, "max_value": MAX_ID_LENGTH},
-        metadata=_expected(f"the initiative's own participant code (at most {MAX_ID_LENGTH} characters)"),
+        metadata=_expected(Text("contract.expected.participant_code", n=MAX_ID_LENGTH)),
     )
     # The allowed waves come from the Theory of Change (see ``schema_for``).
     wave: Series[str] = pa.Field(
-        isin=["baseline", "follow_up"], metadata=_expected("baseline or follow_up", aliases=WAVE_WORDS)
+        isin=["baseline", "follow_up"], metadata=_expected(Joined(["baseline", "follow_up"], "or"), aliases=WAVE_WORDS)
     )
     responded_on: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
 
@@ -107,26 +108,26 @@ class CoachingSessions(pa.DataFrameModel):
     """The coaching log of the whole programme."""
 
     # The allowed initiatives are the folders under raw_data (see ``schema_for``).
-    initiative_id: Series[str] = pa.Field(metadata=_expected("an initiative's folder name, or all for plenary sessions"))
+    initiative_id: Series[str] = pa.Field(metadata=_expected(Text("contract.expected.initiative_id")))
     kind: Series[str] = pa.Field(
         isin=list(SESSION_KINDS),
-        metadata=_expected("plenary, one_to_one or closing", aliases=SESSION_KIND_WORDS),
+        metadata=_expected(Text("contract.expected.session_kind"), aliases=SESSION_KIND_WORDS),
     )
-    session_no: Series[pd.Int64Dtype] = pa.Field(ge=1, metadata=_expected("a session number of 1 or more"))
+    session_no: Series[pd.Int64Dtype] = pa.Field(ge=1, metadata=_expected(Text("contract.expected.session_no")))
     date: Series[pd.Timestamp] = pa.Field(metadata=_expected(DATE_WORDS))
     theme: Series[str] = pa.Field(
         nullable=True,
         isin=list(COACHING_THEMES),
-        metadata=_expected(", ".join(COACHING_THEMES) + " (or empty)", aliases=COACHING_THEME_WORDS),
+        metadata=_expected(Text("contract.expected.theme", themes=", ".join(COACHING_THEMES)), aliases=COACHING_THEME_WORDS),
     )
     topics: Series[str] = pa.Field(
-        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters", free_text=True)
+        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(Text("contract.expected.text", n=MAX_TEXT_LENGTH), free_text=True)
     )
     lessons: Series[str] = pa.Field(
-        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters", free_text=True)
+        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(Text("contract.expected.text", n=MAX_TEXT_LENGTH), free_text=True)
     )
     actions: Series[str] = pa.Field(
-        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(f"text of at most {MAX_TEXT_LENGTH} characters", free_text=True)
+        nullable=True, str_length={"max_value": MAX_TEXT_LENGTH}, metadata=_expected(Text("contract.expected.text", n=MAX_TEXT_LENGTH), free_text=True)
     )
 
     class Config:
@@ -152,6 +153,14 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 BINARY_WORDS = {"ja": 1, "nee": 0, "yes": 1, "no": 0, "waar": 1, "onwaar": 0, "true": 1, "false": 0}
 
 
+def expected_answers(inst) -> Text:
+    """What an item of a registered instrument accepts: its codes, and its answer words where it has them."""
+    if inst.answers_in_words:
+        return Text("contract.expected.codes_or_words", min=inst.min_code, max=inst.max_code,
+                    words=Text(f"contract.answers.{inst.id}"))
+    return Text("contract.expected.codes", min=inst.min_code, max=inst.max_code)
+
+
 def _number(x: float) -> str:
     return f"{x:g}"
 
@@ -166,18 +175,19 @@ def item_column(column: str, context: ContractContext) -> pa.Column | None:
             checks=pa.Check.in_range(inst.min_code, inst.max_code),
             nullable=True,
             required=False,
-            metadata={"expected": inst.expected(), "answers": inst.answer_words, "whole": True, "item_of": inst.id},
+            metadata={"expected": expected_answers(inst), "answers": inst.answer_words, "whole": True, "item_of": inst.id},
         )
     custom = next((c for c in context.custom_outcomes if c.id == column), None)
     if custom is None:
         return None
     unit = f" ({custom.unit})" if custom.unit else ""
     if custom.type == "binary":
-        meta = {"expected": "1 or 0 (ja or nee, yes or no)", "answers": BINARY_WORDS, "whole": True}
+        meta = {"expected": Text("contract.expected.binary"), "answers": BINARY_WORDS, "whole": True}
         return pa.Column(float, checks=pa.Check.isin([0.0, 1.0]), nullable=True, required=False, metadata={**meta, "item_of": column})
     whole = custom.type == "ordinal"
-    what = "a whole number" if whole else "a number"
-    meta = {"expected": f"{what} from {_number(custom.min)} to {_number(custom.max)}{unit}", "whole": whole, "item_of": column}
+    expected = Text("contract.expected.whole_range" if whole else "contract.expected.number_range",
+                    min=_number(custom.min), max=_number(custom.max), unit=unit)
+    meta = {"expected": expected, "whole": whole, "item_of": column}
     return pa.Column(float, checks=pa.Check.in_range(custom.min, custom.max), nullable=True, required=False, metadata=meta)
 
 
@@ -188,8 +198,7 @@ def schema_for(kind: str, context: ContractContext | None = None, header: list[s
     if kind == "survey":
         waves = list(context.waves)
         col = schema.columns["wave"]
-        expected = waves[0] if len(waves) == 1 else ", ".join(waves[:-1]) + " or " + waves[-1]
-        schema = schema.update_column("wave", checks=[pa.Check.isin(waves)], metadata={**col.metadata, "expected": expected})
+        schema = schema.update_column("wave", checks=[pa.Check.isin(waves)], metadata={**col.metadata, "expected": Joined(waves, "or")})
         items = {c: item_column(c, context) for c in header or ()}
         schema = schema.add_columns({c: col for c, col in items.items() if col is not None})
     if kind == "coaching_sessions" and context.initiative_ids is not None:

@@ -13,19 +13,21 @@ formula is neutralised. Each such action is recorded as a *notice*.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 
 import pandas as pd
 import pandera.pandas as pa
 
 from impact import privacy
-from impact.contracts import coercion
+from impact.contracts import causes, coercion
 from impact.contracts.context import ContractContext
 from impact.contracts.models import DATE_WORDS, REQUIRED_COLUMNS, schema_for
 from impact.errors import UnreadableDrop
 from impact.ingest.drops import Drop
 from impact.ingest.readers import ACCEPTED, EXTRA_VALUES, RawTable, read_drop
 from impact.instruments.registry import fold, looks_like_item_of
+from impact.language import Text, Translator, render
 
 LINEAGE_COLUMNS = ("initiative_id", "source_file", "source_sha256", "source_row")
 QUARANTINE_COLUMNS = (
@@ -47,13 +49,16 @@ TABLE_NAMES = {
     "coaching_sessions": "coaching_sessions",
     "stories": "stories",  # read by impact.contracts.stories, not as a table
 }
-FILE_KINDS = {
-    "participants": "a participants file",
-    "activities": "an activities file",
-    "survey": "a survey file",
-    "coaching_sessions": "the coaching log",
-}
 MAX_VALUE_SHOWN = 200
+# What the quarantine's ``column`` holds where a problem is not about one column: stored as these stable
+# markers (others query them), written in words for people (``column_words``).
+BEYOND_LAST_COLUMN = "(beyond the last column)"
+COLUMN_MARKERS = {
+    "(whole row)": "contract.whole_row",
+    BEYOND_LAST_COLUMN: "contract.beyond_last_column",
+    "(whole story)": "contract.story.whole_story",
+    "(line)": "contract.story.line",
+}
 # Never shown in messages; pseudonymised before anything is stored (impact.privacy).
 PSEUDONYMISED_COLUMNS = frozenset({"participant_id"})
 
@@ -88,14 +93,19 @@ class StagedDrop:
         return int(q["source_row"].nunique()) if len(q) else 0
 
 
+def column_words(column: object, tr: Translator) -> str:
+    """A quarantine entry's column as people read it: the column's name, or a marker in words."""
+    return tr.t(COLUMN_MARKERS[column]) if column in COLUMN_MARKERS else ("" if column is None else str(column))
+
+
 def shown(value: object) -> str:
     """A value as quoted in a message: empty for missing, shortened when very long."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     return text if len(text) <= MAX_VALUE_SHOWN else text[:MAX_VALUE_SHOWN] + f"… ({len(text)} characters)"
 
 
-def refusal(drop: Drop, reason: str, rule: str) -> pd.DataFrame:
-    """One quarantine entry without a row number: the whole drop is refused."""
+def refusal(drop: Drop, reason, rule: str, tr: Translator) -> pd.DataFrame:
+    """One quarantine entry without a row number: the whole drop is refused (``reason``: a Text or words)."""
     return pd.DataFrame(
         [
             {
@@ -107,7 +117,7 @@ def refusal(drop: Drop, reason: str, rule: str) -> pd.DataFrame:
                 "column": None,
                 "value": None,
                 "rule": rule,
-                "message": f"{drop.source_file}: the whole file is refused: it {reason}",
+                "message": tr.t("contract.refused", file=drop.source_file, reason=render(reason, tr)),
             }
         ],
         columns=list(QUARANTINE_COLUMNS),
@@ -116,21 +126,23 @@ def refusal(drop: Drop, reason: str, rule: str) -> pd.DataFrame:
 
 def stage_file(drop: Drop, context: ContractContext) -> StagedDrop:
     """Read and stage one drop; a drop that cannot be used at all is refused as a whole."""
+    tr = Translator(context.language)
     try:
         raw = read_drop(drop.path, drop.source_file, drop.kind)
     except UnreadableDrop as exc:
-        return StagedDrop(drop, exc.rows, empty_staged(drop.kind), refusal(drop, exc.reason, exc.rule), refused=True)
+        return StagedDrop(drop, exc.rows, empty_staged(drop.kind), refusal(drop, exc.reason, exc.rule, tr), refused=True)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the other drops and initiatives
-        reason = f"could not be read ({type(exc).__name__}: {exc}); expected {ACCEPTED}"
-        return StagedDrop(drop, 0, empty_staged(drop.kind), refusal(drop, reason, "unreadable_file"), refused=True)
+        reason = Text("contract.file.could_not_read", error=f"{type(exc).__name__}: {exc}", accepted=ACCEPTED)
+        return StagedDrop(drop, 0, empty_staged(drop.kind), refusal(drop, reason, "unreadable_file", tr), refused=True)
     return stage_table(raw, drop, context)
 
 
 def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDrop:
     kind = drop.kind
+    tr = Translator(context.language)
     frame = raw.frame
     n = len(frame)
-    notices = [Notice(drop.source_file, "", "reading", note) for note in raw.notes]
+    notices = [Notice(drop.source_file, "", "reading", note.render(tr)) for note in raw.notes]
     missing = [c for c in REQUIRED_COLUMNS[kind] if c not in raw.header]
     if missing:
         need = ", ".join(REQUIRED_COLUMNS[kind])
@@ -139,46 +151,70 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
         names_only = not privacy.looks_personal(cells).any() and not cells.str.contains(r"\d").any()
         known = [h for h in raw.header if h in schema_for(kind).columns]
         if names_only:
-            found = f"(found: {', '.join(raw.original_header)})"
+            found = tr.t("contract.file.found", names=", ".join(raw.original_header))
         elif known:
-            found = f"(recognised: {', '.join(known)})"
+            found = tr.t("contract.file.recognised", names=", ".join(known))
         else:
-            found = "(the first row looks like data: it must hold the column names)"
-        reason = (
-            f"lacks the required column{'s' if len(missing) > 1 else ''} {', '.join(repr(m) for m in missing)}; "
-            f"{FILE_KINDS[kind]} needs the columns {need} {found}"
-        )
-        return StagedDrop(drop, n, empty_staged(kind), refusal(drop, reason, "missing_column"), notices, refused=True)
+            found = tr.t("contract.file.first_row_is_data")
+        reason = tr.t("contract.file.missing_columns" if len(missing) > 1 else "contract.file.missing_column",
+                      missing=", ".join(repr(m) for m in missing), kind=tr.t(f"contract.kind.{kind}"), need=need, found=found)
+        return StagedDrop(drop, n, empty_staged(kind), refusal(drop, reason, "missing_column", tr), notices, refused=True)
 
     schema = schema_for(kind, context, raw.header)
     written_as = dict(zip(raw.header, raw.original_header))
-    notices += _unused_columns(drop, frame, [h for h in raw.header if h not in raw.unnamed], schema, written_as)
+    notices += _unused_columns(drop, frame, [h for h in raw.header if h not in raw.unnamed], schema, written_as, tr)
 
     typed = pd.DataFrame(index=frame.index)
     problems: list[pd.DataFrame] = []
+    month_first = {name for name, column in schema.columns.items()
+                   if str(column.dtype).startswith("datetime64") and name in frame.columns and causes.month_first(frame[name])}
     for name, column in schema.columns.items():
         source = frame[name] if name in frame.columns else pd.Series([None] * n, index=frame.index, dtype="object")
-        values, failed, rule, message = _coerce(source, name, column)
+        values, failed, rule, message = _coerce(source, name, column, tr)
         if (column.metadata or {}).get("free_text"):
-            values, text_notices = _protect_free_text(drop, values, name)
+            values, text_notices = _protect_free_text(drop, values, name, tr)
             notices += text_notices
+        if (column.metadata or {}).get("unknown_as_empty"):
+            values, unknown_notices = _unknown_as_empty(drop, frame, values, name, column, tr)
+            notices += unknown_notices
         typed[name] = values
-        if failed.any():
-            problems.append(_entries(drop, frame, failed, name, source, rule, message))
+        if name in month_first:
+            # every date of the column is suspect, not only those that fail: 04/05/2018 was read as 4 May
+            written = coercion.clean_text(source).notna()
+            example = causes.month_first_example(source)
+            problems.append(_entries(drop, frame, written, name, source, "month_first_date",
+                                     tr.t("contract.cell.month_first", example=repr(example),
+                                          expected=tr.t("contract.date_words")), tr))
+        elif failed.any():
+            problems.append(_entries(drop, frame, failed, name, source, rule, message, tr))
 
-    already = {(int(r), c) for p in problems for r, c in zip(p["source_row"], p["column"])}
+    covered: set[tuple[int, str]] = set()
+    for shift in causes.shifted_codings(typed, schema, frame):
+        rows = shift.rows
+        label = shift.columns[0] if len(shift.columns) == 1 else f"{shift.columns[0]}–{shift.columns[-1]}"
+        inst = shift.instrument
+        text = tr.t("contract.cell.off_by_one_lower" if shift.by < 0 else "contract.cell.off_by_one_higher",
+                    instrument=tr.t(f"contract.instrument.{inst.id}"), low=shift.low, high=shift.high,
+                    min=inst.min_code, max=inst.max_code,
+                    columns=tr.t("contract.cell.column_range", first=shift.columns[0], last=shift.columns[-1])
+                    if len(shift.columns) > 1 else shift.columns[0],
+                    words=tr.t(f"contract.answers.{inst.id}") if tr.has(f"contract.answers.{inst.id}") else "–")
+        problems.append(_entries(drop, frame, rows, label, pd.Series(None, index=frame.index, dtype="object"),
+                                 "coded_off_by_one", text, tr))
+        covered |= {(int(r), c) for r in frame.loc[rows, "source_row"] for c in shift.columns}
+
+    already = {(int(r), c) for p in problems for r, c in zip(p["source_row"], p["column"])} | covered
     try:
         schema.validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems.extend(_pandera_entries(drop, frame, typed, schema, exc.failure_cases, already))
+        problems.extend(_pandera_entries(drop, frame, typed, schema, exc.failure_cases, already, tr))
 
     extra = frame[EXTRA_VALUES] != ""
     if extra.any():
         # the surplus values are not kept: they may be anything, names included
         problems.append(
-            _entries(drop, frame, extra, "(beyond the last column)", pd.Series(None, index=frame.index, dtype="object"),
-                     "extra_values",
-                     f"the row has more values than the header has columns ({len(raw.header)}); check the separator or quotes")
+            _entries(drop, frame, extra, BEYOND_LAST_COLUMN, pd.Series(None, index=frame.index, dtype="object"),
+                     "extra_values", tr.t("contract.cell.extra_values", n=len(raw.header)), tr)
         )
 
     quarantine = pd.concat(problems, ignore_index=True) if problems else empty_quarantine()
@@ -202,7 +238,8 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
 
 
 def _unused_columns(
-    drop: Drop, frame: pd.DataFrame, header: list[str], schema: pa.DataFrameSchema, written_as: dict[str, str]
+    drop: Drop, frame: pd.DataFrame, header: list[str], schema: pa.DataFrameSchema, written_as: dict[str, str],
+    tr: Translator,
 ) -> list[Notice]:
     """Columns outside the contract are not stored; say why (naming the column as the coach wrote it)."""
     notices = []
@@ -213,58 +250,82 @@ def _unused_columns(
         kind = privacy.identifier_kind_of_header(column) or privacy.identifier_kind_of_values(frame[column])
         if kind:
             notices.append(Notice(drop.source_file, column, "direct_identifier",
-                                  f"{drop.source_file}: column '{name}' holds a direct identifier ({kind}); "
-                                  "it is not stored. Leave it out of the files you drop."))
+                                  tr.t("contract.note.direct_identifier", file=drop.source_file, name=name,
+                                       what=tr.t(f"contract.identifier.{kind}") if tr.has(f"contract.identifier.{kind}") else kind)))
         elif owner := looks_like_item_of(column):
             notices.append(Notice(drop.source_file, column, "unknown_item",
-                                  f"{drop.source_file}: column '{name}' is not an item of {owner}; it is not stored"))
+                                  tr.t("contract.note.unknown_item", file=drop.source_file, name=name,
+                                       instrument=tr.t(f"contract.instrument.{owner}"))))
         elif drop.kind == "survey":
             notices.append(Notice(drop.source_file, column, "unknown_column",
-                                  f"{drop.source_file}: column '{name}' is neither an item of a registered instrument "
-                                  "nor an outcome of the Theory of Change; it is not stored"))
+                                  tr.t("contract.note.unknown_survey_column", file=drop.source_file, name=name)))
         else:
             notices.append(Notice(drop.source_file, column, "unknown_column",
-                                  f"{drop.source_file}: column '{name}' is not part of the contract; it is not stored"))
+                                  tr.t("contract.note.unknown_column", file=drop.source_file, name=name)))
     return notices
 
 
-def _protect_free_text(drop: Drop, values: pd.Series, column: str) -> tuple[pd.Series, list[Notice]]:
+def _unknown_as_empty(drop: Drop, frame: pd.DataFrame, values: pd.Series, name: str, column: pa.Column,
+                      tr: Translator) -> tuple[pd.Series, list[Notice]]:
+    """A value outside the allowed list is stored as empty (unknown), with one notice per value naming its rows.
+
+    For a column that only describes (the wijk: counted in the reach per wijk, never in a test), an unknown
+    value is no reason to set the whole row aside; the notice says what it probably meant.
+    """
+    isin = next(c for c in column.checks if c.name == "isin")
+    allowed = list(isin.statistics["allowed_values"])
+    unknown = values.notna() & ~values.isin(allowed)
+    notices = []
+    spelled = values[unknown].map(fold)  # 'Overvect' and 'overvect ' are one misspelling, named as first written
+    for _, rows in frame.loc[unknown, "source_row"].groupby(spelled, sort=False):  # in the order of their first row
+        value = values[rows.index[0]]
+        numbers = [str(int(r)) for r in rows]
+        close = suggestion(value, allowed, (column.metadata or {}).get("aliases"))
+        personal = close is None and bool(privacy.looks_personal(pd.Series([value], dtype="object")).iloc[0])
+        notices.append(Notice(drop.source_file, name, "unknown_value", tr.t(
+            f"contract.note.unknown_{name}", file=drop.source_file, column=name,
+            value=tr.t("contract.not_shown") if personal else repr(shown(value)),
+            rows=tr.t("contract.note.rows_one" if len(numbers) == 1 else "contract.note.rows_many", rows=tr.listing(numbers)),
+            suggestion=tr.t("contract.note.suggestion", value=close) if close else "")))
+    return values.where(~unknown, None), notices
+
+
+def _protect_free_text(drop: Drop, values: pd.Series, column: str, tr: Translator) -> tuple[pd.Series, list[Notice]]:
     notices = []
     values, redacted = privacy.redact_identifiers(values)
     if redacted.any():
         notices.append(Notice(drop.source_file, column, "redacted_identifier",
-                              f"{drop.source_file}: column '{column}': an e-mail address, phone number or BSN was removed "
-                              f"from {int(redacted.sum())} row(s)"))
+                              tr.t("contract.note.redacted_identifier", file=drop.source_file, column=column,
+                                   n=int(redacted.sum()))))
     values, coded = privacy.redact_codes(values)
     if coded.any():
         notices.append(Notice(drop.source_file, column, "redacted_identifier",
-                              f"{drop.source_file}: column '{column}': something that looks like a participant code was "
-                              f"removed from {int(coded.sum())} row(s)"))
+                              tr.t("contract.note.redacted_code", file=drop.source_file, column=column, n=int(coded.sum()))))
     values, neutralised = privacy.neutralise_formulas(values)
     if neutralised.any():
         notices.append(Notice(drop.source_file, column, "formula_neutralised",
-                              f"{drop.source_file}: column '{column}': {int(neutralised.sum())} value(s) started like a "
-                              "spreadsheet formula (=, +, -, @) and are stored with a leading '"))
+                              tr.t("contract.note.formula", file=drop.source_file, column=column, n=int(neutralised.sum()))))
     return values, notices
 
 
-def _coerce(source: pd.Series, name: str, column: pa.Column) -> tuple[pd.Series, pd.Series, str, object]:
+def _coerce(source: pd.Series, name: str, column: pa.Column, tr: Translator) -> tuple[pd.Series, pd.Series, str, object]:
     """Typed values, the mask of cells that could not be read, and the rule and message for those."""
     dtype = str(column.dtype)
     meta = column.metadata or {}
-    expected = meta.get("expected", dtype)
+    expected = render(meta.get("expected", dtype), tr)
     no_failures = pd.Series(False, index=source.index)
     if "item_of" in meta:
-        return _coerce_item(source, name, meta)
+        return _coerce_item(source, name, meta, tr)
     if dtype.startswith("datetime64"):
         values, failed = coercion.to_dates(source)
         bad = source[failed]  # messages for the cells that failed only: a large file stays fast
         real = coercion.looks_like_date(bad)
+        dates = tr.t("contract.date_words")
         message = pd.Series(
-            [f"{shown(v)!r} is not a real date; expected {DATE_WORDS}" if r
-             else f"{shown(v)!r} looks like an Excel date number; format the column as a date in Excel, or write {DATE_WORDS.removeprefix('a date like ')}"
+            [tr.t("contract.cell.not_real_date", value=repr(shown(v)), expected=dates) if r
+             else tr.t("contract.cell.excel_serial", value=repr(shown(v)), dates=tr.t("contract.cell.excel_serial_dates"))
              if _excel_serial(v)
-             else f"{shown(v)!r} is not a date; expected {DATE_WORDS}"
+             else tr.t("contract.cell.not_a_date", value=repr(shown(v)), expected=dates)
              for v, r in zip(bad, real)],
             index=bad.index, dtype="object",
         )
@@ -273,8 +334,8 @@ def _coerce(source: pd.Series, name: str, column: pa.Column) -> tuple[pd.Series,
         whole = dtype == "Int64"
         numbers = coercion.read_numbers(source, whole=whole)
         values = numbers.values.round().astype("Int64") if whole else numbers.values
-        what = "a whole number" if whole else "a number"
-        message = _number_messages(source, numbers, lambda v: f"{shown(v)!r} is not {what}; expected {expected}")
+        key = "contract.cell.not_whole_number" if whole else "contract.cell.not_number"
+        message = _number_messages(source, numbers, lambda v: tr.t(key, value=repr(shown(v)), expected=expected), tr)
         return values, numbers.failed, "whole_number" if whole else "number", message
     text = coercion.clean_text(source)
     if name in PSEUDONYMISED_COLUMNS:
@@ -290,29 +351,28 @@ def _excel_serial(value: object) -> bool:
     return text.isdigit() and 32874 <= int(text) < 73051
 
 
-def _number_messages(source: pd.Series, numbers: coercion.Numbers, otherwise) -> pd.Series:
+def _number_messages(source: pd.Series, numbers: coercion.Numbers, otherwise, tr: Translator) -> pd.Series:
     """Messages for the cells that failed only (a large file stays fast): ambiguous, or ``otherwise(value)``."""
     bad = source[numbers.failed]
     ambiguous = numbers.ambiguous[numbers.failed]
     return pd.Series(
-        [_ambiguity(v, numbers.mixed) if amb else otherwise(v) for v, amb in zip(bad, ambiguous)],
+        [_ambiguity(v, tr, numbers.mixed) if amb else otherwise(v) for v, amb in zip(bad, ambiguous)],
         index=bad.index, dtype="object",
     )
 
 
-def _ambiguity(value: object, mixed: tuple[str, str] | None = None) -> str:
+def _ambiguity(value: object, tr: Translator, mixed: tuple[str, str] | None = None) -> str:
     """``1.250`` (or ``1,250``) where the column does not show which mark is the decimal mark."""
     text = str(value).strip()
     compact = "".join(text.split())
     thousands = compact.replace(".", "").replace(",", "")
     decimal = f"{float(compact.replace(',', '.')):g}".replace(".", ",")
     both = ("" if mixed is None else
-            f", and this column writes numbers both the English way ({shown(mixed[0])!r}) and the Dutch way ({shown(mixed[1])!r})")
-    return (f"{text!r} is ambiguous: it could mean {thousands} or {decimal}{both}; write {thousands} without a separator, "
-            f"or {decimal} with a decimal comma")
+            tr.t("contract.cell.ambiguous_both", english=repr(shown(mixed[0])), dutch=repr(shown(mixed[1]))))
+    return tr.t("contract.cell.ambiguous", value=repr(text), thousands=thousands, decimal=decimal, both=both)
 
 
-def _coerce_item(source: pd.Series, name: str, meta: dict) -> tuple[pd.Series, pd.Series, str, object]:
+def _coerce_item(source: pd.Series, name: str, meta: dict, tr: Translator) -> tuple[pd.Series, pd.Series, str, object]:
     """An answer: a word from the instrument's answer list, or a (whole) number; the range is pandera's."""
     text = coercion.clean_text(source)
     words = {fold(w): float(c) for w, c in (meta.get("answers") or {}).items()}
@@ -320,14 +380,17 @@ def _coerce_item(source: pd.Series, name: str, meta: dict) -> tuple[pd.Series, p
     # the cells as read (a number a workbook stored stays a number); answer words are no numbers
     numbers = coercion.read_numbers(source.astype("object").where(from_words.isna()), whole=bool(meta.get("whole")))
     values = from_words.astype("float64").fillna(numbers.values)
-    message = _number_messages(source, numbers, lambda v: f"{shown(v)!r} is not an answer to {name}; expected {meta['expected']}")
+    expected = render(meta["expected"], tr)
+    message = _number_messages(
+        source, numbers, lambda v: tr.t("contract.cell.not_an_answer", value=repr(shown(v)), column=name, expected=expected), tr)
     return values, numbers.failed, "answer", message
 
 
-def _entries(drop: Drop, frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, rule: str, message) -> pd.DataFrame:
+def _entries(drop: Drop, frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, rule: str, message,
+             tr: Translator) -> pd.DataFrame:
     rows = frame.loc[mask, "source_row"].astype("int64")
     msg = message.reindex(rows.index) if isinstance(message, pd.Series) else message
-    prefix = drop.source_file + ", row " + rows.astype(str) + f", column '{column}': "
+    prefix = rows.map(lambda r: tr.t("contract.row_column", file=drop.source_file, row=r, column=column_words(column, tr)))
     shown_values = values[mask].map(shown)
     if column in PSEUDONYMISED_COLUMNS:
         shown_values = values[mask]  # replaced by pseudonyms before anything is stored
@@ -356,12 +419,20 @@ _RULES = {
 }
 
 
-def _pandera_entries(drop, frame, typed, schema, failure_cases: pd.DataFrame, already) -> list[pd.DataFrame]:
+def suggestion(value: object, allowed, aliases: dict[str, str] | None = None) -> str | None:
+    """The allowed value a misspelt one most likely means (``Overvect`` -> ``Overvecht``), or None."""
+    spellings = {fold(a): str(a) for a in allowed} | {fold(w): str(c) for w, c in (aliases or {}).items()}
+    match = difflib.get_close_matches(fold(value), list(spellings), n=1, cutoff=0.75)
+    return spellings[match[0]] if match else None
+
+
+def _pandera_entries(drop, frame, typed, schema, failure_cases: pd.DataFrame, already, tr: Translator) -> list[pd.DataFrame]:
     out = []
     fc = failure_cases[failure_cases["index"].notna()]
     for (column, check), group in fc.groupby(["column", "check"], sort=True):
         col = schema.columns[column]
-        expected = (col.metadata or {}).get("expected", str(col.dtype))
+        meta = col.metadata or {}
+        expected = render(meta.get("expected", str(col.dtype)), tr)
         rule = _RULES.get(check.split("(")[0], check.split("(")[0])
         mask = pd.Series(False, index=frame.index)
         mask[group["index"].astype(int).to_numpy()] = True
@@ -370,15 +441,25 @@ def _pandera_entries(drop, frame, typed, schema, failure_cases: pd.DataFrame, al
             continue
         values = frame[column] if column in frame.columns else pd.Series([None] * len(frame), index=frame.index)
         if rule == "required":
-            message = f"the value is empty; expected {expected}"
+            message = tr.t("contract.cell.empty", expected=expected)
         elif rule == "length" and column in PSEUDONYMISED_COLUMNS:
-            message = values.map(lambda v: f"the code has {len(str(v))} characters; expected {expected}")
+            message = values.map(lambda v: tr.t("contract.cell.code_length", n=len(str(v)), expected=expected))
         elif rule == "length":
-            message = values.map(lambda v: f"{shown(v)!r} has {len(str(v))} characters; expected {expected}")
+            message = values.map(lambda v: tr.t("contract.cell.text_length", value=repr(shown(v)), n=len(str(v)), expected=expected))
+        elif rule == "allowed_values":
+            allowed = next(c for c in col.checks if c.name == "isin").statistics["allowed_values"]
+            message = values[mask].map(lambda v: _not_allowed(v, allowed, meta.get("aliases"), expected, tr))
         else:
-            message = values.map(lambda v: f"{shown(v)!r} is not allowed; expected {expected}")
-        out.append(_entries(drop, frame, mask, column, values, rule, message))
+            message = values.map(lambda v: tr.t("contract.cell.not_allowed", value=repr(shown(v)), expected=expected))
+        out.append(_entries(drop, frame, mask, column, values, rule, message, tr))
     return out
+
+
+def _not_allowed(value, allowed, aliases, expected: str, tr: Translator) -> str:
+    close = suggestion(value, allowed, aliases)
+    if close is None:
+        return tr.t("contract.cell.not_allowed", value=repr(shown(value)), expected=expected)
+    return tr.t("contract.cell.did_you_mean", value=repr(shown(value)), suggestion=close, expected=expected)
 
 
 def empty_quarantine() -> pd.DataFrame:

@@ -31,10 +31,11 @@ from impact import privacy
 from impact.contracts import coercion
 from impact.contracts.batches import DROP_SUMMARY_COLUMNS, StagedBatch, set_aside_duplicates
 from impact.contracts.models import DATE_WORDS
-from impact.contracts.staging import LINEAGE_COLUMNS, NOTICE_COLUMNS, QUARANTINE_COLUMNS
+from impact.contracts.staging import LINEAGE_COLUMNS, NOTICE_COLUMNS, QUARANTINE_COLUMNS, column_words
 from impact.errors import ConfigError
 from impact.ingest.drops import Drop
 from impact.instruments.registry import fold
+from impact.language import Joined, Text, Translator, render
 
 KIND = TABLE_NAME = "stories"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -50,13 +51,13 @@ FIELDS = {
     "outcome": "outcome", "uitkomst": "outcome",
 }
 STAGED_COLUMNS = (*LINEAGE_COLUMNS, "who", "quote", "outcome_id", "date")
-WHOLE_STORY = "(whole story)"
+WHOLE_STORY = "(whole story)"  # markers in the quarantine's column, in words for people (staging.column_words)
 LINE = "(line)"
-KNOWN_KEYS = "quote, who and consent, and optionally date and outcome (or citaat, wie, toestemming, datum, uitkomst)"
+KNOWN_KEYS = Text("contract.story.known_keys")
 
 CONSENT_YES = frozenset({"ja", "yes", "true", "waar", "j", "y"})
 CONSENT_NO = frozenset({"nee", "no", "false", "onwaar", "n"})
-NO_CONSENT = "no consent given: the story is not published"
+NO_CONSENT = Text("contract.story.no_consent")
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,8 @@ class RawStory:
 class NotStories(Exception):
     """A stories drop that cannot be read at all; ``reason`` completes "the whole file is refused: it …"."""
 
-    def __init__(self, reason: str, rule: str = "not_stories", rows: int = 0):
-        super().__init__(reason)
+    def __init__(self, reason: Text, rule: str = "not_stories", rows: int = 0):
+        super().__init__(str(reason))
         self.reason, self.rule, self.rows = reason, rule, rows
 
 
@@ -90,10 +91,9 @@ def read_stories(path, source_file: str) -> list[RawStory]:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            raise NotStories("is not UTF-8 text; save it as UTF-8", "unreadable_file") from None
+            raise NotStories(Text("contract.story.not_utf8"), "unreadable_file") from None
         return markdown_stories(text)
-    raise NotStories("is not a stories file: a stories drop is YAML (stories.yaml) or Markdown (stories.md), "
-                     f"not {suffix or 'a file without extension'}", "not_stories")
+    raise NotStories(Text("contract.story.not_stories", suffix=suffix or Text("contract.story.no_extension")), "not_stories")
 
 
 def _yaml_stories(path, source_file: str) -> list[RawStory]:
@@ -102,18 +102,16 @@ def _yaml_stories(path, source_file: str) -> list[RawStory]:
     try:
         data = read_yaml_mapping(path, source_file)
     except ConfigError as exc:
-        raise NotStories("could not be read: " + "; ".join(exc.problems), "unreadable_file") from None
+        raise NotStories(Text("contract.story.could_not_read", problems="; ".join(exc.problems)), "unreadable_file") from None
     unknown = [k for k in data if k != "stories"]
     if unknown:
-        raise NotStories(f"has the key{'s' if len(unknown) > 1 else ''} {', '.join(repr(str(k)) for k in unknown)}, "
-                         "which is not a known key (check the spelling); a stories file holds one key, 'stories:', "
-                         "with a list of stories", "unknown_key")
+        raise NotStories(Text("contract.story.unknown_top_keys" if len(unknown) > 1 else "contract.story.unknown_top_key",
+                              keys=", ".join(repr(str(k)) for k in unknown)), "unknown_key")
     items = data.get("stories")
     if not isinstance(items, list):
-        raise NotStories("holds no list under 'stories:'; write each story as a list item starting with '- quote:'",
-                         "not_stories")
+        raise NotStories(Text("contract.story.no_list"), "not_stories")
     if not items:
-        raise NotStories("holds no stories", "empty_file")
+        raise NotStories(Text("contract.story.no_stories"), "empty_file")
     return [yaml_story(i, item) for i, item in enumerate(items, start=1)]
 
 
@@ -205,82 +203,87 @@ def identifiers_in(text: str) -> list[str]:
     or BSN (:mod:`impact.privacy`'s patterns for free text)."""
     found = []
     if privacy.CODE_LIKE.search(text):
-        found.append("something that looks like a participant code")
+        found.append(Text("contract.story.kind_code"))
     if privacy.EMAIL.search(text):
-        found.append("an e-mail address")
+        found.append(Text("contract.story.kind_email"))
     series = pd.Series([privacy.EMAIL.sub("", text)], dtype="object")
     if privacy.redact_identifiers(series)[1].iloc[0]:
-        found.append("a phone number or BSN")
+        found.append(Text("contract.story.kind_phone"))
     return found
 
 
 @dataclass
 class _Entries:
     drop: Drop
+    tr: Translator
     rows: list[dict] = field(default_factory=list)
 
-    def add(self, number: int | None, column: str | None, value: object, rule: str, message: str) -> None:
-        where = f"{self.drop.source_file}, row {number}, column '{column}': " if number is not None else ""
+    def add(self, number: int | None, column, value: object, rule: str, message: Text) -> None:
+        where = (self.tr.t("contract.row_column", file=self.drop.source_file, row=number, column=column_words(column, self.tr))
+                 if number is not None else "")
+        message = render(message, self.tr)
         self.rows.append({"initiative_id": self.drop.initiative_id, "table_name": TABLE_NAME,
                           "source_file": self.drop.source_file, "source_sha256": self.drop.sha256,
                           "source_row": number, "column": column, "value": value, "rule": rule,
                           "message": where + message})
 
 
-def check_story(story: RawStory, drop: Drop, outcomes: Mapping[str, str]) -> tuple[dict | None, list[dict]]:
+def check_story(story: RawStory, drop: Drop, outcomes: Mapping[str, str],
+                tr: Translator | None = None) -> tuple[dict | None, list[dict]]:
     """One story held to the contract: (its staged row, or None) and its quarantine entries.
 
     ``outcomes`` maps the initiative's outcome ids to their labels (an outcome may be named by either).
     """
-    e = _Entries(drop)
+    tr = tr or Translator("nl")
+    e = _Entries(drop, tr)
     n = story.number
     if story.not_a_mapping is not None:
         e.add(n, WHOLE_STORY, None, "not_a_story",
-              f"expected a story with {KNOWN_KEYS}, got a {story.not_a_mapping}; start each story with '- quote:'")
+              Text("contract.story.not_a_story", known=KNOWN_KEYS, got=Text(f"contract.story.type.{story.not_a_mapping}")
+                   if tr.has(f"contract.story.type.{story.not_a_mapping}") else story.not_a_mapping))
         return None, e.rows
     for key in story.unknown_keys:
         # the value is not kept: an unknown key may be 'naam' or 'telefoon'
-        e.add(n, key, None, "unknown_key", f"key '{key}' is not a known key (check the spelling); a story has {KNOWN_KEYS}")
+        e.add(n, key, None, "unknown_key", Text("contract.story.unknown_key", key=key, known=KNOWN_KEYS))
     for line in story.stray_lines:
         e.add(n, LINE, None, "not_a_story_line",
-              f"line {line} is neither part of the quote (start it with '> ') nor one of wie:, toestemming:, datum:, "
-              "uitkomst: (or who:, consent:, date:, outcome:)")
+              Text("contract.story.stray_line", line=line))
     f = story.fields
     consent = consent_given(f.get("consent"))
     written = _text(f.get("consent"))
     if consent is None and not written:
         e.add(n, "consent", None, "no_consent",
-              f"{NO_CONSENT} (there is no consent line; write 'toestemming: ja' once the person has agreed)")
+              Text("contract.story.no_consent_line", no_consent=NO_CONSENT))
     elif consent is None:
         e.add(n, "consent", written, "no_consent",
-              f"{written!r} is not an explicit yes; {NO_CONSENT} (expected ja or nee)")
+              Text("contract.story.not_explicit_yes", value=repr(written), no_consent=NO_CONSENT))
     elif not consent:
         e.add(n, "consent", written, "no_consent", NO_CONSENT)
     quote, who = _text(f.get("quote")), _text(f.get("who"))
-    for column, text, expected in (("quote", quote, "the words of the person, as a quote"),
-                                   ("who", who, "who told it, in general terms (e.g. 'deelnemer, 70+')")):
+    for column, text, expected in (("quote", quote, Text("contract.story.expected_quote")),
+                                   ("who", who, Text("contract.story.expected_who"))):
         if not text:
-            e.add(n, column, None, "required", f"the value is empty; expected {expected}")
+            e.add(n, column, None, "required", Text("contract.cell.empty", expected=expected))
         elif kinds := identifiers_in(text):
             e.add(n, column, None, "direct_identifier",
-                  f"the text holds {' and '.join(kinds)} (not shown); a story may not hold direct identifiers "
-                  "(names, participant codes, e-mail addresses, phone numbers): write it without them")
+                  Text("contract.story.identifiers", kinds=Joined(kinds)))
     outcome_id = None
     outcome = _text(f.get("outcome"))
     if outcome:
         by_name = {fold(k): k for k in outcomes} | {fold(v): k for k, v in outcomes.items()}
         outcome_id = by_name.get(fold(outcome))
         if outcome_id is None:
-            known = ", ".join(sorted(outcomes)) or "none"
+            known = ", ".join(sorted(outcomes)) or Text("contract.story.none")
             e.add(n, "outcome", outcome, "allowed_values",
-                  f"{outcome!r} is not an outcome of the Theory of Change; expected one of: {known}")
+                  Text("contract.story.not_an_outcome", value=repr(outcome), known=known))
     day = None
     date = _text(f.get("date"))
     if date:
         parsed, failed = coercion.to_dates(pd.Series([date], dtype="object"))
         if failed.iloc[0]:
             real = bool(coercion.looks_like_date(pd.Series([date])).iloc[0])
-            e.add(n, "date", date, "date", f"{date!r} is {'not a real date' if real else 'not a date'}; expected {DATE_WORDS}")
+            e.add(n, "date", date, "date", Text("contract.story.not_real_date" if real else "contract.story.not_a_date",
+                                                value=repr(date), expected=DATE_WORDS))
         else:
             day = parsed.iloc[0]
     if e.rows:
@@ -289,10 +292,10 @@ def check_story(story: RawStory, drop: Drop, outcomes: Mapping[str, str]) -> tup
             "source_row": n, "who": who, "quote": quote, "outcome_id": outcome_id, "date": day}, []
 
 
-def _refusal(drop: Drop, exc: NotStories) -> dict:
+def _refusal(drop: Drop, exc: NotStories, tr: Translator) -> dict:
     return {"initiative_id": drop.initiative_id, "table_name": TABLE_NAME, "source_file": drop.source_file,
             "source_sha256": drop.sha256, "source_row": None, "column": None, "value": None, "rule": exc.rule,
-            "message": f"{drop.source_file}: the whole file is refused: it {exc.reason}"}
+            "message": tr.t("contract.refused", file=drop.source_file, reason=render(exc.reason, tr))}
 
 
 def empty_staged() -> pd.DataFrame:
@@ -301,9 +304,10 @@ def empty_staged() -> pd.DataFrame:
 
 
 def stage_stories(drops_by_initiative: Mapping[str, Sequence[Drop]],
-                  outcomes_by_initiative: Mapping[str, Mapping[str, str]]) -> StagedBatch:
+                  outcomes_by_initiative: Mapping[str, Mapping[str, str]], language: str = "nl") -> StagedBatch:
     """Read and check every stories drop of these initiatives: staged stories, quarantine entries and one
     summary row per drop (raw = staged + quarantined stories, as for every table)."""
+    tr = Translator(language)
     staged_rows: list[dict] = []
     entries: list[dict] = []
     summaries: list[tuple[Drop, int, bool]] = []
@@ -313,15 +317,16 @@ def stage_stories(drops_by_initiative: Mapping[str, Sequence[Drop]],
             try:
                 stories = read_stories(drop.path, drop.source_file)
             except NotStories as exc:
-                entries.append(_refusal(drop, exc))
+                entries.append(_refusal(drop, exc, tr))
                 summaries.append((drop, exc.rows, True))
                 continue
             except OSError as exc:
-                entries.append(_refusal(drop, NotStories(f"could not be read ({type(exc).__name__})", "unreadable_file")))
+                entries.append(_refusal(drop, NotStories(Text("contract.story.could_not_read_error", error=type(exc).__name__),
+                                                         "unreadable_file"), tr))
                 summaries.append((drop, 0, True))
                 continue
             for story in stories:
-                row, problems = check_story(story, drop, outcomes)
+                row, problems = check_story(story, drop, outcomes, tr)
                 entries += problems
                 if row is not None:
                     staged_rows.append(row)
@@ -331,7 +336,7 @@ def stage_stories(drops_by_initiative: Mapping[str, Sequence[Drop]],
     if len(staged):
         order = {d.source_file: i for i, (d, _, _) in enumerate(summaries)}
         staged = staged.assign(_drop_order=staged["source_file"].map(order))
-        staged, repeats = set_aside_duplicates(staged, KIND)
+        staged, repeats = set_aside_duplicates(staged, KIND, tr)
         staged = staged.drop(columns="_drop_order").sort_values(["initiative_id", "source_file", "source_row"])
         if len(repeats):
             quarantine = pd.concat([quarantine, repeats.astype({"source_row": "Int64"})], ignore_index=True)

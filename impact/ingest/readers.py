@@ -26,12 +26,13 @@ from pathlib import Path
 import pandas as pd
 
 from impact.errors import UnreadableDrop
+from impact.language import Joined, Text
 from impact.ingest.drops import TABLE_SUFFIXES
 
 EXTRA_VALUES = "__extra_values__"
 # Columns read as dates; an XLSX number in them is an Excel date serial.
 DATE_COLUMNS = frozenset({"enrolled_on", "left_on", "date", "responded_on"})
-ACCEPTED = "a CSV file (separator , or ;  encoding UTF-8 or Windows-1252) or an Excel .xlsx workbook"
+ACCEPTED = Text("contract.accepted")
 # A cell may hold up to this many characters (csv's default, 128 KiB, refuses long free-text answers).
 CSV_FIELD_LIMIT = 16 * 1024 * 1024
 
@@ -47,7 +48,7 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
     unnamed: list[str] = field(default_factory=list)
 
 
@@ -95,7 +96,7 @@ def _decode(data: bytes, source_file: str) -> tuple[str, str]:
         return body.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         raise UnreadableDrop(
-            source_file, f"is neither UTF-8 nor Windows-1252 text; expected {ACCEPTED}", "unreadable_file"
+            source_file, Text("contract.file.not_utf8", accepted=ACCEPTED), "unreadable_file"
         ) from None
 
 
@@ -120,9 +121,9 @@ def _delimiter(text: str, source_file: str) -> str:
     widths = {d: len(_first_record(text, d)) for d in (",", ";")}
     if max(widths.values()) <= 1:
         header = text.splitlines()[0] if text else ""
-        for other, label in (("\t", "tabs"), ("|", "'|'")):
+        for other, label in (("\t", Text("contract.file.tabs")), ("|", "'|'")):
             if other in header:
-                raise UnreadableDrop(source_file, f"separates its columns with {label}; expected {ACCEPTED}",
+                raise UnreadableDrop(source_file, Text("contract.file.delimiter", label=label, accepted=ACCEPTED),
                                      "wrong_delimiter", rows=_count_data_rows(text, other))
         return ","
     return ";" if widths[";"] > widths[","] else ","
@@ -163,23 +164,23 @@ def _parse_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str,
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnreadableDrop(source_file, f"cannot be read ({exc.strerror})", "unreadable_file") from None
+        raise UnreadableDrop(source_file, Text("contract.file.cannot_read", error=exc.strerror), "unreadable_file") from None
     if data.startswith(b"PK\x03\x04"):
         raise UnreadableDrop(
-            source_file, "is an Excel workbook saved with a .csv name; rename it to .xlsx", "not_a_table"
+            source_file, Text("contract.file.xlsx_named_csv"), "not_a_table"
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
         raise UnreadableDrop(
-            source_file, f"is saved as UTF-16 text, which is not accepted; save it as CSV UTF-8; expected {ACCEPTED}",
+            source_file, Text("contract.file.utf16", accepted=ACCEPTED),
             "unreadable_file", rows=_count_data_rows(text, ";" if text.count(";") > text.count(",") else ","),
         )
     if b"\x00" in data[:65536]:
-        raise UnreadableDrop(source_file, f"holds binary data, not a table; expected {ACCEPTED}", "not_a_table")
+        raise UnreadableDrop(source_file, Text("contract.file.binary", accepted=ACCEPTED), "not_a_table")
     text, encoding = _decode(data, source_file)
     text = text.lstrip("\r\n")
     if not text.strip():
-        raise UnreadableDrop(source_file, "is empty; expected a header row and data rows", "empty_file")
+        raise UnreadableDrop(source_file, Text("contract.file.empty"), "empty_file")
     hint = re.match(r"^sep=([,;])\r?\n", text)  # Excel's separator hint line
     if hint:
         text, delimiter = text[hint.end():], hint.group(1)
@@ -195,8 +196,7 @@ def _parse_csv(path: Path, source_file: str) -> tuple[list[list[str]], dict[str,
     except csv.Error:
         raise UnreadableDrop(
             source_file,
-            f"has an unclosed quote (\") in the row that starts on line {line + 1} of the file (the header is line 1); "
-            "every value that starts with a quote must end with one",
+            Text("contract.file.broken_quotes", line=line + 1),
             "broken_quotes",
             rows=max(len([r for r in records[1:] if any(c.strip() for c in r)]), 0),
         ) from None
@@ -217,7 +217,7 @@ def _records_from_xlsx(path: Path, source_file: str, kind: str) -> tuple[list[li
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise UnreadableDrop(
-            source_file, f"cannot be opened as an Excel workbook; expected {ACCEPTED}", "unreadable_file"
+            source_file, Text("contract.file.not_workbook", accepted=ACCEPTED), "unreadable_file"
         ) from None
     try:
         names = wb.sheetnames
@@ -234,19 +234,20 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
     """Read a drop into text columns; raise :class:`UnreadableDrop` if it cannot be used at all."""
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
-        raise UnreadableDrop(source_file, f"has the extension '{suffix or '(none)'}'; expected {ACCEPTED}", "not_a_table")
+        raise UnreadableDrop(source_file, Text("contract.file.extension", suffix=suffix or Text("contract.file.no_extension"),
+                                              accepted=ACCEPTED), "not_a_table")
     if suffix == ".csv":
         records, info = _records_from_csv(path, source_file)
     else:
         records, info = _records_from_xlsx(path, source_file, kind)
 
-    notes: list[str] = []
+    notes: list[Text] = []
     leading = next((i for i, r in enumerate(records) if not all(_blank(v) for v in r)), None)
     if leading is None:
-        raise UnreadableDrop(source_file, "is empty; expected a header row and data rows", "empty_file")
+        raise UnreadableDrop(source_file, Text("contract.file.empty"), "empty_file")
     if leading:
         records = records[leading:]  # empty rows above the header (Excel exports)
-        notes.append(f"{source_file}: the first {leading} row(s) are empty; the column names were read from row {leading + 1}")
+        notes.append(Text("contract.note.leading_empty_rows", file=source_file, n=leading, row=leading + 1))
     original = [str(v).strip() if v is not None else "" for v in records[0]]
     while original and original[-1] == "":  # trailing empty header cells (Excel)
         original.pop()
@@ -256,12 +257,12 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
         if not h:
             header[i] = f"column_{i + 1}"
             unnamed.append(header[i])
-            notes.append(f"{source_file}: column {i + 1} has no name in the header row; it is not stored")
+            notes.append(Text("contract.note.unnamed_column", file=source_file, n=i + 1))
     data_rows = sum(1 for r in records[1:] if not all(_blank(v) for v in r))
     for h, o in zip(header, original):
         if h in RESERVED_COLUMNS:
             raise UnreadableDrop(
-                source_file, f"uses the column name '{o}', which the pipeline reserves for itself; rename that column",
+                source_file, Text("contract.file.reserved_column", name=o),
                 "reserved_column", rows=data_rows,
             )
     dupes = sorted({h for h in header if header.count(h) > 1})
@@ -269,7 +270,7 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
         names = [repr(o) for h, o in zip(header, original) if h == dupes[0]]
         raise UnreadableDrop(
             source_file,
-            f"has the columns {' and '.join(names)}, which mean the same column '{dupes[0]}'; each column must appear once",
+            Text("contract.file.duplicate_column", names=Joined(names), column=dupes[0]),
             "duplicate_column", rows=data_rows,
         )
 
@@ -287,8 +288,8 @@ def read_drop(path: Path, source_file: str, kind: str) -> RawTable:
         numbers.append(number)
         extras.append(" | ".join(extra))
     if not rows:
-        where = f" (sheet '{info['sheet']}')" if info.get("sheet") else ""
-        raise UnreadableDrop(source_file, f"has a header but no data rows{where}", "empty_file")
+        no_rows = Text("contract.file.no_rows_sheet", sheet=info["sheet"]) if info.get("sheet") else Text("contract.file.no_rows")
+        raise UnreadableDrop(source_file, no_rows, "empty_file")
 
     frame = pd.DataFrame(rows, columns=header, dtype="object")
     frame.insert(0, "source_row", pd.array(numbers, dtype="int64"))

@@ -71,6 +71,61 @@ def mid_sentence(name) -> str:
     return text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
 
 
+class Text:
+    """A sentence to be written later, in the reader's language: a catalogue key and its values.
+
+    Code that does not know the language (a reader of files, a model's column description) says
+    *what* to write; the caller that knows the language renders it. A value may be a ``Text`` too.
+    """
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, /, **values) -> None:
+        self.key = key
+        self.values = values
+
+    def render(self, tr: "Translator") -> str:
+        return tr.t(self.key, **{k: render(v, tr) for k, v in self.values.items()})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and (self.key, self.values) == (other.key, other.values)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"Text({self.key!r}, {self.values!r})"
+
+    def __str__(self) -> str:  # where no reader's language is known (a log line, an exception's repr): English
+        return self.render(Translator("en"))
+
+
+class Joined:
+    """Items joined once the language is known: by 'and' ('A and B and C', ``how="and"``) or as
+    alternatives ('A, B or C', ``how="or"``)."""
+
+    __slots__ = ("items", "how")
+
+    def __init__(self, items, how: str = "and") -> None:
+        self.items = tuple(items)
+        self.how = how
+
+    def render(self, tr: "Translator") -> str:
+        items = [render(i, tr) for i in self.items]
+        return tr.both(items) if self.how == "and" else tr.alternatives(items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Joined) and (self.items, self.how) == (other.items, other.how)
+
+    def __hash__(self) -> int:
+        return hash(self.items)
+
+
+def render(value, tr: "Translator"):
+    """A value for a sentence: a :class:`Text` (or :class:`Joined`) in the translator's language, anything else as it is."""
+    return value.render(tr) if isinstance(value, (Text, Joined)) else value
+
+
 @dataclass(frozen=True)
 class Translator:
     """``t`` for sentences, ``num``/``pct``/``date`` for values, in one language."""
@@ -89,7 +144,7 @@ class Translator:
     def has(self, key: str) -> bool:
         return key in self._words
 
-    def t(self, key: str, **values) -> str:
+    def t(self, key: str, /, **values) -> str:
         try:
             text = self._words[key]
         except KeyError:
@@ -102,6 +157,17 @@ class Translator:
         if len(items) <= 1:
             return "".join(items)
         return self.t("recommendation.list", items=", ".join(items[:-1]), last=items[-1])
+
+    def alternatives(self, items) -> str:
+        """Items as alternatives: 'A', 'A or B', 'A, B or C' (``language.or_list``)."""
+        items = [str(i) for i in items]
+        if len(items) <= 1:
+            return "".join(items)
+        return self.t("language.or_list", items=", ".join(items[:-1]), last=items[-1])
+
+    def both(self, items) -> str:
+        """Items joined by 'and' without a serial comma: 'A and B and C' (``language.and_join``)."""
+        return self.t("language.and_join").join(str(i) for i in items)
 
     def quarantine_reason(self, rule: str) -> str:
         """Why a row was set aside, in words; a rule without words yet is named as it is."""

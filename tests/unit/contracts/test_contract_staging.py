@@ -29,19 +29,20 @@ PARTICIPANTS = (
 
 
 def test_participants_messages_name_file_row_column_and_what_is_expected(tmp_path):
-    result = stage_file(_drop(tmp_path, "participants_q1.csv", PARTICIPANTS, "participants"), ContractContext())
+    result = stage_file(_drop(tmp_path, "participants_q1.csv", PARTICIPANTS, "participants"), ContractContext(language="en"))
     assert (result.raw_rows, len(result.staged), result.quarantined_rows) == (4, 2, 2)
     assert result.staged["wijk"].tolist() == ["Overvecht", None]
     assert result.staged["gender"].tolist() == ["v", "m"]
     assert result.quarantine["message"].tolist() == [
         "demo/participants_q1.csv, row 2, column 'enrolled_on': '2018-02-30' is not a real date; expected a date like 2018-03-31 or 31-03-2018",
-        "demo/participants_q1.csv, row 2, column 'wijk': 'Overvect' is not allowed; expected one of Utrecht's ten wijken "
-        "(Binnenstad, Oost, Leidsche Rijn, West, Overvecht, Zuid, Noordoost, Zuidwest, Noordwest, Vleuten-De Meern) or empty",
         "demo/participants_q1.csv, row 3, column 'age_band': '99' is not allowed; expected an age band: 0-11, 12-17, 18-29, 30-44, 45-64, 65-74, 75+",
         "demo/participants_q1.csv, row 3, column 'gender': 'q' is not allowed; expected v, m, x (or vrouw, man, anders) or empty",
         "demo/participants_q1.csv, row 3, column 'participant_id': the value is empty; expected the initiative's own participant code (at most 64 characters)",
     ]
-    assert result.quarantine["rule"].tolist() == ["date", "allowed_values", "allowed_values", "allowed_values", "required"]
+    assert result.quarantine["rule"].tolist() == ["date", "allowed_values", "allowed_values", "required"]
+    assert [n.message for n in result.notices] == [
+        "demo/participants_q1.csv: column 'wijk', row 2: 'Overvect' is not one of Utrecht's ten wijken (did you mean "
+        "Overvecht?); stored as unknown wijk. The participant is kept: the wijk only counts in the reach per wijk"]
 
 
 def test_activities_with_dutch_numbers(tmp_path):
@@ -51,7 +52,7 @@ def test_activities_with_dutch_numbers(tmp_path):
         "04-01-2018;Les;ca. 20;;;\r\n"
         "05-01-2018;Les;-1;;;\r\n"
     )
-    result = stage_file(_drop(tmp_path, "activities_h1.csv", text, "activities", encoding="cp1252"), ContractContext())
+    result = stage_file(_drop(tmp_path, "activities_h1.csv", text, "activities", encoding="cp1252"), ContractContext(language="en"))
     row = result.staged.iloc[0]
     assert (row["activity"], row["attendees"], row["volunteer_hours"], row["cost_eur"]) == ("Café-avond", 12, 3.5, 1234.5)
     assert result.quarantine[["source_row", "column", "rule"]].values.tolist() == [
@@ -71,7 +72,7 @@ def test_survey_keeps_item_columns_and_declared_custom_outcomes(tmp_path):
         "A2,midterm,2018-03-05,nee,6,red\n"
     )
     contact = CustomOutcome("contact", "numeric", 0, 10, "punten")
-    ctx = ContractContext(custom_outcomes=(contact,))
+    ctx = ContractContext(language="en", custom_outcomes=(contact,))
     result = stage_file(_drop(tmp_path, "survey_2018.csv", text, "survey"), ctx)
     assert list(result.staged.columns)[-2:] == ["djg11_1", "contact"]
     assert result.staged[["djg11_1", "contact"]].values.tolist() == [[3.0, 5.0], [1.0, 7.0]]  # ja = 3, nee = 1
@@ -84,12 +85,12 @@ def test_survey_keeps_item_columns_and_declared_custom_outcomes(tmp_path):
         "demo/survey_2018.csv, row 3, column 'wave': 'midterm' is not allowed; expected baseline or follow_up"
     ]
     # a wave the Theory of Change declares is allowed
-    ctx3 = ContractContext(waves=("baseline", "follow_up", "midterm"), custom_outcomes=(contact,))
+    ctx3 = ContractContext(language="en", waves=("baseline", "follow_up", "midterm"), custom_outcomes=(contact,))
     assert stage_file(_drop(tmp_path, "survey_2018.csv", text, "survey"), ctx3).quarantined_rows == 0
 
 
 def test_a_missing_required_column_refuses_the_whole_drop(tmp_path):
-    result = stage_file(_drop(tmp_path, "participants_x.csv", "participant_id,wijk\nA1,Oost\nA2,Zuid\n", "participants"), ContractContext())
+    result = stage_file(_drop(tmp_path, "participants_x.csv", "participant_id,wijk\nA1,Oost\nA2,Zuid\n", "participants"), ContractContext(language="en"))
     assert result.refused and (result.raw_rows, result.quarantined_rows, len(result.staged)) == (2, 2, 0)
     q = result.quarantine.iloc[0]
     assert q["source_row"] is None or str(q["source_row"]) == "<NA>"
@@ -101,7 +102,7 @@ def test_a_missing_required_column_refuses_the_whole_drop(tmp_path):
 
 
 def test_unreadable_drop_is_one_quarantine_entry_without_row(tmp_path):
-    result = stage_file(_drop(tmp_path, "survey_bad.csv", "", "survey"), ContractContext())
+    result = stage_file(_drop(tmp_path, "survey_bad.csv", "", "survey"), ContractContext(language="en"))
     assert result.refused
     assert result.quarantine[["rule", "message"]].values.tolist() == [
         ["empty_file", "demo/survey_bad.csv: the whole file is refused: it is empty; expected a header row and data rows"]
@@ -112,7 +113,7 @@ def test_participant_codes_are_pseudonymised_and_never_shown(tmp_path):
     long_code = "X" * 70
     text = f"participant_id,enrolled_on,wijk,age_band\nA1,2018-01-01,Oost,18-29\n{long_code},2018-01-01,Oost,18-29\n"
     drop = _drop(tmp_path, "participants_a.csv", text, "participants")
-    batch = stage_drops("participants", {"demo": [drop]}, {"demo": ContractContext()}, b"k")
+    batch = stage_drops("participants", {"demo": [drop]}, {"demo": ContractContext(language="en")}, b"k")
     import hmac
 
     expected = "p_" + hmac.new(b"k", b"demo/A1", hashlib.sha256).hexdigest()[:24]
@@ -135,19 +136,21 @@ def test_codes_and_identifiers_never_reach_the_quarantine(tmp_path):
         "PX-0044,2018-01-01,Oost,18-29,Jan Jansen,06-12345678\n"  # surplus cells
     )
     drop = _drop(tmp_path, "participants_a.csv", text, "participants")
-    batch = stage_drops("participants", {"demo": [drop]}, {"demo": ContractContext()}, b"k")
+    batch = stage_drops("participants", {"demo": [drop]}, {"demo": ContractContext(language="en")}, b"k")
     stored = batch.quarantine.to_csv() + batch.staged.to_csv() + batch.notices.to_csv()
     for secret in ("PX-004", "jan@example.nl", "Jan Jansen", "12345678"):
         assert secret not in stored, secret
-    assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[4, 1, 3]]
+    # the e-mail address in the wijk column is not kept: the participant is, with the wijk unknown
+    assert batch.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [[4, 2, 2]]
     assert batch.quarantine["message"].tolist() == [
         "demo/participants_a.csv, row 2, column 'enrolled_on': '[participant code]' is not a date; "
         "expected a date like 2018-03-31 or 31-03-2018",
-        "demo/participants_a.csv, row 3, column 'wijk': (value not shown: it may identify a person) is not allowed; "
-        "expected one of Utrecht's ten wijken "
-        "(Binnenstad, Oost, Leidsche Rijn, West, Overvecht, Zuid, Noordoost, Zuidwest, Noordwest, Vleuten-De Meern) or empty",
         "demo/participants_a.csv, row 4, column '(beyond the last column)': the row has more values than the header has "
         "columns (4); check the separator or quotes",
+    ]
+    assert batch.notices["message"].tolist() == [
+        "demo/participants_a.csv: column 'wijk', row 3: (value not shown: it may identify a person) is not one of "
+        "Utrecht's ten wijken; stored as unknown wijk. The participant is kept: the wijk only counts in the reach per wijk",
     ]
 
 
@@ -159,17 +162,22 @@ def test_personal_data_typed_in_the_wrong_column_is_not_kept(tmp_path):
         "TC-9005,05-01-2018,Fatima Bakkali,18-29\n"  # a name
     )
     batch = stage_drops("participants", {"demo": [_drop(tmp_path, "participants_b.csv", text, "participants")]},
-                        {"demo": ContractContext()}, b"k")
-    stored = batch.quarantine.to_csv()
+                        {"demo": ContractContext(language="en")}, b"k")
+    stored = batch.quarantine.to_csv() + batch.notices.to_csv() + batch.staged.to_csv()
     for secret in ("Kanaalstraat", "12-03-1941", "Fatima", "Bakkali", "TC-900"):
         assert secret not in stored, secret
-    assert batch.quarantine["value"].tolist() == [None, None, "Overvect", None]
+    assert batch.quarantine["value"].tolist() == [None]  # the birth date in the age band column
+    assert [m.split(": ", 1)[1].split(" is not one of")[0] for m in batch.notices["message"]] == [
+        "column 'wijk', row 1: (value not shown: it may identify a person)",
+        "column 'wijk', row 2: 'Overvect'",
+        "column 'wijk', row 3: (value not shown: it may identify a person)",
+    ]
 
 
 def test_a_headerless_file_is_refused_without_repeating_its_first_row(tmp_path):
     drop = _drop(tmp_path, "participants_c.csv", "FG-9001;Fatima Bakkali;05-01-2018;Overvecht;45-64\nFG-9002;Piet Smit;06-01-2018;Zuid;30-44\n",
                  "participants")
-    message = stage_file(drop, ContractContext()).quarantine["message"].iloc[0]
+    message = stage_file(drop, ContractContext(language="en")).quarantine["message"].iloc[0]
     assert message == (
         "demo/participants_c.csv: the whole file is refused: it lacks the required columns 'participant_id', "
         "'enrolled_on', 'wijk', 'age_band'; a participants file needs the columns participant_id, enrolled_on, wijk, "
@@ -182,7 +190,7 @@ def test_exact_repeats_are_kept_once_and_conflicts_are_both_set_aside(tmp_path):
                "participant_id,wave,responded_on,rses_1\nA1,baseline,2018-01-05,3\nA2,baseline,2018-01-06,2\n", "survey")
     q2 = _drop(tmp_path, "survey_q2.csv",
                "participant_id,wave,responded_on,rses_1\nA1,baseline,2018-01-05,3\nA2,baseline,2018-01-06,4\n", "survey")
-    batch = stage_drops("survey", {"demo": [q1, q2]}, {"demo": ContractContext()}, b"k")
+    batch = stage_drops("survey", {"demo": [q1, q2]}, {"demo": ContractContext(language="en")}, b"k")
     assert len(batch.staged) == 1 and batch.staged["rses_1"].tolist() == [3.0]
     assert batch.quarantine[["source_file", "source_row", "rule", "message"]].values.tolist() == [
         ["demo/survey_q1.csv", 2, "conflict",
@@ -205,7 +213,7 @@ def test_a_leaver_recorded_in_a_later_drop_updates_the_registration(tmp_path):
                "participants")
     q3 = _drop(tmp_path, "participants_q3.csv",
                "participant_id,enrolled_on,wijk,age_band,left_on\ndb-1,2018-01-05,Oost,75+,30-06-2018\n", "participants")
-    batch = stage_drops("participants", {"demo": [q1, q3]}, {"demo": ContractContext()}, b"k")
+    batch = stage_drops("participants", {"demo": [q1, q3]}, {"demo": ContractContext(language="en")}, b"k")
     assert len(batch.staged) == 2
     assert batch.staged["left_on"].notna().sum() == 1  # db-1 is DB-1: one person, who left on 30 June
     assert batch.quarantine[["source_file", "source_row", "rule", "message"]].values.tolist() == [
@@ -219,7 +227,7 @@ def test_a_leaver_recorded_in_a_later_drop_updates_the_registration(tmp_path):
 def test_participant_codes_are_one_spelling(tmp_path):
     drop = _drop(tmp_path, "participants_a.csv",
                  "participant_id,enrolled_on,wijk,age_band\n007,2018-01-05,Oost,75+\n7,2018-01-05,Oost,75+\n", "participants")
-    batch = stage_drops("participants", {"demo": [drop]}, {"demo": ContractContext()}, b"k")
+    batch = stage_drops("participants", {"demo": [drop]}, {"demo": ContractContext(language="en")}, b"k")
     # a spreadsheet turns 007 into 7: one person, registered twice -> kept once
     assert len(batch.staged) == 1 and batch.quarantine["rule"].tolist() == ["duplicate"]
 
@@ -250,7 +258,7 @@ def test_the_decimal_mark_is_decided_per_column_and_file(tmp_path):
                   "date;activity;attendees;volunteer_hours\n"
                   "01-05-2018;Repair;9;3.5\n08-05-2018;Repair;11;3,5\n15-05-2018;Repair;10;1.250\n22-05-2018;Repair;8;0,878\n",
                   "activities")
-    batch = stage_drops("activities", {"demo": [dutch, english, lone, mixed]}, {"demo": ContractContext()}, b"k")
+    batch = stage_drops("activities", {"demo": [dutch, english, lone, mixed]}, {"demo": ContractContext(language="en")}, b"k")
     assert _adds_up(batch) == [
         ["demo/activities_nl.csv", 2, 2, 0],
         ["demo/activities_en.csv", 2, 2, 0],
@@ -280,7 +288,7 @@ def test_a_custom_outcome_column_of_three_decimal_scores_is_staged_whole(tmp_pat
     lone = _drop(tmp_path, "survey_b.csv", "participant_id,wave,responded_on,hamilton\nH7,baseline,2018-03-01,1.250\n"
                  "H8,baseline,2018-03-01,7\n", "survey")
     batch = stage_drops("survey", {"demo": [_drop(tmp_path, "survey_a.csv", text, "survey"), lone]},
-                        {"demo": ContractContext(custom_outcomes=(hamilton,))}, b"k")
+                        {"demo": ContractContext(language="en", custom_outcomes=(hamilton,))}, b"k")
     assert _adds_up(batch) == [["demo/survey_a.csv", 6, 6, 0], ["demo/survey_b.csv", 2, 1, 1]]
     assert batch.staged["hamilton"].tolist() == [1.83, 0.878, 0.5, 0.647, 1.62, 0.598, 7.0]
     # an answer column names the ambiguity too, not "is not an answer"
@@ -300,6 +308,6 @@ def test_workbook_numbers_in_an_answer_column_need_no_parsing_and_decide_nothing
     path = tmp_path / "survey_c.xlsx"
     wb.save(path)
     drop = Drop("demo", "survey", path, "demo/survey_c.xlsx", hashlib.sha256(path.read_bytes()).hexdigest())
-    result = stage_file(drop, ContractContext(custom_outcomes=(CustomOutcome("hamilton", "numeric", 0, 10),)))
+    result = stage_file(drop, ContractContext(language="en", custom_outcomes=(CustomOutcome("hamilton", "numeric", 0, 10),)))
     assert result.staged["hamilton"].tolist() == [1.875]
     assert result.quarantine["message"].tolist() == [f"demo/survey_c.xlsx, row 2, column 'hamilton': {AMBIGUOUS_1250}"]

@@ -25,7 +25,7 @@ def _drop(tmp_path, name, text, initiative="demo"):
 
 
 def _stage(*drops):
-    return stage_stories({"demo": list(drops)}, OUTCOMES)
+    return stage_stories({"demo": list(drops)}, OUTCOMES, "en")
 
 
 YAML = """\
@@ -199,8 +199,8 @@ def test_consent_must_be_an_explicit_yes():
 
 
 def test_identifiers_in_free_text():
-    assert identifiers_in("bel (030) 234 56 78") == ["a phone number or BSN"]
-    assert identifiers_in("deelnemer NR-0007 vertelde") == ["something that looks like a participant code"]
+    assert [str(k) for k in identifiers_in("bel (030) 234 56 78")] == ["a phone number or BSN"]
+    assert [str(k) for k in identifiers_in("deelnemer NR-0007 vertelde")] == ["something that looks like a participant code"]
     assert identifiers_in("deelnemer, 70+, sinds 2018 in de tuin") == []
 
 

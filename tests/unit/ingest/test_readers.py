@@ -144,7 +144,7 @@ def test_unusable_drops_are_refused_with_the_reason(tmp_path, name, content, rul
     p.write_bytes(content)
     with pytest.raises(UnreadableDrop) as err:
         _read(p)
-    assert (err.value.rule, err.value.reason) == (rule, reason)
+    assert (err.value.rule, str(err.value.reason)) == (rule, reason)
     assert str(err.value) == f"{name}: {reason}"
 
 

@@ -1,4 +1,5 @@
-"""`coaching check FILE`: a coach checks a drop before adding it."""
+"""`coaching check FILE`: a coach checks a drop before adding it; in Dutch, the default (the English words are
+checked for every case of the bad-input catalogue, tests/unit/contracts/test_bad_input_catalogue.py)."""
 
 from __future__ import annotations
 
@@ -25,10 +26,10 @@ def test_check_lists_each_problem_with_row_and_column(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert code == 1
     assert out == [
-        f"{drop}: 4 rows, 2 fine, 2 row(s) would be quarantined",
-        "  - row 3, column 'responded_on': '2018-09-31' is not a real date; expected a date like 2018-03-31 or 31-03-2018",
-        "  - row 4, column 'responded_on': 'gisteren' is not a date; expected a date like 2018-03-31 or 31-03-2018",
-        "  - row 4, column 'wave': 'later' is not allowed; expected baseline or follow_up",
+        f"{drop}: 4 rijen gelezen: 2 in orde, 2 met een probleem",
+        "  - kolom 'responded_on', rij 3: '2018-09-31' is geen bestaande datum; verwacht: een datum zoals 31-03-2018 of 2018-03-31",
+        "  - kolom 'responded_on', rij 4: 'gisteren' is geen datum; verwacht: een datum zoals 31-03-2018 of 2018-03-31",
+        "  - kolom 'wave', rij 4: 'later' is geen toegestane waarde; verwacht: baseline of follow_up",
     ]
 
 
@@ -37,7 +38,7 @@ def test_check_passes_a_clean_drop(tmp_path, capsys):
     drop = folder / "participants_2018-q2.csv"
     drop.write_text("participant_id;enrolled_on;wijk;age_band\nA1;02-04-2018;Oost;75+\n", encoding="cp1252")
     assert main(["check", str(drop)]) == 0
-    assert capsys.readouterr().out.splitlines() == [f"{drop}: 1 rows, 1 fine, fine"]
+    assert capsys.readouterr().out.splitlines() == [f"{drop}: 1 rij gelezen, alles in orde"]
 
 
 def test_check_refuses_an_unusable_file_and_a_file_of_unknown_kind(tmp_path, capsys):
@@ -48,8 +49,9 @@ def test_check_refuses_an_unusable_file_and_a_file_of_unknown_kind(tmp_path, cap
     stray.write_text("a,b\n", encoding="utf-8")
     assert main(["check", str(empty), str(stray)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{empty}: REFUSED — it is empty; expected a header row and data rows",
-        f"{stray}: the file name must start with participants, activities, survey, stories or coaching_sessions, so the pipeline knows what it holds",
+        f"{empty}: het hele bestand is niet gebruikt: het is leeg; verwacht: een rij met kolomnamen en daaronder rijen met gegevens",
+        f"{stray}: de bestandsnaam moet beginnen met participants, activities, survey, stories of coaching_sessions, zodat de "
+        "pijplijn weet wat erin staat",
     ]
 
 
@@ -67,13 +69,13 @@ def test_check_outside_raw_data_ignores_other_files_in_that_folder(tmp_path, cap
     # checked against the initiative: the repeat of A1 from its folder shows, the other Downloads file plays no part
     assert main(["check", str(new), "--initiative", "demo"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{new}: 2 rows, 1 fine, 1 row(s) would be quarantined",
-        "  - row 2: an exact repeat of demo/participants_2018.csv row 1; that row is kept, this one is set aside",
+        f"{new}: 2 rijen gelezen: 1 in orde, 1 met een probleem",
+        "  - rij 2: een exacte herhaling van demo/participants_2018.csv rij 1; die rij wordt gebruikt, deze wordt apart gezet",
     ]
     # checked on its own: no Theory of Change there, so no siblings either
     main(["check", str(new)])
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == f"{new}: 2 rows, 2 fine, fine"
+    assert out[-1] == f"{new}: 2 rijen gelezen, alles in orde"
 
 
 def test_check_reads_a_stories_drop_with_its_own_contract(tmp_path, capsys, monkeypatch):
@@ -84,8 +86,8 @@ def test_check_reads_a_stories_drop_with_its_own_contract(tmp_path, capsys, monk
                     "> Dank je.\n\nwie: bewoner\ntoestemming: nee\n", encoding="utf-8")
     assert main(["check", str(drop)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{drop}: 2 stories, 1 fine, 1 story(ies) would be quarantined",
-        "  - row 2, column 'consent': no consent given: the story is not published",
-        "  note: story 1, column 'quote' names a group of fewer than 10 people or a share of a group ('zes bewoners'); "
-        "the yearly report leaves it out until it is reworded",
+        f"{drop}: 2 verhalen gelezen: 1 in orde, 1 met een probleem",
+        "  - kolom 'consent', rij 2: geen toestemming gegeven: het verhaal wordt niet gepubliceerd",
+        "  let op: verhaal 1, kolom 'quote' noemt een groep van minder dan 10 mensen of een deel van een groep "
+        "('zes bewoners'); het jaarverslag laat het weg tot het anders is geformuleerd",
     ]

@@ -21,8 +21,11 @@ def test_definitions_load_with_the_expected_graph():
     for name in ("theory_of_change", "drop_inventory", "participants", "activities", "survey_responses", "stories"):
         pdef = graph.get(AssetKey(name)).partitions_def
         assert isinstance(pdef, DynamicPartitionsDefinition) and pdef.name == "initiative"
-    assert graph.get(AssetKey("participants")).parent_keys == {AssetKey("theory_of_change"), AssetKey("drop_inventory")}
-    assert graph.get(AssetKey("stories")).parent_keys == {AssetKey("theory_of_change"), AssetKey("drop_inventory")}
+    # the programme gives the language of the messages; the Theory of Change the waves and custom outcomes
+    assert graph.get(AssetKey("participants")).parent_keys == {AssetKey("programme"), AssetKey("theory_of_change"),
+                                                               AssetKey("drop_inventory")}
+    assert graph.get(AssetKey("stories")).parent_keys == {AssetKey("programme"), AssetKey("theory_of_change"),
+                                                          AssetKey("drop_inventory")}
     assert AssetKey("stories") in graph.get(AssetKey("initiative_reports")).parent_keys
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     staged = ("participants", "activities", "survey_responses", "coaching_sessions")

@@ -1,0 +1,89 @@
+"""Quarantine entries grouped by cause, for people: one line per cause instead of one per cell.
+
+Entries of one file share a cause when they say the same thing about the same column: a file coded one
+too low (every row, one sentence), a misspelt value (``'Overvect'``, all its rows), a date column written
+month first. Each group is one line that names the column as the coach wrote it and the rows it covers
+(``rijen 3, 8 en 12``; long runs as ranges, ``rijen 1–40``), followed by what is wrong and how to fix it.
+The entries themselves stay one per cell in the warehouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from impact.contracts.staging import column_words
+from impact.language import Translator
+
+MAX_ROWS_LISTED = 12  # row runs listed in one line; the rest are counted
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    source_file: str
+    rule: str
+    column: str          # as people read it ('' for a whole file)
+    rows: tuple[int, ...]  # empty for a whole file
+    text: str            # what is wrong and how to fix it, without file and row
+
+    def line(self, tr: Translator) -> str:
+        if not self.rows:
+            return self.text
+        rows = row_ranges(self.rows, tr)
+        if self.column and self.column != tr.t("contract.whole_row"):
+            return tr.t("contract.group.column_rows", column=self.column, rows=rows, text=self.text)
+        return tr.t("contract.group.rows", rows=rows, text=self.text)
+
+
+def row_ranges(rows, tr: Translator) -> str:
+    """``rij 4``, ``rijen 3, 8 en 12``, ``rijen 1–40 en 45``; beyond ``MAX_ROWS_LISTED`` runs, a count of the rest."""
+    numbers = sorted(set(int(r) for r in rows))
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    # three or more rows in a row read as a range (1–40); two stay two (3 en 4)
+    runs = [r for a, b in runs for r in ([(a, a), (b, b)] if b == a + 1 else [(a, b)])]
+    words = [str(a) if a == b else f"{a}–{b}" for a, b in runs[:MAX_ROWS_LISTED]]
+    if len(runs) > MAX_ROWS_LISTED:
+        rest = sum(b - a + 1 for a, b in runs[MAX_ROWS_LISTED:])
+        words.append(tr.t("contract.group.more_rows", n=rest))
+    key = "contract.note.rows_one" if len(numbers) == 1 else "contract.note.rows_many"
+    return tr.t(key, rows=tr.listing(words))
+
+
+def _without_prefix(message: str, source_file: str, row, column, tr: Translator) -> str:
+    """The message after its 'file, row N, column C: ' (or 'file, row N: ') prefix."""
+    if pd.isna(row):
+        return message
+    for prefix in (tr.t("contract.row_column", file=source_file, row=int(row), column=column_words(column, tr)),
+                   tr.t("contract.row", file=source_file, row=int(row))):
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
+
+
+def group_problems(quarantine: pd.DataFrame, tr: Translator) -> list[ProblemGroup]:
+    """The quarantine entries of one or more files as groups, in the order of their first row per file.
+
+    Entries without a row (a refused file) are groups of their own, first.
+    """
+    if quarantine.empty:
+        return []
+    groups: dict[tuple, list[int]] = {}
+    order: list[tuple] = []
+    for r in quarantine.itertuples(index=False):
+        column = column_words(r.column, tr)
+        text = _without_prefix(r.message, r.source_file, r.source_row, r.column, tr)
+        key = (r.source_file, r.rule, column, text, pd.isna(r.source_row))
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        if not pd.isna(r.source_row):
+            groups[key].append(int(r.source_row))
+    out = [ProblemGroup(f, rule, column, tuple(sorted(set(groups[(f, rule, column, text, whole)]))), text)
+           for f, rule, column, text, whole in order]
+    return sorted(out, key=lambda g: (g.source_file, bool(g.rows), g.rows[:1]))
