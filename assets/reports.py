@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetsDefinition, AutomationCondition, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
+from impact.programme import read_settings
 from impact.quality.results import programme_year
 from impact.reporting import data_quality, report_data
 from impact.reporting.data_quality import write_data_quality_page
@@ -66,13 +67,14 @@ def _files_metadata(written: list[Path], root: Path) -> MetadataValue:
     kinds={"html", "csv"},
     owners=["team:data-engineering"],
 )
-def data_quality_report(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+def data_quality_report(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> MaterializeResult:
     """The data-quality page ``reports/<year>/data_quality/index.html`` with its tables as CSV: per
     initiative the rows used and set aside, every quarantined row with what to correct, the checks
     that warned or failed, and the columns and files that were not stored."""
     with duckdb_warehouse.connect(read_only=True, reads=DATA_QUALITY_READS) as con:
         year = programme_year(con)
-        written = write_data_quality_page(con, files.reports_path, year)
+        language = report_settings.language_for(read_settings(con).language)
+        written = write_data_quality_page(con, files.reports_path, year, language)
     return MaterializeResult(
         metadata={
             "page": MetadataValue.path(str(written[0])),

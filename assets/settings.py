@@ -11,7 +11,8 @@ from impact.ingest.drops import discover_initiatives, inventory, sha256_of
 from impact.programme import PROGRAMME_FILE, load_programme
 from impact.theory_of_change import TOC_FILE, as_tables, load_theory_of_change
 from pipelines.partitions import initiative_partitions
-from pipelines.resources import CoachingFiles, DuckDBWarehouse, WAREHOUSE_POOL
+from impact.programme import read_settings
+from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
 TOC_TABLES = (tables.INITIATIVES, tables.OUTPUTS, tables.OUTCOMES, tables.HYPOTHESES, tables.SROI_ASSUMPTIONS)
 
@@ -89,19 +90,28 @@ def theory_of_change(
     )
 
 
+def message_language(duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> str:
+    """The language of the messages for coaches: the reports' (``--language``, else programme.yaml's)."""
+    with duckdb_warehouse.connect(reads=(tables.SETTINGS,)) as con:
+        return report_settings.language_for(read_settings(con).language)
+
+
 @asset(
     pool=WAREHOUSE_POOL,
     group_name="staging",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
+    deps=[programme],  # the language of its messages
     kinds={"duckdb"},
     owners=["team:data-engineering"],
 )
-def drop_inventory(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+def drop_inventory(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
+                   report_settings: ReportSettings) -> MaterializeResult:
     """Every file in each initiative's folder with its size and sha256, and what the pipeline does not read
     (a file whose name is not a drop kind, a sub-folder), so no drop is ignored without a word."""
     keys = list(context.partition_keys)
-    frame = pd.concat([inventory(files.raw_data_path, k) for k in keys], ignore_index=True)
+    language = message_language(duckdb_warehouse, report_settings)
+    frame = pd.concat([inventory(files.raw_data_path, k, language) for k in keys], ignore_index=True)
     unread = frame[frame["message"].notna()]
     notices = pd.DataFrame(
         {

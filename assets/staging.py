@@ -18,7 +18,7 @@ from dagster import (
 )
 
 from assets._metadata import column_schema, markdown_table
-from assets.settings import drop_inventory, programme
+from assets.settings import drop_inventory, message_language, programme
 from impact import warehouse
 from impact.warehouse import tables
 from impact.contracts import ContractContext, CustomOutcome
@@ -26,18 +26,11 @@ from impact.contracts.batches import StagedBatch, stage_drops
 from impact.ingest import discover_drops
 from impact.privacy import load_key
 from pipelines.partitions import initiative_partitions
-from impact.programme import read_settings
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
 #: What the contract needs from each Theory of Change (its waves and custom outcomes) and from the
 #: programme (the language its messages are written in).
 CONTRACT_READS = (tables.SETTINGS, tables.INITIATIVES, tables.OUTCOMES)
-
-
-def message_language(duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> str:
-    """The language of the messages for coaches: the reports' (``--language`` or programme.yaml's)."""
-    with duckdb_warehouse.connect(reads=(tables.SETTINGS,)) as con:
-        return report_settings.language_for(read_settings(con).language)
 
 
 def _contexts(duckdb_warehouse: DuckDBWarehouse, keys: Sequence[str], language: str) -> dict[str, ContractContext]:

@@ -80,7 +80,7 @@ def discover_drops(raw_data: Path, initiative_id: str, kind: str) -> list[Drop]:
     return [_drop(raw_data, owner, kind, p) for p in sorted(found, key=lambda p: p.name)]
 
 
-def inventory(raw_data: Path, initiative_id: str) -> "pd.DataFrame":
+def inventory(raw_data: Path, initiative_id: str, language: str = "nl") -> "pd.DataFrame":
     """Every file and folder in an initiative's folder: what the pipeline reads, and what it does not.
 
     Columns: ``initiative_id``, ``source_file``, ``kind`` (a drop kind, ``theory_of_change``,
@@ -89,6 +89,9 @@ def inventory(raw_data: Path, initiative_id: str) -> "pd.DataFrame":
     """
     import pandas as pd
 
+    from impact.language import Translator
+
+    tr = Translator(language)
     folder = raw_data / initiative_id
     rows = []
     for p in sorted(folder.iterdir(), key=lambda p: p.name) if folder.is_dir() else []:
@@ -97,15 +100,12 @@ def inventory(raw_data: Path, initiative_id: str) -> "pd.DataFrame":
             continue  # hidden files and Excel lock files
         if p.is_dir():
             rows.append({"source_file": rel + "/", "kind": None, "bytes": None, "source_sha256": None,
-                         "message": f"{rel}/ is a folder; the pipeline does not look inside folders, put drops directly in {initiative_id}/"})
+                         "message": tr.t("contract.inventory.folder", folder=rel + "/", initiative=initiative_id + "/")})
             continue
         kind = "theory_of_change" if p.name == TOC_FILE else kind_of(p.name)
         if kind == "coaching_sessions":
             kind = None
-        message = None if kind in (*INITIATIVE_KINDS, "theory_of_change") else (
-            f"{rel} is not read: a drop's name starts with participants, activities, survey or stories "
-            f"(e.g. participants_2018-q3.csv, stories_2018.yaml)"
-        )
+        message = None if kind in (*INITIATIVE_KINDS, "theory_of_change") else tr.t("contract.inventory.not_read", file=rel)
         rows.append({"source_file": rel, "kind": kind, "bytes": p.stat().st_size, "source_sha256": sha256_of(p), "message": message})
     frame = pd.DataFrame(rows, columns=["source_file", "kind", "bytes", "source_sha256", "message"])
     frame.insert(0, "initiative_id", initiative_id)

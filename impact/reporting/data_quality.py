@@ -1,7 +1,9 @@
 """The data-quality page: what was quarantined and why, which checks warned, per initiative.
 
-It is written for coaches and the initiatives: plain sentences, every problem
-with its file, row and column, nothing that identifies a person.
+It is written for coaches and the initiatives, in the programme's language: plain sentences, initiatives
+by name, problems grouped by cause (one line for a file coded one too low, one per misspelt value with all
+its rows), each with its file, rows and column as the coach wrote them; no internal codes, nothing that
+identifies a person. The CSV files beside it keep every entry as the warehouse holds it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader
 
 from impact import warehouse
+from impact.contracts.problems import group_problems, row_ranges
+from impact.language import Translator
 from impact.reporting.files import csv_bytes, write_atomic
 from impact.reporting.report_data import not_passed
 from impact.warehouse import tables
@@ -22,7 +26,9 @@ TEMPLATE = "data_quality.html.j2"
 
 
 #: Exactly the tables :func:`collect` reads (the data-quality asset's ``deps`` and declared reads).
-TABLES_READ: tuple[Table, ...] = (tables.DROPS, tables.QUALITY_RESULTS, tables.QUARANTINE, tables.INGEST_NOTICES)
+TABLES_READ: tuple[Table, ...] = (tables.INITIATIVES, tables.DROPS, tables.QUALITY_RESULTS, tables.QUARANTINE,
+                                  tables.INGEST_NOTICES)
+PROGRAMME_ROWS = "all"  # the coaching log's rows belong to the programme, not to one initiative
 
 
 def _quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -40,6 +46,7 @@ def _quarantine(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def collect(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """Everything the page shows, in a stable order."""
     return {
+        "names": warehouse.read(con, tables.INITIATIVES, columns=["initiative_id", "name"], order_by=["initiative_id"]),
         "drops": warehouse.query(con, f"""
             SELECT initiative_id, count(*) AS drops, sum(raw_rows) AS raw_rows, sum(staged_rows) AS staged_rows,
                    sum(quarantined_rows) AS quarantined_rows, sum(refused::INT) AS refused_drops
@@ -73,24 +80,68 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), "").to_dict("records")
 
 
-def render(data: dict[str, pd.DataFrame], year: int) -> str:
+def _found(row, tr: Translator) -> str:
+    """What a check found, in words: the rows not as expected and the value observed (a number with the
+    language's decimal mark)."""
+    parts = []
+    if not pd.isna(row["unexpected_count"]):
+        parts.append(tr.t("data_quality.not_as_expected", n=int(row["unexpected_count"])))
+    observed = row["observed_value"]
+    if isinstance(observed, str) and observed:
+        try:
+            parts.append(tr.t("data_quality.observed", value=tr.num(float(observed), 2)))
+        except ValueError:
+            parts.append(observed)
+    return "; ".join(parts)
+
+
+def _words(tr: Translator, group: str, key: object) -> str:
+    """A table name or check outcome in words; one without words yet shows as it is (a test keeps that from happening)."""
+    return tr.t(f"{group}.{key}") if tr.has(f"{group}.{key}") else str(key)
+
+
+def render(data: dict[str, pd.DataFrame], year: int, language: str = "nl") -> str:
+    tr = Translator(language)
+    names = dict(zip(data["names"]["initiative_id"], data["names"]["name"])) if "names" in data else {}
+
+    def who(initiative_id: str) -> str:
+        return tr.t("data_quality.programme_rows") if initiative_id == PROGRAMME_ROWS else names.get(initiative_id, initiative_id)
+
+    def without_file(message: str, source_file: str) -> str:
+        return message.removeprefix(f"{source_file}: ")
+
     env = Environment(loader=PackageLoader("impact.reporting"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     per = data["drops"].merge(data["checks"], on="initiative_id", how="outer") if len(data["drops"]) else data["drops"]
+    per = per.astype(object).where(per.notna(), 0).to_dict("records")
+    for r in per:
+        r["who"] = who(r["initiative_id"])
+    not_met = [{**r, "who": who(r["initiative_id"]), "about": _words(tr, "table", r["table_name"]),
+                "outcome_words": _words(tr, "outcome", r["outcome"]), "found": _found(r, tr)}
+               for r in data["not_met"].to_dict("records")]
+    not_met = [{k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else v) for k, v in r.items()} for r in not_met]
+    reasons = [{"who": who(r["initiative_id"]), "about": _words(tr, "table", r["table_name"]),
+                "reason": tr.quarantine_reason(r["rule"]), "entries": int(r["entries"])}
+               for r in data["reasons"].to_dict("records")]
+    quarantine = data["quarantine"]
+    causes = []
+    for (initiative_id, source_file), entries in quarantine.groupby(["initiative_id", "source_file"], sort=False):
+        for g in group_problems(entries, tr):
+            causes.append({"who": who(initiative_id), "file": source_file, "column": g.column,
+                           "rows": row_ranges(g.rows, tr) if g.rows else tr.t("data_quality.whole_file"),
+                           "text": without_file(g.text, source_file)})
+    notices = [{"who": who(r["initiative_id"]), "file": r["source_file"], "text": without_file(r["message"], r["source_file"])}
+               for r in data["notices"].to_dict("records")]
     return env.get_template(TEMPLATE).render(
-        year=year,
-        per_initiative=per.astype(object).where(per.notna(), 0).to_dict("records"),
-        not_met=_records(data["not_met"]),
-        reasons=_records(data["reasons"]),
-        quarantine=_records(data["quarantine"]),
-        notices=_records(data["notices"]),
+        t=tr.t, num=tr.num, language=language, year=year,
+        per_initiative=per, not_met=not_met, reasons=reasons, causes=causes, notices=notices,
     )
 
 
-def write_data_quality_page(con: duckdb.DuckDBPyConnection, reports: Path, year: int) -> list[Path]:
+def write_data_quality_page(con: duckdb.DuckDBPyConnection, reports: Path, year: int, language: str = "nl") -> list[Path]:
     """Write ``reports/<year>/data_quality/`` (index.html and the tables as CSV); returns the files written."""
     data = collect(con)
     folder = reports / str(year) / "data_quality"
-    written = [write_atomic(folder / "index.html", render(data, year).encode("utf-8"))]
+    written = [write_atomic(folder / "index.html", render(data, year, language).encode("utf-8"))]
     for name in ("results", "quarantine", "notices"):
         written.append(write_atomic(folder / f"{'quality_results' if name == 'results' else name}.csv", csv_bytes(data[name])))
     return written
