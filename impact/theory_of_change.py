@@ -1,8 +1,9 @@
 """An initiative's Theory of Change: ``raw_data/<initiative>/theory_of_change.yaml``.
 
 The schema follows docs/raw-data-contract.md. Errors name the file, the key and what is
-expected, e.g. ``key 'hypotheses[0].outcome': 'wellbeing' is not an outcome
-declared under 'outcomes' (declared: self_esteem)``.
+expected, in the programme's language (``locale/<language>/settings.yaml``; Dutch by default), e.g.
+``sleutel 'hypotheses[0].outcome': 'wellbeing' staat niet als uitkomst onder 'outcomes' (daar staan:
+self_esteem)``.
 """
 
 from __future__ import annotations

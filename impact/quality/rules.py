@@ -209,7 +209,7 @@ NOT_ITEMS = set(tables.SURVEY_RESPONSES.column_names)  # the declared columns; t
 
 def item_words(column: str, tr: Translator) -> str:
     """A survey column as a coach knows it: the column as written, and which question of which instrument it
-    holds (x")."""
+    holds: "kolom 'djg11_3' (vraag 3 van de eenzaamheidsschaal van De Jong Gierveld met 11 vragen)"."""
     instrument = instrument_of_column(column)
     if instrument is None:
         return tr.t("quality.item.own", column=column)
