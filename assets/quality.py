@@ -31,6 +31,7 @@ from impact.quality.results import (
     CONTEXT_READS,
     accounting_results,
     known_initiatives,
+    programme_language,
     recount_results,
     replace_results,
 )
@@ -53,7 +54,7 @@ SEVERITY = {"ERROR": AssetCheckSeverity.ERROR, "WARN": AssetCheckSeverity.WARN}
 
 def _programme_year(con) -> ProgrammeYear:
     settings = read_settings(con)
-    return ProgrammeYear(settings.year, settings.disclosure_threshold)
+    return ProgrammeYear(settings.year, settings.disclosure_threshold, settings.language)
 
 
 def _result(results, severity: str) -> AssetCheckResult:
@@ -103,7 +104,7 @@ def _record(duckdb_warehouse: DuckDBWarehouse, check_name: str, table_name: str,
 
 
 def accounting_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDefinition:
-    reads = accounting_reads(table_name)
+    reads = (*accounting_reads(table_name), tables.SETTINGS)  # the settings: the language of the texts
 
     @asset_check(
         pool=WAREHOUSE_POOL,
@@ -116,13 +117,14 @@ def accounting_check(table_name: str, asset_def: AssetsDefinition) -> AssetCheck
     )
     def _check(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
         return _record(duckdb_warehouse, "raw_rows_add_up", table_name, "ERROR", reads,
-                       lambda con: accounting_results(row_accounting(con, table_name), table_name))
+                       lambda con: accounting_results(row_accounting(con, table_name), table_name,
+                                                      programme_language(con)))
 
     return _check
 
 
 def recount_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDefinition:
-    reads = accounting_reads(table_name)
+    reads = (*accounting_reads(table_name), tables.SETTINGS)  # the settings: the language of the texts
 
     @asset_check(
         pool=WAREHOUSE_POOL,
@@ -135,7 +137,8 @@ def recount_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDe
     )
     def _check(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
         return _record(duckdb_warehouse, "raw_rows_recount", table_name, "WARN", reads,
-                       lambda con: recount_results(row_accounting(con, table_name, files.raw_data_path), table_name))
+                       lambda con: recount_results(row_accounting(con, table_name, files.raw_data_path), table_name,
+                                                   programme_language(con)))
 
     return _check
 
@@ -149,7 +152,7 @@ def rule_check(rule: QualityRule) -> AssetChecksDefinition:
         name=rule.name,
         blocking=True,
         additional_deps=_deps(STAGED[rule.table_name], reads),
-        description=f"{rule.description} ({rule.severity}; Great Expectations)",
+        description=f"{rule.description()} ({rule.severity}; Great Expectations)",
     )
     def _check(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
         return _record(duckdb_warehouse, rule.name, rule.table_name, rule.severity, reads,
@@ -158,7 +161,7 @@ def rule_check(rule: QualityRule) -> AssetChecksDefinition:
     return _check
 
 
-RELIABILITY_READS = (tables.SURVEY_RESPONSES, tables.OUTCOMES)
+RELIABILITY_READS = (tables.SURVEY_RESPONSES, tables.OUTCOMES, tables.SETTINGS)
 
 
 @asset_check(
@@ -173,7 +176,7 @@ RELIABILITY_READS = (tables.SURVEY_RESPONSES, tables.OUTCOMES)
 def reliability(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
     return _record(duckdb_warehouse, "reliability", "outcome_scores", "WARN", RELIABILITY_READS,
                    lambda con: reliability_results(warehouse.read(con, tables.SURVEY_RESPONSES),
-                                                   warehouse.read(con, tables.OUTCOMES)))
+                                                   warehouse.read(con, tables.OUTCOMES), programme_language(con)))
 
 
 quality_checks = [

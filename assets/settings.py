@@ -8,7 +8,7 @@ from impact import warehouse
 from impact.warehouse import tables
 from impact.errors import ConfigError
 from impact.ingest.drops import discover_initiatives, inventory, sha256_of
-from impact.programme import PROGRAMME_FILE, load_programme
+from impact.programme import PROGRAMME_FILE, load_programme, programme_language
 from impact.theory_of_change import TOC_FILE, as_tables, load_theory_of_change
 from pipelines.partitions import initiative_partitions
 from impact.programme import read_settings
@@ -61,14 +61,15 @@ def theory_of_change(
     ``programme.outcomes``, ``programme.hypotheses`` and
     ``programme.sroi_assumptions``. An invalid one is listed in
     ``programme.config_errors`` with every problem (file, key, what is
-    expected); the other initiatives carry on.
+    expected, in the programme's language); the other initiatives carry on.
     """
     keys = list(context.partition_keys)
     tocs, errors = {}, []
+    language = programme_language(files.raw_data_path)  # the problems in the programme's language (else Dutch)
     for key in keys:
         folder = files.raw_data_path / key
         try:
-            tocs[key] = (load_theory_of_change(folder, files.raw_data_path), sha256_of(folder / TOC_FILE))
+            tocs[key] = (load_theory_of_change(folder, files.raw_data_path, language), sha256_of(folder / TOC_FILE))
         except ConfigError as exc:
             errors += [{"initiative_id": key, "source_file": exc.source, "problem": p} for p in exc.problems]
             context.log.error(str(exc))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from impact.language import Translator
+
 
 class CoachingDataError(Exception):
     """Base class for problems with the raw data."""
@@ -10,14 +12,19 @@ class CoachingDataError(Exception):
 class ConfigError(CoachingDataError):
     """``programme.yaml`` or a ``theory_of_change.yaml`` is not as expected.
 
-    ``problems`` lists one plain sentence per problem, each naming the key.
+    ``problems`` lists one plain sentence per problem, each naming the key, in ``language`` (the
+    programme's: Dutch unless English is asked for); the message counts them in the same language.
     """
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, problems: list[str], language: str = "nl"):
         self.source = source
         self.problems = list(problems)
+        self.language = language
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
+        tr = Translator(language)
+        head = tr.t("settings.problems_one" if len(self.problems) == 1 else "settings.problems",
+                    source=source, n=len(self.problems))
+        super().__init__(f"{head}\n{lines}")
 
 
 class UnreadableDrop(CoachingDataError):

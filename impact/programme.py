@@ -56,7 +56,23 @@ def read_settings(con: "duckdb.DuckDBPyConnection") -> Programme:
     return Programme.model_validate(stored)
 
 
-def load_programme(raw_data: Path) -> Programme:
+def programme_language(raw_data: Path) -> str:
+    """The language ``programme.yaml`` asks for (its ``language`` key), or ``nl`` when the file cannot be read
+    or names no language the project speaks: the language of the settings files' errors."""
+    from impact.errors import ConfigError
+    from impact.language import LANGUAGES
+
+    try:
+        language = read_yaml_mapping(raw_data / PROGRAMME_FILE, PROGRAMME_FILE).get("language")
+    except ConfigError:
+        return "nl"
+    return language if language in LANGUAGES else "nl"
+
+
+def load_programme(raw_data: Path, language: str | None = None) -> Programme:
+    """``programme.yaml``, validated; its problems are told in ``language``, by default in the file's own
+    ``language`` where it can be read (else Dutch)."""
     path = raw_data / PROGRAMME_FILE
-    data = read_yaml_mapping(path, PROGRAMME_FILE)
-    return parse_model(Programme, data, PROGRAMME_FILE)
+    language = language or programme_language(raw_data)
+    data = read_yaml_mapping(path, PROGRAMME_FILE, language)
+    return parse_model(Programme, data, PROGRAMME_FILE, language)

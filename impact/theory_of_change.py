@@ -1,8 +1,9 @@
 """An initiative's Theory of Change: ``raw_data/<initiative>/theory_of_change.yaml``.
 
 The schema follows docs/raw-data-contract.md. Errors name the file, the key and what is
-expected, e.g. ``key 'hypotheses[0].outcome': 'wellbeing' is not an outcome
-declared under 'outcomes' (declared: self_esteem)``.
+expected, in the programme's language (``locale/<language>/settings.yaml``; Dutch by default), e.g.
+``sleutel 'hypotheses[0].outcome': 'wellbeing' staat niet als uitkomst onder 'outcomes' (daar staan:
+self_esteem)``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from impact.errors import ConfigError
 from impact.instruments import REGISTERED_INSTRUMENTS
 from impact.instruments.registry import fold
-from impact.yaml_files import parse_model, read_yaml_mapping
+from impact.language import Translator
+from impact.yaml_files import SettingsValueError, parse_model, plain_number, read_yaml_mapping
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,20 +65,16 @@ class Output(_Strict):
     @classmethod
     def _known_measure(cls, v: str | None) -> str | None:
         if v == "activities":
-            raise ValueError(
-                "'activities' counted rows of the activity log, which is rarely what an output names (a row can "
-                "hold a week's total); write 'sessions' (activities held, one per row that records one session), "
-                "'attendance' (the attendees of the selected activities) or 'log_rows' (rows of the log, as written)"
-            )
+            raise SettingsValueError("toc.measure_activities")
         if v is not None and v not in MEASURES:
-            raise ValueError(f"unknown measure; expected one of {', '.join(MEASURES)}")
+            raise SettingsValueError("toc.unknown_measure", options=", ".join(MEASURES))
         return v
 
     @field_validator("activities")
     @classmethod
     def _names(cls, v: list[str] | None) -> list[str] | None:
         if v is not None and any(not str(name).strip() for name in v):
-            raise ValueError("every activity name must be a non-empty text, as it is written in the activity log")
+            raise SettingsValueError("toc.empty_activity_name")
         return v
 
     @field_validator("activity_pattern")
@@ -86,7 +84,7 @@ class Output(_Strict):
             try:
                 re.compile(v)
             except re.error as exc:
-                raise ValueError(f"not a valid regular expression ({exc})") from None
+                raise SettingsValueError("toc.bad_pattern", error=exc) from None
         return v
 
     def selects(self, activity: str) -> bool:
@@ -123,7 +121,7 @@ class Outcome(_Strict):
     def _known_instrument(cls, v: str) -> str:
         allowed = (*REGISTERED_INSTRUMENTS, "custom")
         if v not in allowed:
-            raise ValueError(f"unknown instrument; expected one of {', '.join(allowed)}")
+            raise SettingsValueError("toc.unknown_instrument", options=", ".join(allowed))
         return v
 
 
@@ -189,38 +187,40 @@ class TheoryOfChange(_Strict):
         return next(o for o in self.outcomes if o.id == outcome_id)
 
 
-def cross_check(toc: TheoryOfChange, folder_name: str) -> list[str]:
-    """Rules that span keys: ids match, references resolve, custom outcomes are complete."""
+def cross_check(toc: TheoryOfChange, folder_name: str, language: str = "nl") -> list[str]:
+    """Rules that span keys: ids match, references resolve, custom outcomes are complete (in ``language``)."""
+    tr = Translator(language)
+    t = tr.t
     problems: list[str] = []
     if toc.id != folder_name:
-        problems.append(f"key 'id': '{toc.id}' must equal the initiative's folder name '{folder_name}'")
+        problems.append(t("settings.toc.id_not_folder", id=toc.id, folder=folder_name))
     for key, items in (("outputs", toc.outputs), ("outcomes", toc.outcomes), ("hypotheses", toc.hypotheses)):
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.id in seen:
-                problems.append(f"key '{key}[{i}].id': '{item.id}' is used twice; ids must be unique")
+                problems.append(t("settings.toc.id_twice", path=f"{key}[{i}].id", id=item.id))
             seen.add(item.id)
-    problems += _output_problems(toc.outputs)
+    problems += _output_problems(toc.outputs, tr)
     declared = [o.id for o in toc.outcomes]
     for i, o in enumerate(toc.outcomes):
         if o.instrument == "custom" and o.type == "binary":
             if o.higher_is_better is None:
-                problems.append(f"key 'outcomes[{i}].higher_is_better' is missing; a binary custom outcome declares "
-                                "type and higher_is_better")
+                problems.append(t("settings.toc.binary_needs_direction", path=f"outcomes[{i}].higher_is_better"))
             for attr, bound in (("min", 0), ("max", 1)):
                 if getattr(o, attr) != bound:
-                    problems.append(f"key 'outcomes[{i}].{attr}': a binary outcome runs from 0 (no) to 1 (yes); "
-                                    f"write {attr}: {bound} or leave it out (got {getattr(o, attr):g})")
+                    problems.append(t("settings.toc.binary_bounds", path=f"outcomes[{i}].{attr}", attr=attr, bound=bound,
+                                      got=plain_number(tr, getattr(o, attr))))
         elif o.instrument == "custom":
             for attr in ("type", "min", "max", "higher_is_better"):
                 if getattr(o, attr) is None:
-                    problems.append(f"key 'outcomes[{i}].{attr}' is missing; a custom outcome declares type, min, max and higher_is_better")
+                    problems.append(t("settings.toc.custom_needs_scale", path=f"outcomes[{i}].{attr}"))
             if o.min is not None and o.max is not None and o.min >= o.max:
-                problems.append(f"key 'outcomes[{i}].max': must be larger than min ({o.min:g})")
+                problems.append(t("settings.toc.max_above_min", path=f"outcomes[{i}].max", min=plain_number(tr, o.min)))
         else:
             for attr in ("type", "min", "max", "higher_is_better"):
                 if getattr(o, attr) is not None:
-                    problems.append(f"key 'outcomes[{i}].{attr}': only a custom outcome declares '{attr}'; instrument '{o.instrument}' defines its own")
+                    problems.append(t("settings.toc.only_custom", path=f"outcomes[{i}].{attr}", attr=attr,
+                                      instrument=o.instrument))
     instrument_of = {o.id: o.instrument for o in toc.outcomes}
     type_of = {o.id: o.type for o in toc.outcomes}
     with_cut_off = ("djg11", "djg6", "rses", "who5")
@@ -228,103 +228,93 @@ def cross_check(toc: TheoryOfChange, folder_name: str) -> list[str]:
         if h.test == "mcnemar" and h.outcome in declared and not (
             instrument_of[h.outcome] in with_cut_off or type_of[h.outcome] == "binary"
         ):
-            problems.append(
-                f"key 'hypotheses[{i}].test': McNemar needs a yes/no outcome; '{h.outcome}' is neither binary nor an "
-                f"instrument with a cut-off ({', '.join(with_cut_off)}); use paired_t, wilcoxon or auto"
-            )
+            problems.append(t("settings.toc.mcnemar_yes_no", path=f"hypotheses[{i}].test", outcome=h.outcome,
+                              instruments=", ".join(with_cut_off)))
         if (h.direction, h.alternative) in (("decrease", "greater"), ("increase", "less")):
-            problems.append(
-                f"key 'hypotheses[{i}].alternative': '{h.alternative}' tests the opposite of direction '{h.direction}'; "
-                f"use two-sided or {'less' if h.direction == 'decrease' else 'greater'}"
-            )
+            problems.append(t("settings.toc.alternative_opposite", path=f"hypotheses[{i}].alternative",
+                              alternative=h.alternative, direction=h.direction,
+                              fix="less" if h.direction == "decrease" else "greater"))
         if instrument_of.get(h.outcome) == "zrm":
-            problems.append(
-                f"key 'hypotheses[{i}].outcome': '{h.outcome}' is a Zelfredzaamheid-Matrix profile, which has no total "
-                "score to test; declare a custom ordinal outcome for the domain you want to test"
-            )
+            problems.append(t("settings.toc.zrm_profile", path=f"hypotheses[{i}].outcome", outcome=h.outcome))
         if h.outcome not in declared:
-            problems.append(
-                f"key 'hypotheses[{i}].outcome': '{h.outcome}' is not an outcome declared under 'outcomes' (declared: {', '.join(declared)})"
-            )
+            problems.append(t("settings.toc.undeclared_outcome", path=f"hypotheses[{i}].outcome", outcome=h.outcome,
+                              declared=", ".join(declared)))
     if toc.sroi:
-        problems += _sroi_problems(toc)
+        problems += _sroi_problems(toc, tr)
     for i, w in enumerate(toc.waves):
         if not _SNAKE.match(w):
-            problems.append(f"key 'waves[{i}]': '{w}' must be lower-case letters, digits and underscores")
+            problems.append(t("settings.toc.wave_name", path=f"waves[{i}]", wave=w))
     if toc.waves[:2] != list(DEFAULT_WAVES):
-        problems.append("key 'waves': must start with baseline, follow_up (further waves may follow)")
+        problems.append(t("settings.toc.waves_start"))
     return problems
 
 
-def _output_problems(outputs: list[Output]) -> list[str]:
+def _output_problems(outputs: list[Output], tr: Translator) -> list[str]:
     """Combinations of an output's measure and its selection of activities that make no sense."""
+    t = tr.t
     problems: list[str] = []
+    measures = ", ".join(ACTIVITY_LOG_MEASURES)
     for i, o in enumerate(outputs):
         key = f"outputs[{i}]"
         selection = "activities" if o.activities is not None else "activity_pattern" if o.activity_pattern is not None else None
         if o.activities is not None and o.activity_pattern is not None:
-            problems.append(f"key '{key}.activity_pattern': give either 'activities' (names) or 'activity_pattern' "
-                            "(a regular expression), not both")
+            problems.append(t("settings.toc.both_selections", path=f"{key}.activity_pattern"))
         if selection and o.measure is None:
-            problems.append(f"key '{key}.{selection}': selects activities, but the output has no 'measure'; add one "
-                            f"of {', '.join(ACTIVITY_LOG_MEASURES)}")
+            problems.append(t("settings.toc.selection_without_measure", path=f"{key}.{selection}", measures=measures))
         elif selection and o.measure == "participants":
-            problems.append(f"key '{key}.{selection}': measure 'participants' counts the distinct participants of the "
-                            "register, which does not say who took part in which activity; select activities with "
-                            f"one of {', '.join(ACTIVITY_LOG_MEASURES)}, or leave out '{selection}'")
+            problems.append(t("settings.toc.selection_with_participants", path=f"{key}.{selection}", measures=measures,
+                              selection=selection))
         seen: dict[str, int] = {}
         for j, name in enumerate(o.activities or []):
             if fold(name) in seen:
-                problems.append(f"key '{key}.activities[{j}]': '{name}' is listed twice (also as "
-                                f"activities[{seen[fold(name)]}])")
+                problems.append(t("settings.toc.activity_twice", path=f"{key}.activities[{j}]", name=name,
+                                  other=seen[fold(name)]))
             seen.setdefault(fold(name), j)
             if o.measure == "sessions" and is_total_row(name):
-                problems.append(
-                    f"key '{key}.activities[{j}]': '{name}' names rows that each record a period's total (the name "
-                    "says 'totaal'/'total'), not one session, so they cannot be counted as sessions; measure what they "
-                    "record (e.g. measure: attendance for one-to-one visits or talks), or select activities logged "
-                    "one row per session"
-                )
+                problems.append(t("settings.toc.total_as_sessions", path=f"{key}.activities[{j}]", name=name))
     return problems
 
 
-def _sroi_problems(toc: TheoryOfChange) -> list[str]:
+def _sroi_problems(toc: TheoryOfChange, tr: Translator) -> list[str]:
     """Every SROI outcome is declared, its proxy has a source, a meaningful change fits its quantity and scale."""
+    t = tr.t
     problems: list[str] = []
     declared = [o.id for o in toc.outcomes]
     for i, s in enumerate(toc.sroi.outcomes):
         key = f"sroi.outcomes[{i}]"
         if s.outcome not in declared:
-            problems.append(
-                f"key '{key}.outcome': '{s.outcome}' is not an outcome declared under 'outcomes' (declared: {', '.join(declared)})"
-            )
+            problems.append(t("settings.toc.undeclared_outcome", path=f"{key}.outcome", outcome=s.outcome,
+                              declared=", ".join(declared)))
         if s.proxy_source is None or not s.proxy_source.strip():
-            problems.append(
-                f"key '{key}.proxy_source' is missing; every financial proxy needs its source beside proxy_eur "
-                "(the study, price list or calculation the amount comes from)"
-            )
+            problems.append(t("settings.toc.proxy_source", path=f"{key}.proxy_source"))
         if s.meaningful_change is None:
             continue
         if s.quantity != "from_data":
-            problems.append(f"key '{key}.meaningful_change': applies only to a quantity counted from the data "
-                            f"(quantity: from_data), not to a declared quantity ({s.quantity:g})")
+            problems.append(t("settings.toc.change_not_counted", path=f"{key}.meaningful_change",
+                              quantity=plain_number(tr, s.quantity)))
         outcome = next((o for o in toc.outcomes if o.id == s.outcome), None)
         if outcome is not None and outcome.instrument == "custom" and outcome.min is not None and outcome.max is not None:
             span = outcome.max - outcome.min
             if s.meaningful_change > span:
-                problems.append(f"key '{key}.meaningful_change': {s.meaningful_change:g} is more than the outcome "
-                                f"'{s.outcome}' can change ({outcome.min:g} to {outcome.max:g}), so nobody could count")
+                problems.append(t("settings.toc.change_beyond_scale", path=f"{key}.meaningful_change",
+                                  change=plain_number(tr, s.meaningful_change), outcome=s.outcome,
+                                  low=plain_number(tr, outcome.min), high=plain_number(tr, outcome.max)))
     return problems
 
 
-def load_theory_of_change(initiative_dir: Path, raw_data: Path) -> TheoryOfChange:
+def load_theory_of_change(initiative_dir: Path, raw_data: Path, language: str | None = None) -> TheoryOfChange:
+    """An initiative's Theory of Change, validated and cross-checked. Its problems are told in ``language``;
+    by default in the programme's (``programme.yaml``'s ``language`` where it can be read, else Dutch)."""
+    from impact.programme import programme_language
+
     path = initiative_dir / TOC_FILE
     display = path.relative_to(raw_data).as_posix()
-    data = read_yaml_mapping(path, display)
-    toc = parse_model(TheoryOfChange, data, display)
-    problems = cross_check(toc, initiative_dir.name)
+    language = language or programme_language(raw_data)
+    data = read_yaml_mapping(path, display, language)
+    toc = parse_model(TheoryOfChange, data, display, language)
+    problems = cross_check(toc, initiative_dir.name, language)
     if problems:
-        raise ConfigError(display, problems)
+        raise ConfigError(display, problems, language)
     return toc
 
 

@@ -7,7 +7,7 @@ quarantine is sorted: file, row, column), followed by the exact notice messages.
 messages, ``{f}`` stands for the drop's ``source_file`` (``<initiative>/<file name>``)
 and ``{s1}``, ``{s2}`` … for its siblings'. ``counts`` is (raw, staged, quarantined)
 rows of the drop itself. For settings files, ``messages`` are the exact
-``ConfigError.problems``.
+``ConfigError.problems``, in Dutch (the demo programme's language).
 
 :func:`write_catalogue_folder` writes every drop of the catalogue into one initiative
 folder (participant codes and activity descriptions are unique per case, so cases do not
@@ -397,46 +397,48 @@ CASES: list[Case] = [
     # programme.yaml --------------------------------------------------------------------------
     Case("c46_programme_yaml_syntax_error", "programme",
          programme(("language: nl\n", "language: nl\ndescription: Doel: minder eenzaamheid\n")),
-         ("YAML syntax error at line 11, column 18: mapping values are not allowed here "
-          "(text that contains ': ' must be put in quotes)",)),
+         ("YAML-fout in regel 11, kolom 18: hier mag geen ': ' staan "
+          "(zet tekst waarin ': ' voorkomt tussen aanhalingstekens)",)),
     Case("c47_programme_wrong_type", "programme", programme(("alpha: 0.05", "alpha: 5%")),
-         ("key 'alpha': Input should be a valid number, unable to parse string as a number (got '5%')",)),
+         ("sleutel 'alpha': verwacht een getal (er staat: '5%')",)),
     Case("c48_programme_unknown_key", "programme",
          programme(("disclosure_threshold: 10", "disclosure_treshold: 10")),
-         ("key 'disclosure_treshold' is not a known key (check the spelling)",)),
+         ("sleutel 'disclosure_treshold' is onbekend (controleer de spelling)",)),
     Case("c49_programme_missing_key", "programme", programme(("closing_meeting: 2019-01-31\n", "")),
-         ("key 'closing_meeting' is missing; it is required",)),
+         ("sleutel 'closing_meeting' ontbreekt; die is verplicht",)),
     Case("c50_programme_not_a_mapping", "programme", b"- name: Test programme\n- year: 2018\n",
-         ("expected YAML keys (a mapping) at the top level, got a list",)),
+         ("bovenaan het bestand horen YAML-sleutels te staan ('sleutel: waarde'), maar er staat een lijst",)),
     Case("c51_programme_empty", "programme", b"",
-         ("the file is empty; expected YAML keys",)),
+         ("het bestand is leeg; er horen YAML-sleutels in te staan ('sleutel: waarde')",)),
     Case("c52_programme_impossible_date", "programme", programme(("2019-01-31", "2019-02-30")),
-         ("key 'closing_meeting': Input should be a valid date or datetime, day value is outside expected range "
-          "(got '2019-02-30')",)),
+         ("sleutel 'closing_meeting': geen geldige datum; schrijf een bestaande datum als jjjj-mm-dd, zoals 2019-01-31 "
+          "(er staat: '2019-02-30')",)),
     # theory_of_change.yaml -------------------------------------------------------------------
     Case("c53_toc_unknown_instrument", "theory_of_change", toc(("instrument: djg11", "instrument: ucla")),
-         ("key 'outcomes[1].instrument': unknown instrument; expected one of djg11, djg6, rses, who5, life_satisfaction, "
-          "participation_ladder, zrm, custom (got 'ucla')",)),
+         ("sleutel 'outcomes[1].instrument': onbekend instrument; kies een van: djg11, djg6, rses, who5, "
+          "life_satisfaction, participation_ladder, zrm, custom (er staat: 'ucla')",)),
     Case("c54_toc_hypothesis_about_undeclared_outcome", "theory_of_change", toc(("outcome: contact", "outcome: wellbeing")),
-         ("key 'hypotheses[0].outcome': 'wellbeing' is not an outcome declared under 'outcomes' (declared: contact, loneliness)",)),
+         ("sleutel 'hypotheses[0].outcome': 'wellbeing' staat niet als uitkomst onder 'outcomes' "
+          "(daar staan: contact, loneliness)",)),
     Case("c55_toc_custom_outcome_without_range", "theory_of_change", toc(("min: 0, max: 10, ", "")),
-         ("key 'outcomes[0].min' is missing; a custom outcome declares type, min, max and higher_is_better",
-          "key 'outcomes[0].max' is missing; a custom outcome declares type, min, max and higher_is_better")),
+         ("sleutel 'outcomes[0].min' ontbreekt; een eigen uitkomst (instrument: custom) geeft type, min, max en "
+          "higher_is_better op",
+          "sleutel 'outcomes[0].max' ontbreekt; een eigen uitkomst (instrument: custom) geeft type, min, max en "
+          "higher_is_better op")),
     Case("c56_toc_id_not_folder_name", "theory_of_change", toc(("id: demo\n", "id: demo-initiatief\n")),
-         ("key 'id': 'demo-initiatief' must equal the initiative's folder name 'demo'",)),
+         ("sleutel 'id': 'demo-initiatief' moet gelijk zijn aan de mapnaam van het initiatief, 'demo'",)),
     Case("c57_toc_duplicate_outcome_ids", "theory_of_change", toc(("id: loneliness", "id: contact")),
-         ("key 'outcomes[1].id': 'contact' is used twice; ids must be unique",)),
+         ("sleutel 'outcomes[1].id': 'contact' komt twee keer voor; elke id moet uniek zijn",)),
     Case("c58_toc_bad_test_name", "theory_of_change", toc(("test: paired_t", "test: t-test")),
-         ("key 'hypotheses[0].test': Input should be 'paired_t', 'wilcoxon', 'mcnemar' or 'auto' (got 't-test')",)),
+         ("sleutel 'hypotheses[0].test': kies 'paired_t', 'wilcoxon', 'mcnemar' of 'auto' (er staat: 't-test')",)),
     Case("c59_toc_yaml_syntax_error", "theory_of_change", toc(("outcomes:\n  - {id: contact", "outcomes:\n\t- {id: contact")),
-         ("YAML syntax error at line 10, column 1: found character '\\t' that cannot start any token "
-          "(indent with spaces, not tabs)",)),
+         ("YAML-fout in regel 10, kolom 1: hier staat een tab (spring in met spaties, niet met tabs)",)),
     Case("c60_toc_dutch_wave_names", "theory_of_change",
          toc(("hypotheses:", "waves: [nulmeting, nameting]\nhypotheses:")),
-         ("key 'waves': must start with baseline, follow_up (further waves may follow)",)),
+         ("sleutel 'waves': moet beginnen met baseline, follow_up (daarna mogen meer metingen volgen)",)),
     Case("c61_toc_saved_as_windows_1252", "theory_of_change",
          toc(("name: Demo initiative", "name: Buurtcafé")).decode().encode("cp1252"),
-         ("the file is not UTF-8 text; save it as UTF-8",)),
+         ("het bestand is geen UTF-8-tekst; sla het op als UTF-8",)),
 ]
 
 # Each item of the issue's list, and the cases that cover it.

@@ -55,21 +55,22 @@ TOC_YAML = textwrap.dedent(
 )
 
 
-def load_toc_text(root: Path, text: str, initiative_id: str = "demo"):
-    """Write ``text`` as ``<root>/<initiative_id>/theory_of_change.yaml`` and load it."""
+def load_toc_text(root: Path, text: str, initiative_id: str = "demo", language: str | None = None):
+    """Write ``text`` as ``<root>/<initiative_id>/theory_of_change.yaml`` and load it (its problems in
+    ``language``; by default the programme's, Dutch without a programme.yaml)."""
     from impact.theory_of_change import load_theory_of_change
 
     (root / initiative_id).mkdir(exist_ok=True)
     (root / initiative_id / "theory_of_change.yaml").write_text(text, encoding="utf-8")
-    return load_theory_of_change(root / initiative_id, root)
+    return load_theory_of_change(root / initiative_id, root, language)
 
 
-def toc_text_problems(root: Path, text: str, initiative_id: str = "demo") -> list[str]:
+def toc_text_problems(root: Path, text: str, initiative_id: str = "demo", language: str | None = None) -> list[str]:
     """The problems the loader refuses ``text`` with (it must refuse it, naming the file)."""
     from impact.errors import ConfigError
 
     with pytest.raises(ConfigError) as err:
-        load_toc_text(root, text, initiative_id)
+        load_toc_text(root, text, initiative_id, language)
     assert err.value.source == f"{initiative_id}/theory_of_change.yaml"
     return err.value.problems
 

@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from impact import warehouse
+from impact.language import Translator
 from impact.programme import read_settings
 from impact.quality.expectations import RESULT_COLUMNS
 from impact.warehouse import tables
@@ -64,30 +65,44 @@ def _per_initiative(
     ))
 
 
-def accounting_results(accounting: pd.DataFrame, table_name: str) -> pd.DataFrame:
-    """The row accounting per initiative (ERROR), in the shape of ``quality_results``."""
+def programme_language(con: duckdb.DuckDBPyConnection) -> str:
+    """The language of the programme's texts (``programme.yaml``'s ``language``), as the settings hold it."""
+    return read_settings(con).language
+
+
+def accounting_results(accounting: pd.DataFrame, table_name: str, language: str = "nl") -> pd.DataFrame:
+    """The row accounting per initiative (ERROR), in the shape of ``quality_results``, in ``language``."""
     if accounting.empty:
         return tables.QUALITY_RESULTS.empty()
+    tr = Translator(language)
     totals = accounting.groupby("initiative_id")[["raw_rows", "staged_rows", "quarantined_rows"]].sum()
-    observed = (totals["raw_rows"].astype(str) + " raw = " + totals["staged_rows"].astype(str) + " staged + "
-                + totals["quarantined_rows"].astype(str) + " quarantined")
+    observed = pd.Series([tr.t("quality.accounting.observed" + ("_one" if r.raw_rows == 1 else ""), raw=tr.num(r.raw_rows, 0), staged=tr.num(r.staged_rows, 0),
+                               quarantined=tr.num(r.quarantined_rows, 0)) for r in totals.itertuples()],
+                         index=totals.index, dtype=object)
     return _per_initiative(
         accounting, "balanced", check_name="raw_rows_add_up", table_name=table_name, severity="ERROR",
-        expectation="raw rows = staged rows + quarantined rows, per drop", expected="every drop adds up",
-        description="Every raw row of every drop is either staged or quarantined.",
+        expectation=tr.t("quality.accounting.expectation"), expected=tr.t("quality.accounting.expected"),
+        description=tr.t("quality.accounting.description"),
         where=accounting["source_file"], observed=observed,
     )
 
 
-def recount_results(accounting: pd.DataFrame, table_name: str) -> pd.DataFrame:
-    """pandas' recount of every drop against the rows the pipeline read, per initiative (WARN)."""
+def recount_results(accounting: pd.DataFrame, table_name: str, language: str = "nl") -> pd.DataFrame:
+    """A second reader's (pandas') recount of every drop against the rows the pipeline read, per initiative (WARN),
+    in ``language``."""
     if accounting.empty or "recount_agrees" not in accounting:
         return tables.QUALITY_RESULTS.empty()
+    tr = Translator(language)
     known = accounting[accounting["initiative_id"] != "(unknown drop)"]
-    counted = known["recounted_rows"].astype("object").where(known["recounted_rows"].notna(), "none").astype(str)
+    where = pd.Series([
+        tr.t("quality.recount.unreadable" + ("_one" if read == 1 else ""), file=f, read=tr.num(read, 0))
+        if pd.isna(counted) else
+        tr.t("quality.recount.differs" + ("_one" if read == 1 else ""), file=f, read=tr.num(read, 0),
+             counted=tr.num(counted, 0))
+        for f, read, counted in zip(known["source_file"], known["recorded_raw_rows"], known["recounted_rows"])],
+        index=known.index, dtype=object)
     return _per_initiative(
         known, "recount_agrees", check_name="raw_rows_recount", table_name=table_name, severity="WARN",
-        expectation="pandas counts as many data rows in each drop as the pipeline read", expected="the same count",
-        description="A second reader (pandas) counts the same rows in each drop; if not, look at the file",
-        where=known["source_file"] + ": read " + known["recorded_raw_rows"].astype(str) + ", pandas counts " + counted,
+        expectation=tr.t("quality.recount.expectation"), expected=tr.t("quality.recount.expected"),
+        description=tr.t("quality.recount.description"), where=where,
     )

@@ -7,7 +7,9 @@ results that would otherwise be wrong and block what depends on them;
 ``WARN`` rules ask a person to look and go into the reports.
 
 The plain-words ``description`` of every expectation is what a coach reads on
-the data-quality page.
+the data-quality page and in ``coaching build``'s summary: a sentence from the catalogue
+(``impact/language/locale/<language>/quality.yaml``) in the programme's language, naming
+columns as the coach wrote them, never a table, an instrument's code or a rule.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import duckdb
 import pandas as pd
 
 from impact import warehouse
+from impact.instruments.registry import REGISTRY, ZRM_DOMAINS, instrument_of_column
+from impact.language import Translator
 from impact.quality.expectations import run_rule
 from impact.statistics.pairing import BASELINE, respondents_by_wave
 from impact.warehouse import Table, tables
@@ -38,6 +42,11 @@ ONE_TO_ONE_SESSIONS = 5
 class ProgrammeYear:
     year: int
     disclosure_threshold: int = 10   # programme.yaml's: the smallest group of people a report may show
+    language: str = "nl"             # programme.yaml's: the language of the descriptions and of where rows are
+
+    @property
+    def tr(self) -> Translator:
+        return Translator(self.language, self.disclosure_threshold)
 
     @property
     def first_day(self) -> pd.Timestamp:
@@ -56,11 +65,15 @@ class QualityRule:
     name: str
     table_name: str
     severity: str  # ERROR | WARN
-    description: str
+    about: str  # what the rule checks, in plain words: the catalogue's ``quality.rule.<about>``
     reads: tuple[Table, ...]  # the tables its frame comes from
     expectations: Callable[[pd.DataFrame, ProgrammeYear], Sequence]
     frame: str | Frame | None = None  # SQL over ``reads``, or a function; None: every row of ``reads[0]``
-    locate: Callable[[pd.DataFrame], pd.Series] | None = None  # names failing rows for people
+    locate: Callable[[pd.DataFrame, Translator], pd.Series] | None = None  # names failing rows for people
+
+    def description(self, language: str = "nl") -> str:
+        """What the rule checks, in plain words."""
+        return Translator(language).t(f"quality.rule.{self.about}", n=ONE_TO_ONE_SESSIONS)
 
     def read_frame(self, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         """The rule's frame, all initiatives at once; reading a table outside ``reads`` fails."""
@@ -74,6 +87,7 @@ class QualityRule:
     def evaluate(self, con: duckdb.DuckDBPyConnection, year: ProgrammeYear, initiative_ids: Sequence[str]) -> pd.DataFrame:
         """Run the rule on the warehouse; one result row per expectation and initiative."""
         frame = self.read_frame(con)
+        locate = self.locate or (_locate if "source_row" in frame.columns else None)
         return run_rule(
             check_name=self.name,
             table_name=self.table_name,
@@ -81,12 +95,14 @@ class QualityRule:
             frame=frame,
             initiative_ids=initiative_ids,
             expectations=lambda part: self.expectations(part, year),
-            locate=self.locate or (_locate if "source_row" in frame.columns else None),
+            locate=(lambda rows: locate(rows, year.tr)) if locate else None,
         )
 
 
-def _locate(rows: pd.DataFrame) -> pd.Series:
-    return rows["source_file"] + " row " + rows["source_row"].astype(str)
+def _locate(rows: pd.DataFrame, tr: Translator) -> pd.Series:
+    """'demo/survey_2018.csv, rij 3': the file and row of each failing row."""
+    return pd.Series([tr.t("quality.where.row", file=f, row=r) for f, r in zip(rows["source_file"], rows["source_row"])],
+                     index=rows.index, dtype=object)
 
 
 def _gx():
@@ -104,7 +120,7 @@ def _in_year(column: str):
         return [
             _gx().ExpectColumnValuesToBeBetween(
                 column=column, min_value=year.first_day, max_value=year.last_day,
-                meta=_meta(f"'{column}' falls inside the programme year {year.year}"),
+                meta=_meta(year.tr.t("quality.expect.in_year", column=column, year=year.year)),
             )
         ]
 
@@ -115,7 +131,8 @@ def _participants_completeness(part: pd.DataFrame, year: ProgrammeYear):
     e = _gx()
     return [
         e.ExpectColumnValuesToNotBeNull(column=c, mostly=MIN_COMPLETENESS,
-                                        meta=_meta(f"'{c}' is filled in for at least {MIN_COMPLETENESS:.0%} of participants"))
+                                        meta=_meta(year.tr.t("quality.expect.filled_in", column=c,
+                                                             share=year.tr.pct(MIN_COMPLETENESS))))
         for c in ("wijk", "gender")
     ]
 
@@ -124,31 +141,32 @@ def _left_after_enrolled(part: pd.DataFrame, year: ProgrammeYear):
     return [
         _gx().ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="left_on", column_B="enrolled_on", or_equal=True, ignore_row_if="either_value_is_missing",
-            meta=_meta("a participant leaves on or after the day they enrolled"),
+            meta=_meta(year.tr.t("quality.expect.left_after_enrolled")),
         )
     ]
 
 
 def _one_row_per_participant(part: pd.DataFrame, year: ProgrammeYear):
-    return [_gx().ExpectColumnValuesToBeUnique(column="participant_id", meta=_meta("each participant is registered once"))]
+    return [_gx().ExpectColumnValuesToBeUnique(column="participant_id", meta=_meta(year.tr.t("quality.expect.registered_once")))]
 
 
 def _plausible_activities(part: pd.DataFrame, year: ProgrammeYear):
     e = _gx()
     return [
         e.ExpectColumnValuesToBeBetween(column="attendees", min_value=0, max_value=MAX_ATTENDEES,
-                                        meta=_meta(f"an activity has at most {MAX_ATTENDEES} attendees")),
+                                        meta=_meta(year.tr.t("quality.expect.max_attendees", n=year.tr.num(MAX_ATTENDEES, 0)))),
         e.ExpectColumnValuesToBeBetween(column="volunteer_hours", min_value=0, max_value=MAX_VOLUNTEER_HOURS,
-                                        meta=_meta(f"an activity takes at most {MAX_VOLUNTEER_HOURS} volunteer hours")),
+                                        meta=_meta(year.tr.t("quality.expect.max_volunteer_hours",
+                                                             n=year.tr.num(MAX_VOLUNTEER_HOURS, 0)))),
         e.ExpectColumnValuesToBeBetween(column="cost_eur", min_value=0, max_value=MAX_COST_EUR,
-                                        meta=_meta(f"an activity costs at most €{MAX_COST_EUR:,}".replace(",", "."))),
+                                        meta=_meta(year.tr.t("quality.expect.max_cost", amount=year.tr.num(MAX_COST_EUR, 0)))),
     ]
 
 
 def _one_response_per_wave(part: pd.DataFrame, year: ProgrammeYear):
     return [
         _gx().ExpectCompoundColumnsToBeUnique(
-            column_list=["participant_id", "wave"], meta=_meta("each participant answers each wave at most once")
+            column_list=["participant_id", "wave"], meta=_meta(year.tr.t("quality.expect.one_response_per_wave"))
         )
     ]
 
@@ -157,7 +175,7 @@ def _follow_up_after_baseline(part: pd.DataFrame, year: ProgrammeYear):
     return [
         _gx().ExpectColumnValuesToBeBetween(
             column="days_after_baseline", min_value=1,
-            meta=_meta("a participant's follow-up is answered after their baseline"),
+            meta=_meta(year.tr.t("quality.expect.follow_up_after_baseline")),
         )
     ]
 
@@ -166,7 +184,7 @@ def _respondents_registered(part: pd.DataFrame, year: ProgrammeYear):
     return [
         _gx().ExpectColumnValuesToBeInSet(
             column="in_register", value_set=[True],
-            meta=_meta("everyone who answered the survey is in the initiative's participant register"),
+            meta=_meta(year.tr.t("quality.expect.respondent_registered")),
         )
     ]
 
@@ -176,17 +194,34 @@ def _response_and_retention(part: pd.DataFrame, year: ProgrammeYear):
     return [
         e.ExpectColumnValuesToBeBetween(
             column="baseline_response", min_value=MIN_BASELINE_RESPONSE,
-            meta=_meta(f"at least {MIN_BASELINE_RESPONSE:.0%} of registered participants answered the baseline"),
+            meta=_meta(year.tr.t("quality.expect.baseline_response", share=year.tr.pct(MIN_BASELINE_RESPONSE))),
         ),
         e.ExpectColumnValuesToBeBetween(
             column="retention", min_value=MIN_RETENTION,
-            meta=_meta(f"at least {MIN_RETENTION:.0%} of baseline respondents answered the follow-up"),
+            meta=_meta(year.tr.t("quality.expect.retention", share=year.tr.pct(MIN_RETENTION))),
         ),
     ]
 
 
 ITEM_PREFIXES = ("djg11_", "djg6_", "rses_", "who5_", "zrm_")
 NOT_ITEMS = set(tables.SURVEY_RESPONSES.column_names)  # the declared columns; the open ones are the items
+
+
+def item_words(column: str, tr: Translator) -> str:
+    """A survey column as a coach knows it: the column as written, and which question of which instrument it
+    holds: "kolom 'djg11_3' (vraag 3 van de eenzaamheidsschaal van De Jong Gierveld met 11 vragen)"."""
+    instrument = instrument_of_column(column)
+    if instrument is None:
+        return tr.t("quality.item.own", column=column)
+    name = tr.t(f"quality.instrument.{instrument}")
+    items = REGISTRY[instrument].items
+    if len(items) == 1:
+        return tr.t("quality.item.single", column=column, instrument=name)
+    if instrument == "zrm":
+        domain = column.removeprefix("zrm_")
+        words = tr.t(f"zrm_domain.{domain}") if domain in ZRM_DOMAINS and tr.has(f"zrm_domain.{domain}") else domain
+        return tr.t("quality.item.domain", column=column, domain=words)
+    return tr.t("quality.item.numbered", column=column, n=items.index(column) + 1, instrument=name)
 
 
 def _answered_items(part: pd.DataFrame) -> list[str]:
@@ -198,7 +233,8 @@ def _item_completeness(part: pd.DataFrame, year: ProgrammeYear):
     e = _gx()
     return [
         e.ExpectColumnValuesToNotBeNull(column=c, mostly=MIN_COMPLETENESS,
-                                        meta=_meta(f"item '{c}' is answered by at least {MIN_COMPLETENESS:.0%} of respondents"))
+                                        meta=_meta(year.tr.t("quality.expect.item_answered", item=item_words(c, year.tr),
+                                                             share=year.tr.pct(MIN_COMPLETENESS))))
         for c in _answered_items(part)
     ]
 
@@ -207,7 +243,7 @@ def _plausible_answers(part: pd.DataFrame, year: ProgrammeYear):
     e = _gx()
     return [
         e.ExpectColumnStdevToBeBetween(column=c, min_value=1e-9,
-                                       meta=_meta(f"answers to '{c}' vary between respondents (not all the same)"))
+                                       meta=_meta(year.tr.t("quality.expect.answers_vary", item=item_words(c, year.tr))))
         for c in _answered_items(part)
         if part[c].notna().sum() >= 10
     ]
@@ -217,7 +253,7 @@ def _coaching_log_complete(part: pd.DataFrame, year: ProgrammeYear):
     return [
         _gx().ExpectColumnValuesToBeBetween(
             column="one_to_one_sessions", min_value=ONE_TO_ONE_SESSIONS, max_value=ONE_TO_ONE_SESSIONS,
-            meta=_meta(f"the coaching log holds {ONE_TO_ONE_SESSIONS} one-to-one sessions for the initiative"),
+            meta=_meta(year.tr.t("quality.expect.one_to_one_sessions", n=ONE_TO_ONE_SESSIONS)),
         )
     ]
 
@@ -252,36 +288,38 @@ def _log_text_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return log_text_findings(warehouse.read(con, SESSIONS))
 
 
-def _no_small_groups(text: str, item: str, where: str):
-    """The expectations of a free text that a report quotes (``text``: "the coaching log's notes", "the stories"):
-    no group of fewer than the disclosure threshold's people, no share of a group; such an ``item`` (note, story)
-    is left out of ``where`` until it is reworded."""
+def _no_small_groups(text: str):
+    """The expectations of a free text that a report quotes (``text``: ``log`` for the coaching log's notes,
+    ``stories``): no group of fewer than the disclosure threshold's people, no share of a group; such a note or
+    story is left out of the reports until it is reworded (``quality.expect.<text>_no_small_groups``, ``…_no_shares``)."""
     def expectations(part: pd.DataFrame, year: ProgrammeYear):
         e = _gx()
         return [
             e.ExpectColumnValuesToBeBetween(
                 column="smallest_count", min_value=year.disclosure_threshold,
-                meta=_meta(f"{text} name no group of fewer than {year.disclosure_threshold} people "
-                           f"(such a {item} is left out of {where} until it is reworded)"),
+                meta=_meta(year.tr.t(f"quality.expect.{text}_no_small_groups", threshold=year.disclosure_threshold)),
             ),
             e.ExpectColumnValuesToBeNull(
                 column="shares",
-                meta=_meta(f"{text} state no share of a group ('vier op de tien'), which with the group's size gives a "
-                           f"count back (such a {item} is left out of {where} until it "
-                           "is reworded)"),
+                meta=_meta(year.tr.t(f"quality.expect.{text}_no_shares")),
             ),
         ]
     return expectations
 
 
-_no_small_groups_in_text = _no_small_groups("the coaching log's notes", "note", "the reports")
+_no_small_groups_in_text = _no_small_groups("log")
 
 
-def _stated_groups(rows: pd.DataFrame) -> pd.Series:
-    phrases = rows[["counts", "shares"]].apply(lambda r: "; ".join(v for v in r if isinstance(v, str)), axis=1)
-    return (rows["source_file"] + " row " + rows["source_row"].astype(str) + ", session "
-            + rows["session_no"].astype(str) + " (" + rows["date"].astype(str) + "), column '" + rows["field"]
-            + "': " + phrases)
+def _phrases(rows: pd.DataFrame) -> pd.Series:
+    return rows[["counts", "shares"]].apply(lambda r: "; ".join(v for v in r if isinstance(v, str)), axis=1)
+
+
+def _stated_groups(rows: pd.DataFrame, tr: Translator) -> pd.Series:
+    """'coaching_sessions.csv, rij 31, sessie 4 (1 oktober 2018), kolom 'lessons': 'zeven bewoners''."""
+    return pd.Series([
+        tr.t("quality.where.log", file=r.source_file, row=r.source_row, session=r.session_no, date=tr.date(r.date) if pd.notna(r.date) else "–",
+             column=r.field, phrases=p)
+        for r, p in zip(rows.itertuples(), _phrases(rows))], index=rows.index, dtype=object)
 
 
 #: The text of a staged story, which the yearly report quotes.
@@ -310,19 +348,21 @@ def _story_text_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return story_text_findings(warehouse.read(con, tables.STORIES))
 
 
-_no_small_groups_in_stories = _no_small_groups("the stories", "story", "the yearly report")
+_no_small_groups_in_stories = _no_small_groups("stories")
 
 
-def _stated_groups_in_stories(rows: pd.DataFrame) -> pd.Series:
-    phrases = rows[["counts", "shares"]].apply(lambda r: "; ".join(v for v in r if isinstance(v, str)), axis=1)
-    return rows["source_file"] + " row " + rows["source_row"].astype(str) + ", column '" + rows["field"] + "': " + phrases
+def _stated_groups_in_stories(rows: pd.DataFrame, tr: Translator) -> pd.Series:
+    """'nieuw-rotsoord/stories.md, verhaal 3, veld 'quote': 'zes bewoners''."""
+    return pd.Series([
+        tr.t("quality.where.story", file=r.source_file, row=r.source_row, column=r.field, phrases=p)
+        for r, p in zip(rows.itertuples(), _phrases(rows))], index=rows.index, dtype=object)
 
 
 def _no_direct_identifiers(part: pd.DataFrame, year: ProgrammeYear):
     return [
         _gx().ExpectColumnValuesToNotBeInSet(
             column="rule", value_set=["direct_identifier", "redacted_identifier"],
-            meta=_meta("drops carry no direct identifiers (names, e-mail, phone, address, birth date, BSN)"),
+            meta=_meta(year.tr.t("quality.expect.no_direct_identifiers")),
         )
     ]
 
@@ -333,10 +373,11 @@ def _pii_rule(table: str) -> QualityRule:
                               columns=["initiative_id", "source_file", "column", "rule"])
 
     return QualityRule(
-        "no_direct_identifiers", table, "WARN",
-        "Drops carry no direct identifiers; columns that do were not stored and the coach should leave them out.",
+        "no_direct_identifiers", table, "WARN", "no_direct_identifiers",
         (tables.INGEST_NOTICES,), _no_direct_identifiers, notices,
-        locate=lambda rows: rows["source_file"] + " column '" + rows["column"].fillna("") + "'",
+        locate=lambda rows, tr: pd.Series([tr.t("quality.where.column", file=f, column=c)
+                                           for f, c in zip(rows["source_file"], rows["column"].fillna(""))],
+                                          index=rows.index, dtype=object),
     )
 
 
@@ -386,52 +427,52 @@ def _survey_retention_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 RULES: tuple[QualityRule, ...] = (
     QualityRule("completeness", "participants", "WARN",
-                "The register's wijk and gender are filled in for nearly everyone.",
+                "completeness",
                 (REGISTER,), _participants_completeness),
     QualityRule("dates_in_programme_year", "participants", "WARN",
-                "Participants enrolled inside the programme year.",
+                "enrolled_in_year",
                 (REGISTER,), _in_year("enrolled_on")),
     QualityRule("left_after_enrolled", "participants", "WARN",
-                "Nobody leaves before they enrolled.",
+                "left_after_enrolled",
                 (REGISTER,), _left_after_enrolled),
     QualityRule("one_row_per_participant", "participants", "ERROR",
-                "Each participant is registered once; otherwise reach would be counted twice.",
+                "one_row_per_participant",
                 (REGISTER,), _one_row_per_participant),
     QualityRule("dates_in_programme_year", "activities", "WARN",
-                "Activities took place inside the programme year.",
+                "activities_in_year",
                 (tables.ACTIVITIES,), _in_year("date")),
     QualityRule("plausible_values", "activities", "WARN",
-                "Attendance, volunteer hours and costs per activity are within plausible bounds.",
+                "plausible_activities",
                 (tables.ACTIVITIES,), _plausible_activities),
     QualityRule("dates_in_programme_year", "survey_responses", "WARN",
-                "Survey answers were given inside the programme year.",
+                "responses_in_year",
                 (SURVEY,), _in_year("responded_on")),
     QualityRule("one_response_per_participant_and_wave", "survey_responses", "ERROR",
-                "Each participant answers each wave once; otherwise pairs would be wrong.",
+                "one_response_per_wave",
                 (SURVEY,), _one_response_per_wave),
     QualityRule("follow_up_after_baseline", "survey_responses", "ERROR",
-                "Each follow-up comes after the same participant's baseline; otherwise the change has the wrong sign.",
+                "follow_up_after_baseline",
                 (SURVEY,), _follow_up_after_baseline, SURVEY_DAYS),
     QualityRule("respondents_in_register", "survey_responses", "WARN",
-                "Everyone who answered the survey is in the participant register.",
+                "respondents_in_register",
                 (SURVEY, REGISTER), _respondents_registered, SURVEY_REGISTER),
     QualityRule("response_and_retention", "survey_responses", "WARN",
-                "Enough participants answered the baseline, and enough of them the follow-up.",
+                "response_and_retention",
                 (REGISTER, SURVEY), _response_and_retention, _survey_retention_frame),
     QualityRule("item_completeness", "survey_responses", "WARN",
-                "Respondents answered nearly every item they were asked.",
+                "item_completeness",
                 (SURVEY,), _item_completeness),
     QualityRule("plausible_answers", "survey_responses", "WARN",
-                "Answers to each item vary between respondents (a column with one answer for all is suspect).",
+                "plausible_answers",
                 (SURVEY,), _plausible_answers),
     QualityRule("coaching_log_complete", "coaching_sessions", "WARN",
-                f"The coaching log holds the {ONE_TO_ONE_SESSIONS} one-to-one sessions of each initiative.",
+                "coaching_log_complete",
                 (SESSIONS,), _coaching_log_complete, COACHING_LOG),
     QualityRule("no_small_groups_in_text", "coaching_sessions", "WARN",
-                "The coaching log's notes, which the reports quote, name no small group of people.",
+                "no_small_groups_in_text",
                 (SESSIONS,), _no_small_groups_in_text, _log_text_frame, locate=_stated_groups),
     QualityRule("no_small_groups_in_stories", "stories", "WARN",
-                "The stories, which the yearly report quotes, name no small group of people.",
+                "no_small_groups_in_stories",
                 (tables.STORIES,), _no_small_groups_in_stories, _story_text_frame, locate=_stated_groups_in_stories),
     *(_pii_rule(t) for t in ("participants", "activities", "survey_responses", "coaching_sessions")),
 )

@@ -163,8 +163,8 @@ def test_a_broken_theory_of_change_is_reported_and_the_others_carry_on(locations
     assert main(["build"]) == 1
     captured = capsys.readouterr()
     assert (
-        "  Theory of Change not usable: kapot/theory_of_change.yaml: key 'hypotheses[0].outcome': 'geluk' is not an "
-        "outcome declared under 'outcomes' (declared: contact, loneliness)"
+        "  Theory of Change not usable: kapot/theory_of_change.yaml: sleutel 'hypotheses[0].outcome': 'geluk' staat "
+        "niet als uitkomst onder 'outcomes' (daar staan: contact, loneliness)"
     ) in captured.out.splitlines()
     assert "1 problem(s) in a Theory of Change need fixing" in captured.err
     con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
@@ -180,8 +180,8 @@ def test_a_broken_programme_yaml_stops_the_build_with_the_reason(locations_env, 
     (raw / "programme.yaml").write_text((raw / "programme.yaml").read_text().replace("year: 2018", "year: twintig-achttien"))
     assert main(["build"]) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
-        "Cannot build: programme.yaml: 1 problem(s)",
-        "  - key 'year': Input should be a valid integer, unable to parse string as an integer (got 'twintig-achttien')",
+        "Cannot build: programme.yaml: 1 probleem",  # the CLI's own words are not yet Dutch
+        "  - sleutel 'year': verwacht een geheel getal (er staat: 'twintig-achttien')",
     ]
 
 

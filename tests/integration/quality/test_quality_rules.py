@@ -37,10 +37,10 @@ def test_problems_of_one_initiative_warn_and_block_nobody(locations_env, capsys)
     assert main(["build"]) == 0
     out = capsys.readouterr().out
     assert "  warning: survey_responses:respondents_in_register" in out
-    assert ("      demo: everyone who answered the survey is in the initiative's participant register: 1 not as expected "
-            "(demo/survey_2018.csv row 3)") in out
+    assert ("      demo: iedereen die de vragenlijst invulde, staat in het deelnemersregister van het initiatief: "
+            "1 not as expected (demo/survey_2018.csv, rij 3)") in out  # the CLI's own words are not yet Dutch
     assert _results(wh, "follow_up_after_baseline") == [("demo", "passed", 0, None)]
-    assert ("demo", "warning", 1, "demo/survey_2018.csv row 3") in _results(wh, "dates_in_programme_year")
+    assert ("demo", "warning", 1, "demo/survey_2018.csv, rij 3") in _results(wh, "dates_in_programme_year")
     assert (rep / "2018" / "data_quality" / "index.html").exists()
 
 

@@ -51,7 +51,7 @@ def test_every_story_is_staged_or_quarantined_and_the_counts_add_up(built_sample
         "SELECT initiative_id || ' ' || check_name || ' ' || expectation, outcome || ' ' || coalesce(failing_rows, '') "
         "FROM quality.quality_results WHERE table_name = 'stories' AND outcome <> 'passed'").fetchall())
     assert checks == {f"{NR} no_small_groups_in_stories expect_column_values_to_be_between":
-                      "warning nieuw-rotsoord/stories_interviews.md row 3, column 'quote': 'zes bewoners'"}
+                      "warning nieuw-rotsoord/stories_interviews.md, verhaal 3, veld 'quote': 'zes bewoners'"}
     assert con.execute(
         "SELECT count(*) FROM quality.quality_results WHERE table_name = 'stories' AND check_name = 'raw_rows_add_up' "
         "AND outcome = 'passed'").fetchone() == (2,)

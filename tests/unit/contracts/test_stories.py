@@ -167,8 +167,10 @@ def test_a_markdown_file_without_separators_is_one_story_and_a_title_alone_is_no
      "spelling); a stories file holds one key, 'stories:', with a list of stories"),
     ("stories: tekst\n", "not_stories", "holds no list under 'stories:'; write each story as a list item starting "
      "with '- quote:'"),
-    ("stories:\n  - quote: a: b\n", "unreadable_file", "could not be read: YAML syntax error at line 2, column 13: "
-     "mapping values are not allowed here (text that contains ': ' must be put in quotes)"),
+    # the YAML problem comes from impact/yaml_files.py, in Dutch by default (the stories contract's own words are
+    # still English: impact/contracts/stories.py does not pass a language yet)
+    ("stories:\n  - quote: a: b\n", "unreadable_file", "could not be read: YAML-fout in regel 2, kolom 13: "
+     "hier mag geen ': ' staan (zet tekst waarin ': ' voorkomt tussen aanhalingstekens)"),
 ])
 def test_a_yaml_file_that_holds_no_stories_is_refused_whole(tmp_path, text, rule, message):
     batch = _stage(_drop(tmp_path, "stories.yaml", text))

@@ -87,11 +87,17 @@ def test_per_initiative_results_name_the_drops_that_do_not_add_up():
     })
     added = accounting_results(per_drop, "activities")
     assert added[["initiative_id", "outcome", "unexpected_count", "observed_value", "failing_rows"]].values.tolist() == [
-        ["a", "failed", 1, "5 raw = 4 staged + 2 quarantined", "a/y.csv"],
-        ["b", "passed", 0, "1 raw = 1 staged + 0 quarantined", None],
+        ["a", "failed", 1, "5 rijen aangeleverd = 4 gebruikt + 2 apart gezet", "a/y.csv"],
+        ["b", "passed", 0, "1 rij aangeleverd = 1 gebruikt + 0 apart gezet", None],
     ]
     recount = recount_results(per_drop, "activities")
     assert recount[["initiative_id", "outcome", "failing_rows"]].values.tolist() == [
-        ["a", "warning", "a/y.csv: read 2, pandas counts none"],
+        ["a", "warning", "a/y.csv: 2 rijen ingelezen, een tweede telling kon het bestand niet lezen"],
         ["b", "passed", None],
+    ]
+    english = recount_results(per_drop.assign(recounted_rows=pd.array([3, 1, 1], dtype="Int64")), "activities", "en")
+    assert english[["initiative_id", "outcome", "failing_rows", "description"]].values.tolist() == [
+        ["a", "warning", "a/y.csv: 2 rows read, a second count finds 1",
+         "A second count finds the same rows in each file; if not, look at the file."],
+        ["b", "passed", None, "A second count finds the same rows in each file; if not, look at the file."],
     ]

@@ -45,7 +45,7 @@ def test_error_rules_fail_when_the_contract_was_bypassed(con):
     ])
     order = SURVEY_RULES["follow_up_after_baseline"].evaluate(con, ProgrammeYear(2018), ["demo", "other"])
     assert order[["initiative_id", "outcome", "unexpected_count", "failing_rows"]].values.tolist() == [
-        ["demo", "failed", 1, "demo/s.csv row 2"],
+        ["demo", "failed", 1, "demo/s.csv, rij 2"],
         ["other", "passed", 0, None],
     ]
     unique = SURVEY_RULES["one_response_per_participant_and_wave"].evaluate(con, ProgrammeYear(2018), ["demo", "other"])
@@ -124,10 +124,10 @@ def test_coaching_log_notes_that_name_a_small_group_are_listed_where_they_are(co
     counts, shares = results[results["initiative_id"] == "nieuw-rotsoord"].sort_values("expectation").itertuples()
     assert (counts.expectation, counts.outcome, counts.unexpected_count) == (
         "expect_column_values_to_be_between", "warning", 1)
-    assert counts.failing_rows == ("coaching_sessions.csv row 31, session 4 (2018-10-01), column 'lessons': "
+    assert counts.failing_rows == ("coaching_sessions.csv, rij 31, sessie 4 (1 oktober 2018), kolom 'lessons': "
                                    "'zeven bewoners'")
-    assert counts.description == ("the coaching log's notes name no group of fewer than 10 people (such a note is "
-                                  "left out of the reports until it is reworded)")
+    assert counts.description == ("de notities in het coachinglogboek noemen geen groep van minder dan 10 personen "
+                                  "(zo'n notitie blijft uit de rapporten tot ze anders is verwoord)")
     assert (shares.expectation, shares.outcome) == ("expect_column_values_to_be_null", "passed")
     # with a programme threshold of 5, seven residents may be named ("Eén korte vraag" is no group of people)
     assert rule.evaluate(con, ProgrammeYear(2018, 5), ["nieuw-rotsoord"])["outcome"].tolist() == ["passed", "passed"]
@@ -140,11 +140,11 @@ def test_stories_that_name_a_small_group_are_listed_where_they_are(con):
         ("nieuw-rotsoord", "nieuw-rotsoord/stories.md", 4, "vrijwilliger", "Vier op de tien komen elke week.", None),
         ("nieuw-rotsoord", "nieuw-rotsoord/stories.md", 5, "bewoner, 75+", "Ik ken nu mijn buren.", "participation"),
     ], ["initiative_id", "source_file", "source_row", "who", "quote", "outcome_id"])
-    results = rule.evaluate(con, ProgrammeYear(2018, 10), ["nieuw-rotsoord"])
+    results = rule.evaluate(con, ProgrammeYear(2018, 10, "en"), ["nieuw-rotsoord"])  # a programme in English
     counts, shares = results.sort_values("expectation").itertuples()
     assert (counts.outcome, counts.unexpected_count, counts.failing_rows) == (
-        "warning", 1, "nieuw-rotsoord/stories.md row 3, column 'quote': 'zes bewoners'")
+        "warning", 1, "nieuw-rotsoord/stories.md story 3, field 'quote': 'zes bewoners'")
     assert (shares.outcome, shares.unexpected_count, shares.failing_rows) == (
-        "warning", 1, "nieuw-rotsoord/stories.md row 4, column 'quote': 'Vier op de tien'")
+        "warning", 1, "nieuw-rotsoord/stories.md story 4, field 'quote': 'Vier op de tien'")
     assert counts.description == ("the stories name no group of fewer than 10 people (such a story is left out of the "
                                   "yearly report until it is reworded)")

@@ -1,4 +1,7 @@
-"""programme.yaml and theory_of_change.yaml: errors name the file, the key and what is expected."""
+"""programme.yaml and theory_of_change.yaml: errors name the file, the key and what is expected.
+
+The problems are told in Dutch unless English is asked for (most tests here ask for English; the Dutch ones
+are at the end, and the catalogue of bad inputs, tests/bad_inputs.py, holds more in Dutch)."""
 
 from __future__ import annotations
 
@@ -12,19 +15,19 @@ from tests.conftest import PROGRAMME_YAML, TOC_YAML
 pytestmark = pytest.mark.unit
 
 
-def _programme_problems(tmp_path, text):
+def _programme_problems(tmp_path, text, language="en"):
     (tmp_path / "programme.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as err:
-        load_programme(tmp_path)
+        load_programme(tmp_path, language)
     assert err.value.source == "programme.yaml"
     return err.value.problems
 
 
-def _toc_problems(tmp_path, text, folder="demo"):
+def _toc_problems(tmp_path, text, folder="demo", language="en"):
     (tmp_path / folder).mkdir(exist_ok=True)
     (tmp_path / folder / "theory_of_change.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as err:
-        load_theory_of_change(tmp_path / folder, tmp_path)
+        load_theory_of_change(tmp_path / folder, tmp_path, language)
     assert err.value.source == f"{folder}/theory_of_change.yaml"
     return err.value.problems
 
@@ -38,8 +41,8 @@ def test_valid_programme(tmp_path):
 def test_programme_wrong_values(tmp_path):
     text = PROGRAMME_YAML.replace("alpha: 0.05", "alpha: five percent").replace("multiple_testing: holm", "multiple_testing: bonferroni")
     assert _programme_problems(tmp_path, text) == [
-        "key 'alpha': Input should be a valid number, unable to parse string as a number (got 'five percent')",
-        "key 'multiple_testing': Input should be 'holm' or 'none' (got 'bonferroni')",
+        "key 'alpha': expected a number (got 'five percent')",
+        "key 'multiple_testing': choose 'holm' or 'none' (got 'bonferroni')",
     ]
 
 
@@ -66,6 +69,9 @@ def test_programme_not_a_mapping(tmp_path):
 def test_programme_missing_file(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_programme(tmp_path)
+    assert str(err.value) == "programme.yaml: 1 probleem\n  - het bestand bestaat niet"
+    with pytest.raises(ConfigError) as err:
+        load_programme(tmp_path, "en")
     assert str(err.value) == "programme.yaml: 1 problem(s)\n  - the file does not exist"
 
 
@@ -89,7 +95,7 @@ def test_toc_unknown_instrument_and_test(tmp_path):
     assert _toc_problems(tmp_path, text) == [
         "key 'outcomes[1].instrument': unknown instrument; expected one of djg11, djg6, rses, who5, life_satisfaction, "
         "participation_ladder, zrm, custom (got 'ucla')",
-        "key 'hypotheses[0].test': Input should be 'paired_t', 'wilcoxon', 'mcnemar' or 'auto' (got 'ttest')",
+        "key 'hypotheses[0].test': choose 'paired_t', 'wilcoxon', 'mcnemar' or 'auto' (got 'ttest')",
     ]
 
 
@@ -130,7 +136,7 @@ def test_toc_binary_custom_outcome_with_another_range_is_refused(tmp_path):
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "theory_of_change.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as err:
-        load_theory_of_change(tmp_path / "demo", tmp_path)
+        load_theory_of_change(tmp_path / "demo", tmp_path, "en")
     assert str(err.value) == (
         "demo/theory_of_change.yaml: 1 problem(s)\n"
         "  - key 'outcomes[0].max': a binary outcome runs from 0 (no) to 1 (yes); write max: 1 or leave it out (got 2)"
@@ -153,7 +159,7 @@ def test_toc_wrong_direction_and_missing_key(tmp_path):
     text = TOC_YAML.format(id="demo").replace("direction: increase", "direction: up").replace("impact: Een buurt waar mensen elkaar kennen.\n", "")
     assert _toc_problems(tmp_path, text) == [
         "key 'impact' is missing; it is required",
-        "key 'hypotheses[0].direction': Input should be 'increase' or 'decrease' (got 'up')",
+        "key 'hypotheses[0].direction': choose 'increase' or 'decrease' (got 'up')",
     ]
 
 
@@ -172,3 +178,61 @@ def test_toc_mcnemar_needs_a_yes_no_outcome_and_alternative_must_match_direction
         "cut-off (djg11, djg6, rses, who5); use paired_t, wilcoxon or auto",
         "key 'hypotheses[0].alternative': 'less' tests the opposite of direction 'increase'; use two-sided or greater",
     ]
+
+
+# --- in Dutch, the default -----------------------------------------------------------------------
+
+def test_dutch_by_default_for_a_toc_with_an_unknown_instrument_a_missing_key_and_a_wrong_choice(tmp_path):
+    text = (TOC_YAML.format(id="demo").replace("instrument: djg11", "instrument: ucla")
+            .replace("impact: Een buurt waar mensen elkaar kennen.\n", "").replace("test: paired_t", "test: ttest"))
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "theory_of_change.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_theory_of_change(tmp_path / "demo", tmp_path)  # no programme.yaml: Dutch
+    assert str(err.value) == (
+        "demo/theory_of_change.yaml: 3 problemen\n"
+        "  - sleutel 'outcomes[1].instrument': onbekend instrument; kies een van: djg11, djg6, rses, who5, "
+        "life_satisfaction, participation_ladder, zrm, custom (er staat: 'ucla')\n"
+        "  - sleutel 'impact' ontbreekt; die is verplicht\n"
+        "  - sleutel 'hypotheses[0].test': kies 'paired_t', 'wilcoxon', 'mcnemar' of 'auto' (er staat: 'ttest')"
+    )
+
+
+def test_dutch_yaml_syntax_errors_say_what_to_do(tmp_path):
+    assert _toc_problems(tmp_path, "id: demo\nname: Demo: een test\n", language="nl") == [
+        "YAML-fout in regel 2, kolom 11: hier mag geen ': ' staan "
+        "(zet tekst waarin ': ' voorkomt tussen aanhalingstekens)"
+    ]
+    assert _programme_problems(tmp_path, "name: [unclosed\nyear: 2018\n", language="nl") == [
+        "YAML-fout in regel 2, kolom 5: verwacht ',' of ']', maar vond ':'"
+    ]
+
+
+def test_dutch_cross_checks_and_numbers_with_a_decimal_comma(tmp_path):
+    text = TOC_YAML.format(id="other").replace(BINARY_CONTACT[0], " type: binary, min: 0, max: 2.5,")
+    text = text.replace("test: paired_t, direction: increase", "test: paired_t, direction: increase, alternative: less")
+    assert _toc_problems(tmp_path, text, language="nl") == [
+        "sleutel 'id': 'other' moet gelijk zijn aan de mapnaam van het initiatief, 'demo'",
+        "sleutel 'outcomes[0].max': een ja/nee-uitkomst loopt van 0 (nee) tot 1 (ja); schrijf max: 1 of laat het weg "
+        "(er staat: 2,5)",
+        "sleutel 'hypotheses[0].alternative': 'less' toetst het omgekeerde van direction 'increase'; kies two-sided "
+        "of greater",
+    ]
+    programme = PROGRAMME_YAML.replace("alpha: 0.05", "alpha: 0.7").replace("year: 2018", "year: twintig")
+    assert _programme_problems(tmp_path, programme, language="nl") == [
+        "sleutel 'year': verwacht een geheel getal (er staat: 'twintig')",
+        "sleutel 'alpha': moet kleiner zijn dan 0,5 (er staat: 0.7)",
+    ]
+
+
+def test_the_programme_language_chooses_the_language_of_the_errors(tmp_path):
+    """programme.yaml's own language, and the Theory of Change's in the programme's; Dutch without one."""
+    english = PROGRAMME_YAML.replace("language: nl", "language: en")
+    assert _programme_problems(tmp_path, english.replace("alpha: 0.05", "alpha: lots"), language=None) == [
+        "key 'alpha': expected a number (got 'lots')"]
+    (tmp_path / "programme.yaml").write_text(english, encoding="utf-8")
+    assert _toc_problems(tmp_path, TOC_YAML.format(id="other"), language=None) == [
+        "key 'id': 'other' must equal the initiative's folder name 'demo'"]
+    (tmp_path / "programme.yaml").write_text(english.replace("year: 2018", "year: ["), encoding="utf-8")  # unreadable
+    assert _toc_problems(tmp_path, TOC_YAML.format(id="other"), language=None) == [
+        "sleutel 'id': 'other' moet gelijk zijn aan de mapnaam van het initiatief, 'demo'"]

@@ -33,7 +33,7 @@ def test_a_discussion_is_stored_with_its_hypothesis(tmp_path):
 
 
 def test_an_empty_discussion_is_refused_naming_the_key(tmp_path):
-    problems = toc_text_problems(tmp_path, _with_discussion("''"))
+    problems = toc_text_problems(tmp_path, _with_discussion("''"), language="en")
     assert len(problems) == 1 and problems[0].startswith("key 'hypotheses[0].discussion'"), problems
 
 

@@ -18,7 +18,12 @@ def _with_outputs(*lines: str) -> str:
     return text.replace(OUTPUT_LINE, "".join(f"  - {line}\n" for line in lines))
 
 
-_load, _problems = load_toc_text, toc_text_problems
+_load = load_toc_text
+
+
+def _problems(root, text):
+    """The problems in English (Dutch ones: test_settings_schemas.py and tests/bad_inputs.py)."""
+    return toc_text_problems(root, text, language="en")
 
 
 def test_outputs_that_name_their_activities_are_read_and_stored(tmp_path):
@@ -57,7 +62,7 @@ def test_unknown_measure_and_broken_pattern(tmp_path):
         "volunteers, cost_eur, log_rows (got 'days')",
         "key 'outputs[1].activity_pattern': not a valid regular expression (missing ), unterminated subpattern at "
         "position 6) (got 'wandel(groep')",
-        "key 'outputs[2].activities': List should have at least 1 item after validation, not 0 (got [])",
+        "key 'outputs[2].activities': the list is empty; give at least one (got [])",
     ]
 
 

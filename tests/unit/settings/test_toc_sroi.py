@@ -18,7 +18,12 @@ def _with_sroi(block: str) -> str:
     return TOC_YAML.format(id="demo") + block
 
 
-_load, _problems = load_toc_text, toc_text_problems
+_load = load_toc_text
+
+
+def _problems(root, text):
+    """The problems in English (Dutch ones: test_settings_schemas.py and tests/bad_inputs.py)."""
+    return toc_text_problems(root, text, language="en")
 
 
 def test_sroi_with_sources_a_meaningful_change_and_the_non_respondent_assumption(tmp_path):
@@ -66,8 +71,8 @@ def test_a_meaningful_change_that_makes_no_sense_is_refused(tmp_path):
         f"    - {{outcome: contact, quantity: from_data, meaningful_change: 11, proxy_eur: 500, {SOURCE}}}\n"
         f"    - {{outcome: loneliness, quantity: from_data, meaningful_change: 0, proxy_eur: 500, {SOURCE}}}\n"
     )) == [
-        "key 'sroi.non_respondents': Input should be 'zero' or 'respondents_rate' (got 'everyone')",
-        "key 'sroi.outcomes[2].meaningful_change': Input should be greater than 0 (got 0)",
+        "key 'sroi.non_respondents': choose 'zero' or 'respondents_rate' (got 'everyone')",
+        "key 'sroi.outcomes[2].meaningful_change': must be greater than 0 (got 0)",
     ]
     # once the schema is met, the rules across keys: a declared quantity has no change to count, and the
     # custom outcome 'contact' runs from 0 to 10, so a change of 11 cannot happen
