@@ -214,7 +214,7 @@ def test_stories_files_are_a_drop_kind_and_listed_as_read(tmp_path):
     (folder / "stories_2018.yaml").write_text("stories: []\n")
     (folder / "verhalen.md").write_text("> x\n")
     assert [d.source_file for d in discover_drops(tmp_path, "demo", "stories")] == ["demo/stories_2018.yaml"]
-    listed = inventory(tmp_path, "demo")
+    listed = inventory(tmp_path, "demo", "en")
     assert listed[["source_file", "kind", "message"]].values.tolist() == [
         ["demo/stories_2018.yaml", "stories", None],
         ["demo/theory_of_change.yaml", "theory_of_change", None],
