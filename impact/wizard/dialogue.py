@@ -54,8 +54,10 @@ def read_number(raw: str, whole: bool = False, example: str = "250") -> float:
         if whole:
             return float(text.replace(".", "").replace(",", ""))
         digits = text.replace(".", "").replace(",", "")
-        raise Reask("ambiguous", answer=raw.strip(), whole=digits, decimal=f"{match.group(1)},{match.group(3)}",
-                    decimal_en=f"{match.group(1)}.{match.group(3)}")
+        decimals = match.group(3).rstrip("0")  # 1.250 read as a decimal is 1,25
+        raise Reask("ambiguous", answer=raw.strip(), whole=digits,
+                    decimal=match.group(1) + ("," + decimals if decimals else ""),
+                    decimal_en=match.group(1) + ("." + decimals if decimals else ""))
     value = float(text.replace(",", "."))
     if whole and not value.is_integer():
         raise Reask("whole_number", example=example)
@@ -503,10 +505,11 @@ class Wizard:
     def plan(self, h: HypothesisAnswer) -> planning.Plan:
         d, p, a = self.d, self.programme, self.answers
         level = planning.planning_alpha(p.alpha, a.family.size, h.primary, h.alternative, p.multiple_testing)
+        both_sides = planning.planning_alpha(p.alpha, a.family.size, h.primary, "two-sided", p.multiple_testing)
         why = "primary" if h.primary and p.multiple_testing == "holm" else "secondary" if not h.primary else "none"
-        d.say(f"level.{why}", id=h.id, level=d.figure(level), alpha=d.figure(p.alpha), m=a.family.size)
+        d.say(f"level.{why}", id=h.id, level=d.figure(both_sides), alpha=d.figure(p.alpha), m=a.family.size)
         if h.alternative != "two-sided":
-            d.say("level.one_sided")
+            d.say("level.one_sided", level=d.figure(level))
         outcome, label = h.outcome, mid_sentence(h.outcome.label)
         if h.test == "mcnemar":
             reading = d.t(f"yes_reading.{outcome.instrument}" if outcome.instrument != CUSTOM else "yes_reading.custom",
@@ -580,7 +583,7 @@ class Wizard:
                                  and self.programme.multiple_testing == "holm" else d.t("file.level_alpha"),
                                  enrol=plan.enrol, attrition=d.tr.pct(plan.attrition)))
                 if plan.test == "mcnemar":
-                    lines.append(d.t("file.assumed_mcnemar", difference=d.tr.pct(plan.change),
+                    lines.append(d.t("file.assumed_mcnemar", points=d.figure(plan.change * 100),
                                      changing=d.tr.pct(plan.discordant_share)))
                 else:
                     source = d.t("file.sd_default", dz=d.figure(self.programme.target_effect_dz)) \
