@@ -4,6 +4,7 @@
     coaching deliver                        package the built reports into the dated ZIP for the municipality
     coaching check FILE [FILE ...]          check drops against the contract before adding them to raw_data/
     coaching partitions                     register every initiative folder as a partition (used by `make dev`)
+    coaching wizard [--language en]         write a new initiative's Theory of Change in a dialogue (docs/impact-wizard.md)
 
 Locations come from COACHING_RAW_DATA, COACHING_WAREHOUSE and COACHING_REPORTS
 (default raw_data/, warehouse/, reports/ in the current folder). Runs are
@@ -483,6 +484,13 @@ def cmd_partitions(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_wizard(args: argparse.Namespace) -> int:
+    from impact.locations import Locations
+    from impact.wizard import run_wizard
+
+    return run_wizard(input, print, Locations.from_env().raw_data, args.language, args.out, args.force)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", module="dagster")
     parser = argparse.ArgumentParser(prog="coaching", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -502,6 +510,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     deliver.set_defaults(func=cmd_deliver)
     parts = sub.add_parser("partitions", help="register initiative folders as partitions in the local Dagster instance")
     parts.set_defaults(func=cmd_partitions)
+    wizard = sub.add_parser("wizard", help="write a new initiative's Theory of Change in a dialogue")
+    wizard.add_argument("--language", choices=["nl", "en"], default="nl", help="the dialogue's language (default nl)")
+    wizard.add_argument("--out", type=Path, metavar="PATH",
+                        help="where to write it (default raw_data/<id>/theory_of_change.yaml)")
+    wizard.add_argument("--force", action="store_true", help="replace an existing file")
+    wizard.set_defaults(func=cmd_wizard)
     args = parser.parse_args(argv)
     return args.func(args)
 
