@@ -34,7 +34,7 @@ from impact.contracts.vocabulary import AGE_BANDS, WIJKEN
 from impact.programme import Programme
 from impact.theory_of_change import TheoryOfChange
 
-__all__ = ["build_kit", "kit_date", "kit_file_names", "write_kit"]
+__all__ = ["build_documents", "build_kit", "build_workbooks", "kit_date", "kit_file_names", "write_kit"]
 
 
 def kit_date(programme: Programme) -> dt.date:
@@ -56,7 +56,12 @@ def kit_file_names(toc: TheoryOfChange, language: str = "nl") -> dict[str, str]:
 
 
 def build_kit(toc: TheoryOfChange, programme: Programme, language: str = "nl") -> dict[str, bytes]:
-    """Every file of the initiative's kit: file name -> bytes, in a fixed order."""
+    """Every file of the initiative's kit: file name -> bytes, in a fixed order (the workbooks, then the PDFs)."""
+    return {**build_workbooks(toc, programme, language), **build_documents(toc, programme, language)}
+
+
+def build_workbooks(toc: TheoryOfChange, programme: Programme, language: str = "nl") -> dict[str, bytes]:
+    """The kit's workbooks: the register, the activity log and a survey workbook per wave (name -> bytes)."""
     tr = Translator(language, programme.disclosure_threshold)
     created = kit_date(programme)
     names = kit_file_names(toc, language)
@@ -83,7 +88,15 @@ def build_kit(toc: TheoryOfChange, programme: Programme, language: str = "nl") -
             heading=tr.t("kit.workbook.survey_heading", name=toc.name, wave=label),
             intro=[tr.t("kit.workbook.survey_intro", wave=wave, label=label), tr.t("kit.workbook.general")],
             check_line=check_line(file), tr=tr, title=file.removesuffix(".xlsx"), created=created)
+    return files
 
+
+def build_documents(toc: TheoryOfChange, programme: Programme, language: str = "nl") -> dict[str, bytes]:
+    """The kit's PDFs: a questionnaire per wave and the coordinator's instruction (name -> bytes)."""
+    tr = Translator(language, programme.disclosure_threshold)
+    created = kit_date(programme)
+    names = kit_file_names(toc, language)
+    files: dict[str, bytes] = {}
     parts = questionnaire_parts(toc, tr)
     kicker = tr.t("kit.kicker", programme=programme.name, year=programme.year)
     for wave in toc.waves:
@@ -111,9 +124,9 @@ def build_kit(toc: TheoryOfChange, programme: Programme, language: str = "nl") -
                   (names["activities"], tr.t("kit.instruction.file.activities")),
                   (tr.listing([names[f"survey:{w}"] for w in toc.waves]), tr.t("kit.instruction.file.survey")),
                   (tr.listing([names[f"questionnaire:{w}"] for w in toc.waves]), tr.t("kit.instruction.file.questionnaire"))]
-    check = [tr.t("kit.instruction.check.fill"), tr.t("kit.instruction.check.save"),
-             tr.t("kit.instruction.check.run", command=f"coaching check participants_{programme.year}-q1.xlsx --initiative {toc.id}"),
-             tr.t("kit.instruction.check.fix"), tr.t("kit.instruction.check.send")]
+    check = [(tr.t("kit.instruction.check.fill"), None), (tr.t("kit.instruction.check.save"), None),
+             (tr.t("kit.instruction.check.run"), f"coaching check participants_{programme.year}-q1.xlsx --initiative {toc.id}"),
+             (tr.t("kit.instruction.check.fix"), None), (tr.t("kit.instruction.check.send"), None)]
     title = tr.t("kit.instruction.title", name=toc.name)
     html = render_html(
         "instruction.html.j2", tr=tr, title=title, kicker=kicker, intro=tr.t("kit.instruction.intro"),

@@ -27,7 +27,7 @@ ACTIVITY_COLUMNS = ("date", "activity", "attendees", "volunteers", "volunteer_ho
 SURVEY_COLUMNS = ("participant_id", "wave", "responded_on")
 
 #: How many rows of a kit workbook are made ready (date format, drop-downs): a year of an initiative's data.
-READY_ROWS = {"participants": 500, "activities": 1000, "survey": 500}
+READY_ROWS = {"participants": 500, "activities": 500, "survey": 400}
 
 #: Largest number of codes a custom ordinal outcome offers as a drop-down (more: a whole number in its range).
 MAX_LISTED_CODES = 11

@@ -4,9 +4,10 @@ Each workbook has three sheets:
 
 - the data sheet, first and named like the kind (``participants``, ``activities``, ``survey``), so the pipeline
   reads it whichever sheet is open (``impact.ingest.readers.choose_sheet``): one header row of the contract's
-  column names, each with a cell comment saying what goes in it, then empty rows made ready — date cells
-  formatted ``dd-mm-yyyy``, participant codes as text, drop-downs (data validation) for the columns with a list
-  of allowed values, and checks on numbers and dates. No second header row: the pipeline would read it as data;
+  column names, each with a cell comment saying what goes in it; the date columns formatted ``dd-mm-yyyy`` and
+  the participant code column as text (column styles, which Excel and LibreOffice give every cell typed into the
+  column), drop-downs (data validation) for the columns with a list of allowed values and checks on numbers
+  and dates, over the first ``READY_ROWS`` rows. No second header row: the pipeline would read it as data;
 - *Uitleg* (*Explanation*): what the file is for and every column in words;
 - *Lijsten* (*Lists*), hidden: the values of the drop-downs, which a list in a formula could not hold (commas,
   more than 255 characters).
@@ -71,14 +72,12 @@ def kit_workbook(kind: str, columns: Sequence[Column], *, heading: str, intro: S
         validation = None
         if column.kind == "date":
             data.column_dimensions[letter].width = 14
-            for row in range(2, last + 1):
-                data.cell(row=row, column=index).number_format = DATE_FORMAT
+            data.column_dimensions[letter].number_format = DATE_FORMAT  # every cell typed into the column
             validation = DataValidation(type="date", operator="between", formula1=str(int(to_excel(DATE_RANGE[0]))),
                                         formula2=str(int(to_excel(DATE_RANGE[1]))), allow_blank=True,
                                         errorTitle=tr.t("kit.workbook.error_title"), error=tr.t("kit.workbook.error_date"))
         elif column.kind == "code":
-            for row in range(2, last + 1):
-                data.cell(row=row, column=index).number_format = "@"
+            data.column_dimensions[letter].number_format = "@"  # a code stays text: 0012 is not 12
         elif column.kind in ("list", "suggestions"):
             list_column += 1
             list_letter = get_column_letter(list_column)
