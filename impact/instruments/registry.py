@@ -131,8 +131,9 @@ ZRM_DOMAINS = (
 )
 
 DJG_LABELS = {"nl": ("nee", "min of meer", "ja"), "en": ("no", "more or less", "yes")}
-#: The 11 items of the De Jong Gierveld scale in Dutch, as published (e.g. by the authors' manual and reproduced by
-#: CBS, *Het meten van eenzaamheid*, 2018) and in the English of the manual (De Jong Gierveld & Van Tilburg 1999).
+#: The 11 items of the De Jong Gierveld scale in Dutch, as published and widely reproduced (e.g. oogvooreenzaamheid.be,
+#: *Eenzaamheid meten*; CBS prints the six short-scale items in the same words), and in the English of the manual
+#: (De Jong Gierveld & Van Tilburg 1999). The scale is free to use (docs/data-collection-kit.md).
 DJG11_NL = (
     "Er is altijd wel iemand in mijn omgeving bij wie ik met mijn dagelijkse probleempjes terecht kan.",
     "Ik mis een echt goede vriend of vriendin.",
