@@ -3,6 +3,7 @@
     coaching build [--initiative ID ...]   build the selected initiatives (default: all) and everything downstream
     coaching deliver                        package the built reports into the dated ZIP for the municipality
     coaching check FILE [FILE ...]          check drops against the contract before adding them to raw_data/
+    coaching kit INITIATIVE [--out DIR]     write the initiative's data-collection kit (workbooks, questionnaires)
     coaching partitions                     register every initiative folder as a partition (used by `make dev`)
     coaching wizard [--language en]         write a new initiative's Theory of Change in a dialogue (docs/impact-wizard.md)
 
@@ -438,6 +439,30 @@ def _print_check(name: str, source_file: str, batch, tr, show_all: bool = False,
     return bad
 
 
+def cmd_kit(args: argparse.Namespace) -> int:
+    """Write an initiative's data-collection kit (impact/kit) into --out (default kit/<initiative>/)."""
+    from impact.errors import ConfigError
+    from impact.kit import build_kit, write_kit
+    from impact.locations import Locations
+    from impact.programme import load_programme
+    from impact.theory_of_change import load_theory_of_change
+
+    raw_data = Locations.from_env().raw_data
+    out = Path(args.out) if args.out else Path("kit") / args.initiative
+    if out.resolve().is_relative_to(raw_data.resolve()):
+        print(f"{out}: the kit is not written into the raw data ({raw_data}); choose another --out", file=sys.stderr)
+        return 1
+    try:
+        programme = load_programme(raw_data)
+        toc = load_theory_of_change(raw_data / args.initiative, raw_data)
+    except ConfigError as exc:
+        print(f"Cannot make the kit: {exc}", file=sys.stderr)
+        return 1
+    for path in write_kit(build_kit(toc, programme, args.language or programme.language), out):
+        print(path)
+    return 0
+
+
 def cmd_deliver(args: argparse.Namespace) -> int:
     """Package the reports as they are into the dated ZIP for the municipality and list it in the manifest."""
     import json
@@ -506,6 +531,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--all", action="store_true", help=f"list every problem (default: the first {MAX_PROBLEMS_SHOWN})")
     check.add_argument("--language", choices=["nl", "en"], help="the language of the messages (default: programme.yaml's, nl)")
     check.set_defaults(func=cmd_check)
+    kit = sub.add_parser("kit", help="write an initiative's data-collection kit: workbooks, questionnaires, instruction")
+    kit.add_argument("initiative", metavar="INITIATIVE", help="the initiative's folder name in the raw data")
+    kit.add_argument("--out", metavar="DIR", help="where to write it (default: kit/INITIATIVE in the current folder)")
+    kit.add_argument("--language", choices=["nl", "en"], help="the kit's language (default: programme.yaml's, nl)")
+    kit.set_defaults(func=cmd_kit)
     deliver = sub.add_parser("deliver", help="package the built reports into the dated ZIP for the municipality")
     deliver.set_defaults(func=cmd_deliver)
     parts = sub.add_parser("partitions", help="register initiative folders as partitions in the local Dagster instance")

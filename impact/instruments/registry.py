@@ -63,6 +63,27 @@ class Instrument:
     scoring: str = ""
     categories: str = ""
     score_scale: tuple[float, float] | None = None
+    #: One answer word per code (``codes`` order) per language: the words a data-collection kit's drop-down
+    #: offers (``impact.kit``); each is one of ``answer_words``. Empty for an instrument answered in codes.
+    answer_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The instrument's own published item wording per language, one text per item, only where its licence
+    #: allows printing it and the wording was read in a published source (docs/data-collection-kit.md).
+    wording: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: What may be done with the instrument: ``free`` (free to use, no permission needed), ``public_domain``,
+    #: ``licensed`` (its owner licenses it); None where that is not established.
+    licence: str | None = None
+    #: Where the instrument (its wording, manual, licence) can be found.
+    source_url: str | None = None
+
+    def __post_init__(self) -> None:
+        for language, labels in self.answer_labels.items():
+            if len(labels) != len(self.codes) or any(self.answer_words.get(fold(w)) != c for w, c in zip(labels, self.codes)):
+                raise ValueError(f"{self.id}: answer_labels[{language!r}] must give one answer word per code, in code order")
+        for language, texts in self.wording.items():
+            if len(texts) != len(self.items):
+                raise ValueError(f"{self.id}: wording[{language!r}] must give one text per item")
+        if self.licence not in (None, *LICENCES):
+            raise ValueError(f"{self.id}: licence must be one of {LICENCES} or None")
 
     @property
     def codes(self) -> tuple[int, ...]:
@@ -71,6 +92,10 @@ class Instrument:
     def expected(self) -> str:
         codes = f"a whole number from {self.min_code} to {self.max_code}"
         return f"{codes} or {self.answers_in_words}" if self.answers_in_words else codes
+
+
+#: What the registry may say about an instrument's licence (``Instrument.licence``).
+LICENCES = ("free", "public_domain", "licensed")
 
 
 def _numbered(prefix: str, n: int) -> tuple[str, ...]:
@@ -105,6 +130,67 @@ ZRM_DOMAINS = (
     "justitie", "opvoeding", "middelengebruik",
 )
 
+DJG_LABELS = {"nl": ("nee", "min of meer", "ja"), "en": ("no", "more or less", "yes")}
+#: The 11 items of the De Jong Gierveld scale in Dutch, as published and widely reproduced (e.g. oogvooreenzaamheid.be,
+#: *Eenzaamheid meten*; CBS prints the six short-scale items in the same words), and in the English of the manual
+#: (De Jong Gierveld & Van Tilburg 1999). The scale is free to use (docs/data-collection-kit.md).
+DJG11_NL = (
+    "Er is altijd wel iemand in mijn omgeving bij wie ik met mijn dagelijkse probleempjes terecht kan.",
+    "Ik mis een echt goede vriend of vriendin.",
+    "Ik ervaar een leegte om me heen.",
+    "Er zijn genoeg mensen op wie ik in geval van narigheid kan terugvallen.",
+    "Ik mis gezelligheid om me heen.",
+    "Ik vind mijn kring van kennissen te beperkt.",
+    "Ik heb veel mensen op wie ik volledig kan vertrouwen.",
+    "Er zijn voldoende mensen met wie ik me nauw verbonden voel.",
+    "Ik mis mensen om me heen.",
+    "Vaak voel ik me in de steek gelaten.",
+    "Wanneer ik daar behoefte aan heb, kan ik altijd bij mijn vrienden terecht.",
+)
+DJG11_EN = (
+    "There is always someone I can talk to about my day-to-day problems.",
+    "I miss having a really close friend.",
+    "I experience a general sense of emptiness.",
+    "There are plenty of people I can lean on when I have problems.",
+    "I miss the pleasure of the company of others.",
+    "I find my circle of friends and acquaintances too limited.",
+    "There are many people I can trust completely.",
+    "There are enough people I feel close to.",
+    "I miss having people around.",
+    "I often feel rejected.",
+    "I can call on my friends whenever I need them.",
+)
+#: The short scale in the registry's order: the three emotional (negatively worded) items, then the three social
+#: (positively worded) ones; the Dutch texts are those of the 11-item scale (items 3, 9, 10, 4, 7, 8).
+DJG6_NL = tuple(DJG11_NL[i - 1] for i in (3, 9, 10, 4, 7, 8))
+DJG6_EN = (
+    "I experience a general sense of emptiness.",
+    "I miss having people around.",
+    "I often feel rejected.",
+    "There are plenty of people I can rely on when I have problems.",
+    "There are many people I can trust completely.",
+    "There are enough people I feel close to.",
+)
+RSES_EN = (
+    "On the whole, I am satisfied with myself.",
+    "At times I think I am no good at all.",
+    "I feel that I have a number of good qualities.",
+    "I am able to do things as well as most other people.",
+    "I feel I do not have much to be proud of.",
+    "I certainly feel useless at times.",
+    "I feel that I'm a person of worth, at least on an equal plane with others.",
+    "I wish I could have more respect for myself.",
+    "All in all, I am inclined to feel that I am a failure.",
+    "I take a positive attitude toward myself.",
+)
+WHO5_EN = (
+    "I have felt cheerful and in good spirits.",
+    "I have felt calm and relaxed.",
+    "I have felt active and vigorous.",
+    "I woke up feeling fresh and rested.",
+    "My daily life has been filled with things that interest me.",
+)
+
 REGISTRY: dict[str, Instrument] = {
     i.id: i
     for i in (
@@ -117,6 +203,7 @@ REGISTRY: dict[str, Instrument] = {
             scoring="count of lonely answers, 0-11: 'ja' or 'min of meer' on items 2, 3, 5, 6, 9, 10; 'nee' or 'min of meer' on items 1, 4, 7, 8, 11",
             categories="0-2 not lonely, 3-8 moderately, 9-10 severely, 11 very severely lonely",
             score_scale=(0, 11),
+            answer_labels=DJG_LABELS, wording={"nl": DJG11_NL, "en": DJG11_EN}, licence="free",
         ),
         Instrument(
             "djg6", "De Jong Gierveld loneliness scale, short (6 items)",
@@ -127,6 +214,8 @@ REGISTRY: dict[str, Instrument] = {
             scoring="count of lonely answers, 0-6: 'ja' or 'min of meer' on items 1-3; 'nee' or 'min of meer' on items 4-6",
             categories="0-1 not lonely, 2-4 moderately, 5-6 severely lonely",
             score_scale=(0, 6),
+            answer_labels=DJG_LABELS, wording={"nl": DJG6_NL, "en": DJG6_EN}, licence="free",
+            source_url="https://tvgg-archief.nl/artikelen/de-ingekorte-schaal-voor-algemene-emotionele-en-sociale-eenzaamheid/",
         ),
         Instrument(
             "rses", "Rosenberg self-esteem scale",
@@ -137,6 +226,10 @@ REGISTRY: dict[str, Instrument] = {
             scoring="items 0-3 (reversed items 3-0), total 0-30; one missing item is prorated",
             categories="below 15 low, 15-25 normal, above 25 high self-esteem",
             score_scale=(0, 30),
+            answer_labels={"nl": ("helemaal oneens", "oneens", "eens", "helemaal eens"),
+                           "en": ("strongly disagree", "disagree", "agree", "strongly agree")},
+            wording={"en": RSES_EN}, licence="public_domain",
+            source_url="https://socy.umd.edu/about-us/using-rosenberg-self-esteem-scale",
         ),
         Instrument(
             "who5", "WHO-5 well-being index",
@@ -146,6 +239,12 @@ REGISTRY: dict[str, Instrument] = {
             scoring="raw total 0-25, reported x4 as 0-100; one missing item is prorated; a change of 10 (0-100) is meaningful",
             categories="raw below 13 (below 52 of 100) poor well-being",
             score_scale=(0, 100),
+            answer_labels={"nl": ("op geen enkel moment", "af en toe", "minder dan de helft van de tijd",
+                                  "meer dan de helft van de tijd", "meestal", "de hele tijd"),
+                           "en": ("at no time", "some of the time", "less than half of the time",
+                                  "more than half of the time", "most of the time", "all of the time")},
+            wording={"en": WHO5_EN}, licence="free",
+            source_url="https://www.psykiatri-regionh.dk/who-5/",
         ),
         Instrument(
             "life_satisfaction", "Life satisfaction (rapportcijfer)",
@@ -167,6 +266,11 @@ REGISTRY: dict[str, Instrument] = {
             scoring="a profile: one score per domain, no total",
             categories="1 acute problems … 5 completely self-sufficient",
             score_scale=(1, 5),
+            answer_labels={"nl": ("acute problematiek", "niet zelfredzaam", "beperkt zelfredzaam",
+                                  "voldoende zelfredzaam", "volledig zelfredzaam"),
+                           "en": ("acute problems", "not self-sufficient", "limited self-sufficiency",
+                                  "sufficiently self-sufficient", "completely self-sufficient")},
+            licence="licensed", source_url="https://www.zelfredzaamheidmatrix.nl/",
         ),
     )
 }
