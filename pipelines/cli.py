@@ -105,16 +105,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     from impact.locations import Locations
     from impact.programme import load_programme
 
+    from impact.language import Translator
+
     locations = Locations.from_env()
     home = _ensure_instance_home()
-    print(f"raw data:  {locations.raw_data}")
-    print(f"warehouse: {locations.warehouse}")
-    print(f"reports:   {locations.reports}")
-    print(f"dagster:   {home}")
+    tr = Translator(_language(args, locations.raw_data))
+    print(tr.t("cli.build.raw_data", path=locations.raw_data))
+    print(tr.t("cli.build.warehouse", path=locations.warehouse))
+    print(tr.t("cli.build.reports", path=locations.reports))
+    print(tr.t("cli.build.dagster", path=home))
     try:
         load_programme(locations.raw_data)
     except ConfigError as exc:
-        print(f"\nCannot build: {exc}", file=sys.stderr)
+        print("\n" + tr.t("cli.build.cannot_build", error=exc), file=sys.stderr)
         return 1
 
     from dagster import DagsterInstance
@@ -128,20 +131,20 @@ def cmd_build(args: argparse.Namespace) -> int:
         fcntl.flock(lock, fcntl.LOCK_EX)
         instance = DagsterInstance.get()
         for run_id in release_dead_cli_runs(instance):
-            print(f"an earlier build was killed (run {run_id}): marked failed, its warehouse slot freed")
+            print(tr.t("cli.build.killed_run", run=run_id))
         added, removed = sync_initiative_partitions(instance, locations)
     for key in added:
-        print(f"new initiative: {key}")
+        print(tr.t("cli.build.new_initiative", initiative=key))
     for key in removed:
-        print(f"initiative folder gone, partition removed: {key}")
+        print(tr.t("cli.build.initiative_gone", initiative=key))
     ordered = list(instance.get_dynamic_partitions(initiative_partitions.name))
     if not ordered:
-        print(f"\nNo initiatives found: {locations.raw_data} has no folder with a theory_of_change.yaml.", file=sys.stderr)
+        print("\n" + tr.t("cli.build.no_initiatives", folder=locations.raw_data), file=sys.stderr)
         return 1
     selected = args.initiative or ordered
     unknown = sorted(set(selected) - set(ordered))
     if unknown:
-        print(f"\nUnknown initiative(s): {', '.join(unknown)}. Known: {', '.join(ordered)}", file=sys.stderr)
+        print("\n" + tr.t("cli.build.unknown_initiatives", unknown=", ".join(unknown), known=", ".join(ordered)), file=sys.stderr)
         return 2
 
     job = defs.resolve_job_def("coaching_year")
@@ -149,7 +152,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     evaluations = []
     for start, end in contiguous_ranges(ordered, selected):
         label = start if start == end else f"{start} … {end}"
-        print(f"\nbuilding {label}")
+        print("\n" + tr.t("cli.build.building", label=label))
         result = job.execute_in_process(
             instance=instance,
             tags={**partition_range_tags(start, end), "coaching/trigger": "cli", **cli_run_tags()},
@@ -166,21 +169,22 @@ def cmd_build(args: argparse.Namespace) -> int:
                 error = event.event_specific_data.error
                 while error is not None and error.cause is not None:  # the root cause says what went wrong
                     error = error.cause
-                print(f"  step {event.step_key} failed: {error.message.strip() if error else 'unknown error'}")
+                print("  " + tr.t("cli.build.step_failed", step=event.step_key,
+                                  error=error.message.strip() if error else tr.t("cli.build.unknown_error")))
         evaluations += result.get_asset_check_evaluations()
-        print(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
+        print(tr.t("cli.build.run_succeeded" if result.success else "cli.build.run_failed", run=result.run_id))
     if not ok:
-        print("\nThe run FAILED (see the errors above); the counts below are what the warehouse holds now.", file=sys.stderr)
-    config_problems = _print_summary(locations, selected)
-    _print_checks(defs, evaluations, locations)
-    _print_verdicts(locations, selected)
-    _print_where(locations)
+        print("\n" + tr.t("cli.build.failed"), file=sys.stderr)
+    config_problems = _print_summary(locations, selected, tr)
+    _print_checks(defs, evaluations, locations, tr)
+    _print_verdicts(locations, selected, tr)
+    _print_where(locations, tr)
     if config_problems:
-        print(f"\nThe build finished, but {config_problems} problem(s) in a Theory of Change need fixing (listed above).", file=sys.stderr)
+        print("\n" + tr.t("cli.build.toc_problems", n=config_problems), file=sys.stderr)
     return 0 if ok and not config_problems else 1
 
 
-def _print_summary(locations, selected: Sequence[str]) -> int:
+def _print_summary(locations, selected: Sequence[str], tr) -> int:
     """Print what the warehouse holds for the selection; return the number of Theory of Change problems."""
     from impact import warehouse
 
@@ -201,21 +205,20 @@ def _print_summary(locations, selected: Sequence[str]) -> int:
         drops=("source_file", "size"), raw_rows=("raw_rows", "sum"), staged=("staged_rows", "sum"),
         quarantined=("quarantined_rows", "sum"), refused_drops=("refused_drops", "sum"))
     refused = quarantine.loc[quarantine["source_row"].isna(), "message"]
-    print("\nSummary (rows per initiative, all tables):")
+    print("\n" + tr.t("cli.build.summary"))
+    drops["initiative_id"] = drops["initiative_id"].replace({"all": tr.t("cli.build.coaching_log")})
+    drops = drops.rename(columns={c: tr.t(f"cli.build.col.{c}") for c in drops.columns})
     print(drops.to_string(index=False))
     for message in refused:
-        print(f"  refused: {message}")
+        print("  " + tr.t("cli.build.refused", text=message))
     for message in notices["message"]:
-        print(f"  not stored: {message}")
+        print("  " + tr.t("cli.build.not_stored", text=message))
     for source, problem in errors.itertuples(index=False):
-        print(f"  Theory of Change not usable: {source}: {problem}")
+        print("  " + tr.t("cli.build.toc_not_usable", file=source, problem=problem))
     return len(errors)
 
 
-ESTIMATE_SHORT = {"mean_difference": "mean", "pseudo_median": "HL", "difference_in_proportions": "share"}
-
-
-def _print_verdicts(locations, selected: Sequence[str]) -> None:
+def _print_verdicts(locations, selected: Sequence[str], tr) -> None:
     """The hypotheses of the selected initiatives: test, pairs, change, adjusted p and verdict."""
     from impact import warehouse
 
@@ -229,28 +232,31 @@ def _print_verdicts(locations, selected: Sequence[str]) -> None:
             columns=["initiative_id", "hypothesis_id", "outcome_id", "test", "n_pairs", "estimate", "estimate_kind",
                      "p_adjusted", "verdict"], order_by=["initiative_id", "hypothesis_id"],
         ).round({"estimate": 2, "p_adjusted": 4})
-        table["estimate_kind"] = table["estimate_kind"].map(ESTIMATE_SHORT)
+        table["estimate_kind"] = table["estimate_kind"].map(lambda k: tr.t(f"cli.build.estimate.{k}") if isinstance(k, str) else "–")
+        table["verdict"] = table["verdict"].map(lambda v: tr.t(f"verdict.{v}") if tr.has(f"verdict.{v}") else v)
+        table["test"] = table["test"].map(lambda v: tr.t(f"test.{v}") if tr.has(f"test.{v}") else v)
+        for column in ("estimate", "p_adjusted"):
+            digits = 2 if column == "estimate" else 4
+            table[column] = table[column].map(lambda x, d=digits: tr.num(x, d))
     if len(table):
-        print("\nHypotheses (estimate = what the test is about, follow-up minus baseline: mean = mean difference, "
-              "HL = Hodges-Lehmann pseudo-median, share = difference in proportions; p_adjusted = Holm across the "
-              "primary hypotheses, a secondary keeps its own p):")
-        print(table.to_string(index=False))
+        print("\n" + tr.t("cli.build.hypotheses"))
+        print(table.rename(columns={c: tr.t(f"cli.build.col.{c}") for c in table.columns}).to_string(index=False))
 
 
-def _print_where(locations) -> None:
-    print(f"\nWarehouse: {locations.warehouse}")
-    print("Quarantined rows and why: SELECT * FROM staging.quarantine (or `coaching check FILE` before dropping a file)")
-    print(f"Reports:   {locations.reports}")
+def _print_where(locations, tr) -> None:
+    print("\n" + tr.t("cli.build.where_warehouse", path=locations.warehouse))
+    print(tr.t("cli.build.where_quarantine"))
+    print(tr.t("cli.build.where_reports", path=locations.reports))
     for year_folder in sorted(p for p in locations.reports.glob("[0-9][0-9][0-9][0-9]") if p.is_dir()):
         pdfs = sorted(year_folder.glob("*/*.pdf"))
-        print(f"  {year_folder.name}: {len(pdfs)} PDF reports (each with HTML, CSV and XLSX tables); "
-              f"start with {year_folder / 'programme'}; every file and input with its SHA-256 in {year_folder / 'manifest.json'}")
+        print("  " + tr.t("cli.build.where_year", year=year_folder.name, n=len(pdfs), start=year_folder / "programme",
+                          quality=year_folder / "data_quality" / "index.html", manifest=year_folder / "manifest.json"))
         for bundle in sorted(year_folder.glob("levering/*.zip")):
-            print(f"  for the municipality: {bundle} (`coaching deliver` packages it again)")
-    print("Dagster UI with these runs: make dev, then http://127.0.0.1:3000")
+            print("  " + tr.t("cli.build.where_bundle", bundle=bundle))
+    print(tr.t("cli.build.where_ui"))
 
 
-def _print_checks(defs, evaluations, locations) -> None:
+def _print_checks(defs, evaluations, locations, tr) -> None:
     """Each check once (its last evaluation), with the ones that did not run."""
     from dagster import AssetCheckSeverity
 
@@ -260,23 +266,24 @@ def _print_checks(defs, evaluations, locations) -> None:
     failed = sorted(f"{a.to_user_string()}:{n}" for (a, n), e in latest.items() if not e.passed and e.severity == AssetCheckSeverity.ERROR)
     warned = sorted(f"{a.to_user_string()}:{n}" for (a, n), e in latest.items() if not e.passed and e.severity == AssetCheckSeverity.WARN)
     passed = len(latest) - len(failed) - len(warned)
-    print(f"\nchecks: {passed} passed, {len(warned)} warned, {len(failed)} failed, {len(not_run)} did not run")
-    details = _not_met(locations) if failed or warned else {}
-    for label, names in (("FAILED (blocks what depends on it)", failed), ("warning", warned)):
+    print("\n" + tr.t("cli.build.checks", passed=passed, warned=len(warned), failed=len(failed), not_run=len(not_run)))
+    details = _not_met(locations, tr) if failed or warned else {}
+    for label, names in (("cli.build.check_failed", failed), ("cli.build.check_warned", warned)):
         for name in names:
-            print(f"  {label}: {name}")
+            table = name.split(":", 1)[0]
+            about = tr.t(f"table.{table}") if tr.has(f"table.{table}") else table
+            print("  " + tr.t(label, about=about, check=name))
             for line in details.get(name, [])[:5]:
                 print(f"      {line}")
     for name in not_run:
-        print(f"  did not run: {name}")
+        print("  " + tr.t("cli.build.check_not_run", check=name))
     if failed:
-        print("  A failed check stops what depends on it (the reports too) until the data are corrected.")
+        print("  " + tr.t("cli.build.failed_blocks"))
     if failed or warned:
-        print("  all details: SELECT * FROM quality.quality_results WHERE outcome <> 'passed'"
-              + ("" if failed else ", or reports/<year>/data_quality/index.html"))
+        print("  " + tr.t("cli.build.all_details"))
 
 
-def _not_met(locations) -> dict[str, list[str]]:
+def _not_met(locations, tr) -> dict[str, list[str]]:
     """Per check, one line per initiative and expectation not met: what is expected and where it is not."""
     from impact import warehouse
 
@@ -294,8 +301,13 @@ def _not_met(locations) -> dict[str, list[str]]:
     rows.sort(key=lambda row: [(v is None, "" if v is None else v) for v in row])  # as ORDER BY ALL: missing last
     out: dict[str, list[str]] = {}
     for name, initiative, description, count, observed, where in rows:
-        found = (f"{count} not as expected" + (f", found {observed}" if observed else "")) if count is not None else f"found {observed}"
-        out.setdefault(name, []).append(f"{initiative}: {description}: {found}" + (f" ({where})" if where else ""))
+        try:
+            observed = tr.num(float(observed), 2) if observed else observed
+        except ValueError:
+            pass
+        found = [tr.t("cli.build.not_as_expected", n=count)] if count is not None else []
+        found += [tr.t("cli.build.found", value=observed)] if observed else []
+        out.setdefault(name, []).append(f"{initiative}: {description}: {', '.join(found)}" + (f" ({where})" if where else ""))
     return out
 
 
