@@ -163,10 +163,10 @@ def test_a_broken_theory_of_change_is_reported_and_the_others_carry_on(locations
     assert main(["build"]) == 1
     captured = capsys.readouterr()
     assert (
-        "  Theory of Change not usable: kapot/theory_of_change.yaml: sleutel 'hypotheses[0].outcome': 'geluk' staat "
+        "  Theory of Change niet bruikbaar: kapot/theory_of_change.yaml: sleutel 'hypotheses[0].outcome': 'geluk' staat "
         "niet als uitkomst onder 'outcomes' (daar staan: contact, loneliness)"
     ) in captured.out.splitlines()
-    assert "1 problem(s) in a Theory of Change need fixing" in captured.err
+    assert "1 probleem/problemen in een Theory of Change moeten nog worden opgelost" in captured.err
     con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
     assert con.execute("SELECT initiative_id FROM programme.initiatives").fetchall() == [("demo",)]
     # the participants of both initiatives are still staged
@@ -180,7 +180,7 @@ def test_a_broken_programme_yaml_stops_the_build_with_the_reason(locations_env, 
     (raw / "programme.yaml").write_text((raw / "programme.yaml").read_text().replace("year: 2018", "year: twintig-achttien"))
     assert main(["build"]) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
-        "Cannot build: programme.yaml: 1 probleem",  # the CLI's own words are not yet Dutch
+        "Bouwen kan niet: programme.yaml: 1 probleem",
         "  - sleutel 'year': verwacht een geheel getal (er staat: 'twintig-achttien')",
     ]
 
@@ -193,7 +193,8 @@ def test_an_unreadable_drop_is_refused_by_name_and_the_rest_carries_on(locations
     (folder / "survey_2018-09.csv").write_bytes(b"PK\x03\x04 this is a zip file")
     assert main(["build"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert "  refused: demo/survey_2018-09.csv: the whole file is refused: it is an Excel workbook saved with a .csv name; rename it to .xlsx" in out
+    assert ("  demo/survey_2018-09.csv: het hele bestand is niet gebruikt: het is een Excel-werkmap die met "
+            "de extensie .csv is opgeslagen; verander de extensie in .xlsx") in out
     con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM staging.participants").fetchone()[0] == 1
     assert con.execute("SELECT table_name, raw_rows, staged_rows, quarantined_rows, refused FROM staging.drops ORDER BY 1").fetchall() == [

@@ -36,9 +36,9 @@ def test_problems_of_one_initiative_warn_and_block_nobody(locations_env, capsys)
     )
     assert main(["build"]) == 0
     out = capsys.readouterr().out
-    assert "  warning: survey_responses:respondents_in_register" in out
+    assert "  waarschuwing: Vragenlijsten (survey_responses:respondents_in_register)" in out
     assert ("      demo: iedereen die de vragenlijst invulde, staat in het deelnemersregister van het initiatief: "
-            "1 not as expected (demo/survey_2018.csv, rij 3)") in out  # the CLI's own words are not yet Dutch
+            "1 niet zoals verwacht (demo/survey_2018.csv, rij 3)") in out
     assert _results(wh, "follow_up_after_baseline") == [("demo", "passed", 0, None)]
     assert ("demo", "warning", 1, "demo/survey_2018.csv, rij 3") in _results(wh, "dates_in_programme_year")
     assert (rep / "2018" / "data_quality" / "index.html").exists()
@@ -61,9 +61,10 @@ def test_clean_data_pass_and_the_page_is_reproducible(locations_env, capsys):
     assert _results(wh, "follow_up_after_baseline") == [("demo", "passed", 0, None)]
     assert _results(wh, "response_and_retention") == [("demo", "passed", 0, None), ("demo", "passed", 0, None)]
     text = page.read_text(encoding="utf-8")
-    assert ("demo/activities_2018.csv, row 2, column &#39;cost_eur&#39;: &#39;1.250&#39; is ambiguous: it could mean 1250 "
-            "or 1,25; write 1250 without a separator, or 1,25 with a decimal comma") in text
+    # one line per cause on the page: the column, the row, then what is wrong and how to fix it
+    assert ("<td>cost_eur</td><td>rij 2</td><td>&#39;1.250&#39; is dubbelzinnig: het kan 1250 of 1,25 betekenen; "
+            "schrijf 1250 zonder scheidingsteken, of 1,25 met een decimale komma</td>") in text
     assert "A1" not in text and "A2" not in text  # participant codes never appear
-    assert "<script>" not in text and "&#39;&lt;script&gt;x&lt;/script&gt;&#39; is not a whole number" in text
+    assert "<script>" not in text and "&#39;&lt;script&gt;x&lt;/script&gt;&#39; is geen heel getal" in text
     assert main(["build"]) == 0
     assert {p.name: p.read_bytes() for p in page.parent.iterdir()} == first

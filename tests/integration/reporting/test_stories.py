@@ -44,7 +44,8 @@ def test_every_story_is_staged_or_quarantined_and_the_counts_add_up(built_sample
         "SELECT source_file, source_row, \"column\", value, rule, message FROM staging.quarantine "
         "WHERE table_name = 'stories'").fetchall() == [
         ("sociale-supermarkt/stories_2018.yaml", 3, "consent", "nee", "no_consent",
-         "sociale-supermarkt/stories_2018.yaml, row 3, column 'consent': no consent given: the story is not published")]
+         "sociale-supermarkt/stories_2018.yaml, rij 3, kolom 'consent': geen toestemming gegeven: het verhaal wordt niet "
+         "gepubliceerd")]
     # the text of the story without consent is nowhere in the warehouse
     assert con.execute("SELECT count(*) FROM staging.stories WHERE quote LIKE '%weekmenu%'").fetchone() == (0,)
     checks = dict(con.execute(
