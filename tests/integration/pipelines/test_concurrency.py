@@ -138,5 +138,5 @@ def test_a_build_killed_half_way_loses_nothing_and_the_next_one_completes(env):
     again = build(env)
     output = again.communicate(timeout=600)[0]
     assert again.returncode == 0, output
-    assert "an earlier build was killed (run " in output  # its run is marked failed and its pool slot freed
+    assert "een eerdere build is afgebroken (run " in output  # its run is marked failed and its pool slot freed
     assert warehouse_state(env) == state and reports(env) == published

@@ -38,7 +38,7 @@ def test_the_command_writes_every_sample_kit_the_same_twice_and_its_filled_files
     monkeypatch.setenv("COACHING_RAW_DATA", str(raw))
     assert main(["check", *(str(tmp_path / name) for name in files), "--initiative", "digitale-buddies"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out == [f"{tmp_path / name}: 12 rows, 12 fine, fine" for name in files]
+    assert out == [f"{tmp_path / name}: 12 rijen gelezen, alles in orde" for name in files]
 
 
 def test_the_kit_is_not_written_into_the_raw_data(tmp_path, monkeypatch, capsys):

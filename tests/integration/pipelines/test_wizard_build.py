@@ -48,7 +48,7 @@ def test_the_wizards_theory_of_change_alone_builds_as_a_new_initiative(sample_co
     raw, warehouse, reports = sample_copy
     assert sorted(p.name for p in (raw / NEW).iterdir()) == ["theory_of_change.yaml"]
     assert main(["build", "--initiative", NEW]) == 0, capsys.readouterr().err
-    assert f"new initiative: {NEW}" in capsys.readouterr().out
+    assert f"nieuw initiatief: {NEW}" in capsys.readouterr().out
     con = duckdb.connect(str(warehouse), read_only=True)
     assert con.execute("SELECT count(*) FROM programme.config_errors").fetchone()[0] == 0
     hypotheses, outcomes = _programme_rows(con)

@@ -387,7 +387,7 @@ def test_manifest_lists_every_artefact_and_input_with_its_sha256(year_folder, bu
     assert {"programme.yaml", "coaching_sessions.csv", "digitale-buddies/theory_of_change.yaml"} <= set(inputs)
     assert set(manifest["code_version"]) == {"package_version", "git_commit", "source_sha256"}
     assert manifest["report_languages"] == {**{i: "nl" for i in NINE}, "programme": "nl", "lessons_learned": "nl",
-                                            "data_quality": "en"}
+                                            "data_quality": "nl"}
     assert manifest["code_version"]["source_sha256"] == code_version()["source_sha256"]
 
 
