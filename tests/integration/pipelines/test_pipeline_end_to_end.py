@@ -181,7 +181,7 @@ def test_a_broken_programme_yaml_stops_the_build_with_the_reason(locations_env, 
     assert main(["build"]) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
         "Cannot build: programme.yaml: 1 probleem",  # the CLI's own words are not yet Dutch
-        "  - sleutel 'year': verwacht een geheel getal (er staat: 'twintig-achttien')",
+        "  - sleutel 'year': verwacht een heel getal (er staat: 'twintig-achttien')",
     ]
 
 
