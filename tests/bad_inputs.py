@@ -428,7 +428,7 @@ CASES: list[Case] = [
     Case("c56_toc_id_not_folder_name", "theory_of_change", toc(("id: demo\n", "id: demo-initiatief\n")),
          ("sleutel 'id': 'demo-initiatief' moet gelijk zijn aan de mapnaam van het initiatief, 'demo'",)),
     Case("c57_toc_duplicate_outcome_ids", "theory_of_change", toc(("id: loneliness", "id: contact")),
-         ("sleutel 'outcomes[1].id': 'contact' komt twee keer voor; elke id moet uniek zijn",)),
+         ("sleutel 'outcomes[1].id': 'contact' komt twee keer voor; elke id mag maar één keer voorkomen",)),
     Case("c58_toc_bad_test_name", "theory_of_change", toc(("test: paired_t", "test: t-test")),
          ("sleutel 'hypotheses[0].test': kies 'paired_t', 'wilcoxon', 'mcnemar' of 'auto' (er staat: 't-test')",)),
     Case("c59_toc_yaml_syntax_error", "theory_of_change", toc(("outcomes:\n  - {id: contact", "outcomes:\n\t- {id: contact")),

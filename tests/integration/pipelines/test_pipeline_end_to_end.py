@@ -188,7 +188,7 @@ def test_a_broken_programme_yaml_stops_the_build_with_the_reason(locations_env, 
     assert main(["build"]) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
         "Bouwen kan niet: programme.yaml: 1 probleem",
-        "  - sleutel 'year': verwacht een geheel getal (er staat: 'twintig-achttien')",
+        "  - sleutel 'year': verwacht een heel getal (er staat: 'twintig-achttien')",
     ]
 
 

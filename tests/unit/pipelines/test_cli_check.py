@@ -26,7 +26,7 @@ def test_check_lists_each_problem_with_row_and_column(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert code == 1
     assert out == [
-        f"{drop}: 4 rijen gelezen: 2 in orde, 2 met een probleem",
+        f"{drop}: 4 rijen gelezen: 2 in orde, 2 apart gezet",
         "  - kolom 'responded_on', rij 3: '2018-09-31' is geen bestaande datum; verwacht: een datum zoals 31-03-2018 of 2018-03-31",
         "  - kolom 'responded_on', rij 4: 'gisteren' is geen datum; verwacht: een datum zoals 31-03-2018 of 2018-03-31",
         "  - kolom 'wave', rij 4: 'later' is geen toegestane waarde; verwacht: baseline of follow_up",
@@ -49,7 +49,7 @@ def test_check_refuses_an_unusable_file_and_a_file_of_unknown_kind(tmp_path, cap
     stray.write_text("a,b\n", encoding="utf-8")
     assert main(["check", str(empty), str(stray)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{empty}: het hele bestand is niet gebruikt: het is leeg; verwacht: een rij met kolomnamen en daaronder rijen met gegevens",
+        f"{empty}: het hele bestand is niet gebruikt, want het is leeg; verwacht: een rij met kolomnamen en daaronder rijen met gegevens",
         f"{stray}: de bestandsnaam moet beginnen met participants, activities, survey, stories of coaching_sessions, zodat de "
         "pijplijn weet wat erin staat",
     ]
@@ -69,8 +69,8 @@ def test_check_outside_raw_data_ignores_other_files_in_that_folder(tmp_path, cap
     # checked against the initiative: the repeat of A1 from its folder shows, the other Downloads file plays no part
     assert main(["check", str(new), "--initiative", "demo"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{new}: 2 rijen gelezen: 1 in orde, 1 met een probleem",
-        "  - rij 2: een exacte herhaling van demo/participants_2018.csv rij 1; die rij wordt gebruikt, deze wordt apart gezet",
+        f"{new}: 2 rijen gelezen: 1 in orde, 1 apart gezet",
+        "  - rij 2: een exacte herhaling van demo/participants_2018.csv, rij 1; die rij wordt gebruikt en deze rij wordt apart gezet",
     ]
     # checked on its own: no Theory of Change there, so no siblings either
     main(["check", str(new)])
@@ -86,8 +86,8 @@ def test_check_reads_a_stories_drop_with_its_own_contract(tmp_path, capsys, monk
                     "> Dank je.\n\nwie: bewoner\ntoestemming: nee\n", encoding="utf-8")
     assert main(["check", str(drop)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{drop}: 2 verhalen gelezen: 1 in orde, 1 met een probleem",
+        f"{drop}: 2 verhalen gelezen: 1 in orde, 1 apart gezet",
         "  - kolom 'consent', rij 2: geen toestemming gegeven: het verhaal wordt niet gepubliceerd",
         "  let op: verhaal 1, kolom 'quote' noemt een groep van minder dan 10 mensen of een deel van een groep "
-        "('zes bewoners'); het jaarverslag laat het weg tot het anders is geformuleerd",
+        "('zes bewoners'); het jaarrapport laat dit verhaal weg tot het anders is verwoord",
     ]

@@ -126,8 +126,8 @@ def test_coaching_log_notes_that_name_a_small_group_are_listed_where_they_are(co
         "expect_column_values_to_be_between", "warning", 1)
     assert counts.failing_rows == ("coaching_sessions.csv, rij 31, sessie 4 (1 oktober 2018), kolom 'lessons': "
                                    "'zeven bewoners'")
-    assert counts.description == ("de notities in het coachinglogboek noemen geen groep van minder dan 10 personen "
-                                  "(zo'n notitie blijft uit de rapporten tot ze anders is verwoord)")
+    assert counts.description == ("de notities in het coachinglogboek noemen geen groep van minder dan 10 mensen "
+                                  "(zo'n notitie blijft uit de rapporten tot die anders is verwoord)")
     assert (shares.expectation, shares.outcome) == ("expect_column_values_to_be_null", "passed")
     # with a programme threshold of 5, seven residents may be named ("Eén korte vraag" is no group of people)
     assert rule.evaluate(con, ProgrammeYear(2018, 5), ["nieuw-rotsoord"])["outcome"].tolist() == ["passed", "passed"]

@@ -42,7 +42,7 @@ def test_expectations_read_in_dutch_with_a_decimal_comma_and_the_column_as_writt
     assert _descriptions(_in_year("responded_on")(None, NL)) == [
         "de datum in 'responded_on' valt in het programmajaar 2018"]
     assert _descriptions(_response_and_retention(None, NL)) == [
-        "minstens 60% van de aangemelde deelnemers vulde de nulmeting in",
+        "minstens 60% van de ingeschreven deelnemers vulde de nulmeting in",
         "minstens 50% van wie de nulmeting invulde, vulde ook de nameting in",
     ]
     assert _descriptions(_plausible_activities(None, NL))[2] == "een activiteit kost hoogstens € 50.000"
@@ -71,7 +71,7 @@ def test_reliability_reads_in_dutch_with_a_decimal_comma(monkeypatch):
     nl = reliability.reliability_results(None, None).iloc[0]
     assert (nl.description, nl.expected, nl.observed_value, nl.outcome) == (
         "de vragen van de eenzaamheidsschaal van De Jong Gierveld met 11 vragen hangen goed samen bij de nulmeting "
-        "(Cronbach's alfa minstens 0,70)", "alfa minstens 0,70", "0.65", "warning")  # the value stays a number
+        "(Cronbachs alfa minstens 0,70)", "alfa minstens 0,70", "0.65", "warning")  # the value stays a number
     en = reliability.reliability_results(None, None, "en").iloc[0]
     assert en.description == ("the items of the 11-item De Jong Gierveld loneliness scale hang together at baseline "
                               "(Cronbach's alpha at least 0.70)")

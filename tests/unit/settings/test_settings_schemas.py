@@ -220,7 +220,7 @@ def test_dutch_cross_checks_and_numbers_with_a_decimal_comma(tmp_path):
     ]
     programme = PROGRAMME_YAML.replace("alpha: 0.05", "alpha: 0.7").replace("year: 2018", "year: twintig")
     assert _programme_problems(tmp_path, programme, language="nl") == [
-        "sleutel 'year': verwacht een geheel getal (er staat: 'twintig')",
+        "sleutel 'year': verwacht een heel getal (er staat: 'twintig')",
         "sleutel 'alpha': moet kleiner zijn dan 0,5 (er staat: 0.7)",
     ]
 

@@ -223,7 +223,7 @@ def test_both_catalogues_hold_the_same_wizard_keys_under_one_top_level_key():
 
 BUURTKAMER_FILE = """\
 # Theory of Change van Buurtkamer Oost, gemaakt met de impactwizard (coaching wizard).
-# Lees de teksten samen met het initiatief na; de pipeline leest dit bestand bij elke build.
+# Lees de teksten samen met het initiatief na; de pijplijn leest dit bestand bij elke build.
 id: buurtkamer-oost
 name: Buurtkamer Oost
 kind: resident_initiative
@@ -259,9 +259,9 @@ outcomes:
 impact: Een buurt waar ouderen elkaar kennen en op elkaar kunnen rekenen.
 hypotheses:
 # H1: gepaarde t-toets, gekozen bij het soort uitkomst (niet uit de gegevens).
-# Steekproef: 58 deelnemers met nul- en nameting nodig voor 80% power bij alpha = 0,005 (Holm,
-# strengste geval: alpha gedeeld door 10 primaire hypothesen); bij 30% uitval 83 deelnemers
-# inschrijven.
+# Steekproef: 58 deelnemers met nul- en nameting nodig voor een kans van 80% (power) bij alpha =
+# 0,005 (Holm, strengste geval: alpha gedeeld door 10 primaire hypothesen); bij 30% uitval 83
+# deelnemers inschrijven.
 # Aangenomen: een betekenisvolle verandering van 1 punt, standaardafwijking van de verandering 2
 # punten (uit target_effect_dz = 0,5 van het programma, geen eigen schatting).
 - id: H1
@@ -273,8 +273,8 @@ hypotheses:
   alternative: two-sided
   primary: true
 # H2: gepaarde t-toets, gekozen bij het soort uitkomst (niet uit de gegevens).
-# Steekproef: 34 deelnemers met nul- en nameting nodig voor 80% power bij alpha = 0,05 (zonder
-# correctie); bij 30% uitval 49 deelnemers inschrijven.
+# Steekproef: 34 deelnemers met nul- en nameting nodig voor een kans van 80% (power) bij alpha =
+# 0,05 (zonder correctie); bij 30% uitval 49 deelnemers inschrijven.
 # Aangenomen: een betekenisvolle verandering van 2 personen, standaardafwijking van de verandering 4
 # personen (schatting van het initiatief).
 - id: H2
