@@ -111,8 +111,8 @@ def test_planted_entry_errors_are_quarantined_with_reasons(built_sample):
                           WHERE source_file = 'sociale-supermarkt/participants_2018-q1.csv' AND source_row = 38""").fetchall() == [(None,)]
     assert con.execute("""SELECT "column", rule, message FROM staging.ingest_notices WHERE rule = 'unknown_value'""").fetchall() == [
         ("wijk", "unknown_value", "sociale-supermarkt/participants_2018-q1.csv: kolom 'wijk', rij 38: 'Overvect' is geen van "
-         "de tien Utrechtse wijken (bedoelt u Overvecht?); opgeslagen als wijk onbekend. De deelnemer telt gewoon mee: de "
-         "wijk telt alleen in het bereik per wijk")]
+         "de tien Utrechtse wijken (bedoelt u Overvecht?); de deelnemer telt gewoon mee, maar staat in het bereik per "
+         "wijk bij ‘wijk onbekend’")]
     # `overvecht ` (only badly spaced and cased) is not an error
     assert con.execute("SELECT count(*) FROM staging.quarantine WHERE value ILIKE 'overvecht%'").fetchone()[0] == 0
 
@@ -173,7 +173,7 @@ def test_a_broken_theory_of_change_is_reported_and_the_others_carry_on(locations
         "  Theory of Change niet bruikbaar: kapot/theory_of_change.yaml: sleutel 'hypotheses[0].outcome': 'geluk' staat "
         "niet als uitkomst onder 'outcomes' (daar staan: contact, loneliness)"
     ) in captured.out.splitlines()
-    assert "1 probleem/problemen in een Theory of Change moeten nog worden opgelost" in captured.err
+    assert "in een Theory of Change moet nog iets worden opgelost (aantal problemen: 1; zie hierboven)" in captured.err
     con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
     assert con.execute("SELECT initiative_id FROM programme.initiatives").fetchall() == [("demo",)]
     # the participants of both initiatives are still staged

@@ -62,8 +62,8 @@ def test_clean_data_pass_and_the_page_is_reproducible(locations_env, capsys):
     assert _results(wh, "response_and_retention") == [("demo", "passed", 0, None), ("demo", "passed", 0, None)]
     text = page.read_text(encoding="utf-8")
     # one line per cause on the page: the column, the row, then what is wrong and how to fix it
-    assert ("<td>cost_eur</td><td>rij 2</td><td>&#39;1.250&#39; is dubbelzinnig: het kan 1250 of 1,25 betekenen; "
-            "schrijf 1250 zonder scheidingsteken, of 1,25 met een decimale komma</td>") in text
+    assert ("<td>cost_eur</td><td>rij 2</td><td>&#39;1.250&#39; kan twee dingen betekenen: 1250 of 1,25; "
+            "schrijf 1250 zonder punt of komma, of 1,25 met een komma</td>") in text
     assert "A1" not in text and "A2" not in text  # participant codes never appear
     assert "<script>" not in text and "&#39;&lt;script&gt;x&lt;/script&gt;&#39; is geen heel getal" in text
     assert main(["build"]) == 0

@@ -46,7 +46,8 @@ def test_the_page_is_dutch_and_names_no_internal_code(page):
 def test_the_misspelt_wijk_of_the_sample_year_keeps_its_participant(page, built_sample):
     text = re.sub(r"\s+", " ", _text(page))
     assert ("sociale-supermarkt/participants_2018-q1.csv kolom 'wijk', rij 38: 'Overvect' is geen van de tien Utrechtse "
-            "wijken (bedoelt u Overvecht?); opgeslagen als wijk onbekend.") in text
+            "wijken (bedoelt u Overvecht?); de deelnemer telt gewoon mee, maar staat in het bereik per wijk bij ‘wijk "
+            "onbekend’") in text
     con = built_sample["con"]
     staged, raw = con.execute("""
         SELECT sum(staged_rows), sum(raw_rows) FROM staging.drops

@@ -71,7 +71,7 @@ def test_check_says_once_that_a_rosenberg_file_is_coded_one_too_low_and_how_to_f
     drop.write_text(ROSENBERG_0_TO_3, encoding="utf-8")
     assert main(["check", str(drop)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{drop}: 30 rijen gelezen: 0 in orde, 30 met een probleem",
+        f"{drop}: 30 rijen gelezen: 0 in orde, 30 apart gezet",
         "  - kolom 'rses_1–rses_10', rijen 1–30: de antwoorden op de zelfwaarderingsschaal van Rosenberg zijn in dit "
         "bestand gecodeerd van 0 tot en met 3, één lager dan de codes van de schaal (1 tot en met 4): elk antwoord is "
         "één te laag gecodeerd. Tel bij elk antwoord in de kolommen rses_1 tot en met rses_10 1 op (of schrijf de "
@@ -89,7 +89,7 @@ def test_check_keeps_participants_with_a_misspelt_wijk_and_names_the_rows_once(t
     assert capsys.readouterr().out.splitlines() == [
         f"{drop}: 4 rijen gelezen, alles in orde",
         "  let op: kolom 'wijk', rijen 1, 3 en 4: 'Overvect' is geen van de tien Utrechtse wijken (bedoelt u Overvecht?); "
-        "opgeslagen als wijk onbekend. De deelnemer telt gewoon mee: de wijk telt alleen in het bereik per wijk",
+        "de deelnemer telt gewoon mee, maar staat in het bereik per wijk bij ‘wijk onbekend’",
     ]
 
 
@@ -101,8 +101,8 @@ def test_check_says_once_that_a_date_column_is_month_first(tmp_path, monkeypatch
                     "P3,04/12/2018,Oost,45-64\n", encoding="utf-8")
     assert main(["check", str(drop)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        f"{drop}: 3 rijen gelezen: 0 in orde, 3 met een probleem",
+        f"{drop}: 3 rijen gelezen: 0 in orde, 3 apart gezet",
         "  - kolom 'enrolled_on', rijen 1–3: de datums in deze kolom staan met de maand eerst ('03/31/2018' kan geen "
-        "dag-maand-jaar zijn), dus elke datum erin kan verkeerd gelezen zijn; schrijf ze als een datum zoals 31-03-2018 "
-        "of 2018-03-31",
+        "dag-maand-jaar zijn), dus elke datum in deze kolom kan verkeerd gelezen zijn; schrijf ze als een datum zoals "
+        "31-03-2018 of 2018-03-31",
     ]
