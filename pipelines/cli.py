@@ -293,21 +293,17 @@ def _not_met(locations, tr) -> dict[str, list[str]]:
 
     with warehouse.connect(locations.warehouse, read_only=True) as con:
         results = warehouse.read(con, tables.QUALITY_RESULTS, where={"outcome": ["warning", "failed"]})
+    from impact.reporting.data_quality import found_words
+
     rows = list(
         (f"{r.table_name}:{r.check_name}", r.initiative_id, r.description,
-         None if pd.isna(r.unexpected_count) else int(r.unexpected_count),
-         None if pd.isna(r.observed_value) else r.observed_value, None if pd.isna(r.failing_rows) else r.failing_rows)
+         found_words(r.check_name, r.element_count, r.unexpected_count, None if pd.isna(r.observed_value) else r.observed_value, tr),
+         None if pd.isna(r.failing_rows) else r.failing_rows)
         for r in results.itertuples(index=False))
     rows.sort(key=lambda row: [(v is None, "" if v is None else v) for v in row])  # as ORDER BY ALL: missing last
     out: dict[str, list[str]] = {}
-    for name, initiative, description, count, observed, where in rows:
-        try:
-            observed = tr.num(float(observed), 2) if observed else observed
-        except ValueError:
-            pass
-        found = [tr.t("cli.build.not_as_expected", n=count)] if count is not None else []
-        found += [tr.t("cli.build.found", value=observed)] if observed else []
-        out.setdefault(name, []).append(f"{initiative}: {description}: {', '.join(found)}" + (f" ({where})" if where else ""))
+    for name, initiative, description, found, where in rows:
+        out.setdefault(name, []).append(f"{initiative}: {description}: {found}" + (f" ({where})" if where else ""))
     return out
 
 

@@ -60,7 +60,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         "not_met": not_passed(warehouse.read(
             con, tables.QUALITY_RESULTS,
             columns=["initiative_id", "table_name", "check_name", "outcome", "description", "observed_value",
-                     "unexpected_count", "failing_rows"],
+                     "element_count", "unexpected_count", "failing_rows"],
             order_by=["initiative_id", "outcome", "table_name", "check_name", "description", "column"])),
         "reasons": warehouse.query(con, f"""
             SELECT initiative_id, table_name, rule, count(*) AS entries
@@ -80,19 +80,31 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), "").to_dict("records")
 
 
-def _found(row, tr: Translator) -> str:
-    """What a check found, in words: the rows not as expected and the value observed (a number with the
-    language's decimal mark)."""
+#: Checks whose observed value is a share of people (the response rate, the retention): shown as a percentage.
+SHARE_CHECKS = frozenset({"response_and_retention"})
+
+
+def found_words(check_name: str, element_count, unexpected_count, observed, tr: Translator) -> str:
+    """What a check found, in words: the rows not as expected, and the value observed (a share as a percentage,
+    a number with the language's decimal mark). A check of one figure (a response rate) names the figure only:
+    "1 not as expected" would count the figure, not people."""
     parts = []
-    if not pd.isna(row["unexpected_count"]):
-        parts.append(tr.t("data_quality.not_as_expected", n=int(row["unexpected_count"])))
-    observed = row["observed_value"]
+    one_figure = not pd.isna(element_count) and int(element_count) == 1 and isinstance(observed, str) and observed
+    if not pd.isna(unexpected_count) and not one_figure:
+        parts.append(tr.t("data_quality.not_as_expected", n=int(unexpected_count)))
     if isinstance(observed, str) and observed:
         try:
-            parts.append(tr.t("data_quality.observed", value=tr.num(float(observed), 2)))
+            value = float(observed)
         except ValueError:
             parts.append(observed)
+        else:
+            shown = tr.pct(value, 0) if check_name in SHARE_CHECKS else tr.num(value, 2)
+            parts.append(tr.t("data_quality.observed", value=shown))
     return "; ".join(parts)
+
+
+def _found(row, tr: Translator) -> str:
+    return found_words(row["check_name"], row.get("element_count"), row["unexpected_count"], row["observed_value"], tr)
 
 
 def _words(tr: Translator, group: str, key: object) -> str:
