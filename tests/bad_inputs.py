@@ -253,14 +253,14 @@ CASES: list[Case] = [
     # the column shows no decimal mark (1250 has none), so 1.250 may be 1250 or 1,25
     Case("c24_ambiguous_thousands", "activities",
          csv_bytes(A_NL, "01-03-2018;Buurtmaaltijd c24;40;4;12;1.250", "08-03-2018;Buurtmaaltijd c24;38;4;12;1250"),
-         (at(1, "cost_eur", "'1.250' is ambiguous: it could mean 1250 or 1,25; write 1250 without a separator, "
+         (at(1, "Cost (EUR)", "'1.250' is ambiguous: it could mean 1250 or 1,25; write 1250 without a separator, "
                             "or 1,25 with a decimal comma"),),
          (2, 1, 1), stored=(("cost_eur", (1250.0,)),)),
     # 3.5 and 3,5 in one column: it shows both decimal marks, so 1.250 stays ambiguous
     Case("c63_both_decimal_marks_in_one_column", "activities",
          csv_bytes(A_NL, "01-03-2018;Repaircafé c63;9;2;3.5;", "08-03-2018;Repaircafé c63;11;2;3,5;",
                    "15-03-2018;Repaircafé c63;10;2;1.250;"),
-         (at(3, "volunteer_hours", "'1.250' is ambiguous: it could mean 1250 or 1,25, and this column writes numbers "
+         (at(3, "Volunteer hours", "'1.250' is ambiguous: it could mean 1250 or 1,25, and this column writes numbers "
                                    "both the English way ('3.5') and the Dutch way ('3,5'); write 1250 without a separator, "
                                    "or 1,25 with a decimal comma"),),
          (3, 2, 1), stored=(("volunteer_hours", (3.5, 3.5)),)),
@@ -291,7 +291,7 @@ CASES: list[Case] = [
     Case("c30_windows_1252_dutch_export", "activities",
          csv_bytes(A_NL, "03-03-2018;Ideeënavond in het café c30;12;2;3,5;12,50", "10-03-2018;Crêpes bakken c30;±20;;;",
                    "17-03-2018;Café-avond c30;9;;;", encoding="cp1252", eol="\r\n"),
-         (at(2, "attendees", f"'±20' is not a whole number; expected {ATTENDEES}"),),
+         (at(2, "Attendees", f"'±20' is not a whole number; expected {ATTENDEES}"),),
          (3, 2, 1), stored=(("activity", ("Ideeënavond in het café c30", "Café-avond c30")), ("cost_eur", (12.5, None)))),
     Case("c31_reserved_column_name", "activities",
          csv_bytes(A + ",source_row", "2018-03-01,Moestuin c31,5,,,,1"),

@@ -9,6 +9,7 @@ The entries themselves stay one per cell in the warehouse.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -55,15 +56,23 @@ def row_ranges(rows, tr: Translator) -> str:
     return tr.t(key, rows=tr.listing(words))
 
 
-def _without_prefix(message: str, source_file: str, row, column, tr: Translator) -> str:
-    """The message after its 'file, row N, column C: ' (or 'file, row N: ') prefix."""
-    if pd.isna(row):
-        return message
-    for prefix in (tr.t("contract.row_column", file=source_file, row=int(row), column=column_words(column, tr)),
-                   tr.t("contract.row", file=source_file, row=int(row))):
-        if message.startswith(prefix):
-            return message[len(prefix):]
-    return message
+def _prefix_patterns(tr: Translator) -> list[re.Pattern]:
+    """The 'file, row N, column C: ' and 'file, row N: ' prefixes of messages, as patterns that capture the column."""
+    out = []
+    for key, values in (("contract.row_column", {"column": "\x02"}), ("contract.row", {})):
+        text = re.escape(tr.t(key, file="\x00", row="\x01", **values))
+        text = text.replace("\x00", "(?P<file>.+?)").replace("\x01", r"\d+").replace("\x02", "(?P<column>.*?)")
+        out.append(re.compile("^" + text))
+    return out
+
+
+def _split(message: str, patterns: list[re.Pattern]) -> tuple[str | None, str]:
+    """(the column as the message names it, or None; the message after its prefix)."""
+    for pattern in patterns:
+        found = pattern.match(message)
+        if found:
+            return found.groupdict().get("column"), message[found.end():]
+    return None, message
 
 
 def group_problems(quarantine: pd.DataFrame, tr: Translator) -> list[ProblemGroup]:
@@ -75,9 +84,10 @@ def group_problems(quarantine: pd.DataFrame, tr: Translator) -> list[ProblemGrou
         return []
     groups: dict[tuple, list[int]] = {}
     order: list[tuple] = []
+    patterns = _prefix_patterns(tr)
     for r in quarantine.itertuples(index=False):
-        column = column_words(r.column, tr)
-        text = _without_prefix(r.message, r.source_file, r.source_row, r.column, tr)
+        named, text = _split(r.message, patterns) if not pd.isna(r.source_row) else (None, r.message)
+        column = named or column_words(r.column, tr)  # as the coach wrote it, where the message names it
         key = (r.source_file, r.rule, column, text, pd.isna(r.source_row))
         if key not in groups:
             groups[key] = []

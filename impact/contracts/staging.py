@@ -184,30 +184,30 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
             example = causes.month_first_example(source)
             problems.append(_entries(drop, frame, written, name, source, "month_first_date",
                                      tr.t("contract.cell.month_first", example=repr(example),
-                                          expected=tr.t("contract.date_words")), tr))
+                                          expected=tr.t("contract.date_words")), tr, written_as.get(name)))
         elif failed.any():
-            problems.append(_entries(drop, frame, failed, name, source, rule, message, tr))
+            problems.append(_entries(drop, frame, failed, name, source, rule, message, tr, written_as.get(name)))
 
     covered: set[tuple[int, str]] = set()
     for shift in causes.shifted_codings(typed, schema, frame):
         rows = shift.rows
         label = shift.columns[0] if len(shift.columns) == 1 else f"{shift.columns[0]}–{shift.columns[-1]}"
+        first, last = written_as.get(shift.columns[0], shift.columns[0]), written_as.get(shift.columns[-1], shift.columns[-1])
         inst = shift.instrument
         text = tr.t("contract.cell.off_by_one_lower" if shift.by < 0 else "contract.cell.off_by_one_higher",
                     instrument=tr.t(f"contract.instrument.{inst.id}"), low=shift.low, high=shift.high,
                     min=inst.min_code, max=inst.max_code,
-                    columns=tr.t("contract.cell.column_range", first=shift.columns[0], last=shift.columns[-1])
-                    if len(shift.columns) > 1 else shift.columns[0],
+                    columns=tr.t("contract.cell.column_range", first=first, last=last) if len(shift.columns) > 1 else first,
                     words=tr.t(f"contract.answers.{inst.id}") if tr.has(f"contract.answers.{inst.id}") else "–")
         problems.append(_entries(drop, frame, rows, label, pd.Series(None, index=frame.index, dtype="object"),
-                                 "coded_off_by_one", text, tr))
+                                 "coded_off_by_one", text, tr, first if len(shift.columns) == 1 else f"{first}–{last}"))
         covered |= {(int(r), c) for r in frame.loc[rows, "source_row"] for c in shift.columns}
 
     already = {(int(r), c) for p in problems for r, c in zip(p["source_row"], p["column"])} | covered
     try:
         schema.validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        problems.extend(_pandera_entries(drop, frame, typed, schema, exc.failure_cases, already, tr))
+        problems.extend(_pandera_entries(drop, frame, typed, schema, exc.failure_cases, already, tr, written_as))
 
     extra = frame[EXTRA_VALUES] != ""
     if extra.any():
@@ -387,10 +387,13 @@ def _coerce_item(source: pd.Series, name: str, meta: dict, tr: Translator) -> tu
 
 
 def _entries(drop: Drop, frame: pd.DataFrame, mask: pd.Series, column: str, values: pd.Series, rule: str, message,
-             tr: Translator) -> pd.DataFrame:
+             tr: Translator, written: str | None = None) -> pd.DataFrame:
+    """Quarantine entries for the cells in ``mask``; the message names the column as the coach wrote it
+    (``written``), the entry's ``column`` is the contract's name."""
     rows = frame.loc[mask, "source_row"].astype("int64")
     msg = message.reindex(rows.index) if isinstance(message, pd.Series) else message
-    prefix = rows.map(lambda r: tr.t("contract.row_column", file=drop.source_file, row=r, column=column_words(column, tr)))
+    shown_column = written or column_words(column, tr)
+    prefix = rows.map(lambda r: tr.t("contract.row_column", file=drop.source_file, row=r, column=shown_column))
     shown_values = values[mask].map(shown)
     if column in PSEUDONYMISED_COLUMNS:
         shown_values = values[mask]  # replaced by pseudonyms before anything is stored
@@ -426,7 +429,8 @@ def suggestion(value: object, allowed, aliases: dict[str, str] | None = None) ->
     return spellings[match[0]] if match else None
 
 
-def _pandera_entries(drop, frame, typed, schema, failure_cases: pd.DataFrame, already, tr: Translator) -> list[pd.DataFrame]:
+def _pandera_entries(drop, frame, typed, schema, failure_cases: pd.DataFrame, already, tr: Translator,
+                     written_as: dict[str, str] | None = None) -> list[pd.DataFrame]:
     out = []
     fc = failure_cases[failure_cases["index"].notna()]
     for (column, check), group in fc.groupby(["column", "check"], sort=True):
@@ -451,7 +455,7 @@ def _pandera_entries(drop, frame, typed, schema, failure_cases: pd.DataFrame, al
             message = values[mask].map(lambda v: _not_allowed(v, allowed, meta.get("aliases"), expected, tr))
         else:
             message = values.map(lambda v: tr.t("contract.cell.not_allowed", value=repr(shown(v)), expected=expected))
-        out.append(_entries(drop, frame, mask, column, values, rule, message, tr))
+        out.append(_entries(drop, frame, mask, column, values, rule, message, tr, (written_as or {}).get(column)))
     return out
 
 
