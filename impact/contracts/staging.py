@@ -22,7 +22,7 @@ import pandera.pandas as pa
 from impact import privacy
 from impact.contracts import causes, coercion
 from impact.contracts.context import ContractContext
-from impact.contracts.models import DATE_WORDS, REQUIRED_COLUMNS, schema_for
+from impact.contracts.models import REQUIRED_COLUMNS, schema_for
 from impact.errors import UnreadableDrop
 from impact.ingest.drops import Drop
 from impact.ingest.readers import ACCEPTED, EXTRA_VALUES, RawTable, read_drop

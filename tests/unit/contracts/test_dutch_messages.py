@@ -63,46 +63,48 @@ ROSENBERG_0_TO_3 = ("participant_id,wave,responded_on," + ",".join(f"rses_{i}" f
                               for n in range(1, 31)))
 
 
-def test_check_says_once_that_a_rosenberg_file_is_coded_one_too_low_and_how_to_fix_it(tmp_path, monkeypatch, capsys):
-    """30 respondents, every answer 0-3: one line with the cause and the fix, not 30 × 10 lines."""
+@pytest.fixture
+def check(tmp_path, monkeypatch, capsys):
+    """`coaching check` on a drop written into the demo initiative's folder: (exit code, lines printed)."""
     monkeypatch.setenv("COACHING_RAW_DATA", str(tmp_path))
     folder = write_demo_initiative(tmp_path, INITIATIVE)
-    drop = folder / "survey_2018-03.csv"
-    drop.write_text(ROSENBERG_0_TO_3, encoding="utf-8")
-    assert main(["check", str(drop)]) == 1
-    assert capsys.readouterr().out.splitlines() == [
-        f"{drop}: 30 rijen gelezen: 0 in orde, 30 apart gezet",
+
+    def run(name: str, text: str) -> tuple[int, list[str]]:
+        drop = folder / name
+        drop.write_text(text, encoding="utf-8")
+        code = main(["check", str(drop)])
+        return code, [line.replace(str(drop), name) for line in capsys.readouterr().out.splitlines()]
+
+    return run
+
+
+def test_check_says_once_that_a_rosenberg_file_is_coded_one_too_low_and_how_to_fix_it(check):
+    """30 respondents, every answer 0-3: one line with the cause and the fix, not 30 × 10 lines."""
+    assert check("survey_2018-03.csv", ROSENBERG_0_TO_3) == (1, [
+        "survey_2018-03.csv: 30 rijen gelezen: 0 in orde, 30 apart gezet",
         "  - kolom 'rses_1–rses_10', rijen 1–30: de antwoorden op de zelfwaarderingsschaal van Rosenberg zijn in dit "
         "bestand gecodeerd van 0 tot en met 3, één lager dan de codes van de schaal (1 tot en met 4): elk antwoord is "
         "één te laag gecodeerd. Tel bij elk antwoord in de kolommen rses_1 tot en met rses_10 1 op (of schrijf de "
         "antwoordwoorden: helemaal oneens, oneens, eens, helemaal eens) en lever het bestand opnieuw aan",
-    ]
+    ])
 
 
-def test_check_keeps_participants_with_a_misspelt_wijk_and_names_the_rows_once(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("COACHING_RAW_DATA", str(tmp_path))
-    folder = write_demo_initiative(tmp_path, INITIATIVE)
-    drop = folder / "participants_2018-q1.csv"
-    drop.write_text("participant_id,enrolled_on,wijk,age_band\nP1,2018-03-01,Overvect,18-29\nP2,2018-03-01,Zuid,30-44\n"
-                    "P3,2018-03-02,Overvect,45-64\nP4,2018-03-02,overvect,45-64\n", encoding="utf-8")
-    assert main(["check", str(drop)]) == 0
-    assert capsys.readouterr().out.splitlines() == [
-        f"{drop}: 4 rijen gelezen, alles in orde",
+def test_check_keeps_participants_with_a_misspelt_wijk_and_names_the_rows_once(check):
+    assert check("participants_2018-q1.csv",
+                 "participant_id,enrolled_on,wijk,age_band\nP1,2018-03-01,Overvect,18-29\nP2,2018-03-01,Zuid,30-44\n"
+                 "P3,2018-03-02,Overvect,45-64\nP4,2018-03-02,overvect,45-64\n") == (0, [
+        "participants_2018-q1.csv: 4 rijen gelezen, alles in orde",
         "  let op: kolom 'wijk', rijen 1, 3 en 4: 'Overvect' is geen van de tien Utrechtse wijken (bedoelt u Overvecht?); "
         "de deelnemer telt gewoon mee, maar staat in het bereik per wijk bij ‘wijk onbekend’",
-    ]
+    ])
 
 
-def test_check_says_once_that_a_date_column_is_month_first(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("COACHING_RAW_DATA", str(tmp_path))
-    folder = write_demo_initiative(tmp_path, INITIATIVE)
-    drop = folder / "participants_2018-q1.csv"
-    drop.write_text("participant_id,enrolled_on,wijk,age_band\nP1,03/31/2018,Oost,18-29\nP2,04/05/2018,Oost,30-44\n"
-                    "P3,04/12/2018,Oost,45-64\n", encoding="utf-8")
-    assert main(["check", str(drop)]) == 1
-    assert capsys.readouterr().out.splitlines() == [
-        f"{drop}: 3 rijen gelezen: 0 in orde, 3 apart gezet",
+def test_check_says_once_that_a_date_column_is_month_first(check):
+    assert check("participants_2018-q1.csv",
+                 "participant_id,enrolled_on,wijk,age_band\nP1,03/31/2018,Oost,18-29\nP2,04/05/2018,Oost,30-44\n"
+                 "P3,04/12/2018,Oost,45-64\n") == (1, [
+        "participants_2018-q1.csv: 3 rijen gelezen: 0 in orde, 3 apart gezet",
         "  - kolom 'enrolled_on', rijen 1–3: de datums in deze kolom staan met de maand eerst ('03/31/2018' kan geen "
         "dag-maand-jaar zijn), dus elke datum in deze kolom kan verkeerd gelezen zijn; schrijf ze als een datum zoals "
         "31-03-2018 of 2018-03-31",
-    ]
+    ])
