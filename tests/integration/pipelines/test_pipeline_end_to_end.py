@@ -200,8 +200,8 @@ def test_an_unreadable_drop_is_refused_by_name_and_the_rest_carries_on(locations
     (folder / "survey_2018-09.csv").write_bytes(b"PK\x03\x04 this is a zip file")
     assert main(["build"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert ("  demo/survey_2018-09.csv: het hele bestand is niet gebruikt: het is een Excel-werkmap die met "
-            "de extensie .csv is opgeslagen; verander de extensie in .xlsx") in out
+    assert ("  demo/survey_2018-09.csv: het hele bestand is niet gebruikt, want het is een Excel-werkmap, maar de naam "
+            "eindigt op .csv; verander de extensie in .xlsx") in out
     con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM staging.participants").fetchone()[0] == 1
     assert con.execute("SELECT table_name, raw_rows, staged_rows, quarantined_rows, refused FROM staging.drops ORDER BY 1").fetchall() == [
