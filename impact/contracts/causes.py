@@ -24,6 +24,12 @@ from impact.instruments.registry import Instrument
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
 
 
+#: How many cells must show a month-first column (03/31/2018), and what share of its day-month dates they must
+#: be: one such cell among day-first dates is a typo, not a column written the American way.
+MONTH_FIRST_MIN_CELLS = 2
+MONTH_FIRST_MIN_SHARE = 0.2
+
+
 def _day_month(raw: pd.Series) -> pd.DataFrame:
     """The first two numbers of the cells written like ``a/b/yyyy`` (or ``a-b-yyyy``)."""
     text = clean_text(raw).dropna().str.split(" ").str[0]
@@ -33,22 +39,34 @@ def _day_month(raw: pd.Series) -> pd.DataFrame:
     return parts
 
 
+def _only_month_first(parts: pd.DataFrame) -> pd.Series:
+    return (parts["first"] >= 1) & (parts["first"] <= 12) & (parts["second"] > 12) & (parts["second"] <= 31)
+
+
+def numeric_dates(raw: pd.Series) -> pd.Series:
+    """The cells written like ``a/b/yyyy`` or ``a-b-yyyy`` (not ISO dates, not workbook date cells)."""
+    mask = pd.Series(False, index=raw.index)
+    mask[_day_month(raw).index] = True
+    return mask
+
+
 def month_first(raw: pd.Series) -> bool:
-    """The column writes its dates month first: some cannot be day-month-year (``03/31/2018``) and none
-    can only be day-month-year (``31/03/2018``)."""
+    """The column writes its dates month first: at least ``MONTH_FIRST_MIN_CELLS`` cells (and
+    ``MONTH_FIRST_MIN_SHARE`` of its day-month dates) cannot be day-month-year (``03/31/2018``), and none can
+    only be day-month-year (``31/03/2018``)."""
     parts = _day_month(raw)
     if parts.empty:
         return False
-    only_month_first = (parts["first"] <= 12) & (parts["second"] > 12) & (parts["second"] <= 31)
-    only_day_first = (parts["first"] > 12) & (parts["second"] <= 12)
-    return bool(only_month_first.any() and not only_day_first.any())
+    only_month_first = int(_only_month_first(parts).sum())
+    only_day_first = ((parts["first"] > 12) & (parts["first"] <= 31) & (parts["second"] <= 12)).any()
+    return (only_month_first >= MONTH_FIRST_MIN_CELLS and only_month_first >= MONTH_FIRST_MIN_SHARE * len(parts)
+            and not only_day_first)
 
 
 def month_first_example(raw: pd.Series) -> str:
     """The first cell that shows the column is month first."""
     parts = _day_month(raw)
-    shows = parts[(parts["first"] <= 12) & (parts["second"] > 12)]
-    return str(clean_text(raw).loc[shows.index[0]])
+    return str(clean_text(raw).loc[parts[_only_month_first(parts)].index[0]])
 
 
 @dataclass(frozen=True)
@@ -77,7 +95,7 @@ def shifted_codings(typed: pd.DataFrame, schema: pa.DataFrameSchema, raw: pd.Dat
 
     Pooled over all items and rows, a single answer out of range is no coding error: the code beyond the
     scale's end must be given at least ``SHIFT_MIN_COUNT`` times and ``SHIFT_EVIDENCE`` times as often as the
-    code at the other end, and nothing may lie further out. Answer words are left out: they carry their own, correct code.
+    code at the other end, the shifted scale's other end must be given too, and nothing may lie further out. Answer words are left out: they carry their own, correct code.
     """
     found = []
     by_instrument: dict[str, list[str]] = {}
@@ -97,9 +115,14 @@ def shifted_codings(typed: pd.DataFrame, schema: pa.DataFrameSchema, raw: pd.Dat
         low, high = int(values.min()), int(values.max())
         below, top = int(counts.get(inst.min_code - 1, 0)), int(counts.get(inst.max_code, 0))
         above, bottom = int(counts.get(inst.max_code + 1, 0)), int(counts.get(inst.min_code, 0))
-        if low == inst.min_code - 1 and high <= inst.max_code and below >= SHIFT_MIN_COUNT and top * SHIFT_EVIDENCE <= below:
+        # the shifted scale must show at both ends: 0 and 3 for a Rosenberg file coded 0-3 (a De Jong Gierveld
+        # file of 0s and 1s is scored, not coded one low; adding 1 would make it wrong another way)
+        shifted_top, shifted_bottom = int(counts.get(inst.max_code - 1, 0)), int(counts.get(inst.min_code + 1, 0))
+        if (low == inst.min_code - 1 and high <= inst.max_code and shifted_top and below >= SHIFT_MIN_COUNT
+                and top * SHIFT_EVIDENCE <= below):
             by = -1
-        elif high == inst.max_code + 1 and low >= inst.min_code and above >= SHIFT_MIN_COUNT and bottom * SHIFT_EVIDENCE <= above:
+        elif (high == inst.max_code + 1 and low >= inst.min_code and shifted_bottom and above >= SHIFT_MIN_COUNT
+              and bottom * SHIFT_EVIDENCE <= above):
             by = +1
         else:
             continue

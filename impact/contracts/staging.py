@@ -178,15 +178,15 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
             values, unknown_notices = _unknown_as_empty(drop, frame, values, name, column, tr)
             notices += unknown_notices
         typed[name] = values
-        if name in month_first:
-            # every date of the column is suspect, not only those that fail: 04/05/2018 was read as 4 May
-            written = coercion.clean_text(source).notna()
+        suspect = causes.numeric_dates(source) if name in month_first else pd.Series(False, index=frame.index)
+        if suspect.any():
+            # every day-month date of the column is suspect, not only those that fail: 04/05/2018 was read as 4 May
             example = causes.month_first_example(source)
-            problems.append(_entries(drop, frame, written, name, source, "month_first_date",
+            problems.append(_entries(drop, frame, suspect, name, source, "month_first_date",
                                      tr.t("contract.cell.month_first", example=repr(example),
                                           expected=tr.t("contract.date_words")), tr, written_as.get(name)))
-        elif failed.any():
-            problems.append(_entries(drop, frame, failed, name, source, rule, message, tr, written_as.get(name)))
+        if (failed & ~suspect).any():
+            problems.append(_entries(drop, frame, failed & ~suspect, name, source, rule, message, tr, written_as.get(name)))
 
     covered: set[tuple[int, str]] = set()
     for shift in causes.shifted_codings(typed, schema, frame):
@@ -281,10 +281,10 @@ def _unknown_as_empty(drop: Drop, frame: pd.DataFrame, values: pd.Series, name: 
         value = values[rows.index[0]]
         numbers = [str(int(r)) for r in rows]
         close = suggestion(value, allowed, (column.metadata or {}).get("aliases"))
-        personal = close is None and bool(privacy.looks_personal(pd.Series([value], dtype="object")).iloc[0])
+        # a notice is not masked like the quarantine (a participant code, a surname): only a typo of a wijk is shown
         notices.append(Notice(drop.source_file, name, "unknown_value", tr.t(
             f"contract.note.unknown_{name}", file=drop.source_file, column=name,
-            value=tr.t("contract.not_shown") if personal else repr(shown(value)),
+            value=repr(shown(value)) if close else tr.t("contract.not_shown"),
             rows=tr.t("contract.note.rows_one" if len(numbers) == 1 else "contract.note.rows_many", rows=tr.listing(numbers)),
             suggestion=tr.t("contract.note.suggestion", value=close) if close else "")))
     return values.where(~unknown, None), notices

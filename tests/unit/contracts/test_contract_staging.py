@@ -160,6 +160,8 @@ def test_personal_data_typed_in_the_wrong_column_is_not_kept(tmp_path):
         "TC-9003,05-01-2018,Kanaalstraat 12,12-03-1941\n"  # an address and a birth date
         "TC-9004,05-01-2018,Overvect,18-29\n"  # a typo: shown, so the coach can fix it
         "TC-9005,05-01-2018,Fatima Bakkali,18-29\n"  # a name
+        "TC-9006,05-01-2018,TC-9003,18-29\n"  # another participant's code
+        "TC-9007,05-01-2018,Pietersen,18-29\n"  # a surname
     )
     batch = stage_drops("participants", {"demo": [_drop(tmp_path, "participants_b.csv", text, "participants")]},
                         {"demo": ContractContext(language="en")}, b"k")
@@ -171,7 +173,10 @@ def test_personal_data_typed_in_the_wrong_column_is_not_kept(tmp_path):
         "column 'wijk', row 1: (value not shown: it may identify a person)",
         "column 'wijk', row 2: 'Overvect'",
         "column 'wijk', row 3: (value not shown: it may identify a person)",
+        "column 'wijk', row 4: (value not shown: it may identify a person)",
+        "column 'wijk', row 5: (value not shown: it may identify a person)",
     ]
+    assert "Pietersen" not in batch.notices.to_csv()
 
 
 def test_a_headerless_file_is_refused_without_repeating_its_first_row(tmp_path):

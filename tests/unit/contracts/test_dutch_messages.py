@@ -102,7 +102,7 @@ def test_check_keeps_participants_with_a_misspelt_wijk_and_names_the_rows_once(c
 def test_check_says_once_that_a_date_column_is_month_first(check):
     assert check("participants_2018-q1.csv",
                  "participant_id,enrolled_on,wijk,age_band\nP1,03/31/2018,Oost,18-29\nP2,04/05/2018,Oost,30-44\n"
-                 "P3,04/12/2018,Oost,45-64\n") == (1, [
+                 "P3,04/13/2018,Oost,45-64\n") == (1, [
         "participants_2018-q1.csv: 3 rijen gelezen: 0 in orde, 3 apart gezet",
         "  - kolom 'enrolled_on', rijen 1–3: de datums in deze kolom staan met de maand eerst ('03/31/2018' kan geen "
         "dag-maand-jaar zijn), dus elke datum in deze kolom kan verkeerd gelezen zijn; schrijf ze als een datum zoals "
