@@ -38,7 +38,7 @@ from impact.quality.results import (
 from impact.quality.reliability import reliability_results
 from impact.quality.rules import RULES, ProgrammeYear, QualityRule
 from impact.warehouse import Table, tables
-from pipelines.resources import CoachingFiles, DuckDBWarehouse, WAREHOUSE_POOL
+from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
 STAGED = {
     "participants": participants,
@@ -52,9 +52,14 @@ TABULAR = ("participants", "activities", "survey_responses", "coaching_sessions"
 SEVERITY = {"ERROR": AssetCheckSeverity.ERROR, "WARN": AssetCheckSeverity.WARN}
 
 
-def _programme_year(con) -> ProgrammeYear:
+def _programme_year(con, report_settings: ReportSettings) -> ProgrammeYear:
     settings = read_settings(con)
-    return ProgrammeYear(settings.year, settings.disclosure_threshold, settings.language)
+    return ProgrammeYear(settings.year, settings.disclosure_threshold, report_settings.language_for(settings.language))
+
+
+def _language(con, report_settings: ReportSettings) -> str:
+    """The language of the checks' texts: the reports' (``--language``, else programme.yaml's), as staging's."""
+    return report_settings.language_for(programme_language(con))
 
 
 def _result(results, severity: str) -> AssetCheckResult:
@@ -115,10 +120,10 @@ def accounting_check(table_name: str, asset_def: AssetsDefinition) -> AssetCheck
         description="Every raw row of every drop is either staged or quarantined: raw = staged + quarantined, "
         "counted in the tables. ERROR: blocks what depends on the table.",
     )
-    def _check(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
+    def _check(duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> AssetCheckResult:
         return _record(duckdb_warehouse, "raw_rows_add_up", table_name, "ERROR", reads,
                        lambda con: accounting_results(row_accounting(con, table_name), table_name,
-                                                      programme_language(con)))
+                                                      _language(con, report_settings)))
 
     return _check
 
@@ -135,10 +140,10 @@ def recount_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDe
         description="A second reader (pandas) counts as many data rows in each drop as the pipeline read. "
         "WARN: a person looks at the file.",
     )
-    def _check(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
+    def _check(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> AssetCheckResult:
         return _record(duckdb_warehouse, "raw_rows_recount", table_name, "WARN", reads,
                        lambda con: recount_results(row_accounting(con, table_name, files.raw_data_path), table_name,
-                                                   programme_language(con)))
+                                                   _language(con, report_settings)))
 
     return _check
 
@@ -154,9 +159,9 @@ def rule_check(rule: QualityRule) -> AssetChecksDefinition:
         additional_deps=_deps(STAGED[rule.table_name], reads),
         description=f"{rule.description()} ({rule.severity}; Great Expectations)",
     )
-    def _check(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
+    def _check(duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> AssetCheckResult:
         return _record(duckdb_warehouse, rule.name, rule.table_name, rule.severity, reads,
-                       lambda con: rule.evaluate(con, _programme_year(con), known_initiatives(con)))
+                       lambda con: rule.evaluate(con, _programme_year(con, report_settings), known_initiatives(con)))
 
     return _check
 
@@ -173,10 +178,10 @@ RELIABILITY_READS = (tables.SURVEY_RESPONSES, tables.OUTCOMES, tables.SETTINGS)
     description="Cronbach's alpha per initiative, multi-item instrument and wave is at least 0.70. "
     "WARN: a low alpha is reported next to the results.",
 )
-def reliability(duckdb_warehouse: DuckDBWarehouse) -> AssetCheckResult:
+def reliability(duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> AssetCheckResult:
     return _record(duckdb_warehouse, "reliability", "outcome_scores", "WARN", RELIABILITY_READS,
                    lambda con: reliability_results(warehouse.read(con, tables.SURVEY_RESPONSES),
-                                                   warehouse.read(con, tables.OUTCOMES), programme_language(con)))
+                                                   warehouse.read(con, tables.OUTCOMES), _language(con, report_settings)))
 
 
 quality_checks = [

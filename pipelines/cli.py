@@ -115,7 +115,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(tr.t("cli.build.reports", path=locations.reports))
     print(tr.t("cli.build.dagster", path=home))
     try:
-        load_programme(locations.raw_data)
+        load_programme(locations.raw_data, language=tr.language)
     except ConfigError as exc:
         print("\n" + tr.t("cli.build.cannot_build", error=exc), file=sys.stderr)
         return 1
@@ -199,8 +199,9 @@ def _print_summary(locations, selected: Sequence[str], tr) -> int:
                                 columns=["source_file", "problem"])
         quarantine = warehouse.read(con, tables.QUARANTINE, where={"initiative_id": with_log},
                                     order_by=["source_file"])
-        notices = warehouse.read(con, tables.INGEST_NOTICES, columns=["message"], order_by=["source_file", "column"],
-                                 where={"initiative_id": list(selected), "rule": ["unrecognised_file", "direct_identifier"]})
+        notices = warehouse.read(con, tables.INGEST_NOTICES, columns=["rule", "message"], order_by=["source_file", "column"],
+                                 where={"initiative_id": list(selected),
+                                        "rule": ["unrecognised_file", "direct_identifier", "unknown_value"]})
     drops = drops.assign(refused_drops=drops["refused"].astype(int)).groupby("initiative_id", as_index=False).agg(
         drops=("source_file", "size"), raw_rows=("raw_rows", "sum"), staged=("staged_rows", "sum"),
         quarantined=("quarantined_rows", "sum"), refused_drops=("refused_drops", "sum"))
@@ -211,8 +212,8 @@ def _print_summary(locations, selected: Sequence[str], tr) -> int:
     print(drops.to_string(index=False))
     for message in refused:
         print("  " + tr.t("cli.build.refused", text=message))
-    for message in notices["message"]:
-        print("  " + tr.t("cli.build.not_stored", text=message))
+    for rule, message in notices.itertuples(index=False):  # a kept row with an unknown wijk is a note, not a loss
+        print("  " + tr.t("cli.build.note" if rule == "unknown_value" else "cli.build.not_stored", text=message))
     for source, problem in errors.itertuples(index=False):
         print("  " + tr.t("cli.build.toc_not_usable", file=source, problem=problem))
     return len(errors)
@@ -361,7 +362,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             context = ContractContext(language=language)
             if (home / TOC_FILE).is_file():
                 try:
-                    toc = load_theory_of_change(home, home.parent)
+                    toc = load_theory_of_change(home, home.parent, language=language)
                     context = ContractContext.from_theory_of_change(toc, language=language)
                 except ConfigError as exc:
                     print(tr.t("cli.check.toc_problems", file=exc.source))
@@ -455,18 +456,22 @@ def cmd_kit(args: argparse.Namespace) -> int:
     from impact.programme import load_programme
     from impact.theory_of_change import load_theory_of_change
 
+    from impact.language import Translator
+
     raw_data = Locations.from_env().raw_data
+    language = _language(args, raw_data)
+    tr = Translator(language)
     out = Path(args.out) if args.out else Path("kit") / args.initiative
     if out.resolve().is_relative_to(raw_data.resolve()):
-        print(f"{out}: the kit is not written into the raw data ({raw_data}); choose another --out", file=sys.stderr)
+        print(tr.t("cli.kit.not_into_raw_data", out=out, raw_data=raw_data), file=sys.stderr)
         return 1
     try:
-        programme = load_programme(raw_data)
-        toc = load_theory_of_change(raw_data / args.initiative, raw_data)
+        programme = load_programme(raw_data, language=language)
+        toc = load_theory_of_change(raw_data / args.initiative, raw_data, language=language)
     except ConfigError as exc:
-        print(f"Cannot make the kit: {exc}", file=sys.stderr)
+        print(tr.t("cli.kit.cannot_make", error=exc), file=sys.stderr)
         return 1
-    for path in write_kit(build_kit(toc, programme, args.language or programme.language), out):
+    for path in write_kit(build_kit(toc, programme, language), out):
         print(path)
     return 0
 

@@ -205,7 +205,13 @@ def set_aside_duplicates(staged: pd.DataFrame, kind: str, tr: Translator) -> tup
     compared = [c for c in values if c not in key]
     differs = clashing[compared].astype(str).groupby(keys, dropna=False, sort=False).transform("nunique") > 1
     columns = differs.apply(lambda row: ", ".join(c for c in compared if row[c]), axis=1)
-    what = clashing.apply(lambda r: tr.t(f"contract.conflict.{kind}", **r.to_dict()), axis=1)
+    def described(row: pd.Series) -> str:
+        values = row.to_dict()
+        if kind == "coaching_sessions":  # the session's kind in words
+            values["kind"] = tr.t(f"contract.session_kind.{values['kind']}")
+        return tr.t(f"contract.conflict.{kind}", **values)
+
+    what = clashing.apply(described, axis=1)
     conflicts = _row_entries(
         clashing, TABLE_NAMES[kind], "conflict",
         pd.Series([tr.t("contract.conflict.detail", what=w, sources=s, columns=c) for w, s, c in zip(what, sources, columns)],

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from impact.contracts.staging import column_words
-from impact.language import Translator
+from impact.language import LANGUAGES, Translator
 
 MAX_ROWS_LISTED = 12  # row runs listed in one line; the rest are counted
 
@@ -57,10 +57,13 @@ def row_ranges(rows, tr: Translator) -> str:
 
 
 def _prefix_patterns(tr: Translator) -> list[re.Pattern]:
-    """The 'file, row N, column C: ' and 'file, row N: ' prefixes of messages, as patterns that capture the column."""
+    """The 'file, row N, column C: ' and 'file, row N: ' prefixes of messages, as patterns that capture the column;
+    the reader's language first, then the others (a warehouse may hold entries staged in another language)."""
     out = []
-    for key, values in (("contract.row_column", {"column": "\x02"}), ("contract.row", {})):
-        text = re.escape(tr.t(key, file="\x00", row="\x01", **values))
+    readers = [tr, *(Translator(language) for language in LANGUAGES if language != tr.language)]
+    for reader, (key, values) in ((r, k) for r in readers for k in (("contract.row_column", {"column": "\x02"}),
+                                                                    ("contract.row", {}))):
+        text = re.escape(reader.t(key, file="\x00", row="\x01", **values))
         text = text.replace("\x00", "(?P<file>.+?)").replace("\x01", r"\d+").replace("\x02", "(?P<column>.*?)")
         out.append(re.compile("^" + text))
     return out

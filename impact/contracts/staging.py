@@ -197,8 +197,10 @@ def stage_table(raw: RawTable, drop: Drop, context: ContractContext) -> StagedDr
         text = tr.t("contract.cell.off_by_one_lower" if shift.by < 0 else "contract.cell.off_by_one_higher",
                     instrument=tr.t(f"contract.instrument.{inst.id}"), low=shift.low, high=shift.high,
                     min=inst.min_code, max=inst.max_code,
-                    columns=tr.t("contract.cell.column_range", first=first, last=last) if len(shift.columns) > 1 else first,
-                    words=tr.t(f"contract.answers.{inst.id}") if tr.has(f"contract.answers.{inst.id}") else "–")
+                    columns=tr.t("contract.cell.column_range", first=first, last=last) if len(shift.columns) > 1
+                    else tr.t("contract.cell.one_column", column=first),
+                    words=tr.t("contract.cell.or_words", words=tr.t(f"contract.answers.{inst.id}"))
+                    if tr.has(f"contract.answers.{inst.id}") else "")
         problems.append(_entries(drop, frame, rows, label, pd.Series(None, index=frame.index, dtype="object"),
                                  "coded_off_by_one", text, tr, first if len(shift.columns) == 1 else f"{first}–{last}"))
         covered |= {(int(r), c) for r in frame.loc[rows, "source_row"] for c in shift.columns}

@@ -228,7 +228,7 @@ REGISTRY: dict[str, Instrument] = {
             score_scale=(0, 30),
             answer_labels={"nl": ("helemaal oneens", "oneens", "eens", "helemaal eens"),
                            "en": ("strongly disagree", "disagree", "agree", "strongly agree")},
-            wording={"en": RSES_EN}, licence="public_domain",
+            wording={"en": RSES_EN}, licence="free",
             source_url="https://socy.umd.edu/about-us/using-rosenberg-self-esteem-scale",
         ),
         Instrument(

@@ -212,9 +212,9 @@ def test_coaching_check_names_the_problems_of_a_broken_theory_of_change(case: Ca
     (folder / case.filename).write_bytes(case.content)
     drop = folder / "survey_2018.csv"
     drop.write_text("participant_id,wave,responded_on,djg11_1\nA1,baseline,2018-03-01,ja\n", encoding="utf-8")
-    assert main(["check", str(drop), "--language", LANGUAGE]) == 1
+    assert main(["check", str(drop)]) == 1  # in Dutch, the language of the settings cases' problems
     out = capsys.readouterr().out.splitlines()
-    assert f"{INITIATIVE}/{case.filename}: the Theory of Change has problems; fix them before building:" in out
+    assert f"{INITIATIVE}/{case.filename}: de Theory of Change bevat fouten; verbeter die voordat u coaching build start:" in out
     for problem in case.messages:
         assert f"  - {problem}" in out
 

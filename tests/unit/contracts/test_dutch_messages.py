@@ -27,7 +27,8 @@ ENGLISH = re.compile(r"\b(the|expected|row|rows|column|columns|refused|which|sho
                      r"empty|not|and|or|with|file|answer|stored|whole|number|like)\b", re.I)  # not date: a column name
 CODES = re.compile(r"\b(allowed_values|whole_number|coded_off_by_one|month_first_date|survey_responses|outcome_scores|"
                    r"coaching_sessions|drop_inventory|djg11|djg6|rses|who5)\b(?!_)")
-QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\([^()]*\.(csv|xlsx|xls|md|yaml|txt|docx)[^()]*\)")
+# a quote opens after a space or bracket (not the apostrophe of euro's) and closes before one
+QUOTED = re.compile(r"(?<![\w])'[^']*'(?![\w])|\"[^\"]*\"|\([^()]*\.(csv|xlsx|xls|md|yaml|txt|docx)[^()]*\)")
 
 
 def _dutch_messages(case, raw):

@@ -64,7 +64,7 @@ def test_the_questionnaire_prints_free_wording_and_only_item_numbers_where_it_ma
 def test_the_english_questionnaire_prints_the_original_rosenberg_items(documents):
     _, text = pdf_text(documents["en"]["questionnaire_baseline_demo.pdf"])
     assert "On the whole, I am satisfied with myself." in text
-    assert "I often feel rejected." in text and "The scale is in the public domain." in text
+    assert "I often feel rejected." in text and "The scale is free to use; no permission from its authors is needed." in text
 
 
 def test_the_instruction_is_one_dutch_page_with_the_waves_codes_and_the_check(documents):

@@ -8,6 +8,8 @@ outcome, and for the kit of every sample initiative.
 
 from __future__ import annotations
 
+import io
+
 import datetime as dt
 import functools
 
@@ -226,3 +228,15 @@ def test_an_empty_kit_workbook_is_refused_as_empty_not_read_as_data(tmp_path):
 def test_workbooks_are_the_same_bytes_on_rebuild():
     for initiative_id in ("digitale-buddies", "zorgverslimming", "talent-connection"):
         assert build_workbooks(sample_toc(initiative_id), PROGRAMME) == sample_workbooks(initiative_id)
+
+
+def test_no_clock_reaches_a_workbook():
+    """Two builds within a second would match even with the time in them: the dates are fixed, not the clock's."""
+    import re
+    import zipfile
+
+    for name, data in build_workbooks(sample_toc("digitale-buddies"), PROGRAMME).items():
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}, name
+        core = archive.read("docProps/core.xml").decode("utf-8")
+        assert re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]*)<", core) == ["2018-01-01T00:00:00Z"] * 2, name
