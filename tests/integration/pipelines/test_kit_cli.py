@@ -44,6 +44,7 @@ def test_the_command_writes_every_sample_kit_the_same_twice_and_its_filled_files
 def test_the_kit_is_not_written_into_the_raw_data(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("COACHING_RAW_DATA", str(SAMPLE_RAW_DATA))
     assert main(["kit", "zus-en-zo", "--out", str(SAMPLE_RAW_DATA / "zus-en-zo" / "kit")]) == 1
-    assert "is not written into the raw data" in capsys.readouterr().err
+    assert capsys.readouterr().err == (f"{SAMPLE_RAW_DATA / 'zus-en-zo' / 'kit'}: de meetkit wordt niet in de ruwe gegevens "
+                                       f"geschreven ({SAMPLE_RAW_DATA}); kies een andere --out\n")
     assert not (SAMPLE_RAW_DATA / "zus-en-zo" / "kit").exists()
     assert main(["kit", "no-such-initiative", "--out", str(tmp_path)]) == 1
