@@ -31,7 +31,6 @@ from impact.quality.results import (
     CONTEXT_READS,
     accounting_results,
     known_initiatives,
-    programme_language,
     recount_results,
     replace_results,
 )
@@ -54,12 +53,7 @@ SEVERITY = {"ERROR": AssetCheckSeverity.ERROR, "WARN": AssetCheckSeverity.WARN}
 
 def _programme_year(con, report_settings: ReportSettings) -> ProgrammeYear:
     settings = read_settings(con)
-    return ProgrammeYear(settings.year, settings.disclosure_threshold, report_settings.language_for(settings.language))
-
-
-def _language(con, report_settings: ReportSettings) -> str:
-    """The language of the checks' texts: the reports' (``--language``, else programme.yaml's), as staging's."""
-    return report_settings.language_for(programme_language(con))
+    return ProgrammeYear(settings.year, settings.disclosure_threshold, report_settings.language_of(con))
 
 
 def _result(results, severity: str) -> AssetCheckResult:
@@ -123,7 +117,7 @@ def accounting_check(table_name: str, asset_def: AssetsDefinition) -> AssetCheck
     def _check(duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> AssetCheckResult:
         return _record(duckdb_warehouse, "raw_rows_add_up", table_name, "ERROR", reads,
                        lambda con: accounting_results(row_accounting(con, table_name), table_name,
-                                                      _language(con, report_settings)))
+                                                      report_settings.language_of(con)))
 
     return _check
 
@@ -143,7 +137,7 @@ def recount_check(table_name: str, asset_def: AssetsDefinition) -> AssetChecksDe
     def _check(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> AssetCheckResult:
         return _record(duckdb_warehouse, "raw_rows_recount", table_name, "WARN", reads,
                        lambda con: recount_results(row_accounting(con, table_name, files.raw_data_path), table_name,
-                                                   _language(con, report_settings)))
+                                                   report_settings.language_of(con)))
 
     return _check
 
@@ -181,7 +175,7 @@ RELIABILITY_READS = (tables.SURVEY_RESPONSES, tables.OUTCOMES, tables.SETTINGS)
 def reliability(duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> AssetCheckResult:
     return _record(duckdb_warehouse, "reliability", "outcome_scores", "WARN", RELIABILITY_READS,
                    lambda con: reliability_results(warehouse.read(con, tables.SURVEY_RESPONSES),
-                                                   warehouse.read(con, tables.OUTCOMES), _language(con, report_settings)))
+                                                   warehouse.read(con, tables.OUTCOMES), report_settings.language_of(con)))
 
 
 quality_checks = [

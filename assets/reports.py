@@ -16,7 +16,6 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetsDefinition, AutomationCondition, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
-from impact.programme import read_settings
 from impact.quality.results import programme_year
 from impact.reporting import data_quality, report_data
 from impact.reporting.data_quality import write_data_quality_page
@@ -73,7 +72,7 @@ def data_quality_report(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
     that warned or failed, and the columns and files that were not stored."""
     with duckdb_warehouse.connect(read_only=True, reads=DATA_QUALITY_READS) as con:
         year = programme_year(con)
-        language = report_settings.language_for(read_settings(con).language)
+        language = report_settings.language_of(con)
         written = write_data_quality_page(con, files.reports_path, year, language)
     return MaterializeResult(
         metadata={

@@ -11,7 +11,6 @@ from impact.ingest.drops import discover_initiatives, inventory, sha256_of
 from impact.programme import PROGRAMME_FILE, load_programme, programme_language
 from impact.theory_of_change import TOC_FILE, as_tables, load_theory_of_change
 from pipelines.partitions import initiative_partitions
-from impact.programme import read_settings
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
 TOC_TABLES = (tables.INITIATIVES, tables.OUTPUTS, tables.OUTCOMES, tables.HYPOTHESES, tables.SROI_ASSUMPTIONS)
@@ -53,7 +52,8 @@ def programme(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> Materi
     owners=["team:data-engineering"],
 )
 def theory_of_change(
-    context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse
+    context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
+    report_settings: ReportSettings,
 ) -> MaterializeResult:
     """Each initiative's Theory of Change (``theory_of_change.yaml``), validated against the schema.
 
@@ -65,7 +65,8 @@ def theory_of_change(
     """
     keys = list(context.partition_keys)
     tocs, errors = {}, []
-    language = programme_language(files.raw_data_path)  # the problems in the programme's language (else Dutch)
+    # the problems in the run's language: --language, else the programme's (else Dutch)
+    language = report_settings.language or programme_language(files.raw_data_path)
     for key in keys:
         folder = files.raw_data_path / key
         try:
@@ -94,7 +95,7 @@ def theory_of_change(
 def message_language(duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings) -> str:
     """The language of the messages for coaches: the reports' (``--language``, else programme.yaml's)."""
     with duckdb_warehouse.connect(reads=(tables.SETTINGS,)) as con:
-        return report_settings.language_for(read_settings(con).language)
+        return report_settings.language_of(con)
 
 
 @asset(

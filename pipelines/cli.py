@@ -310,15 +310,9 @@ def _not_met(locations, tr) -> dict[str, list[str]]:
 
 def _language(args: argparse.Namespace, raw_data: Path) -> str:
     """``--language``, else programme.yaml's ``language``, else Dutch."""
-    from impact.errors import ConfigError
-    from impact.programme import load_programme
+    from impact.programme import programme_language
 
-    if getattr(args, "language", None):
-        return args.language
-    try:
-        return load_programme(raw_data).language
-    except ConfigError:
-        return "nl"
+    return getattr(args, "language", None) or programme_language(raw_data)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

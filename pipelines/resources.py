@@ -66,9 +66,17 @@ class DuckDBWarehouse(ConfigurableResource):
 
 
 class ReportSettings(ConfigurableResource):
-    """How the reports are written: the language (``nl`` or ``en``); empty means ``programme.yaml``'s ``language``."""
+    """How the texts for people are written: the language (``nl`` or ``en``) of the reports, the contract's
+    messages, the checks and the data-quality page; empty means ``programme.yaml``'s ``language``."""
 
     language: str | None = Field(default=None, description="nl or en; default: the language in programme.yaml (nl)")
+
+    def language_of(self, con) -> str:
+        """The language of every text for people in this run (reports, contract messages, checks, the
+        data-quality page): ``language`` if set, else the programme's as ``programme.settings`` holds it."""
+        from impact.programme import read_settings
+
+        return self.language_for(read_settings(con).language)
 
     def language_for(self, programme_language: str) -> str:
         from impact.language import LANGUAGES

@@ -13,7 +13,6 @@ Participant codes are pseudonymised last, so nothing downstream sees them.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from impact.contracts.staging import (
     empty_staged,
     shown,
     stage_file,
+    suggestion,
 )
 from impact.ingest.drops import Drop
 from impact.contracts.models import schema_for
@@ -152,9 +152,9 @@ def mask_leaks(quarantine: pd.DataFrame, codes: frozenset[str], kind: str, tr: T
         dtype = str(col.dtype) if col is not None else ""
         isin = next((c for c in col.checks if c.name == "isin"), None) if col is not None else None
         flag = looks_personal(rows["value"], date_column=dtype.startswith("datetime64"))
-        if isin is not None:
-            allowed = [str(v) for v in isin.statistics["allowed_values"]]
-            close = rows["value"].map(lambda v: bool(difflib.get_close_matches(str(v), allowed, n=1, cutoff=0.75)))
+        if isin is not None:  # a typo of an allowed value is shown, as its message suggests the value meant
+            allowed, aliases = isin.statistics["allowed_values"], (col.metadata or {}).get("aliases")
+            close = rows["value"].map(lambda v: suggestion(v, allowed, aliases) is not None)
             flag = flag & ~close
         personal.loc[rows.index] = flag
     for mask, replacement in ((leaked, f"'{code}'"), (personal, not_shown)):

@@ -11,17 +11,15 @@ Nothing is corrected here: the coach corrects the file, which is then read as it
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
 import pandera.pandas as pa
 
-from impact.contracts.coercion import clean_text, read_numbers
+from impact.contracts.coercion import DAY_MONTH_YEAR, clean_text, read_numbers
 from impact.instruments import REGISTRY
 from impact.instruments.registry import Instrument
 
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
 
 
 #: How many cells must show a month-first column (03/31/2018), and what share of its day-month dates they must
@@ -33,7 +31,7 @@ MONTH_FIRST_MIN_SHARE = 0.2
 def _day_month(raw: pd.Series) -> pd.DataFrame:
     """The first two numbers of the cells written like ``a/b/yyyy`` (or ``a-b-yyyy``)."""
     text = clean_text(raw).dropna().str.split(" ").str[0]
-    parts = text.str.extract(_NUMERIC_DATE)
+    parts = text.str.extract(DAY_MONTH_YEAR)
     parts = parts.dropna().astype(int)
     parts.columns = ["first", "second", "year"]
     return parts

@@ -19,7 +19,8 @@ import pandas as pd
 from impact.instruments.registry import fold
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
-_DUTCH_DATE = re.compile(r"^\d{1,2}[-/]\d{1,2}[-/]\d{4}$")
+#: a date written day-month-year with - or / (or, read the American way, month-day-year: impact.contracts.causes)
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
 # How a number is written (spaces taken out). ``.`` and ``,`` are each a decimal mark or a thousands
 # separator; which one is read from the cell itself where it can be, else from its column (``read_numbers``).
 _HEAD = r"[+-]?[1-9]\d{0,2}"  # the digits before the first thousands separator
@@ -64,7 +65,7 @@ def to_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     present = text.notna()
     date_part = text.where(present, "").str.split(" ").str[0].str.split("T").str[0]
     iso = date_part.str.match(_ISO_DATE)
-    dutch = date_part.str.match(_DUTCH_DATE)
+    dutch = date_part.str.match(DAY_MONTH_YEAR)
     parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     parsed[iso] = pd.to_datetime(date_part[iso], format="%Y-%m-%d", errors="coerce")
     dutch_norm = date_part[dutch].str.replace("/", "-", regex=False)
@@ -76,7 +77,7 @@ def to_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 def looks_like_date(raw: pd.Series) -> pd.Series:
     """Cells written like a date (so a failure means an impossible date such as 2018-02-30)."""
     text = clean_text(raw).where(lambda s: s.notna(), "")
-    return text.str.match(_ISO_DATE) | text.str.match(_DUTCH_DATE)
+    return text.str.match(_ISO_DATE) | text.str.match(DAY_MONTH_YEAR)
 
 
 @dataclass(frozen=True)

@@ -65,11 +65,6 @@ def _per_initiative(
     ))
 
 
-def programme_language(con: duckdb.DuckDBPyConnection) -> str:
-    """The language of the programme's texts (``programme.yaml``'s ``language``), as the settings hold it."""
-    return read_settings(con).language
-
-
 def accounting_results(accounting: pd.DataFrame, table_name: str, language: str = "nl") -> pd.DataFrame:
     """The row accounting per initiative (ERROR), in the shape of ``quality_results``, in ``language``."""
     if accounting.empty:

@@ -114,7 +114,7 @@ def _words(tr: Translator, group: str, key: object) -> str:
 
 def render(data: dict[str, pd.DataFrame], year: int, language: str = "nl") -> str:
     tr = Translator(language)
-    names = dict(zip(data["names"]["initiative_id"], data["names"]["name"])) if "names" in data else {}
+    names = dict(zip(data["names"]["initiative_id"], data["names"]["name"]))
 
     def who(initiative_id: str) -> str:
         return tr.t("data_quality.programme_rows") if initiative_id == PROGRAMME_ROWS else names.get(initiative_id, initiative_id)
