@@ -147,7 +147,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("\n" + tr.t("cli.build.unknown_initiatives", unknown=", ".join(unknown), known=", ".join(ordered)), file=sys.stderr)
         return 2
 
-    job = defs.resolve_job_def("coaching_year")
+    job = defs.resolve_job_def("data_stages" if args.no_reports else "coaching_year")
     ok = True
     evaluations = []
     for start, end in contiguous_ranges(ordered, selected):
@@ -531,6 +531,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--initiative", action="append", metavar="ID", help="an initiative's folder name; repeat for more")
     build.add_argument("--language", choices=["nl", "en"],
                        help="the reports' language (default: programme.yaml's language, which defaults to nl)")
+    build.add_argument("--no-reports", action="store_true",
+                       help="build the data only (staged tables, checks, scores, indicators, tests), render no report")
     build.set_defaults(func=cmd_build)
     check = sub.add_parser("check", help="check drops against the contract before adding them")
     check.add_argument("files", nargs="+", metavar="FILE")

@@ -33,6 +33,14 @@ initiative_job = define_asset_job(
                 "what a coach's 'rebuild' means, and what the drops sensor launches.",
 )
 
+data_stages_job = define_asset_job(
+    name="data_stages",
+    selection=AssetSelection.all() - AssetSelection.groups("reports"),
+    description="Everything up to the reports for the selected initiatives: settings, staged tables, checks, scores, "
+                "indicators, tests and SROI, no report rendered (`coaching build --no-reports`; what the benchmark "
+                "times as the data stages).",
+)
+
 reports_job = define_asset_job(
     name="reports_only",
     selection=AssetSelection.groups("reports"),
