@@ -17,37 +17,42 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetsDefinition, AutomationCondition, BackfillPolicy, MaterializeResult, MetadataValue, asset
 
 from impact.quality.results import programme_year
-from impact.reporting import data_quality, report_data
+from impact.reporting import data_quality
+from impact.reporting import report_data as aggregates
 from impact.reporting.data_quality import write_data_quality_page
 from impact.warehouse import tables
 from impact.warehouse.tables import writers_of
 from impact.reporting.delivery import DELIVERY_FOLDER, write_delivery
 from impact.reporting.provenance import code_version, write_manifest
 from impact.reporting.yearly import report_date
+from impact.reporting.parallel import render_yearly_reports
 from impact.reporting.publish import data_uri, publish
 from pipelines.partitions import initiative_partitions
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
 # What the report assets read; their ``deps`` are the writers of these tables, and reading another table
 # fails the step. The yearly reports, the overview, the lessons and the manifest all read the report data.
-REPORT_READS = report_data.TABLES_READ
+REPORT_READS = aggregates.TABLES_READ
 DATA_QUALITY_READS = tuple(dict.fromkeys((tables.SETTINGS, *data_quality.TABLES_READ)))
 
 
-#: The report data of the current run, loaded once: the yearly reports, the overview, the lessons and the
-#: manifest read the same tables, and all of them run after every writer of those tables (their ``deps``),
-#: so within one run the data cannot change between them. Runs execute in one process (in_process_executor).
-_RUN_REPORT_DATA: dict[tuple[str, Path], report_data.ReportData] = {}
-
-
-def _report_data(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> report_data.ReportData:
-    key = (context.run_id, duckdb_warehouse.path)
-    if key not in _RUN_REPORT_DATA:
-        _RUN_REPORT_DATA.clear()  # an earlier run's data
-        with duckdb_warehouse.connect(read_only=True, reads=REPORT_READS) as con:
-            _RUN_REPORT_DATA[key] = report_data.load(con)
-        context.log.info("report data loaded from the warehouse (once per run)")
-    return _RUN_REPORT_DATA[key]
+@asset(
+    pool=WAREHOUSE_POOL,
+    group_name="reports",
+    deps=writers_of(*REPORT_READS),
+    kinds={"duckdb", "pandas"},
+    owners=["team:data-engineering"],
+)
+def report_data(context: AssetExecutionContext, duckdb_warehouse: DuckDBWarehouse) -> aggregates.ReportData:
+    """What every report shows, read once from the warehouse: aggregates per initiative, outcome and wave (no
+    participant-level row), the hypothesis results, indicators, quality and the coaching log. A read-only
+    snapshot kept by the run's IO manager (a file under the instance's storage; an object store in production),
+    so the report steps render from it outside the warehouse pool, in other processes or on other machines."""
+    with duckdb_warehouse.connect(read_only=True, reads=REPORT_READS) as con:
+        data = aggregates.load(con)
+    context.add_output_metadata({"initiatives": len(data.initiatives), "hypotheses": len(data.hypotheses),
+                                 "indicator_rows": len(data.indicators)})
+    return data
 
 
 def _preview(png: bytes) -> str:
@@ -91,43 +96,44 @@ REFRESH_AFTER_PROGRAMME_CHANGE = AutomationCondition.eager() & AutomationConditi
 
 
 @asset(
-    pool=WAREHOUSE_POOL,
     group_name="reports",
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
     automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
-    deps=writers_of(*REPORT_READS),
     kinds={"pdf", "html", "xlsx"},
     owners=["team:data-engineering"],
 )
-def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
-                       report_settings: ReportSettings) -> MaterializeResult:
+def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, report_settings: ReportSettings,
+                       report_data: aggregates.ReportData) -> MaterializeResult:
     """The yearly report of each initiative, ``reports/<year>/<initiative_id>/``: a one-page summary,
     the Theory of Change as a diagram, reach and activities per quarter against the targets, the
     outcomes, the hypotheses with their verdicts in plain language, attrition, data quality, the
     coaching sessions, SROI where configured, and methods and provenance. PDF and self-contained HTML
-    from one template, its tables as CSV and XLSX, its charts as PNG. Disclosure-controlled."""
-    from impact.reporting import yearly  # matplotlib and the templates: loaded where they are used
-
-    keys = list(context.partition_keys)
-    data = _report_data(context, duckdb_warehouse)
+    from one template, its tables as CSV and XLSX, its charts as PNG. Disclosure-controlled. Rendered from
+    the report data on every core (``report_settings.workers``); a report whose content did not change
+    is kept as it is."""
+    data = report_data
     language = report_settings.language_for(data.programme["language"])
-    version = code_version()
     year_folder = files.reports_path / str(data.year)
-    pdfs, previews, count = [], {}, 0
-    for key in keys:
-        if key not in set(data.initiatives["initiative_id"]):
-            context.log.warning(f"{key}: no valid Theory of Change, so no yearly report")
-            continue
-        report = yearly.build(data, key, language, version)
-        written = publish(report, year_folder, data.threshold)
-        count += len(written)
-        pdfs.append(next(p for p in written if p.suffix == ".pdf"))
-        previews[key] = report.charts.get("paired_change") or report.charts["reach_and_activities"]
+    known = set(data.initiatives["initiative_id"])
+    keys = [k for k in context.partition_keys if k in known]
+    for key in sorted(set(context.partition_keys) - known):
+        context.log.warning(f"{key}: no valid Theory of Change, so no yearly report")
+    workers = report_settings.worker_count()
+    step = max(1, len(keys) // 20)  # about twenty progress lines, however many reports
+
+    def progress(done: int, total: int, key: str) -> None:
+        if done == total or done % step == 0:
+            context.log.info(f"yearly reports: {done} of {total} written ({key})")
+
+    rendered = render_yearly_reports(data, keys, language, code_version(), year_folder, workers, progress)
+    pdfs = [next(p for p in r.files if p.suffix == ".pdf") for r in rendered]
+    previews = {r.initiative_id: r.preview for r in rendered}
     metadata = {
         "language": language,
         "reports_in_run": len(pdfs),
-        "files_in_run": count,
+        "files_in_run": sum(len(r.files) for r in rendered),
+        "workers": min(workers, len(keys)) if keys else 0,
         "pdfs": MetadataValue.md("\n".join(f"- `{p}`" for p in pdfs) or "_none_"),
     }
     if len(pdfs) == 1:
@@ -139,8 +145,8 @@ def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, duc
     return MaterializeResult(metadata=metadata)
 
 
-def _programme_report(builder: str, context: AssetExecutionContext, files: CoachingFiles,
-                      duckdb_warehouse: DuckDBWarehouse, report_settings: ReportSettings, chart: str) -> MaterializeResult:
+def _programme_report(builder: str, files: CoachingFiles, report_settings: ReportSettings,
+                      data: aggregates.ReportData, chart: str) -> MaterializeResult:
     """Build and publish ``impact.reporting.<builder>`` (imported here: matplotlib and the templates are
     loaded where they are used, not whenever the code location loads)."""
     from importlib import import_module
@@ -148,7 +154,6 @@ def _programme_report(builder: str, context: AssetExecutionContext, files: Coach
     from impact.reporting.tables import initiative_figures
 
     build = import_module(f"impact.reporting.{builder}").build
-    data = _report_data(context, duckdb_warehouse)
     language = report_settings.language_for(data.programme["language"])
     figures = {i: initiative_figures(data, i, language) for i in data.initiative_ids()}
     report = build(data, figures, language, code_version())
@@ -168,16 +173,13 @@ def programme_report_asset(name: str, builder: str, chart: str, description: str
 
     @asset(
         name=name,
-        pool=WAREHOUSE_POOL,
         group_name="reports",
-        deps=writers_of(*REPORT_READS),
         kinds={"pdf", "html", "xlsx"},
         owners=["team:data-engineering"],
         description=description,
     )
-    def _report(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
-                report_settings: ReportSettings) -> MaterializeResult:
-        return _programme_report(builder, context, files, duckdb_warehouse, report_settings, chart)
+    def _report(files: CoachingFiles, report_settings: ReportSettings, report_data: aggregates.ReportData) -> MaterializeResult:
+        return _programme_report(builder, files, report_settings, report_data, chart)
 
     return _report
 
@@ -197,19 +199,17 @@ lessons_learned = programme_report_asset(
 
 
 @asset(
-    pool=WAREHOUSE_POOL,
     group_name="reports",
     automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
     deps=[initiative_reports, programme_overview, lessons_learned],
     kinds={"zip"},
     owners=["team:data-engineering"],
 )
-def delivery_bundle(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
-                    report_settings: ReportSettings) -> MaterializeResult:
+def delivery_bundle(files: CoachingFiles, report_settings: ReportSettings, report_data: aggregates.ReportData) -> MaterializeResult:
     """``reports/<year>/levering/impactcoaching_<year>_levering_<date>.zip``: everything meant for the
     municipality (the reports' PDFs, workbooks and CSVs for Excel, a LEESMIJ and SHA256SUMS), dated at the
     closing meeting, the same bytes for the same reports (impact/reporting/delivery.py)."""
-    data = _report_data(context, duckdb_warehouse)
+    data = report_data
     year_folder = files.reports_path / str(data.year)
     language = report_settings.language_for(data.programme["language"])
     bundle = write_delivery(year_folder, data.programme, data.year, report_date(data), language)
@@ -222,7 +222,6 @@ def delivery_bundle(context: AssetExecutionContext, files: CoachingFiles, duckdb
 
 
 @asset(
-    pool=WAREHOUSE_POOL,
     group_name="reports",
     # after the automation re-rendered yearly reports, the manifest lists their files again
     automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
@@ -230,12 +229,12 @@ def delivery_bundle(context: AssetExecutionContext, files: CoachingFiles, duckdb
     kinds={"json"},
     owners=["team:data-engineering"],
 )
-def report_manifest(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+def report_manifest(files: CoachingFiles, report_data: aggregates.ReportData) -> MaterializeResult:
     """``reports/<year>/manifest.json``: every artefact of the year with its SHA-256, every input file
     (drops, settings, Theories of Change, coaching log) with its SHA-256, and the code version. Report
     folders of initiatives whose folder left ``raw_data/`` are removed first, so the manifest lists
     exactly what the current inputs produce."""
-    data = _report_data(context, duckdb_warehouse)
+    data = report_data
     year_folder = files.reports_path / str(data.year)
     removed = _remove_stale_initiative_folders(year_folder, set(data.initiative_ids()))
     version = code_version()

@@ -8,7 +8,7 @@ from assets.settings import drop_inventory, programme, theory_of_change
 from assets.analysis import hypothesis_results, hypothesis_tests, indicators, outcome_scores, sroi
 from assets.quality import quality_checks
 from assets.reports import (
-    data_quality_report, delivery_bundle, initiative_reports, lessons_learned, programme_overview, report_manifest,
+    data_quality_report, delivery_bundle, initiative_reports, lessons_learned, programme_overview, report_data, report_manifest,
 )
 from assets.staging import staging_assets
 from pipelines.jobs import (
@@ -19,7 +19,7 @@ from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings
 
 defs = Definitions(
     assets=[programme, theory_of_change, drop_inventory, *staging_assets, outcome_scores, indicators, hypothesis_tests, hypothesis_results, sroi,
-            data_quality_report, initiative_reports, programme_overview, lessons_learned, delivery_bundle, report_manifest],
+            report_data, data_quality_report, initiative_reports, programme_overview, lessons_learned, delivery_bundle, report_manifest],
     asset_checks=quality_checks,
     jobs=[coaching_year_job, data_stages_job, initiative_job, reports_job, programme_job, delivery_job],
     schedules=[monthly_full_rebuild],

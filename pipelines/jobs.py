@@ -50,7 +50,7 @@ reports_job = define_asset_job(
 
 # The assets without partitions: what must run when an initiative folder is removed (its rows are purged by
 # ``programme``; the Holm family, the overview, the lessons and the manifest are rebuilt without it).
-PROGRAMME_LEVEL = ("programme", "coaching_sessions", "hypothesis_results", "data_quality_report", "programme_overview",
+PROGRAMME_LEVEL = ("programme", "coaching_sessions", "hypothesis_results", "report_data", "data_quality_report", "programme_overview",
                    "lessons_learned", "delivery_bundle", "report_manifest")
 programme_job = define_asset_job(
     name="programme_level",
@@ -62,7 +62,7 @@ programme_job = define_asset_job(
 
 delivery_job = define_asset_job(
     name="delivery",
-    selection=AssetSelection.assets("delivery_bundle", "report_manifest"),
+    selection=AssetSelection.assets("report_data", "delivery_bundle", "report_manifest"),
     description="Package the reports as they are for the municipality (the dated ZIP) and list it in the manifest "
                 "(`coaching deliver`).",
 )

@@ -11,12 +11,21 @@ each file moved into ``reports/<year>/<folder>/`` atomically (temporary file,
 then rename), so nobody ever opens half a report or a table that breaks the
 threshold. Files left over from an earlier build of the same report (a chart of
 an outcome that no longer exists) are removed.
+
+A report whose content did not change is not rendered again: the folder keeps a record
+(``.published.json``) of the report's fingerprint (a SHA-256 over its HTML, tables, charts, settings
+and the code and renderer versions) and of every file's SHA-256. When the fingerprint is the same and
+every file is still there with those bytes, :func:`publish` returns the files as they are; the PDF,
+the workbook and the CSVs would have come out byte for byte the same.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
+import hashlib
+import json
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -128,8 +137,68 @@ def disclosure_violations(files: dict[str, bytes], threshold: int, count_columns
         return scan_published_folder(root, threshold, count_columns or None)
 
 
+#: The record of what a report folder holds, written last by :func:`publish` (a dot file: neither the
+#: manifest nor the delivery lists it, and the clean-up of old files leaves it).
+PUBLISHED_RECORD = ".published.json"
+
+
+@functools.cache
+def _renderer_version() -> str:
+    """The project's source (templates, catalogues, code) and the versions of the libraries that write the files."""
+    from importlib import metadata
+
+    from impact.reporting.provenance import source_sha256
+
+    libraries = ("weasyprint", "pydyf", "fonttools", "openpyxl", "pandas", "jinja2")
+    return source_sha256() + "".join(f";{name}={metadata.version(name)}" for name in libraries)
+
+
+def fingerprint(report: Report, threshold: int) -> str:
+    """A SHA-256 over everything :meth:`Report.files` renders from, and the code that renders it."""
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(label.encode("utf-8") + b"\0" + len(data).to_bytes(8, "big") + data)
+
+    add("renderer", _renderer_version().encode("utf-8"))
+    settings = {"folder": report.folder, "stem": report.stem, "title": report.title, "language": report.language,
+                "created": report.created.isoformat(), "threshold": threshold, "count_columns": report.count_columns,
+                "worded_columns": report.worded_columns}
+    add("settings", json.dumps(settings, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    add("html", report.html.encode("utf-8"))
+    for name, frame in sorted(report.tables.items()):
+        add(f"table:{name}", csv_bytes(frame) + str(list(frame.dtypes)).encode("utf-8"))
+    for name, png in sorted(report.charts.items()):
+        add(f"chart:{name}", png)
+    return digest.hexdigest()
+
+
+def _unchanged(target: Path, print_: str) -> list[Path] | None:
+    """The report's files when ``target`` holds exactly what the record says for fingerprint ``print_``."""
+    try:
+        record = json.loads((target / PUBLISHED_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("fingerprint") != print_:
+        return None
+    files = record.get("files", {})
+    present = sorted(p for p in target.rglob("*") if p.is_file() and not p.name.startswith("."))
+    if [p.relative_to(target).as_posix() for p in present] != sorted(files):
+        return None
+    for path in present:
+        if hashlib.sha256(path.read_bytes()).hexdigest() != files[path.relative_to(target).as_posix()]:
+            return None
+    return present
+
+
 def publish(report: Report, year_folder: Path, threshold: int) -> list[Path]:
-    """Write ``report`` into ``year_folder / report.folder``; returns the files written, sorted."""
+    """Write ``report`` into ``year_folder / report.folder``; returns the files written (or found unchanged),
+    sorted."""
+    target = year_folder / report.folder
+    print_ = fingerprint(report, threshold)
+    unchanged = _unchanged(target, print_)
+    if unchanged is not None:
+        return unchanged
     files = report.files(threshold)
     count_columns = {f"tables/{MACHINE_FOLDER}/{name}": cols for name, cols in report.count_columns.items()
                      if f"tables/{MACHINE_FOLDER}/{name}" in files}
@@ -139,11 +208,13 @@ def publish(report: Report, year_folder: Path, threshold: int) -> list[Path]:
             f"{report.folder}: not published, {len(problems)} figure(s) rest on fewer than {threshold} people:\n  "
             + "\n  ".join(problems)
         )
-    target = year_folder / report.folder
+    (target / PUBLISHED_RECORD).unlink(missing_ok=True)  # no stale record while the files change
     written = [write_atomic(target / name, data) for name, data in sorted(files.items())]
     keep = {p.resolve() for p in written}
     if target.exists():
         for old in sorted(target.rglob("*")):
             if old.is_file() and old.resolve() not in keep and not old.name.startswith("."):
                 old.unlink()
+    record = {"fingerprint": print_, "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}}
+    write_atomic(target / PUBLISHED_RECORD, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     return written

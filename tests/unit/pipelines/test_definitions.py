@@ -17,7 +17,7 @@ def test_definitions_load_with_the_expected_graph():
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert keys == {"programme", "theory_of_change", "drop_inventory", "participants", "activities", "survey_responses", "coaching_sessions", "stories", "data_quality_report", "outcome_scores", "indicators",
                     "hypothesis_tests", "hypothesis_results", "sroi",
-                    "initiative_reports", "programme_overview", "lessons_learned", "delivery_bundle", "report_manifest"}
+                    "report_data", "initiative_reports", "programme_overview", "lessons_learned", "delivery_bundle", "report_manifest"}
     for name in ("theory_of_change", "drop_inventory", "participants", "activities", "survey_responses", "stories"):
         pdef = graph.get(AssetKey(name)).partitions_def
         assert isinstance(pdef, DynamicPartitionsDefinition) and pdef.name == "initiative"
@@ -26,7 +26,8 @@ def test_definitions_load_with_the_expected_graph():
                                                                AssetKey("drop_inventory")}
     assert graph.get(AssetKey("stories")).parent_keys == {AssetKey("programme"), AssetKey("theory_of_change"),
                                                           AssetKey("drop_inventory")}
-    assert AssetKey("stories") in graph.get(AssetKey("initiative_reports")).parent_keys
+    assert AssetKey("stories") in graph.get(AssetKey("report_data")).parent_keys
+    assert graph.get(AssetKey("initiative_reports")).parent_keys == {AssetKey("report_data")}
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     staged = ("participants", "activities", "survey_responses", "coaching_sessions")
     assert checks == {
@@ -59,10 +60,19 @@ def test_contiguous_ranges():
     assert contiguous_ranges(order, ["a", "c", "d"]) == [("a", "a"), ("c", "d")]
 
 
+RENDERING = {"initiative_reports", "programme_overview", "lessons_learned", "delivery_bundle", "report_manifest"}
+
+
 def test_every_step_that_opens_the_warehouse_is_in_its_pool_and_reports_refresh_after_programme_changes():
     graph = defs.resolve_asset_graph()
+    opens = {key.to_user_string() for key in graph.get_all_asset_keys()
+             if "duckdb_warehouse" in defs.resolve_assets_def(key).required_resource_keys}
+    assert opens == {key.to_user_string() for key in graph.get_all_asset_keys()} - RENDERING
     for key in graph.get_all_asset_keys():
-        assert graph.get(key).pools == {"duckdb_warehouse"}, key
+        # the rendering steps read the report data (an input), never the warehouse: they need no turn in its pool
+        assert graph.get(key).pools == (set() if key.to_user_string() in RENDERING else {"duckdb_warehouse"}), key
+    for name in RENDERING:
+        assert "report_data" in {k.to_user_string() for k in defs.resolve_assets_def(name).keys_by_input_name.values()}
     from assets.quality import quality_checks
 
     assert len(quality_checks) >= 20 and {check.op.pool for check in quality_checks} == {"duckdb_warehouse"}
