@@ -28,6 +28,7 @@ from impact.reporting.yearly import report_date
 from impact.reporting.parallel import render_yearly_reports
 from impact.reporting.publish import data_uri, publish
 from pipelines.partitions import initiative_partitions
+from pipelines.progress import progress_line, worth_telling
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
 # What the report assets read; their ``deps`` are the writers of these tables, and reading another table
@@ -120,11 +121,10 @@ def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, rep
     for key in sorted(set(context.partition_keys) - known):
         context.log.warning(f"{key}: no valid Theory of Change, so no yearly report")
     workers = report_settings.worker_count()
-    step = max(1, len(keys) // 20)  # about twenty progress lines, however many reports
 
-    def progress(done: int, total: int, key: str) -> None:
-        if done == total or done % step == 0:
-            context.log.info(f"yearly reports: {done} of {total} written ({key})")
+    def progress(done: int, total: int, _key: str) -> None:
+        if worth_telling(done, total):
+            context.log.info(progress_line("reports", done, total))
 
     rendered = render_yearly_reports(data, keys, language, code_version(), year_folder, workers, progress)
     pdfs = [next(p for p in r.files if p.suffix == ".pdf") for r in rendered]

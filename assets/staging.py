@@ -26,6 +26,7 @@ from impact.contracts.batches import StagedBatch, stage_drops
 from impact.ingest import discover_drops
 from impact.privacy import load_key
 from pipelines.partitions import initiative_partitions
+from pipelines.progress import progress_line, worth_telling
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
 #: What the contract needs from each Theory of Change (its waves and custom outcomes) and from the
@@ -114,7 +115,12 @@ def staged_initiative_table(kind: str, table_name: str, description: str) -> Ass
         keys = list(context.partition_keys)
         drops = {k: discover_drops(files.raw_data_path, k, kind) for k in keys}
         language = message_language(duckdb_warehouse, report_settings)
-        batch = stage_drops(kind, drops, _contexts(duckdb_warehouse, keys, language), load_key())
+
+        def progress(done: int, total: int) -> None:
+            if worth_telling(done, total):
+                context.log.info(progress_line("initiatives", done, total))
+
+        batch = stage_drops(kind, drops, _contexts(duckdb_warehouse, keys, language), load_key(), progress)
         write_batch(duckdb_warehouse, batch, where={"initiative_id": keys})
         for message in batch.notices["message"]:
             context.log.warning(message)

@@ -122,6 +122,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     from dagster import DagsterInstance
 
+    from pipelines import progress
     from pipelines.definitions import defs
     from pipelines.partitions import contiguous_ranges, initiative_partitions, partition_range_tags, sync_initiative_partitions
 
@@ -152,17 +153,22 @@ def cmd_build(args: argparse.Namespace) -> int:
     evaluations = []
     for start, end in contiguous_ranges(ordered, selected):
         label = start if start == end else f"{start} … {end}"
-        print("\n" + tr.t("cli.build.building", label=label))
-        result = job.execute_in_process(
-            instance=instance,
-            tags={**partition_range_tags(start, end), "coaching/trigger": "cli", **cli_run_tags()},
-            raise_on_error=False,
-            # Dagster's step-by-step log stays in the instance (see `make dev`); the summary below says what matters.
-            run_config={
-                "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
-                **({"resources": {"report_settings": {"config": {"language": args.language}}}} if args.language else {}),
-            },
-        )
+        print("\n" + tr.t("cli.build.building", label=label), flush=True)
+        progress.CURRENT.append(progress.BuildProgress(_stages(defs, job), tr))
+        try:
+            result = job.execute_in_process(
+                instance=instance,
+                tags={**partition_range_tags(start, end), "coaching/trigger": "cli", **cli_run_tags()},
+                raise_on_error=False,
+                # Dagster's step-by-step log stays in the instance (see `make dev`); the progress display and the
+                # summary below say what matters.
+                run_config={
+                    "loggers": {"console": {"config": {"log_level": "CRITICAL"}}, "build_progress": {}},
+                    **({"resources": {"report_settings": {"config": {"language": args.language}}}} if args.language else {}),
+                },
+            )
+        finally:
+            progress.CURRENT.pop().close()
         ok &= result.success
         for event in result.all_events:
             if event.is_step_failure:
@@ -182,6 +188,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if config_problems:
         print("\n" + tr.t("cli.build.toc_problems", n=config_problems), file=sys.stderr)
     return 0 if ok and not config_problems else 1
+
+
+def _stages(defs, job) -> dict[str, str]:
+    """Each step of ``job`` and its stage: the asset's group, or ``checks`` for an asset check."""
+    graph = defs.resolve_asset_graph()
+    groups = {key.to_python_identifier(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    return {node.name: groups.get(node.name, "checks") for node in job.nodes_in_topological_order}
 
 
 def _print_summary(locations, selected: Sequence[str], tr) -> int:
@@ -206,17 +219,53 @@ def _print_summary(locations, selected: Sequence[str], tr) -> int:
         drops=("source_file", "size"), raw_rows=("raw_rows", "sum"), staged=("staged_rows", "sum"),
         quarantined=("quarantined_rows", "sum"), refused_drops=("refused_drops", "sum"))
     refused = quarantine.loc[quarantine["source_row"].isna(), "message"]
-    print("\n" + tr.t("cli.build.summary"))
+    digest = len(drops) > DIGEST_FROM
     drops["initiative_id"] = drops["initiative_id"].replace({"all": tr.t("cli.build.coaching_log")})
-    drops = drops.rename(columns={c: tr.t(f"cli.build.col.{c}") for c in drops.columns})
-    print(drops.to_string(index=False))
-    for message in refused:
-        print("  " + tr.t("cli.build.refused", text=message))
-    for rule, message in notices.itertuples(index=False):  # a kept row with an unknown wijk is a note, not a loss
-        print("  " + tr.t("cli.build.note" if rule == "unknown_value" else "cli.build.not_stored", text=message))
-    for source, problem in errors.itertuples(index=False):
-        print("  " + tr.t("cli.build.toc_not_usable", file=source, problem=problem))
+    if digest:
+        _print_summary_digest(drops, tr)
+    else:
+        print("\n" + tr.t("cli.build.summary"))
+        print(drops.rename(columns={c: tr.t(f"cli.build.col.{c}") for c in drops.columns}).to_string(index=False))
+    lines = [tr.t("cli.build.refused", text=message) for message in refused]
+    # a kept row with an unknown wijk is a note, not a loss
+    lines += [tr.t("cli.build.note" if rule == "unknown_value" else "cli.build.not_stored", text=message)
+              for rule, message in notices.itertuples(index=False)]
+    lines += [tr.t("cli.build.toc_not_usable", file=source, problem=problem) for source, problem in errors.itertuples(index=False)]
+    shown = lines[:DIGEST_LINES] if digest else lines
+    for line in shown:
+        print("  " + line)
+    if len(lines) > len(shown):
+        print("  " + tr.t("cli.build.digest.more", n=len(lines) - len(shown)))
     return len(errors)
+
+
+#: From this many initiatives on, the build's summary is a digest: totals, counts per verdict and the initiatives
+#: with problems, not a row per initiative and hypothesis.
+DIGEST_FROM = 25
+#: Lines a digest shows of a list (refused drops, notes, initiatives with problems) before "… and N more".
+DIGEST_LINES = 10
+
+
+def _print_summary_digest(drops, tr) -> None:
+    """The totals over all initiatives, and the initiatives with rows set aside or drops not used, most first."""
+    totals = drops[["drops", "raw_rows", "staged", "quarantined", "refused_drops"]].sum()
+    print("\n" + tr.t("cli.build.digest.summary", initiatives=len(drops), **{k: int(v) for k, v in totals.items()}))
+    problems = drops[(drops["quarantined"] > 0) | (drops["refused_drops"] > 0)].sort_values(
+        ["refused_drops", "quarantined", "initiative_id"], ascending=[False, False, True])
+    if len(problems):
+        print(tr.t("cli.build.digest.problems", n=len(problems)))
+        for row in problems.head(DIGEST_LINES).itertuples(index=False):
+            print("  " + tr.t("cli.build.digest.problem", initiative=row.initiative_id, quarantined=int(row.quarantined),
+                              refused=int(row.refused_drops)))
+        if len(problems) > DIGEST_LINES:
+            print("  " + tr.t("cli.build.digest.more", n=len(problems) - DIGEST_LINES))
+
+
+def verdict_digest(table, tr) -> list[str]:
+    """How many hypotheses got each verdict (in words, the most frequent first), and where each one is."""
+    counts = sorted(table["verdict"].value_counts().items(), key=lambda item: (-item[1], item[0]))
+    return [tr.t("cli.build.digest.verdicts", n=len(table), initiatives=table["initiative_id"].nunique()),
+            *(f"  {verdict}: {n}" for verdict, n in counts), tr.t("cli.build.digest.verdicts_where")]
 
 
 def _print_verdicts(locations, selected: Sequence[str], tr) -> None:
@@ -239,7 +288,9 @@ def _print_verdicts(locations, selected: Sequence[str], tr) -> None:
         for column in ("estimate", "p_adjusted"):
             digits = 2 if column == "estimate" else 4
             table[column] = table[column].map(lambda x, d=digits: tr.num(x, d))
-    if len(table):
+    if len(table) and len(selected) > DIGEST_FROM:
+        print("\n" + "\n".join(verdict_digest(table, tr)))
+    elif len(table):
         print("\n" + tr.t("cli.build.hypotheses"))
         print(table.rename(columns={c: tr.t(f"cli.build.col.{c}") for c in table.columns}).to_string(index=False))
 

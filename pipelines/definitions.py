@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import Definitions, in_process_executor
+from dagster import Definitions, colored_console_logger, in_process_executor
 
 from assets.settings import drop_inventory, programme, theory_of_change
 from assets.analysis import hypothesis_results, hypothesis_tests, indicators, outcome_scores, sroi
@@ -14,6 +14,7 @@ from assets.staging import staging_assets
 from pipelines.jobs import (
     coaching_year_job, data_stages_job, delivery_job, initiative_job, monthly_full_rebuild, programme_job, reports_job,
 )
+from pipelines.progress import progress_logger
 from pipelines.sensors import raw_data_drops, report_refresh
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings
 
@@ -25,6 +26,8 @@ defs = Definitions(
     schedules=[monthly_full_rebuild],
     sensors=[raw_data_drops, report_refresh],
     resources={"files": CoachingFiles(), "duckdb_warehouse": DuckDBWarehouse(), "report_settings": ReportSettings()},
+    # Dagster's console logger, and the one `coaching build` turns on to show its progress (pipelines/progress.py)
+    loggers={"console": colored_console_logger, "build_progress": progress_logger},
     # One process, many partitions per run: far faster than a process per step
     # for data of this size, and DuckDB allows one writer per file (docs/operations.md).
     executor=in_process_executor,

@@ -13,7 +13,7 @@ Participant codes are pseudonymised last, so nothing downstream sees them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -75,16 +75,18 @@ def stage_drops(
     drops_by_initiative: dict[str, Sequence[Drop]],
     contexts: dict[str, ContractContext],
     pseudonym_key: bytes,
+    progress: Callable[[int, int], None] | None = None,
 ) -> StagedBatch:
     """Stage every drop, set duplicates and conflicts aside, pseudonymise participant codes.
 
-    Messages are in the contexts' language (one programme, one language)."""
+    Messages are in the contexts' language (one programme, one language). ``progress(done, total)`` is
+    called after each initiative's drops are read."""
     tr = Translator(next((c.language for c in contexts.values()), "nl"))
-    results: list[StagedDrop] = [
-        stage_file(drop, contexts[initiative_id])
-        for initiative_id in sorted(drops_by_initiative)
-        for drop in drops_by_initiative[initiative_id]
-    ]
+    results: list[StagedDrop] = []
+    for done, initiative_id in enumerate(sorted(drops_by_initiative), start=1):
+        results += [stage_file(drop, contexts[initiative_id]) for drop in drops_by_initiative[initiative_id]]
+        if progress is not None:
+            progress(done, len(drops_by_initiative))
     # the order of the drops decides which copy of a repeated row is kept: the earlier drop's
     staged_parts = [r.staged.assign(_drop_order=i) for i, r in enumerate(results) if len(r.staged)]
     # with no rows at all, an empty frame with the contract's columns, so a rebuild still clears old rows
