@@ -378,8 +378,9 @@ def test_html_is_self_contained_and_no_artefact_names_the_build_folder(year_fold
 
 def test_manifest_lists_every_artefact_and_input_with_its_sha256(year_folder, built_sample):
     manifest = json.loads((year_folder / "manifest.json").read_text(encoding="utf-8"))
+    # every file but the manifest itself and the hidden records of what each report folder holds (.published.json)
     on_disk = {p.relative_to(year_folder).as_posix(): sha256_bytes(p.read_bytes())
-               for p in year_folder.rglob("*") if p.is_file() and p.name != "manifest.json"}
+               for p in year_folder.rglob("*") if p.is_file() and p.name != "manifest.json" and not p.name.startswith(".")}
     assert {a["path"]: a["sha256"] for a in manifest["artefacts"]} == on_disk
     drops = built_sample["con"].execute("SELECT source_file, source_sha256 FROM staging.drop_inventory").df()
     inputs = {i["path"]: i["sha256"] for i in manifest["inputs"]}
