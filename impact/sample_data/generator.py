@@ -568,8 +568,11 @@ def random_day(rng: np.random.Generator, first: date, last: date) -> date:
     return first + timedelta(days=int(rng.integers((last - first).days + 1)))
 
 
-def make_people(spec: InitiativeSpec, rng: np.random.Generator) -> list[Person]:
-    """Draw the register (enrolment, wijk, age, gender) and who answered which wave, and when."""
+def make_people(spec: InitiativeSpec, rng: np.random.Generator, cap_pairs: bool = False) -> list[Person]:
+    """Draw the register (enrolment, wijk, age, gender) and who answered which wave, and when.
+
+    ``n_pairs`` more than the people eligible for a follow-up is an error, or with ``cap_pairs`` (the scale
+    programme's copies, ``impact.sample_data.scale``) as many pairs as there are eligible people."""
     months = np.array(spec.enrol_month_weights, dtype=float)
     enrolled = []
     for _ in range(spec.n_participants):
@@ -601,6 +604,8 @@ def make_people(spec: InitiativeSpec, rng: np.random.Generator) -> list[Person]:
     candidates = [(p, follow_up_day(p.baseline_on)) for p in people if p.baseline_on is not None]
     eligible = [(p, d) for p, d in candidates if d is not None]
     n_pairs = spec.n_pairs if spec.n_pairs is not None else round((1 - spec.attrition) * len(candidates))
+    if cap_pairs:
+        n_pairs = min(n_pairs, len(eligible))
     if n_pairs > len(eligible):
         raise ValueError(f"{spec.id}: {n_pairs} pairs wanted, only {len(eligible)} eligible")
     for i in sorted(rng.permutation(len(eligible))[:n_pairs].tolist()):
@@ -649,11 +654,13 @@ def draw_scores(model: ScoreModel, n: int, rng: np.random.Generator) -> tuple[np
 
 
 def survey_tables(spec: InitiativeSpec, people: list[Person], rng: np.random.Generator,
-                  item_rng: np.random.Generator) -> dict[str, Table]:
+                  item_rng: np.random.Generator, reachable_tol: bool = False) -> dict[str, Table]:
     """Both survey waves, answers generated from calibrated latent scores, one table per drop.
 
     ``rng`` draws the scores, the item non-response and the calibration; ``item_rng`` only the item
-    answers that carry a score (``encode_score``)."""
+    answers that carry a score (``encode_score``). With ``reachable_tol`` (the scale programme's copies,
+    whose people are fewer or more than the spec was tuned for) the complete cases' tolerance is at least
+    one grid step per complete case, so a mean change within it always exists."""
     n = len(people)
     waves = {"baseline": [p.baseline_on for p in people], "follow_up": [p.follow_up_on for p in people]}
     columns: list[str] = []
@@ -668,7 +675,8 @@ def survey_tables(spec: InitiativeSpec, people: list[Person], rng: np.random.Gen
         incomplete = [i for i in paired if i not in complete]
         # The target holds on complete cases; pairs with a missing item get (about) the same latent
         # change, so scoring rules that tolerate a missing item land close to the target too.
-        calibrate(base, follow, complete, model, rng, model.tol)
+        tol = max(model.tol, model.step / max(len(complete), 1)) if reachable_tol else model.tol
+        calibrate(base, follow, complete, model, rng, tol)
         calibrate(base, follow, incomplete, model, rng, max(0.1, model.step / max(len(incomplete), 1)))
         for wave, scores in (("baseline", base), ("follow_up", follow)):
             for i in range(n):
@@ -849,9 +857,10 @@ PLANT_MECHANISMS = {
 }
 
 
-def plant_errors(files: dict[str, Table], followed_up: set[str]) -> list[Planted]:
+def plant_errors(files: dict[str, Table], followed_up: set[str],
+                 defects: Sequence[dict[str, Any]] = PLANTED_DEFECTS) -> list[Planted]:
     """Plant the documented data-entry errors (``planted_defects``) into the in-memory tables, in order."""
-    return [PLANT_MECHANISMS[defect["mechanism"]](files, defect, followed_up) for defect in PLANTED_DEFECTS]
+    return [PLANT_MECHANISMS[defect["mechanism"]](files, defect, followed_up) for defect in defects]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -897,7 +906,7 @@ def normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def xlsx_bytes(table: Table) -> bytes:
+def xlsx_bytes(table: Table, creator: str = GENERATOR, description: str = XLSX_DESCRIPTION) -> bytes:
     """One sheet, header then rows; dates as real date cells; fixed document properties."""
     wb = Workbook()
     ws = wb.active
@@ -913,9 +922,9 @@ def xlsx_bytes(table: Table) -> bytes:
             elif column == "cost_eur":
                 cell.number_format = "0.00"
     props = wb.properties
-    props.creator = GENERATOR
+    props.creator = creator
     props.title = f"{table.title} (synthetische voorbeelddata)"
-    props.description = XLSX_DESCRIPTION
+    props.description = description
     props.created = XLSX_TIMESTAMP
     props.modified = XLSX_TIMESTAMP
     props.lastModifiedBy = None
@@ -925,19 +934,20 @@ def xlsx_bytes(table: Table) -> bytes:
     return normalise_zip(buf.getvalue())
 
 
-def yaml_text(data: dict[str, Any]) -> str:
+def yaml_text(data: dict[str, Any], comment: str = SYNTHETIC_COMMENT) -> str:
     class Dumper(yaml.SafeDumper):
         def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:  # noqa: ARG002
             return super().increase_indent(flow, False)
 
     body = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=4096,
                      default_flow_style=False)
-    return SYNTHETIC_COMMENT + body
+    return comment + body
 
 
-def programme_yaml() -> str:
-    return SYNTHETIC_COMMENT + (
-        "name: Impactcoaching maatschappelijke initiatieven\n"
+def programme_yaml(name: str = "Impactcoaching maatschappelijke initiatieven", comment: str = SYNTHETIC_COMMENT,
+                   description: str | None = None) -> str:
+    return comment + (
+        f"name: {name}\n"
         "municipality: Gemeente Utrecht\n"
         f"year: {YEAR}\n"
         "alpha: 0.05\n"
@@ -948,14 +958,14 @@ def programme_yaml() -> str:
         f"closing_meeting: {CLOSING_SESSION[0].isoformat()}\n"
         "language: nl\n"
         "synthetic: true\n"
-    )
+    ) + (f"description: {description}\n" if description else "")
 
 
-def toc_yaml(spec: InitiativeSpec) -> str:
+def toc_yaml(spec: InitiativeSpec, comment: str = SYNTHETIC_COMMENT) -> str:
     data = {"id": spec.id, "name": spec.name, "kind": spec.kind, **spec.toc}
     order = ["id", "name", "kind", "problem", "target_group", "activities", "outputs", "outcomes", "impact",
              "hypotheses", "budget_eur", "sroi"]
-    return yaml_text({k: data[k] for k in order if k in data})
+    return yaml_text({k: data[k] for k in order if k in data}, comment)
 
 
 # The coaching theme a coach files a session under, read from how its topic starts
@@ -973,12 +983,13 @@ def session_theme(topics: str) -> str:
     return next((theme for start, theme in THEME_BY_TOPIC if topics.startswith(start)), "data_collection")
 
 
-def coaching_sessions() -> Table:
-    """The coaching log: plenary sessions, five one-to-one sessions per initiative, the closing."""
-    rng = rng_for(STREAM_PROGRAMME, STREAM_SESSIONS)
+def coaching_sessions(specs: Sequence[InitiativeSpec] = INITIATIVES, rng: np.random.Generator | None = None) -> Table:
+    """The coaching log: plenary sessions, five one-to-one sessions per initiative of ``specs`` (drawn from
+    ``rng``, by default the sample year's programme stream), the closing."""
+    rng = rng_for(STREAM_PROGRAMME, STREAM_SESSIONS) if rng is None else rng
     rows = [["all", kind, no, day, topics, lessons, actions]
             for day, kind, no, topics, lessons, actions in PLENARY_SESSIONS]
-    for spec in INITIATIVES:
+    for spec in specs:
         for no, (session, window) in enumerate(zip(spec.sessions, SESSION_WINDOWS), start=1):
             weekdays = [window[0] + timedelta(days=d) for d in range((window[1] - window[0]).days + 1)]
             weekdays = [d for d in weekdays if d.weekday() < 5]
@@ -995,15 +1006,15 @@ def coaching_sessions() -> Table:
 STORY_HEADINGS = {"quote": "citaat", "who": "wie", "consent": "toestemming", "date": "datum", "outcome": "uitkomst"}
 
 
-def stories_text(spec: InitiativeSpec) -> str:
+def stories_text(spec: InitiativeSpec, made_by: str = GENERATOR, comment: str = SYNTHETIC_COMMENT) -> str:
     """The initiative's stories drop as a coach would write it: YAML (``stories:`` list) or Markdown (one story
     per part between ``---`` lines: the quote as a blockquote, then ``wie:``, ``toestemming:``, …)."""
     drop = spec.stories
     stories = [{k: v for k, v in item.items() if k != "note"} for item in drop.items]
     if drop.file.endswith((".yaml", ".yml")):
-        return yaml_text({"stories": stories})
+        return yaml_text({"stories": stories}, comment)
     parts = [f"# Verhalen van {spec.name}, {YEAR}\n\n"
-             "Synthetische voorbeelddata (geen echte mensen), gemaakt door scripts/generate_sample_year.py.\n"]
+             f"Synthetische voorbeelddata (geen echte mensen), gemaakt door {made_by}.\n"]
     for story in stories:
         lines = [f"> {story['quote']}", ""]
         lines += [f"{STORY_HEADINGS[k]}: {story[k]}" for k in ("who", "consent", "date", "outcome") if k in story]
