@@ -11,7 +11,7 @@ import pytest
 
 from impact.sample_data import scale
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.integration
 
 N, M = 3, 60
 
@@ -36,10 +36,12 @@ def built(tmp_path_factory):
     con.close()
 
 
+@pytest.mark.slow  # the build of the fixture
 def test_the_build_succeeds(built):
     assert built["code"] == 0
 
 
+@pytest.mark.slow  # the build of the fixture
 def test_every_raw_row_is_staged_or_quarantined_per_initiative(built):
     con = built["con"]
     per_initiative = con.execute(
@@ -58,6 +60,7 @@ def test_every_raw_row_is_staged_or_quarantined_per_initiative(built):
     assert staged_people == {i: M for i, *_ in per_initiative if i != "all"}
 
 
+@pytest.mark.slow  # the build of the fixture
 def test_the_planted_errors_are_quarantined_and_nothing_else(built):
     con, planted = built["con"], built["marker"]["planted"]
     quarantined = con.execute("SELECT source_file, source_row, \"column\", rule FROM staging.quarantine").fetchall()
@@ -78,6 +81,7 @@ def test_the_planted_errors_are_quarantined_and_nothing_else(built):
     assert ("sociale-supermarkt-0001/stories_2018.yaml", 3) in {(f, r) for f, r, _, _ in quarantined}
 
 
+@pytest.mark.slow  # the build of the fixture
 def test_the_wijk_typo_is_kept_with_a_note_and_the_quirk_is_read_as_meant(built):
     con, planted = built["con"], built["marker"]["planted"]
     notices = con.execute(
@@ -88,3 +92,13 @@ def test_the_wijk_typo_is_kept_with_a_note_and_the_quirk_is_read_as_meant(built)
         assert kept == 1, p
         if p["error"]:  # Overvect: staged with the wijk unknown, and a note names it
             assert any(f == p["file"] and "Overvect" in m for f, m in notices), p
+
+
+def test_worker_processes_write_the_same_bytes_as_one(tmp_path):
+    from tests.unit.sample_data.test_sample_generator import _files
+
+    scale.synth(tmp_path / "one", 5, 20, workers=1)
+    scale.synth(tmp_path / "two", 5, 20, workers=2)
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+    for rel in _files(tmp_path / "one"):
+        assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
