@@ -6,6 +6,7 @@
     coaching kit INITIATIVE [--out DIR]     write the initiative's data-collection kit (workbooks, questionnaires)
     coaching partitions                     register every initiative folder as a partition (used by `make dev`)
     coaching wizard [--language en]         write a new initiative's Theory of Change in a dialogue (docs/impact-wizard.md)
+    coaching synth --initiatives N --participants M --out DIR   write a synthetic programme of any size (benchmarks)
 
 Locations come from COACHING_RAW_DATA, COACHING_WAREHOUSE and COACHING_REPORTS
 (default raw_data/, warehouse/, reports/ in the current folder). Runs are
@@ -574,6 +575,38 @@ def cmd_wizard(args: argparse.Namespace) -> int:
     return run_wizard(input, print, Locations.from_env().raw_data, args.language, args.out, args.force)
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    """Write a synthetic programme of N initiatives × M participants into --out (impact/sample_data/scale.py)."""
+    import time
+
+    from impact.language import Translator
+    from impact.locations import Locations
+    from impact.sample_data import scale
+
+    tr = Translator(_language(args, Locations.from_env().raw_data))
+    for option, value, least in (("initiatives", args.initiatives, 1), ("participants", args.participants, scale.MIN_PARTICIPANTS),
+                                 ("seed", args.seed, 0), ("workers", args.workers, 1)):
+        if value is not None and value < least:
+            print(tr.t("cli.synth.at_least", option=option, n=least), file=sys.stderr)
+            return 2
+    workers = args.workers or scale.default_workers()
+    try:
+        scale.earlier_entries(args.out)  # refuse before saying anything is written
+        print(tr.t("cli.synth.writing", initiatives=args.initiatives, participants=args.participants, seed=args.seed,
+                   workers=workers, out=args.out))
+        started = time.perf_counter()
+        summary = scale.synth(args.out, args.initiatives, args.participants, args.seed, workers)
+    except scale.NotSynthOutput as exc:
+        print(tr.t("cli.synth.not_synth_output", out=exc.out, entry=exc.entry) if exc.entry
+              else tr.t("cli.synth.no_marker", out=exc.out, marker=scale.MARKER), file=sys.stderr)
+        return 1
+    print(tr.t("cli.synth.written", files=summary["files"], rows=summary["rows"], planted=summary["planted"],
+               seconds=tr.num(time.perf_counter() - started, 1), readme=args.out / "README.md"))
+    if summary["not_planted"]:
+        print(tr.t("cli.synth.not_planted", n=summary["not_planted"], marker=args.out / scale.MARKER))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     warnings.filterwarnings("ignore", module="dagster")
     parser = argparse.ArgumentParser(prog="coaching", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -606,6 +639,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="where to write it (default raw_data/<id>/theory_of_change.yaml)")
     wizard.add_argument("--force", action="store_true", help="replace an existing file")
     wizard.set_defaults(func=cmd_wizard)
+    synth = sub.add_parser("synth", help="write a synthetic programme of N initiatives × M participants, for benchmarks")
+    synth.add_argument("--initiatives", type=int, required=True, metavar="N", help="the number of initiatives")
+    synth.add_argument("--participants", type=int, required=True, metavar="M", help="participants per initiative (at least 20)")
+    synth.add_argument("--out", type=Path, required=True, metavar="DIR",
+                       help="an empty or new folder, or an earlier synth output (which is replaced)")
+    synth.add_argument("--seed", type=int, default=20_180_131, help="the random seed (default 20180131, the sample year's)")
+    synth.add_argument("--workers", type=int, metavar="W", help="processes writing initiatives (default: the processors; the files do not depend on it)")
+    synth.add_argument("--language", choices=["nl", "en"], help="the language of the messages (default: programme.yaml's, nl)")
+    synth.set_defaults(func=cmd_synth)
     args = parser.parse_args(argv)
     return args.func(args)
 

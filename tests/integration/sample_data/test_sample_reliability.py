@@ -26,7 +26,7 @@ pytestmark = pytest.mark.integration
 MULTI_ITEM = ("djg11", "djg6", "rses", "who5")
 REALISTIC = (0.70, 0.90)
 CAUGHT_BELOW = 0.60  # the reliability rule: below this at either wave, the measurement is unreliable
-# The planted coding error (scripts/sample_year/initiatives.yaml, planted_defects): Utrecht Cares' Dutch
+# The planted coding error (impact/sample_data/initiatives.yaml, planted_defects): Utrecht Cares' Dutch
 # follow-up form has the positively worded DJG-6 items 4-6 coded the wrong way round.
 PLANTED = ("utrecht-cares", "loneliness", "djg6", "follow_up")
 PLANTED_FILE = "utrecht-cares/survey_follow_up.csv"

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
 
-from tests.conftest import REPO, SAMPLE_RAW_DATA
+from tests.conftest import SAMPLE_RAW_DATA
 
 pytestmark = pytest.mark.unit
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("generate_sample_year", REPO / "scripts" / "generate_sample_year.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    """The sample year's generator (``impact/sample_data/generator.py``; scripts/generate_sample_year.py wraps it)."""
+    from impact.sample_data import generator
+
+    return generator
 
 
 def _files(folder):
