@@ -8,6 +8,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+SCALED_WHAT = {"data": "data stages", "full": "full build", "baseline": "bare baseline"}
 GIB = 2 ** 30
 MIB = 2 ** 20
 
@@ -319,7 +320,7 @@ def markdown(results: dict) -> str:
         for p in scaled:
             for what in ("data", "full", "baseline"):
                 if p.get(what):
-                    add(_row([size_label(p["n"], p["m"]), p[what]["title"], *_timing_cells(p[what])]))
+                    add(_row([size_label(p["n"], p["m"]), SCALED_WHAT[what], *_timing_cells(p[what])]))
         add("")
         add(_row(["N × M", "data ÷ baseline", "yearly report (each, full build)"]))
         add(_row(["---", "---:", "---:"]))
@@ -355,13 +356,26 @@ def markdown(results: dict) -> str:
     add("")
     profile = results.get("profile") or []
     if profile:
-        add(f"One sample-year `coaching build` under pyinstrument ({results.get('profile_seconds', '–')} s profiled); "
-            f"every function with at least {results.get('profile_threshold', 2):g} % of the time (inclusive, recursion "
-            f"counted once), by inclusive time.")
+        threshold = results.get("profile_threshold", 2)
+        add(f"One sample-year `coaching build` under pyinstrument ({results.get('profile_seconds', '–')} s profiled). "
+            f"Total % is inclusive (a recursive function counted once), self % the time in the function itself.")
+        add("")
+        add(f"The project's own code (impact/, assets/, pipelines/) with at least {threshold:g} % of the time, by total:")
         add("")
         add(_row(["function", "where", "total %", "self %"]))
         add(_row(["---", "---", "---:", "---:"]))
-        for row in profile:
+        own = sorted((r for r in profile if r.get("project") and r["total_pct"] >= threshold),
+                     key=lambda r: (-round(r["total_pct"], 1), r["function"], r["location"]))
+        for row in own[:40]:
+            add(_row([f"`{row['function']}`", f"`{row['location']}`", f"{row['total_pct']:.1f}", f"{row['self_pct']:.1f}"]))
+        add("")
+        add(f"Where the processor is (any code, at least {threshold:g} % self time):")
+        add("")
+        add(_row(["function", "where", "total %", "self %"]))
+        add(_row(["---", "---", "---:", "---:"]))
+        hot = sorted((r for r in profile if r["self_pct"] >= threshold),
+                     key=lambda r: (-round(r["self_pct"], 1), r["function"], r["location"]))
+        for row in hot[:40]:
             add(_row([f"`{row['function']}`", f"`{row['location']}`", f"{row['total_pct']:.1f}", f"{row['self_pct']:.1f}"]))
     else:
         add("Not profiled in this run.")

@@ -111,6 +111,7 @@ def test_markdown_targets_tables_and_notes():
     assert "| data stages ÷ bare baseline at 1000×300 | 2 | 2.00 | met |" in text
     assert "| sample year, full build | 25.0 s | 20.0 s | 30.0 s | 1.00 GiB | 3 |" in text
     assert "| 1000×300 | full build | 1000 s | 1000 s | 1000 s | – | 1 of 3 |" in text
+    assert "| 10×300 | data stages | 11.0 s | 10.0 s | 12.0 s | 1.00 GiB | 3 |" in text
     assert "- full build: 1 of 3 runs: stopped after 1000 s by --max-seconds 900; the median is of 1" in text
     assert "| yearly report (each) | 0.60 s | 0.40 s | 1.0 s |" in text
     assert "| 10×300 | 2.20 | – |" in text
@@ -121,9 +122,12 @@ def test_markdown_targets_tables_and_notes():
 
 def test_markdown_is_deterministic_and_marks_quick_and_stand_in():
     r = results(quick=True, data_source="copies",
-                profile=[{"function": "render", "location": "impact/reporting/render.py:10", "total_pct": 41.25, "self_pct": 0.5}],
+                profile=[{"function": "render", "location": "impact/reporting/render.py:10", "total_pct": 41.25, "self_pct": 0.5, "project": True},
+                         {"function": "write_pdf", "location": "weasyprint/__init__.py:5", "total_pct": 30.0, "self_pct": 12.0, "project": False}],
                 profile_seconds=30.1, profile_threshold=2.0)
     text = report.markdown(r)
     assert text == report.markdown(r)
     assert "> **Quick run**" in text and "> **Stand-in data**" in text
-    assert "| `render` | `impact/reporting/render.py:10` | 41.2 | 0.5 |" in text
+    own, hot = text.split("Where the processor is")
+    assert "| `render` | `impact/reporting/render.py:10` | 41.2 | 0.5 |" in own and "write_pdf" not in own
+    assert "| `write_pdf` | `weasyprint/__init__.py:5` | 30.0 | 12.0 |" in hot and "`render`" not in hot
