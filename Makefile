@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # `make run` are the runs `make dev` shows.
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 
-.PHONY: install system-check run test test-fast dev check-data sample-data calibrate lock clean help
+.PHONY: install system-check run test test-fast dev check-data sample-data calibrate bench lock clean help
 
 help:
 	@echo "make run          build the whole coaching year into warehouse/ and reports/"
@@ -19,6 +19,7 @@ help:
 	@echo "make test-fast    run the unit lane only (tests/unit: no builds, servers or subprocesses)"
 	@echo "make dev          open the Dagster UI (http://127.0.0.1:3000) on the local instance"
 	@echo "make sample-data  regenerate the synthetic sample year in raw_data/"
+	@echo "make bench        time the builds and the bare baseline into BENCHMARKS.md (long; BENCH_ARGS=\"--quick\" to try it)"
 	@echo "make calibrate    rerun the statistics engine's calibration study into docs/calibration.md (~15 min)"
 	@echo "make clean        remove the warehouse, reports and the local Dagster instance"
 
@@ -72,6 +73,13 @@ sample-data: install
 # docs/calibration.json with the same numbers every run; one process per core.
 calibrate: install
 	$(BIN)/python -m impact.statistics.calibration --write docs/calibration.md
+
+# The benchmark (benchmarks/run.py): the sample year, a coach's drop, each report, the scaled programme
+# (coaching synth) and the bare baseline, each in a subprocess with fresh folders, median of 3 runs; writes
+# BENCHMARKS.md and prints a one-line summary last. Long: `make bench BENCH_ARGS="--quick"` tries it on small sizes.
+BENCH_ARGS ?=
+bench: system-check
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 # Refresh requirements.lock after changing pyproject.toml's pins.
 lock: $(BIN)/python
