@@ -182,23 +182,26 @@ def _mostly_success(considered: int, unexpected: int, mostly: float) -> bool:
     return (float(considered) - float(unexpected)) / float(considered) >= mostly
 
 
-def _split(result, expectation, kind: str, considered: np.ndarray, offsets: np.ndarray, name: str) -> list[_Outcome]:
+def _unexpected_values(group: pd.DataFrame, expectation, rows: np.ndarray) -> list:
+    """GX's ``unexpected_list`` entries for these rows of the group frame, as its pandas metrics build them
+    (``_pandas_column_map_condition_values``, ``…column_pair…``, ``…multicolumn…``). Taken from the frame, not
+    from GX's result, which keeps only the first 200 of a whole group."""
+    kwargs = expectation.configuration.kwargs
+    if "column" in kwargs:
+        return list(group[kwargs["column"]].iloc[rows])
+    if "column_A" in kwargs:
+        pair = group[[kwargs["column_A"], kwargs["column_B"]]].iloc[rows]
+        return list(zip(pair[kwargs["column_A"]].values, pair[kwargs["column_B"]].values, strict=False))
+    return group[list(kwargs["column_list"])].iloc[rows].to_dict("records")
+
+
+def _split(result, expectation, kind: str, group: pd.DataFrame, offsets: np.ndarray) -> list[_Outcome]:
     """One group result as the results of each initiative (rows ``offsets[k]:offsets[k + 1]`` of the group):
-    its unexpected rows, and the counts, percentages and verdict GX makes of them on that initiative's rows."""
-    info = result.result
-    index = np.asarray(info["unexpected_index_list"], dtype=np.int64)
-    values = list(info["unexpected_list"])
-    if len(values) != len(index):
-        raise ValueError("unexpected_list and unexpected_index_list differ in length")
-    order = np.argsort(index, kind="stable")  # GX lists them in frame order; the split relies on it
-    index = index[order]
-    values = [values[i] for i in order]
-    if expectation.configuration.type == "expect_column_values_to_be_unique":
-        values = [v[1] for v in values]  # (initiative, value): the value
-    elif expectation.configuration.type == "expect_compound_columns_to_be_unique":
-        values = [{k: v for k, v in row.items() if k != name} for row in values]
+    its unexpected rows, and the counts, percentages and verdict GX makes of them on that initiative's rows.
+    Of the unexpected values only ``partial_unexpected_list`` is given (``run_rule`` reads no more)."""
+    index = np.sort(np.asarray(result.result["unexpected_index_list"], dtype=np.int64))  # GX: frame order
     bounds = np.searchsorted(index, offsets, side="left")
-    counted = np.concatenate([[0], np.cumsum(considered, dtype=np.int64)])
+    counted = np.concatenate([[0], np.cumsum(_considered(group, expectation, kind), dtype=np.int64)])
     config = result.expectation_config if expectation.configuration.type not in UNIQUE else expectation.configuration
     mostly = expectation.mostly
     outcomes = []
@@ -206,21 +209,19 @@ def _split(result, expectation, kind: str, considered: np.ndarray, offsets: np.n
         start, end = int(offsets[k]), int(offsets[k + 1])
         element_count = end - start
         denominator = int(counted[end] - counted[start])
-        mine = slice(int(bounds[k]), int(bounds[k + 1]))
-        unexpected = [int(i) - start for i in index[mine]]
-        unexpected_values = values[mine]
-        count = len(unexpected)
+        mine = index[int(bounds[k]):int(bounds[k + 1])]
+        count = len(mine)
         if element_count == 0 or denominator == 0:
             success, percent = True, None
         else:
             success, percent = _mostly_success(denominator, count, mostly), count / denominator * 100
+        partial = mine[:PARTIAL_UNEXPECTED_COUNT]
         outcomes.append(_Outcome(success, config, {
             "element_count": element_count,
             "unexpected_count": count,
             "unexpected_percent": percent,
-            "partial_unexpected_list": unexpected_values[:PARTIAL_UNEXPECTED_COUNT],
-            "unexpected_list": unexpected_values,
-            "unexpected_index_list": unexpected,
+            "partial_unexpected_list": _unexpected_values(group, expectation, partial) if count else [],
+            "unexpected_index_list": [int(i) - start for i in mine],
         }))
     return outcomes
 
@@ -265,8 +266,7 @@ def _validate_group(frame: pd.DataFrame, positions: list[np.ndarray], parts: lis
     results = _in_suite_order(validate(group, validated), validated)
     if results is None or any(not isinstance(r.result, dict) or "unexpected_index_list" not in r.result for r in results):
         return [_outcomes(part, suite) for part in parts]  # one initiative's values may have raised: each on its own
-    split = {i: _split(r, suite[i], kinds[i], _considered(group, suite[i], kinds[i]), offsets, names[i])
-             for i, r in zip(split_at, results)}
+    split = {i: _split(r, suite[i], kinds[i], group, offsets) for i, r in zip(split_at, results)}
     whole = [i for i, k in enumerate(kinds) if k is None]
     order = _gx_order(suite)
     outcomes = []
