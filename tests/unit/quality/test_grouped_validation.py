@@ -8,6 +8,7 @@ lane compares the two on the sample year's warehouse (tests/integration/quality/
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -278,7 +279,7 @@ def test_the_sample_shaped_warehouse_copied_five_times(con, monkeypatch):
         frame = rule.read_frame(con)
         copies = pd.concat([frame.assign(initiative_id=frame["initiative_id"] + f"-{k:02d}") for k in range(1, 6)],
                            ignore_index=True)
-        copied = type(rule)(**{**rule.__dict__, "frame": lambda _con, f=copies: f})
+        copied = dataclasses.replace(rule, frame=lambda _con, f=copies: f)
         old, new, _ = both(monkeypatch, lambda: copied.evaluate(con, year, ids))
         assert_same(old, new)
         assert len(new) == 5 * len(rule.evaluate(con, year, IDS)), rule.name
