@@ -103,8 +103,8 @@ def _outcomes(part: pd.DataFrame, suite: Sequence) -> list[_Outcome]:
 
 def _suite_key(suite: Sequence) -> str:
     """Equal for equal suites: every expectation's configuration, with the types of its values."""
-    return json.dumps([[e.configuration.to_json_dict(), repr(sorted(e.configuration.kwargs.items()))] for e in suite],
-                      sort_keys=True, default=repr)
+    configs = [e.configuration for e in suite]  # built anew on every access
+    return json.dumps([[c.to_json_dict(), repr(sorted(c.kwargs.items()))] for c in configs], sort_keys=True, default=repr)
 
 
 def _split_kind(expectation) -> str | None:
