@@ -15,6 +15,7 @@ columns as the coach wrote them, never a table, an instrument's code or a rule.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -44,8 +45,8 @@ class ProgrammeYear:
     disclosure_threshold: int = 10   # programme.yaml's: the smallest group of people a report may show
     language: str = "nl"             # programme.yaml's: the language of the descriptions and of where rows are
 
-    @property
-    def tr(self) -> Translator:
+    @functools.cached_property
+    def tr(self) -> Translator:  # once per year: the suites of every initiative use it
         return Translator(self.language, self.disclosure_threshold)
 
     @property
@@ -226,7 +227,8 @@ def item_words(column: str, tr: Translator) -> str:
 
 def _answered_items(part: pd.DataFrame) -> list[str]:
     """The item columns this initiative used (columns of other initiatives are empty here)."""
-    return [c for c in part.columns if c not in NOT_ITEMS and part[c].notna().any()]
+    filled = part.notna().any()
+    return [c for c in part.columns if c not in NOT_ITEMS and filled[c]]
 
 
 def _item_completeness(part: pd.DataFrame, year: ProgrammeYear):
