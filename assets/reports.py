@@ -122,7 +122,7 @@ def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, rep
         context.log.warning(f"{key}: no valid Theory of Change, so no yearly report")
     workers = report_settings.worker_count()
 
-    def progress(done: int, total: int, _key: str) -> None:
+    def progress(done: int, total: int) -> None:
         if worth_telling(done, total):
             context.log.info(progress_line("reports", done, total))
 

@@ -26,6 +26,7 @@ from impact.contracts.batches import StagedBatch, stage_drops
 from impact.ingest import discover_drops
 from impact.privacy import load_key
 from pipelines.partitions import initiative_partitions
+from impact.parallel import worker_count
 from pipelines.progress import progress_line, worth_telling
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
@@ -120,7 +121,8 @@ def staged_initiative_table(kind: str, table_name: str, description: str) -> Ass
             if worth_telling(done, total):
                 context.log.info(progress_line("initiatives", done, total))
 
-        batch = stage_drops(kind, drops, _contexts(duckdb_warehouse, keys, language), load_key(), progress)
+        batch = stage_drops(kind, drops, _contexts(duckdb_warehouse, keys, language), load_key(), progress,
+                            workers=worker_count())
         write_batch(duckdb_warehouse, batch, where={"initiative_id": keys})
         for message in batch.notices["message"]:
             context.log.warning(message)

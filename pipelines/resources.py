@@ -72,22 +72,13 @@ class ReportSettings(ConfigurableResource):
 
     language: str | None = Field(default=None, description="nl or en; default: the language in programme.yaml (nl)")
     workers: int | None = Field(default=None, ge=1, description="Processes that render the yearly reports at once; "
-                                "default $COACHING_REPORT_WORKERS or one per core this process may use")
+                                "default $COACHING_WORKERS or one per core this process may use")
 
     def worker_count(self) -> int:
         """How many processes render the yearly reports of a run."""
-        import os
+        from impact.parallel import worker_count
 
-        from impact.reporting.parallel import available_cores
-
-        if self.workers:
-            return self.workers
-        configured = os.environ.get("COACHING_REPORT_WORKERS", "").strip()
-        if configured:
-            if not configured.isdigit() or int(configured) < 1:
-                raise ValueError(f"COACHING_REPORT_WORKERS must be a whole number of at least 1, not {configured!r}")
-            return int(configured)
-        return available_cores()
+        return worker_count(self.workers)
 
     def language_of(self, con) -> str:
         """The language of every text for people in this run (reports, contract messages, checks, the

@@ -35,6 +35,7 @@ from impact.contracts.staging import (
 from impact.ingest.drops import Drop
 from impact.contracts.models import schema_for
 from impact.language import Translator
+from impact.parallel import map_in_processes
 from impact.privacy import looks_personal, pseudonymise, redact_identifiers
 
 DROP_SUMMARY_COLUMNS = (
@@ -70,23 +71,35 @@ class StagedBatch:
     notices: pd.DataFrame
 
 
+#: From this many initiatives on, their drops are read in several processes (fewer: the pool's start costs
+#: more than it saves).
+PARALLEL_FROM = 16
+
+
+def _stage_initiative(work: tuple[tuple[Drop, ...], ContractContext]) -> list[StagedDrop]:
+    drops, context = work
+    return [stage_file(drop, context) for drop in drops]
+
+
 def stage_drops(
     kind: str,
     drops_by_initiative: dict[str, Sequence[Drop]],
     contexts: dict[str, ContractContext],
     pseudonym_key: bytes,
     progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> StagedBatch:
     """Stage every drop, set duplicates and conflicts aside, pseudonymise participant codes.
 
-    Messages are in the contexts' language (one programme, one language). ``progress(done, total)`` is
-    called after each initiative's drops are read."""
+    Messages are in the contexts' language (one programme, one language). Each initiative's drops are read
+    on their own, by up to ``workers`` processes from :data:`PARALLEL_FROM` initiatives on (the result is
+    the same whichever process read what); ``progress(done, total)`` is called as initiatives are read."""
     tr = Translator(next((c.language for c in contexts.values()), "nl"))
-    results: list[StagedDrop] = []
-    for done, initiative_id in enumerate(sorted(drops_by_initiative), start=1):
-        results += [stage_file(drop, contexts[initiative_id]) for drop in drops_by_initiative[initiative_id]]
-        if progress is not None:
-            progress(done, len(drops_by_initiative))
+    keys = sorted(drops_by_initiative)
+    work = [(tuple(drops_by_initiative[k]), contexts[k]) for k in keys]
+    per_initiative = map_in_processes(_stage_initiative, work, workers if len(keys) >= PARALLEL_FROM else 1,
+                                      progress=progress)
+    results: list[StagedDrop] = [staged for drops in per_initiative for staged in drops]
     # the order of the drops decides which copy of a repeated row is kept: the earlier drop's
     staged_parts = [r.staged.assign(_drop_order=i) for i, r in enumerate(results) if len(r.staged)]
     # with no rows at all, an empty frame with the contract's columns, so a rebuild still clears old rows

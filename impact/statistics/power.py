@@ -26,6 +26,7 @@ evidence is not read as evidence of absence (docs/statistics.md). Three rules ke
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -98,12 +99,20 @@ def mde_wilcoxon(n_pairs: int, alpha: float, sd_difference: float | None, altern
     _check(alpha, power, alternative)
     if not _usable(n_pairs, sd_difference):
         return None
-    z = np.random.default_rng(seed).standard_normal((samples, int(n_pairs)))
+    shift = _wilcoxon_shift_in_sd(int(n_pairs), float(alpha), alternative, float(power), int(samples), int(seed))
+    return None if shift is None else shift * float(sd_difference)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wilcoxon_shift_in_sd(n_pairs: int, alpha: float, alternative: str, power: float, samples: int,
+                          seed: int) -> float | None:
+    """The detectable shift in SDs: it depends on the number of pairs and the levels only, not on the data, so
+    a programme with many hypotheses of the same size simulates it once (the same seed gives the same number)."""
+    z = np.random.default_rng(seed).standard_normal((samples, n_pairs))
     if _wilcoxon_rejections(z, 10.0, alpha, alternative) < power:
         return None
-    shift = optimize.brentq(lambda s: _wilcoxon_rejections(z, s, alpha, alternative) - power + 0.5 / samples,
-                            0.0, 10.0, xtol=1e-4)
-    return float(shift) * float(sd_difference)
+    return float(optimize.brentq(lambda s: _wilcoxon_rejections(z, s, alpha, alternative) - power + 0.5 / samples,
+                                 0.0, 10.0, xtol=1e-4))
 
 
 def mcnemar_power(n_pairs: int, difference: float, discordant_share: float, alpha: float,

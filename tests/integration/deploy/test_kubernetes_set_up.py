@@ -179,13 +179,14 @@ def test_the_secret_holds_what_the_code_and_the_instances_read(values, single):
 
 
 def test_report_workers_match_the_run_pod_s_cores(values):
-    resources_py = (REPO / "pipelines" / "resources.py").read_text(encoding="utf-8")
-    assert 'os.environ.get("COACHING_REPORT_WORKERS"' in resources_py
+    from impact.parallel import WORKERS_VARIABLE
+
+    assert WORKERS_VARIABLE == "COACHING_WORKERS"
     launcher = values["runLauncher"]["config"]["k8sRunLauncher"]
     env = {e["name"]: e["value"] for e in launcher["runK8sConfig"]["containerConfig"]["env"]}
     cpu = launcher["resources"]
-    assert cpu["requests"]["cpu"] == cpu["limits"]["cpu"] == env["COACHING_REPORT_WORKERS"]
-    assert int(env["COACHING_REPORT_WORKERS"]) >= 1
+    assert cpu["requests"]["cpu"] == cpu["limits"]["cpu"] == env["COACHING_WORKERS"]
+    assert int(env["COACHING_WORKERS"]) >= 1
 
 
 def test_every_job_has_a_warehouse_step_and_rendering_is_outside_the_pool():

@@ -24,7 +24,7 @@ def test_two_workers_write_what_one_writes_and_what_the_build_wrote(built_sample
     version = code_version()
     seen = []
     parallel = render_yearly_reports(data, THREE, "nl", version, tmp_path / "two", workers=2,
-                                     progress=lambda done, total, key: seen.append((done, total)))
+                                     progress=lambda done, total: seen.append((done, total)))
     serial = render_yearly_reports(data, THREE, "nl", version, tmp_path / "one", workers=1)
     assert [r.initiative_id for r in parallel] == [r.initiative_id for r in serial] == THREE
     assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
