@@ -249,8 +249,9 @@ DIGEST_LINES = 10
 
 def _print_summary_digest(drops, tr) -> None:
     """The totals over all initiatives, and the initiatives with rows set aside or drops not used, most first."""
-    totals = drops[["drops", "raw_rows", "staged", "quarantined", "refused_drops"]].sum()
-    print("\n" + tr.t("cli.build.digest.summary", initiatives=len(drops), **{k: int(v) for k, v in totals.items()}))
+    totals = drops[["drops", "raw_rows", "staged", "quarantined", "refused_drops"]].sum()  # the coaching log's too
+    initiatives = int((drops["initiative_id"] != tr.t("cli.build.coaching_log")).sum())
+    print("\n" + tr.t("cli.build.digest.summary", initiatives=initiatives, **{k: int(v) for k, v in totals.items()}))
     problems = drops[(drops["quarantined"] > 0) | (drops["refused_drops"] > 0)].sort_values(
         ["refused_drops", "quarantined", "initiative_id"], ascending=[False, False, True])
     if len(problems):

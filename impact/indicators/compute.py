@@ -268,10 +268,11 @@ def output_indicators(indicators: pd.DataFrame, activities: pd.DataFrame, output
     reached = indicators[(indicators["indicator_id"] == "participants_reached") & (indicators["period"] == str(year))]
     reached = dict(zip(reached["initiative_id"], reached["value"]))
     rows = []
+    logs = {k: part for k, part in activities.groupby("initiative_id", sort=False)}  # one pass, not one per output
     for r in o.to_dict("records"):
         output = Output(id=r["output_id"], label=r["label"], target=r["target"], measure=r["measure"],
                         activities=_names(r.get("activities")), activity_pattern=_text(r.get("activity_pattern")))
-        log = activities[activities["initiative_id"] == r["initiative_id"]]
+        log = logs.get(r["initiative_id"], activities.iloc[0:0])
         value, n, unit, what = output_quantity(output, float(reached.get(r["initiative_id"], 0.0)), log, year)
         target = float(r["target"])
         share = value / target if target > 0 else np.nan

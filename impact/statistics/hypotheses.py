@@ -184,7 +184,11 @@ def run_hypothesis_tests(hypotheses: pd.DataFrame, outcomes: pd.DataFrame, score
         return typed(pd.DataFrame(columns=RESULT_COLUMNS))
     reliability = pd.DataFrame(columns=RELIABILITY_COLUMNS) if reliability is None else reliability
     spec = hypotheses.merge(outcomes[["initiative_id", "outcome_id", "instrument", "type"]], on=["initiative_id", "outcome_id"], how="left")
-    rows = [run_one_test(h, scores, reliability, min_pairs)
+    # each hypothesis gets only its initiative's scores (the same rows, in the same order, as filtering the
+    # whole frame, which costs a pass over every initiative's scores per hypothesis)
+    by_initiative = {k: part for k, part in scores.groupby("initiative_id", sort=False)}
+    empty = scores.iloc[0:0]
+    rows = [run_one_test(h, by_initiative.get(h["initiative_id"], empty), reliability, min_pairs)
             for _, h in spec.sort_values(["initiative_id", "hypothesis_id"]).iterrows()]
     return typed(pd.DataFrame(rows))
 

@@ -72,8 +72,9 @@ def outcome_reliability(survey: pd.DataFrame, outcomes: pd.DataFrame) -> pd.Data
 
     rows = []
     declared = outcomes[outcomes["instrument"].isin(MULTI_ITEM)] if len(outcomes) else outcomes
+    by_initiative = {k: part for k, part in survey.groupby("initiative_id", sort=False)}  # one pass, not one per outcome
     for _, o in declared.sort_values(["initiative_id", "outcome_id"]).iterrows():
-        mine = survey[survey["initiative_id"] == o["initiative_id"]]
+        mine = by_initiative.get(o["initiative_id"], survey.iloc[0:0])
         for wave, answers in mine.groupby("wave", sort=True):
             items = item_scores(answers, o["instrument"])
             if items is None or items.notna().sum().sum() == 0:
