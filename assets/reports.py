@@ -1,5 +1,8 @@
 """Report artefacts under ``reports/<year>/``: thin wrappers around ``impact.reporting``.
 
+- ``report_data``: the aggregates every report shows, read once per run from the warehouse (inside its
+  pool) and kept by the IO manager; the rendering assets below take it as an input and never open the
+  warehouse, so they run outside the pool;
 - ``data_quality_report``: the coaches' data-quality page;
 - ``initiative_reports`` (one partition per initiative): the yearly report, PDF and HTML, with its
   tables as CSV and XLSX and its charts;
@@ -31,8 +34,8 @@ from pipelines.partitions import initiative_partitions
 from pipelines.progress import progress_line, worth_telling
 from pipelines.resources import CoachingFiles, DuckDBWarehouse, ReportSettings, WAREHOUSE_POOL
 
-# What the report assets read; their ``deps`` are the writers of these tables, and reading another table
-# fails the step. The yearly reports, the overview, the lessons and the manifest all read the report data.
+# What ``report_data`` reads; its ``deps`` are the writers of these tables, and reading another table fails
+# the step. The yearly reports, the overview, the lessons, the bundle and the manifest render from it.
 REPORT_READS = aggregates.TABLES_READ
 DATA_QUALITY_READS = tuple(dict.fromkeys((tables.SETTINGS, *data_quality.TABLES_READ)))
 
