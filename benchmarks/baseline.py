@@ -182,7 +182,7 @@ def read_drop(path: Path, kind: str) -> tuple[pd.DataFrame, int]:
         raise Refused("duplicate_column", rows)
     if rows == 0:
         raise Refused("empty_file")
-    if missing := [c for c in REQUIRED[kind] if c not in known]:
+    if any(c not in known for c in REQUIRED[kind]):
         raise Refused("missing_column", rows)
     width = len(names)
     extra = body.iloc[:, width:].notna().any(axis=1) if body.shape[1] > width else pd.Series(False, index=body.index)
