@@ -104,6 +104,9 @@ REFRESH_AFTER_PROGRAMME_CHANGE = AutomationCondition.eager() & AutomationConditi
     partitions_def=initiative_partitions,
     backfill_policy=BackfillPolicy.single_run(),
     automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
+    # the writers of what report_data read, beside report_data itself: the automation re-renders only when
+    # their blocking checks passed (it looks at direct parents only); the step still never opens the warehouse
+    deps=writers_of(*REPORT_READS),
     kinds={"pdf", "html", "xlsx"},
     owners=["team:data-engineering"],
 )
@@ -177,6 +180,7 @@ def programme_report_asset(name: str, builder: str, chart: str, description: str
     @asset(
         name=name,
         group_name="reports",
+        deps=writers_of(*REPORT_READS),  # as initiative_reports: after, and gated by, the checks of what they show
         kinds={"pdf", "html", "xlsx"},
         owners=["team:data-engineering"],
         description=description,

@@ -40,14 +40,6 @@ def worker_count(configured: int | None = None) -> int:
     return available_cores()
 
 
-_STATE: dict[str, Any] = {}
-
-
-def _start(initializer: Callable | None, initargs: tuple) -> None:
-    if initializer is not None:
-        initializer(*initargs)
-
-
 def map_in_processes(fn: Callable[[Any], Any], items: Sequence[Any], workers: int, *,
                      initializer: Callable | None = None, initargs: tuple = (),
                      progress: Callable[[int, int], None] | None = None) -> list[Any]:
@@ -71,8 +63,8 @@ def map_in_processes(fn: Callable[[Any], Any], items: Sequence[Any], workers: in
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     results: dict[int, Any] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
-                             initargs=(initializer, initargs)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer,
+                             initargs=initargs) as pool:
         futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
         try:
             for future in as_completed(futures):

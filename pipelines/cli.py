@@ -220,7 +220,7 @@ def _print_summary(locations, selected: Sequence[str], tr) -> int:
         drops=("source_file", "size"), raw_rows=("raw_rows", "sum"), staged=("staged_rows", "sum"),
         quarantined=("quarantined_rows", "sum"), refused_drops=("refused_drops", "sum"))
     refused = quarantine.loc[quarantine["source_row"].isna(), "message"]
-    digest = len(drops) > DIGEST_FROM
+    digest = (drops["initiative_id"] != "all").sum() >= DIGEST_FROM  # initiatives, not the coaching log
     drops["initiative_id"] = drops["initiative_id"].replace({"all": tr.t("cli.build.coaching_log")})
     if digest:
         _print_summary_digest(drops, tr)
@@ -290,7 +290,7 @@ def _print_verdicts(locations, selected: Sequence[str], tr) -> None:
         for column in ("estimate", "p_adjusted"):
             digits = 2 if column == "estimate" else 4
             table[column] = table[column].map(lambda x, d=digits: tr.num(x, d))
-    if len(table) and len(selected) > DIGEST_FROM:
+    if len(table) and len(selected) >= DIGEST_FROM:
         print("\n" + "\n".join(verdict_digest(table, tr)))
     elif len(table):
         print("\n" + tr.t("cli.build.hypotheses"))

@@ -144,13 +144,21 @@ PUBLISHED_RECORD = ".published.json"
 
 @functools.cache
 def _renderer_version() -> str:
-    """The project's source (templates, catalogues, code) and the versions of the libraries that write the files."""
+    """The project's source (templates, catalogues, code), the packaged fonts, and the versions of the libraries
+    (and of the system's Pango) that write the files."""
     from importlib import metadata
+
+    from weasyprint.text.ffi import pango
 
     from impact.reporting.provenance import source_sha256
 
-    libraries = ("weasyprint", "pydyf", "fonttools", "openpyxl", "pandas", "jinja2")
-    return source_sha256() + "".join(f";{name}={metadata.version(name)}" for name in libraries)
+    fonts = hashlib.sha256()
+    for font in sorted((Path(__file__).parent / "fonts").glob("*")):
+        fonts.update(font.name.encode("utf-8") + b"\0" + font.read_bytes())
+    libraries = ("weasyprint", "pydyf", "fonttools", "pillow", "pyphen", "tinycss2", "cssselect2", "openpyxl",
+                 "pandas", "jinja2")
+    return (source_sha256() + ";fonts=" + fonts.hexdigest() + f";pango={pango.pango_version()}"
+            + "".join(f";{name}={metadata.version(name)}" for name in libraries))
 
 
 def fingerprint(report: Report, threshold: int) -> str:

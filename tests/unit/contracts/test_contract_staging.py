@@ -316,3 +316,29 @@ def test_workbook_numbers_in_an_answer_column_need_no_parsing_and_decide_nothing
     result = stage_file(drop, ContractContext(language="en", custom_outcomes=(CustomOutcome("hamilton", "numeric", 0, 10),)))
     assert result.staged["hamilton"].tolist() == [1.875]
     assert result.quarantine["message"].tolist() == [f"demo/survey_c.xlsx, row 2, column 'hamilton': {AMBIGUOUS_1250}"]
+
+
+def test_drops_read_by_two_processes_stage_exactly_what_one_process_stages(tmp_path, monkeypatch):
+    """The parallel path of stage_drops (from PARALLEL_FROM initiatives on; lowered here to reach it with three)."""
+    from impact.contracts import batches
+
+    drops, contexts = {}, {}
+    for k, initiative in enumerate(["a", "b", "c"]):
+        folder = tmp_path / initiative
+        folder.mkdir()
+        rows = "".join(f"{initiative.upper()}{i},2018-0{1 + i % 9}-01,{'Oost' if i % 4 else 'Overvect'},18-29\n"
+                       for i in range(12 + k))
+        drops[initiative] = [_drop(folder, "participants_1.csv", "participant_id,enrolled_on,wijk,age_band\n" + rows,
+                                   "participants", initiative),
+                             _drop(folder, "participants_2.csv", "participant_id,enrolled_on,wijk,age_band\nX1,not a date,Oost,18-29\n",
+                                   "participants", initiative)]
+        contexts[initiative] = ContractContext(language="en")
+    monkeypatch.setattr(batches, "PARALLEL_FROM", 1)
+    seen = []
+    two = stage_drops("participants", drops, contexts, b"k", lambda done, total: seen.append((done, total)), workers=2)
+    one = stage_drops("participants", drops, contexts, b"k", workers=1)
+    assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
+    for name in ("staged", "quarantine", "drops", "notices"):
+        assert getattr(two, name).equals(getattr(one, name)), name
+    assert two.drops[["raw_rows", "staged_rows", "quarantined_rows"]].values.tolist() == [
+        [12, 12, 0], [1, 0, 1], [13, 13, 0], [1, 0, 1], [14, 14, 0], [1, 0, 1]]

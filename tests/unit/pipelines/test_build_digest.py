@@ -29,7 +29,6 @@ def test_the_summary_digest_gives_totals_and_the_initiatives_with_problems_most_
     assert lines[5] == "  ini-0003: rows set aside 3, files not used 0"
     assert len(lines) == 3 + DIGEST_LINES + 1
     assert lines[-1] == "  … and 20 more (everything is on the data-quality page)"
-    assert sum(drops["staged"] + drops["quarantined"]) == 4000  # the counts add up as the digest says
 
 
 def test_the_verdict_digest_counts_each_verdict_in_dutch():

@@ -380,12 +380,16 @@ def test_suites_that_differ_are_validated_apart(monkeypatch):
     e = _gx()
     frame = _mixed_frame()
 
-    def suite(part):  # depends on the initiative's part, as the item rules do
-        columns = ["a"] if part["b"].isna().sum() > 2 else ["a", "b"]
+    def suite(part):  # depends on the initiative's part, as the item rules do: y has two bad labels, the others three
+        columns = ["a", "b"] if (part["label"] == "bad label").sum() > 2 else ["a"]
         return [e.ExpectColumnValuesToNotBeNull(column=c, mostly=0.9, meta={"description": c}) for c in columns]
 
-    _compare(monkeypatch, frame, ["x", "y", "z", "w"], suite, _codes)
-    _compare(monkeypatch, frame, ["x", "y", "z", "w"], lambda part: [])  # no suite: no rows
+    new, validations = _compare(monkeypatch, frame, ["x", "y", "z", "w"], suite, _codes)
+    assert validations == 2  # one group of x, z and w, and y on its own
+    assert list(zip(new["initiative_id"], new["column"])) == [
+        ("w", "a"), ("w", "b"), ("x", "a"), ("x", "b"), ("y", "a"), ("z", "a"), ("z", "b")]
+    none, validations = _compare(monkeypatch, frame, ["x", "y", "z", "w"], lambda part: [])
+    assert len(none) == 0 and validations == 0  # no suite: no rows, no validation
 
 
 def test_a_group_whose_values_raise_is_validated_per_initiative(monkeypatch):
