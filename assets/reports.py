@@ -17,7 +17,10 @@ import shutil
 from pathlib import Path
 
 
-from dagster import AssetExecutionContext, AssetsDefinition, AutomationCondition, BackfillPolicy, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext, AssetIn, AssetsDefinition, AutomationCondition, BackfillPolicy, DynamicOut, DynamicOutput, In,
+    MaterializeResult, MetadataValue, Nothing, OpExecutionContext, Out, asset, graph_asset, op,
+)
 
 from impact.quality.results import programme_year
 from impact.reporting import data_quality
@@ -28,6 +31,7 @@ from impact.warehouse.tables import writers_of
 from impact.reporting.delivery import DELIVERY_FOLDER, write_delivery
 from impact.reporting.provenance import code_version, write_manifest
 from impact.reporting.yearly import report_date
+from impact.parallel import split_evenly
 from impact.reporting.parallel import render_yearly_reports
 from impact.reporting.publish import data_uri, publish
 from pipelines.partitions import initiative_partitions
@@ -99,56 +103,92 @@ def data_quality_report(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
 REFRESH_AFTER_PROGRAMME_CHANGE = AutomationCondition.eager() & AutomationCondition.all_deps_blocking_checks_passed()
 
 
-@asset(
-    group_name="reports",
-    partitions_def=initiative_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
-    # the writers of what report_data read, beside report_data itself: the automation re-renders only when
-    # their blocking checks passed (it looks at direct parents only); the step still never opens the warehouse
-    deps=writers_of(*REPORT_READS),
-    kinds={"pdf", "html", "xlsx"},
-    owners=["team:data-engineering"],
+# The yearly reports are three kinds of step: a plan that splits the run's initiatives into
+# ``report_settings.report_step_count()`` batches, one rendering step per batch (Dagster's dynamic outputs), and
+# a record of what was written. Under the in-process executor there is one batch, rendered on every core by a
+# process pool (``report_settings.workers``). Under an executor that runs steps side by side (multiprocess here,
+# Kubernetes or Celery in production) the batches run in their own processes or pods, each from the report data.
+RENDERING_INPUTS = writers_of(*REPORT_READS)
+
+
+@op(
+    ins={"report_data": In(aggregates.ReportData), **{name: In(Nothing) for name in RENDERING_INPUTS}},
+    out=DynamicOut(list),
+    tags={"kind": "plan"},
 )
-def initiative_reports(context: AssetExecutionContext, files: CoachingFiles, report_settings: ReportSettings,
-                       report_data: aggregates.ReportData) -> MaterializeResult:
-    """The yearly report of each initiative, ``reports/<year>/<initiative_id>/``: a one-page summary,
-    the Theory of Change as a diagram, reach and activities per quarter against the targets, the
-    outcomes, the hypotheses with their verdicts in plain language, attrition, data quality, the
-    coaching sessions, SROI where configured, and methods and provenance. PDF and self-contained HTML
-    from one template, its tables as CSV and XLSX, its charts as PNG. Disclosure-controlled. Rendered from
-    the report data on every core (``report_settings.workers``); a report whose content did not change
-    is kept as it is."""
-    data = report_data
-    language = report_settings.language_for(data.programme["language"])
-    year_folder = files.reports_path / str(data.year)
-    known = set(data.initiatives["initiative_id"])
+def plan_yearly_reports(context: OpExecutionContext, report_settings: ReportSettings, report_data: aggregates.ReportData):
+    """The run's initiatives with a valid Theory of Change, split into the batches rendered as steps."""
+    known = set(report_data.initiatives["initiative_id"])
     keys = [k for k in context.partition_keys if k in known]
     for key in sorted(set(context.partition_keys) - known):
         context.log.warning(f"{key}: no valid Theory of Change, so no yearly report")
+    batches = split_evenly(keys, report_settings.report_step_count())
+    for number, batch in enumerate(batches, start=1):
+        yield DynamicOutput(batch, mapping_key=f"batch_{number}_of_{len(batches)}")
+
+
+@op
+def render_yearly_report_batch(context: OpExecutionContext, files: CoachingFiles, report_settings: ReportSettings,
+                               report_data: aggregates.ReportData, initiative_ids: list) -> list:
+    """Render and publish the yearly reports of one batch with up to ``report_settings.workers`` processes;
+    a report whose content did not change is kept as it is."""
+    language = report_settings.language_for(report_data.programme["language"])
     workers = report_settings.worker_count()
 
     def progress(done: int, total: int) -> None:
         if worth_telling(done, total):
             context.log.info(progress_line("reports", done, total))
 
-    rendered = render_yearly_reports(data, keys, language, code_version(), year_folder, workers, progress)
+    rendered = render_yearly_reports(report_data, initiative_ids, language, code_version(),
+                                     files.reports_path / str(report_data.year), workers, progress)
+    context.add_output_metadata({"reports": len(rendered), "workers": min(workers, len(initiative_ids)) if initiative_ids else 0})
+    return rendered
+
+
+@op(out=Out(Nothing))
+def record_yearly_reports(context: OpExecutionContext, batches: list) -> None:
+    """The materialisation of the run's yearly reports: the PDFs written, and one report's change chart."""
+    rendered = [r for batch in batches for r in batch]
     pdfs = [next(p for p in r.files if p.suffix == ".pdf") for r in rendered]
-    previews = {r.initiative_id: r.preview for r in rendered}
     metadata = {
-        "language": language,
         "reports_in_run": len(pdfs),
         "files_in_run": sum(len(r.files) for r in rendered),
-        "workers": min(workers, len(keys)) if keys else 0,
+        "rendering_steps": len(batches),
         "pdfs": MetadataValue.md("\n".join(f"- `{p}`" for p in pdfs) or "_none_"),
     }
     if len(pdfs) == 1:
         metadata["report"] = MetadataValue.path(str(pdfs[0]))
-    if previews:
-        first = sorted(previews)[0]
-        metadata["preview"] = MetadataValue.md(f"**{first}**: change among the participants measured twice\n\n"
-                                               + _preview(previews[first]))
-    return MaterializeResult(metadata=metadata)
+    if rendered:
+        first = min(rendered, key=lambda r: r.initiative_id)
+        metadata["preview"] = MetadataValue.md(f"**{first.initiative_id}**: change among the participants measured "
+                                               "twice\n\n" + _preview(first.preview))
+    context.add_output_metadata(metadata)
+
+
+def _yearly_reports_graph(report_data, **after):
+    """The yearly report of each initiative, ``reports/<year>/<initiative_id>/``: a one-page summary,
+    the Theory of Change as a diagram, reach and activities per quarter against the targets, the
+    outcomes, the hypotheses with their verdicts in plain language, attrition, data quality, the
+    coaching sessions, SROI where configured, and methods and provenance. PDF and self-contained HTML
+    from one template, its tables as CSV and XLSX, its charts as PNG. Disclosure-controlled. Rendered from
+    the report data, never the warehouse: in ``report_settings.report_steps`` steps (default 1), each on up to
+    ``report_settings.workers`` processes."""
+    batches = plan_yearly_reports(report_data, **after)
+    rendered = batches.map(lambda initiative_ids: render_yearly_report_batch(report_data, initiative_ids))
+    return record_yearly_reports(rendered.collect())
+
+
+initiative_reports = graph_asset(
+    name="initiative_reports",
+    ins={"report_data": AssetIn("report_data"),
+         **{name: AssetIn(name, dagster_type=Nothing) for name in RENDERING_INPUTS}},
+    group_name="reports",
+    partitions_def=initiative_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    automation_condition=REFRESH_AFTER_PROGRAMME_CHANGE,
+    kinds={"pdf", "html", "xlsx"},
+    owners=["team:data-engineering"],
+)(_yearly_reports_graph)
 
 
 def _programme_report(builder: str, files: CoachingFiles, report_settings: ReportSettings,

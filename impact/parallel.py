@@ -30,14 +30,33 @@ def available_cores() -> int:
 
 def worker_count(configured: int | None = None) -> int:
     """``configured`` if given, else ``$COACHING_WORKERS``, else :func:`available_cores`."""
+    return count_setting(configured, WORKERS_VARIABLE) or available_cores()
+
+
+def count_setting(configured: int | None, variable: str) -> int | None:
+    """``configured`` if given, else the whole number in the environment variable ``variable`` (at least 1),
+    else ``None``."""
     if configured:
         return configured
-    value = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if value:
-        if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"{WORKERS_VARIABLE} must be a whole number of at least 1, not {value!r}")
-        return int(value)
-    return available_cores()
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{variable} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def split_evenly(items: Sequence[Any], parts: int) -> list[list[Any]]:
+    """``items`` in at most ``parts`` consecutive runs whose lengths differ by at most one (the first ones
+    longer), in order; one empty run for no items."""
+    parts = max(1, min(parts, len(items)))
+    size, longer = divmod(len(items), parts)
+    runs, start = [], 0
+    for i in range(parts):
+        end = start + size + (i < longer)
+        runs.append(list(items[start:end]))
+        start = end
+    return runs
 
 
 def map_in_processes(fn: Callable[[Any], Any], items: Sequence[Any], workers: int, *,

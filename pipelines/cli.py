@@ -192,10 +192,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _stages(defs, job) -> dict[str, str]:
-    """Each step of ``job`` and its stage: the asset's group, or ``checks`` for an asset check."""
+    """Each step of ``job`` and its stage: the asset's group, or ``checks`` for an asset check. A graph-backed
+    asset's steps are ``<asset>.<op>`` (``initiative_reports.render_yearly_report_batch``; a dynamic step adds
+    ``[batch_…]``, which the display leaves off)."""
+    from dagster import GraphDefinition
+
     graph = defs.resolve_asset_graph()
     groups = {key.to_python_identifier(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
-    return {node.name: groups.get(node.name, "checks") for node in job.nodes_in_topological_order}
+    stages = {}
+    for node in job.nodes_in_topological_order:
+        stage = groups.get(node.name, "checks")
+        if isinstance(node.definition, GraphDefinition):
+            stages.update({f"{node.name}.{op.name}": stage for op in node.definition.node_defs})
+        else:
+            stages[node.name] = stage
+    return stages
 
 
 def _print_summary(locations, selected: Sequence[str], tr) -> int:

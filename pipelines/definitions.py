@@ -12,7 +12,8 @@ from assets.reports import (
 )
 from assets.staging import staging_assets
 from pipelines.jobs import (
-    coaching_year_job, data_stages_job, delivery_job, initiative_job, monthly_full_rebuild, programme_job, reports_job,
+    coaching_year_job, data_stages_job, delivery_job, initiative_job, monthly_full_rebuild, programme_job, reports_in_processes_job,
+    reports_job,
 )
 from pipelines.progress import progress_logger
 from pipelines.sensors import raw_data_drops, report_refresh
@@ -22,7 +23,7 @@ defs = Definitions(
     assets=[programme, theory_of_change, drop_inventory, *staging_assets, outcome_scores, indicators, hypothesis_tests, hypothesis_results, sroi,
             report_data, data_quality_report, initiative_reports, programme_overview, lessons_learned, delivery_bundle, report_manifest],
     asset_checks=quality_checks,
-    jobs=[coaching_year_job, data_stages_job, initiative_job, reports_job, programme_job, delivery_job],
+    jobs=[coaching_year_job, data_stages_job, initiative_job, reports_job, reports_in_processes_job, programme_job, delivery_job],
     schedules=[monthly_full_rebuild],
     sensors=[raw_data_drops, report_refresh],
     resources={"files": CoachingFiles(), "duckdb_warehouse": DuckDBWarehouse(), "report_settings": ReportSettings()},

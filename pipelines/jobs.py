@@ -1,7 +1,7 @@
 """Jobs: the whole coaching year, one initiative, the reports, the programme level; and the schedule.
 
-Every job runs in one process (``in_process_executor``): many partitions per run, and
-one writer of the DuckDB warehouse at a time (docs/operations.md; the ``duckdb_warehouse``
+Every job but ``reports_in_processes`` runs in one process (``in_process_executor``): many partitions
+per run, and one writer of the DuckDB warehouse at a time (docs/operations.md; the ``duckdb_warehouse``
 pool keeps steps of concurrent runs apart).
 """
 
@@ -14,6 +14,7 @@ from dagster import (
     ScheduleEvaluationContext,
     SkipReason,
     define_asset_job,
+    multiprocess_executor,
     schedule,
 )
 
@@ -39,6 +40,16 @@ data_stages_job = define_asset_job(
     description="Everything up to the reports for the selected initiatives: settings, staged tables, checks, scores, "
                 "indicators, tests and SROI, no report rendered (`coaching build --no-reports`; what the benchmark "
                 "times as the data stages).",
+)
+
+reports_in_processes_job = define_asset_job(
+    name="reports_in_processes",
+    selection=AssetSelection.groups("reports"),
+    executor_def=multiprocess_executor,
+    description="The reports as `reports_only`, each step in a process of its own (the multiprocess executor): with "
+                "report_steps (or COACHING_REPORT_STEPS) at 2 or more, the yearly reports are that many steps rendered "
+                "side by side, as the Kubernetes or Celery executor would run them on other machines. Set workers "
+                "(COACHING_WORKERS) to 1, so that the steps do not each start a process per core.",
 )
 
 reports_job = define_asset_job(

@@ -64,11 +64,11 @@ class BuildProgress:
     # -- events -----------------------------------------------------------------------------------
 
     def step_started(self, step_key: str) -> None:
-        self.stage = self.stages.get(step_key, "checks")
+        self.stage = self.stages.get(step_key.split("[")[0], "checks")  # a dynamic step: ``<step>[<mapping key>]``
         if self.stage not in self.begun:
             self.begun.add(self.stage)
-            self._plain(self.tr.t("cli.progress.stage", stage=self._stage_words(), done=self.steps_done,
-                                  total=len(self.stages)))
+            self._plain(self.tr.t("cli.progress.stage", stage=self._stage_words(),
+                                  done=min(self.steps_done, len(self.stages)), total=len(self.stages)))
         self._show(step_key, None)
 
     def step_finished(self, step_key: str) -> None:
@@ -108,7 +108,8 @@ class BuildProgress:
         if count is not None:
             what, done, total = count
             label += " · " + self.tr.t(f"cli.progress.{what}", done=done, total=total)
-        self._bar.update(self._task, completed=self.steps_done, description=label)
+        # a step split into batches counts once per batch: never more done than planned
+        self._bar.update(self._task, completed=min(self.steps_done, len(self.stages)), description=label)
 
 
 #: The display of the build in progress in this process (set by the CLI around its runs).

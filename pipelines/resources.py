@@ -65,20 +65,33 @@ class DuckDBWarehouse(ConfigurableResource):
                     yield con
 
 
+#: Where the number of steps the yearly reports are split into can be set (``ReportSettings.report_steps``).
+REPORT_STEPS_VARIABLE = "COACHING_REPORT_STEPS"
+
+
 class ReportSettings(ConfigurableResource):
     """How the texts for people are written: the language (``nl`` or ``en``) of the reports, the contract's
     messages, the checks and the data-quality page; empty means ``programme.yaml``'s ``language``. And how
-    many processes render the yearly reports."""
+    many processes render the yearly reports, in how many steps."""
 
     language: str | None = Field(default=None, description="nl or en; default: the language in programme.yaml (nl)")
-    workers: int | None = Field(default=None, ge=1, description="Processes that render the yearly reports at once; "
-                                "default $COACHING_WORKERS or one per core this process may use")
+    workers: int | None = Field(default=None, ge=1, description="Processes that render yearly reports at once in one "
+                                "step; default $COACHING_WORKERS or one per core this process may use")
+    report_steps: int | None = Field(default=None, ge=1, description="Steps the yearly reports of a run are split "
+                                     "into, for an executor that runs steps side by side (multiprocess, Kubernetes, "
+                                     "Celery); default $COACHING_REPORT_STEPS or 1")
 
     def worker_count(self) -> int:
-        """How many processes render the yearly reports of a run."""
+        """How many processes render the yearly reports of one step."""
         from impact.parallel import worker_count
 
         return worker_count(self.workers)
+
+    def report_step_count(self) -> int:
+        """How many steps render the yearly reports of a run."""
+        from impact.parallel import count_setting
+
+        return count_setting(self.report_steps, REPORT_STEPS_VARIABLE) or 1
 
     def language_of(self, con) -> str:
         """The language of every text for people in this run (reports, contract messages, checks, the

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from impact.parallel import map_in_processes, worker_count
+from impact.parallel import map_in_processes, split_evenly, worker_count
 
 pytestmark = pytest.mark.unit
 
@@ -49,3 +49,22 @@ def test_the_number_of_workers(monkeypatch):
     monkeypatch.setenv("COACHING_WORKERS", "nul")
     with pytest.raises(ValueError, match="COACHING_WORKERS must be a whole number of at least 1, not 'nul'"):
         worker_count()
+
+
+def test_items_split_into_runs_of_near_equal_length_in_order():
+    assert split_evenly(list("abcdefg"), 3) == [["a", "b", "c"], ["d", "e"], ["f", "g"]]
+    assert split_evenly(list("ab"), 5) == [["a"], ["b"]]  # never an empty run beside others
+    assert split_evenly(list("abc"), 1) == [["a", "b", "c"]]
+    assert split_evenly([], 4) == [[]]  # one empty run: the steps after it still run
+
+
+def test_the_number_of_report_steps(monkeypatch):
+    from pipelines.resources import ReportSettings
+
+    monkeypatch.delenv("COACHING_REPORT_STEPS", raising=False)
+    assert ReportSettings().report_step_count() == 1
+    monkeypatch.setenv("COACHING_REPORT_STEPS", "4")
+    assert ReportSettings().report_step_count() == 4 and ReportSettings(report_steps=2).report_step_count() == 2
+    monkeypatch.setenv("COACHING_REPORT_STEPS", "0")
+    with pytest.raises(ValueError, match="COACHING_REPORT_STEPS must be a whole number of at least 1, not '0'"):
+        ReportSettings().report_step_count()

@@ -46,6 +46,23 @@ def test_plain_lines_name_each_stage_once_and_the_counts_with_the_time_elapsed()
     ]
 
 
+def test_a_step_split_into_batches_is_staged_by_its_op_and_never_counts_past_the_plan():
+    out = io.StringIO()
+    display = BuildProgress({"initiative_reports.plan_yearly_reports": "reports",
+                             "initiative_reports.render_yearly_report_batch": "reports"},
+                            Translator("en"), out=out, terminal=False, clock=Clock())
+    display.step_started("initiative_reports.plan_yearly_reports")
+    display.step_finished("initiative_reports.plan_yearly_reports")
+    for batch in ("batch_1_of_3", "batch_2_of_3", "batch_3_of_3"):
+        display.step_started(f"initiative_reports.render_yearly_report_batch[{batch}]")
+        display.step_finished(f"initiative_reports.render_yearly_report_batch[{batch}]")
+    display.step_started("programme_overview")  # a stage of its own, unknown here: the checks
+    assert out.getvalue().splitlines() == [
+        "[0:07] now: writing the reports (0 of 2 steps done)",
+        "[0:14] now: quality checks (2 of 2 steps done)",
+    ]
+
+
 def test_the_dutch_lines():
     out = io.StringIO()
     display = BuildProgress({"a": "analysis"}, Translator("nl"), out=out, terminal=False, clock=Clock())
