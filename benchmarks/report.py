@@ -306,6 +306,32 @@ def markdown(results: dict) -> str:
         s = summarise(r.get(key) for r in results.get("sample_full", {}).get("runs", []))
         if s:
             add(_row([label, fmt_seconds(s.median), fmt_seconds(s.minimum), fmt_seconds(s.maximum)]))
+    for fan in results.get("fan_out") or []:
+        add("")
+        add(f"## The reports fanned out: {'the sample year' if fan['label'] == 'sample' else fan['label']}")
+        add("")
+        add("The reports of a built programme rendered again into an empty folder (`benchmarks/fan_out.py`): the "
+            "yearly reports in one step on one process, in one step with a process pool, and as one step per core "
+            "under the multiprocess executor (job `reports_in_processes`, a process per step). \"yearly reports\" "
+            "runs from the start of their first step to the end of their last; \"run\" is the whole reports job "
+            "with the interpreter's start.")
+        add("")
+        add(_row(["how", "yearly reports (median)", "speed-up", "run (median)", "runs"]))
+        add(_row(["---", "---:", "---:", "---:", "---:"]))
+        base = None
+        for mode in fan["modes"]:
+            span = summarise(r.get("yearly_span") for r in mode["runs"])
+            wall = summarise(r.get("seconds") for r in mode["runs"])
+            base = base or (span.median if span else None)
+            how = (f"one step, {mode['workers']} process{'es' if mode['workers'] > 1 else ''}"
+                   if mode["executor"] == "in_process"
+                   else f"{mode['steps']} steps, a process each (multiprocess executor)")
+            speed = f"{base / span.median:.2f}×" if span and base else "–"
+            add(_row([how, fmt_seconds(span.median if span else None), speed,
+                      fmt_seconds(wall.median if wall else None), _runs_cell(mode)]))
+        notes = _notes(*fan["modes"])
+        if notes:
+            out.extend(["", *notes])
     scaled = results.get("scaled") or []
     if scaled:
         add("")

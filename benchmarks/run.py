@@ -9,6 +9,8 @@ the summed RSS over the subprocess's process tree, sampled every 0.1 s. The meas
 - the cost of each report, from the Dagster step stats of the full builds;
 - the scaled programme (``coaching synth --initiatives N --participants M``) at every ``--sizes`` point:
   ``coaching build --no-reports`` (the data stages), ``coaching build`` and the bare baseline;
+- the fan-out (``--fan-out``): a built programme's reports rendered in one step on one process, in one step
+  with a process per core, and as a step per core under the multiprocess executor (``benchmarks/fan_out.py``);
 - one sample-year build under pyinstrument, for "Where the time goes".
 
     make bench                                   # the real figures (long: sizes up to 1,000 initiatives)
@@ -35,6 +37,7 @@ import time
 from pathlib import Path
 
 from benchmarks import report
+from impact.parallel import available_cores
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "raw_data"
@@ -240,6 +243,37 @@ class Bench:
         shutil.rmtree(raw, ignore_errors=True)
         return point
 
+    def fan_out(self, label: str) -> dict:
+        """The reports of a built programme rendered three ways, each run into a new reports folder: one step on
+        one process, one step with a process pool, and ``cores`` steps under the multiprocess executor."""
+        if label == "sample":
+            raw = SAMPLE
+        else:
+            n, m = parse_sizes(label)[0]
+            raw = self.root / f"fan_out_{n}x{m}"
+            made = measure([PYTHON, "-m", "pipelines.cli", "synth", "--initiatives", str(n), "--participants", str(m),
+                            "--out", str(raw)], {**os.environ, "COACHING_PSEUDONYM_KEY": BENCH_KEY}, self.log)
+            if made["code"] != 0:
+                raise SystemExit(f"bench: generating {label} failed; see {self.log}")
+        env = self.fresh(raw)
+        self.say(f"  set-up: full build of {label} (not timed)")
+        self.build(env)
+        cores = max(2, available_cores())
+        modes = []
+        for executor, steps, workers in (("in_process", 1, 1), ("in_process", 1, cores), ("multiprocess", cores, 1)):
+            def once(i, executor=executor, steps=steps, workers=workers):
+                out = self.root / f"fan_out_{executor}_{steps}_{workers}_{i}.json"
+                run_env = {**env, "COACHING_REPORTS": str(self.root / f"fan_out_reports_{self.counter}_{out.stem}")}
+                cmd = [PYTHON, "-m", "benchmarks.fan_out", "--executor", executor, "--steps", str(steps),
+                       "--workers", str(workers), "--json", str(out)]
+                result = measure(cmd, run_env, self.log)
+                if result["code"] != 0:
+                    raise SystemExit(f"bench: {' '.join(cmd)} failed; see {self.log}")
+                return {**result, **json.loads(out.read_text(encoding="utf-8"))}
+            m = self.repeat(f"{label}: {executor}, {steps} step(s) × {workers} process(es)", once)
+            modes.append({**m, "executor": executor, "steps": steps, "workers": workers})
+        return {"label": label, "cores": cores, "modes": modes}
+
     def profile(self) -> dict:
         env = self.fresh(SAMPLE)
         done = subprocess.run([PYTHON, "-m", "benchmarks.profile_build", str(self.args.profile_threshold)], cwd=REPO,
@@ -323,8 +357,8 @@ def synth_available() -> bool:
 
 def parse_sizes(text: str) -> list[tuple[int, int]]:
     sizes = []
-    for part in text.split(","):
-        n, _, m = part.strip().lower().partition("x")
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        n, _, m = part.lower().partition("x")
         sizes.append((int(n), int(m)))
     return sizes
 
@@ -342,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"small sizes ({QUICK_SIZES}), one run each: to try it")
     parser.add_argument("--runs", type=int, help="runs per measurement (default 3; 1 with --quick)")
-    parser.add_argument("--sizes", help=f"scaled points NxM, comma-separated (default {DEFAULT_SIZES})")
+    parser.add_argument("--sizes", help=f"scaled points NxM, comma-separated; '' for none (default {DEFAULT_SIZES})")
     parser.add_argument("--data", choices=["synth", "copies"], help="scaled data from `coaching synth` (default) or "
                         "the sample year copied (a stand-in; --quick falls back to it when synth is missing)")
     parser.add_argument("--max-seconds", type=float, help="stop repeating a measurement once its runs took this long "
@@ -350,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-full", action="store_true", help="scaled points: data stages and baseline only")
     parser.add_argument("--skip-sample", action="store_true", help="leave out the sample-year measurements")
     parser.add_argument("--skip-profile", action="store_true", help="leave out the pyinstrument profile")
+    parser.add_argument("--fan-out", default="sample", help="programmes whose reports are rendered in one step, with a "
+                        "process pool, and as steps under the multiprocess executor: 'sample' and/or NxM, "
+                        "comma-separated; '' for none (default: sample)")
     parser.add_argument("--profile-threshold", type=float, default=2.0, help="percent of time a function needs (default 2)")
     parser.add_argument("--out", type=Path, help="the document (default BENCHMARKS.md; BENCHMARKS.quick.md with --quick)")
     parser.add_argument("--json", type=Path, help="also write the raw results as JSON here")
@@ -357,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     args = parser.parse_args(argv)
     args.runs = args.runs or (1 if args.quick else 3)
-    sizes = parse_sizes(args.sizes or (QUICK_SIZES if args.quick else DEFAULT_SIZES))
+    sizes = parse_sizes(args.sizes if args.sizes is not None else (QUICK_SIZES if args.quick else DEFAULT_SIZES))
     out = args.out or REPO / ("BENCHMARKS.quick.md" if args.quick else "BENCHMARKS.md")
     source = args.data or "synth"
     if source == "synth" and sizes and not synth_available():
@@ -385,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
                      if source == "synth" else "python -m benchmarks.standin --initiatives N --out DIR   # stand-in",
                      "coaching build --no-reports          # data stages", "coaching build                      # full",
                      "python -m benchmarks.baseline --raw-data DIR --out <tmp>/baseline.duckdb",
+                     "python -m benchmarks.fan_out --executor in_process|multiprocess --steps K --workers W   # fan-out",
                      "python -m benchmarks.profile_build   # the sample year under pyinstrument"],
     }
     try:
@@ -401,6 +439,10 @@ def main(argv: list[str] | None = None) -> int:
         for n, m in sizes:
             bench.say(f"bench: scaled programme {n}×{m}")
             results["scaled"].append(bench.scaled(n, m, source))
+        results["fan_out"] = []
+        for label in filter(None, (part.strip() for part in args.fan_out.split(","))):
+            bench.say(f"bench: the reports fanned out ({label})")
+            results["fan_out"].append(bench.fan_out(label))
         if not args.skip_profile:
             bench.say("bench: profile of a sample-year build")
             prof = bench.profile()
