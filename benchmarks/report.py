@@ -308,7 +308,8 @@ def markdown(results: dict) -> str:
             add(_row([label, fmt_seconds(s.median), fmt_seconds(s.minimum), fmt_seconds(s.maximum)]))
     for fan in results.get("fan_out") or []:
         add("")
-        add(f"## The reports fanned out: {'the sample year' if fan['label'] == 'sample' else fan['label']}")
+        what = size_label(fan["n"], fan["m"]) if fan.get("n") else "the sample year"
+        add(f"## The reports fanned out: {what}")
         add("")
         add("The reports of a built programme rendered again into an empty folder (`benchmarks/fan_out.py`): the "
             "yearly reports in one step on one process, in one step with a process pool, and as one step per core "

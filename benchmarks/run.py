@@ -246,6 +246,7 @@ class Bench:
     def fan_out(self, label: str) -> dict:
         """The reports of a built programme rendered three ways, each run into a new reports folder: one step on
         one process, one step with a process pool, and ``cores`` steps under the multiprocess executor."""
+        n = m = None
         if label == "sample":
             raw = SAMPLE
         else:
@@ -272,7 +273,7 @@ class Bench:
                 return {**result, **json.loads(out.read_text(encoding="utf-8"))}
             m = self.repeat(f"{label}: {executor}, {steps} step(s) × {workers} process(es)", once)
             modes.append({**m, "executor": executor, "steps": steps, "workers": workers})
-        return {"label": label, "cores": cores, "modes": modes}
+        return {"label": label, "n": n, "m": m, "cores": cores, "modes": modes}
 
     def profile(self) -> dict:
         env = self.fresh(SAMPLE)

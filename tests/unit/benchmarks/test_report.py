@@ -140,12 +140,13 @@ def test_the_fan_out_section_gives_each_way_its_span_and_speed_up_over_one_proce
              "runs_requested": asked, "runs": [{"yearly_span": s, "seconds": w} for s, w in zip(spans, walls)]}
         return {**m, "note": note} if note else m
 
-    fan = {"label": "sample", "cores": 2, "modes": [
+    fan = {"label": "sample", "n": None, "m": None, "cores": 2, "modes": [
         mode("in_process", 1, 1, [14.0, 13.0, 15.0], [17.0, 16.0, 18.0]),
         mode("in_process", 1, 2, [10.0, 11.0, 12.0], [14.0, 15.0, 16.0]),
         mode("multiprocess", 2, 1, [20.0], [40.0], note="1 of 3 runs: stopped after 40 s by --max-seconds 30; the median is of 1")]}
     text = report.markdown(results(fan_out=[fan]))
     section = text.split("## The reports fanned out: the sample year")[1].split("\n## ")[0]
+    assert "## The reports fanned out: 36×300" in report.markdown(results(fan_out=[{**fan, "label": "36x300", "n": 36, "m": 300}]))
     assert "| one step, 1 process | 14.0 s | 1.00× | 17.0 s | 3 |" in section
     assert "| one step, 2 processes | 11.0 s | 1.27× | 15.0 s | 3 |" in section
     assert "| 2 steps, a process each (multiprocess executor) | 20.0 s | 0.70× | 40.0 s | 1 of 3 |" in section
