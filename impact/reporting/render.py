@@ -104,6 +104,46 @@ def _font_clock(created: datetime.date):
                 os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+#: Every PDF is both archival and accessible: PDF/A-3 level A (tagged, Unicode text, embedded fonts and an
+#: sRGB output intent; WeasyPrint's variant) and PDF/UA-1, whose identification is added to the same XMP.
+PDF_VARIANT = "pdf/a-3a"
+PDF_UA_PART = 1
+_XMP = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+        "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/", "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+        "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#"}
+
+
+def _with_pdf_ua(rdf: bytes) -> bytes:
+    """WeasyPrint's XMP packet with the PDF/UA identification (``pdfuaid:part``) beside PDF/A's, and the
+    extension schema that PDF/A asks for any property outside its predefined schemas (here ``pdfuaid``)."""
+    from xml.etree import ElementTree as ET
+
+    for prefix, uri in _XMP.items():
+        ET.register_namespace(prefix, uri)
+    root = ET.fromstring(rdf)
+
+    def tag(prefix: str, name: str) -> str:
+        return f"{{{_XMP[prefix]}}}{name}"
+
+    def sub(parent, prefix: str, name: str, text: str | None = None, **attrib):
+        element = ET.SubElement(parent, tag(prefix, name), {tag("rdf", k): v for k, v in attrib.items()})
+        element.text = text
+        return element
+
+    sub(root, "rdf", "Description", about="").set(tag("pdfuaid", "part"), str(PDF_UA_PART))
+    schemas = sub(sub(sub(root, "rdf", "Description", about=""), "pdfaExtension", "schemas"), "rdf", "Bag")
+    schema = sub(schemas, "rdf", "li", parseType="Resource")
+    sub(schema, "pdfaSchema", "schema", "PDF/UA identification schema")
+    sub(schema, "pdfaSchema", "namespaceURI", _XMP["pdfuaid"])
+    sub(schema, "pdfaSchema", "prefix", "pdfuaid")
+    prop = sub(sub(sub(schema, "pdfaSchema", "property"), "rdf", "Seq"), "rdf", "li", parseType="Resource")
+    sub(prop, "pdfaProperty", "name", "part")
+    sub(prop, "pdfaProperty", "valueType", "Integer")
+    sub(prop, "pdfaProperty", "category", "internal")
+    sub(prop, "pdfaProperty", "description", "The part of ISO 14289 (PDF/UA) the file conforms to")
+    return ET.tostring(root)
+
+
 def _foreign_fonts(document) -> dict[str, str]:
     """Fonts the document drew with that are not the packaged faces: family -> the characters drawn."""
     foreign: dict[str, set[str]] = {}
@@ -122,6 +162,12 @@ def pdf_bytes(html: str, *, title: str, author: str, created: datetime.date, lan
     ``D:YYYYMMDD000000Z``) and the catalog's ``/Lang``. The trailer's ``/ID`` is derived from
     a SHA-256 of the html and that metadata (WeasyPrint otherwise writes none; pydyf adds an
     MD5 of the content as the second half). ``/Producer`` is ``WeasyPrint <pinned version>``.
+
+    Every PDF is tagged and archival in one file (:data:`PDF_VARIANT`): a structure tree (headings, lists,
+    tables whose cells name their header cells, figures with the ``<img>``'s ``alt`` text), page headers and
+    footers marked as artefacts, the title displayed, PDF/A-3a's identification and output intent, and
+    PDF/UA-1's identification in the same XMP packet. An image without ``alt`` is refused
+    (:class:`PdfRenderError`). :mod:`impact.reporting.accessibility` checks the result.
 
     Fonts: the packaged report faces are declared as ``@font-face`` of the family
     :data:`impact.reporting.typeface.FAMILY` (the html's stylesheet asks for it) and embedded
@@ -161,17 +207,19 @@ def pdf_bytes(html: str, *, title: str, author: str, created: datetime.date, lan
         metadata.created = stamp
         metadata.modified = stamp
         metadata.lang = language
+        rdf = metadata.generate_rdf_metadata
+        metadata.generate_rdf_metadata = lambda *args: _with_pdf_ua(rdf(*args))
         return rendered
 
     try:
         first = document()
-        data = first.write_pdf(pdf_identifier=identifier, full_fonts=True)
+        data = first.write_pdf(pdf_identifier=identifier, full_fonts=True, pdf_variant=PDF_VARIANT)
         foreign = _foreign_fonts(first)  # known only once written: WeasyPrint collects fonts while drawing
         if foreign:
             # A fresh document (writing changes a variable or colour font in place), its fonts
             # subset, with the clock fontTools writes into each font it saves pinned.
             with _font_clock(created):
-                data = document().write_pdf(pdf_identifier=identifier)
+                data = document().write_pdf(pdf_identifier=identifier, pdf_variant=PDF_VARIANT)
     finally:
         logger.removeHandler(errors)
     if errors.messages:

@@ -67,7 +67,7 @@ def test_each_deliberate_defect_is_reported_exactly_with_file_and_page():
 def test_an_image_outside_the_content_box_is_reported():
     png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
     body = COVER + _page("<h1>Figuur</h1>", FULL,
-                         f"<img src='data:image/png;base64,{png}' style='width: 520pt; height: 40pt; display: block'>")
+                         f"<img src='data:image/png;base64,{png}' alt='Een breed grijs vlak.' style='width: 520pt; height: 40pt; display: block'>")
     assert [str(d) for d in check_pdf(_pdf(body), name="img.pdf")] == [
         "img.pdf, page 2: an image (520.0 pt × 40.0 pt) outside the content box: 38.1 pt into the right margin"]
 
