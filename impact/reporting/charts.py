@@ -43,11 +43,22 @@ MUTED = "#6b6b6b"
 ACCENT = "#b3001b"  # a municipal red
 BAR = "#4a6d8c"
 BAR_LIGHT = "#a9bfd3"
-VERDICT_COLOURS = {"supported": "#2e7d32", "contradicted": "#c62828", "not_shown": "#6b6b6b",
-                   "unreliable_measurement": "#b06f00", "insufficient_data": "#b0b0b0"}
-THEME_COLOURS = {"impact_definition": "#4a6d8c", "data_collection": "#2e7d32", "analysis": "#b06f00",
-                 "reporting": "#7b3f98", "improvement": "#b3001b"}
-CHANGE_COLOURS = {"worse": "#c62828", "same": "#bdbdbd", "better": "#2e7d32"}
+# Colour never carries a meaning alone: Okabe and Ito's palette, which people with a red-green colour vision
+# deficiency tell apart (blue against orange, never green against red), darkened where the colour is also used
+# for text so that it keeps WCAG AA's 4.5:1 on white; and a second cue that survives a grey-scale print: a
+# marker shape per verdict and per theme, the verdict written beside each row, a pattern on "worse".
+VERDICT_COLOURS = {"supported": "#0072B2", "contradicted": "#B84E00", "not_shown": "#595959",
+                   "unreliable_measurement": "#8A5A00", "insufficient_data": "#767676"}
+#: (marker, filled): a verdict's point in the forest plot; an unreliable measurement's is open (not judged)
+VERDICT_MARKERS = {"supported": ("o", True), "contradicted": ("X", True), "not_shown": ("s", True),
+                   "unreliable_measurement": ("D", False), "insufficient_data": ("|", True)}
+THEME_COLOURS = {"impact_definition": "#0072B2", "data_collection": "#009E73", "analysis": "#E69F00",
+                 "reporting": "#CC79A7", "improvement": "#D55E00"}
+THEME_MARKERS = {"impact_definition": "o", "data_collection": "s", "analysis": "^", "reporting": "D",
+                 "improvement": "v", "other": "P"}
+CHANGE_COLOURS = {"worse": "#B84E00", "same": "#d0d0d0", "better": "#0072B2"}
+#: "worse" striped, so that it is not taken for "better" in grey (the suppressed part is hatched the other way)
+CHANGE_HATCH = {"worse": "\\\\\\", "same": None, "better": None}
 
 plt.rcParams.update({
     "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs on every machine
@@ -263,13 +274,15 @@ def change_shares(changes: pd.DataFrame, tr: Translator) -> Figure:
     for part in ("worse", "same", "better"):
         share = changes[f"share_{part}"].astype(float).to_numpy()
         bars = ax.barh(y, np.nan_to_num(share), left=left, color=CHANGE_COLOURS[part], label=tr.t(f"change.{part}"),
-                       height=0.6)
+                       height=0.6, hatch=CHANGE_HATCH[part], edgecolor="white" if CHANGE_HATCH[part] else None,
+                       linewidth=0)
         if (np.nan_to_num(share) > 0).any():
             handles.append(bars)
         for yi, l, s in zip(y, left, share):
             if not np.isnan(s) and s >= 0.07:
+                ground = dict(boxstyle="square,pad=0.15", fc=CHANGE_COLOURS[part], ec="none") if CHANGE_HATCH[part] else None
                 ax.annotate(tr.pct(s), (l + s / 2, yi), ha="center", va="center", fontsize=7.5,
-                            color="white" if part != "same" else INK)
+                            color="white" if part != "same" else INK, bbox=ground)
         left = left + np.nan_to_num(share)
     # the rest of each bar is what disclosure control hides: the shown shares are public, so their remainder is too
     rest = np.where(changes[[f"share_{p}" for p in ("worse", "same", "better")]].isna().any(axis=1).to_numpy(),
@@ -349,20 +362,27 @@ def forest(rows: pd.DataFrame, tr: Translator) -> Figure:
                                 zorder=LABEL_Z, bbox=LABEL_GROUND)
                 else:  # a one-sided interval runs to the edge of the panel
                     ax.plot([max(low, lo), min(high, hi)], [yi, yi], color=colour, linewidth=1.4, zorder=2)
-                judged = r["verdict"] != "unreliable_measurement"
-                ax.plot([r["effect_size"]], [yi], marker="s", color=colour, markersize=5,
-                        markerfacecolor=colour if judged else "white", zorder=3)
+                marker, filled = VERDICT_MARKERS.get(r["verdict"], ("s", True))
+                ax.plot([r["effect_size"]], [yi], marker=marker, color=colour, markersize=6,
+                        markerfacecolor=colour if filled else "white", zorder=3)
             if kind == "odds_ratio":
                 ax.set_xscale("log")
                 ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
             ax.xaxis.set_major_formatter(_numbers(tr))
             ax.set_title(tr.t(f"effect_kind.{kind}"), fontsize=8, loc="left")
             ax.set_xlabel(tr.t(f"chart.axis.{kind}"), fontsize=7, color=MUTED)
+            # the verdict in words at the right of its row, in its colour: read without the legend or the colour
+            words = ax.secondary_yaxis("right")
+            words.set_yticks(y, [tr.t(f"verdict.{v}") for v in part["verdict"]])
+            words.tick_params(length=0, labelsize=7)
+            words.spines["right"].set_visible(False)
+            for label, verdict in zip(words.get_yticklabels(), part["verdict"]):
+                label.set_color(VERDICT_COLOURS.get(verdict, MUTED))
         ax.set_yticks(y, list(part["label"]))
         ax.set_ylim(-0.6, len(part) - 0.4)
     shown_verdicts = set(rows.loc[drawn, "verdict"])
-    handles = [Line2D([], [], linestyle="", marker="s", markersize=6, color=VERDICT_COLOURS[v],
-                      markerfacecolor=VERDICT_COLOURS[v] if v != "unreliable_measurement" else "white",
+    handles = [Line2D([], [], linestyle="", marker=VERDICT_MARKERS[v][0], markersize=6, color=VERDICT_COLOURS[v],
+                      markerfacecolor=VERDICT_COLOURS[v] if VERDICT_MARKERS[v][1] else "white",
                       label=tr.t(f"verdict.{v}")) for v in VERDICTS if v in shown_verdicts]
     _legend_if(fig, handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=7.5)
     return fig
@@ -402,7 +422,7 @@ def realisation(rows: pd.DataFrame, tr: Translator) -> Figure:
 
 def timeline(sessions: pd.DataFrame, rows: list[tuple[str, str]], tr: Translator) -> Figure:
     """The coaching year: one line per initiative (and one for the plenary meetings), a marker per session
-    coloured by its theme. ``sessions``: initiative_id, date, theme; ``rows``: (initiative_id, label) top to bottom."""
+    coloured and shaped by its theme. ``sessions``: initiative_id, date, theme; ``rows``: (initiative_id, label) top to bottom."""
     fig, axes = _figure(1.2 + 0.27 * len(rows))
     ax = axes[0][0]
     index = {key: len(rows) - 1 - i for i, (key, _) in enumerate(rows)}
@@ -410,12 +430,12 @@ def timeline(sessions: pd.DataFrame, rows: list[tuple[str, str]], tr: Translator
         part = sessions[sessions["theme"] == theme]
         if part.empty:
             continue
-        ax.scatter(pd.to_datetime(part["date"]), part["initiative_id"].map(index), color=colour, s=22, zorder=3,
-                   label=tr.t(f"theme.{theme}"))
+        ax.scatter(pd.to_datetime(part["date"]), part["initiative_id"].map(index), color=colour, s=24, zorder=3,
+                   marker=THEME_MARKERS[theme], edgecolors=INK, linewidths=0.4, label=tr.t(f"theme.{theme}"))
     other = sessions[~sessions["theme"].isin(list(THEME_COLOURS))]
     if len(other):
-        ax.scatter(pd.to_datetime(other["date"]), other["initiative_id"].map(index), color=MUTED, s=22, zorder=3,
-                   label=tr.t("theme.other"))
+        ax.scatter(pd.to_datetime(other["date"]), other["initiative_id"].map(index), color=MUTED, s=24, zorder=3,
+                   marker=THEME_MARKERS["other"], edgecolors=INK, linewidths=0.4, label=tr.t("theme.other"))
     for i in range(len(rows)):
         ax.axhline(i, color="#e3e3e3", linewidth=0.6, zorder=1)
     ax.set_yticks(list(range(len(rows)))[::-1], [label for _, label in rows])

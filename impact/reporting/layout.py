@@ -27,13 +27,18 @@ class Section:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class Figure:
+    """A chart in the report. ``alt`` is its alternative text: one sentence of what it shows, then the table
+    that holds its figures (``table_id``, ``table_ref``), filled in once that table is made."""
+
     id: str
     label: str
     caption: str
     src: str
     alt: str
+    table_id: str = ""
+    table_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Table:
     text_columns: int = 1
     note: str = ""
     legend: str = ""  # what the marks in this table mean, with their reasons
+    number: int = 0
 
     @property
     def has_hidden(self) -> bool:
@@ -119,23 +125,47 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     charts: dict[str, bytes] = field(default_factory=dict)
     _figures: int = 0
-    _tables: int = 0
+    _tables: dict[str, Table] = field(default_factory=dict)
+    _waiting: dict[str, list[Figure]] = field(default_factory=dict)
 
     def section(self, key: str, title_key: str | None = None, **values) -> Section:
         s = Section(key, len(self.sections) + 1, self.tr.t(title_key or f"section.{key}", **values))
         self.sections.append(s)
         return s
 
-    def figure(self, name: str, png: bytes, caption: str, alt: str | None = None) -> Figure:
+    def figure(self, name: str, png: bytes, caption: str, *, shows: str, table: str) -> Figure:
+        """A chart: ``shows`` says in one sentence what it shows, ``table`` is the key of the table in this
+        report that holds its figures (made before or after the chart); the alternative text is both."""
         self._figures += 1
         self.charts[name] = png
-        return Figure(f"fig-{name}", self.tr.t("common.figure", n=self._figures), caption, data_uri(png), alt or caption)
+        figure = Figure(f"fig-{name}", self.tr.t("common.figure", n=self._figures), caption, data_uri(png), shows)
+        if table in self._tables:
+            self._point(figure, self._tables[table])
+        else:
+            self._waiting.setdefault(table, []).append(figure)
+        return figure
 
     def table(self, key: str, caption: str, header: list[str], rows: list[list[str | Mark]], text_columns: int = 1,
               note: str = "") -> Table:
-        self._tables += 1
-        return Table(f"tab-{key}", self.tr.t("common.table", n=self._tables), caption, header, rows, text_columns, note,
-                     legend(self.tr, rows))
+        number = len(self._tables) + 1
+        made = Table(f"tab-{key}", self.tr.t("common.table", n=number), caption, header, rows, text_columns, note,
+                     legend(self.tr, rows), number)
+        self._tables[key] = made
+        for figure in self._waiting.pop(key, []):
+            self._point(figure, made)
+        return made
+
+    def _point(self, figure: Figure, table: Table) -> None:
+        figure.table_id, figure.table_ref = table.id, self.tr.t("common.table_ref", n=table.number)
+        figure.alt = f"{figure.alt} {self.tr.t('common.figures_in', table=figure.table_ref)}"
+
+    def finished_charts(self) -> dict[str, bytes]:
+        """The charts' PNGs, once every chart's table is in the report (a chart whose figures are in no
+        table is a mistake of the builder: a screen reader would have nothing to read)."""
+        if self._waiting:
+            raise ValueError(f"charts without their table: {', '.join(f.id for fs in self._waiting.values() for f in fs)} "
+                             f"(tables {', '.join(sorted(self._waiting))} never made)")
+        return self.charts
 
 
 def is_missing(value) -> bool:

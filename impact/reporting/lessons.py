@@ -213,10 +213,25 @@ def coaching_section(c: LessonsContext) -> dict:
 
 def timeline_section(c: LessonsContext) -> dict:
     """4. The coaching year as a timeline: every session per initiative, coloured by theme."""
+    tr = c.tr
     section = c.doc.section("timeline")
-    order = [("all", c.tr.t("lessons.all_initiatives"))] + [(i, c.names[i]) for i in c.figures]
-    figure = c.doc.figure("timeline", png_bytes(charts.timeline(c.data.sessions, order, c.tr)), c.tr.t("lessons.timeline_caption"))
-    return {"section": section, "figure": figure}
+    order = [("all", tr.t("lessons.all_initiatives"))] + [(i, c.names[i]) for i in c.figures]
+    figure = c.doc.figure("timeline", png_bytes(charts.timeline(c.data.sessions, order, tr)), tr.t("lessons.timeline_caption"),
+                          shows=tr.t("alt.timeline", year=c.data.year), table="timeline")
+    # the chart's figures: per initiative (a row) and theme (a column) the dates of its sessions
+    themes = list(COACHING_THEMES)
+    sessions = c.data.sessions.assign(theme=lambda d: d["theme"].where(d["theme"].isin(themes), "other"))
+    shown = themes + (["other"] if (sessions["theme"] == "other").any() else [])
+    rows = []
+    for key, label in order:
+        mine = sessions[sessions["initiative_id"] == key].sort_values("date")
+        # a date outside the programme year (the closing meeting early the next year) is written with its year
+        rows.append([label, *[", ".join(tr.short_date(d) if d.year == c.data.year else tr.date(d)
+                                        for d in pd.to_datetime(mine.loc[mine["theme"] == t, "date"]).dt.date)
+                              for t in shown]])
+    table = c.doc.table("timeline", tr.t("lessons.timeline_table_caption", year=c.data.year),
+                        [tr.t("col.initiative"), *[tr.t(f"theme.{t}") for t in shown]], rows, text_columns=1 + len(shown))
+    return {"section": section, "figure": figure, "table": table}
 
 
 def recommendations_section(c: LessonsContext) -> dict:
@@ -246,4 +261,4 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
         tr=c.tr, programme=data.programme, title=title, kicker=c.tr.t("lessons.kicker", date=c.tr.date(closing)),
         subtitle=c.tr.t("lessons.subtitle", n=len(figures)), report_date=closing, sections=c.doc.sections, **ctx)
     return Report(folder="lessons_learned", stem=f"lessons_learned_{c.year}", title=title, language=language,
-                  created=closing, html=html, tables=c.tables, charts=c.doc.charts)
+                  created=closing, html=html, tables=c.tables, charts=c.doc.finished_charts())

@@ -211,7 +211,8 @@ def effects_section(c: OverviewContext) -> dict:
     hyp["initiative"] = hyp["initiative_id"].map(c.names)
     context = with_context(hyp, data)
     hyp["label"] = hyp["initiative"] + " " + hyp["hypothesis_id"]
-    forest = doc.figure("forest", png_bytes(charts.forest(hyp, tr)), tr.t("overview.forest_caption"))
+    forest = doc.figure("forest", png_bytes(charts.forest(hyp, tr)), tr.t("overview.forest_caption"),
+                        shows=tr.t("alt.forest"), table="effects")
     eff_rows = [[f'{h["initiative"]} {h["hypothesis_id"]}', h["outcome"], cell(h, "n_pairs", tr.num(h["n_pairs"], 0)),
                  # a measurement too unreliable for a verdict gives no figure to read either
                  *([missing("unreliable")] * 3 if h["verdict"] == "unreliable_measurement" else
@@ -247,9 +248,16 @@ def realisation_section(c: OverviewContext) -> dict:
                      or [pd.DataFrame(columns=[*next(iter(c.figures.values())).realisation.columns, "initiative"])],
                      ignore_index=True)
     real["label"] = real["initiative"] + ": " + real["label"]
-    real_fig = c.doc.figure("realisation", png_bytes(charts.realisation(real, c.tr)), c.tr.t("overview.realisation_caption"))
+    tr = c.tr
+    real_fig = c.doc.figure("realisation", png_bytes(charts.realisation(real, tr)), tr.t("overview.realisation_caption"),
+                            shows=tr.t("alt.realisation"), table="realisation")
+    real_tab = c.doc.table("realisation", tr.t("overview.realisation_table_caption"),
+                           [tr.t("col.output"), tr.t("col.target"), tr.t("col.realised"), tr.t("col.realisation")],
+                           [[r["label"], tr.num(r["target"], 0),
+                             cell(r, "realised", tr.num(r["realised"], 0), "no_data"),
+                             cell(r, "realisation", tr.pct(r["realisation"]), "no_data")] for _, r in real.iterrows()])
     c.tables["realisation"] = real.reset_index(drop=True)
-    return {"section": section, "figure": real_fig}
+    return {"section": section, "figure": real_fig, "table": real_tab}
 
 
 def quality_section(c: OverviewContext) -> dict:
@@ -314,5 +322,5 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
         tr=c.tr, programme=data.programme, title=title, kicker=c.tr.t("overview.kicker", year=c.year),
         subtitle=c.tr.t("overview.subtitle", n=len(figures)), report_date=report_date(data), sections=c.doc.sections, **ctx)
     return Report(folder="programme", stem=f"programme_{c.year}", title=title, language=language, created=report_date(data),
-                  html=html, tables=c.tables, charts=c.doc.charts,
+                  html=html, tables=c.tables, charts=c.doc.finished_charts(),
                   count_columns={"reach_by_wijk.csv": [*WIJKEN, UNKNOWN_WIJK]})

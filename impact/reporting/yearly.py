@@ -359,7 +359,8 @@ def reach_section(c: YearlyContext) -> dict:
     # the chart labels each quarter with the last part of its period: the quarter in the report's words
     labelled = quarters.assign(period=[quarter_label(p, tr) for p in quarters["period"]])
     reach_fig = doc.figure("reach_and_activities", png_bytes(charts.reach_and_activities(labelled, c.participants_target, tr)),
-                           tr.t("reach.figure_caption", masked=masked_quarters(quarters, tr)))
+                           tr.t("reach.figure_caption", masked=masked_quarters(quarters, tr)),
+                           shows=tr.t("alt.reach_and_activities"), table="reach")
     # hours with one decimal, as the workbook shows them: rounded to whole hours the quarters need not add up to the
     # year (752 + 786 + 816 + 761 = 3.115 against 3.116)
     digits = {"volunteer_hours": 1}
@@ -411,7 +412,9 @@ def outcomes_section(c: YearlyContext) -> dict:
         # a yes/no outcome is drawn as the share of yes, not as a spread of scores
         caption = tr.t("outcomes.distribution_caption_yes_no" if yes_no else "outcomes.distribution_caption", outcome=label,
                        outcome_lower=mid_sentence(label))
-        outcome_figs.append(doc.figure(f"distribution_{o.replace('.', '_')}", png, caption))
+        shows = tr.t("alt.distribution_yes_no" if yes_no else "alt.distribution", outcome_lower=mid_sentence(label))
+        outcome_figs.append(doc.figure(f"distribution_{o.replace('.', '_')}", png, caption, shows=shows,
+                                       table="distributions"))
     intro = ("outcomes.intro_mixed" if len(yes_no_kinds) > 1 else "outcomes.intro_yes_no" if yes_no_kinds == {True}
              else "outcomes.intro")
     change_fig = None
@@ -419,9 +422,11 @@ def outcomes_section(c: YearlyContext) -> dict:
     # so that no outcome silently drops out of the figure); a figure of hidden bars only is not drawn
     drawable = fig.changes[~fig.changes["outcome_id"].isin(unreliable)]
     shares = ["share_worse", "share_same", "share_better"]
+    change_tab = None
     if len(drawable.dropna(subset=shares, how="all")):
         change_fig = doc.figure("paired_change", png_bytes(charts.change_shares(drawable, tr)),
-                                tr.t("outcomes.change_caption", threshold=c.data.threshold))
+                                tr.t("outcomes.change_caption", threshold=c.data.threshold),
+                                shows=tr.t("alt.paired_change"), table="changes")
     dist_rows = []
     for _, r in fig.outcomes.iterrows():
         yes_no = f"yes.{r['outcome_id']}.{r['wave']}" in fig.cells.reasons
@@ -430,6 +435,13 @@ def outcomes_section(c: YearlyContext) -> dict:
                   [cell(r, "mean", tr.pct(r["mean"]) if yes_no else tr.num(r["mean"], 2), "no_data"),
                    *[cell(r, col, tr.num(r[col], 1), spread) for col in ("p25", "p50", "p75")]])
         dist_rows.append([r["label"], tr.t(f"wave.{r['wave']}"), cell(r, "n", tr.num(r["n"], 0), "no_data"), *scores])
+    if change_fig is not None:  # the chart's figures: the shares it draws, with the pairs they are shares of
+        change_tab = doc.table("changes", tr.t("outcomes.change_table_caption"),
+                               [tr.t("col.outcome"), tr.t("col.pairs"),
+                                *[tr.t(f"change.{p}").capitalize() for p in ("worse", "same", "better")]],
+                               [[r["label"], cell(r, "n_pairs", tr.num(r["n_pairs"], 0), "no_data"),
+                                 *[cell(r, f"share_{p}", tr.pct(r[f"share_{p}"]), "no_data") for p in ("worse", "same", "better")]]
+                                for _, r in drawable.iterrows()])
     dist_tab = doc.table("distributions", tr.t("outcomes.table_caption"),
                          [tr.t("col.outcome"), tr.t("col.wave"), "n", tr.t("col.mean"), tr.t("col.p25"), tr.t("col.median"),
                           tr.t("col.p75")],
@@ -448,7 +460,7 @@ def outcomes_section(c: YearlyContext) -> dict:
     # because the measurement was unreliable
     changes_masked = change_fig is None and bool(all_outcomes - unreliable)
     return {"section": section, "intro": intro_text, "figures": outcome_figs, "change": change_fig,
-            "changes_masked": changes_masked, "table": dist_tab,
+            "change_table": change_tab, "changes_masked": changes_masked, "table": dist_tab,
             "references": references, "reference_caveat": tr.t("reference.caveat") if references else ""}
 
 
@@ -680,7 +692,7 @@ def build(data: ReportData, initiative_id: str, language: str, code_version: dic
         subtitle=c.ini["name"], report_date=report_date(data), sections=c.doc.sections, **ctx,
     )
     return Report(folder=initiative_id, stem=f"{initiative_id}_{c.year}", title=title, language=language,
-                  created=report_date(data), html=html, tables=c.fig.tables(), charts=c.doc.charts,
+                  created=report_date(data), html=html, tables=c.fig.tables(), charts=c.doc.finished_charts(),
                   count_columns=dict(EXTRA_COUNT_COLUMNS), worded_columns=sroi_notes(c))
 
 
