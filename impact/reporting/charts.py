@@ -48,7 +48,7 @@ BAR_LIGHT = "#a9bfd3"
 # for text so that it keeps WCAG AA's 4.5:1 on white; and a second cue that survives a grey-scale print: a
 # marker shape per verdict and per theme, the verdict written beside each row, a pattern on "worse".
 VERDICT_COLOURS = {"supported": "#0072B2", "contradicted": "#B84E00", "not_shown": "#595959",
-                   "unreliable_measurement": "#8A5A00", "insufficient_data": "#767676"}
+                   "unreliable_measurement": "#8A5A00", "insufficient_data": "#6b6b6b"}
 #: (marker, filled): a verdict's point in the forest plot; an unreliable measurement's is open (not judged)
 VERDICT_MARKERS = {"supported": ("o", True), "contradicted": ("X", True), "not_shown": ("s", True),
                    "unreliable_measurement": ("D", False), "insufficient_data": ("|", True)}
