@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from impact.reporting.accessibility import pdf_problems
 from pipelines.cli import main
 from tests.conftest import SAMPLE_RAW_DATA
 from tests.integration.conftest import tree_digest
@@ -27,6 +28,9 @@ def test_the_command_writes_every_sample_kit_the_same_twice_and_its_filled_files
                                 f"survey_baseline_{initiative_id}.xlsx", f"survey_follow_up_{initiative_id}.xlsx",
                                 f"vragenlijst_baseline_{initiative_id}.pdf", f"vragenlijst_follow_up_{initiative_id}.pdf",
                                 f"instructie_{initiative_id}.pdf"])
+        # tagged like the reports: the machine-checkable PDF/UA-1 rules hold for every form and instruction
+        assert {p.name: pdf_problems(p.read_bytes()) for p in (tmp_path / "kit" / initiative_id).glob("*.pdf")} == {
+            p.name: [] for p in (tmp_path / "kit" / initiative_id).glob("*.pdf")}
     capsys.readouterr()
     # filled in, and checked against the initiative's Theory of Change in a raw-data folder without other drops
     raw = tmp_path / "raw"
