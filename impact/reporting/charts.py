@@ -46,7 +46,8 @@ BAR_LIGHT = "#a9bfd3"
 # Colour never carries a meaning alone: Okabe and Ito's palette, which people with a red-green colour vision
 # deficiency tell apart (blue against orange, never green against red), darkened where the colour is also used
 # for text so that it keeps WCAG AA's 4.5:1 on white; and a second cue that survives a grey-scale print: a
-# marker shape per verdict and per theme, the verdict written beside each row, a pattern on "worse".
+# marker shape per verdict and per theme, the verdict written beside each row, and for the change chart three
+# lightnesses in a fixed order.
 VERDICT_COLOURS = {"supported": "#0072B2", "contradicted": "#B84E00", "not_shown": "#595959",
                    "unreliable_measurement": "#8A5A00", "insufficient_data": "#6b6b6b"}
 #: (marker, filled): a verdict's point in the forest plot; an unreliable measurement's is open (not judged)
@@ -56,9 +57,10 @@ THEME_COLOURS = {"impact_definition": "#0072B2", "data_collection": "#009E73", "
                  "reporting": "#CC79A7", "improvement": "#D55E00"}
 THEME_MARKERS = {"impact_definition": "o", "data_collection": "s", "analysis": "^", "reporting": "D",
                  "improvement": "v", "other": "P"}
-CHANGE_COLOURS = {"worse": "#B84E00", "same": "#d0d0d0", "better": "#0072B2"}
-#: "worse" striped, so that it is not taken for "better" in grey (the suppressed part is hatched the other way)
-CHANGE_HATCH = {"worse": "\\\\\\", "same": None, "better": None}
+#: worse, the same, better: orange, light grey and blue, three lightnesses that a grey-scale print keeps apart (a
+#: pattern would be taken for the hatched, suppressed part); the share is written on it in INK or white
+CHANGE_COLOURS = {"worse": "#E69F00", "same": "#d0d0d0", "better": "#0072B2"}
+CHANGE_INK = {"worse": INK, "same": INK, "better": "white"}
 
 plt.rcParams.update({
     "font.family": "DejaVu Sans",  # shipped with matplotlib: the same glyphs on every machine
@@ -274,15 +276,12 @@ def change_shares(changes: pd.DataFrame, tr: Translator) -> Figure:
     for part in ("worse", "same", "better"):
         share = changes[f"share_{part}"].astype(float).to_numpy()
         bars = ax.barh(y, np.nan_to_num(share), left=left, color=CHANGE_COLOURS[part], label=tr.t(f"change.{part}"),
-                       height=0.6, hatch=CHANGE_HATCH[part], edgecolor="white" if CHANGE_HATCH[part] else None,
-                       linewidth=0)
+                       height=0.6)
         if (np.nan_to_num(share) > 0).any():
             handles.append(bars)
         for yi, l, s in zip(y, left, share):
             if not np.isnan(s) and s >= 0.07:
-                ground = dict(boxstyle="square,pad=0.15", fc=CHANGE_COLOURS[part], ec="none") if CHANGE_HATCH[part] else None
-                ax.annotate(tr.pct(s), (l + s / 2, yi), ha="center", va="center", fontsize=7.5,
-                            color="white" if part != "same" else INK, bbox=ground)
+                ax.annotate(tr.pct(s), (l + s / 2, yi), ha="center", va="center", fontsize=7.5, color=CHANGE_INK[part])
         left = left + np.nan_to_num(share)
     # the rest of each bar is what disclosure control hides: the shown shares are public, so their remainder is too
     rest = np.where(changes[[f"share_{p}" for p in ("worse", "same", "better")]].isna().any(axis=1).to_numpy(),
@@ -293,7 +292,7 @@ def change_shares(changes: pd.DataFrame, tr: Translator) -> Figure:
     ax.set_yticks(y, list(changes["label"]))
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: tr.pct(v)))
-    _legend_if(ax, handles, ncols=3, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=7.5)
+    _legend_if(ax, handles, ncols=len(handles), loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=7.5)
     return fig
 
 

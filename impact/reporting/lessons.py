@@ -217,7 +217,7 @@ def timeline_section(c: LessonsContext) -> dict:
     section = c.doc.section("timeline")
     order = [("all", tr.t("lessons.all_initiatives"))] + [(i, c.names[i]) for i in c.figures]
     figure = c.doc.figure("timeline", png_bytes(charts.timeline(c.data.sessions, order, tr)), tr.t("lessons.timeline_caption"),
-                          shows=tr.t("alt.timeline", year=c.data.year), table="timeline")
+                          shows=tr.t("alt.timeline"), table="timeline")
     # the chart's figures: per initiative (a row) and theme (a column) the dates of its sessions
     themes = list(COACHING_THEMES)
     sessions = c.data.sessions.assign(theme=lambda d: d["theme"].where(d["theme"].isin(themes), "other"))
@@ -225,11 +225,12 @@ def timeline_section(c: LessonsContext) -> dict:
     rows = []
     for key, label in order:
         mine = sessions[sessions["initiative_id"] == key].sort_values("date")
-        # a date outside the programme year (the closing meeting early the next year) is written with its year
-        rows.append([label, *[", ".join(tr.short_date(d) if d.year == c.data.year else tr.date(d)
+        # a date outside the programme year (the closing meeting early the next year) gets its year; a date is not
+        # broken over lines
+        rows.append([label, *[", ".join((tr.short_date(d) + ("" if d.year == c.data.year else f" {d.year}")).replace(" ", "\u00a0")
                                         for d in pd.to_datetime(mine.loc[mine["theme"] == t, "date"]).dt.date)
                               for t in shown]])
-    table = c.doc.table("timeline", tr.t("lessons.timeline_table_caption", year=c.data.year),
+    table = c.doc.table("timeline", tr.t("lessons.timeline_table_caption"),
                         [tr.t("col.initiative"), *[tr.t(f"theme.{t}") for t in shown]], rows, text_columns=1 + len(shown))
     return {"section": section, "figure": figure, "table": table}
 

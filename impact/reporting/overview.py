@@ -247,15 +247,21 @@ def realisation_section(c: OverviewContext) -> dict:
     real = pd.concat([f.realisation.assign(initiative=c.names[i]) for i, f in c.figures.items() if len(f.realisation)]
                      or [pd.DataFrame(columns=[*next(iter(c.figures.values())).realisation.columns, "initiative"])],
                      ignore_index=True)
+    real["output"] = real["label"]
     real["label"] = real["initiative"] + ": " + real["label"]
     tr = c.tr
     real_fig = c.doc.figure("realisation", png_bytes(charts.realisation(real, tr)), tr.t("overview.realisation_caption"),
                             shows=tr.t("alt.realisation"), table="realisation")
+    digits = {"volunteer_hours": 1}  # as the yearly reports write them
+    met = tr.t("chart.answer_yes"), tr.t("chart.answer_no")
     real_tab = c.doc.table("realisation", tr.t("overview.realisation_table_caption"),
-                           [tr.t("col.output"), tr.t("col.target"), tr.t("col.realised"), tr.t("col.realisation")],
-                           [[r["label"], tr.num(r["target"], 0),
-                             cell(r, "realised", tr.num(r["realised"], 0), "no_data"),
-                             cell(r, "realisation", tr.pct(r["realisation"]), "no_data")] for _, r in real.iterrows()])
+                           [tr.t("col.initiative"), tr.t("col.output"), tr.t("col.target"), tr.t("col.realised"),
+                            tr.t("col.realisation"), tr.t("col.target_met")],
+                           [[r["initiative"], r["output"], tr.num(r["target"], 0),
+                             cell(r, "realised", tr.num(r["realised"], digits.get(r["measure"], 0)), "no_data"),
+                             cell(r, "realisation", tr.pct(r["realisation"]), "no_data"),
+                             cell(r, "realisation", met[0] if r["realisation"] >= 1 else met[1], "no_data")]
+                            for _, r in real.iterrows()], text_columns=2)
     c.tables["realisation"] = real.reset_index(drop=True)
     return {"section": section, "figure": real_fig, "table": real_tab}
 

@@ -43,7 +43,7 @@ def test_every_chart_says_what_it_shows_and_links_the_table_with_its_figures(bui
     for page in pages:
         text = page.read_text(encoding="utf-8")
         figures = re.findall(r'<figure id="fig-[^"]+">\s*<img src="data:image/png;base64,[^"]+" alt="([^"]+)">\s*'
-                             r'<figcaption>.*?<a href="#(tab-[^"]+)">Cijfers: tabel (\d+)\.</a></figcaption>', text, re.S)
+                             r'<figcaption>.*?<a class="nowrap" href="#(tab-[^"]+)">Cijfers: tabel (\d+)\.</a></figcaption>', text, re.S)
         assert len(figures) == text.count("<img "), page.name  # every image is a chart with its table
         for alt, table_id, number in figures:
             alt = html_module.unescape(alt)
