@@ -114,7 +114,6 @@ RENDERING_INPUTS = writers_of(*REPORT_READS)
 @op(
     ins={"report_data": In(aggregates.ReportData), **{name: In(Nothing) for name in RENDERING_INPUTS}},
     out=DynamicOut(list),
-    tags={"kind": "plan"},
 )
 def plan_yearly_reports(context: OpExecutionContext, report_settings: ReportSettings, report_data: aggregates.ReportData):
     """The run's initiatives with a valid Theory of Change, split into the batches rendered as steps."""

@@ -207,6 +207,8 @@ def pdf_bytes(html: str, *, title: str, author: str, created: datetime.date, lan
         metadata.created = stamp
         metadata.modified = stamp
         metadata.lang = language
+        # WeasyPrint writes one identification (the variant's); its `xmp_metadata` option appends outside the RDF
+        # element, so PDF/UA's is added to the packet this document's metadata generates
         rdf = metadata.generate_rdf_metadata
         metadata.generate_rdf_metadata = lambda *args: _with_pdf_ua(rdf(*args))
         return rendered
