@@ -349,8 +349,9 @@ def test_a_custom_outcome_initiative_gets_its_result_with_no_code_change(locatio
 
 
 def test_the_report_data_is_read_once_per_run_and_every_step_reads_only_what_its_deps_cover(built_sample):
-    """One step reads the report data from the warehouse; the five rendering steps load it as their input
-    (a second read would be waste), and no step failed an undeclared read."""
+    """One step reads the report data from the warehouse; the rendering steps load it as their input (a second
+    read would be waste), and no step failed an undeclared read. The yearly reports' steps pass each other only
+    the batch of initiatives and what was written."""
     from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus
 
     with DagsterInstance.from_config(str(built_sample["root"] / "dagster_home")) as instance:
@@ -358,8 +359,15 @@ def test_the_report_data_is_read_once_per_run_and_every_step_reads_only_what_its
         logs = instance.all_logs(run.run_id)
     messages = [e.user_message or "" for e in logs]
     assert run.status == DagsterRunStatus.SUCCESS
-    stored = [e.step_key for e in logs if e.dagster_event and e.dagster_event.event_type == DagsterEventType.HANDLED_OUTPUT]
-    loaded = sorted(e.step_key for e in logs if e.dagster_event and e.dagster_event.event_type == DagsterEventType.LOADED_INPUT)
-    assert stored == ["report_data"]
-    assert loaded == ["delivery_bundle", "initiative_reports", "lessons_learned", "programme_overview", "report_manifest"]
+    events = [e for e in logs if e.dagster_event]
+    stored = sorted(e.step_key for e in events if e.dagster_event.event_type == DagsterEventType.HANDLED_OUTPUT)
+    loads = sorted((e.step_key, e.dagster_event.event_specific_data.upstream_step_key)
+                   for e in events if e.dagster_event.event_type == DagsterEventType.LOADED_INPUT)
+    plan, batch, record = ("initiative_reports.plan_yearly_reports",
+                           "initiative_reports.render_yearly_report_batch[batch_1_of_1]",
+                           "initiative_reports.record_yearly_reports")
+    assert stored == [plan, batch, "report_data"]
+    assert loads == sorted([("delivery_bundle", "report_data"), (plan, "report_data"), (batch, "report_data"),
+                            (batch, plan), (record, batch), ("lessons_learned", "report_data"),
+                            ("programme_overview", "report_data"), ("report_manifest", "report_data")])
     assert not [m for m in messages if "UndeclaredRead" in m or "is read but not among the tables" in m]
