@@ -212,7 +212,8 @@ def coaching_section(c: LessonsContext) -> dict:
 
 
 def timeline_section(c: LessonsContext) -> dict:
-    """4. The coaching year as a timeline: every session per initiative, coloured by theme."""
+    """4. The coaching year as a timeline: every session per initiative, coloured and shaped by theme; and the
+    table of its dates."""
     tr = c.tr
     section = c.doc.section("timeline")
     order = [("all", tr.t("lessons.all_initiatives"))] + [(i, c.names[i]) for i in c.figures]

@@ -29,7 +29,7 @@ from impact.reporting.tables import (
     HIDDEN_COLUMN, UNKNOWN_WIJK, WIJKEN, InitiativeFigures, delivered_rows_hidden, hidden_reason, hidden_reasons, hidden_text,
 )
 from impact.reporting.yearly import (
-    caveat_note, cell, effect_cell, estimate_cell, holm_family, methods_notes, min_reliability, p_holm_cell,
+    DECIMALS, caveat_note, cell, effect_cell, estimate_cell, holm_family, methods_notes, min_reliability, p_holm_cell,
     report_date, verdict_cell, wave_line, with_context,
 )
 from impact.statistics.verdicts import VERDICTS
@@ -252,13 +252,12 @@ def realisation_section(c: OverviewContext) -> dict:
     tr = c.tr
     real_fig = c.doc.figure("realisation", png_bytes(charts.realisation(real, tr)), tr.t("overview.realisation_caption"),
                             shows=tr.t("alt.realisation"), table="realisation")
-    digits = {"volunteer_hours": 1}  # as the yearly reports write them
     met = tr.t("chart.answer_yes"), tr.t("chart.answer_no")
     real_tab = c.doc.table("realisation", tr.t("overview.realisation_table_caption"),
                            [tr.t("col.initiative"), tr.t("col.output"), tr.t("col.target"), tr.t("col.realised"),
                             tr.t("col.realisation"), tr.t("col.target_met")],
                            [[r["initiative"], r["output"], tr.num(r["target"], 0),
-                             cell(r, "realised", tr.num(r["realised"], digits.get(r["measure"], 0)), "no_data"),
+                             cell(r, "realised", tr.num(r["realised"], DECIMALS.get(r["measure"], 0)), "no_data"),
                              cell(r, "realisation", tr.pct(r["realisation"]), "no_data"),
                              cell(r, "realisation", met[0] if r["realisation"] >= 1 else met[1], "no_data")]
                             for _, r in real.iterrows()], text_columns=2)

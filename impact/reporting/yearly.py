@@ -73,6 +73,11 @@ def _hypothesis_rows(fig: InitiativeFigures, data: ReportData, initiative_id: st
 
 # -- cells of the hypothesis tables: a figure, or a mark saying why there is none ---------------------------
 
+#: Decimals of a count that is not whole: hours with one, as the workbook shows them (rounded to whole hours the
+#: quarters need not add up to the year: 752 + 786 + 816 + 761 = 3.115 against 3.116); other counts none.
+DECIMALS = {"volunteer_hours": 1}
+
+
 def cell(row, column: str, formatted: str, missing_reason: str = "not_computed") -> str | Mark:
     """``formatted`` when the published row has a value in ``column``; else hidden (its reason) or missing."""
     return shown(row[column], formatted, hidden_reason(row, column), missing_reason)
@@ -361,17 +366,14 @@ def reach_section(c: YearlyContext) -> dict:
     reach_fig = doc.figure("reach_and_activities", png_bytes(charts.reach_and_activities(labelled, c.participants_target, tr)),
                            tr.t("reach.figure_caption", masked=masked_quarters(quarters, tr)),
                            shows=tr.t("alt.reach_and_activities"), table="reach")
-    # hours with one decimal, as the workbook shows them: rounded to whole hours the quarters need not add up to the
-    # year (752 + 786 + 816 + 761 = 3.115 against 3.116)
-    digits = {"volunteer_hours": 1}
     reach_rows = [[tr.t("period.year", year=year) if r["period"] == year else quarter_label(r["period"], tr),
-                   *[cell(r, col, tr.num(r[col], digits.get(col, 0)), "no_data")
+                   *[cell(r, col, tr.num(r[col], DECIMALS.get(col, 0)), "no_data")
                      for col in ("participants_new", "participants_reached", "activities", "attendance", "volunteer_hours")]]
                   for _, r in fig.reach.iterrows()]
     reach_tab = doc.table("reach", tr.t("reach.table_caption"), [tr.t("col.period"), tr.t("col.new"), tr.t("col.reached"),
                           tr.t("col.log_rows"), tr.t("col.attendance"), tr.t("col.volunteer_hours")], reach_rows)
     real_rows = [[r["label"], tr.num(r["target"], 0),
-                  cell(r, "realised", tr.num(r["realised"], digits.get(r["measure"], 0)), "no_data"),
+                  cell(r, "realised", tr.num(r["realised"], DECIMALS.get(r["measure"], 0)), "no_data"),
                   cell(r, "realisation", tr.pct(r["realisation"]), "no_data")] for _, r in fig.realisation.iterrows()]
     real_tab = doc.table("realisation", tr.t("reach.realisation_caption"),
                          [tr.t("col.output"), tr.t("col.target"), tr.t("col.realised"), tr.t("col.realisation")], real_rows)
