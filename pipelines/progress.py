@@ -56,23 +56,32 @@ class BuildProgress:
         self.out = out or sys.stdout
         self.terminal = self.out.isatty() if terminal is None else terminal
         self.started = clock()
-        self.steps_done = 0
+        self.done: set[str] = set()  # the planned steps that finished (a step split into batches counts once)
         self.stage: str | None = None
         self.begun: set[str] = set()
         self._bar = None
 
     # -- events -----------------------------------------------------------------------------------
 
+    @staticmethod
+    def planned(step_key: str) -> str:
+        """The planned step a step of the run is: a dynamic step ``<step>[<mapping key>]`` is ``<step>``."""
+        return step_key.split("[")[0]
+
+    @property
+    def steps_done(self) -> int:
+        return len(self.done)
+
     def step_started(self, step_key: str) -> None:
-        self.stage = self.stages.get(step_key.split("[")[0], "checks")  # a dynamic step: ``<step>[<mapping key>]``
+        self.stage = self.stages.get(self.planned(step_key), "checks")
         if self.stage not in self.begun:
             self.begun.add(self.stage)
-            self._plain(self.tr.t("cli.progress.stage", stage=self._stage_words(),
-                                  done=min(self.steps_done, len(self.stages)), total=len(self.stages)))
+            self._plain(self.tr.t("cli.progress.stage", stage=self._stage_words(), done=self.steps_done,
+                                  total=len(self.stages)))
         self._show(step_key, None)
 
     def step_finished(self, step_key: str) -> None:
-        self.steps_done += 1
+        self.done.add(self.planned(step_key))
         self._show(step_key, None)
 
     def advanced(self, step_key: str, what: str, done: int, total: int) -> None:
@@ -108,8 +117,7 @@ class BuildProgress:
         if count is not None:
             what, done, total = count
             label += " · " + self.tr.t(f"cli.progress.{what}", done=done, total=total)
-        # a step split into batches counts once per batch: never more done than planned
-        self._bar.update(self._task, completed=min(self.steps_done, len(self.stages)), description=label)
+        self._bar.update(self._task, completed=self.steps_done, description=label)
 
 
 #: The display of the build in progress in this process (set by the CLI around its runs).

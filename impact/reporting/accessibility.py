@@ -41,7 +41,7 @@ def _kids(node) -> list:
     return [_resolve(k) for k in kids] if isinstance(kids, list) else [kids]
 
 
-def _elements(root):
+def structure_elements(root):
     """Every structure element under ``root``, in document (depth-first) order."""
     stack = list(reversed(_kids(root)))
     while stack:
@@ -49,6 +49,14 @@ def _elements(root):
         if hasattr(node, "get") and "/S" in node:
             yield node
             stack.extend(reversed(_kids(node)))
+
+
+def figure_alternatives(data: bytes) -> list[str]:
+    """The alternative text of every ``Figure`` of the PDF ``data``, in document order."""
+    from pypdf import PdfReader
+
+    tree = PdfReader(io.BytesIO(data)).trailer["/Root"].get("/StructTreeRoot")
+    return [str(e.get("/Alt", "")) for e in structure_elements(_resolve(tree)) if e["/S"] == "/Figure"] if tree else []
 
 
 def _attribute(element, name: str):
@@ -157,16 +165,16 @@ def _structure_problems(tree) -> list[str]:
     problems = []
     figures_without_alt = tables_without_th = cells_without_headers = 0
     level = 0
-    for element in _elements(tree):
+    for element in structure_elements(tree):
         kind = str(element["/S"])
         if kind == "/Figure" and not str(element.get("/Alt") or element.get("/ActualText") or "").strip():
             figures_without_alt += 1
         elif kind == "/Table":
-            cells = [str(e["/S"]) for e in _elements(element)]
+            cells = [str(e["/S"]) for e in structure_elements(element)]
             if "/TH" not in cells:
                 tables_without_th += 1
             else:
-                cells_without_headers += sum(1 for e in _elements(element)
+                cells_without_headers += sum(1 for e in structure_elements(element)
                                              if str(e["/S"]) == "/TD" and not _attribute(e, "/Headers"))
         heading = HEADING.match(kind)
         if heading:

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from impact.reporting.accessibility import pdf_problems
+from impact.reporting.accessibility import figure_alternatives, pdf_problems
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -31,10 +31,7 @@ def test_the_bundle_carries_the_archival_pdfs(built_sample):
 
 def test_every_chart_says_what_it_shows_and_links_the_table_with_its_figures(built_sample):
     import html as html_module
-    import io
     import re
-
-    import pypdf
 
     year = built_sample["reports"] / "2018"
     pages = sorted(p for p in year.rglob("*.html") if "data_quality" not in p.parts)
@@ -53,19 +50,7 @@ def test_every_chart_says_what_it_shows_and_links_the_table_with_its_figures(bui
             assert caption and caption.group(1) == number, (page.name, table_id)
         charts += len(figures)
         # the PDF's figures carry the same texts, in the same order
-        reader = pypdf.PdfReader(io.BytesIO(page.with_suffix(".pdf").read_bytes()))
-        alts = []
-        stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
-        while stack:
-            node = stack.pop()
-            node = node.get_object() if hasattr(node, "get_object") else node
-            if not hasattr(node, "get"):
-                continue
-            if node.get("/S") == "/Figure":
-                alts.append(str(node["/Alt"]))
-            kids = node.get("/K")
-            kids = kids.get_object() if hasattr(kids, "get_object") else kids
-            stack.extend(reversed(kids) if isinstance(kids, list) else [kids] if kids is not None else [])
+        alts = figure_alternatives(page.with_suffix(".pdf").read_bytes())
         assert alts == [html_module.unescape(a) for a, _, _ in figures], page.name
     # the nine yearly reports hold 27 charts (a reach chart each, one per reliably measured outcome, the changes
     # where shown), the overview 2 (forest plot, realisation), the lessons 1 (timeline)

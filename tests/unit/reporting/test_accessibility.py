@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from pypdf.generic import NameObject
 
-from impact.reporting.accessibility import pdf_problems
+from impact.reporting.accessibility import figure_alternatives, pdf_problems, structure_elements
 from impact.reporting.render import PdfRenderError, pdf_bytes
 
 pytestmark = pytest.mark.unit
@@ -33,7 +33,9 @@ GOOD = f"""<!doctype html><html><head><meta charset="utf-8"><style>
 
 
 def test_what_the_renderer_writes_passes_every_rule():
-    assert pdf_problems(pdf_bytes(GOOD, **ARGS)) == []
+    data = pdf_bytes(GOOD, **ARGS)
+    assert pdf_problems(data) == []
+    assert figure_alternatives(data) == ["Het bereik per wijk; de cijfers staan in tabel 1."]
 
 
 def test_an_untagged_pdf_fails_with_what_is_missing():
@@ -73,20 +75,10 @@ def _edited(data: bytes, edit) -> bytes:
     return out.getvalue()
 
 
-def _elements(node):
-    kids = node.get("/K")
-    kids = kids.get_object() if hasattr(kids, "get_object") else kids
-    for kid in kids if isinstance(kids, list) else [kids]:
-        kid = kid.get_object() if hasattr(kid, "get_object") else kid
-        if hasattr(kid, "get") and "/S" in kid:
-            yield kid
-            yield from _elements(kid)
-
-
 def test_a_figure_whose_alternative_text_was_removed_and_a_lost_identification_are_named():
     def break_it(writer):
         tree = writer.root_object["/StructTreeRoot"].get_object()
-        for element in _elements(tree):
+        for element in structure_elements(tree):
             if element["/S"] == "/Figure":
                 del element[NameObject("/Alt")]
         del writer.root_object[NameObject("/Lang")]

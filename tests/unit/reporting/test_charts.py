@@ -124,3 +124,24 @@ def test_the_same_data_give_the_same_png_bytes():
                                              (1.0, 5.0), NL))
 
     assert draw() == draw()
+
+
+def test_the_verdict_colours_of_the_text_are_the_charts_and_readable_on_white():
+    """report.css repeats charts.VERDICT_COLOURS for the verdict words; both keep WCAG AA (4.5:1 on white)."""
+    import re
+    from importlib import resources
+
+    from impact.reporting.charts import VERDICT_COLOURS
+
+    css = resources.files("impact.reporting").joinpath("templates/report.css").read_text(encoding="utf-8")
+    in_css = dict(re.findall(r"\.verdict\.(\w+) \{ color: (#[0-9a-f]{6}); \}", css))
+    assert in_css == {v: c.lower() for v, c in VERDICT_COLOURS.items()}
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    assert {v: round(1.05 / (luminance(c) + 0.05), 2) for v, c in VERDICT_COLOURS.items()} == {
+        "supported": 5.19, "contradicted": 5.09, "not_shown": 7.0, "unreliable_measurement": 5.93,
+        "insufficient_data": 5.33}
