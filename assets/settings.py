@@ -7,7 +7,8 @@ from assets._metadata import markdown_table
 from impact import warehouse
 from impact.warehouse import tables
 from impact.errors import ConfigError
-from impact.ingest.drops import discover_initiatives, inventory, sha256_of
+from impact.ingest.drops import inventory, sha256_of
+from impact.ingest.folders import as_table, initiative_folders
 from impact.programme import PROGRAMME_FILE, load_programme, programme_language
 from impact.theory_of_change import TOC_FILE, as_tables, load_theory_of_change
 from pipelines.partitions import initiative_partitions
@@ -17,24 +18,34 @@ TOC_TABLES = (tables.INITIATIVES, tables.OUTPUTS, tables.OUTCOMES, tables.HYPOTH
 
 
 @asset(pool=WAREHOUSE_POOL, group_name="settings", kinds={"yaml", "duckdb"}, owners=["team:data-engineering"])
-def programme(files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
-    """The programme's settings from ``raw_data/programme.yaml``, validated, in ``programme.settings``."""
+def programme(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+    """The programme's settings from ``raw_data/programme.yaml``, validated, in ``programme.settings``; and every
+    folder holding a Theory of Change, accepted as an initiative or refused with the reason, in
+    ``programme.initiative_folders``."""
     try:
         settings = load_programme(files.raw_data_path)
     except ConfigError as exc:
         raise Failure(description=str(exc)) from None
     row = pd.DataFrame([{**settings.model_dump(mode="json"), "source_sha256": sha256_of(files.raw_data_path / PROGRAMME_FILE)}])
     row["closing_meeting"] = pd.to_datetime(row["closing_meeting"])
-    folders = set(discover_initiatives(files.raw_data_path))
+    found = initiative_folders(files.raw_data_path)
+    folders = as_table(found, settings.language)
+    refused = folders[folders["problem"].notna()]
+    for message in refused["message"]:
+        context.log.error(message)
     with duckdb_warehouse.connect() as con:
-        # an initiative whose folder is gone leaves no rows behind in any table
-        gone = [i for i in warehouse.initiatives_present(con) if i not in folders]
+        # an initiative whose folder is gone (or refused) leaves no rows behind in any table
+        gone = [i for i in warehouse.initiatives_present(con) if i not in set(folders["initiative_id"].dropna())]
         warehouse.purge_initiatives(con, gone)
         with warehouse.transaction(con):
             warehouse.replace_rows(con, tables.SETTINGS, row, where={})
+            warehouse.replace_rows(con, tables.INITIATIVE_FOLDERS, folders, where={})
     return MaterializeResult(
         metadata={
             "removed_initiatives": ", ".join(gone) or "none",
+            "initiative_folders": len(folders),
+            "refused_folders": markdown_table(refused[["folder", "problem", "message"]]) if len(refused)
+            else MetadataValue.md("_none_"),
             "year": settings.year,
             "alpha": settings.alpha,
             "disclosure_threshold": settings.disclosure_threshold,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 TOC_FILE = "theory_of_change.yaml"
 DEFAULT_WAVES = ("baseline", "follow_up")
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class _Strict(BaseModel):
@@ -168,7 +168,7 @@ class Sroi(_Strict):
 
 
 class TheoryOfChange(_Strict):
-    id: str = Field(pattern=_SLUG.pattern)
+    id: str = Field(pattern=SLUG.pattern)
     name: str = Field(min_length=1)
     kind: Literal["social_enterprise", "resident_initiative"]
     problem: str = Field(min_length=1)

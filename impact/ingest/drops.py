@@ -51,10 +51,11 @@ def kind_of(name: str) -> str | None:
 
 
 def discover_initiatives(raw_data: Path) -> list[str]:
-    """Every folder holding a Theory of Change is an initiative; sorted by id."""
-    if not raw_data.is_dir():
-        return []
-    return sorted(p.name for p in raw_data.iterdir() if p.is_dir() and (p / TOC_FILE).is_file())
+    """The initiatives: the folders accepted by ``impact.ingest.folders`` (a slug equal to its Theory of
+    Change's id, lying in ``raw_data/``), sorted by id."""
+    from impact.ingest.folders import initiative_folders
+
+    return [f.folder for f in initiative_folders(raw_data) if f.accepted]
 
 
 def _drop(raw_data: Path, initiative_id: str, kind: str, path: Path) -> Drop:

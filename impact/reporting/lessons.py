@@ -17,6 +17,7 @@ import pandas as pd
 
 from impact.contracts.vocabulary import COACHING_THEMES
 from impact.reporting import charts
+from impact.reporting.completeness import title_notice
 from impact.reporting.context import ProgrammeContext
 from impact.language import Translator
 from impact.reporting.publish import Report, environment
@@ -254,13 +255,19 @@ SECTIONS = (("held", held_section), ("quality", quality_section), ("coaching", c
             ("timeline", timeline_section), ("recommendations", recommendations_section))
 
 
-def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict) -> Report:
+def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict,
+          delivered_anyway: bool = False) -> Report:
+    """The summary; ``delivered_anyway``: an incomplete programme is delivered as asked (its title page says so)."""
     c = LessonsContext(data=data, figures=figures, tr=Translator(language, data.threshold), language=language)
     ctx = {name: section(c) for name, section in SECTIONS}
     closing = report_date(data)
     title = c.tr.t("lessons.title", year=c.year)
+    whole = data.completeness()
+    subtitle = (c.tr.t("lessons.subtitle", n=len(figures)) if whole.complete else
+                c.tr.t("lessons.subtitle_incomplete", n=len(whole.included), expected=len(whole.expected)))
     html = environment().get_template(TEMPLATE).render(
         tr=c.tr, programme=data.programme, title=title, kicker=c.tr.t("lessons.kicker", date=c.tr.date(closing)),
-        subtitle=c.tr.t("lessons.subtitle", n=len(figures)), report_date=closing, sections=c.doc.sections, **ctx)
+        subtitle=subtitle, title_notice=title_notice(whole, c.tr, delivered_anyway), report_date=closing,
+        sections=c.doc.sections, **ctx)
     return Report(folder="lessons_learned", stem=f"lessons_learned_{c.year}", title=title, language=language,
                   created=closing, html=html, tables=c.tables, charts=c.doc.finished_charts())

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from impact.reporting import charts
+from impact.reporting.completeness import title_notice
 from impact.reporting.context import ProgrammeContext
 from impact.language import Translator
 from impact.reporting.layout import hidden, missing
@@ -29,7 +30,7 @@ from impact.reporting.tables import (
     HIDDEN_COLUMN, UNKNOWN_WIJK, WIJKEN, InitiativeFigures, delivered_rows_hidden, hidden_reason, hidden_reasons, hidden_text,
 )
 from impact.reporting.yearly import (
-    DECIMALS, caveat_note, cell, effect_cell, estimate_cell, holm_family, methods_notes, min_reliability, p_holm_cell,
+    DECIMALS, caveat_note, cell, effect_cell, estimate_cell, holm_family, holm_left_out, methods_notes, min_reliability, p_holm_cell,
     report_date, verdict_cell, wave_line, with_context,
 )
 from impact.statistics.verdicts import VERDICTS
@@ -301,7 +302,8 @@ def quality_section(c: OverviewContext) -> dict:
 
 def methods_section(c: OverviewContext) -> dict:
     """7. The Holm family, disclosure, how to read the marks, and where the figures come from."""
-    return {"section": c.doc.section("methods"), "holm_family": holm_family(c.data), "code_version": c.code_version,
+    return {"section": c.doc.section("methods"), "holm_family": holm_family(c.data),
+            "holm_left_out": holm_left_out(c.data, c.tr), "code_version": c.code_version,
             "manifest": c.manifest_name, "notes": methods_notes(c.data, c.tr)}
 
 
@@ -318,14 +320,21 @@ SECTIONS = (("guide", guide_section), ("funder", funder_section), ("effects", ef
 
 
 def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str, code_version: dict,
-          manifest_name: str = "manifest.json") -> Report:
+          manifest_name: str = "manifest.json", delivered_anyway: bool = False) -> Report:
+    """The overview; ``delivered_anyway``: an incomplete programme is delivered as asked (its title page says so)."""
     c = OverviewContext(data=data, figures=figures, tr=Translator(language, data.threshold), code_version=code_version,
                         manifest_name=manifest_name)
     ctx = {name: section(c) for name, section in SECTIONS}
-    title = c.tr.t("overview.title", year=c.year)
+    whole = data.completeness()
+    # never "all initiatives" when one is left out
+    title = (c.tr.t("overview.title", year=c.year) if whole.complete else
+             c.tr.t("overview.title_incomplete", year=c.year, n=len(whole.included), expected=len(whole.expected)))
+    subtitle = (c.tr.t("overview.subtitle", n=len(figures)) if whole.complete else
+                c.tr.t("overview.subtitle_incomplete", n=len(whole.included), expected=len(whole.expected)))
     html = environment().get_template(TEMPLATE).render(
         tr=c.tr, programme=data.programme, title=title, kicker=c.tr.t("overview.kicker", year=c.year),
-        subtitle=c.tr.t("overview.subtitle", n=len(figures)), report_date=report_date(data), sections=c.doc.sections, **ctx)
+        subtitle=subtitle, title_notice=title_notice(whole, c.tr, delivered_anyway), report_date=report_date(data),
+        sections=c.doc.sections, **ctx)
     return Report(folder="programme", stem=f"programme_{c.year}", title=title, language=language, created=report_date(data),
                   html=html, tables=c.tables, charts=c.doc.finished_charts(),
                   count_columns={"reach_by_wijk.csv": [*WIJKEN, UNKNOWN_WIJK]})

@@ -18,6 +18,7 @@ import pandas as pd
 from impact import warehouse
 from impact.indicators.compute import outcome_spec
 from impact.instruments.registry import references_of
+from impact.reporting.completeness import Completeness, completeness
 from impact.statistics.attrition import attrition_check
 from impact.statistics.pairing import improved, pairs
 from impact.warehouse import tables
@@ -31,12 +32,13 @@ TABLES_READ: tuple[Table, ...] = (
     tables.SETTINGS, tables.INITIATIVES, tables.OUTPUTS, tables.OUTCOMES, tables.HYPOTHESIS_RESULTS,
     tables.INDICATORS, tables.DROPS, tables.DROP_INVENTORY, tables.QUARANTINE, tables.QUALITY_RESULTS,
     tables.COACHING_SESSIONS, tables.OUTCOME_SCORES, tables.SROI_OUTCOMES, tables.SROI, tables.SROI_SENSITIVITY,
-    tables.STORIES, tables.HYPOTHESES,
+    tables.STORIES, tables.HYPOTHESES, tables.INITIATIVE_FOLDERS, tables.CONFIG_ERRORS,
 )
 
 STORY_COLUMNS = ["initiative_id", "source_file", "source_row", "who", "quote", "outcome_id", "date"]
 STORY_SET_ASIDE_COLUMNS = ["initiative_id", "source_file", "source_row", "no_consent"]
 DISCUSSION_COLUMNS = ["initiative_id", "hypothesis_id", "discussion"]
+FOLDER_COLUMNS = ["folder", "initiative_id", "name", "problem"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ class ReportData:
     reference_counts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REFERENCE_COUNT_COLUMNS))
     #: the initiative's own reading of a hypothesis' result, agreed in coaching (Theory of Change ``discussion``)
     discussions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DISCUSSION_COLUMNS))
+    #: every folder holding a Theory of Change (``programme.initiative_folders``) and the initiatives whose Theory
+    #: of Change could not be used (``programme.config_errors``): who is expected, and why one is left out
+    folders: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FOLDER_COLUMNS))
+    unusable_theories: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["initiative_id"]))
 
     @property
     def year(self) -> int:
@@ -76,6 +82,10 @@ class ReportData:
 
     def initiative_ids(self) -> list[str]:
         return sorted(self.initiatives["initiative_id"])
+
+    def completeness(self) -> Completeness:
+        """The initiatives expected, those included (:meth:`initiative_ids`), and why any is left out."""
+        return completeness(self.folders, self.initiative_ids(), self.unusable_theories)
 
     def input_files(self, initiative_id: str | None = None) -> pd.DataFrame:
         """Every file the year was built from (``source_file``, ``source_sha256``): the drops, the Theories
@@ -305,4 +315,7 @@ def load(con: duckdb.DuckDBPyConnection) -> ReportData:
         stories_set_aside=_stories_set_aside(con),
         reference_counts=reference_counts(scores, outcomes),
         discussions=_discussions(con),
+        folders=warehouse.read(con, tables.INITIATIVE_FOLDERS, columns=FOLDER_COLUMNS, order_by=["folder"]),
+        unusable_theories=warehouse.query(
+            con, f"SELECT DISTINCT initiative_id FROM {tables.CONFIG_ERRORS.name} ORDER BY 1", reads=[tables.CONFIG_ERRORS]),
     )

@@ -661,6 +661,7 @@ def methods_section(c: YearlyContext) -> dict:
         "notes": methods_notes(data, tr),
         "references": reference_sources(c.fig.references, c.outcomes, tr),
         "holm_family": holm_family(data),
+        "holm_left_out": holm_left_out(data, tr),
         "inputs": data.input_files(c.initiative_id)["source_file"].tolist(),
         "code_version": c.code_version,
     }
@@ -727,6 +728,13 @@ def holm_family(data: ReportData) -> list[str]:
     tested = h[h["primary"].astype(bool) & h["p_adjusted"].notna()]
     names = dict(zip(data.initiatives["initiative_id"], data.initiatives["name"]))
     return [f"{names.get(r.initiative_id, r.initiative_id)} {r.hypothesis_id}" for r in tested.itertuples()]
+
+
+def holm_left_out(data: ReportData, tr: Translator) -> str | None:
+    """The sentence naming the expected initiatives that are not in the Holm family because they are left out;
+    None when none is."""
+    left_out = data.completeness().left_out
+    return tr.t("completeness.holm_left_out", initiatives=", ".join(x.label(tr) for x in left_out)) if left_out else None
 
 
 #: The quality checks whose observed value is a share, with the agreed minimum: (check, column) → minimum.

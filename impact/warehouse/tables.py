@@ -386,6 +386,22 @@ SROI_ASSUMPTIONS = Table(
     ),
 )
 
+INITIATIVE_FOLDERS = Table(
+    "programme.initiative_folders",
+    "Every folder of `raw_data/` holding a `theory_of_change.yaml`: the initiatives the programme expects, and "
+    "whether each was accepted as one (raw-data-contract.md, \"Initiative folders\"). The programme's reports "
+    "name every expected initiative they leave out, and why.",
+    written_by=("programme",), key=("folder",),
+    columns=(
+        Column("folder", VARCHAR, "the folder's name as it is on disk", not_null=True),
+        Column("initiative_id", VARCHAR, "the folder's name when it is accepted as an initiative; NULL when refused"),
+        Column("name", VARCHAR, "the `name` its Theory of Change gives, where the file can be read"),
+        Column("problem", VARCHAR, "why the folder is refused: `symbolic_link`, `outside_raw_data`, `not_a_slug` or "
+                                   "`id_not_folder`; NULL when accepted"),
+        Column("message", VARCHAR, "the problem in words for the coach, naming the folder (and the `id`)"),
+    ),
+)
+
 CONFIG_ERRORS = Table(
     "programme.config_errors",
     "One row per problem of a Theory of Change that could not be used (that initiative has no rows in the other "
@@ -601,7 +617,7 @@ SROI_SENSITIVITY = Table(
 
 TABLES: tuple[Table, ...] = (
     PARTICIPANTS, ACTIVITIES, SURVEY_RESPONSES, COACHING_SESSIONS, STORIES, QUARANTINE, DROPS, INGEST_NOTICES, DROP_INVENTORY,
-    SETTINGS, INITIATIVES, OUTPUTS, OUTCOMES, HYPOTHESES, SROI_ASSUMPTIONS, CONFIG_ERRORS,
+    SETTINGS, INITIATIVES, OUTPUTS, OUTCOMES, HYPOTHESES, SROI_ASSUMPTIONS, INITIATIVE_FOLDERS, CONFIG_ERRORS,
     QUALITY_RESULTS,
     OUTCOME_SCORES, INDICATORS, HYPOTHESIS_TESTS, HYPOTHESIS_RESULTS, SROI, SROI_OUTCOMES, SROI_SENSITIVITY,
 )

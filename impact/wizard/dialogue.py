@@ -17,7 +17,7 @@ from pathlib import Path
 
 from impact.language import Translator, mid_sentence
 from impact.programme import Programme
-from impact.theory_of_change import MEASURES, TheoryOfChange, _SLUG, _SNAKE
+from impact.theory_of_change import MEASURES, TheoryOfChange, SLUG, _SNAKE
 from impact.wizard import planning, proposals, toc_file
 from impact.wizard.proposals import CUSTOM
 
@@ -328,7 +328,7 @@ class Wizard:
         a.name = d.text(d.t("ask.name"))
 
         def parse_id(raw: str) -> str:
-            if not _SLUG.match(raw):
+            if not SLUG.match(raw):
                 raise Reask("slug")
             return raw
         a.id = d.ask(d.t("ask.id"), parse_id, proposals.slug(a.name))

@@ -33,7 +33,7 @@ def test_every_declared_table_is_created_with_its_declared_columns_and_types(con
             "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema || '.' || table_name = ? ORDER BY ordinal_position", [table.name]).fetchall()
         assert found == [(c.name, c.type) for c in table.columns], table.name
-    assert len(tables.TABLES) == 24
+    assert len(tables.TABLES) == 25
 
 
 def test_replace_rows_touches_only_the_rows_its_filter_names(con):

@@ -1,0 +1,80 @@
+"""Which initiatives the programme expected, which its reports include, and why any is left out.
+
+*Expected* is every folder of ``raw_data/`` holding a ``theory_of_change.yaml`` (``programme.initiative_folders``);
+*included* are the initiatives with a valid Theory of Change (``programme.initiatives``): the programme overview,
+the lessons-learned summary, the Holm family and every total run over them. An expected initiative that is not
+included is *left out*, for one reason: its folder was refused (a name that is not an identifier, an ``id`` that
+differs from the folder, a link), its Theory of Change could not be used (``programme.config_errors``), or it was
+not built yet. The programme's reports, the manifest and the delivery say so; titles and totals never say "all"
+when one is left out, and the delivery is refused unless it is asked for as incomplete (``coaching deliver
+--incomplete``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from impact.language import Translator
+
+#: Why an expected initiative is left out, besides the folder's own problem (``impact.ingest.folders``).
+THEORY_OF_CHANGE = "theory_of_change"
+NOT_BUILT = "not_built"
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    folder: str
+    name: str | None   # the Theory of Change's ``name``, where it could be read
+    reason: str        # a folder problem, THEORY_OF_CHANGE or NOT_BUILT
+
+    def label(self, tr: Translator) -> str:
+        return self.name or tr.t("completeness.folder", folder=self.folder)
+
+    def sentence(self, tr: Translator) -> str:
+        """'Food for Good: de Theory of Change kon niet worden gelezen (zie de pagina over de gegevenskwaliteit)'."""
+        return tr.t("completeness.left_out", initiative=self.label(tr), reason=tr.t(f"completeness.reason.{self.reason}"))
+
+
+@dataclass(frozen=True)
+class Completeness:
+    expected: tuple[str, ...]   # folder names, sorted
+    included: tuple[str, ...]   # initiative ids, sorted
+    left_out: tuple[LeftOut, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.left_out
+
+    def as_json(self, tr: Translator) -> dict:
+        """What the manifest records: expected, included, and each left out with its reason in words."""
+        return {"complete": self.complete, "expected": list(self.expected), "included": list(self.included),
+                "left_out": [{"folder": x.folder, "name": x.name, "reason": x.reason, "explanation": x.sentence(tr)}
+                             for x in self.left_out]}
+
+
+def completeness(folders: pd.DataFrame, included: list[str], config_errors: pd.DataFrame) -> Completeness:
+    """From ``programme.initiative_folders``, the included initiative ids and ``programme.config_errors``."""
+    by_folder = {r.folder: r for r in folders.itertuples(index=False)}
+    unusable = set(config_errors["initiative_id"]) if len(config_errors) else set()
+    left_out = []
+    for folder in sorted(set(by_folder) - set(included)):
+        row = by_folder[folder]
+        name = row.name if isinstance(row.name, str) else None
+        reason = (row.problem if isinstance(row.problem, str)
+                  else THEORY_OF_CHANGE if folder in unusable else NOT_BUILT)
+        left_out.append(LeftOut(folder, name, reason))
+    return Completeness(tuple(sorted(set(by_folder) | set(included))), tuple(sorted(included)), tuple(left_out))
+
+
+def title_notice(c: Completeness, tr: Translator, delivered_anyway: bool = False) -> dict | None:
+    """The box on a programme report's title page when an initiative is left out: a heading, one line per
+    initiative left out, and whether the delivery was asked for as incomplete; None when nothing is left out."""
+    if c.complete:
+        return None
+    heading = "completeness.heading_one" if len(c.left_out) == 1 else "completeness.heading"
+    return {"heading": tr.t(heading, missing=len(c.left_out), expected=len(c.expected)),
+            "lines": [x.sentence(tr) for x in c.left_out],
+            "consequence": tr.t("completeness.consequence", n=len(c.included)),
+            "delivered_anyway": tr.t("completeness.delivered_anyway") if delivered_anyway else None}
