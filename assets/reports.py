@@ -28,7 +28,7 @@ from impact.reporting import report_data as aggregates
 from impact.reporting.data_quality import write_data_quality_page
 from impact.warehouse import tables
 from impact.warehouse.tables import writers_of
-from impact.reporting.delivery import DELIVERY_FOLDER, write_delivery
+from impact.reporting.delivery import DELIVERY_FOLDER, refusal_text, remove_delivery, write_delivery
 from impact.reporting.provenance import code_version, write_manifest
 from impact.reporting.yearly import report_date
 from impact.parallel import split_evenly
@@ -201,7 +201,8 @@ def _programme_report(builder: str, files: CoachingFiles, report_settings: Repor
     build = import_module(f"impact.reporting.{builder}").build
     language = report_settings.language_for(data.programme["language"])
     figures = {i: initiative_figures(data, i, language) for i in data.initiative_ids()}
-    report = build(data, figures, language, code_version())
+    delivered_anyway = report_settings.deliver_incomplete and not data.completeness().complete
+    report = build(data, figures, language, code_version(), delivered_anyway=delivered_anyway)
     year_folder = files.reports_path / str(data.year)
     written = publish(report, year_folder, data.threshold)
     return MaterializeResult(metadata={
@@ -251,15 +252,30 @@ lessons_learned = programme_report_asset(
     kinds={"zip"},
     owners=["team:data-engineering"],
 )
-def delivery_bundle(files: CoachingFiles, report_settings: ReportSettings, report_data: aggregates.ReportData) -> MaterializeResult:
+def delivery_bundle(context: AssetExecutionContext, files: CoachingFiles, report_settings: ReportSettings,
+                    report_data: aggregates.ReportData) -> MaterializeResult:
     """``reports/<year>/levering/impactcoaching_<year>_levering_<date>.zip``: everything meant for the
     municipality (the reports' PDFs, workbooks and CSVs for Excel, a LEESMIJ and SHA256SUMS), dated at the
-    closing meeting, the same bytes for the same reports (impact/reporting/delivery.py)."""
+    closing meeting, the same bytes for the same reports (impact/reporting/delivery.py).
+
+    A programme with an expected initiative left out is not delivered (an earlier ZIP is removed, so none is
+    mistaken for this one) unless ``report_settings.deliver_incomplete`` asks for it (``coaching deliver
+    --incomplete``). The refusal is this materialisation's ``refused`` and an error in the log rather than a
+    failure, so the manifest after it still records what is missing."""
     data = report_data
     year_folder = files.reports_path / str(data.year)
     language = report_settings.language_for(data.programme["language"])
-    bundle = write_delivery(year_folder, data.programme, data.year, report_date(data), language)
+    whole = data.completeness()
+    if not whole.complete and not report_settings.deliver_incomplete:
+        removed = remove_delivery(year_folder)
+        refusal = refusal_text(whole, language)
+        context.log.error(refusal)
+        return MaterializeResult(metadata={"delivered": False, "refused": refusal,
+                                           "removed": MetadataValue.md("\n".join(f"- `{p.name}`" for p in removed) or "_none_")})
+    bundle = write_delivery(year_folder, data.programme, data.year, report_date(data), language, whole)
     return MaterializeResult(metadata={
+        "delivered": True,
+        "complete": whole.complete,
         "zip": MetadataValue.path(str(bundle.path)),
         "sha256": bundle.sha256,
         "files": len(bundle.checksums),
@@ -275,16 +291,18 @@ def delivery_bundle(files: CoachingFiles, report_settings: ReportSettings, repor
     kinds={"json"},
     owners=["team:data-engineering"],
 )
-def report_manifest(files: CoachingFiles, report_data: aggregates.ReportData) -> MaterializeResult:
+def report_manifest(files: CoachingFiles, report_settings: ReportSettings, report_data: aggregates.ReportData) -> MaterializeResult:
     """``reports/<year>/manifest.json``: every artefact of the year with its SHA-256, every input file
-    (drops, settings, Theories of Change, coaching log) with its SHA-256, and the code version. Report
+    (drops, settings, Theories of Change, coaching log) with its SHA-256, the code version, and the
+    initiatives expected, included and left out (with why). Report
     folders of initiatives whose folder left ``raw_data/`` are removed first, so the manifest lists
     exactly what the current inputs produce."""
     data = report_data
     year_folder = files.reports_path / str(data.year)
     removed = _remove_stale_initiative_folders(year_folder, set(data.initiative_ids()))
     version = code_version()
-    path = write_manifest(year_folder, data.year, data.input_files(), version)
+    language = report_settings.language_for(data.programme["language"])
+    path = write_manifest(year_folder, data.year, data.input_files(), version, data.completeness(), language)
     manifest = json.loads(path.read_text(encoding="utf-8"))
     return MaterializeResult(metadata={
         "manifest": MetadataValue.path(str(path)),

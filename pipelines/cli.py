@@ -152,6 +152,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     job = defs.resolve_job_def("data_stages" if args.no_reports else "coaching_year")
     ok = True
     evaluations = []
+    refusal = None
     for start, end in contiguous_ranges(ordered, selected):
         label = start if start == end else f"{start} … {end}"
         print("\n" + tr.t("cli.build.building", label=label), flush=True)
@@ -171,6 +172,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         finally:
             progress.CURRENT.pop().close()
         ok &= result.success
+        refusal = _delivery_refusal(result) or refusal
         for event in result.all_events:
             if event.is_step_failure:
                 error = event.event_specific_data.error
@@ -188,6 +190,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     _print_where(locations, tr)
     if config_problems:
         print("\n" + tr.t("cli.build.toc_problems", n=config_problems), file=sys.stderr)
+    if refusal:
+        print("\n" + refusal, file=sys.stderr)
     return 0 if ok and not config_problems else 1
 
 
@@ -210,7 +214,8 @@ def _stages(defs, job) -> dict[str, str]:
 
 
 def _print_summary(locations, selected: Sequence[str], tr) -> int:
-    """Print what the warehouse holds for the selection; return the number of Theory of Change problems."""
+    """Print what the warehouse holds for the selection; return the number of problems in a Theory of Change or
+    an initiative folder's name."""
     from impact import warehouse
 
     if not locations.warehouse.exists():
@@ -222,6 +227,8 @@ def _print_summary(locations, selected: Sequence[str], tr) -> int:
         drops = warehouse.read(con, tables.DROPS, where={"initiative_id": with_log})
         errors = warehouse.read(con, tables.CONFIG_ERRORS, where={"initiative_id": list(selected)},
                                 columns=["source_file", "problem"])
+        refused_folders = warehouse.read(con, tables.INITIATIVE_FOLDERS, columns=["message"], order_by=["folder"])
+        refused_folders = refused_folders["message"].dropna().tolist()
         quarantine = warehouse.read(con, tables.QUARANTINE, where={"initiative_id": with_log},
                                     order_by=["source_file"])
         notices = warehouse.read(con, tables.INGEST_NOTICES, columns=["rule", "message"], order_by=["source_file", "column"],
@@ -243,12 +250,13 @@ def _print_summary(locations, selected: Sequence[str], tr) -> int:
     lines += [tr.t("cli.build.note" if rule == "unknown_value" else "cli.build.not_stored", text=message)
               for rule, message in notices.itertuples(index=False)]
     lines += [tr.t("cli.build.toc_not_usable", file=source, problem=problem) for source, problem in errors.itertuples(index=False)]
+    lines += [tr.t("cli.build.folder_refused", text=message) for message in refused_folders]
     shown = lines[:DIGEST_LINES] if digest else lines
     for line in shown:
         print("  " + line)
     if len(lines) > len(shown):
         print("  " + tr.t("cli.build.digest.more", n=len(lines) - len(shown)))
-    return len(errors)
+    return len(errors) + len(refused_folders)
 
 
 #: From this many initiatives on, the build's summary is a digest: totals, counts per verdict and the initiatives
@@ -554,11 +562,17 @@ def cmd_deliver(args: argparse.Namespace) -> int:
         instance = DagsterInstance.get()
     result = defs.resolve_job_def("delivery").execute_in_process(
         instance=instance, tags={"coaching/trigger": "cli", **cli_run_tags()}, raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}})
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+                    **({"resources": {"report_settings": {"config": {"deliver_incomplete": True}}}}
+                       if args.incomplete else {})})
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
                 print(f"step {event.step_key} failed: {event.event_specific_data.error.message.strip()}", file=sys.stderr)
+        return 1
+    refusal = _delivery_refusal(result)
+    if refusal:
+        print(refusal, file=sys.stderr)
         return 1
     for manifest_path in sorted(locations.reports.glob("*/manifest.json")):
         delivery = json.loads(manifest_path.read_text(encoding="utf-8")).get("delivery")
@@ -566,6 +580,17 @@ def cmd_deliver(args: argparse.Namespace) -> int:
             print(f"{manifest_path.parent / delivery['path']}")
             print(f"  {len(delivery['checksums'])} files, SHA-256 {delivery['sha256']} (also in {manifest_path})")
     return 0
+
+
+def _delivery_refusal(result) -> str | None:
+    """Why the run's ``delivery_bundle`` did not deliver (an incomplete programme), or None when it did."""
+    from dagster import AssetKey
+
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        if materialization.asset_key == AssetKey("delivery_bundle") and "refused" in materialization.metadata:
+            return materialization.metadata["refused"].value
+    return None
 
 
 def cmd_partitions(args: argparse.Namespace) -> int:
@@ -642,6 +667,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     kit.add_argument("--language", choices=["nl", "en"], help="the kit's language (default: programme.yaml's, nl)")
     kit.set_defaults(func=cmd_kit)
     deliver = sub.add_parser("deliver", help="package the built reports into the dated ZIP for the municipality")
+    deliver.add_argument("--incomplete", action="store_true",
+                         help="deliver even when an expected initiative is left out; the overview's and the lessons' "
+                              "title pages then say the delivery was asked for as incomplete")
     deliver.set_defaults(func=cmd_deliver)
     parts = sub.add_parser("partitions", help="register initiative folders as partitions in the local Dagster instance")
     parts.set_defaults(func=cmd_partitions)

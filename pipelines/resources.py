@@ -71,8 +71,9 @@ REPORT_STEPS_VARIABLE = "COACHING_REPORT_STEPS"
 
 class ReportSettings(ConfigurableResource):
     """How the texts for people are written: the language (``nl`` or ``en``) of the reports, the contract's
-    messages, the checks and the data-quality page; empty means ``programme.yaml``'s ``language``. And how
-    many processes render the yearly reports, in how many steps."""
+    messages, the checks and the data-quality page; empty means ``programme.yaml``'s ``language``. How
+    many processes render the yearly reports, in how many steps. And whether an incomplete programme is
+    delivered all the same."""
 
     language: str | None = Field(default=None, description="nl or en; default: the language in programme.yaml (nl)")
     workers: int | None = Field(default=None, ge=1, description="Processes that render yearly reports at once in one "
@@ -80,6 +81,9 @@ class ReportSettings(ConfigurableResource):
     report_steps: int | None = Field(default=None, ge=1, description="Steps the yearly reports of a run are split "
                                      "into, for an executor that runs steps side by side (multiprocess, Kubernetes, "
                                      "Celery); default $COACHING_REPORT_STEPS or 1")
+    deliver_incomplete: bool = Field(default=False, description="Deliver the programme to the municipality even when "
+                                     "an expected initiative is left out (coaching deliver --incomplete); the programme "
+                                     "reports' title pages then say so. Without it such a delivery is refused.")
 
     def worker_count(self) -> int:
         """How many processes render the yearly reports of one step."""

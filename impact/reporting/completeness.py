@@ -30,7 +30,12 @@ class LeftOut:
     reason: str        # a folder problem, THEORY_OF_CHANGE or NOT_BUILT
 
     def label(self, tr: Translator) -> str:
-        return self.name or tr.t("completeness.folder", folder=self.folder)
+        """The name its Theory of Change gives, else the folder; both when the folder is the problem (a refused
+        folder may carry a copy of another initiative's Theory of Change, name and all)."""
+        folder = tr.t("completeness.folder", folder=self.folder)
+        if not self.name:
+            return folder
+        return f"{self.name} ({folder})" if self.reason not in (THEORY_OF_CHANGE, NOT_BUILT) else self.name
 
     def sentence(self, tr: Translator) -> str:
         """'Food for Good: de Theory of Change kon niet worden gelezen (zie de pagina over de gegevenskwaliteit)'."""

@@ -21,6 +21,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from impact.language import Translator
+from impact.reporting.completeness import Completeness
 from impact.reporting.files import write_atomic
 
 DELIVERY_FOLDER = "levering"
@@ -55,16 +57,20 @@ def delivered_files(year_folder: Path) -> list[Path]:
     return chosen
 
 
-def readme(programme: dict, year: int, date: dt.date, files: list[Path], language: str = "nl") -> str:
-    """What the ZIP holds, in the reports' language (catalogue keys ``delivery.*``)."""
-    from impact.language import Translator
-
+def readme(programme: dict, year: int, date: dt.date, files: list[Path], language: str = "nl",
+           whole: Completeness | None = None) -> str:
+    """What the ZIP holds, in the reports' language (catalogue keys ``delivery.*``): with ``whole``, the initiatives
+    expected and included, and each one left out with the reason."""
     tr = Translator(language)
     name = programme.get("name") or tr.t("delivery.programme")
-    lines = [tr.t("delivery.title", name=name, year=year, date=tr.date(date)), "",
-             tr.t("delivery.contents", n=sum(f.suffix == ".pdf" for f in files),
-                  threshold=programme.get("disclosure_threshold", 10)), "",
-             tr.t("delivery.checksums", checksums=CHECKSUMS)]
+    lines = [tr.t("delivery.title", name=name, year=year, date=tr.date(date)), ""]
+    if whole is not None and not whole.complete:
+        lines += [tr.t("delivery.incomplete"), *(f"  - {x.sentence(tr)}" for x in whole.left_out), ""]
+    if whole is not None:
+        lines += [tr.t("delivery.initiatives", included=len(whole.included), expected=len(whole.expected)), ""]
+    lines += [tr.t("delivery.contents", n=sum(f.suffix == ".pdf" for f in files),
+                   threshold=programme.get("disclosure_threshold", 10)), "",
+              tr.t("delivery.checksums", checksums=CHECKSUMS)]
     if programme.get("synthetic"):
         lines += ["", tr.t("delivery.synthetic")]
     lines += ["", tr.t("delivery.files"), *(f"  {f.as_posix()}" for f in files)]
@@ -85,21 +91,36 @@ def zip_bytes(entries: dict[str, bytes], date: dt.date) -> bytes:
     return buffer.getvalue()
 
 
-def write_delivery(year_folder: Path, programme: dict, year: int, date: dt.date, language: str = "nl") -> Delivery:
-    """Write ``levering/<bundle_name>`` (replacing any earlier delivery of the year) and return it."""
+def remove_delivery(year_folder: Path, keep: str | None = None) -> list[Path]:
+    """Remove the year's delivery ZIPs (but ``keep``); returns those removed."""
+    removed = [old for old in sorted((year_folder / DELIVERY_FOLDER).glob("*.zip")) if old.name != keep]
+    for old in removed:
+        old.unlink()
+    return removed
+
+
+def refusal_text(whole: Completeness, language: str = "nl") -> str:
+    """Why an incomplete programme is not delivered, naming every initiative left out, and how to deliver it anyway."""
+    tr = Translator(language)
+    return tr.t("delivery.refused", missing=len(whole.left_out), expected=len(whole.expected),
+                left_out="; ".join(x.sentence(tr) for x in whole.left_out))
+
+
+def write_delivery(year_folder: Path, programme: dict, year: int, date: dt.date, language: str = "nl",
+                   whole: Completeness | None = None) -> Delivery:
+    """Write ``levering/<bundle_name>`` (replacing any earlier delivery of the year) and return it; ``whole``: the
+    initiatives expected and included, for the LEESMIJ."""
     files = delivered_files(year_folder)
     top = f"impactcoaching_{year}"
     contents = {f"{top}/{f.as_posix()}": (year_folder / f).read_bytes() for f in files}
-    contents[f"{top}/{README}"] = readme(programme, year, date, files, language).encode("utf-8")
+    contents[f"{top}/{README}"] = readme(programme, year, date, files, language, whole).encode("utf-8")
     sums = [{"path": name.removeprefix(f"{top}/"), "sha256": hashlib.sha256(data).hexdigest()}
             for name, data in sorted(contents.items())]
     contents[f"{top}/{CHECKSUMS}"] = "".join(f"{s['sha256']}  {s['path']}\n" for s in sums).encode("utf-8")
     folder = year_folder / DELIVERY_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     name = bundle_name(year, date)
-    for old in folder.glob("*.zip"):
-        if old.name != name:
-            old.unlink()
+    remove_delivery(year_folder, keep=name)
     data = zip_bytes(contents, date)
     path = write_atomic(folder / name, data)
     return Delivery(path, hashlib.sha256(data).hexdigest(), sums)

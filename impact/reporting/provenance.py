@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from impact.language import Translator
+from impact.reporting.completeness import Completeness
 from impact.reporting.files import write_atomic
 from impact.reporting.render import sha256_bytes
 
@@ -93,14 +95,17 @@ def delivery(year_folder: Path) -> dict | None:
             "checksums": [{"path": line.split("  ", 1)[1], "sha256": line.split("  ", 1)[0]} for line in lines]}
 
 
-def write_manifest(year_folder: Path, year: int, inputs: pd.DataFrame, version: dict) -> Path:
-    """``reports/<year>/manifest.json``: the artefacts, the input files and the code version.
+def write_manifest(year_folder: Path, year: int, inputs: pd.DataFrame, version: dict,
+                   whole: Completeness | None = None, language: str = "nl") -> Path:
+    """``reports/<year>/manifest.json``: the artefacts, the input files, the code version, and (``whole``) the
+    initiatives expected, included and left out, each with its reason in ``language``.
 
     ``inputs`` has ``source_file`` and ``source_sha256`` (the drops, settings and coaching log read).
     """
     manifest = {
         "year": year,
         "code_version": version,
+        **({"initiatives": whole.as_json(Translator(language))} if whole is not None else {}),
         "report_languages": report_languages(year_folder),
         "inputs": [
             {"path": r.source_file, "sha256": r.source_sha256}
