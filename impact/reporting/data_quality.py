@@ -27,7 +27,7 @@ TEMPLATE = "data_quality.html.j2"
 
 #: Exactly the tables :func:`collect` reads (the data-quality asset's ``deps`` and declared reads).
 TABLES_READ: tuple[Table, ...] = (tables.INITIATIVES, tables.DROPS, tables.QUALITY_RESULTS, tables.QUARANTINE,
-                                  tables.INGEST_NOTICES)
+                                  tables.INGEST_NOTICES, tables.INITIATIVE_FOLDERS, tables.CONFIG_ERRORS)
 PROGRAMME_ROWS = "all"  # the coaching log's rows belong to the programme, not to one initiative
 
 
@@ -70,6 +70,11 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
         "notices": warehouse.read(con, tables.INGEST_NOTICES,
                                   columns=["initiative_id", "table_name", "source_file", "column", "rule", "message"],
                                   order_by=["initiative_id", "source_file", "column", "rule", "table_name", "message"]),
+        # what keeps an initiative out of every report: its folder refused, or its Theory of Change unusable
+        "not_built": warehouse.query(con, f"""
+            SELECT folder AS file, message AS problem FROM {tables.INITIATIVE_FOLDERS.name} WHERE problem IS NOT NULL
+            UNION ALL SELECT source_file, problem FROM {tables.CONFIG_ERRORS.name}
+            ORDER BY file""", reads=[tables.INITIATIVE_FOLDERS, tables.CONFIG_ERRORS]),
         "results": warehouse.read(con, tables.QUALITY_RESULTS,
                                   order_by=["table_name", "check_name", "initiative_id", "column", "description"]),
     }
@@ -146,6 +151,7 @@ def render(data: dict[str, pd.DataFrame], year: int, language: str = "nl") -> st
     return env.get_template(TEMPLATE).render(
         t=tr.t, num=tr.num, language=language, year=year,
         per_initiative=per, not_met=not_met, reasons=reasons, causes=causes, notices=notices,
+        not_built=_records(data["not_built"]),
     )
 
 
