@@ -1,0 +1,69 @@
+"""Who the programme expected, who its reports include, and why one is left out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from impact.language import Translator
+from impact.reporting.completeness import LeftOut, completeness, title_notice
+from impact.reporting.delivery import refusal_text
+
+pytestmark = pytest.mark.unit
+
+FOLDERS = pd.DataFrame(
+    [("digitale-buddies", "digitale-buddies", "Digitale Buddies", None),
+     ("evil name; rm -rf", None, "Zus&Zo", "not_a_slug"),
+     ("food-for-good", "food-for-good", "Food for Good", None),
+     ("nieuw", "nieuw", None, None),
+     ("zus-en-zo", "zus-en-zo", "Zus&Zo", None)],
+    columns=["folder", "initiative_id", "name", "problem"])
+UNUSABLE = pd.DataFrame({"initiative_id": ["food-for-good"]})
+
+
+def test_each_expected_initiative_left_out_has_one_reason():
+    whole = completeness(FOLDERS, ["digitale-buddies", "zus-en-zo"], UNUSABLE)
+    assert whole.expected == ("digitale-buddies", "evil name; rm -rf", "food-for-good", "nieuw", "zus-en-zo")
+    assert whole.included == ("digitale-buddies", "zus-en-zo")
+    assert whole.left_out == (LeftOut("evil name; rm -rf", "Zus&Zo", "not_a_slug"),
+                              LeftOut("food-for-good", "Food for Good", "theory_of_change"),
+                              LeftOut("nieuw", None, "not_built"))
+    assert not whole.complete
+
+
+def test_the_reasons_read_as_the_municipality_reads_them():
+    tr = Translator("nl")
+    whole = completeness(FOLDERS, ["digitale-buddies", "zus-en-zo"], UNUSABLE)
+    assert [x.sentence(tr) for x in whole.left_out] == [
+        "Zus&Zo (map 'evil name; rm -rf'): de naam van de map is geen geldige naam voor een initiatief "
+        "(zie de datakwaliteitspagina)",
+        "Food for Good: de Theory of Change kon niet worden gelezen (zie de datakwaliteitspagina)",
+        "map 'nieuw': de gegevens zijn nog niet verwerkt (de Theory of Change is in deze build nog niet gelezen)",
+    ]
+    notice = title_notice(whole, tr, delivered_anyway=True)
+    assert notice["heading"] == "Onvolledig: 3 van de 5 initiatieven ontbreken in dit rapport"
+    assert notice["consequence"] == ("Alle cijfers, totalen en de Holm-correctie in dit rapport gaan alleen over de 2 "
+                                     "initiatieven die er wel in staan.")
+    assert notice["delivered_anyway"] == "Toch aan de gemeente geleverd, onvolledig, op uitdrukkelijk verzoek."
+    assert title_notice(whole, tr)["delivered_anyway"] is None
+
+
+def test_one_left_out_is_singular_and_a_complete_programme_has_no_notice():
+    tr = Translator("nl")
+    one = completeness(FOLDERS.iloc[[0, 2]], ["digitale-buddies"], UNUSABLE)
+    assert title_notice(one, tr)["heading"] == "Onvolledig: 1 van de 2 initiatieven ontbreekt in dit rapport"
+    assert refusal_text(one) == (
+        "De levering voor de gemeente is niet gemaakt, want het programma is onvolledig: 1 van de 2 initiatieven "
+        "ontbreken. Food for Good: de Theory of Change kon niet worden gelezen (zie de datakwaliteitspagina). Los dit "
+        "op en bouw opnieuw, of lever het programma toch, als onvolledig, met coaching deliver --incomplete (de "
+        "titelpagina's van het overzicht en de lessen zeggen dat dan).")
+    whole = completeness(FOLDERS.iloc[[0]], ["digitale-buddies"], UNUSABLE.iloc[0:0])
+    assert whole.complete and title_notice(whole, tr) is None
+    assert whole.as_json(tr) == {"complete": True, "expected": ["digitale-buddies"], "included": ["digitale-buddies"],
+                                 "left_out": []}
+
+
+def test_an_initiative_in_the_warehouse_without_a_folder_row_is_still_expected():
+    """A warehouse written before the folder table existed: the included initiatives are expected too."""
+    whole = completeness(FOLDERS.iloc[0:0], ["digitale-buddies"], UNUSABLE.iloc[0:0])
+    assert whole.expected == ("digitale-buddies",) and whole.complete
