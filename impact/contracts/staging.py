@@ -124,9 +124,10 @@ def refusal(drop: Drop, reason, rule: str, tr: Translator) -> pd.DataFrame:
     ).astype({"source_row": "Int64"})
 
 
-def unread_reason(drop: Drop) -> Text:
-    """Why a drop refused unread (``drop.refusal``: ``symbolic_link`` or ``outside_raw_data``) is not used."""
-    return Text(f"contract.file.{drop.refusal}")
+def unread_reason(rule: str) -> Text:
+    """Why a file refused unread (``rule``: ``symbolic_link`` or ``outside_raw_data``, a drop's ``refusal``) is not
+    used."""
+    return Text(f"contract.file.{rule}")
 
 
 def stage_file(drop: Drop, context: ContractContext) -> StagedDrop:
@@ -134,7 +135,7 @@ def stage_file(drop: Drop, context: ContractContext) -> StagedDrop:
     a symbolic link say, without being opened)."""
     tr = Translator(context.language)
     if drop.refusal:
-        return StagedDrop(drop, 0, empty_staged(drop.kind), refusal(drop, unread_reason(drop), drop.refusal, tr), refused=True)
+        return StagedDrop(drop, 0, empty_staged(drop.kind), refusal(drop, unread_reason(drop.refusal), drop.refusal, tr), refused=True)
     try:
         raw = read_drop(drop.path, drop.source_file, drop.kind)
     except UnreadableDrop as exc:

@@ -301,7 +301,7 @@ def _refusal(drop: Drop, exc: NotStories, tr: Translator) -> dict:
 def _stories_of(drop: Drop) -> list[RawStory]:
     """The stories of a drop; a drop refused unread (a symbolic link, say) is not opened."""
     if drop.refusal:
-        raise NotStories(unread_reason(drop), drop.refusal)
+        raise NotStories(unread_reason(drop.refusal), drop.refusal)
     return read_stories(drop.path, drop.source_file)
 
 
