@@ -63,7 +63,7 @@ def programme_language(raw_data: Path) -> str:
     from impact.language import LANGUAGES
 
     try:
-        language = read_yaml_mapping(raw_data / PROGRAMME_FILE, PROGRAMME_FILE).get("language")
+        language = read_yaml_mapping(raw_data / PROGRAMME_FILE, PROGRAMME_FILE, raw_data=raw_data).get("language")
     except ConfigError:
         return "nl"
     return language if language in LANGUAGES else "nl"
@@ -71,8 +71,8 @@ def programme_language(raw_data: Path) -> str:
 
 def load_programme(raw_data: Path, language: str | None = None) -> Programme:
     """``programme.yaml``, validated; its problems are told in ``language``, by default in the file's own
-    ``language`` where it can be read (else Dutch)."""
+    ``language`` where it can be read (else Dutch). A symbolic link is refused unread (a ConfigError)."""
     path = raw_data / PROGRAMME_FILE
     language = language or programme_language(raw_data)
-    data = read_yaml_mapping(path, PROGRAMME_FILE, language)
+    data = read_yaml_mapping(path, PROGRAMME_FILE, language, raw_data)
     return parse_model(Programme, data, PROGRAMME_FILE, language)

@@ -304,13 +304,14 @@ def _sroi_problems(toc: TheoryOfChange, tr: Translator) -> list[str]:
 
 def load_theory_of_change(initiative_dir: Path, raw_data: Path, language: str | None = None) -> TheoryOfChange:
     """An initiative's Theory of Change, validated and cross-checked. Its problems are told in ``language``;
-    by default in the programme's (``programme.yaml``'s ``language`` where it can be read, else Dutch)."""
+    by default in the programme's (``programme.yaml``'s ``language`` where it can be read, else Dutch). A
+    symbolic link, or a file outside ``raw_data`` (a linked initiative folder), is refused unread (a ConfigError)."""
     from impact.programme import programme_language
 
     path = initiative_dir / TOC_FILE
     display = path.relative_to(raw_data).as_posix()
     language = language or programme_language(raw_data)
-    data = read_yaml_mapping(path, display, language)
+    data = read_yaml_mapping(path, display, language, raw_data)
     toc = parse_model(TheoryOfChange, data, display, language)
     problems = cross_check(toc, initiative_dir.name, language)
     if problems:

@@ -176,9 +176,18 @@ def _kind(tr: Translator, data: object) -> str:
     return tr.t(f"settings.file.kind.{kind}")
 
 
-def read_yaml_mapping(path: Path, display_name: str, language: str = "nl") -> dict[str, Any]:
-    """Parse a YAML file that must hold a mapping; syntax errors name line and column."""
+def read_yaml_mapping(path: Path, display_name: str, language: str = "nl", raw_data: Path | None = None) -> dict[str, Any]:
+    """Parse a YAML file that must hold a mapping; syntax errors name line and column.
+
+    With ``raw_data``, a settings file that is a symbolic link or lies outside it is refused without being
+    opened (:func:`impact.ingest.inside.refusal_of`).
+    """
+    from impact.ingest.inside import refusal_of  # here: impact.ingest imports the Theory of Change, which imports this
+
     tr = Translator(language)
+    unread = refusal_of(raw_data, path) if raw_data is not None else None
+    if unread:
+        raise ConfigError(display_name, [tr.t(f"settings.file.{unread}")], language)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

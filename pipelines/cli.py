@@ -391,10 +391,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Stage each file as the pipeline would, beside the drops already in its initiative's folder."""
     from impact.contracts import ContractContext
     from impact.contracts.batches import stage_drops
+    from impact.contracts.staging import unread_reason
     from impact.contracts.stories import stage_stories
     from impact.errors import ConfigError
     from impact.ingest.drops import Drop, discover_drops, discover_initiatives, kind_of, sha256_of
-    from impact.language import Translator
+    from impact.ingest.inside import SYMBOLIC_LINK
+    from impact.language import Translator, render
     from impact.locations import Locations
     from impact.theory_of_change import TOC_FILE, load_theory_of_change
 
@@ -405,6 +407,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     for name in args.files:
         toc = None
         path = Path(name)
+        if path.is_symlink():  # a file elsewhere (Downloads) may be checked; a link the pipeline would refuse unread
+            print(tr.t("contract.refused", file=name, reason=render(unread_reason(SYMBOLIC_LINK), tr)))
+            problems_total += 1
+            continue
         if not path.is_file():
             print(tr.t("cli.check.no_such_file", file=name))
             problems_total += 1
@@ -441,10 +447,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         source_file = path.name if kind == "coaching_sessions" else f"{initiative_id}/{path.name}"
         drop = Drop(initiative_id, kind, path, source_file, sha256_of(path))
         # the drops already in the initiative's folder, so repeats and conflicts across drops show too;
-        # a folder without a Theory of Change (say, Downloads) holds no drops of the initiative
+        # a folder without a Theory of Change (say, Downloads) holds no drops of the initiative; a sibling that is a
+        # link is refused unread, as the pipeline would (and is never the checked file itself)
         is_initiative = (home / TOC_FILE).is_file() or kind == "coaching_sessions"
         siblings = [d for d in discover_drops(home.parent if kind != "coaching_sessions" else home, initiative_id, kind)
-                    if d.path.resolve() != path.resolve()] if home.is_dir() and is_initiative else []
+                    if d.refusal or d.path.resolve() != path.resolve()] if home.is_dir() and is_initiative else []
         if kind == "stories":  # read by their own contract, against the outcomes of the Theory of Change
             outcomes = {o.id: o.label for o in toc.outcomes} if toc is not None else {}
             batch = stage_stories({initiative_id: [*siblings, drop]}, {initiative_id: outcomes}, language)

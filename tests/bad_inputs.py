@@ -100,6 +100,14 @@ def xlsx(*rows: list, sheet: str = "Blad1") -> Callable[[Path], None]:
     return write
 
 
+def link_to(target: str) -> Callable[[Path], None]:
+    """A symbolic link instead of a file: the pipeline refuses it without opening ``target``."""
+    def write(path: Path) -> None:
+        path.symlink_to(target)
+
+    return write
+
+
 def _edited(text: str, replacements: tuple[tuple[str, str], ...]) -> bytes:
     for old, new in replacements:
         assert old in text, old
@@ -244,6 +252,10 @@ CASES: list[Case] = [
          (2, 1, 1)),
     Case("c20_old_xls_workbook", "participants", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
          refused(f"has the extension '.xls'; expected {ACCEPTED}"), (0, 0, 0), suffix=".xls"),
+    # the issue's find: a link to a system file, read because its name is a drop's (never opened now)
+    Case("c62_link_to_a_system_file", "participants", link_to("/etc/passwd"),
+         refused("is a shortcut (symbolic link) to a file elsewhere; the pipeline only reads files that are "
+                 "themselves in raw_data/: put a copy of the file in this folder instead"), (0, 0, 0)),
     # activities ----------------------------------------------------------------------------
     Case("c21_wrong_type_in_number_column", "activities",
          csv_bytes(A, "2018-03-01,Koffieochtend c21,twintig,,,", "2018-03-08,Koffieochtend c21,18,,,"),

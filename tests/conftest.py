@@ -9,6 +9,7 @@ A module with a test outside its lane fails to collect (``pytest_make_collect_re
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from pathlib import Path
 
@@ -53,6 +54,28 @@ TOC_YAML = textwrap.dedent(
       - {{id: H1, statement: "Deelnemers hebben meer contact met buren", outcome: contact, test: paired_t, direction: increase}}
     """
 )
+
+
+_opened: list[str] | None = None  # while a test asks for ``opened``: the real path of every file opened
+
+
+def _record_open(event: str, args: tuple) -> None:
+    if event == "open" and _opened is not None and isinstance(args[0], (str, bytes, os.PathLike)):
+        _opened.append(os.path.realpath(os.fsdecode(args[0])))
+
+
+sys.addaudithook(_record_open)  # cannot be removed again; it records nothing unless ``opened`` is in use
+
+
+@pytest.fixture
+def opened():
+    """The real paths of every file this process opens during the test (Python's audit hook sees every
+    ``open``: by pandas, openpyxl, hashlib's reader or anything else); a test of "refused unread" asserts the
+    target of a link is not among them."""
+    global _opened
+    _opened = []
+    yield _opened
+    _opened = None
 
 
 def load_toc_text(root: Path, text: str, initiative_id: str = "demo", language: str | None = None):

@@ -124,9 +124,18 @@ def refusal(drop: Drop, reason, rule: str, tr: Translator) -> pd.DataFrame:
     ).astype({"source_row": "Int64"})
 
 
+def unread_reason(rule: str) -> Text:
+    """Why a file refused unread (``rule``: ``symbolic_link`` or ``outside_raw_data``, a drop's ``refusal``) is not
+    used."""
+    return Text(f"contract.file.{rule}")
+
+
 def stage_file(drop: Drop, context: ContractContext) -> StagedDrop:
-    """Read and stage one drop; a drop that cannot be used at all is refused as a whole."""
+    """Read and stage one drop; a drop that cannot be used at all is refused as a whole (one refused unread,
+    a symbolic link say, without being opened)."""
     tr = Translator(context.language)
+    if drop.refusal:
+        return StagedDrop(drop, 0, empty_staged(drop.kind), refusal(drop, unread_reason(drop.refusal), drop.refusal, tr), refused=True)
     try:
         raw = read_drop(drop.path, drop.source_file, drop.kind)
     except UnreadableDrop as exc:

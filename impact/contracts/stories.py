@@ -31,7 +31,7 @@ from impact import privacy
 from impact.contracts import coercion
 from impact.contracts.batches import DROP_SUMMARY_COLUMNS, StagedBatch, set_aside_duplicates
 from impact.contracts.models import DATE_WORDS
-from impact.contracts.staging import LINEAGE_COLUMNS, NOTICE_COLUMNS, QUARANTINE_COLUMNS, column_words
+from impact.contracts.staging import LINEAGE_COLUMNS, NOTICE_COLUMNS, QUARANTINE_COLUMNS, column_words, unread_reason
 from impact.errors import ConfigError
 from impact.ingest.drops import Drop
 from impact.instruments.registry import fold
@@ -298,6 +298,13 @@ def _refusal(drop: Drop, exc: NotStories, tr: Translator) -> dict:
             "message": tr.t("contract.refused", file=drop.source_file, reason=render(exc.reason, tr))}
 
 
+def _stories_of(drop: Drop) -> list[RawStory]:
+    """The stories of a drop; a drop refused unread (a symbolic link, say) is not opened."""
+    if drop.refusal:
+        raise NotStories(unread_reason(drop.refusal), drop.refusal)
+    return read_stories(drop.path, drop.source_file)
+
+
 def empty_staged() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="object") for c in STAGED_COLUMNS})
     return frame.astype({"source_row": "int64", "date": "datetime64[ns]"})
@@ -315,7 +322,7 @@ def stage_stories(drops_by_initiative: Mapping[str, Sequence[Drop]],
         outcomes = outcomes_by_initiative.get(initiative_id, {})
         for drop in drops_by_initiative[initiative_id]:
             try:
-                stories = read_stories(drop.path, drop.source_file)
+                stories = _stories_of(drop)
             except NotStories as exc:
                 entries.append(_refusal(drop, exc, tr))
                 summaries.append((drop, exc.rows, True))

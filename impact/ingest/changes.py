@@ -4,6 +4,10 @@ A *fingerprint* maps every file the pipeline reads (``programme.yaml``, the coac
 log, and every file in an initiative folder) to its size, modification time and
 SHA-256. Only a file whose size or time changed is hashed again, and only a
 changed hash counts: touching a file without changing it triggers nothing.
+A symbolic link, or a file whose location resolves outside ``raw_data/``, is never
+opened (the pipeline refuses it unread, :mod:`impact.ingest.inside`): it is recorded
+with its own size and time (``lstat``) and the rule it is refused by instead of a
+hash, so a new one still triggers one rebuild, which puts its refusal in the quarantine.
 
 A changed file in an initiative folder affects that initiative; a changed
 ``programme.yaml`` or coaching log affects every initiative (the settings, the
@@ -17,31 +21,41 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from impact.ingest.drops import discover_initiatives, sha256_of
+from impact.ingest.inside import RULES, refusal_of
 from impact.programme import PROGRAMME_FILE
 
 SHARED_FILES = (PROGRAMME_FILE,)
 SHARED_PREFIXES = ("coaching_sessions",)
 
-Fingerprint = dict[str, list]  # relative path -> [size, mtime_ns, sha256]
+Fingerprint = dict[str, list]  # relative path -> [size, mtime_ns, sha256 or, for a path not read, its refusal rule]
+
+
+def _is_file_or_link(path: Path) -> bool:
+    return path.is_symlink() or path.is_file()
 
 
 def _watched(raw_data: Path) -> list[Path]:
-    files = [p for p in raw_data.iterdir() if p.is_file() and (p.name in SHARED_FILES or p.name.startswith(SHARED_PREFIXES))] \
+    files = [p for p in raw_data.iterdir()
+             if _is_file_or_link(p) and (p.name in SHARED_FILES or p.name.startswith(SHARED_PREFIXES))] \
         if raw_data.is_dir() else []
     for initiative_id in discover_initiatives(raw_data):
-        files += [p for p in (raw_data / initiative_id).iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
+        files += [p for p in (raw_data / initiative_id).iterdir()
+                  if _is_file_or_link(p) and not p.name.startswith((".", "~$"))]
     return sorted(files)
 
 
 def fingerprint(raw_data: Path, previous: Fingerprint | None = None) -> Fingerprint:
-    """The current fingerprint; files whose size and time match ``previous`` keep their hash unread."""
+    """The current fingerprint; files whose size and time match ``previous`` keep their hash unread. A path
+    the pipeline refuses unread is not followed: its entry holds the link's own size and time and its rule."""
     previous = previous or {}
     out: Fingerprint = {}
     for path in _watched(raw_data):
         rel = path.relative_to(raw_data).as_posix()
-        stat = path.stat()
+        stat = path.lstat()  # the link itself; for any other file the same as stat()
         before = previous.get(rel)
-        if before and before[0] == stat.st_size and before[1] == stat.st_mtime_ns:
+        if refused := refusal_of(raw_data, path):
+            out[rel] = [stat.st_size, stat.st_mtime_ns, refused]
+        elif before and before[:2] == [stat.st_size, stat.st_mtime_ns] and before[2] not in RULES:
             out[rel] = before
         else:
             out[rel] = [stat.st_size, stat.st_mtime_ns, sha256_of(path)]

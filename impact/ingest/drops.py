@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from impact.ingest.inside import refusal_of
 from impact.theory_of_change import TOC_FILE
 
 if TYPE_CHECKING:
@@ -25,13 +26,23 @@ TABLE_SUFFIXES = (".csv", ".xlsx")
 
 @dataclass(frozen=True)
 class Drop:
-    """One raw file. ``source_file`` is relative to the raw-data folder, with ``/``."""
+    """One raw file. ``source_file`` is relative to the raw-data folder, with ``/``.
+
+    ``refusal`` says why the file is refused unread (a rule of :mod:`impact.ingest.inside`: a symbolic link, a
+    path outside ``raw_data/``); such a drop has no ``sha256``, since it was never opened.
+    """
 
     initiative_id: str
     kind: str
     path: Path
     source_file: str
-    sha256: str
+    sha256: str | None
+    refusal: str | None = None
+
+    @classmethod
+    def of_file(cls, initiative_id: str, kind: str, path: Path, source_file: str, refusal: str | None = None) -> "Drop":
+        """The drop of the file at ``path``, hashed unless ``refusal`` says it is not to be read."""
+        return cls(initiative_id, kind, path, source_file, None if refusal else sha256_of(path), refusal)
 
 
 def sha256_of(path: Path) -> str:
@@ -59,7 +70,7 @@ def discover_initiatives(raw_data: Path) -> list[str]:
 
 
 def _drop(raw_data: Path, initiative_id: str, kind: str, path: Path) -> Drop:
-    return Drop(initiative_id, kind, path, path.relative_to(raw_data).as_posix(), sha256_of(path))
+    return Drop.of_file(initiative_id, kind, path, path.relative_to(raw_data).as_posix(), refusal_of(raw_data, path))
 
 
 def discover_drops(raw_data: Path, initiative_id: str, kind: str) -> list[Drop]:
@@ -67,7 +78,8 @@ def discover_drops(raw_data: Path, initiative_id: str, kind: str) -> list[Drop]:
 
     Files whose names start with the kind but are not ``.csv``/``.xlsx`` are
     returned too, so the reader refuses them with a message instead of them
-    being ignored silently.
+    being ignored silently. So are symbolic links (to a file, a folder or nothing) and files whose
+    location resolves outside ``raw_data``: they come with their ``refusal`` and are neither hashed nor read.
     """
     folder = raw_data if kind == "coaching_sessions" else raw_data / initiative_id
     if not folder.is_dir():
@@ -75,7 +87,7 @@ def discover_drops(raw_data: Path, initiative_id: str, kind: str) -> list[Drop]:
     found = [
         p
         for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith((".", "~$")) and kind_of(p.name) == kind
+        if (p.is_symlink() or p.is_file()) and not p.name.startswith((".", "~$")) and kind_of(p.name) == kind
     ]
     owner = "all" if kind == "coaching_sessions" else initiative_id
     return [_drop(raw_data, owner, kind, p) for p in sorted(found, key=lambda p: p.name)]
@@ -86,7 +98,9 @@ def inventory(raw_data: Path, initiative_id: str, language: str = "nl") -> "pd.D
 
     Columns: ``initiative_id``, ``source_file``, ``kind`` (a drop kind, ``theory_of_change``,
     or None when the pipeline does not read it), ``bytes``, ``source_sha256`` and ``message``
-    (why an entry is not read).
+    (why an entry is not read). A symbolic link, or an entry whose location resolves outside ``raw_data``, is
+    neither hashed nor followed: its ``bytes`` and ``source_sha256`` are None. When its name is a drop kind (or
+    the Theory of Change) its message is None too: staging (or the settings check) tells why it is refused.
     """
     import pandas as pd
 
@@ -99,7 +113,8 @@ def inventory(raw_data: Path, initiative_id: str, language: str = "nl") -> "pd.D
         rel = p.relative_to(raw_data).as_posix()
         if p.name.startswith(".") or p.name.startswith("~$"):
             continue  # hidden files and Excel lock files
-        if p.is_dir():
+        unread = refusal_of(raw_data, p)
+        if unread is None and p.is_dir():
             rows.append({"source_file": rel + "/", "kind": None, "bytes": None, "source_sha256": None,
                          "message": tr.t("contract.inventory.folder", folder=rel + "/", initiative=initiative_id + "/")})
             continue
@@ -107,7 +122,8 @@ def inventory(raw_data: Path, initiative_id: str, language: str = "nl") -> "pd.D
         if kind == "coaching_sessions":
             kind = None
         message = None if kind in (*INITIATIVE_KINDS, "theory_of_change") else tr.t("contract.inventory.not_read", file=rel)
-        rows.append({"source_file": rel, "kind": kind, "bytes": p.stat().st_size, "source_sha256": sha256_of(p), "message": message})
+        size, sha = (None, None) if unread else (p.stat().st_size, sha256_of(p))
+        rows.append({"source_file": rel, "kind": kind, "bytes": size, "source_sha256": sha, "message": message})
     frame = pd.DataFrame(rows, columns=["source_file", "kind", "bytes", "source_sha256", "message"])
     frame.insert(0, "initiative_id", initiative_id)
     frame["bytes"] = frame["bytes"].astype("Int64")

@@ -15,6 +15,7 @@ from pathlib import Path
 #: The two reasons a path is not read, as the quarantine's ``rule``.
 SYMBOLIC_LINK = "symbolic_link"
 OUTSIDE_RAW_DATA = "outside_raw_data"
+RULES = (SYMBOLIC_LINK, OUTSIDE_RAW_DATA)
 
 
 def refusal_of(raw_data: Path, path: Path) -> str | None:

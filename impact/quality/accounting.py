@@ -63,6 +63,17 @@ def independent_row_count(path: Path, kind: str | None = None) -> int | None:
     return int((cells != "").any(axis=1).sum())
 
 
+def _recount(raw_data: Path, source_file: object) -> int | None:
+    """pandas' count of a drop's rows; None when there is no such file, or when the pipeline refuses it unread
+    (a symbolic link, a path outside raw_data/: :mod:`impact.ingest.inside`), which is not opened here either."""
+    from impact.ingest.inside import refusal_of
+
+    if not isinstance(source_file, str):
+        return None
+    path = raw_data / source_file
+    return independent_row_count(path) if refusal_of(raw_data, path) is None and path.is_file() else None
+
+
 def row_accounting(con: duckdb.DuckDBPyConnection, table_name: str, raw_data: Path | None = None) -> pd.DataFrame:
     """Per drop: raw rows as read, staged and quarantined rows as found in their tables, and whether they add up.
 
@@ -100,12 +111,6 @@ def row_accounting(con: duckdb.DuckDBPyConnection, table_name: str, raw_data: Pa
     if raw_data is not None:
         # a second opinion: pandas' own count of the file (it reads some files differently, so a
         # disagreement asks a person to look rather than stopping anything)
-        table["recounted_rows"] = pd.array(
-            [
-                independent_row_count(raw_data / f) if isinstance(f, str) and (raw_data / f).is_file() else None
-                for f in table["source_file"]
-            ],
-            dtype="Int64",
-        )
+        table["recounted_rows"] = pd.array([_recount(raw_data, f) for f in table["source_file"]], dtype="Int64")
         table["recount_agrees"] = (table["refused"] | (table["recounted_rows"] == table["recorded_raw_rows"]).fillna(False)).astype(bool)
     return table

@@ -94,13 +94,15 @@ def _existing_columns(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the schemas and every declared table, and bring a warehouse written by older code up to date.
 
-    A declared column the table lacks is added. A table whose column has another type than declared
+    A declared column the table lacks is added; a column no longer declared NOT NULL loses the constraint
+    (``source_sha256`` of a drop refused unread). A table whose column has another type than declared
     (e.g. a list that used to be stored as text) is dropped and created anew: everything in the warehouse
     is derived from ``raw_data/``, and the next build of each initiative refills it (a warning says so).
     """
     for schema in SCHEMAS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     existing = _existing_columns(con)
+    not_null = _not_null_columns(con)
     for table in TABLES:
         have = existing.get(table.name)
         if have is not None:
@@ -117,6 +119,15 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         for column in table.columns:
             if column.name not in have:
                 con.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.ddl.replace(' NOT NULL', '')}")
+            elif not column.not_null and (table.name, column.name) in not_null:
+                con.execute(f"ALTER TABLE {table.name} ALTER COLUMN {_quoted(column.name)} DROP NOT NULL")
+
+
+def _not_null_columns(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(table, column) of every column the warehouse holds NOT NULL."""
+    return set(con.execute(
+        "SELECT table_schema || '.' || table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema IN (SELECT unnest(?)) AND is_nullable = 'NO'", [list(SCHEMAS)]).fetchall())
 
 
 def _quoted(name: str) -> str:

@@ -201,6 +201,9 @@ STORIES = Table(
           "than the disclosure threshold (or a masked count, or a share of a group) is withheld there.",
 )
 
+#: A drop's hash where a drop may have been refused without being opened.
+UNREAD_SHA256 = "its SHA-256; NULL when the drop was refused unread: a symbolic link or a path outside raw_data/"
+
 QUARANTINE = Table(
     "staging.quarantine",
     "Everything set aside: one entry per broken cell, per row for cross-drop rules, or per file for a refused drop. "
@@ -211,7 +214,7 @@ QUARANTINE = Table(
         Column("table_name", VARCHAR, "`participants`, `activities`, `survey_responses`, `coaching_sessions` or `stories`",
                not_null=True),
         Column("source_file", VARCHAR, "the drop", not_null=True),
-        Column("source_sha256", VARCHAR, "its SHA-256", not_null=True),
+        Column("source_sha256", VARCHAR, UNREAD_SHA256),
         Column("source_row", BIGINT, "the row (for `stories`: the story's number); NULL when the whole drop is refused"),
         Column("column", VARCHAR, "the column; `(whole row)` for cross-drop rules; `(beyond the last column)` for extra "
                                   "values; NULL for a refused drop"),
@@ -232,7 +235,7 @@ DROPS = Table(
         Column("initiative_id", VARCHAR, "the initiative (`all` for the coaching log)", not_null=True),
         Column("table_name", VARCHAR, "the staged table", not_null=True),
         Column("source_file", VARCHAR, "the drop", not_null=True),
-        Column("source_sha256", VARCHAR, "its SHA-256", not_null=True),
+        Column("source_sha256", VARCHAR, UNREAD_SHA256),
         Column("raw_rows", BIGINT, "non-blank data rows read (for `stories`: stories)", not_null=True),
         Column("staged_rows", BIGINT, "rows in the staged table", not_null=True),
         Column("quarantined_rows", BIGINT, "rows set aside (all rows when refused)", not_null=True),
@@ -266,8 +269,9 @@ DROP_INVENTORY = Table(
         Column("source_file", VARCHAR, "path relative to `raw_data/` (a folder ends in `/`)"),
         Column("kind", VARCHAR, "`participants`, `activities`, `survey`, `stories`, `theory_of_change`, or NULL when not "
                                 "read"),
-        Column("bytes", BIGINT, "file size"),
-        Column("source_sha256", VARCHAR, "SHA-256"),
+        Column("bytes", BIGINT, "file size; NULL for a folder, a symbolic link or a path outside raw_data/ (not read)"),
+        Column("source_sha256", VARCHAR, "SHA-256; NULL for a folder, a symbolic link or a path outside raw_data/ "
+                                         "(not read)"),
         Column("message", VARCHAR, "why the entry is not read; NULL when it is"),
     ),
 )

@@ -91,3 +91,42 @@ def test_check_reads_a_stories_drop_with_its_own_contract(tmp_path, capsys, monk
         "  let op: verhaal 1, kolom 'quote' noemt een groep van minder dan 10 mensen of een deel van een groep "
         "('zes bewoners'); het jaarrapport laat dit verhaal weg tot het anders is verwoord",
     ]
+
+
+REGISTER = "participant_id,enrolled_on,wijk,age_band\nA1,2018-01-02,Oost,75+\n"
+LINK_REFUSED_NL = ("het hele bestand is niet gebruikt, want het is een snelkoppeling (symbolische link) naar een bestand "
+                   "elders; de pijplijn leest alleen bestanden die zelf in raw_data/ staan: zet in plaats daarvan een kopie "
+                   "van het bestand in deze map")
+
+
+@pytest.mark.parametrize("target_exists", [True, False], ids=["to_a_register", "dangling"])
+def test_check_refuses_a_link_unread(tmp_path, capsys, monkeypatch, opened, target_exists):
+    raw = tmp_path / "raw_data"
+    raw.mkdir()
+    folder = write_demo_initiative(raw)
+    monkeypatch.setenv("COACHING_RAW_DATA", str(raw))
+    target = tmp_path / "elsewhere.csv"
+    if target_exists:
+        target.write_text(REGISTER, encoding="utf-8")
+    link = folder / "participants_2018-link.csv"
+    link.symlink_to(target)
+    opened.clear()
+    assert main(["check", str(link)]) == 1
+    assert capsys.readouterr().out.splitlines() == [f"{link}: {LINK_REFUSED_NL}"]
+    assert str(target.resolve()) not in opened
+
+
+def test_check_refuses_a_sibling_link_unread_so_its_rows_play_no_part(tmp_path, capsys, monkeypatch, opened):
+    raw = tmp_path / "raw_data"
+    raw.mkdir()
+    folder = write_demo_initiative(raw)
+    monkeypatch.setenv("COACHING_RAW_DATA", str(raw))
+    target = tmp_path / "elsewhere.csv"
+    target.write_text(REGISTER, encoding="utf-8")
+    (folder / "participants_2018-a-link.csv").symlink_to(target)  # read, its row would make A1 below a repeat
+    drop = folder / "participants_2018-b.csv"
+    drop.write_text(REGISTER, encoding="utf-8")
+    opened.clear()
+    assert main(["check", str(drop)]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"{drop}: 1 rij gelezen, alles in orde"]
+    assert str(target.resolve()) not in opened

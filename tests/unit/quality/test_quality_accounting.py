@@ -50,6 +50,25 @@ def test_a_row_the_reader_lost_is_found_by_recounting(tmp_path, con):
     assert table[["recorded_raw_rows", "recounted_rows", "balanced", "recount_agrees"]].values.tolist() == [[2, 3, True, False]]
 
 
+def test_a_drop_refused_unread_is_not_recounted_through_its_link(tmp_path, con, opened):
+    target = tmp_path / "elsewhere.csv"
+    target.write_text("date,activity,attendees\n2018-01-01,a,1\n")
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "activities_link.csv").symlink_to(target)
+    drop = pd.DataFrame([("demo", "activities", "demo/activities_link.csv", None, 0, 0, 0, True)],
+                        columns=list(tables.DROPS.column_names))
+    quarantine = pd.DataFrame([("demo", "activities", "demo/activities_link.csv", None, None, None, None,
+                                "symbolic_link", "refused unread")], columns=list(tables.QUARANTINE.column_names))
+    with warehouse.transaction(con):
+        warehouse.replace_rows(con, tables.DROPS, drop, where={})
+        warehouse.replace_rows(con, tables.QUARANTINE, quarantine, where={})
+    opened.clear()
+    row = row_accounting(con, "activities", tmp_path).iloc[0]
+    assert (row["source_file"], row["raw_rows"], row["recounted_rows"] is pd.NA, row["balanced"], row["recount_agrees"]) == (
+        "demo/activities_link.csv", 0, True, True, True)
+    assert str(target.resolve()) not in opened
+
+
 def test_a_row_lost_on_the_way_to_the_warehouse_unbalances(tmp_path, con):
     (tmp_path / "demo").mkdir()
     (tmp_path / "demo" / "activities_a.csv").write_text("date,activity,attendees\n2018-01-01,a,1\n2018-01-02,b,2\n")

@@ -117,6 +117,17 @@ def test_an_older_warehouse_gains_new_columns_and_a_table_whose_type_changed_is_
     assert "wave" in warehouse.read(con, tables.QUALITY_RESULTS).columns
 
 
+def test_an_older_warehouse_drops_a_not_null_the_declaration_no_longer_has(con):
+    """``source_sha256`` of the quarantine and the drops was NOT NULL before a drop could be refused unread."""
+    con.execute('ALTER TABLE staging.quarantine ALTER COLUMN "source_sha256" SET NOT NULL')
+    warehouse.create_tables(con)
+    con.execute("INSERT INTO staging.quarantine (initiative_id, table_name, source_file, rule, message) "
+                "VALUES ('a', 'participants', 'a/participants-link.csv', 'symbolic_link', 'refused unread')")
+    assert con.execute("SELECT source_sha256 FROM staging.quarantine").fetchall() == [(None,)]
+    assert con.execute("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'drops' "
+                       "AND column_name = 'source_sha256'").fetchall() == [("YES",)]
+
+
 def test_a_step_that_reads_a_table_it_did_not_declare_fails(con):
     with warehouse.declared_reads([tables.SETTINGS, tables.OUTCOMES]):
         warehouse.read(con, tables.OUTCOMES)
