@@ -6,7 +6,8 @@ triggers nothing). A new initiative folder becomes a new partition; a changed fi
 requests one run of ``one_initiative`` over the affected initiatives (one run per
 block of initiatives that are adjacent in partition order) with everything
 downstream of them, programme-level results included; a removed folder deletes its
-partition and requests a ``programme_level`` run, which purges its rows.
+partition and requests a ``programme_level`` run, which purges its rows; so does a change to a folder refused as
+an initiative (``impact.ingest.folders``), so the programme's reports name it among those left out.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dagster import (
 )
 
 from impact.ingest.changes import changes, fingerprint
-from impact.ingest.drops import discover_initiatives
+from impact.ingest.folders import initiative_folders
 from pipelines.jobs import initiative_job, programme_job
 from pipelines.partitions import contiguous_ranges, initiative_partitions, partition_range_tags
 from pipelines.resources import CoachingFiles
@@ -44,8 +45,9 @@ def raw_data_drops(context: SensorEvaluationContext, files: CoachingFiles) -> Se
     state = json.loads(context.cursor) if context.cursor else {"generation": 0, "files": {}}
     before = state["files"]
     after = fingerprint(raw, before)
-    folders = discover_initiatives(raw)
-    found = changes(before, after, folders)
+    expected = initiative_folders(raw)
+    folders = [f.folder for f in expected if f.accepted]
+    found = changes(before, after, folders, [f.folder for f in expected if not f.accepted])
     if not found.any and not found.removed_initiatives:
         return SensorResult(skip_reason=SkipReason("no new or changed drops"),
                             cursor=json.dumps({**state, "files": after}, sort_keys=True))
@@ -68,9 +70,11 @@ def raw_data_drops(context: SensorEvaluationContext, files: CoachingFiles) -> Se
             tags={**partition_range_tags(start, end), "coaching/trigger": "sensor",
                   "coaching/initiatives": ",".join(block)},
         ))
-    if delete and not requests:
-        requests.append(RunRequest(run_key=f"{generation}:removed", job_name=programme_job.name,
-                                   tags={"coaching/trigger": "sensor", "coaching/removed": ",".join(delete)}))
+    if (delete or found.refused_folders) and not requests:
+        # the removed folders' rows are purged, and a refused folder is named among those left out
+        requests.append(RunRequest(run_key=f"{generation}:programme", job_name=programme_job.name,
+                                   tags={"coaching/trigger": "sensor", "coaching/removed": ",".join(delete),
+                                         "coaching/refused": ",".join(found.refused_folders)}))
     dynamic = []
     if add:
         dynamic.append(initiative_partitions.build_add_request(add))

@@ -12,7 +12,9 @@ hash, so a new one still triggers one rebuild, which puts its refusal in the qua
 A changed file in an initiative folder affects that initiative; a changed
 ``programme.yaml`` or coaching log affects every initiative (the settings, the
 Holm family and every report's coaching section depend on them); a new folder is
-a new initiative; a folder that is gone is a removed one.
+a new initiative; a folder that is gone is a removed one. Of a folder refused as an initiative (a name that
+is not its Theory of Change's ``id``, say) only the Theory of Change is watched: a change there is the
+programme's (its list of who is expected and left out), not an initiative's.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from impact.ingest.drops import discover_initiatives, sha256_of
+from impact.ingest.drops import sha256_of
+from impact.ingest.folders import initiative_folders
 from impact.ingest.inside import RULES, refusal_of
 from impact.programme import PROGRAMME_FILE
+from impact.theory_of_change import TOC_FILE
 
 SHARED_FILES = (PROGRAMME_FILE,)
 SHARED_PREFIXES = ("coaching_sessions",)
@@ -38,9 +42,12 @@ def _watched(raw_data: Path) -> list[Path]:
     files = [p for p in raw_data.iterdir()
              if _is_file_or_link(p) and (p.name in SHARED_FILES or p.name.startswith(SHARED_PREFIXES))] \
         if raw_data.is_dir() else []
-    for initiative_id in discover_initiatives(raw_data):
-        files += [p for p in (raw_data / initiative_id).iterdir()
-                  if _is_file_or_link(p) and not p.name.startswith((".", "~$"))]
+    for folder in initiative_folders(raw_data):
+        if folder.accepted:
+            files += [p for p in (raw_data / folder.folder).iterdir()
+                      if _is_file_or_link(p) and not p.name.startswith((".", "~$"))]
+        else:  # a refused folder: only its Theory of Change, whose id (or the folder's name) the coach will fix
+            files.append(raw_data / folder.folder / TOC_FILE)
     return sorted(files)
 
 
@@ -70,6 +77,7 @@ class Changes:
     new_initiatives: tuple[str, ...]
     removed_initiatives: tuple[str, ...]
     files: tuple[str, ...]  # the changed, added or removed files
+    refused_folders: tuple[str, ...] = ()  # refused initiative folders (impact.ingest.folders) that changed
 
     @property
     def any(self) -> bool:
@@ -80,15 +88,17 @@ def _initiative_of(rel: str) -> str | None:
     return rel.split("/", 1)[0] if "/" in rel else None
 
 
-def changes(before: Fingerprint, after: Fingerprint, initiatives: list[str]) -> Changes:
-    """Compare by content hash; ``initiatives`` are the initiative folders that exist now."""
+def changes(before: Fingerprint, after: Fingerprint, initiatives: list[str], refused: list[str] = ()) -> Changes:
+    """Compare by content hash; ``initiatives`` are the initiative folders accepted now, ``refused`` the folders
+    with a Theory of Change that are refused (they are neither new nor removed initiatives)."""
     files = sorted(rel for rel in set(before) | set(after)
                    if (before.get(rel) or [None] * 3)[2] != (after.get(rel) or [None] * 3)[2])
-    known_before = {_initiative_of(rel) for rel in before} - {None}
+    known_before = {_initiative_of(rel) for rel in before} - {None} - set(refused)
     new = tuple(sorted(set(initiatives) - known_before)) if before else tuple(sorted(initiatives))
     removed = tuple(sorted(known_before - set(initiatives)))
+    refused_changed = tuple(sorted({_initiative_of(rel) for rel in files} & set(refused)))
     if any(_initiative_of(rel) is None for rel in files):
         touched = set(initiatives)
     else:
         touched = {_initiative_of(rel) for rel in files} & set(initiatives)
-    return Changes(tuple(sorted(touched | set(new))), new, removed, tuple(files))
+    return Changes(tuple(sorted(touched | set(new))), new, removed, tuple(files), refused_changed)

@@ -147,3 +147,25 @@ def test_the_monthly_schedule_is_declared_stopped_and_covers_every_initiative(tm
     request = monthly_full_rebuild(build_schedule_context(instance=instance))
     assert (request.tags[ASSET_PARTITION_RANGE_START_TAG], request.tags[ASSET_PARTITION_RANGE_END_TAG]) == ("alpha", "gamma")
     assert {j.name for j in defs.jobs} >= {"coaching_year", "one_initiative", "reports_only", "programme_level"}
+
+
+def test_a_badly_named_folder_is_no_partition_and_a_change_to_it_rebuilds_the_programme_level(raw):
+    """A folder refused as an initiative never becomes a partition; adding it (or editing its Theory of Change)
+    asks for one programme-level run, so the programme's reports name it among those left out, and then
+    nothing more until it changes again."""
+    instance = DagsterInstance.ephemeral()
+    first = evaluate(raw, instance, None)
+    apply_partitions(instance, first)
+    write_demo_initiative(raw, "Delta Buurt")   # capitals and a space: not a slug
+    added = evaluate(raw, instance, first.cursor)
+    assert added.dynamic_partitions_requests == []
+    assert [(r.job_name, r.tags["coaching/refused"]) for r in added.run_requests] == [("programme_level", "Delta Buurt")]
+    still = evaluate(raw, instance, added.cursor)
+    assert still.run_requests == [] and still.dynamic_partitions_requests == []
+    # renamed to its id, it becomes an initiative like any other
+    (raw / "Delta Buurt").rename(raw / "delta-buurt")
+    toc = raw / "delta-buurt" / "theory_of_change.yaml"
+    toc.write_text(toc.read_text(encoding="utf-8").replace("id: Delta Buurt", "id: delta-buurt"), encoding="utf-8")
+    renamed = evaluate(raw, instance, still.cursor)
+    assert [r.partition_keys for r in renamed.dynamic_partitions_requests] == [["delta-buurt"]]
+    assert ranges(renamed) == [("delta-buurt", "delta-buurt")]
