@@ -106,6 +106,28 @@ def write_demo_initiative(raw: Path, initiative_id: str = "demo") -> Path:
     return folder
 
 
+#: A participant register whose columns are perfectly valid.
+VALID_PARTICIPANTS = "participant_id,enrolled_on,wijk,age_band\nA1,2018-01-02,Oost,18-29\n"
+
+
+@pytest.fixture
+def demo_raw(tmp_path) -> Path:
+    """A raw-data folder with ``programme.yaml`` and the initiative ``demo`` (a Theory of Change only)."""
+    raw = tmp_path / "raw_data"
+    raw.mkdir()
+    write_demo_initiative(raw)
+    return raw
+
+
+@pytest.fixture
+def register_elsewhere(tmp_path) -> Path:
+    """A file outside the raw-data folder holding a valid participant register: what a link must not let in."""
+    target = tmp_path / "elsewhere" / "export.csv"
+    target.parent.mkdir()
+    target.write_text(VALID_PARTICIPANTS, encoding="utf-8")
+    return target
+
+
 TESTS = Path(__file__).resolve().parent
 LANES = ("unit", "integration")
 

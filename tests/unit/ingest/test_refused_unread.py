@@ -4,84 +4,65 @@ found (so the coach hears about it) but never opened: not hashed for the drop, t
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from impact.ingest.changes import changes, fingerprint
 from impact.ingest.drops import Drop, discover_drops, inventory
-from tests.conftest import write_demo_initiative
+from tests.conftest import VALID_PARTICIPANTS
 
 pytestmark = pytest.mark.unit
 
-VALID_PARTICIPANTS = "participant_id,enrolled_on,wijk,age_band\nA1,2018-01-02,Oost,18-29\n"
 ACTIVITIES = "date,activity,attendees,volunteers,volunteer_hours,cost_eur\n2018-12-20,Kerstmarkt,14,3,9,40.00\n"
 
 
-@pytest.fixture
-def raw(tmp_path) -> Path:
-    raw = tmp_path / "raw_data"
-    raw.mkdir()
-    write_demo_initiative(raw)
-    return raw
-
-
-@pytest.fixture
-def elsewhere(tmp_path) -> Path:
-    """A file outside raw_data/ whose columns are a perfectly valid participant register."""
-    target = tmp_path / "elsewhere" / "export.csv"
-    target.parent.mkdir()
-    target.write_text(VALID_PARTICIPANTS, encoding="utf-8")
-    return target
-
-
-def test_a_link_to_a_file_outside_is_found_with_its_refusal_and_not_opened(raw, elsewhere, opened):
-    link = raw / "demo" / "participants_2018-link.csv"
-    link.symlink_to(elsewhere)
-    assert discover_drops(raw, "demo", "participants") == [
+def test_a_link_to_a_file_outside_is_found_with_its_refusal_and_not_opened(demo_raw, register_elsewhere, opened):
+    link = demo_raw / "demo" / "participants_2018-link.csv"
+    link.symlink_to(register_elsewhere)
+    assert discover_drops(demo_raw, "demo", "participants") == [
         Drop("demo", "participants", link, "demo/participants_2018-link.csv", None, "symbolic_link")]
-    assert str(elsewhere.resolve()) not in opened
+    assert str(register_elsewhere.resolve()) not in opened
 
 
-def test_a_link_to_a_file_inside_raw_data_is_refused_too_and_the_file_itself_is_read(raw, opened):
-    real = raw / "demo" / "participants_a.csv"
+def test_a_link_to_a_file_inside_raw_data_is_refused_too_and_the_file_itself_is_read(demo_raw, opened):
+    real = demo_raw / "demo" / "participants_a.csv"
     real.write_text(VALID_PARTICIPANTS, encoding="utf-8")
-    (raw / "demo" / "participants_b.csv").symlink_to(real)
+    (demo_raw / "demo" / "participants_b.csv").symlink_to(real)
     opened.clear()  # what the test wrote does not count
-    drops = discover_drops(raw, "demo", "participants")
+    drops = discover_drops(demo_raw, "demo", "participants")
     assert [(d.source_file, d.refusal, d.sha256 is None) for d in drops] == [
         ("demo/participants_a.csv", None, False), ("demo/participants_b.csv", "symbolic_link", True)]
     assert opened.count(str(real.resolve())) == 1  # hashed once, as the drop participants_a.csv
 
 
-def test_a_dangling_link_and_a_link_to_a_folder_are_refused_without_error(raw, tmp_path):
-    (raw / "demo" / "participants_gone.csv").symlink_to(tmp_path / "gone.csv")
-    (raw / "demo" / "participants_folder").symlink_to(tmp_path, target_is_directory=True)
-    (raw / "coaching_sessions_link.csv").symlink_to(tmp_path / "gone.csv")
-    assert [(d.source_file, d.sha256, d.refusal) for d in discover_drops(raw, "demo", "participants")] == [
+def test_a_dangling_link_and_a_link_to_a_folder_are_refused_without_error(demo_raw, tmp_path):
+    (demo_raw / "demo" / "participants_gone.csv").symlink_to(tmp_path / "gone.csv")
+    (demo_raw / "demo" / "participants_folder").symlink_to(tmp_path, target_is_directory=True)
+    (demo_raw / "coaching_sessions_link.csv").symlink_to(tmp_path / "gone.csv")
+    assert [(d.source_file, d.sha256, d.refusal) for d in discover_drops(demo_raw, "demo", "participants")] == [
         ("demo/participants_folder", None, "symbolic_link"), ("demo/participants_gone.csv", None, "symbolic_link")]
-    assert [(d.initiative_id, d.source_file, d.refusal) for d in discover_drops(raw, "all", "coaching_sessions")] == [
+    assert [(d.initiative_id, d.source_file, d.refusal) for d in discover_drops(demo_raw, "all", "coaching_sessions")] == [
         ("all", "coaching_sessions_link.csv", "symbolic_link")]
 
 
-def test_a_file_in_a_folder_reached_through_a_link_lies_outside_raw_data(raw, elsewhere, opened):
-    folder = elsewhere.parent / "linked"
+def test_a_file_in_a_folder_reached_through_a_link_lies_outside_raw_data(demo_raw, register_elsewhere, opened):
+    folder = register_elsewhere.parent / "linked"
     folder.mkdir()
     drop = folder / "participants.csv"
     drop.write_text(VALID_PARTICIPANTS, encoding="utf-8")
-    (raw / "linked").symlink_to(folder, target_is_directory=True)
+    (demo_raw / "linked").symlink_to(folder, target_is_directory=True)
     opened.clear()  # what the test wrote does not count
-    assert discover_drops(raw, "linked", "participants") == [
-        Drop("linked", "participants", raw / "linked" / "participants.csv", "linked/participants.csv", None,
+    assert discover_drops(demo_raw, "linked", "participants") == [
+        Drop("linked", "participants", demo_raw / "linked" / "participants.csv", "linked/participants.csv", None,
              "outside_raw_data")]
     assert str(drop.resolve()) not in opened
 
 
-def test_the_inventory_lists_links_without_size_or_hash(raw, elsewhere, tmp_path, opened):
-    (raw / "demo" / "participants_2018-link.csv").symlink_to(elsewhere)
-    (raw / "demo" / "notities.txt").symlink_to(elsewhere)
-    (raw / "demo" / "survey_gone.csv").symlink_to(tmp_path / "gone.csv")
-    frame = inventory(raw, "demo")
+def test_the_inventory_lists_links_without_size_or_hash(demo_raw, register_elsewhere, tmp_path, opened):
+    (demo_raw / "demo" / "participants_2018-link.csv").symlink_to(register_elsewhere)
+    (demo_raw / "demo" / "notities.txt").symlink_to(register_elsewhere)
+    (demo_raw / "demo" / "survey_gone.csv").symlink_to(tmp_path / "gone.csv")
+    frame = inventory(demo_raw, "demo")
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
     assert rows[:3] == [
         {"initiative_id": "demo", "source_file": "demo/notities.txt", "kind": None, "bytes": None, "source_sha256": None,
@@ -94,30 +75,30 @@ def test_the_inventory_lists_links_without_size_or_hash(raw, elsewhere, tmp_path
          "source_sha256": None, "message": None},
     ]
     assert rows[3]["source_file"] == "demo/theory_of_change.yaml" and len(rows[3]["source_sha256"]) == 64
-    assert str(elsewhere.resolve()) not in opened
+    assert str(register_elsewhere.resolve()) not in opened
 
 
-def test_the_fingerprint_records_a_link_without_opening_its_target_and_a_new_link_is_a_change(raw, elsewhere, opened):
-    (raw / "demo" / "activities_2018.csv").write_text(ACTIVITIES, encoding="utf-8")
-    before = fingerprint(raw)
-    link = raw / "demo" / "participants_2018-link.csv"
-    link.symlink_to(elsewhere)
-    after = fingerprint(raw, before)
+def test_the_fingerprint_records_a_link_without_opening_its_target_and_a_new_link_is_a_change(demo_raw, register_elsewhere, opened):
+    (demo_raw / "demo" / "activities_2018.csv").write_text(ACTIVITIES, encoding="utf-8")
+    before = fingerprint(demo_raw)
+    link = demo_raw / "demo" / "participants_2018-link.csv"
+    link.symlink_to(register_elsewhere)
+    after = fingerprint(demo_raw, before)
     stat = os.lstat(link)
     assert after["demo/participants_2018-link.csv"] == [stat.st_size, stat.st_mtime_ns, "symbolic_link"]
-    assert str(elsewhere.resolve()) not in opened
+    assert str(register_elsewhere.resolve()) not in opened
     assert changes(before, after, ["demo"]).files == ("demo/participants_2018-link.csv",)
-    assert changes(after, fingerprint(raw, after), ["demo"]).files == ()  # the same link: no second rebuild
+    assert changes(after, fingerprint(demo_raw, after), ["demo"]).files == ()  # the same link: no second rebuild
 
 
-def test_a_dangling_link_is_fingerprinted_and_replacing_it_by_the_file_itself_is_a_change(raw, elsewhere):
-    link = raw / "demo" / "participants_2018-link.csv"
-    link.symlink_to(elsewhere)
-    elsewhere.unlink()
-    with_link = fingerprint(raw)
+def test_a_dangling_link_is_fingerprinted_and_replacing_it_by_the_file_itself_is_a_change(demo_raw, register_elsewhere):
+    link = demo_raw / "demo" / "participants_2018-link.csv"
+    link.symlink_to(register_elsewhere)
+    register_elsewhere.unlink()
+    with_link = fingerprint(demo_raw)
     assert with_link["demo/participants_2018-link.csv"][2] == "symbolic_link"
     link.unlink()
     link.write_text(VALID_PARTICIPANTS, encoding="utf-8")
-    real = fingerprint(raw, with_link)
+    real = fingerprint(demo_raw, with_link)
     assert len(real["demo/participants_2018-link.csv"][2]) == 64
     assert changes(with_link, real, ["demo"]).files == ("demo/participants_2018-link.csv",)
