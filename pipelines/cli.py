@@ -141,6 +141,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(tr.t("cli.build.initiative_gone", initiative=key))
     ordered = list(instance.get_dynamic_partitions(initiative_partitions.name))
     if not ordered:
+        _print_refused_folders(locations.raw_data, tr)
         print("\n" + tr.t("cli.build.no_initiatives", folder=locations.raw_data), file=sys.stderr)
         return 1
     selected = args.initiative or ordered
@@ -606,10 +607,23 @@ def cmd_partitions(args: argparse.Namespace) -> int:
     from impact.locations import Locations
     from pipelines.partitions import sync_initiative_partitions
 
+    from impact.language import Translator
+
     _ensure_instance_home()
-    added, removed = sync_initiative_partitions(DagsterInstance.get(), Locations.from_env())
+    locations = Locations.from_env()
+    added, removed = sync_initiative_partitions(DagsterInstance.get(), locations)
     print(f"partitions: {len(added)} added, {len(removed)} removed")
+    _print_refused_folders(locations.raw_data, Translator(_language(args, locations.raw_data)))
     return 0
+
+
+def _print_refused_folders(raw_data: Path, tr) -> None:
+    """Each folder with a Theory of Change that is refused as an initiative (so has no partition), and why."""
+    from impact.ingest.folders import initiative_folders
+
+    for folder in initiative_folders(raw_data):
+        if not folder.accepted:
+            print(tr.t("cli.build.folder_refused", text=folder.message(tr.language)), file=sys.stderr)
 
 
 def cmd_wizard(args: argparse.Namespace) -> int:
