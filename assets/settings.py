@@ -18,7 +18,8 @@ TOC_TABLES = (tables.INITIATIVES, tables.OUTPUTS, tables.OUTCOMES, tables.HYPOTH
 
 
 @asset(pool=WAREHOUSE_POOL, group_name="settings", kinds={"yaml", "duckdb"}, owners=["team:data-engineering"])
-def programme(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse) -> MaterializeResult:
+def programme(context: AssetExecutionContext, files: CoachingFiles, duckdb_warehouse: DuckDBWarehouse,
+              report_settings: ReportSettings) -> MaterializeResult:
     """The programme's settings from ``raw_data/programme.yaml``, validated, in ``programme.settings``; and every
     folder holding a Theory of Change, accepted as an initiative or refused with the reason, in
     ``programme.initiative_folders``."""
@@ -28,14 +29,15 @@ def programme(context: AssetExecutionContext, files: CoachingFiles, duckdb_wareh
         raise Failure(description=str(exc)) from None
     row = pd.DataFrame([{**settings.model_dump(mode="json"), "source_sha256": sha256_of(files.raw_data_path / PROGRAMME_FILE)}])
     row["closing_meeting"] = pd.to_datetime(row["closing_meeting"])
-    found = initiative_folders(files.raw_data_path)
-    folders = as_table(found, settings.language)
+    # the folders' problems in the run's language: --language, else the programme's
+    folders = as_table(initiative_folders(files.raw_data_path), report_settings.language_for(settings.language))
     refused = folders[folders["problem"].notna()]
     for message in refused["message"]:
         context.log.error(message)
+    accepted = set(folders["initiative_id"].dropna())
     with duckdb_warehouse.connect() as con:
         # an initiative whose folder is gone (or refused) leaves no rows behind in any table
-        gone = [i for i in warehouse.initiatives_present(con) if i not in set(folders["initiative_id"].dropna())]
+        gone = [i for i in warehouse.initiatives_present(con) if i not in accepted]
         warehouse.purge_initiatives(con, gone)
         with warehouse.transaction(con):
             warehouse.replace_rows(con, tables.SETTINGS, row, where={})
