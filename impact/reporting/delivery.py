@@ -102,7 +102,8 @@ def remove_delivery(year_folder: Path, keep: str | None = None) -> list[Path]:
 def refusal_text(whole: Completeness, language: str = "nl") -> str:
     """Why an incomplete programme is not delivered, naming every initiative left out, and how to deliver it anyway."""
     tr = Translator(language)
-    return tr.t("delivery.refused", missing=len(whole.left_out), expected=len(whole.expected),
+    key = "delivery.refused_one" if len(whole.left_out) == 1 else "delivery.refused"
+    return tr.t(key, missing=len(whole.left_out), expected=len(whole.expected),
                 left_out="; ".join(x.sentence(tr) for x in whole.left_out))
 
 

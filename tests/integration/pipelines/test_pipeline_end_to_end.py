@@ -173,7 +173,11 @@ def test_a_broken_theory_of_change_is_reported_and_the_others_carry_on(locations
         "  Theory of Change niet bruikbaar: kapot/theory_of_change.yaml: sleutel 'hypotheses[0].outcome': 'geluk' staat "
         "niet als uitkomst onder 'outcomes' (daar staan: contact, loneliness)"
     ) in captured.out.splitlines()
-    assert "in een Theory of Change moet nog iets worden opgelost (aantal problemen: 1; zie hierboven)" in captured.err
+    assert ("De build is klaar, maar in een Theory of Change of de naam van een map moet nog iets worden opgelost "
+            "(aantal problemen: 1; zie hierboven).") in captured.err
+    # the programme is incomplete, so nothing is delivered to the municipality
+    assert ("De levering voor de gemeente is niet gemaakt, want het programma is onvolledig: 1 van de 2 initiatieven "
+            "ontbreekt.") in captured.err
     con = duckdb.connect(str(wh / "coaching.duckdb"), read_only=True)
     assert con.execute("SELECT initiative_id FROM programme.initiatives").fetchall() == [("demo",)]
     # the participants of both initiatives are still staged

@@ -54,7 +54,7 @@ def test_one_left_out_is_singular_and_a_complete_programme_has_no_notice():
     assert title_notice(one, tr)["heading"] == "Onvolledig: 1 van de 2 initiatieven ontbreekt in dit rapport"
     assert refusal_text(one) == (
         "De levering voor de gemeente is niet gemaakt, want het programma is onvolledig: 1 van de 2 initiatieven "
-        "ontbreken. Food for Good: de Theory of Change kon niet worden gelezen (zie de datakwaliteitspagina). Los dit "
+        "ontbreekt. Food for Good: de Theory of Change kon niet worden gelezen (zie de datakwaliteitspagina). Los dit "
         "op en bouw opnieuw, of lever het programma toch, als onvolledig, met coaching deliver --incomplete (de "
         "titelpagina's van het overzicht en de lessen zeggen dat dan).")
     whole = completeness(FOLDERS.iloc[[0]], ["digitale-buddies"], UNUSABLE.iloc[0:0])
