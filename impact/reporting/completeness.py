@@ -83,3 +83,14 @@ def title_notice(c: Completeness, tr: Translator, delivered_anyway: bool = False
             "lines": [x.sentence(tr) for x in c.left_out],
             "consequence": tr.t("completeness.consequence", n=len(c.included)),
             "delivered_anyway": tr.t("completeness.delivered_anyway") if delivered_anyway else None}
+
+
+def roster(c: Completeness, names: dict[str, str], tr: Translator) -> str:
+    """Which initiatives a programme report is about, by name: all that were expected, or those included
+    and those left out (the reasons stand on the title page)."""
+    included = ", ".join(names.get(i, i) for i in c.included)
+    if c.complete:
+        return tr.t("completeness.roster_complete", n=len(c.included), included=included)
+    return tr.t("completeness.roster_incomplete", expected=len(c.expected), n=len(c.included), included=included,
+                left_out=", ".join(x.label(tr) for x in c.left_out))
+

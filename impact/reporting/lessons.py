@@ -17,7 +17,7 @@ import pandas as pd
 
 from impact.contracts.vocabulary import COACHING_THEMES
 from impact.reporting import charts
-from impact.reporting.completeness import title_notice
+from impact.reporting.completeness import roster, title_notice
 from impact.reporting.context import ProgrammeContext
 from impact.language import Translator
 from impact.reporting.publish import Report, environment
@@ -121,7 +121,7 @@ def held_section(c: LessonsContext) -> dict:
                                         "statement": h["statement"], "sentence": verdict_sentence(h, tr)}
                                        for _, h in part.iterrows()]})
     c.tables["hypotheses"] = hyp[published].reset_index(drop=True)
-    return {"section": section, "groups": groups,
+    return {"section": section, "groups": groups, "roster": roster(data.completeness(), c.names, tr),
             "intro": tr.t("lessons.held_intro", n=len(hyp), initiatives=len(figures),
                           detail="" if hyp["primary"].astype(bool).all() else f": {count_words(hyp, tr)}")}
 

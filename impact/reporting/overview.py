@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from impact.reporting import charts
-from impact.reporting.completeness import title_notice
+from impact.reporting.completeness import roster, title_notice
 from impact.reporting.context import ProgrammeContext
 from impact.language import Translator
 from impact.reporting.layout import hidden, missing
@@ -301,8 +301,10 @@ def quality_section(c: OverviewContext) -> dict:
 
 
 def methods_section(c: OverviewContext) -> dict:
-    """7. The Holm family, disclosure, how to read the marks, and where the figures come from."""
-    return {"section": c.doc.section("methods"), "holm_family": holm_family(c.data),
+    """7. Which initiatives the overview is about, the Holm family, disclosure, how to read the marks, and where the
+    figures come from."""
+    return {"section": c.doc.section("methods"), "roster": roster(c.data.completeness(), c.names, c.tr),
+            "holm_family": holm_family(c.data),
             "holm_left_out": holm_left_out(c.data, c.tr), "code_version": c.code_version,
             "manifest": c.manifest_name, "notes": methods_notes(c.data, c.tr)}
 

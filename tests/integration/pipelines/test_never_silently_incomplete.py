@@ -96,7 +96,13 @@ def test_the_overview_names_who_is_missing_and_never_says_all(incomplete_year):
                           .extract_text().split())  # the title breaks over two lines
     assert "Impactcoaching 2018: 8 van de 10 initiatieven naast elkaar" in first_page
     assert "Onvolledig: 2 van de 10 initiatieven ontbreken in dit rapport" in first_page
+    roster = ("Het programma verwachtte 10 initiatieven (elke map met een Theory of Change). Dit rapport gaat over 8 "
+              "van hen: Geluks BV – Digitale Buddies, IMC Weekendschool Utrecht, Nieuw Rotsoord, Sociale Supermarkt, "
+              "Talent Connection, Utrecht Cares, Zorgverslimming, Zus&amp;Zo. Niet in dit rapport: Zus&amp;Zo (map "
+              "&#39;evil name; rm -rf&#39;), Food for Good; waarom, staat op de titelpagina.")
+    assert f"<p>{roster}</p>" in html
     lessons = (incomplete_year["year"] / "lessons_learned" / "lessons_learned_2018.html").read_text(encoding="utf-8")
+    assert f"<p>{roster}</p>" in lessons
     assert "Resultaten, datakwaliteit en lessen van 8 van de 10 initiatieven (onvolledig)" in lessons
     assert f"<li>{FOOD}</li>" in lessons
     page = (incomplete_year["year"] / "data_quality" / "index.html").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from impact.language import Translator
-from impact.reporting.completeness import LeftOut, completeness, title_notice
+from impact.reporting.completeness import LeftOut, completeness, roster, title_notice
 from impact.reporting.delivery import refusal_text
 
 pytestmark = pytest.mark.unit
@@ -67,3 +67,16 @@ def test_an_initiative_in_the_warehouse_without_a_folder_row_is_still_expected()
     """A warehouse written before the folder table existed: the included initiatives are expected too."""
     whole = completeness(FOLDERS.iloc[0:0], ["digitale-buddies"], UNUSABLE.iloc[0:0])
     assert whole.expected == ("digitale-buddies",) and whole.complete
+
+
+def test_the_roster_names_who_the_report_is_about():
+    tr = Translator("nl")
+    names = {"digitale-buddies": "Digitale Buddies", "zus-en-zo": "Zus&Zo"}
+    whole = completeness(FOLDERS, ["digitale-buddies", "zus-en-zo"], UNUSABLE)
+    assert roster(whole, names, tr) == (
+        "Het programma verwachtte 5 initiatieven (elke map met een Theory of Change). Dit rapport gaat over 2 van hen: "
+        "Digitale Buddies, Zus&Zo. Niet in dit rapport: Zus&Zo (map 'evil name; rm -rf'), Food for Good, map 'nieuw'; "
+        "waarom, staat op de titelpagina.")
+    complete = completeness(FOLDERS.iloc[[0, 4]], ["digitale-buddies", "zus-en-zo"], UNUSABLE.iloc[0:0])
+    assert roster(complete, names, tr) == ("Dit rapport gaat over alle 2 initiatieven die het programma verwachtte (elke "
+                                           "map met een Theory of Change): Digitale Buddies, Zus&Zo.")
