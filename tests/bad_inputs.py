@@ -255,7 +255,8 @@ CASES: list[Case] = [
     # the find: a link to a system file, read because its name is a drop's (never opened now)
     Case("c62_link_to_a_system_file", "participants", link_to("/etc/passwd"),
          refused("is a shortcut (symbolic link) to a file elsewhere; the pipeline only reads files that are "
-                 "themselves in raw_data/: put a copy of the file in this folder instead"), (0, 0, 0)),
+                 "themselves in raw_data/: remove the shortcut, and if you meant to deliver that file, put the file "
+                 "itself in this folder"), (0, 0, 0)),
     # activities ----------------------------------------------------------------------------
     Case("c21_wrong_type_in_number_column", "activities",
          csv_bytes(A, "2018-03-01,Koffieochtend c21,twintig,,,", "2018-03-08,Koffieochtend c21,18,,,"),

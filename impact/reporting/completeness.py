@@ -20,6 +20,8 @@ from impact.language import Translator
 
 #: Why an expected initiative is left out, besides the folder's own problem (``impact.ingest.folders``).
 THEORY_OF_CHANGE = "theory_of_change"
+#: The command that delivers an incomplete programme all the same; the title pages name it.
+DELIVER_ANYWAY = "coaching deliver --incomplete"
 NOT_BUILT = "not_built"
 
 
@@ -82,7 +84,8 @@ def title_notice(c: Completeness, tr: Translator, delivered_anyway: bool = False
     return {"heading": tr.t(heading, missing=len(c.left_out), expected=len(c.expected)),
             "lines": [x.sentence(tr) for x in c.left_out],
             "consequence": tr.t("completeness.consequence", n=len(c.included)),
-            "delivered_anyway": tr.t("completeness.delivered_anyway") if delivered_anyway else None}
+            "delivered_anyway": tr.t("completeness.delivered_anyway") if delivered_anyway else None,
+            "command": DELIVER_ANYWAY}
 
 
 def roster(c: Completeness, names: dict[str, str], tr: Translator) -> str:

@@ -19,6 +19,7 @@ from impact.contracts.vocabulary import COACHING_THEMES
 from impact.reporting import charts
 from impact.reporting.completeness import roster, title_notice
 from impact.reporting.context import ProgrammeContext
+from impact.reporting.data_quality import PROGRAMME_ROWS
 from impact.language import Translator
 from impact.reporting.publish import Report, environment
 from impact.reporting.recommendations import recommend
@@ -95,10 +96,15 @@ class LessonsContext(ProgrammeContext):
 
     language: str
     facts: pd.DataFrame = field(init=False)
+    #: the coaching log's sessions of the programme (``all``) and of the initiatives in the report: a session of an
+    #: initiative left out (``impact.reporting.completeness``) is not shown, as none of its figures are
+    sessions: pd.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.facts = facts(self.data, self.figures)
+        log = self.data.sessions
+        self.sessions = log[log["initiative_id"].isin([PROGRAMME_ROWS, *self.figures])].reset_index(drop=True)
 
 
 def held_section(c: LessonsContext) -> dict:
@@ -122,7 +128,8 @@ def held_section(c: LessonsContext) -> dict:
                                        for _, h in part.iterrows()]})
     c.tables["hypotheses"] = hyp[published].reset_index(drop=True)
     return {"section": section, "groups": groups, "roster": roster(data.completeness(), c.names, tr),
-            "intro": tr.t("lessons.held_intro", n=len(hyp), initiatives=len(figures),
+            "intro": tr.t("lessons.held_intro" if data.completeness().complete else "lessons.held_intro_incomplete",
+                          n=len(hyp), initiatives=len(figures),
                           detail="" if hyp["primary"].astype(bool).all() else f": {count_words(hyp, tr)}")}
 
 
@@ -194,7 +201,7 @@ def coaching_section(c: LessonsContext) -> dict:
     """3. The coaching log's lessons and actions per coaching theme (a sentence naming a small group left out)."""
     tr = c.tr
     section = c.doc.section("coaching_lessons")
-    published_log = publishable_sessions(c.data.sessions, tr, {i: hidden_counts(fig.cells) for i, fig in c.figures.items()})
+    published_log = publishable_sessions(c.sessions, tr, {i: hidden_counts(fig.cells) for i, fig in c.figures.items()})
     sessions = published_log.copy()
     sessions["who"] = sessions["initiative_id"].map(c.names).fillna(tr.t("lessons.all_initiatives"))
     themes = []
@@ -209,7 +216,7 @@ def coaching_section(c: LessonsContext) -> dict:
         ["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons", "actions"]].assign(
         date=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d"))
     return {"section": section, "themes": themes, "intro": tr.t("lessons.coaching_intro", n=len(sessions)),
-            "redacted": redacted(c.data.sessions, published_log)}
+            "redacted": redacted(c.sessions, published_log)}
 
 
 def timeline_section(c: LessonsContext) -> dict:
@@ -217,12 +224,12 @@ def timeline_section(c: LessonsContext) -> dict:
     table of its dates."""
     tr = c.tr
     section = c.doc.section("timeline")
-    order = [("all", tr.t("lessons.all_initiatives"))] + [(i, c.names[i]) for i in c.figures]
-    figure = c.doc.figure("timeline", png_bytes(charts.timeline(c.data.sessions, order, tr)), tr.t("lessons.timeline_caption"),
+    order = [(PROGRAMME_ROWS, tr.t("lessons.all_initiatives"))] + [(i, c.names[i]) for i in c.figures]
+    figure = c.doc.figure("timeline", png_bytes(charts.timeline(c.sessions, order, tr)), tr.t("lessons.timeline_caption"),
                           shows=tr.t("alt.timeline"), table="timeline")
     # the chart's figures: per initiative (a row) and theme (a column) the dates of its sessions
     themes = list(COACHING_THEMES)
-    sessions = c.data.sessions.assign(theme=lambda d: d["theme"].where(d["theme"].isin(themes), "other"))
+    sessions = c.sessions.assign(theme=lambda d: d["theme"].where(d["theme"].isin(themes), "other"))
     shown = themes + (["other"] if (sessions["theme"] == "other").any() else [])
     rows = []
     for key, label in order:

@@ -176,14 +176,17 @@ def guide_section(c: OverviewContext) -> dict:
     primary = data.hypotheses[data.hypotheses["primary"].astype(bool)]
     verdict_counts = primary["verdict"].value_counts()
     floor = tr.num(min_reliability(data), 2)
+    whole = data.completeness()
     return {"section": section, "paragraphs": [
-        tr.t("overview.guide_1", n=len(c.figures), year=c.year),
+        tr.t("overview.guide_1", n=len(c.figures), year=c.year) if whole.complete else
+        tr.t("overview.guide_1_incomplete", n=len(c.figures), expected=len(whole.expected), year=c.year),
         tr.t("overview.guide_2"),
         tr.t("overview.guide_3", threshold=data.threshold),
     ], "counts": [(tr.t(f"verdict.{v}"), int(verdict_counts.get(v, 0))) for v in VERDICTS],
         "meanings": [(tr.t(f"verdict.{v}"), tr.t(f"verdict_meaning.{v}", floor=floor)) for v in VERDICTS],
         "counts_note": tr.t("overview.counts_note", primary=len(primary), initiatives=len(c.figures),
-                            secondary=len(data.hypotheses) - len(primary))}
+                            secondary=len(data.hypotheses) - len(primary))
+        + ("" if whole.complete else " " + tr.t("overview.counts_note_missing", missing=len(whole.left_out)))}
 
 
 def funder_section(c: OverviewContext) -> dict:
@@ -233,7 +236,9 @@ def wijk_section(c: OverviewContext) -> dict:
     tr, data = c.tr, c.data
     section = c.doc.section("reach_wijk")
     wt = wijk_table(c.figures, c.names, data.threshold)
-    wijk_rows = [[tr.t("col.total") if r["initiative"] == "total" else r["initiative"],
+    # the total of the initiatives in the overview; one left out would add to it
+    total = tr.t("col.total") if data.completeness().complete else tr.t("overview.total_of", n=len(c.figures))
+    wijk_rows = [[total if r["initiative"] == "total" else r["initiative"],
                   *[cell(r, k, tr.num(r[k], 0), "no_data") for k in list(WIJKEN) + [UNKNOWN_WIJK]]] for _, r in wt.iterrows()]
     w_tab = c.doc.table("wijk", tr.t("overview.wijk_caption"),
                         [tr.t("col.initiative"), *WIJKEN, tr.t("wijk.unknown")], wijk_rows,

@@ -114,5 +114,8 @@ def write_manifest(year_folder: Path, year: int, inputs: pd.DataFrame, version: 
         "artefacts": artefacts(year_folder),
         "delivery": delivery(year_folder),
     }
+    if whole is not None:
+        # a delivery of an incomplete programme was asked for as such (coaching deliver --incomplete)
+        manifest["initiatives"]["delivered_although_incomplete"] = not whole.complete and manifest["delivery"] is not None
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return write_atomic(year_folder / MANIFEST, text.encode("utf-8"))

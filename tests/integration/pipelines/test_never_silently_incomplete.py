@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 BAD_FOLDER = "evil name; rm -rf"
 LINK = "utrecht-cares/participants_2018-link.csv"
-FOOD = "Food for Good: de Theory of Change kon niet worden gelezen (zie de datakwaliteitspagina)"
+FOOD = ("Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (zie de "
+        "datakwaliteitspagina)")
 EVIL = ("Zus&amp;Zo (map &#39;evil name; rm -rf&#39;): de naam van de map is geen geldige naam voor een initiatief "
         "(zie de datakwaliteitspagina)")
 
@@ -90,7 +91,7 @@ def test_the_overview_names_who_is_missing_and_never_says_all(incomplete_year):
     assert "Onvolledig: 2 van de 10 initiatieven ontbreken in dit rapport" in html
     assert f"<li>{EVIL}</li>" in html and f"<li>{FOOD}</li>" in html
     # the Holm family: its members, and who is not in it
-    assert ("Niet in deze familie, omdat ze in dit rapport ontbreken: Zus&amp;Zo (map &#39;evil name; rm -rf&#39;), "
+    assert ("Niet in deze familie, omdat ze dit jaar niet zijn verwerkt: Zus&amp;Zo (map &#39;evil name; rm -rf&#39;), "
             "Food for Good.") in html
     first_page = " ".join(PdfReader(incomplete_year["year"] / "programme" / "programme_2018.pdf").pages[0]
                           .extract_text().split())  # the title breaks over two lines
@@ -115,6 +116,7 @@ def test_the_manifest_records_who_is_expected_and_the_delivery_waits_for_the_fla
     assert manifest["delivery"] is None and not list((year / "levering").glob("*.zip"))
     initiatives = manifest["initiatives"]
     assert initiatives["complete"] is False and len(initiatives["expected"]) == 10 and len(initiatives["included"]) == 8
+    assert initiatives["delivered_although_incomplete"] is False
     assert [(x["folder"], x["reason"]) for x in initiatives["left_out"]] == [
         (BAD_FOLDER, "not_a_slug"), ("food-for-good", "theory_of_change")]
 
@@ -129,8 +131,10 @@ def test_the_manifest_records_who_is_expected_and_the_delivery_waits_for_the_fla
     with zipfile.ZipFile(bundle) as archive:
         readme = archive.read("impactcoaching_2018/LEESMIJ.txt").decode("utf-8")
     assert "ONVOLLEDIG: deze levering is op uitdrukkelijk verzoek gemaakt" in readme
-    assert f"  - {FOOD}\n" in readme and "Initiatieven: 8 van de 10 die het programma verwachtte." in readme
+    assert f"  - {FOOD}\n" in readme and "Initiatieven in deze levering: 8 van de 10 die het programma verwachtte." in readme
     html = (year / "programme" / "programme_2018.html").read_text(encoding="utf-8")
-    assert "Toch aan de gemeente geleverd, onvolledig, op uitdrukkelijk verzoek." in html
-    assert json.loads((year / "manifest.json").read_text(encoding="utf-8"))["delivery"]["path"] == (
-        f"levering/{bundle.name}")
+    assert ("Toch aan de gemeente geleverd, onvolledig, op uitdrukkelijk verzoek van het programmateam: "
+            '<span class="command">coaching deliver --incomplete</span>.') in html
+    after = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
+    assert after["delivery"]["path"] == f"levering/{bundle.name}"
+    assert after["initiatives"]["delivered_although_incomplete"] is True

@@ -469,3 +469,20 @@ def test_the_attacks_of_the_third_reading_find_nothing(year_folder, built_sample
                         encoding="utf-8-sig").iloc[0]
     assert 0 < imc.loc["follow_up", "n"] - pairs["n_pairs"] < 10 and not pd.isna(pairs["mean_follow_up"])
     assert imc.loc["follow_up", ["mean", "p50"]].isna().all() and "mean:reveals_small_group" in imc.loc["follow_up", "hidden"]
+
+
+def test_a_complete_year_says_all_and_names_every_initiative(built_sample):
+    """The sample year's nine folders are all built: the overview says so, names them, and nothing is marked
+    incomplete; the manifest lists nine expected and nine included, and the delivery is made."""
+    year = built_sample["reports"] / "2018"
+    html = (year / "programme" / "programme_2018.html").read_text(encoding="utf-8")
+    assert "<title>Impactcoaching 2018: alle initiatieven naast elkaar</title>" in html
+    assert "Onvolledig" not in html and 'class="incomplete"' not in html
+    assert ("<p>Dit rapport gaat over alle 9 initiatieven die het programma verwachtte (elke map met een Theory of "
+            "Change): Geluks BV – Digitale Buddies, Food for Good, IMC Weekendschool Utrecht, Nieuw Rotsoord, Sociale "
+            "Supermarkt, Talent Connection, Utrecht Cares, Zorgverslimming, Zus&amp;Zo.</p>") in html
+    manifest = json.loads((year / "manifest.json").read_text(encoding="utf-8"))
+    folders = sorted(p.name for p in SAMPLE_RAW_DATA.iterdir() if (p / "theory_of_change.yaml").is_file())
+    assert manifest["initiatives"] == {"complete": True, "expected": folders, "included": folders, "left_out": [],
+                                       "delivered_although_incomplete": False}
+    assert manifest["delivery"]["path"].startswith("levering/impactcoaching_2018_levering_")

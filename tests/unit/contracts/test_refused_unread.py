@@ -17,7 +17,7 @@ pytestmark = pytest.mark.unit
 
 LINK_NL = ("demo/participants_2018-link.csv: het hele bestand is niet gebruikt, want het is een snelkoppeling "
            "(symbolische link) naar een bestand elders; de pijplijn leest alleen bestanden die zelf in raw_data/ staan: "
-           "zet in plaats daarvan een kopie van het bestand in deze map")
+           "verwijder de snelkoppeling, en wilde u dit bestand aanleveren, zet dan het bestand zelf in deze map")
 
 
 def _stage(demo_raw: Path, initiative_id: str = "demo", language: str = "nl"):
@@ -47,8 +47,8 @@ def test_the_refusal_in_english(demo_raw, register_elsewhere):
     (demo_raw / "demo" / "participants_2018-link.csv").symlink_to(register_elsewhere)
     assert _stage(demo_raw, language="en").quarantine["message"].tolist() == [
         "demo/participants_2018-link.csv: the whole file is refused: it is a shortcut (symbolic link) to a file "
-        "elsewhere; the pipeline only reads files that are themselves in raw_data/: put a copy of the file in this "
-        "folder instead"]
+        "elsewhere; the pipeline only reads files that are themselves in raw_data/: remove the shortcut, and if you "
+        "meant to deliver that file, put the file itself in this folder"]
 
 
 def test_a_link_inside_raw_data_is_refused_and_the_file_it_points_to_is_staged_once(demo_raw):

@@ -95,8 +95,8 @@ def test_check_reads_a_stories_drop_with_its_own_contract(tmp_path, capsys, monk
 
 REGISTER = "participant_id,enrolled_on,wijk,age_band\nA1,2018-01-02,Oost,75+\n"
 LINK_REFUSED_NL = ("het hele bestand is niet gebruikt, want het is een snelkoppeling (symbolische link) naar een bestand "
-                   "elders; de pijplijn leest alleen bestanden die zelf in raw_data/ staan: zet in plaats daarvan een kopie "
-                   "van het bestand in deze map")
+                   "elders; de pijplijn leest alleen bestanden die zelf in raw_data/ staan: verwijder de snelkoppeling, en "
+                   "wilde u dit bestand aanleveren, zet dan het bestand zelf in deze map")
 
 
 @pytest.mark.parametrize("target_exists", [True, False], ids=["to_a_register", "dangling"])

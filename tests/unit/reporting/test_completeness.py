@@ -37,14 +37,14 @@ def test_the_reasons_read_as_the_municipality_reads_them():
     assert [x.sentence(tr) for x in whole.left_out] == [
         "Zus&Zo (map 'evil name; rm -rf'): de naam van de map is geen geldige naam voor een initiatief "
         "(zie de datakwaliteitspagina)",
-        "Food for Good: de Theory of Change kon niet worden gelezen (zie de datakwaliteitspagina)",
+        "Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (zie de datakwaliteitspagina)",
         "map 'nieuw': de gegevens zijn nog niet verwerkt (de Theory of Change is in deze build nog niet gelezen)",
     ]
     notice = title_notice(whole, tr, delivered_anyway=True)
     assert notice["heading"] == "Onvolledig: 3 van de 5 initiatieven ontbreken in dit rapport"
     assert notice["consequence"] == ("Alle cijfers, totalen en de Holm-correctie in dit rapport gaan alleen over de 2 "
                                      "initiatieven die er wel in staan.")
-    assert notice["delivered_anyway"] == "Toch aan de gemeente geleverd, onvolledig, op uitdrukkelijk verzoek."
+    assert notice["delivered_anyway"] == "Toch aan de gemeente geleverd, onvolledig, op uitdrukkelijk verzoek van het programmateam:"
     assert title_notice(whole, tr)["delivered_anyway"] is None
 
 
@@ -54,7 +54,7 @@ def test_one_left_out_is_singular_and_a_complete_programme_has_no_notice():
     assert title_notice(one, tr)["heading"] == "Onvolledig: 1 van de 2 initiatieven ontbreekt in dit rapport"
     assert refusal_text(one) == (
         "De levering voor de gemeente is niet gemaakt, want het programma is onvolledig: 1 van de 2 initiatieven "
-        "ontbreekt. Food for Good: de Theory of Change kon niet worden gelezen (zie de datakwaliteitspagina). Los dit "
+        "ontbreekt. Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (zie de datakwaliteitspagina). Los dit "
         "op en bouw opnieuw, of lever het programma toch, als onvolledig, met coaching deliver --incomplete (de "
         "titelpagina's van het overzicht en de lessen zeggen dat dan).")
     whole = completeness(FOLDERS.iloc[[0]], ["digitale-buddies"], UNUSABLE.iloc[0:0])
