@@ -52,7 +52,9 @@ class InitiativeFolder:
             return None
         from impact.language import Translator
 
-        key = f"{NOT_A_SLUG}_with_id" if self.problem == NOT_A_SLUG and self.declared_id else self.problem
+        key = self.problem
+        if self.problem == NOT_A_SLUG and self.declared_id:  # the id says what to call the folder, if it is a slug
+            key = f"{NOT_A_SLUG}_rename" if SLUG.fullmatch(self.declared_id) else f"{NOT_A_SLUG}_with_id"
         return Translator(language).t(f"contract.folder.{key}", folder=self.folder, id=self.declared_id)
 
 

@@ -107,7 +107,7 @@ def test_the_overview_names_who_is_missing_and_never_says_all(incomplete_year):
     assert "Resultaten, datakwaliteit en lessen van 8 van de 10 initiatieven (onvolledig)" in lessons
     assert f"<li>{FOOD}</li>" in lessons
     page = (incomplete_year["year"] / "data_quality" / "index.html").read_text(encoding="utf-8")
-    assert "Initiatieven die niet zijn gebouwd" in page and "sleutel &#39;onbekend&#39; is onbekend" in page
+    assert "Initiatieven die niet zijn verwerkt" in page and "sleutel &#39;onbekend&#39; is onbekend" in page
 
 
 def test_the_manifest_records_who_is_expected_and_the_delivery_waits_for_the_flag(incomplete_year, capsys):

@@ -51,16 +51,21 @@ def test_a_refused_folder_is_told_with_both_names_in_the_coach_s_words(raw):
     messages = dict(zip(*as_table(initiative_folders(raw), "nl")[["folder", "message"]].T.values))
     assert messages["evil name; rm -rf"] == (
         "De mapnaam 'evil name; rm -rf' is geen geldige naam voor een initiatief: gebruik alleen kleine letters, cijfers "
-        "en streepjes (-), en begin met een letter of cijfer. De id in theory_of_change.yaml is 'evil'. Dit initiatief "
-        "wordt niet gebouwd tot de map en de id dezelfde, geldige naam hebben.")
+        "en streepjes (-), en begin met een letter of cijfer. Geef de map de naam 'evil', gelijk aan de id in "
+        "theory_of_change.yaml; tot dan wordt dit initiatief niet verwerkt.")
     assert messages["food-for-good"] == (
         "De map 'food-for-good' heet anders dan de id in haar theory_of_change.yaml ('voedsel'). De mapnaam is de naam "
-        "van het initiatief in alle tabellen en rapporten, dus dit initiatief wordt niet gebouwd tot de map en de id "
+        "van het initiatief in alle tabellen en rapporten, dus dit initiatief wordt niet verwerkt tot de map en de id "
         "dezelfde naam hebben.")
     assert messages["talent-connection"].startswith("De map talent-connection/ is een snelkoppeling (symbolische link)")
     assert messages["sociale-supermarkt"] is None
     english = dict(zip(*as_table(initiative_folders(raw), "en")[["folder", "message"]].T.values))
     assert english["Zus-en-Zo"].startswith("The folder name 'Zus-en-Zo' is not a valid initiative name")
+    # an id that is not a slug either cannot be offered as the folder's name
+    assert as_table([InitiativeFolder("Zus en Zo", "not_a_slug", "Zus en Zo")])["message"][0] == (
+        "De mapnaam 'Zus en Zo' is geen geldige naam voor een initiatief: gebruik alleen kleine letters, cijfers en "
+        "streepjes (-), en begin met een letter of cijfer. De id in theory_of_change.yaml is 'Zus en Zo'. Dit "
+        "initiatief wordt niet verwerkt tot de map en de id dezelfde, geldige naam hebben.")
 
 
 def test_the_table_holds_the_initiative_id_of_accepted_folders_only(raw):
