@@ -215,7 +215,10 @@ def coaching_section(c: LessonsContext) -> dict:
     c.tables["coaching_sessions"] = published_log[
         ["initiative_id", "kind", "session_no", "date", "theme", "topics", "lessons", "actions"]].assign(
         date=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d"))
-    return {"section": section, "themes": themes, "intro": tr.t("lessons.coaching_intro", n=len(sessions)),
+    left_out = len(c.data.sessions) - len(c.sessions)   # sessions of initiatives left out of the report
+    intro = tr.t("lessons.coaching_intro", n=len(sessions)) + (
+        " " + tr.t("lessons.sessions_left_out", n=left_out) if left_out else "")
+    return {"section": section, "themes": themes, "intro": intro,
             "redacted": redacted(c.sessions, published_log)}
 
 

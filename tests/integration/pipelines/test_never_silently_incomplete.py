@@ -10,6 +10,7 @@ import shutil
 import zipfile
 
 import duckdb
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -106,6 +107,13 @@ def test_the_overview_names_who_is_missing_and_never_says_all(incomplete_year):
     assert f"<p>{roster}</p>" in lessons
     assert "Resultaten, datakwaliteit en lessen van 8 van de 10 initiatieven (onvolledig)" in lessons
     assert f"<li>{FOOD}</li>" in lessons
+    # Food for Good's five one-to-one sessions are not shown, and not as the programme's either
+    log = pd.read_csv(SAMPLE_RAW_DATA / "coaching_sessions.csv", sep=None, engine="python")
+    shown = len(log) - (log["initiative_id"] == "food-for-good").sum()
+    assert f"Het coachinglogboek bevat {shown} sessies." in lessons
+    assert "De 5 sessies van initiatieven die in dit rapport ontbreken, staan er niet bij." in lessons
+    plenary = (log["initiative_id"] == "all").sum()
+    assert lessons.count("Alle initiatieven (plenair), ") == plenary
     page = (incomplete_year["year"] / "data_quality" / "index.html").read_text(encoding="utf-8")
     assert "Initiatieven die niet zijn verwerkt" in page and "sleutel &#39;onbekend&#39; is onbekend" in page
 
