@@ -97,3 +97,12 @@ def roster(c: Completeness, names: dict[str, str], tr: Translator) -> str:
     return tr.t("completeness.roster_incomplete", expected=len(c.expected), n=len(c.included), included=included,
                 left_out=", ".join(x.label(tr) for x in c.left_out))
 
+
+def left_out_table(c: Completeness, tr: Translator) -> dict[str, pd.DataFrame]:
+    """The table of the initiatives left out, for a programme report's tables (CSV and workbook); none when complete."""
+    if c.complete:
+        return {}
+    return {"initiatives_left_out": pd.DataFrame(
+        [{"folder": x.folder, "name": x.name, "reason": x.reason, "explanation": x.sentence(tr)} for x in c.left_out],
+        columns=["folder", "name", "reason", "explanation"])}
+

@@ -17,7 +17,7 @@ import pandas as pd
 
 from impact.contracts.vocabulary import COACHING_THEMES
 from impact.reporting import charts
-from impact.reporting.completeness import roster, title_notice
+from impact.reporting.completeness import left_out_table, roster, title_notice
 from impact.reporting.context import ProgrammeContext
 from impact.reporting.data_quality import PROGRAMME_ROWS
 from impact.language import Translator
@@ -162,8 +162,11 @@ def quality_section(c: LessonsContext) -> dict:
     q_tab = c.doc.table("quality", tr.t("lessons.quality_caption"),
                         [tr.t("col.initiative"), tr.t("lessons.top_reasons"), tr.t("col.response"), tr.t("col.retention"),
                          tr.t("col.quarantined")], q_rows, text_columns=2, note=tr.t("lessons.quality_note"))
-    all_reasons = data.quarantine_reasons.groupby("rule")["entries"].sum().sort_values(ascending=False) \
-        if len(data.quarantine_reasons) else pd.Series(dtype=int)
+    # the reasons of the initiatives in the table, as the totals below (not of one left out of the report)
+    in_report = data.quarantine_reasons[data.quarantine_reasons["initiative_id"].isin(per["initiative_id"])] \
+        if len(data.quarantine_reasons) else data.quarantine_reasons
+    all_reasons = in_report.groupby("rule")["entries"].sum().sort_values(ascending=False) \
+        if len(in_report) else pd.Series(dtype=int)
     resp = per["response_rate"].astype(float)
     ret = per["retention"].astype(float)
     lows = per.loc[resp < 0.6, "initiative_id"].map(names).tolist()
@@ -273,6 +276,7 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
     closing = report_date(data)
     title = c.tr.t("lessons.title", year=c.year)
     whole = data.completeness()
+    c.tables.update(left_out_table(whole, c.tr))
     subtitle = (c.tr.t("lessons.subtitle", n=len(figures)) if whole.complete else
                 c.tr.t("lessons.subtitle_incomplete", n=len(whole.included), expected=len(whole.expected)))
     html = environment().get_template(TEMPLATE).render(

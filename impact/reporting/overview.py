@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from impact.reporting import charts
-from impact.reporting.completeness import roster, title_notice
+from impact.reporting.completeness import left_out_table, roster, title_notice
 from impact.reporting.context import ProgrammeContext
 from impact.language import Translator
 from impact.reporting.layout import hidden, missing
@@ -197,7 +197,10 @@ def funder_section(c: OverviewContext) -> dict:
     chapter = {"section": section, "intro": tr.t("funder.intro"), "initiatives": [
         {"name": r["name"], "conclusions": r["conclusions"],
          "table": doc.table(f"initiative_{r['initiative_id']}", r["name"], [tr.t("funder.aspect"), tr.t("funder.finding")],
-                            [[label, value] for label, value in r["facts"]], text_columns=2)} for r in rows]}
+                            [[label, value] for label, value in r["facts"]], text_columns=2)} for r in rows],
+        # an initiative left out still has its place here, saying why there is nothing to show
+        "left_out": [{"name": x.label(tr), "reason": tr.t("completeness.card", reason=tr.t(f"completeness.reason.{x.reason}"))}
+                     for x in c.data.completeness().left_out]}
     c.tables["initiatives"] = pd.DataFrame([{
         "initiative_id": r["initiative_id"], "participants_reached": r["participants_reached"],
         "budget_eur": r["budget_eur"], "cost_per_participant_eur": r["cost_per_participant"],
@@ -333,6 +336,7 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
                         manifest_name=manifest_name)
     ctx = {name: section(c) for name, section in SECTIONS}
     whole = data.completeness()
+    c.tables.update(left_out_table(whole, c.tr))
     # never "all initiatives" when one is left out
     title = (c.tr.t("overview.title", year=c.year) if whole.complete else
              c.tr.t("overview.title_incomplete", year=c.year, n=len(whole.included), expected=len(whole.expected)))

@@ -94,6 +94,11 @@ def test_the_overview_names_who_is_missing_and_never_says_all(incomplete_year):
     # the Holm family: its members, and who is not in it
     assert ("Niet in deze familie, omdat ze dit jaar niet zijn verwerkt: Zus&amp;Zo (map &#39;evil name; rm -rf&#39;), "
             "Food for Good.") in html
+    # the per-initiative chapter keeps a place for each one left out, and the tables list them for Excel too
+    assert (f"<h2>Food for Good</h2>\n<p>Ontbreekt in dit overzicht: {FOOD.split(': ', 1)[1]}. Er staan dus geen "
+            "cijfers van dit initiatief in, ook niet in de totalen.</p>") in html
+    left_out = pd.read_csv(incomplete_year["year"] / "programme" / "tables" / "machine" / "initiatives_left_out.csv")
+    assert left_out[["folder", "reason"]].values.tolist() == [[BAD_FOLDER, "not_a_slug"], ["food-for-good", "theory_of_change"]]
     first_page = " ".join(PdfReader(incomplete_year["year"] / "programme" / "programme_2018.pdf").pages[0]
                           .extract_text().split())  # the title breaks over two lines
     assert "Impactcoaching 2018: 8 van de 10 initiatieven naast elkaar" in first_page
