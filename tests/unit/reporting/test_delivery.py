@@ -61,7 +61,7 @@ def test_the_zip_is_dated_checksummed_and_the_same_bytes_every_time(year_folder)
             assert hashlib.sha256(z.read(f"impactcoaching_2018/{path}")).hexdigest() == digest
         readme = z.read("impactcoaching_2018/LEESMIJ.txt").decode()
     assert readme.startswith("Impactcoaching maatschappelijke initiatieven 2018: levering van 31 januari 2019\n")
-    assert "Deze map bevat de 3 rapporten (PDF)" in readme and "verzonnen voorbeeldgegevens" in readme
+    assert "Deze map bevat 3 rapporten (PDF)" in readme and "verzonnen voorbeeldgegevens" in readme
     assert "data_quality" not in readme and "machine" not in readme
 
 
@@ -73,3 +73,25 @@ def test_a_new_date_replaces_the_old_delivery_and_the_manifest_holds_its_checksu
     manifest = json.loads(write_manifest(year_folder, 2018, inputs, {"package_version": "0"}).read_text())
     assert manifest["delivery"] == {"path": "levering/impactcoaching_2018_levering_2019-01-31.zip",
                                     "sha256": bundle.sha256, "checksums": bundle.checksums}
+
+
+def test_an_incomplete_delivery_says_so_first_and_a_refused_one_leaves_no_zip(year_folder):
+    from impact.reporting.completeness import completeness
+    from impact.reporting.delivery import remove_delivery
+
+    folders = pd.DataFrame([("food-for-good", "food-for-good", "Food for Good", None),
+                            ("zus-en-zo", "zus-en-zo", "Zus&Zo", None)],
+                           columns=["folder", "initiative_id", "name", "problem"])
+    whole = completeness(folders, ["zus-en-zo"], pd.DataFrame({"initiative_id": ["food-for-good"]}))
+    bundle = write_delivery(year_folder, PROGRAMME, 2018, CLOSING, whole=whole)
+    with zipfile.ZipFile(bundle.path) as z:
+        readme = z.read("impactcoaching_2018/LEESMIJ.txt").decode()
+    assert readme.split("\n")[2:7] == [
+        "ONVOLLEDIG: deze levering is op uitdrukkelijk verzoek gemaakt (coaching deliver --incomplete), hoewel er "
+        "initiatieven ontbreken:",
+        "  - Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (zie de "
+        "datakwaliteitspagina)",
+        "",
+        "Initiatieven in deze levering: 1 van de 2 die het programma verwachtte.",
+        ""]
+    assert remove_delivery(year_folder) == [bundle.path] and not bundle.path.exists()
