@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from impact.ingest.folders import initiative_folders
 from impact.ingest.inside import refusal_of
 from impact.theory_of_change import TOC_FILE
 
@@ -64,8 +65,6 @@ def kind_of(name: str) -> str | None:
 def discover_initiatives(raw_data: Path) -> list[str]:
     """The initiatives: the folders accepted by ``impact.ingest.folders`` (a slug equal to its Theory of
     Change's id, lying in ``raw_data/``), sorted by id."""
-    from impact.ingest.folders import initiative_folders
-
     return [f.folder for f in initiative_folders(raw_data) if f.accepted]
 
 
