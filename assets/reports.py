@@ -28,7 +28,7 @@ from impact.reporting import report_data as aggregates
 from impact.reporting.data_quality import write_data_quality_page
 from impact.warehouse import tables
 from impact.warehouse.tables import writers_of
-from impact.reporting.delivery import DELIVERY_FOLDER, refusal_text, remove_delivery, write_delivery
+from impact.reporting.delivery import DELIVERY_FOLDER, Refusal, deliver
 from impact.reporting.provenance import code_version, write_manifest
 from impact.reporting.yearly import report_date
 from impact.parallel import split_evenly
@@ -201,7 +201,7 @@ def _programme_report(builder: str, files: CoachingFiles, report_settings: Repor
     build = import_module(f"impact.reporting.{builder}").build
     language = report_settings.language_for(data.programme["language"])
     figures = {i: initiative_figures(data, i, language) for i in data.initiative_ids()}
-    delivered_anyway = report_settings.deliver_incomplete and not data.completeness().complete
+    delivered_anyway = report_settings.deliver_incomplete and not data.completeness.complete
     report = build(data, figures, language, code_version(), delivered_anyway=delivered_anyway)
     year_folder = files.reports_path / str(data.year)
     written = publish(report, year_folder, data.threshold)
@@ -233,7 +233,8 @@ def programme_report_asset(name: str, builder: str, chart: str, description: str
 
 programme_overview = programme_report_asset(
     "programme_overview", "overview", "forest",
-    "The municipality's overview, ``reports/<year>/programme/``: all initiatives side by side (a forest plot of "
+    "The municipality's overview, ``reports/<year>/programme/``: every initiative included side by side, and who is "
+    "left out and why (impact/reporting/completeness.py) (a forest plot of "
     "effect sizes with intervals and verdicts, reach by wijk over the ten districts, realisation against the "
     "targets, response and data quality) with a reading guide. Aggregates only.",
 )
@@ -263,19 +264,16 @@ def delivery_bundle(context: AssetExecutionContext, files: CoachingFiles, report
     --incomplete``). The refusal is this materialisation's ``refused`` and an error in the log rather than a
     failure, so the manifest after it still records what is missing."""
     data = report_data
-    year_folder = files.reports_path / str(data.year)
     language = report_settings.language_for(data.programme["language"])
-    whole = data.completeness()
-    if not whole.complete and not report_settings.deliver_incomplete:
-        removed = remove_delivery(year_folder)
-        refusal = refusal_text(whole, language)
-        context.log.error(refusal)
-        return MaterializeResult(metadata={"delivered": False, "refused": refusal,
-                                           "removed": MetadataValue.md("\n".join(f"- `{p.name}`" for p in removed) or "_none_")})
-    bundle = write_delivery(year_folder, data.programme, data.year, report_date(data), language, whole)
+    bundle = deliver(files.reports_path / str(data.year), data.programme, data.year, report_date(data), language,
+                     data.completeness, report_settings.deliver_incomplete)
+    if isinstance(bundle, Refusal):
+        context.log.error(bundle.reason)
+        return MaterializeResult(metadata={"delivered": False, "refused": bundle.reason, "removed": MetadataValue.md(
+            "\n".join(f"- `{p.name}`" for p in bundle.removed) or "_none_")})
     return MaterializeResult(metadata={
         "delivered": True,
-        "complete": whole.complete,
+        "complete": data.completeness.complete,
         "zip": MetadataValue.path(str(bundle.path)),
         "sha256": bundle.sha256,
         "files": len(bundle.checksums),
@@ -302,7 +300,7 @@ def report_manifest(files: CoachingFiles, report_settings: ReportSettings, repor
     removed = _remove_stale_initiative_folders(year_folder, set(data.initiative_ids()))
     version = code_version()
     language = report_settings.language_for(data.programme["language"])
-    path = write_manifest(year_folder, data.year, data.input_files(), version, data.completeness(), language)
+    path = write_manifest(year_folder, data.year, data.input_files(), version, data.completeness, language)
     manifest = json.loads(path.read_text(encoding="utf-8"))
     return MaterializeResult(metadata={
         "manifest": MetadataValue.path(str(path)),

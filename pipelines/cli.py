@@ -246,12 +246,13 @@ def _print_summary(locations, selected: Sequence[str], tr) -> int:
     else:
         print("\n" + tr.t("cli.build.summary"))
         print(drops.rename(columns={c: tr.t(f"cli.build.col.{c}") for c in drops.columns}).to_string(index=False))
-    lines = [tr.t("cli.build.refused", text=message) for message in refused]
+    # a folder not processed at all first: in a digest, the lines past the first few are cut
+    lines = [tr.t("cli.build.folder_refused", text=message) for message in refused_folders]
+    lines += [tr.t("cli.build.refused", text=message) for message in refused]
     # a kept row with an unknown wijk is a note, not a loss
     lines += [tr.t("cli.build.note" if rule == "unknown_value" else "cli.build.not_stored", text=message)
               for rule, message in notices.itertuples(index=False)]
     lines += [tr.t("cli.build.toc_not_usable", file=source, problem=problem) for source, problem in errors.itertuples(index=False)]
-    lines += [tr.t("cli.build.folder_refused", text=message) for message in refused_folders]
     shown = lines[:DIGEST_LINES] if digest else lines
     for line in shown:
         print("  " + line)
@@ -396,7 +397,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from impact.contracts.stories import stage_stories
     from impact.errors import ConfigError
     from impact.ingest.drops import Drop, discover_drops, discover_initiatives, kind_of, sha256_of
-    from impact.ingest.inside import SYMBOLIC_LINK
+    from impact.ingest.inside import SYMBOLIC_LINK, refusal_of
     from impact.language import Translator, render
     from impact.locations import Locations
     from impact.theory_of_change import TOC_FILE, load_theory_of_change
@@ -408,8 +409,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     for name in args.files:
         toc = None
         path = Path(name)
-        if path.is_symlink():  # a file elsewhere (Downloads) may be checked; a link the pipeline would refuse unread
-            print(tr.t("contract.refused", file=name, reason=render(unread_reason(SYMBOLIC_LINK), tr)))
+        # a file elsewhere (Downloads) may be checked; a link, or a file under raw_data/ the pipeline would refuse
+        # (one in a linked initiative folder), is refused unread
+        unread = SYMBOLIC_LINK if path.is_symlink() else (
+            refusal_of(raw_data, path) if path.absolute().is_relative_to(raw_data) else None)
+        if unread:
+            print(tr.t("contract.refused", file=name, reason=render(unread_reason(unread), tr)))
             problems_total += 1
             continue
         if not path.is_file():

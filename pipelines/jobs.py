@@ -73,10 +73,11 @@ programme_job = define_asset_job(
 
 delivery_job = define_asset_job(
     name="delivery",
-    selection=AssetSelection.assets("report_data", "programme_overview", "lessons_learned", "delivery_bundle",
-                                    "report_manifest"),
+    selection=AssetSelection.assets("programme", "report_data", "programme_overview", "lessons_learned",
+                                    "delivery_bundle", "report_manifest"),
     description="Package the reports for the municipality (the dated ZIP) and list it in the manifest (`coaching "
-                "deliver`). The overview and the lessons are rendered again, so their title pages say whether an "
+                "deliver`). `programme` looks at raw_data/ again first, so a folder added since the last build counts "
+                "as expected (and not yet built). The overview and the lessons are rendered again, so their title pages say whether an "
                 "incomplete programme is delivered as asked (`report_settings.deliver_incomplete`); an incomplete "
                 "programme is otherwise refused.",
 )

@@ -44,8 +44,8 @@ def raw_data_drops(context: SensorEvaluationContext, files: CoachingFiles) -> Se
     raw = files.raw_data_path
     state = json.loads(context.cursor) if context.cursor else {"generation": 0, "files": {}}
     before = state["files"]
-    after = fingerprint(raw, before)
     expected = initiative_folders(raw)
+    after = fingerprint(raw, before, expected)
     folders = [f.folder for f in expected if f.accepted]
     found = changes(before, after, folders, [f.folder for f in expected if not f.accepted])
     if not found.any and not found.removed_initiatives:
@@ -70,11 +70,13 @@ def raw_data_drops(context: SensorEvaluationContext, files: CoachingFiles) -> Se
             tags={**partition_range_tags(start, end), "coaching/trigger": "sensor",
                   "coaching/initiatives": ",".join(block)},
         ))
-    if (delete or found.refused_folders) and not requests:
-        # the removed folders' rows are purged, and a refused folder is named among those left out
+    # a folder refused as an initiative that changed, or is gone, was never a partition
+    refused = sorted({*found.refused_folders, *(f for f in found.removed_initiatives if f not in known)})
+    if (delete or refused) and not requests:
+        # the removed folders' rows are purged, and the programme's reports name who is left out as it is now
         requests.append(RunRequest(run_key=f"{generation}:programme", job_name=programme_job.name,
                                    tags={"coaching/trigger": "sensor", "coaching/removed": ",".join(delete),
-                                         "coaching/refused": ",".join(found.refused_folders)}))
+                                         "coaching/refused": ",".join(refused)}))
     dynamic = []
     if add:
         dynamic.append(initiative_partitions.build_add_request(add))

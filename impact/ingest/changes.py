@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from impact.ingest.drops import sha256_of
-from impact.ingest.folders import initiative_folders
+from impact.ingest.folders import InitiativeFolder, initiative_folders
 from impact.ingest.inside import RULES, refusal_of
 from impact.programme import PROGRAMME_FILE
 from impact.theory_of_change import TOC_FILE
@@ -38,11 +38,11 @@ def _is_file_or_link(path: Path) -> bool:
     return path.is_symlink() or path.is_file()
 
 
-def _watched(raw_data: Path) -> list[Path]:
+def _watched(raw_data: Path, folders: list[InitiativeFolder]) -> list[Path]:
     files = [p for p in raw_data.iterdir()
              if _is_file_or_link(p) and (p.name in SHARED_FILES or p.name.startswith(SHARED_PREFIXES))] \
         if raw_data.is_dir() else []
-    for folder in initiative_folders(raw_data):
+    for folder in folders:
         if folder.accepted:
             files += [p for p in (raw_data / folder.folder).iterdir()
                       if _is_file_or_link(p) and not p.name.startswith((".", "~$"))]
@@ -51,12 +51,14 @@ def _watched(raw_data: Path) -> list[Path]:
     return sorted(files)
 
 
-def fingerprint(raw_data: Path, previous: Fingerprint | None = None) -> Fingerprint:
+def fingerprint(raw_data: Path, previous: Fingerprint | None = None,
+                folders: list[InitiativeFolder] | None = None) -> Fingerprint:
     """The current fingerprint; files whose size and time match ``previous`` keep their hash unread. A path
-    the pipeline refuses unread is not followed: its entry holds the link's own size and time and its rule."""
+    the pipeline refuses unread is not followed: its entry holds the link's own size and time and its rule.
+    ``folders``: :func:`impact.ingest.folders.initiative_folders` of ``raw_data``, when the caller has them."""
     previous = previous or {}
     out: Fingerprint = {}
-    for path in _watched(raw_data):
+    for path in _watched(raw_data, initiative_folders(raw_data) if folders is None else folders):
         rel = path.relative_to(raw_data).as_posix()
         stat = path.lstat()  # the link itself; for any other file the same as stat()
         before = previous.get(rel)

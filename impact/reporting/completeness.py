@@ -18,11 +18,12 @@ import pandas as pd
 
 from impact.language import Translator
 
-#: Why an expected initiative is left out, besides the folder's own problem (``impact.ingest.folders``).
+#: Why an expected initiative is left out, besides the folder's own problem (``impact.ingest.folders``): its Theory
+#: of Change could not be used, or it was not built yet.
 THEORY_OF_CHANGE = "theory_of_change"
-#: The command that delivers an incomplete programme all the same; the title pages name it.
-DELIVER_ANYWAY = "coaching deliver --incomplete"
 NOT_BUILT = "not_built"
+#: The command that delivers an incomplete programme all the same; the title pages and the delivery's texts name it.
+DELIVER_ANYWAY = "coaching deliver --incomplete"
 
 
 @dataclass(frozen=True)
@@ -49,16 +50,23 @@ class Completeness:
     expected: tuple[str, ...]   # folder names, sorted
     included: tuple[str, ...]   # initiative ids, sorted
     left_out: tuple[LeftOut, ...]
+    #: False when the warehouse holds no list of the folders (written by code older than that list, and not built
+    #: since): then who is expected is not known, and nothing is delivered until a build has looked
+    known: bool = True
 
     @property
     def complete(self) -> bool:
         return not self.left_out
 
+    def left_out_rows(self, tr: Translator) -> list[dict]:
+        """One row per initiative left out: folder, name, reason (code) and explanation (words)."""
+        return [{"folder": x.folder, "name": x.name, "reason": x.reason, "explanation": x.sentence(tr)}
+                for x in self.left_out]
+
     def as_json(self, tr: Translator) -> dict:
         """What the manifest records: expected, included, and each left out with its reason in words."""
         return {"complete": self.complete, "expected": list(self.expected), "included": list(self.included),
-                "left_out": [{"folder": x.folder, "name": x.name, "reason": x.reason, "explanation": x.sentence(tr)}
-                             for x in self.left_out]}
+                "left_out": self.left_out_rows(tr)}
 
 
 def completeness(folders: pd.DataFrame, included: list[str], config_errors: pd.DataFrame) -> Completeness:
@@ -72,7 +80,13 @@ def completeness(folders: pd.DataFrame, included: list[str], config_errors: pd.D
         reason = (row.problem if isinstance(row.problem, str)
                   else THEORY_OF_CHANGE if folder in unusable else NOT_BUILT)
         left_out.append(LeftOut(folder, name, reason))
-    return Completeness(tuple(sorted(set(by_folder) | set(included))), tuple(sorted(included)), tuple(left_out))
+    return Completeness(tuple(sorted(set(by_folder) | set(included))), tuple(sorted(included)), tuple(left_out),
+                        known=bool(by_folder) or not included)
+
+
+def counted_key(key: str, n: int) -> str:
+    """``key``, or its singular ``<key>_one`` when ``n`` is 1."""
+    return f"{key}_one" if n == 1 else key
 
 
 def title_notice(c: Completeness, tr: Translator, delivered_anyway: bool = False) -> dict | None:
@@ -80,8 +94,7 @@ def title_notice(c: Completeness, tr: Translator, delivered_anyway: bool = False
     initiative left out, and whether the delivery was asked for as incomplete; None when nothing is left out."""
     if c.complete:
         return None
-    heading = "completeness.heading_one" if len(c.left_out) == 1 else "completeness.heading"
-    return {"heading": tr.t(heading, missing=len(c.left_out), expected=len(c.expected)),
+    return {"heading": tr.t(counted_key("completeness.heading", len(c.left_out)), missing=len(c.left_out), expected=len(c.expected)),
             "lines": [x.sentence(tr) for x in c.left_out],
             "consequence": tr.t("completeness.consequence", n=len(c.included)),
             "delivered_anyway": tr.t("completeness.delivered_anyway") if delivered_anyway else None,
@@ -102,7 +115,5 @@ def left_out_table(c: Completeness, tr: Translator) -> dict[str, pd.DataFrame]:
     """The table of the initiatives left out, for a programme report's tables (CSV and workbook); none when complete."""
     if c.complete:
         return {}
-    return {"initiatives_left_out": pd.DataFrame(
-        [{"folder": x.folder, "name": x.name, "reason": x.reason, "explanation": x.sentence(tr)} for x in c.left_out],
-        columns=["folder", "name", "reason", "explanation"])}
+    return {"initiatives_left_out": pd.DataFrame(c.left_out_rows(tr), columns=["folder", "name", "reason", "explanation"])}
 

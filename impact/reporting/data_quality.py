@@ -71,10 +71,12 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
                                   columns=["initiative_id", "table_name", "source_file", "column", "rule", "message"],
                                   order_by=["initiative_id", "source_file", "column", "rule", "table_name", "message"]),
         # what keeps an initiative out of every report: its folder refused, or its Theory of Change unusable
-        "not_built": warehouse.query(con, f"""
-            SELECT folder AS file, message AS problem FROM {tables.INITIATIVE_FOLDERS.name} WHERE problem IS NOT NULL
-            UNION ALL SELECT source_file, problem FROM {tables.CONFIG_ERRORS.name}
-            ORDER BY file""", reads=[tables.INITIATIVE_FOLDERS, tables.CONFIG_ERRORS]),
+        # (read apart: a warehouse written by older code may lack the folders' table, not the Theory of Change errors)
+        "not_built": pd.concat([
+            warehouse.read(con, tables.INITIATIVE_FOLDERS, columns=["folder", "message"], order_by=["folder"])
+            .dropna(subset=["message"]).set_axis(["file", "problem"], axis=1),
+            warehouse.read(con, tables.CONFIG_ERRORS, columns=["source_file", "problem"], order_by=["source_file"])
+            .set_axis(["file", "problem"], axis=1)], ignore_index=True),
         "results": warehouse.read(con, tables.QUALITY_RESULTS,
                                   order_by=["table_name", "check_name", "initiative_id", "column", "description"]),
     }

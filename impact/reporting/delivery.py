@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from impact.language import Translator
-from impact.reporting.completeness import Completeness
+from impact.reporting.completeness import DELIVER_ANYWAY, Completeness, counted_key
 from impact.reporting.files import write_atomic
 
 DELIVERY_FOLDER = "levering"
@@ -65,7 +65,7 @@ def readme(programme: dict, year: int, date: dt.date, files: list[Path], languag
     name = programme.get("name") or tr.t("delivery.programme")
     lines = [tr.t("delivery.title", name=name, year=year, date=tr.date(date)), ""]
     if whole is not None and not whole.complete:
-        lines += [tr.t("delivery.incomplete"), *(f"  - {x.sentence(tr)}" for x in whole.left_out), ""]
+        lines += [tr.t("delivery.incomplete", command=DELIVER_ANYWAY), *(f"  - {x.sentence(tr)}" for x in whole.left_out), ""]
     if whole is not None:
         lines += [tr.t("delivery.initiatives", included=len(whole.included), expected=len(whole.expected)), ""]
     lines += [tr.t("delivery.contents", n=sum(f.suffix == ".pdf" for f in files),
@@ -99,12 +99,32 @@ def remove_delivery(year_folder: Path, keep: str | None = None) -> list[Path]:
     return removed
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A delivery not made: why (for the data engineer's log and the coach's terminal), and the earlier ZIPs removed."""
+
+    reason: str
+    removed: list[Path]
+
+
 def refusal_text(whole: Completeness, language: str = "nl") -> str:
-    """Why an incomplete programme is not delivered, naming every initiative left out, and how to deliver it anyway."""
+    """Why an incomplete programme is not delivered, naming every initiative left out, and how to deliver it anyway;
+    or, when the warehouse does not know who is expected, that a build must look first."""
     tr = Translator(language)
-    key = "delivery.refused_one" if len(whole.left_out) == 1 else "delivery.refused"
-    return tr.t(key, missing=len(whole.left_out), expected=len(whole.expected),
+    if not whole.known:
+        return tr.t("delivery.unknown")
+    return tr.t(counted_key("delivery.refused", len(whole.left_out)), missing=len(whole.left_out), expected=len(whole.expected), command=DELIVER_ANYWAY,
                 left_out="; ".join(x.sentence(tr) for x in whole.left_out))
+
+
+def deliver(year_folder: Path, programme: dict, year: int, date: dt.date, language: str, whole: Completeness,
+            allow_incomplete: bool = False) -> Delivery | Refusal:
+    """The delivery of the year, or its refusal: a programme with an expected initiative left out is delivered only
+    when ``allow_incomplete`` (``coaching deliver --incomplete``), and never when who is expected is not known. A
+    refusal removes an earlier ZIP, so none is mistaken for a delivery of these reports."""
+    if not whole.known or (not whole.complete and not allow_incomplete):
+        return Refusal(refusal_text(whole, language), remove_delivery(year_folder))
+    return write_delivery(year_folder, programme, year, date, language, whole)
 
 
 def write_delivery(year_folder: Path, programme: dict, year: int, date: dt.date, language: str = "nl",

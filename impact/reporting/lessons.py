@@ -17,7 +17,7 @@ import pandas as pd
 
 from impact.contracts.vocabulary import COACHING_THEMES
 from impact.reporting import charts
-from impact.reporting.completeness import left_out_table, roster, title_notice
+from impact.reporting.completeness import counted_key, left_out_table, roster, title_notice
 from impact.reporting.context import ProgrammeContext
 from impact.reporting.data_quality import PROGRAMME_ROWS
 from impact.language import Translator
@@ -127,8 +127,8 @@ def held_section(c: LessonsContext) -> dict:
                                         "statement": h["statement"], "sentence": verdict_sentence(h, tr)}
                                        for _, h in part.iterrows()]})
     c.tables["hypotheses"] = hyp[published].reset_index(drop=True)
-    return {"section": section, "groups": groups, "roster": roster(data.completeness(), c.names, tr),
-            "intro": tr.t("lessons.held_intro" if data.completeness().complete else "lessons.held_intro_incomplete",
+    return {"section": section, "groups": groups, "roster": roster(data.completeness, c.names, tr),
+            "intro": tr.t("lessons.held_intro" if data.completeness.complete else "lessons.held_intro_incomplete",
                           n=len(hyp), initiatives=len(figures),
                           detail="" if hyp["primary"].astype(bool).all() else f": {count_words(hyp, tr)}")}
 
@@ -163,7 +163,7 @@ def quality_section(c: LessonsContext) -> dict:
                         [tr.t("col.initiative"), tr.t("lessons.top_reasons"), tr.t("col.response"), tr.t("col.retention"),
                          tr.t("col.quarantined")], q_rows, text_columns=2, note=tr.t("lessons.quality_note"))
     # the reasons of the initiatives in the table, as the totals below (not of one left out of the report)
-    in_report = data.quarantine_reasons[data.quarantine_reasons["initiative_id"].isin(per["initiative_id"])] \
+    in_report = data.quarantine_reasons[data.quarantine_reasons["initiative_id"].isin(list(figures))] \
         if len(data.quarantine_reasons) else data.quarantine_reasons
     all_reasons = in_report.groupby("rule")["entries"].sum().sort_values(ascending=False) \
         if len(in_report) else pd.Series(dtype=int)
@@ -220,7 +220,7 @@ def coaching_section(c: LessonsContext) -> dict:
         date=lambda d: pd.to_datetime(d["date"]).dt.strftime("%Y-%m-%d"))
     left_out = len(c.data.sessions) - len(c.sessions)   # sessions of initiatives left out of the report
     intro = tr.t("lessons.coaching_intro", n=len(sessions)) + (
-        " " + tr.t("lessons.sessions_left_out", n=left_out) if left_out else "")
+        " " + tr.t(counted_key("lessons.sessions_left_out", left_out), n=left_out) if left_out else "")
     return {"section": section, "themes": themes, "intro": intro,
             "redacted": redacted(c.sessions, published_log)}
 
@@ -275,7 +275,7 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
     ctx = {name: section(c) for name, section in SECTIONS}
     closing = report_date(data)
     title = c.tr.t("lessons.title", year=c.year)
-    whole = data.completeness()
+    whole = data.completeness
     c.tables.update(left_out_table(whole, c.tr))
     subtitle = (c.tr.t("lessons.subtitle", n=len(figures)) if whole.complete else
                 c.tr.t("lessons.subtitle_incomplete", n=len(whole.included), expected=len(whole.expected)))

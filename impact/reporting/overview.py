@@ -1,6 +1,7 @@
 """The programme overview for the municipality: ``reports/<year>/programme/``.
 
-All initiatives side by side: a forest plot of the effect sizes with their
+Every initiative included side by side (and, on the title page, each one left out with why:
+``impact.reporting.completeness``): a forest plot of the effect sizes with their
 intervals and verdicts (one panel and axis per kind of effect size), reach by wijk over the ten districts of Utrecht,
 realisation against the targets, and response and data quality per initiative,
 with a short reading guide. Aggregates only, and the same disclosure-controlled
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from impact.reporting import charts
-from impact.reporting.completeness import left_out_table, roster, title_notice
+from impact.reporting.completeness import counted_key, left_out_table, roster, title_notice
 from impact.reporting.context import ProgrammeContext
 from impact.language import Translator
 from impact.reporting.layout import hidden, missing
@@ -176,7 +177,7 @@ def guide_section(c: OverviewContext) -> dict:
     primary = data.hypotheses[data.hypotheses["primary"].astype(bool)]
     verdict_counts = primary["verdict"].value_counts()
     floor = tr.num(min_reliability(data), 2)
-    whole = data.completeness()
+    whole = data.completeness
     return {"section": section, "paragraphs": [
         tr.t("overview.guide_1", n=len(c.figures), year=c.year) if whole.complete else
         tr.t("overview.guide_1_incomplete", n=len(c.figures), expected=len(whole.expected), year=c.year),
@@ -186,7 +187,8 @@ def guide_section(c: OverviewContext) -> dict:
         "meanings": [(tr.t(f"verdict.{v}"), tr.t(f"verdict_meaning.{v}", floor=floor)) for v in VERDICTS],
         "counts_note": tr.t("overview.counts_note", primary=len(primary), initiatives=len(c.figures),
                             secondary=len(data.hypotheses) - len(primary))
-        + ("" if whole.complete else " " + tr.t("overview.counts_note_missing", missing=len(whole.left_out)))}
+        + ("" if whole.complete else " " + tr.t(counted_key("overview.counts_note_missing", len(whole.left_out)),
+                                                 missing=len(whole.left_out)))}
 
 
 def funder_section(c: OverviewContext) -> dict:
@@ -200,7 +202,7 @@ def funder_section(c: OverviewContext) -> dict:
                             [[label, value] for label, value in r["facts"]], text_columns=2)} for r in rows],
         # an initiative left out still has its place here, saying why there is nothing to show
         "left_out": [{"name": x.label(tr), "reason": tr.t("completeness.card", reason=tr.t(f"completeness.reason.{x.reason}"))}
-                     for x in c.data.completeness().left_out]}
+                     for x in c.data.completeness.left_out]}
     c.tables["initiatives"] = pd.DataFrame([{
         "initiative_id": r["initiative_id"], "participants_reached": r["participants_reached"],
         "budget_eur": r["budget_eur"], "cost_per_participant_eur": r["cost_per_participant"],
@@ -240,7 +242,8 @@ def wijk_section(c: OverviewContext) -> dict:
     section = c.doc.section("reach_wijk")
     wt = wijk_table(c.figures, c.names, data.threshold)
     # the total of the initiatives in the overview; one left out would add to it
-    total = tr.t("col.total") if data.completeness().complete else tr.t("overview.total_of", n=len(c.figures))
+    total = tr.t("col.total") if data.completeness.complete else tr.t(counted_key("overview.total_of", len(c.figures)),
+                                                                         n=len(c.figures))
     wijk_rows = [[total if r["initiative"] == "total" else r["initiative"],
                   *[cell(r, k, tr.num(r[k], 0), "no_data") for k in list(WIJKEN) + [UNKNOWN_WIJK]]] for _, r in wt.iterrows()]
     w_tab = c.doc.table("wijk", tr.t("overview.wijk_caption"),
@@ -311,7 +314,7 @@ def quality_section(c: OverviewContext) -> dict:
 def methods_section(c: OverviewContext) -> dict:
     """7. Which initiatives the overview is about, the Holm family, disclosure, how to read the marks, and where the
     figures come from."""
-    return {"section": c.doc.section("methods"), "roster": roster(c.data.completeness(), c.names, c.tr),
+    return {"section": c.doc.section("methods"), "roster": roster(c.data.completeness, c.names, c.tr),
             "holm_family": holm_family(c.data),
             "holm_left_out": holm_left_out(c.data, c.tr), "code_version": c.code_version,
             "manifest": c.manifest_name, "notes": methods_notes(c.data, c.tr)}
@@ -335,7 +338,7 @@ def build(data: ReportData, figures: dict[str, InitiativeFigures], language: str
     c = OverviewContext(data=data, figures=figures, tr=Translator(language, data.threshold), code_version=code_version,
                         manifest_name=manifest_name)
     ctx = {name: section(c) for name, section in SECTIONS}
-    whole = data.completeness()
+    whole = data.completeness
     c.tables.update(left_out_table(whole, c.tr))
     # never "all initiatives" when one is left out
     title = (c.tr.t("overview.title", year=c.year) if whole.complete else

@@ -10,6 +10,7 @@ when the published tables are built (``impact.reporting.tables``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import duckdb
 import numpy as np
@@ -83,8 +84,10 @@ class ReportData:
     def initiative_ids(self) -> list[str]:
         return sorted(self.initiatives["initiative_id"])
 
+    @cached_property
     def completeness(self) -> Completeness:
-        """The initiatives expected, those included (:meth:`initiative_ids`), and why any is left out."""
+        """The initiatives expected, those included (:meth:`initiative_ids`), and why any is left out; worked out
+        once (a frozen dataclass keeps what ``cached_property`` stores)."""
         return completeness(self.folders, self.initiative_ids(), self.unusable_theories)
 
     def input_files(self, initiative_id: str | None = None) -> pd.DataFrame:

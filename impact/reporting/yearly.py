@@ -18,6 +18,7 @@ import pandas as pd
 from impact.instruments.registry import REGISTRY, ReferenceValue, references_of
 from impact.reporting import charts
 from impact.language import Translator
+from impact.reporting.completeness import counted_key
 from impact.reporting.layout import Document, Mark, missing, shown
 from impact.reporting.publish import Report, environment
 from impact.reporting.render import png_bytes
@@ -733,8 +734,10 @@ def holm_family(data: ReportData) -> list[str]:
 def holm_left_out(data: ReportData, tr: Translator) -> str | None:
     """The sentence naming the expected initiatives that are not in the Holm family because they are left out;
     None when none is."""
-    left_out = data.completeness().left_out
-    return tr.t("completeness.holm_left_out", initiatives=", ".join(x.label(tr) for x in left_out)) if left_out else None
+    left_out = data.completeness.left_out
+    if not left_out:
+        return None
+    return tr.t(counted_key("completeness.holm_left_out", len(left_out)), initiatives=", ".join(x.label(tr) for x in left_out))
 
 
 #: The quality checks whose observed value is a share, with the agreed minimum: (check, column) → minimum.

@@ -21,10 +21,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 BAD_FOLDER = "evil name; rm -rf"
 LINK = "utrecht-cares/participants_2018-link.csv"
-FOOD = ("Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (zie de "
-        "datakwaliteitspagina)")
+FOOD = ("Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (details: "
+        "datakwaliteitspagina van de coaches)")
 EVIL = ("Zus&amp;Zo (map &#39;evil name; rm -rf&#39;): de naam van de map is geen geldige naam voor een initiatief "
-        "(zie de datakwaliteitspagina)")
+        "(details: datakwaliteitspagina van de coaches)")
 
 
 @pytest.fixture(scope="module")

@@ -169,3 +169,16 @@ def test_a_badly_named_folder_is_no_partition_and_a_change_to_it_rebuilds_the_pr
     renamed = evaluate(raw, instance, still.cursor)
     assert [r.partition_keys for r in renamed.dynamic_partitions_requests] == [["delta-buurt"]]
     assert ranges(renamed) == [("delta-buurt", "delta-buurt")]
+
+
+def test_removing_a_badly_named_folder_rebuilds_the_programme_level_so_it_is_no_longer_named(raw):
+    instance = DagsterInstance.ephemeral()
+    first = evaluate(raw, instance, None)
+    apply_partitions(instance, first)
+    write_demo_initiative(raw, "Delta Buurt")
+    added = evaluate(raw, instance, first.cursor)
+    shutil.rmtree(raw / "Delta Buurt")
+    gone = evaluate(raw, instance, added.cursor)
+    assert gone.dynamic_partitions_requests == []
+    assert [(r.job_name, r.tags["coaching/refused"]) for r in gone.run_requests] == [("programme_level", "Delta Buurt")]
+    assert evaluate(raw, instance, gone.cursor).run_requests == []

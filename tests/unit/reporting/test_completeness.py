@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
 from impact.language import Translator
 from impact.reporting.completeness import LeftOut, completeness, roster, title_notice
-from impact.reporting.delivery import refusal_text
+from impact.reporting.delivery import Refusal, deliver, refusal_text
 
 pytestmark = pytest.mark.unit
 
@@ -36,8 +38,8 @@ def test_the_reasons_read_as_the_municipality_reads_them():
     whole = completeness(FOLDERS, ["digitale-buddies", "zus-en-zo"], UNUSABLE)
     assert [x.sentence(tr) for x in whole.left_out] == [
         "Zus&Zo (map 'evil name; rm -rf'): de naam van de map is geen geldige naam voor een initiatief "
-        "(zie de datakwaliteitspagina)",
-        "Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (zie de datakwaliteitspagina)",
+        "(details: datakwaliteitspagina van de coaches)",
+        "Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (details: datakwaliteitspagina van de coaches)",
         "map 'nieuw': de gegevens zijn nog niet verwerkt (de Theory of Change is in deze build nog niet gelezen)",
     ]
     notice = title_notice(whole, tr, delivered_anyway=True)
@@ -54,7 +56,7 @@ def test_one_left_out_is_singular_and_a_complete_programme_has_no_notice():
     assert title_notice(one, tr)["heading"] == "Onvolledig: 1 van de 2 initiatieven ontbreekt in dit rapport"
     assert refusal_text(one) == (
         "De levering voor de gemeente is niet gemaakt, want het programma is onvolledig: 1 van de 2 initiatieven "
-        "ontbreekt. Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (zie de datakwaliteitspagina). Los dit "
+        "ontbreekt. Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (details: datakwaliteitspagina van de coaches). Los dit "
         "op en bouw opnieuw, of lever het programma toch, als onvolledig, met coaching deliver --incomplete (de "
         "titelpagina's van het overzicht en de lessen zeggen dat dan).")
     whole = completeness(FOLDERS.iloc[[0]], ["digitale-buddies"], UNUSABLE.iloc[0:0])
@@ -63,10 +65,17 @@ def test_one_left_out_is_singular_and_a_complete_programme_has_no_notice():
                                  "left_out": []}
 
 
-def test_an_initiative_in_the_warehouse_without_a_folder_row_is_still_expected():
-    """A warehouse written before the folder table existed: the included initiatives are expected too."""
+def test_a_warehouse_without_the_folder_list_does_not_know_who_is_expected_and_delivers_nothing(tmp_path):
+    """A warehouse written before the folder table existed (and not built since): who is expected is unknown, so
+    the delivery is refused until a build has looked, rather than called complete."""
     whole = completeness(FOLDERS.iloc[0:0], ["digitale-buddies"], UNUSABLE.iloc[0:0])
-    assert whole.expected == ("digitale-buddies",) and whole.complete
+    assert whole.expected == ("digitale-buddies",) and not whole.known
+    assert refusal_text(whole) == (
+        "De levering voor de gemeente is niet gemaakt: de warehouse is geschreven door een oudere versie en weet niet "
+        "welke initiatieven het programma verwacht. Bouw eerst opnieuw met coaching build.")
+    refused = deliver(tmp_path, {}, 2018, dt.date(2019, 1, 31), "nl", whole, allow_incomplete=True)
+    assert isinstance(refused, Refusal) and refused.removed == [] and not (tmp_path / "levering").exists()
+    assert completeness(FOLDERS.iloc[0:0], [], UNUSABLE.iloc[0:0]).known   # nothing built, nothing expected
 
 
 def test_the_roster_names_who_the_report_is_about():

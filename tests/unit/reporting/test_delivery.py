@@ -89,8 +89,8 @@ def test_an_incomplete_delivery_says_so_first_and_a_refused_one_leaves_no_zip(ye
     assert readme.split("\n")[2:7] == [
         "ONVOLLEDIG: deze levering is op uitdrukkelijk verzoek gemaakt (coaching deliver --incomplete), hoewel er "
         "initiatieven ontbreken:",
-        "  - Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (zie de "
-        "datakwaliteitspagina)",
+        "  - Food for Good: de Theory of Change kon niet worden gebruikt, want er staat een fout in (details: "
+        "datakwaliteitspagina van de coaches)",
         "",
         "Initiatieven in deze levering: 1 van de 2 die het programma verwachtte.",
         ""]
