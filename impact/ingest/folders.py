@@ -82,7 +82,9 @@ def as_table(folders: list[InitiativeFolder], language: str = "nl") -> "pd.DataF
 def initiative_folders(raw_data: Path) -> list[InitiativeFolder]:
     """Every folder of ``raw_data`` that holds a ``theory_of_change.yaml``, accepted or not, sorted by name.
 
-    Hidden folders (``.git``) are not looked at. A link is judged by its own name, never followed into."""
+    Hidden folders (``.git``) are not looked at. Of a link only the entries are looked at (is it a folder, does it
+    hold a Theory of Change: ``stat``, which follows it), never its contents: it is refused before any file in it is
+    read."""
     if not raw_data.is_dir():
         return []
     found = []

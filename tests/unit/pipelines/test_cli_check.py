@@ -130,3 +130,22 @@ def test_check_refuses_a_sibling_link_unread_so_its_rows_play_no_part(tmp_path, 
     assert main(["check", str(drop)]) == 0
     assert capsys.readouterr().out.splitlines() == [f"{drop}: 1 rij gelezen, alles in orde"]
     assert str(target.resolve()) not in opened
+
+
+def test_check_refuses_a_file_in_a_linked_initiative_folder_as_the_pipeline_does(tmp_path, capsys, monkeypatch, opened):
+    """The file is no link itself, but its folder in raw_data/ is one: the pipeline refuses it unread, so does check."""
+    raw = tmp_path / "raw_data"
+    raw.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    elsewhere = write_demo_initiative(tmp_path / "elsewhere")
+    (elsewhere / "participants_2018.csv").write_text(REGISTER, encoding="utf-8")
+    (raw / "demo").symlink_to(elsewhere, target_is_directory=True)
+    monkeypatch.setenv("COACHING_RAW_DATA", str(raw))
+    opened.clear()
+    drop = raw / "demo" / "participants_2018.csv"
+    assert main(["check", str(drop)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        f"{drop}: het hele bestand is niet gebruikt, want het ligt buiten raw_data/ (de map waarin het staat, is een "
+        "snelkoppeling naar een map elders); de pijplijn leest alleen bestanden die zelf in raw_data/ staan: kopieer de "
+        "map met de bestanden naar raw_data/"]
+    assert str((elsewhere / "participants_2018.csv").resolve()) not in opened

@@ -119,7 +119,8 @@ def test_an_older_warehouse_gains_new_columns_and_a_table_whose_type_changed_is_
 
 def test_an_older_warehouse_drops_a_not_null_the_declaration_no_longer_has(con):
     """``source_sha256`` of the quarantine and the drops was NOT NULL before a drop could be refused unread."""
-    con.execute('ALTER TABLE staging.quarantine ALTER COLUMN "source_sha256" SET NOT NULL')
+    for table in ("staging.quarantine", "staging.drops"):
+        con.execute(f'ALTER TABLE {table} ALTER COLUMN "source_sha256" SET NOT NULL')
     warehouse.create_tables(con)
     con.execute("INSERT INTO staging.quarantine (initiative_id, table_name, source_file, rule, message) "
                 "VALUES ('a', 'participants', 'a/participants-link.csv', 'symbolic_link', 'refused unread')")
